@@ -1,0 +1,59 @@
+# The two set-up commands of README: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The demo and the tests run in DEBUG (the demo key and password are refused otherwise).
+DEMO_ENV := DEBUG=true
+
+.PHONY: demo demo-setup test lint format lock install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps: reinstall only when a lock file changes.
+$(VENV)/.runtime: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	touch $@
+
+$(VENV)/.dev: requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+demo-setup: install
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+
+demo: demo-setup
+	@echo ""
+	@echo "  Workbench:  http://$(HOST):$(PORT)/    admin: http://$(HOST):$(PORT)/admin/"
+	@echo "  Password for every demo login: jingwu2026"
+	@echo "  Logins: admin, jlp_admin, xipeng_desk, xipeng_community, xipeng_case,"
+	@echo "          xipeng_leader, shiqiaopu_community, shuangfeng_desk, mediator_xipeng"
+	@echo ""
+	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(DEMO_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Regenerate the lock files after editing pyproject.toml (needs uv: pip install uv).
+lock:
+	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements.lock
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes \
+		-c requirements.lock -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

@@ -1,0 +1,22 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles_after_last_app(sender, **kwargs):
+    # Permissions of every app exist only once post_migrate has run for all of them.
+    if sender is list(apps.get_app_configs())[-1]:
+        from .roles import sync_roles
+
+        sync_roles(using=kwargs.get("using", "default"))
+
+
+class AccountsConfig(AppConfig):
+    name = "apps.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self):
+        from . import signals  # noqa: F401
+
+        post_migrate.connect(_sync_roles_after_last_app, dispatch_uid="accounts.sync_roles")

@@ -1,0 +1,96 @@
+"""The roles of the workbench as permission groups, kept in step by `sync_roles`.
+
+Group names are the Chinese titles officers know; the permissions of each role are listed
+here and nowhere else. `sync_roles` runs after every migrate and on demand
+(`manage.py sync_roles`); it is idempotent.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+DESK_OFFICER = "值班民警"
+COMMUNITY_OFFICER = "社区民警"
+CASE_OFFICER = "办案民警"
+STATION_LEADER = "所领导"
+BUREAU_ADMIN = "分局管理员"
+MEDIATOR = "调解员"
+CITIZEN = "群众"
+
+
+def _crud(app_label: str, model: str, *actions: str) -> list[str]:
+    return [f"{app_label}.{action}_{model}" for action in actions]
+
+
+ORGANISATION_MODELS = (
+    "bureau",
+    "station",
+    "post",
+    "policedistrict",
+    "community",
+    "staffassignment",
+)
+ORGANISATION_VIEW = [f"stations.view_{model}" for model in ORGANISATION_MODELS]
+PERSONAL_DATA = ["core.view_personal_data"]
+
+ROLES: dict[str, list[str]] = {
+    DESK_OFFICER: [
+        *ORGANISATION_VIEW,
+        *PERSONAL_DATA,
+        *_crud("stations", "servicelog", "view", "add", "change"),
+    ],
+    COMMUNITY_OFFICER: [
+        *ORGANISATION_VIEW,
+        *PERSONAL_DATA,
+        "stations.change_community",
+        *_crud("stations", "servicelog", "view", "add"),
+    ],
+    CASE_OFFICER: [*ORGANISATION_VIEW, *PERSONAL_DATA, "stations.view_servicelog"],
+    STATION_LEADER: [
+        *ORGANISATION_VIEW,
+        *PERSONAL_DATA,
+        "stations.change_station",
+        *_crud("stations", "post", "add", "change"),
+        *_crud("stations", "policedistrict", "add", "change"),
+        *_crud("stations", "community", "add", "change"),
+        *_crud("stations", "staffassignment", "add", "change"),
+        *_crud("stations", "servicelog", "view", "add", "change"),
+        "core.view_accesslog",
+    ],
+    BUREAU_ADMIN: [
+        *PERSONAL_DATA,
+        *[
+            p
+            for model in ORGANISATION_MODELS
+            for p in _crud("stations", model, "view", "add", "change", "delete")
+        ],
+        *_crud("stations", "servicelog", "view", "add", "change", "delete"),
+        *_crud("accounts", "user", "view", "add", "change"),
+        *_crud("accounts", "devicetoken", "view", "delete"),
+        "core.view_accesslog",
+    ],
+    MEDIATOR: ["stations.view_station", "stations.view_post", "stations.view_community"],
+    CITIZEN: [],
+}
+
+
+@transaction.atomic
+def sync_roles(using: str = "default") -> None:
+    """Create each role's group and set exactly its permissions (unknown ones are skipped,
+    so a role may name permissions of apps that are not installed yet)."""
+    for name, perms in ROLES.items():
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        wanted = set()
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.add((app_label, codename))
+        found = (
+            Permission.objects.using(using)
+            .filter(
+                content_type__app_label__in={a for a, _ in wanted},
+                codename__in={c for _, c in wanted},
+            )
+            .select_related("content_type")
+        )
+        group.permissions.set(
+            [p for p in found if (p.content_type.app_label, p.codename) in wanted]
+        )

@@ -1,0 +1,87 @@
+from django.contrib import admin
+from django.http import Http404
+
+from .models import AccessLog
+from .scoping import CHANGE, VIEW
+from .services import personal_data_reveal, save_in_scope
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Admin over `restrict()`: a sub-bureau admin sees and edits their bureau only, related
+    choices are limited the same way, and another bureau's record is a plain 404."""
+
+    # Shown in full only on the change page, to users allowed to, and each view is logged.
+    personal_data_fields: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        return self.model.objects.restrict(request.user, VIEW)
+
+    def get_exclude(self, request, obj=None):
+        excluded = list(super().get_exclude(request, obj) or [])
+        if not request.user.has_perm("core.view_personal_data"):
+            excluded += self.personal_data_fields
+        return excluded
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and request.user.has_perm("core.view_personal_data")
+        ):
+            obj = self.get_object(request, object_id)
+            for field in self.personal_data_fields:
+                personal_data_reveal(by=request.user, obj=obj, field=field, request=request)
+        return response
+
+    def _restrict_choices(self, db_field, request, kwargs):
+        related = db_field.related_model
+        if hasattr(related, "scope") and "queryset" not in kwargs:
+            kwargs["queryset"] = related.objects.restrict(request.user, CHANGE)
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self._restrict_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs = self._restrict_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None:
+            return self.model.objects.restrict(request.user, CHANGE).filter(pk=obj.pk).exists()
+        return allowed
+
+    def save_model(self, request, obj, form, change):
+        def save():
+            super(ScopedAdmin, self).save_model(request, obj, form, change)
+            return obj
+
+        save_in_scope(by=request.user, save=save)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects to the index with "does not exist"; out of scope must be a 404.
+        raise Http404
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ScopedAdmin):
+    """Read-only: the access log is evidence, nobody edits or deletes it here."""
+
+    list_display = ["at", "user", "station", "subject_label", "field", "page", "ip_address"]
+    list_filter = ["field", "subject_type"]
+    search_fields = ["subject_label", "user__username"]
+    date_hierarchy = "at"
+    list_select_related = ["user", "station"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

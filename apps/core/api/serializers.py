@@ -1,0 +1,59 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from ..masking import MASKS
+from ..scoping import CHANGE
+
+
+class MaskedField(serializers.CharField):
+    """A personal-data field that is always masked when read (see core.masking)."""
+
+    def __init__(self, kind: str, **kwargs):
+        self.mask = MASKS[kind]
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return self.mask(value)
+
+    def to_internal_value(self, data):
+        # A client that PUTs back what it read sends the masked value: keep the stored one.
+        instance = getattr(self.parent, "instance", None)
+        if instance is not None and data == self.mask(getattr(instance, self.source, "")):
+            raise serializers.SkipField
+        return super().to_internal_value(data)
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key whose choices are the rows the requesting user may write to.
+
+    A foreign or out-of-scope id reads as "does not exist", never as "forbidden".
+    """
+
+    def get_queryset(self):
+        request = self.context["request"]
+        return super().get_queryset().restrict(request.user, CHANGE)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """Runs the model's own clean() so that cross-field rules live in one place (the model)."""
+
+    serializer_related_field = ScopedRelatedField
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        many_to_many = {f.name for f in model._meta.many_to_many}
+        instance = self.instance or model()
+        probe = model(
+            **{f.attname: getattr(instance, f.attname) for f in model._meta.concrete_fields}
+        )
+        for name, value in attrs.items():
+            if name not in many_to_many:
+                setattr(probe, name, value)
+        try:
+            probe.clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            ) from exc
+        return attrs

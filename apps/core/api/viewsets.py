@@ -1,0 +1,34 @@
+from rest_framework import permissions, viewsets
+
+from ..scoping import CHANGE, VIEW
+from ..services import save_in_scope
+
+
+class ScopedModelViewSet(viewsets.ModelViewSet):
+    """A viewset over `Model.objects.restrict(user, action)`: other stations' rows are 404.
+
+    Writes go through `save_in_scope`, one transaction that refuses a result outside the
+    writer's scope.
+    """
+
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        action = VIEW if self.request.method in permissions.SAFE_METHODS else CHANGE
+        qs = self.queryset.model.objects.restrict(self.request.user, action)
+        return qs.select_related(*self.select_related).prefetch_related(*self.prefetch_related)
+
+    def perform_create(self, serializer):
+        save_in_scope(by=self.request.user, save=serializer.save)
+
+    def perform_update(self, serializer):
+        save_in_scope(by=self.request.user, save=serializer.save)
+
+
+class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    select_related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        qs = self.queryset.model.objects.restrict(self.request.user, VIEW)
+        return qs.select_related(*self.select_related)

@@ -1,0 +1,29 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """Base of every FilterSet: a free-text `q` over `search_fields`, and choice lists of
+    related records restricted to what the user may see (no other station's names leak)."""
+
+    search_fields: tuple[str, ...] = ("name",)
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        user = getattr(request, "user", None)
+        for filter_ in self.filters.values():
+            if isinstance(filter_, django_filters.ModelChoiceFilter):
+                model = filter_.queryset.model
+                if hasattr(model, "scope"):
+                    filter_.queryset = model.objects.restrict(user)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)

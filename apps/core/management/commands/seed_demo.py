@@ -1,0 +1,21 @@
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
+from apps.accounts.roles import sync_roles
+from apps.stations.demo import seed_organisation
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation and users from the seeds. Running it again adds nothing."
+
+    def handle(self, *args, **options):
+        sync_roles()
+        organisation = seed_organisation()
+        try:
+            users = seed_users()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
+        made = ", ".join(f"{n} {kind}" for kind, n in organisation.items())
+        self.stdout.write(f"Organisation: created {made}. Users created: {users}.")
+        self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}): admin, {', '.join(DEMO_USERS)}")

@@ -1,0 +1,24 @@
+"""Masking of personal data: the one rule used by templates, serializers and exports."""
+
+
+def mask_phone(value: str | None) -> str:
+    """13812345678 -> 138****5678; short or empty values are hidden entirely."""
+    if not value:
+        return ""
+    value = str(value)
+    if len(value) < 7:
+        return "*" * len(value)
+    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
+
+
+def mask_id_number(value: str | None) -> str:
+    """500107199001011234 -> 500107********1234 (region code and last four kept)."""
+    if not value:
+        return ""
+    value = str(value)
+    if len(value) < 10:
+        return "*" * len(value)
+    return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
+
+
+MASKS = {"phone": mask_phone, "id_number": mask_id_number}

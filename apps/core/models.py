@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import Scope, ScopedManager
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AccessLog(models.Model):
+    """One full view of a piece of personal data: who saw which field of whom, when, where.
+
+    Append-only, with the time in the key columns so that the table can be partitioned by
+    time later. It never stores the value itself, only what was looked at.
+    """
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    station = models.ForeignKey(
+        "stations.Station",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("station"),
+    )
+    subject_type = models.CharField(_("record type"), max_length=100)
+    subject_id = models.CharField(_("record id"), max_length=64)
+    subject_label = models.CharField(_("record"), max_length=200)
+    field = models.CharField(_("field"), max_length=50)
+    page = models.CharField(_("page"), max_length=300)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope = Scope(station="station_id", bureau="station__bureau_id")
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "-at"])]
+        permissions = [("view_personal_data", _("Can view personal data in full"))]
+
+    def __str__(self):
+        return f"{self.user} · {self.subject_label} · {self.field}"

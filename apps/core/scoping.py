@@ -1,0 +1,66 @@
+"""Station scoping: the one place that decides which rows a user may see or change.
+
+Every scoped model declares a `Scope` naming the lookup paths from the model to its owning
+station, bureau and (for citizens' own records) owner. `Model.objects.restrict(user, action)`
+is used by the HTML views, the API, admin and the selectors alike; nothing else filters by
+station for access control. Role permissions (may this user view posts at all?) are checked
+separately, so that a missing permission is a 403 and an out-of-scope row is a 404.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+VIEW = "view"
+CHANGE = "change"
+
+
+@dataclass(frozen=True)
+class Scope:
+    station: str | None = None  # path to the owning station's id, e.g. "station_id"
+    bureau: str | None = None  # path to the owning bureau's id, e.g. "station__bureau_id"
+    owner: str | None = None  # path to the owning user's id, for citizens' own records
+    # Rows above station level (the bureau itself) are visible to station staff but only
+    # bureau staff may change them.
+    station_staff_view_via_bureau: bool = False
+
+
+def scope_level(user) -> str:
+    """'all', 'bureau', 'station' or 'own': how far this user's view reaches."""
+    if user.is_superuser:
+        return "all"
+    if user.station_id:
+        return "station"
+    if user.bureau_id:
+        return "bureau"
+    return "own"
+
+
+class ScopedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = VIEW):
+        """The rows of this queryset that `user` may see (VIEW) or write (CHANGE)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        level = scope_level(user)
+        if level == "all":
+            return self
+        scope: Scope = self.model.scope
+        allowed = models.Q(pk__in=[])
+        if level == "station":
+            if scope.station:
+                allowed = models.Q(**{scope.station: user.station_id})
+            elif scope.station_staff_view_via_bureau and action == VIEW:
+                allowed = models.Q(**{scope.bureau: user.bureau_id})
+        elif level == "bureau" and scope.bureau:
+            allowed = models.Q(**{scope.bureau: user.bureau_id})
+        if scope.owner:
+            # Everyone sees their own records (a citizen's application, an officer's tokens).
+            allowed |= models.Q(**{scope.owner: user.pk})
+        return self.filter(allowed)
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+def is_in_scope(obj, user, action: str = CHANGE) -> bool:
+    return type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists()

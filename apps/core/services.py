@@ -1,0 +1,45 @@
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .errors import OutOfScope
+from .scoping import CHANGE, VIEW, is_in_scope
+
+M = TypeVar("M")
+
+
+def save_in_scope(*, by, save: Callable[[], M]) -> M:
+    """Run `save` (a form's or serializer's save) in one transaction and refuse the result
+    if it has left the writer's scope, e.g. a post moved to another station."""
+    with transaction.atomic():
+        obj = save()
+        if not is_in_scope(obj, by, CHANGE):
+            raise OutOfScope(_("You can only save records of your own station."))
+    return obj
+
+
+def personal_data_reveal(*, by, obj, field: str, request) -> str:
+    """Return the full value of a personal-data field and log who looked at it.
+
+    Only users with `core.view_personal_data` may, and only for records in their scope.
+    """
+    from .models import AccessLog
+
+    if not by.has_perm("core.view_personal_data"):
+        raise PermissionDenied(_("You are not allowed to view personal data in full."))
+    if not is_in_scope(obj, by, VIEW):
+        raise OutOfScope(_("Not found."))
+    AccessLog.objects.create(
+        user=by,
+        station_id=getattr(obj, "station_id", None),
+        subject_type=obj._meta.label_lower,
+        subject_id=str(obj.pk),
+        subject_label=str(obj)[:200],
+        field=field,
+        page=request.get_full_path()[:300],
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+    return getattr(obj, field)

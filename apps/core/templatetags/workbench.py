@@ -1,0 +1,60 @@
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.formats import localize
+from django.utils.translation import gettext as _
+
+from apps.core.masking import MASKS
+
+register = template.Library()
+
+
+def _resolve(obj, path: str):
+    """Follow a dotted path; a choice field gives its label, a missing link gives None."""
+    *parents, last = path.split(".")
+    for name in parents:
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    try:
+        field = obj._meta.get_field(last)
+    except (AttributeError, FieldDoesNotExist):
+        field = None
+    if field is not None and field.choices:
+        return getattr(obj, f"get_{last}_display")()
+    value = getattr(obj, last, None)
+    if field is not None and field.many_to_many:
+        return "、".join(str(item) for item in value.all())
+    return value
+
+
+@register.simple_tag
+def cell(obj, column):
+    """The display text of one column (path, label[, mask]) of a row."""
+    path, _label, *mask = column
+    value = _resolve(obj, path)
+    if mask:
+        return MASKS[mask[0]](value)
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return localize(value)
+
+
+@register.simple_tag
+def field_label(model, path: str):
+    *parents, last = path.split(".")
+    for name in parents:
+        model = model._meta.get_field(name).related_model
+    return model._meta.get_field(last).verbose_name
+
+
+@register.filter
+def mask(value, kind: str):
+    return MASKS[kind](value)
+
+
+@register.filter
+def make_column(path: str):
+    """A detail page's field name as a column spec for `cell`."""
+    return (path, "")

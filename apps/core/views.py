@@ -1,0 +1,127 @@
+"""Thin generic HTML views over scoped models.
+
+Each page checks the role permission first (403 when missing) and then looks records up
+through `Model.objects.restrict(user, action)` (404 when out of scope). Writes go through
+`save_in_scope`, one transaction.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import Http404, HttpResponse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.views import generic
+from django_filters.views import FilterView
+
+from .errors import DomainError, OutOfScope
+from .scoping import CHANGE, VIEW
+from .services import personal_data_reveal, save_in_scope
+
+
+class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    model = None
+    action = VIEW  # which scope the page reads in
+    permission_action = "view"  # which model permission the page needs
+    select_related: tuple[str, ...] = ()
+    raise_exception = True  # logged-in users without the role permission get 403
+
+    def handle_no_permission(self):
+        if not self.request.user.is_authenticated:
+            self.raise_exception = False
+        return super().handle_no_permission()
+
+    def get_permission_required(self):
+        opts = self.model._meta
+        return [f"{opts.app_label}.{self.permission_action}_{opts.model_name}"]
+
+    def get_queryset(self):
+        qs = self.model.objects.restrict(self.request.user, self.action)
+        return qs.select_related(*self.select_related)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["opts"] = self.model._meta
+        return context
+
+
+class ScopedListView(ScopedMixin, FilterView):
+    """A list page: filterset (with `q`), pagination, and `columns` rendered by core/list.html."""
+
+    paginate_by = 50
+    template_name = "core/list.html"
+    columns: list[tuple[str, str]] = []
+    create_url_name: str | None = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["columns"] = self.columns
+        opts = self.model._meta
+        if self.create_url_name and self.request.user.has_perm(
+            f"{opts.app_label}.add_{opts.model_name}"
+        ):
+            context["create_url_name"] = self.create_url_name
+        return context
+
+
+class ScopedDetailView(ScopedMixin, generic.DetailView):
+    template_name = "core/detail.html"
+    fields: list[str] = []
+    update_url_name: str | None = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["fields"] = self.fields
+        opts = self.model._meta
+        if self.update_url_name and self.request.user.has_perm(
+            f"{opts.app_label}.change_{opts.model_name}"
+        ):
+            context["update_url_name"] = self.update_url_name
+        return context
+
+
+class ScopedFormMixin(ScopedMixin):
+    template_name = "core/form.html"
+    action = CHANGE
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            self.object = save_in_scope(by=self.request.user, save=form.save)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class ScopedCreateView(ScopedFormMixin, generic.CreateView):
+    permission_action = "add"
+
+
+class ScopedUpdateView(ScopedFormMixin, generic.UpdateView):
+    permission_action = "change"
+
+
+class RevealPersonalDataView(ScopedMixin, generic.View):
+    """POST: the full value of one personal-data field, as an htmx fragment; logs the view."""
+
+    fields: tuple[str, ...] = ()
+
+    def post(self, request, pk, field):
+        if field not in self.fields:
+            raise Http404
+        obj = self.get_queryset().filter(pk=pk).first()
+        if obj is None:
+            raise Http404
+        try:
+            value = personal_data_reveal(by=request.user, obj=obj, field=field, request=request)
+        except OutOfScope as exc:
+            raise Http404 from exc
+        return HttpResponse(f'<span class="revealed">{escape(value)}</span>')

@@ -1,0 +1,14 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("bureaus", views.BureauViewSet)
+router.register("stations", views.StationViewSet)
+router.register("posts", views.PostViewSet)
+router.register("districts", views.PoliceDistrictViewSet)
+router.register("communities", views.CommunityViewSet)
+router.register("staff", views.StaffAssignmentViewSet)
+router.register("service-logs", views.ServiceLogViewSet)
+
+urlpatterns = router.urls

@@ -1,0 +1,87 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.response import Response
+
+from apps.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from apps.core.scoping import CHANGE
+
+from .. import filters
+from ..models import Bureau, Community, PoliceDistrict, Post, ServiceLog, StaffAssignment, Station
+from ..services import service_log_record
+from . import serializers
+
+# Organisation data is created and edited here and in admin; deletion is admin's alone.
+WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
+
+
+class BureauViewSet(ScopedReadOnlyViewSet):
+    queryset = Bureau.objects.all()
+    serializer_class = serializers.BureauSerializer
+    filterset_class = filters.BureauFilter
+
+
+class StationViewSet(ScopedModelViewSet):
+    http_method_names = ["get", "put", "patch", "head", "options"]
+    queryset = Station.objects.all()
+    serializer_class = serializers.StationSerializer
+    filterset_class = filters.StationFilter
+
+
+class PostViewSet(ScopedModelViewSet):
+    http_method_names = WRITE_METHODS
+    queryset = Post.objects.all()
+    serializer_class = serializers.PostSerializer
+    filterset_class = filters.PostFilter
+
+
+class PoliceDistrictViewSet(ScopedModelViewSet):
+    http_method_names = WRITE_METHODS
+    queryset = PoliceDistrict.objects.all()
+    serializer_class = serializers.PoliceDistrictSerializer
+    filterset_class = filters.PoliceDistrictFilter
+    prefetch_related = ("responsible_officers",)
+
+
+class CommunityViewSet(ScopedModelViewSet):
+    http_method_names = WRITE_METHODS
+    queryset = Community.objects.all()
+    serializer_class = serializers.CommunitySerializer
+    filterset_class = filters.CommunityFilter
+
+
+class StaffAssignmentViewSet(ScopedModelViewSet):
+    http_method_names = WRITE_METHODS
+    queryset = StaffAssignment.objects.all()
+    serializer_class = serializers.StaffAssignmentSerializer
+    filterset_class = filters.StaffAssignmentFilter
+
+
+class ServiceLogViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    queryset = ServiceLog.objects.all()
+    serializer_class = serializers.ServiceLogSerializer
+    filterset_class = filters.ServiceLogFilter
+
+    @extend_schema(
+        request=serializers.ServiceLogCreateSerializer,
+        responses={201: serializers.ServiceLogSerializer, 200: serializers.ServiceLogSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        data = serializers.ServiceLogCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        user = request.user
+        post_id, station_id = values.pop("post", None), values.pop("station", None)
+        post = (
+            get_object_or_404(Post.objects.restrict(user, CHANGE), pk=post_id) if post_id else None
+        )
+        station = (
+            get_object_or_404(Station.objects.restrict(user, CHANGE), pk=station_id)
+            if station_id
+            else None
+        )
+        entry, created = service_log_record(by=user, post=post, station=station, **values)
+        return Response(
+            serializers.ServiceLogSerializer(entry).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

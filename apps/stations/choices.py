@@ -1,0 +1,49 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PostKind(models.TextChoices):
+    POST = "post", _("Police post (警务站)")
+    ROOM = "room", _("Police room (警务室)")
+
+
+class CommunityKind(models.TextChoices):
+    VILLAGE = "village", _("Village (村)")
+    RESIDENTS_COMMITTEE = "committee", _("Residents' committee (居委会)")
+    COMMUNITY = "community", _("Community (社区)")
+
+
+class StaffKind(models.TextChoices):
+    OFFICER = "officer", _("Police officer (民警)")
+    AUXILIARY = "auxiliary", _("Auxiliary police (辅警)")
+    GRID_WORKER = "grid_worker", _("Grid worker (网格员)")
+    BUILDING_HEAD = "building_head", _("Building head (楼栋长)")
+    SAFETY_GUARD = "safety_guard", _("Safety guard team (平安护卫队)")
+    SECURITY_GUARD = "security_guard", _("Enterprise security guard")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    MEDIATOR = "mediator", _("Mediator")
+
+
+# Staff kinds that carry a badge and a login; the others are joint-force members.
+POLICE_STAFF_KINDS = {StaffKind.OFFICER, StaffKind.AUXILIARY}
+
+
+class StationUnit(models.TextChoices):
+    """一室两队: the three parts of a station."""
+
+    COMMAND_ROOM = "command_room", _("Command room (综合指挥室)")
+    COMMUNITY_TEAM = "community_team", _("Community policing team (社区警务队)")
+    CASE_TEAM = "case_team", _("Case team (案件办理队)")
+    LEADERSHIP = "leadership", _("Station leadership (所领导)")
+    JOINT_FORCE = "joint_force", _("Joint forces")
+
+
+class ServiceKind(models.TextChoices):
+    CONSULTATION = "consultation", _("Consultation (群众咨询)")
+    RESIDENCE_REGISTRATION = "residence_registration", _("Residence registration (居住登记)")
+    RESIDENCE_PERMIT = "residence_permit", _("Residence permit (居住证)")
+    LOST_DRIVING_LICENCE = "lost_driving_licence", _("Lost driving licence replaced")
+    HOUSEHOLD = "household", _("Household registration matters (户政)")
+    CERTIFICATE = "certificate", _("Certificate issued (开具证明)")
+    LOST_AND_FOUND = "lost_and_found", _("Lost and found")
+    OTHER = "other", _("Other service")

@@ -1,0 +1,79 @@
+"""Loads the demo organisation of demo_data.py; idempotent (keyed on codes and names)."""
+
+from datetime import date
+
+from django.db import transaction
+
+from .demo_data import BUREAUS
+from .models import Bureau, Community, PoliceDistrict, Post, Station
+
+
+@transaction.atomic
+def seed_organisation() -> dict[str, int]:
+    """Create or update every bureau, station, post, district and community; returns how
+    many rows of each kind were created on this run."""
+    created = {"bureaus": 0, "stations": 0, "posts": 0, "districts": 0, "communities": 0}
+
+    def count(kind, was_created):
+        created[kind] += int(was_created)
+
+    for bureau_data in BUREAUS:
+        bureau, was_created = Bureau.objects.update_or_create(
+            code=bureau_data["code"], defaults={"name": bureau_data["name"]}
+        )
+        count("bureaus", was_created)
+        for station_data in bureau_data["stations"]:
+            station, was_created = Station.objects.update_or_create(
+                code=station_data["code"],
+                defaults={
+                    "bureau": bureau,
+                    **{k: station_data.get(k) or "" for k in ("name", "address", "phone")},
+                    "latitude": station_data["latitude"],
+                    "longitude": station_data["longitude"],
+                    "area_km2": station_data.get("area_km2"),
+                },
+            )
+            count("stations", was_created)
+            posts = {}
+            for post_data in station_data["posts"]:
+                post, was_created = Post.objects.update_or_create(
+                    station=station,
+                    name=post_data["name"],
+                    defaults={
+                        "kind": post_data["kind"],
+                        "address": post_data.get("address", ""),
+                        "latitude": post_data["latitude"],
+                        "longitude": post_data["longitude"],
+                        "opened_on": date.fromisoformat(post_data["opened_on"])
+                        if post_data.get("opened_on")
+                        else None,
+                    },
+                )
+                posts[post.name] = post
+                count("posts", was_created)
+            for district_data in station_data["districts"]:
+                district, was_created = PoliceDistrict.objects.update_or_create(
+                    station=station,
+                    name=district_data["name"],
+                    defaults={
+                        "post": posts.get(district_data.get("post")),
+                        "real_population": district_data.get("real_population"),
+                    },
+                )
+                count("districts", was_created)
+                for community_data in district_data["communities"]:
+                    _, was_created = Community.objects.update_or_create(
+                        station=station,
+                        name=community_data["name"],
+                        defaults={
+                            "district": district,
+                            "kind": community_data["kind"],
+                            "latitude": community_data["latitude"],
+                            "longitude": community_data["longitude"],
+                            "population": community_data.get("population"),
+                            "post": posts.get(community_data.get("post")),
+                            "note": community_data.get("note", ""),
+                        },
+                    )
+                    count("communities", was_created)
+    return created

@@ -1,0 +1,66 @@
+"""One FilterSet per model, shared by the list pages and the API (design.md habit 3)."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.filters import ScopedFilterSet
+
+from .models import Bureau, Community, PoliceDistrict, Post, ServiceLog, StaffAssignment, Station
+
+
+class BureauFilter(ScopedFilterSet):
+    class Meta:
+        model = Bureau
+        fields = ["q"]
+
+
+class StationFilter(ScopedFilterSet):
+    search_fields = ("name", "address")
+
+    class Meta:
+        model = Station
+        fields = ["q", "bureau"]
+
+
+class PostFilter(ScopedFilterSet):
+    search_fields = ("name", "address")
+
+    class Meta:
+        model = Post
+        fields = ["q", "station", "kind", "is_active"]
+
+
+class PoliceDistrictFilter(ScopedFilterSet):
+    class Meta:
+        model = PoliceDistrict
+        fields = ["q", "station", "post"]
+
+
+class CommunityFilter(ScopedFilterSet):
+    search_fields = ("name", "note")
+
+    class Meta:
+        model = Community
+        fields = ["q", "station", "district", "post", "kind"]
+
+
+class StaffAssignmentFilter(ScopedFilterSet):
+    search_fields = ("name", "duty")
+
+    class Meta:
+        model = StaffAssignment
+        fields = ["q", "station", "post", "kind", "unit"]
+
+
+class ServiceLogFilter(ScopedFilterSet):
+    search_fields = ("note",)
+    occurred_after = django_filters.DateFilter(
+        field_name="occurred_at", lookup_expr="date__gte", label=_("From")
+    )
+    occurred_before = django_filters.DateFilter(
+        field_name="occurred_at", lookup_expr="date__lte", label=_("To")
+    )
+
+    class Meta:
+        model = ServiceLog
+        fields = ["q", "station", "post", "kind", "occurred_after", "occurred_before"]

@@ -1,0 +1,94 @@
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import ScopedModelForm, add_bootstrap_class
+
+from .choices import ServiceKind
+from .models import Community, PoliceDistrict, Post, StaffAssignment, Station
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class StationForm(ScopedModelForm):
+    class Meta:
+        model = Station
+        fields = ["name", "address", "phone", "latitude", "longitude", "area_km2"]
+
+
+class PostForm(ScopedModelForm):
+    class Meta:
+        model = Post
+        fields = [
+            "station",
+            "name",
+            "kind",
+            "address",
+            "phone",
+            "latitude",
+            "longitude",
+            "opened_on",
+            "is_active",
+        ]
+        widgets = {"opened_on": DATE_INPUT}
+
+
+class PoliceDistrictForm(ScopedModelForm):
+    class Meta:
+        model = PoliceDistrict
+        fields = ["station", "name", "post", "responsible_officers", "real_population"]
+
+
+class CommunityForm(ScopedModelForm):
+    class Meta:
+        model = Community
+        fields = [
+            "station",
+            "name",
+            "kind",
+            "district",
+            "post",
+            "latitude",
+            "longitude",
+            "population",
+            "note",
+        ]
+
+
+class StaffAssignmentForm(ScopedModelForm):
+    class Meta:
+        model = StaffAssignment
+        fields = [
+            "station",
+            "name",
+            "kind",
+            "unit",
+            "duty",
+            "post",
+            "community",
+            "user",
+            "phone",
+            "started_on",
+            "ended_on",
+        ]
+        widgets = {"started_on": DATE_INPUT, "ended_on": DATE_INPUT}
+
+
+class ServiceLogForm(forms.Form):
+    """The desk officer's fast entry: one tap on a service type records it."""
+
+    kind = forms.ChoiceField(label=_("Service"), choices=ServiceKind.choices)
+    post = forms.ModelChoiceField(label=_("Post"), queryset=Post.objects.none(), required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = Post.objects.restrict(user, "change").filter(is_active=True)
+        if user.post_id:
+            self.fields["post"].initial = user.post_id
+        # A fresh id per rendered form: a double click records the service once.
+        self.fields["client_id"].initial = uuid.uuid4()
+        for field in self.fields.values():
+            add_bootstrap_class(field)

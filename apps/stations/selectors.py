@@ -1,0 +1,64 @@
+"""Reads that cross relations, already restricted to the user's scope."""
+
+from datetime import datetime, time
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .choices import ServiceKind
+from .models import Community, PoliceDistrict, Post, ServiceLog, StaffAssignment, Station
+
+
+def service_counters_today(*, user) -> dict:
+    """Today's services at the user's post (if any) and in their whole scope, by type."""
+    today = ServiceLog.objects.restrict(user).on_day(timezone.localdate())
+    by_kind = dict(today.values_list("kind").annotate(n=Count("id")).order_by())
+    totals = today.aggregate(
+        total=Count("id"),
+        at_my_post=Count("id", filter=Q(post_id=user.post_id)) if user.post_id else Count(None),
+    )
+    return {
+        "rows": [(value, label, by_kind.get(value, 0)) for value, label in ServiceKind.choices],
+        "total": totals["total"],
+        "at_my_post": totals["at_my_post"] if user.post_id else None,
+    }
+
+
+def districts_of(*, user):
+    """The police districts a community officer answers for: named responsible, else
+    those of their post."""
+    districts = PoliceDistrict.objects.restrict(user).select_related("post")
+    mine = districts.filter(responsible_officers=user)
+    if not mine.exists() and user.post_id:
+        mine = districts.filter(post_id=user.post_id)
+    return mine.prefetch_related(
+        Prefetch("communities", queryset=Community.objects.order_by("name"))
+    )
+
+
+def _count(model, **filters):
+    rows = (
+        model.objects.filter(station=OuterRef("pk"), **filters)
+        .order_by()
+        .values("station")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def station_overview(*, user):
+    """Each station in scope with its number of posts, communities, staff and today's services,
+    in one query whatever the number of stations."""
+    day_start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    return (
+        Station.objects.restrict(user)
+        .select_related("bureau")
+        .annotate(
+            post_count=_count(Post, is_active=True),
+            community_count=_count(Community),
+            staff_count=_count(StaffAssignment, ended_on__isnull=True),
+            services_today=_count(ServiceLog, occurred_at__gte=day_start),
+        )
+    )

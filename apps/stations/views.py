@@ -1,0 +1,371 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.errors import DomainError
+from apps.core.views import (
+    RevealPersonalDataView,
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedUpdateView,
+)
+
+from . import filters, forms, selectors
+from .models import Bureau, Community, PoliceDistrict, Post, ServiceLog, StaffAssignment, Station
+from .services import service_log_record
+
+# --- Sub-bureaus -------------------------------------------------------------------------
+
+
+class BureauList(ScopedListView):
+    model = Bureau
+    filterset_class = filters.BureauFilter
+    columns = [("name", _("Name")), ("code", _("Code")), ("city_bureau", _("City bureau"))]
+
+
+class BureauDetail(ScopedDetailView):
+    model = Bureau
+    fields = ["name", "code", "city_bureau"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["related"] = [
+            (
+                _("Stations"),
+                Station.objects.restrict(self.request.user).filter(bureau=self.object),
+                StationList.columns,
+            )
+        ]
+        return context
+
+
+# --- Stations ----------------------------------------------------------------------------
+
+
+class StationList(ScopedListView):
+    model = Station
+    filterset_class = filters.StationFilter
+    select_related = ("bureau",)
+    columns = [
+        ("name", _("Name")),
+        ("bureau", _("Sub-bureau")),
+        ("address", _("Address")),
+        ("phone", _("Duty phone")),
+    ]
+
+
+class StationDetail(ScopedDetailView):
+    model = Station
+    select_related = ("bureau",)
+    fields = ["name", "bureau", "code", "address", "phone", "area_km2", "latitude", "longitude"]
+    update_url_name = "stations:station_update"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        station = self.object
+        context["related"] = [
+            (_("Posts"), station.posts.all(), PostList.columns[:1] + PostList.columns[2:]),
+            (
+                _("Police districts"),
+                station.districts.select_related("post"),
+                PoliceDistrictList.columns[:1] + PoliceDistrictList.columns[2:],
+            ),
+            (
+                _("Villages / communities"),
+                station.communities.select_related("district", "post"),
+                CommunityList.columns[:1] + CommunityList.columns[2:],
+            ),
+        ]
+        return context
+
+
+class StationUpdate(ScopedUpdateView):
+    model = Station
+    form_class = forms.StationForm
+
+
+# --- Posts -------------------------------------------------------------------------------
+
+
+class PostList(ScopedListView):
+    model = Post
+    filterset_class = filters.PostFilter
+    select_related = ("station",)
+    create_url_name = "stations:post_create"
+    columns = [
+        ("name", _("Name")),
+        ("station", _("Station")),
+        ("kind", _("Kind")),
+        ("address", _("Address")),
+        ("opened_on", _("Opened on")),
+        ("is_active", _("In service")),
+    ]
+
+
+class PostDetail(ScopedDetailView):
+    model = Post
+    select_related = ("station",)
+    fields = [
+        "name",
+        "station",
+        "kind",
+        "address",
+        "phone",
+        "opened_on",
+        "is_active",
+        "latitude",
+        "longitude",
+    ]
+    update_url_name = "stations:post_update"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        post = self.object
+        context["related"] = [
+            (
+                _("Villages / communities"),
+                post.communities.select_related("district"),
+                [("name", _("Name")), ("kind", _("Kind")), ("district", _("Police district"))],
+            ),
+            (
+                _("Staff"),
+                post.staff.all(),
+                StaffAssignmentList.columns[:1] + StaffAssignmentList.columns[2:],
+            ),
+        ]
+        return context
+
+
+class PostCreate(ScopedCreateView):
+    model = Post
+    form_class = forms.PostForm
+
+
+class PostUpdate(ScopedUpdateView):
+    model = Post
+    form_class = forms.PostForm
+
+
+# --- Police districts --------------------------------------------------------------------
+
+
+class PoliceDistrictList(ScopedListView):
+    model = PoliceDistrict
+    filterset_class = filters.PoliceDistrictFilter
+    select_related = ("station", "post")
+    create_url_name = "stations:district_create"
+    columns = [
+        ("name", _("Name")),
+        ("station", _("Station")),
+        ("post", _("Post")),
+        ("real_population", _("Real population")),
+    ]
+
+
+class PoliceDistrictDetail(ScopedDetailView):
+    model = PoliceDistrict
+    select_related = ("station", "post")
+    fields = ["name", "station", "post", "real_population", "responsible_officers"]
+    update_url_name = "stations:district_update"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["related"] = [
+            (
+                _("Villages / communities"),
+                self.object.communities.select_related("post"),
+                [("name", _("Name")), ("kind", _("Kind")), ("post", _("Responsible post"))],
+            ),
+        ]
+        return context
+
+
+class PoliceDistrictCreate(ScopedCreateView):
+    model = PoliceDistrict
+    form_class = forms.PoliceDistrictForm
+
+
+class PoliceDistrictUpdate(ScopedUpdateView):
+    model = PoliceDistrict
+    form_class = forms.PoliceDistrictForm
+
+
+# --- Villages and communities -------------------------------------------------------------
+
+
+class CommunityList(ScopedListView):
+    model = Community
+    filterset_class = filters.CommunityFilter
+    select_related = ("station", "district", "post")
+    create_url_name = "stations:community_create"
+    columns = [
+        ("name", _("Name")),
+        ("station", _("Station")),
+        ("kind", _("Kind")),
+        ("district", _("Police district")),
+        ("post", _("Responsible post")),
+        ("population", _("Population")),
+    ]
+
+
+class CommunityDetail(ScopedDetailView):
+    model = Community
+    select_related = ("station", "district", "post")
+    fields = [
+        "name",
+        "kind",
+        "station",
+        "district",
+        "post",
+        "population",
+        "latitude",
+        "longitude",
+        "note",
+    ]
+    update_url_name = "stations:community_update"
+
+
+class CommunityCreate(ScopedCreateView):
+    model = Community
+    form_class = forms.CommunityForm
+
+
+class CommunityUpdate(ScopedUpdateView):
+    model = Community
+    form_class = forms.CommunityForm
+
+
+# --- Staff -------------------------------------------------------------------------------
+
+
+class StaffAssignmentList(ScopedListView):
+    model = StaffAssignment
+    filterset_class = filters.StaffAssignmentFilter
+    select_related = ("station", "post")
+    create_url_name = "stations:staff_create"
+    columns = [
+        ("name", _("Name")),
+        ("station", _("Station")),
+        ("kind", _("Kind")),
+        ("unit", _("Unit")),
+        ("duty", _("Duty")),
+        ("post", _("Post")),
+        ("phone", _("Phone"), "phone"),
+    ]
+
+
+class StaffAssignmentDetail(ScopedDetailView):
+    model = StaffAssignment
+    select_related = ("station", "post", "community", "user")
+    template_name = "stations/staff_detail.html"
+    fields = [
+        "name",
+        "kind",
+        "station",
+        "unit",
+        "duty",
+        "post",
+        "community",
+        "user",
+        "started_on",
+        "ended_on",
+    ]
+    update_url_name = "stations:staff_update"
+
+
+class StaffAssignmentCreate(ScopedCreateView):
+    model = StaffAssignment
+    form_class = forms.StaffAssignmentForm
+
+
+class StaffAssignmentUpdate(ScopedUpdateView):
+    model = StaffAssignment
+    form_class = forms.StaffAssignmentForm
+
+
+class StaffPhoneReveal(RevealPersonalDataView):
+    model = StaffAssignment
+    fields = ("phone",)
+
+
+# --- Service window ----------------------------------------------------------------------
+
+
+class ServiceLogList(ScopedListView):
+    model = ServiceLog
+    filterset_class = filters.ServiceLogFilter
+    select_related = ("station", "post", "recorded_by")
+    template_name = "stations/servicelog_list.html"
+    columns = [
+        ("occurred_at", _("Time")),
+        ("kind", _("Service")),
+        ("station", _("Station")),
+        ("post", _("Post")),
+        ("note", _("Note")),
+        ("recorded_by", _("Recorded by")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.has_perm("stations.add_servicelog"):
+            context["entry_form"] = forms.ServiceLogForm(user=self.request.user)
+        return context
+
+
+@login_required
+@permission_required("stations.add_servicelog", raise_exception=True)
+@require_POST
+def service_log_create(request):
+    """The fast entry form: record one service, answer with the refreshed counters."""
+    form = forms.ServiceLogForm(request.POST, user=request.user)
+    error = None
+    if form.is_valid():
+        try:
+            service_log_record(
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                post=form.cleaned_data["post"],
+                note=form.cleaned_data["note"],
+                client_id=form.cleaned_data["client_id"],
+            )
+        except DomainError as exc:
+            error = exc.message
+    else:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    if request.htmx:
+        context = {
+            "counters": selectors.service_counters_today(user=request.user),
+            "entry_error": error,
+            "entry_form": forms.ServiceLogForm(user=request.user),
+        }
+        return render(
+            request, "stations/_service_entry.html", context, status=400 if error else 200
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Recorded."))
+    return redirect(request.POST.get("next") or "home")
+
+
+# --- Home --------------------------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    """One page per role: counters and quick entry for the desk, the district for community
+    police, the station overview for leaders, the bureau for its admins."""
+    user = request.user
+    context = {"today": timezone.localdate()}
+    if user.has_perm("stations.add_servicelog"):
+        context["counters"] = selectors.service_counters_today(user=user)
+        context["entry_form"] = forms.ServiceLogForm(user=user)
+    if user.has_perm("stations.view_community") and user.station_id:
+        context["my_districts"] = selectors.districts_of(user=user)
+    if user.has_perm("stations.view_station"):
+        context["station_overview"] = selectors.station_overview(user=user)
+    return render(request, "stations/home.html", context)

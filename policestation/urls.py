@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.core.health import healthz
+from apps.stations.views import home
+
+admin.site.site_header = _("Police station workbench · administration")
+admin.site.site_title = _("Police station workbench")
+
+api_v1 = [
+    path("", include("apps.accounts.api.urls")),
+    path("", include("apps.stations.api.urls")),
+]
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("apps.accounts.urls")),
+    path("org/", include("apps.stations.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
