@@ -225,7 +225,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # axes logs every successful login at INFO; failures and lockouts stay visible.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # The role names, for templates and checks; the permissions live in apps.accounts.roles.

@@ -1,0 +1,185 @@
+"""A permission-matrix test base: subclass it once per resource and every persona is
+checked against the list page, the detail page, the edit page, the API and admin.
+
+The expected outcome follows from two declared sets, so that a new resource states its
+policy in two lines:
+
+- anonymous: a login redirect (HTML) or 401 (API);
+- a persona whose role lacks the permission: 403;
+- a persona whose role has it, for a record of another station or bureau: 404;
+- otherwise: success. A refused write changes nothing.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from .personas import ADMIN_USERS, ANONYMOUS, PERSONAS, SEES_XIPENG, SUPERUSER
+
+STATION_STAFF = {"xipeng_desk", "xipeng_community", "xipeng_case", "xipeng_leader",
+                 "shuangfeng_desk"}
+BUREAU_ADMINS = {"jlp_admin", "yubei_admin", SUPERUSER}
+
+
+class ResourceMatrix:
+    """Set the class attributes and `make`; the tests come for free.
+
+    `make(org)` returns a new record of 西彭派出所 (each call a distinct one).
+    """
+
+    model = None
+    list_url_name: str = ""
+    detail_url_name: str | None = None
+    update_url_name: str | None = None
+    api_basename: str = ""
+    readers: set[str] = set()
+    writers: set[str] = set()
+    # A PATCH body for the API and the field it changes, to check refused writes.
+    api_patch: dict | None = None
+
+    def make(self, org):
+        raise NotImplementedError
+
+    def marker(self, obj) -> str:
+        """Text that shows the record is on a page: by default its link."""
+        return obj.get_absolute_url()
+
+    # --- expectations ---------------------------------------------------------------
+
+    def expected(self, persona: str, allowed: set[str], *, api: bool) -> int:
+        if persona == ANONYMOUS:
+            return 401 if api else 302
+        if persona not in allowed:
+            return 403
+        if persona not in SEES_XIPENG:
+            return 404
+        return 200
+
+    def login(self, client, org, persona):
+        if persona != ANONYMOUS:
+            client.force_login(org.user(persona))
+
+    # --- HTML -------------------------------------------------------------------------
+
+    @pytest.mark.parametrize("persona", PERSONAS)
+    def test_it_shows_the_list_page_only_with_the_role_and_only_in_scope(
+        self, client, org, persona
+    ):
+        obj = self.make(org)
+        self.login(client, org, persona)
+        response = client.get(reverse(self.list_url_name))
+        expected = self.expected(persona, self.readers, api=False)
+        if expected == 404:  # a list is never a 404: the record is simply not in it
+            assert response.status_code == 200
+            assert self.marker(obj) not in response.content.decode()
+            return
+        assert response.status_code == expected
+        if expected == 200:
+            assert self.marker(obj) in response.content.decode()
+
+    @pytest.mark.parametrize("persona", PERSONAS)
+    def test_it_shows_the_detail_page_only_with_the_role_and_only_in_scope(
+        self, client, org, persona
+    ):
+        if not self.detail_url_name:
+            return
+        obj = self.make(org)
+        self.login(client, org, persona)
+        response = client.get(reverse(self.detail_url_name, args=[obj.pk]))
+        assert response.status_code == self.expected(persona, self.readers, api=False)
+
+    @pytest.mark.parametrize("persona", PERSONAS)
+    def test_it_opens_the_edit_page_only_for_writers_in_scope(self, client, org, persona):
+        if not self.update_url_name:
+            return
+        obj = self.make(org)
+        self.login(client, org, persona)
+        response = client.get(reverse(self.update_url_name, args=[obj.pk]))
+        assert response.status_code == self.expected(persona, self.writers, api=False)
+
+    # --- API --------------------------------------------------------------------------
+
+    @pytest.mark.parametrize("persona", PERSONAS)
+    def test_it_answers_the_api_list_only_with_the_role_and_only_in_scope(
+        self, client, org, persona
+    ):
+        obj = self.make(org)
+        self.login(client, org, persona)
+        response = client.get(reverse(f"{self.api_basename}-list"))
+        expected = self.expected(persona, self.readers, api=True)
+        if expected == 404:
+            assert response.status_code == 200
+            assert obj.pk not in [row["id"] for row in response.json()["results"]]
+            return
+        assert response.status_code == expected
+        if expected == 200:
+            assert obj.pk in [row["id"] for row in response.json()["results"]]
+
+    @pytest.mark.parametrize("persona", PERSONAS)
+    def test_it_answers_the_api_detail_only_with_the_role_and_only_in_scope(
+        self, client, org, persona
+    ):
+        obj = self.make(org)
+        self.login(client, org, persona)
+        response = client.get(reverse(f"{self.api_basename}-detail", args=[obj.pk]))
+        assert response.status_code == self.expected(persona, self.readers, api=True)
+        if response.status_code != 200:
+            assert "error" in response.json()
+
+    @pytest.mark.parametrize("persona", PERSONAS)
+    def test_it_refuses_api_writes_outside_role_or_scope_and_changes_nothing(
+        self, client, org, persona
+    ):
+        if not self.api_patch:
+            return
+        obj = self.make(org)
+        before = {f: getattr(obj, f) for f in self.api_patch}
+        self.login(client, org, persona)
+        response = client.patch(
+            reverse(f"{self.api_basename}-detail", args=[obj.pk]),
+            self.api_patch,
+            content_type="application/json",
+        )
+        expected = self.expected(persona, self.writers, api=True)
+        assert response.status_code == expected, response.content
+        obj.refresh_from_db()
+        after = {f: getattr(obj, f) for f in self.api_patch}
+        if expected == 200:
+            assert after == self.api_patch
+        else:
+            assert after == before
+
+    # --- admin ------------------------------------------------------------------------
+
+    @pytest.mark.parametrize("persona", PERSONAS)
+    def test_it_opens_the_admin_page_only_for_admins_in_scope(self, client, org, persona):
+        obj = self.make(org)
+        self.login(client, org, persona)
+        opts = obj._meta
+        response = client.get(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        )
+        if persona not in ADMIN_USERS:
+            assert response.status_code == 302  # to the admin login
+        elif persona in SEES_XIPENG:
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 404
+
+    # --- queries ----------------------------------------------------------------------
+
+    def test_it_lists_without_a_query_per_row(self, client, org):
+        client.force_login(org.user(SUPERUSER))
+        self.make(org)
+        counts = []
+        for url in (reverse(self.list_url_name), reverse(f"{self.api_basename}-list")):
+            with CaptureQueriesContext(connection) as few:
+                assert client.get(url).status_code == 200
+            for _ in range(5):
+                self.make(org)
+            with CaptureQueriesContext(connection) as many:
+                assert client.get(url).status_code == 200
+            counts.append((url, len(few), len(many)))
+        for url, few, many in counts:
+            assert few == many, f"{url}: {few} queries for a few rows, {many} for more"
