@@ -17,6 +17,17 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from auditlog.registry import auditlog
+
         from . import signals  # noqa: F401
+        from .models import User
+
+        # Who changed whose roles and station; never the password hash.
+        auditlog.register(
+            User,
+            exclude_fields=["password", "last_login"],
+            mask_fields=["phone"],
+            m2m_fields={"groups"},
+        )
 
         post_migrate.connect(_sync_roles_after_last_app, dispatch_uid="accounts.sync_roles")

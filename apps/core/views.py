@@ -7,7 +7,7 @@ through `Model.objects.restrict(user, action)` (404 when out of scope). Writes g
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views import generic
@@ -95,7 +95,8 @@ class ScopedFormMixin(ScopedMixin):
             form.add_error(None, exc.message)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
-        return super().form_valid(form)
+        # Not super().form_valid(): ModelFormMixin would save the form a second time.
+        return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self):
         return self.object.get_absolute_url()

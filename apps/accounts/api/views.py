@@ -27,6 +27,10 @@ class TokenCreateView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 
+    def get_authenticate_header(self, request):
+        # A wrong password is a 401 (with the scheme to use), not a 403.
+        return "Token"
+
     @extend_schema(request=TokenRequestSerializer, responses={201: TokenIssuedSerializer})
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)

@@ -17,8 +17,13 @@ from django.urls import reverse
 
 from .personas import ADMIN_USERS, ANONYMOUS, PERSONAS, SEES_XIPENG, SUPERUSER
 
-STATION_STAFF = {"xipeng_desk", "xipeng_community", "xipeng_case", "xipeng_leader",
-                 "shuangfeng_desk"}
+STATION_STAFF = {
+    "xipeng_desk",
+    "xipeng_community",
+    "xipeng_case",
+    "xipeng_leader",
+    "shuangfeng_desk",
+}
 BUREAU_ADMINS = {"jlp_admin", "yubei_admin", SUPERUSER}
 
 

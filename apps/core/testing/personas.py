@@ -48,7 +48,13 @@ PERSONAS = [
 ]
 # Who can see 西彭's records at all, whatever their role permits.
 SEES_XIPENG = {
-    MEDIATOR, XIPENG_DESK, XIPENG_COMMUNITY, XIPENG_CASE, XIPENG_LEADER, JLP_ADMIN, SUPERUSER
+    MEDIATOR,
+    XIPENG_DESK,
+    XIPENG_COMMUNITY,
+    XIPENG_CASE,
+    XIPENG_LEADER,
+    JLP_ADMIN,
+    SUPERUSER,
 }
 # Who may use Django admin.
 ADMIN_USERS = {JLP_ADMIN, YUBEI_ADMIN, SUPERUSER}

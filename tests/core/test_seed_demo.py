@@ -1,0 +1,82 @@
+import math
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from apps.accounts.models import User
+from apps.stations.models import Bureau, Community, Post, Station
+
+
+def haversine_km(a, b):
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6371 * 2 * math.asin(math.sqrt(h))
+
+
+@pytest.fixture
+def seeded(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+
+def counts():
+    return [m.objects.count() for m in (Bureau, Station, Post, Community, User)]
+
+
+def test_running_it_twice_creates_nothing_new(seeded):
+    before = counts()
+    call_command("seed_demo")
+    assert counts() == before
+
+
+def test_it_loads_the_organisation_of_the_seeds(seeded):
+    jiulongpo = Bureau.objects.get(name="九龙坡区分局")
+    assert jiulongpo.stations.count() == 14
+    assert Station.objects.filter(name="双凤派出所", bureau__name="渝北区分局").exists()
+    for station, post in [
+        ("西彭派出所", "西彭园区警务站"),
+        ("西彭派出所", "大石堡警务站"),
+        ("西彭派出所", "城西家园警务站"),
+        ("石桥铺派出所", "张坪警务站"),
+        ("石桥铺派出所", "渝洲新城警务站"),
+        ("九龙派出所", "马王警务站"),
+    ]:
+        assert Post.objects.filter(station__name=station, name=post).exists(), post
+    for village in ["迎新村", "泥璧村", "宝华村"]:
+        assert Community.objects.filter(station__name="西彭派出所", name=village).exists()
+
+
+def test_the_park_post_is_nearer_to_yingxin_than_the_station(seeded):
+    yingxin = Community.objects.get(name="迎新村")
+    park = Post.objects.get(name="西彭园区警务站")
+    assert haversine_km(yingxin, park) < haversine_km(yingxin, park.station)
+
+
+def test_every_demo_login_has_its_role_and_place(seeded):
+    expected = {
+        "jlp_admin": ("分局管理员", None, None),
+        "xipeng_desk": ("值班民警", "西彭派出所", None),
+        "xipeng_community": ("社区民警", "西彭派出所", "西彭园区警务站"),
+        "xipeng_case": ("办案民警", "西彭派出所", None),
+        "xipeng_leader": ("所领导", "西彭派出所", None),
+        "shiqiaopu_community": ("社区民警", "石桥铺派出所", "张坪警务站"),
+        "shuangfeng_desk": ("值班民警", "双凤派出所", None),
+        "mediator_xipeng": ("调解员", "西彭派出所", None),
+    }
+    for username, (role, station, post) in expected.items():
+        user = User.objects.get(username=username)
+        assert user.check_password("jingwu2026")
+        assert set(user.groups.values_list("name", flat=True)) == {role}
+        assert (str(user.station) if user.station else None) == station
+        assert (str(user.post) if user.post else None) == post
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_it_refuses_to_set_the_demo_password_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not User.objects.exists()

@@ -1,0 +1,112 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from policestation.env import env_bool, secret_key
+
+ROOT = Path(__file__).resolve().parents[2]
+STRONG_KEY = "k3y-" + "x7Q2pL9vR4mN8sT1wZ6yB3cF5hJ0kD2gA9eU4iO7qW1rE8tY5uI3oP6aS0dF" * 2
+
+
+def run_django(code: str, **env) -> subprocess.CompletedProcess:
+    """Run Python with Django set up in a fresh process, with exactly the given variables."""
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    script = "import django; django.setup()\n" + code
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "policestation.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_it_uses_a_demo_key_only_in_debug(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    assert secret_key(debug=True)
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        secret_key(debug=False)
+
+
+@pytest.mark.parametrize("weak", ["short", "a" * 60, "django-insecure-" + "x1y2z3" * 10])
+def test_it_refuses_a_weak_key_in_production(monkeypatch, weak):
+    monkeypatch.setenv("SECRET_KEY", weak)
+    with pytest.raises(ImproperlyConfigured, match="at least 50 characters"):
+        secret_key(debug=False)
+
+
+def test_it_names_the_variable_of_a_malformed_boolean(monkeypatch):
+    monkeypatch.setenv("DEBUG", "perhaps")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG must be true or false"):
+        env_bool("DEBUG")
+
+
+def test_it_stops_start_up_without_a_secret_key_when_debug_is_off():
+    result = run_django("", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY is missing or weak" in result.stderr
+
+
+def test_it_runs_embedded_without_any_configuration():
+    code = (
+        "from django.conf import settings as s; import json; print(json.dumps(["
+        "s.DATABASES['default']['ENGINE'], str(s.DATABASES['default']['NAME']),"
+        "s.CACHES['default']['BACKEND'], s.CELERY_TASK_ALWAYS_EAGER, s.TIME_ZONE,"
+        "s.LANGUAGE_CODE]))"
+    )
+    result = run_django(code, DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    engine, name, cache, eager, tz, language = json.loads(result.stdout.strip().splitlines()[-1])
+    assert engine == "django.db.backends.sqlite3"
+    assert name == str(ROOT / "db.sqlite3")
+    assert cache.endswith("LocMemCache")
+    assert eager is True
+    assert (tz, language) == ("Asia/Shanghai", "zh-hans")
+
+
+def test_it_uses_redis_for_broker_results_and_cache_when_configured():
+    code = (
+        "from django.conf import settings as s; import json; print(json.dumps(["
+        "s.CELERY_BROKER_URL, s.CELERY_RESULT_BACKEND, s.CACHES['default']['BACKEND'],"
+        "s.CELERY_TASK_ALWAYS_EAGER, s.DATABASES['default']['ENGINE']]))"
+    )
+    result = run_django(
+        code,
+        DEBUG="true",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/anything",
+    )
+    assert result.returncode == 0, result.stderr
+    broker, backend, cache, eager, engine = json.loads(result.stdout.strip().splitlines()[-1])
+    assert broker == backend == "redis://127.0.0.1:6379/3"
+    assert cache.endswith("RedisCache")
+    assert eager is False
+    assert engine == "django.db.backends.postgresql"
+
+
+def test_it_passes_the_deployment_checklist_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DEBUG"},
+            "DEBUG": "false",
+            "SECRET_KEY": STRONG_KEY,
+            "ALLOWED_HOSTS": "jingwu.example.cn",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
