@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core.health import healthz
+from apps.core.views import AccessLogList
 from apps.stations.views import home
 
 admin.site.site_header = _("Police station workbench · administration")
 admin.site.site_title = _("Police station workbench")
+admin.site.index_title = _("Organisation, users and records of your sub-bureau")
 
 api_v1 = [
     path("", include("apps.accounts.api.urls")),
@@ -19,6 +21,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("apps.accounts.urls")),
     path("org/", include("apps.stations.urls")),
+    path("audit/access/", AccessLogList.as_view(), name="accesslog_list"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -41,6 +41,12 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     personal_data_fields = ("phone",)
 
+    def save_model(self, request, obj, form, change):
+        # A sub-bureau admin's new account belongs to their bureau unless placed at a station.
+        if not request.user.is_superuser and not obj.station_id and not obj.bureau_id:
+            obj.bureau_id = request.user.bureau_id
+        super().save_model(request, obj, form, change)
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:

@@ -58,10 +58,12 @@ ROLES: dict[str, list[str]] = {
     ],
     BUREAU_ADMIN: [
         *PERSONAL_DATA,
+        # Their own bureau's details only: bureaus themselves are created by a superuser.
+        *_crud("stations", "bureau", "view", "change"),
         *[
-            p
-            for model in ORGANISATION_MODELS
-            for p in _crud("stations", model, "view", "add", "change", "delete")
+            perm
+            for model in ORGANISATION_MODELS[1:]
+            for perm in _crud("stations", model, "view", "add", "change", "delete")
         ],
         *_crud("stations", "servicelog", "view", "add", "change", "delete"),
         *_crud("accounts", "user", "view", "add", "change"),

@@ -2,6 +2,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .forms import add_bootstrap_class
+from .models import AccessLog
+
 
 class ScopedFilterSet(django_filters.FilterSet):
     """Base of every FilterSet: a free-text `q` over `search_fields`, and choice lists of
@@ -19,6 +22,13 @@ class ScopedFilterSet(django_filters.FilterSet):
                 if hasattr(model, "scope"):
                     filter_.queryset = model.objects.restrict(user)
 
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            add_bootstrap_class(field)
+        return form
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
@@ -27,3 +37,13 @@ class ScopedFilterSet(django_filters.FilterSet):
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value})
         return queryset.filter(condition)
+
+
+class AccessLogFilter(ScopedFilterSet):
+    search_fields = ("subject_label", "user__username", "user__last_name")
+    at_after = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("From"))
+    at_before = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("To"))
+
+    class Meta:
+        model = AccessLog
+        fields = ["q", "field", "at_after", "at_before"]

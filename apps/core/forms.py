@@ -15,6 +15,9 @@ class ScopedModelForm(forms.ModelForm):
             if queryset is not None and hasattr(queryset.model, "scope"):
                 field.queryset = queryset.model.objects.restrict(user, CHANGE)
             add_bootstrap_class(field)
+        # Station staff have one station: new records start there.
+        if "station" in self.fields and not self.instance.pk and user.station_id:
+            self.fields["station"].initial = user.station_id
 
 
 def add_bootstrap_class(field: forms.Field) -> None:

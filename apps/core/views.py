@@ -8,12 +8,15 @@ through `Model.objects.restrict(user, action)` (404 when out of scope). Writes g
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views import generic
 from django_filters.views import FilterView
 
 from .errors import DomainError, OutOfScope
+from .filters import AccessLogFilter
+from .models import AccessLog
 from .scoping import CHANGE, VIEW
 from .services import personal_data_reveal, save_in_scope
 
@@ -82,6 +85,7 @@ class ScopedDetailView(ScopedMixin, generic.DetailView):
 class ScopedFormMixin(ScopedMixin):
     template_name = "core/form.html"
     action = CHANGE
+    cancel_url_name = "home"  # where "Cancel" leads on a new record's form
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -100,6 +104,11 @@ class ScopedFormMixin(ScopedMixin):
 
     def get_success_url(self):
         return self.object.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cancel_url"] = reverse(self.cancel_url_name)
+        return context
 
 
 class ScopedCreateView(ScopedFormMixin, generic.CreateView):
@@ -126,3 +135,19 @@ class RevealPersonalDataView(ScopedMixin, generic.View):
         except OutOfScope as exc:
             raise Http404 from exc
         return HttpResponse(f'<span class="revealed">{escape(value)}</span>')
+
+
+class AccessLogList(ScopedListView):
+    """Who looked at which personal data, for leaders and sub-bureau admins."""
+
+    model = AccessLog
+    filterset_class = AccessLogFilter
+    select_related = ("user", "station")
+    columns = [
+        ("at", _("Time")),
+        ("user", _("User")),
+        ("subject_label", _("Record")),
+        ("field", _("Field")),
+        ("page", _("Page")),
+        ("ip_address", _("IP address")),
+    ]

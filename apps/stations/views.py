@@ -142,6 +142,7 @@ class PostDetail(ScopedDetailView):
 
 class PostCreate(ScopedCreateView):
     model = Post
+    cancel_url_name = "stations:post_list"
     form_class = forms.PostForm
 
 
@@ -186,6 +187,7 @@ class PoliceDistrictDetail(ScopedDetailView):
 
 class PoliceDistrictCreate(ScopedCreateView):
     model = PoliceDistrict
+    cancel_url_name = "stations:district_list"
     form_class = forms.PoliceDistrictForm
 
 
@@ -231,6 +233,7 @@ class CommunityDetail(ScopedDetailView):
 
 class CommunityCreate(ScopedCreateView):
     model = Community
+    cancel_url_name = "stations:community_list"
     form_class = forms.CommunityForm
 
 
@@ -279,6 +282,7 @@ class StaffAssignmentDetail(ScopedDetailView):
 
 class StaffAssignmentCreate(ScopedCreateView):
     model = StaffAssignment
+    cancel_url_name = "stations:staff_list"
     form_class = forms.StaffAssignmentForm
 
 
@@ -311,8 +315,10 @@ class ServiceLogList(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.request.user.has_perm("stations.add_servicelog"):
-            context["entry_form"] = forms.ServiceLogForm(user=self.request.user)
+        user = self.request.user
+        if user.has_perm("stations.add_servicelog") and user.station_id:
+            context["counters"] = selectors.service_counters_today(user=user)
+            context["entry_form"] = forms.ServiceLogForm(user=user)
         return context
 
 
@@ -361,7 +367,7 @@ def home(request):
     police, the station overview for leaders, the bureau for its admins."""
     user = request.user
     context = {"today": timezone.localdate()}
-    if user.has_perm("stations.add_servicelog"):
+    if user.has_perm("stations.add_servicelog") and user.station_id:
         context["counters"] = selectors.service_counters_today(user=user)
         context["entry_form"] = forms.ServiceLogForm(user=user)
     if user.has_perm("stations.view_community") and user.station_id:

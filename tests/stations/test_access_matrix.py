@@ -1,5 +1,6 @@
 """Every organisation page and endpoint against every persona (apps.core.testing.matrix)."""
 
+from apps.core.models import AccessLog
 from apps.core.testing.factories import (
     CommunityFactory,
     PoliceDistrictFactory,
@@ -109,3 +110,24 @@ class TestServiceLog(ResourceMatrix):
 
     def marker(self, obj):
         return obj.note
+
+
+class TestAccessLog(ResourceMatrix):
+    """The personal-data access log: leaders and sub-bureau admins only, never edited."""
+
+    list_url_name = "accesslog_list"
+    readers = {XIPENG_LEADER} | BUREAU_ADMINS
+
+    def make(self, org):
+        return AccessLog.objects.create(
+            user=org.user("xipeng_desk"),
+            station=org.xipeng,
+            subject_type="stations.staff",
+            subject_id="1",
+            subject_label=f"网格员{AccessLog.objects.count()}",
+            field="phone",
+            page="/org/staff/1/",
+        )
+
+    def marker(self, obj):
+        return obj.subject_label
