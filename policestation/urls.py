@@ -28,3 +28,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+handler400 = "apps.core.handlers.bad_request"
+handler403 = "apps.core.handlers.permission_denied"
+handler404 = "apps.core.handlers.page_not_found"
+handler500 = "apps.core.handlers.server_error"

@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from .errors import DomainError, OutOfScope
 from .filters import AccessLogFilter
 from .models import AccessLog
+from .pagination import NoCountPaginator
 from .scoping import CHANGE, VIEW
 from .services import personal_data_reveal, save_in_scope
 
@@ -39,7 +40,8 @@ class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
     def get_queryset(self):
         qs = self.model.objects.restrict(self.request.user, self.action)
-        return qs.select_related(*self.select_related)
+        # select_related() with no names would join every foreign key.
+        return qs.select_related(*self.select_related) if self.select_related else qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -142,6 +144,7 @@ class AccessLogList(ScopedListView):
 
     model = AccessLog
     filterset_class = AccessLogFilter
+    paginator_class = NoCountPaginator
     select_related = ("user", "station")
     columns = [
         ("at", _("Time")),

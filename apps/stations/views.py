@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
+from apps.core.pagination import NoCountPaginator
 from apps.core.views import (
     RevealPersonalDataView,
     ScopedCreateView,
@@ -301,6 +302,7 @@ class StaffPhoneReveal(RevealPersonalDataView):
 
 class ServiceLogList(ScopedListView):
     model = ServiceLog
+    paginator_class = NoCountPaginator
     filterset_class = filters.ServiceLogFilter
     select_related = ("station", "post", "recorded_by")
     template_name = "stations/servicelog_list.html"

@@ -110,3 +110,21 @@ def test_unauthenticated_api_calls_get_401_in_chinese(client, db):
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
     assert response.json()["error"]["message"] == "身份认证信息未提供。"
+
+
+def test_service_logs_use_a_cursor_and_never_count_the_table(client, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.core.testing.factories import ServiceLogFactory
+
+    ServiceLogFactory.create_batch(60, station=org.xipeng, recorded_by=org.user(XIPENG_DESK))
+    client.force_login(org.user(XIPENG_DESK))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("servicelog-list")).json()
+    assert "count" not in page and page["next"]
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+    rest = client.get(page["next"]).json()
+    ids = [row["id"] for row in page["results"] + rest["results"]]
+    assert len(ids) == len(set(ids)) == 60
+    assert rest["next"] is None

@@ -197,3 +197,20 @@ def test_filter_choices_do_not_leak_other_stations(client, org):
     page = client.get(reverse("stations:post_list")).content.decode()
     assert "空港警务站" not in page  # 双凤's post, neither in the rows nor in a dropdown
     assert "双凤派出所" not in page
+
+
+def test_the_service_log_pages_without_counting_the_table(client, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ServiceLogFactory.create_batch(55, station=org.xipeng, recorded_by=org.user(XIPENG_DESK))
+    client.force_login(org.user(XIPENG_DESK))
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(reverse("stations:servicelog_list")).content.decode()
+    # Read now: the next request clears the connection's query log.
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    second = client.get(reverse("stations:servicelog_list") + "?page=2").content.decode()
+    # The only counts are today's counters, bounded by a time range; no count of the table.
+    assert counts and all("occurred_at" in sql for sql in counts)
+    assert "page=2" in first and "第 1 页" in first
+    assert "page=3" not in second and "第 2 页" in second

@@ -17,7 +17,9 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         action = VIEW if self.request.method in permissions.SAFE_METHODS else CHANGE
         qs = self.queryset.model.objects.restrict(self.request.user, action)
-        return qs.select_related(*self.select_related).prefetch_related(*self.prefetch_related)
+        if self.select_related:  # select_related() with no names would join every foreign key
+            qs = qs.select_related(*self.select_related)
+        return qs.prefetch_related(*self.prefetch_related)
 
     def perform_create(self, serializer):
         save_in_scope(by=self.request.user, save=serializer.save)
@@ -31,4 +33,5 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = self.queryset.model.objects.restrict(self.request.user, VIEW)
-        return qs.select_related(*self.select_related)
+        # select_related() with no names would join every foreign key.
+        return qs.select_related(*self.select_related) if self.select_related else qs

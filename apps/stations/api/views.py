@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
+from apps.core.api.pagination import TimeCursorPagination
 from apps.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from apps.core.scoping import CHANGE
 
@@ -59,6 +60,7 @@ class StaffAssignmentViewSet(ScopedModelViewSet):
 
 class ServiceLogViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     queryset = ServiceLog.objects.all()
+    pagination_class = TimeCursorPagination
     serializer_class = serializers.ServiceLogSerializer
     filterset_class = filters.ServiceLogFilter
 

@@ -1,0 +1,45 @@
+"""OpenAPI additions: every operation documents the one error shape and its statuses."""
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "example": "not_found"},
+                "message": {"type": "string", "example": "未找到。"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": True,
+                    "description": "Per-field messages of a validation error.",
+                },
+            },
+        }
+    },
+}
+
+ERROR_STATUSES = {
+    "400": "The request is not valid.",
+    "401": "Not logged in, or the token is wrong or expired.",
+    "403": "The role lacks the permission.",
+    "404": "No such record, or not within the user's station.",
+    "405": "Method not allowed.",
+    "406": "Not acceptable.",
+    "409": "The record changed meanwhile, or the transition is not allowed.",
+    "415": "Unsupported media type.",
+    "429": "Too many requests, or the account is locked out.",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"])."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_STATUSES.items():
+                responses.setdefault(status, {"description": description, "content": reference})
+    return result
