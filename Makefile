@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo and the tests run in DEBUG (the demo key and password are refused otherwise).
 DEMO_ENV := DEBUG=true
 
-.PHONY: demo demo-setup test lint format lock install install-dev clean
+.PHONY: demo demo-setup test lint format lock install install-dev clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,9 @@ lock:
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
+
+# Benchmark against PostgreSQL: BENCH_SCALE=small (quick) or full; see README "Quality".
+BENCH_SCALE ?= small
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/policestation_bench
+bench: install-dev
+	$(DEMO_ENV) DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench --scale $(BENCH_SCALE)

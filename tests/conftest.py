@@ -25,12 +25,25 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+_browser_journeys_passed = 0
+
+
+def pytest_runtest_logreport(report):
+    global _browser_journeys_passed
+    if report.when == "call" and report.passed and "browser" in report.keywords:
+        _browser_journeys_passed += 1
+
+
 def pytest_sessionfinish(session, exitstatus):
-    # CI sets FORBID_SKIPS: a test skipped for a missing service must fail the run loudly.
+    # CI sets FORBID_SKIPS: a test skipped for a missing service, or a run in which the
+    # browser journeys did not run, must fail loudly.
     if not os.environ.get("FORBID_SKIPS"):
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
     if skipped:
         reporter.write_line(f"FORBID_SKIPS: {len(skipped)} test(s) skipped; failing the run.")
+        session.exitstatus = 1
+    if not _browser_journeys_passed:
+        reporter.write_line("FORBID_SKIPS: no browser journey ran; failing the run.")
         session.exitstatus = 1

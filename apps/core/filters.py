@@ -22,6 +22,24 @@ class ScopedFilterSet(django_filters.FilterSet):
                 if hasattr(model, "scope"):
                     filter_.queryset = model.objects.restrict(user)
 
+    def narrow_choices_to_station(self):
+        """For a page's dropdowns: posts, districts … of one station only (the one chosen,
+        else the user's own), since a bureau's thousands of them would make an unusable and
+        slow dropdown. The API keeps the full scoped choices."""
+        chosen = self.data.get("station")
+        station = int(chosen) if chosen and str(chosen).isdigit() else None
+        station = station or getattr(self.request.user, "station_id", None)
+        for name, filter_ in self.filters.items():
+            if name == "station" or not isinstance(filter_, django_filters.ModelChoiceFilter):
+                continue
+            model = filter_.queryset.model
+            if getattr(getattr(model, "scope", None), "station", None) == "station_id":
+                filter_.queryset = (
+                    filter_.queryset.filter(station_id=station)
+                    if station
+                    else filter_.queryset.none()
+                )
+
     @property
     def form(self):
         form = super().form

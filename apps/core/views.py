@@ -57,6 +57,11 @@ class ScopedListView(ScopedMixin, FilterView):
     columns: list[tuple[str, str]] = []
     create_url_name: str | None = None
 
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        filterset.narrow_choices_to_station()
+        return filterset
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["columns"] = self.columns

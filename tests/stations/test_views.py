@@ -1,3 +1,4 @@
+import re
 import uuid
 
 from auditlog.models import LogEntry
@@ -214,3 +215,21 @@ def test_the_service_log_pages_without_counting_the_table(client, org):
     assert counts and all("occurred_at" in sql for sql in counts)
     assert "page=2" in first and "第 1 页" in first
     assert "page=3" not in second and "第 2 页" in second
+
+
+def test_a_bureau_admin_chooses_a_station_before_its_posts_appear_in_the_filters(client, org):
+    def post_choices(url):
+        page = client.get(url).content.decode()
+        return re.search(r'<select name="post".*?</select>', page, re.S).group(0)
+
+    client.force_login(org.user(JLP_ADMIN))
+    assert "西彭园区警务站" not in post_choices(reverse("stations:community_list"))
+    chosen = reverse("stations:community_list") + f"?station={org.xipeng.pk}"
+    assert "西彭园区警务站" in post_choices(chosen)
+
+
+def test_the_api_filters_by_post_without_a_station(client, org):
+    client.force_login(org.user(JLP_ADMIN))
+    response = client.get(reverse("community-list") + f"?post={org.park_post.pk}")
+    assert response.status_code == 200
+    assert [row["name"] for row in response.json()["results"]] == ["迎新村"]

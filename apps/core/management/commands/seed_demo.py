@@ -16,6 +16,8 @@ class Command(BaseCommand):
             users = seed_users()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
+        if options["verbosity"] == 0:
+            return
         made = ", ".join(f"{n} {kind}" for kind, n in organisation.items())
         self.stdout.write(f"Organisation: created {made}. Users created: {users}.")
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}): admin, {', '.join(DEMO_USERS)}")

@@ -1,0 +1,126 @@
+"""The benchmark harness behind `make bench` (README "Quality").
+
+A scenario is a small registered function in an app's `bench.py`:
+
+    @request_scenario("posts: API list", persona="jlp_admin", sql=posts_page_sql)
+    def posts_api(): return reverse("post-list")
+
+Request scenarios are timed through Django's test client (server time, no network) and
+report p50/p95 and queries per request next to the hand-written SQL that returns the same
+page, as a ratio. Batch scenarios time a job against its equivalent SQL aggregate.
+Data generators (`@generator`) fill PostgreSQL in bulk to the chosen scale.
+"""
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+SCALES = {
+    # rows per generated table; "full" is the size later issues name as their targets
+    "small": {"posts": 1_000, "communities": 1_000, "service_logs": 20_000},
+    "full": {"posts": 10_000, "communities": 10_000, "service_logs": 1_000_000},
+}
+
+
+@dataclass
+class RequestScenario:
+    name: str
+    url: Callable[[], str]
+    persona: str
+    sql: Callable[[], tuple[str, list]] | None = None
+
+
+@dataclass
+class BatchScenario:
+    name: str
+    run: Callable[[], object]
+    sql: Callable[[], tuple[str, list]]
+
+
+@dataclass
+class Registry:
+    generators: list[Callable] = field(default_factory=list)
+    requests: list[RequestScenario] = field(default_factory=list)
+    batches: list[BatchScenario] = field(default_factory=list)
+
+
+registry = Registry()
+
+
+def generator(func):
+    """`func(scale: dict, progress) -> None` fills its tables up to the scale (idempotent)."""
+    registry.generators.append(func)
+    return func
+
+
+def request_scenario(name: str, *, persona: str, sql=None):
+    def register(url):
+        registry.requests.append(RequestScenario(name, url, persona, sql))
+        return url
+
+    return register
+
+
+def batch_scenario(name: str, *, sql):
+    def register(run):
+        registry.batches.append(BatchScenario(name, run, sql))
+        return run
+
+    return register
+
+
+def autodiscover() -> None:
+    for app in apps.get_app_configs():
+        if app.name.startswith("apps."):
+            try:
+                import_module(f"{app.name}.bench")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app.name}.bench":
+                    raise
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """Nearest-rank percentile; samples need not be sorted."""
+    ordered = sorted(samples)
+    index = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def summarise(samples: list[float]) -> dict:
+    return {
+        "p50_ms": round(percentile(samples, 0.50) * 1000, 2),
+        "p95_ms": round(percentile(samples, 0.95) * 1000, 2),
+        "mean_ms": round(statistics.fmean(samples) * 1000, 2),
+    }
+
+
+def time_sql(sql: str, params: list, repeat: int) -> list[float]:
+    samples = []
+    with connection.cursor() as cursor:
+        for _ in range(repeat):
+            start = time.perf_counter()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+            samples.append(time.perf_counter() - start)
+    return samples
+
+
+def time_request(client, url: str, repeat: int, warmup: int = 10) -> tuple[list[float], int]:
+    for _ in range(warmup):
+        client.get(url)
+    samples, queries = [], 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url)
+            samples.append(time.perf_counter() - start)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        queries = len(captured)
+    return samples, queries
