@@ -1,5 +1,8 @@
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -7,6 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..errors import DomainError
+
+logger = logging.getLogger(__name__)
 
 
 def _error(code: str, message, fields=None, status: int = 400, headers=None) -> Response:
@@ -34,6 +39,15 @@ def exception_handler(exc, context):
     """Every API error as {"error": {"code", "message", "fields"?}}, in the request's language."""
     if isinstance(exc, DomainError):
         return _error(exc.code, exc.message, status=exc.status)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is down or restarting: tell the tablet to retry, not that it erred.
+        logger.error("database unavailable during an API request: %s", exc)
+        return _error(
+            "unavailable",
+            _("The service is briefly unavailable. Please retry."),
+            status=503,
+            headers={"Retry-After": "30"},
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

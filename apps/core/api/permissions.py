@@ -10,3 +10,10 @@ class ModelPermissions(permissions.DjangoModelPermissions):
         "HEAD": ["%(app_label)s.view_%(model_name)s"],
         "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
     }
+
+    def has_permission(self, request, view):
+        # A method the endpoint does not offer is a 405 for any logged-in user, not a 403
+        # about a permission that could not help.
+        if request.method.lower() not in view.http_method_names:
+            return bool(request.user and request.user.is_authenticated)
+        return super().has_permission(request, view)

@@ -30,6 +30,7 @@ ERROR_STATUSES = {
     "409": "The record changed meanwhile, or the transition is not allowed.",
     "415": "Unsupported media type.",
     "429": "Too many requests, or the account is locked out.",
+    "503": "The database is briefly unavailable; retry after the Retry-After seconds.",
 }
 
 
