@@ -30,8 +30,10 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """
 
     def get_queryset(self):
-        request = self.context["request"]
-        return super().get_queryset().restrict(request.user, CHANGE)
+        queryset = super().get_queryset()
+        if not hasattr(queryset, "restrict"):  # an unscoped model, e.g. auth groups
+            return queryset
+        return queryset.restrict(self.context["request"].user, CHANGE)
 
 
 class ModelSerializer(serializers.ModelSerializer):
