@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.stations",
+    "apps.registry",
 ]
 
 MIDDLEWARE = [

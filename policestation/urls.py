@@ -14,6 +14,7 @@ admin.site.index_title = _("Organisation, users and records of your sub-bureau")
 api_v1 = [
     path("", include("apps.accounts.api.urls")),
     path("", include("apps.stations.api.urls")),
+    path("", include("apps.registry.api.urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("apps.accounts.urls")),
     path("org/", include("apps.stations.urls")),
+    path("registry/", include("apps.registry.urls")),
     path("audit/access/", AccessLogList.as_view(), name="accesslog_list"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -31,23 +31,47 @@ ORGANISATION_MODELS = (
 )
 ORGANISATION_VIEW = [f"stations.view_{model}" for model in ORGANISATION_MODELS]
 PERSONAL_DATA = ["core.view_personal_data"]
+REGISTRY_MODELS = ("address", "person", "housing", "residence", "unit", "hotelstay")
+REGISTRY_VIEW = [f"registry.view_{model}" for model in REGISTRY_MODELS]
+# Focus-person records have their own permission: the registry's view rights do not reach it.
+FOCUS = "focusrecord"
 
 ROLES: dict[str, list[str]] = {
     DESK_OFFICER: [
         *ORGANISATION_VIEW,
         *PERSONAL_DATA,
+        *REGISTRY_VIEW,
+        *_crud("registry", "person", "add", "change"),
+        *_crud("registry", "residence", "add", "change"),
         *_crud("stations", "servicelog", "view", "add", "change"),
     ],
     COMMUNITY_OFFICER: [
         *ORGANISATION_VIEW,
         *PERSONAL_DATA,
+        *[
+            p
+            for model in REGISTRY_MODELS
+            for p in _crud("registry", model, "view", "add", "change")
+        ],
+        *_crud("registry", FOCUS, "view", "add", "change"),
         "stations.change_community",
         *_crud("stations", "servicelog", "view", "add"),
     ],
-    CASE_OFFICER: [*ORGANISATION_VIEW, *PERSONAL_DATA, "stations.view_servicelog"],
+    CASE_OFFICER: [
+        *ORGANISATION_VIEW,
+        *PERSONAL_DATA,
+        "stations.view_servicelog",
+        *REGISTRY_VIEW,
+        f"registry.view_{FOCUS}",
+    ],
     STATION_LEADER: [
         *ORGANISATION_VIEW,
         *PERSONAL_DATA,
+        *[
+            perm
+            for model in (*REGISTRY_MODELS, FOCUS)
+            for perm in _crud("registry", model, "view", "add", "change")
+        ],
         "stations.change_station",
         *_crud("stations", "post", "add", "change"),
         *_crud("stations", "policedistrict", "add", "change"),
@@ -66,6 +90,11 @@ ROLES: dict[str, list[str]] = {
             for perm in _crud("stations", model, "view", "add", "change", "delete")
         ],
         *_crud("stations", "servicelog", "view", "add", "change", "delete"),
+        *[
+            perm
+            for model in (*REGISTRY_MODELS, FOCUS)
+            for perm in _crud("registry", model, "view", "add", "change", "delete")
+        ],
         *_crud("accounts", "user", "view", "add", "change"),
         *_crud("accounts", "devicetoken", "view", "delete"),
         "core.view_accesslog",

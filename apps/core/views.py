@@ -77,10 +77,17 @@ class ScopedDetailView(ScopedMixin, generic.DetailView):
     template_name = "core/detail.html"
     fields: list[str] = []
     update_url_name: str | None = None
+    # Personal data shown masked, each with a "show in full (logged)" button:
+    # (field, mask kind, URL name of the RevealPersonalDataView).
+    masked_fields: list[tuple[str, str, str]] = []
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["fields"] = self.fields
+        context["masked_fields"] = [
+            (field, kind, reverse(url_name, args=[self.object.pk, field]))
+            for field, kind, url_name in self.masked_fields
+        ]
         opts = self.model._meta
         if self.update_url_name and self.request.user.has_perm(
             f"{opts.app_label}.change_{opts.model_name}"

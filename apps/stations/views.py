@@ -265,7 +265,7 @@ class StaffAssignmentList(ScopedListView):
 class StaffAssignmentDetail(ScopedDetailView):
     model = StaffAssignment
     select_related = ("station", "post", "community", "user")
-    template_name = "stations/staff_detail.html"
+    masked_fields = [("phone", "phone", "stations:staff_reveal")]
     fields = [
         "name",
         "kind",

@@ -59,3 +59,12 @@ def test_database_unavailable_is_a_503_with_retry_after(client, org):
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert error(response)["code"] == "unavailable"
+
+
+def test_a_page_size_that_is_no_whole_number_is_refused(client, org):
+    client.force_login(org.user(XIPENG_DESK))
+    for bad in ("null", "0", "201", "-3"):
+        response = client.get(reverse("post-list") + f"?page_size={bad}")
+        assert response.status_code == 400, bad
+        assert "page_size" in error(response)["fields"]
+    assert client.get(reverse("post-list") + "?page_size=200").status_code == 200

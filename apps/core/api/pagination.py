@@ -1,15 +1,31 @@
+from django.utils.translation import gettext as _
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
 
 
-class PageNumberPagination(pagination.PageNumberPagination):
+class StrictPageSizeMixin:
+    """A page_size that is not a whole number from 1 to max_page_size is a 400, not silently
+    the default: the schema promises an integer, and clients should learn their mistake."""
+
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            message = _("Give a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+            raise ValidationError({self.page_size_query_param: [message]})
+        return int(raw)
 
-class TimeCursorPagination(pagination.CursorPagination):
+
+class PageNumberPagination(StrictPageSizeMixin, pagination.PageNumberPagination):
+    pass
+
+
+class TimeCursorPagination(StrictPageSizeMixin, pagination.CursorPagination):
     """Keyset pagination for tables that grow without bound (logs, readings, incidents):
     a stable newest-first order and no COUNT(*) over the table on any page."""
 
     ordering = ("-occurred_at", "-id")
-    page_size_query_param = "page_size"
-    max_page_size = 200

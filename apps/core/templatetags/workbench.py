@@ -58,3 +58,8 @@ def mask(value, kind: str):
 def make_column(path: str):
     """A detail page's field name as a column spec for `cell`."""
     return (path, "")
+
+
+@register.filter
+def attr(obj, name: str):
+    return getattr(obj, name, None)

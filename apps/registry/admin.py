@@ -1,0 +1,69 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.admin import ScopedAdmin
+from apps.core.masking import mask_id_number
+
+from .models import Address, FocusRecord, HotelStay, Housing, Person, Residence, Unit
+
+
+@admin.register(Address)
+class AddressAdmin(ScopedAdmin):
+    list_display = ["text", "community", "station"]
+    search_fields = ["text"]
+    list_select_related = ["community", "station"]
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedAdmin):
+    list_display = ["name", "gender", "birth_date", "masked_id_number", "category", "station"]
+    list_filter = ["category", "gender"]
+    # Search by name only: an ID number typed into admin search would travel in the URL.
+    search_fields = ["name"]
+    list_select_related = ["station"]
+    personal_data_fields = ("id_number", "phone")
+    show_full_result_count = False
+
+    @admin.display(description=_("ID number"))
+    def masked_id_number(self, person):
+        return mask_id_number(person.id_number)
+
+
+@admin.register(Housing)
+class HousingAdmin(ScopedAdmin):
+    list_display = ["address", "kind", "owner", "is_rented", "station"]
+    list_filter = ["kind", "is_rented"]
+    list_select_related = ["address", "owner", "station"]
+    raw_id_fields = ["owner", "address"]
+
+
+@admin.register(Residence)
+class ResidenceAdmin(ScopedAdmin):
+    list_display = ["person", "housing", "relation", "since", "until"]
+    list_select_related = ["person", "housing__address"]
+    raw_id_fields = ["person", "housing"]
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedAdmin):
+    list_display = ["name", "kind", "address", "staff_count", "station"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    list_select_related = ["address", "station"]
+    personal_data_fields = ("contact_phone",)
+
+
+@admin.register(HotelStay)
+class HotelStayAdmin(ScopedAdmin):
+    list_display = ["person", "hotel", "room", "checked_in_at", "checked_out_at"]
+    list_select_related = ["person", "hotel"]
+    raw_id_fields = ["person"]
+    show_full_result_count = False
+
+
+@admin.register(FocusRecord)
+class FocusRecordAdmin(ScopedAdmin):
+    list_display = ["person", "level", "responsible_officer", "review_on", "station"]
+    list_filter = ["level"]
+    list_select_related = ["person", "responsible_officer", "station"]
+    raw_id_fields = ["person"]

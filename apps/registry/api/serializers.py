@@ -1,0 +1,99 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from apps.core.api.serializers import MaskedField, ModelSerializer
+
+from ..models import Address, FocusRecord, HotelStay, Housing, Person, Residence, Unit
+
+
+class AddressSerializer(ModelSerializer):
+    class Meta:
+        model = Address
+        fields = [
+            "id",
+            "station",
+            "community",
+            "road",
+            "number",
+            "building",
+            "unit",
+            "room",
+            "text",
+            "latitude",
+            "longitude",
+        ]
+        read_only_fields = ["text"]
+
+
+class PersonSerializer(ModelSerializer):
+    """ID number and phone are written in full and always read masked."""
+
+    id_number = MaskedField("id_number", max_length=18)
+    phone = MaskedField("phone", max_length=20, required=False, allow_blank=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "station",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "id_number",
+            "domicile_province",
+            "phone",
+            "domicile_address",
+            "category",
+        ]
+        read_only_fields = ["domicile_province"]
+
+    def validate_id_number(self, value):
+        if self.instance is not None and value != self.instance.id_number:
+            raise serializers.ValidationError(_("An ID number cannot be changed."))
+        return value
+
+
+class PersonLookupSerializer(serializers.Serializer):
+    id_number = serializers.CharField(max_length=18, label=_("ID number"))
+
+
+class HousingSerializer(ModelSerializer):
+    class Meta:
+        model = Housing
+        fields = ["id", "station", "address", "kind", "owner", "is_rented"]
+
+
+class ResidenceSerializer(ModelSerializer):
+    class Meta:
+        model = Residence
+        fields = ["id", "station", "person", "housing", "relation", "since", "until"]
+
+
+class UnitSerializer(ModelSerializer):
+    contact_phone = MaskedField("phone", max_length=20, required=False, allow_blank=True)
+
+    class Meta:
+        model = Unit
+        fields = [
+            "id",
+            "station",
+            "name",
+            "kind",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "staff_count",
+        ]
+
+
+class HotelStaySerializer(ModelSerializer):
+    class Meta:
+        model = HotelStay
+        fields = ["id", "station", "person", "hotel", "room", "checked_in_at", "checked_out_at"]
+
+
+class FocusRecordSerializer(ModelSerializer):
+    class Meta:
+        model = FocusRecord
+        fields = ["id", "station", "person", "reason", "level", "responsible_officer", "review_on"]

@@ -1,0 +1,409 @@
+"""一标三实: one standard address and the three "reals" — real population, real housing and
+real units — with hotel stays and focus-person records. Every row carries its station."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.idnumbers import PROVINCES, parse_id_number
+from apps.core.models import TimeStampedModel
+from apps.core.scoping import Scope, ScopedManager
+
+from .choices import (
+    FocusLevel,
+    Gender,
+    HousingKind,
+    PersonCategory,
+    ResidenceRelation,
+    UnitKind,
+)
+
+STATION_SCOPE = Scope(station="station_id", bureau="station__bureau_id")
+
+
+def _same_station(errors: dict, obj, field: str, message) -> None:
+    related_id = getattr(obj, f"{field}_id")
+    if related_id and obj.station_id and getattr(obj, field).station_id != obj.station_id:
+        errors[field] = message
+
+
+class Address(TimeStampedModel):
+    """A standard address (标准地址): road and number, down to building, unit and room."""
+
+    station = models.ForeignKey(
+        "stations.Station",
+        on_delete=models.PROTECT,
+        related_name="addresses",
+        verbose_name=_("station"),
+    )
+    community = models.ForeignKey(
+        "stations.Community",
+        on_delete=models.PROTECT,
+        related_name="addresses",
+        verbose_name=_("village / community"),
+    )
+    road = models.CharField(_("road or group"), max_length=60)
+    number = models.CharField(_("number"), max_length=20)
+    building = models.CharField(_("building"), max_length=20, blank=True)
+    unit = models.CharField(_("unit (单元)"), max_length=10, blank=True)
+    room = models.CharField(_("room"), max_length=10, blank=True)
+    text = models.CharField(_("standard address"), max_length=200, editable=False)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    objects = ScopedManager()
+    scope = STATION_SCOPE
+
+    class Meta:
+        verbose_name = _("standard address")
+        verbose_name_plural = _("standard addresses")
+        ordering = ["station_id", "text"]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "text"], name="registry_address_unique"),
+        ]
+        indexes = [models.Index(fields=["community", "building", "unit", "room"])]
+
+    def __str__(self):
+        return self.text
+
+    def save(self, *args, **kwargs):
+        self.text = self.compose_text()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("registry:address_detail", args=[self.pk])
+
+    def compose_text(self) -> str:
+        """The normalised text: community, road, number, building, unit, room."""
+        parts = [
+            self.community.name if self.community_id else "",
+            self.road.strip(),
+            f"{self.number.strip()}号",
+        ]
+        for value, suffix in ((self.building, "栋"), (self.unit, "单元"), (self.room, "室")):
+            value = value.strip()
+            if value:
+                parts.append(value if value.endswith(suffix) else f"{value}{suffix}")
+        return "".join(parts)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        _same_station(
+            errors, self, "community", _("The village / community belongs to another station.")
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Person(TimeStampedModel):
+    """A real person (实有人口) registered at a station."""
+
+    station = models.ForeignKey(
+        "stations.Station",
+        on_delete=models.PROTECT,
+        related_name="persons",
+        verbose_name=_("station"),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=6, choices=Gender)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
+    birth_date = models.DateField(_("date of birth"))
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+    domicile_province = models.CharField(
+        _("domicile province"), max_length=2, choices=sorted(PROVINCES.items()), editable=False
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    domicile_address = models.CharField(
+        _("household registration address"), max_length=200, blank=True
+    )
+    category = models.CharField(_("category"), max_length=10, choices=PersonCategory)
+
+    objects = ScopedManager()
+    scope = STATION_SCOPE
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["station_id", "name", "id"]
+        indexes = [
+            models.Index(fields=["station", "category"]),
+            models.Index(fields=["station", "birth_date"]),
+            models.Index(fields=["phone"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.id_number = self.id_number.strip().upper()
+        self.domicile_province = self.id_number[:2]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("registry:person_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if not self.id_number:
+            return
+        try:
+            parsed = parse_id_number(self.id_number)
+        except ValidationError as exc:
+            raise ValidationError({"id_number": exc.messages}) from exc
+        errors = {}
+        if self.birth_date and self.birth_date != parsed.birth_date:
+            errors["birth_date"] = _("The date of birth does not match the ID number.")
+        if self.gender and self.gender != parsed.gender:
+            errors["gender"] = _("The gender does not match the ID number.")
+        if errors:
+            raise ValidationError(errors)
+        self.id_number = parsed.value
+
+
+class Housing(TimeStampedModel):
+    """Real housing (实有房屋) at a standard address."""
+
+    station = models.ForeignKey(
+        "stations.Station",
+        on_delete=models.PROTECT,
+        related_name="housing",
+        verbose_name=_("station"),
+    )
+    address = models.OneToOneField(
+        Address, on_delete=models.PROTECT, related_name="housing", verbose_name=_("address")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=HousingKind)
+    owner = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_housing",
+        verbose_name=_("owner"),
+    )
+    is_rented = models.BooleanField(_("rented out"), default=False)
+
+    objects = ScopedManager()
+    scope = STATION_SCOPE
+
+    class Meta:
+        verbose_name = _("housing")
+        verbose_name_plural = _("housing")
+        ordering = ["station_id", "address__text"]
+
+    def __str__(self):
+        return str(self.address)
+
+    def get_absolute_url(self):
+        return reverse("registry:housing_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        _same_station(errors, self, "address", _("The address belongs to another station."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class Residence(TimeStampedModel):
+    """A person living in a housing, from a date, as owner, family, tenant or lodger."""
+
+    station = models.ForeignKey(
+        "stations.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="residences", verbose_name=_("person")
+    )
+    housing = models.ForeignKey(
+        Housing, on_delete=models.CASCADE, related_name="residences", verbose_name=_("housing")
+    )
+    relation = models.CharField(_("relation"), max_length=10, choices=ResidenceRelation)
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope = STATION_SCOPE
+
+    class Meta:
+        verbose_name = _("residence")
+        verbose_name_plural = _("residences")
+        ordering = ["-since", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(until__isnull=True) | models.Q(until__gte=models.F("since")),
+                name="registry_residence_ends_after_start",
+                violation_error_message=_("The end date is before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.housing}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        _same_station(errors, self, "housing", _("The housing belongs to another station."))
+        _same_station(errors, self, "person", _("The person is registered at another station."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class Unit(TimeStampedModel):
+    """A real unit (实有单位): enterprise, shop, hotel, school …"""
+
+    station = models.ForeignKey(
+        "stations.Station",
+        on_delete=models.PROTECT,
+        related_name="units",
+        verbose_name=_("station"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=15, choices=UnitKind)
+    address = models.ForeignKey(
+        Address, on_delete=models.PROTECT, related_name="units", verbose_name=_("address")
+    )
+    contact_name = models.CharField(_("contact"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    staff_count = models.PositiveIntegerField(_("staff"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope = STATION_SCOPE
+
+    class Meta:
+        verbose_name = _("real unit")
+        verbose_name_plural = _("units")
+        ordering = ["station_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "name"], name="registry_unit_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("registry:unit_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        _same_station(errors, self, "address", _("The address belongs to another station."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class HotelStay(models.Model):
+    """A hotel guest registration (旅馆业): who stayed where, from when to when."""
+
+    station = models.ForeignKey(
+        "stations.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="hotel_stays", verbose_name=_("guest")
+    )
+    hotel = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="stays",
+        verbose_name=_("hotel"),
+        limit_choices_to={"kind": UnitKind.HOTEL},
+    )
+    room = models.CharField(_("room"), max_length=10, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in"))
+    checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
+    # Hotels upload in batches that may repeat: a repeated registration is not doubled.
+    client_id = models.UUIDField(_("client id"), default=uuid.uuid4, unique=True, editable=False)
+
+    objects = ScopedManager()
+    scope = STATION_SCOPE
+
+    class Meta:
+        verbose_name = _("hotel stay")
+        verbose_name_plural = _("hotel stays")
+        ordering = ["-checked_in_at", "-id"]
+        indexes = [models.Index(fields=["station", "-checked_in_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(checked_out_at__isnull=True)
+                | models.Q(checked_out_at__gte=models.F("checked_in_at")),
+                name="registry_stay_out_after_in",
+                violation_error_message=_("The check-out is before the check-in."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.hotel}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        _same_station(errors, self, "hotel", _("The hotel belongs to another station."))
+        if self.hotel_id and self.hotel.kind != UnitKind.HOTEL:
+            errors["hotel"] = _("This unit is not a hotel.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class FocusRecord(TimeStampedModel):
+    """Why a person is a focus person (重点人口), how closely watched, by whom, until when.
+
+    Seen only with `registry.view_focusrecord`, a permission of its own."""
+
+    station = models.ForeignKey(
+        "stations.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
+    )
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="focus_record", verbose_name=_("person")
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    level = models.CharField(_("level"), max_length=10, choices=FocusLevel)
+    responsible_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible officer"),
+    )
+    review_on = models.DateField(_("review date"))
+
+    objects = ScopedManager()
+    scope = STATION_SCOPE
+
+    class Meta:
+        verbose_name = _("focus-person record")
+        verbose_name_plural = _("focus-person records")
+        ordering = ["review_on", "id"]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_level_display()}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        _same_station(errors, self, "person", _("The person is registered at another station."))
+        if (
+            self.responsible_officer_id
+            and self.station_id
+            and (self.responsible_officer.station_id != self.station_id)
+        ):
+            errors["responsible_officer"] = _("The officer belongs to another station.")
+        if errors:
+            raise ValidationError(errors)
