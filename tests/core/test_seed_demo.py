@@ -4,6 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from apps.accounts.models import User
+from apps.core.idnumbers import parse_id_number
+from apps.registry.models import Address, FocusRecord, HotelStay, Person, Unit
 from apps.stations.models import Bureau, Community, Post, Station
 
 
@@ -23,7 +25,8 @@ def seeded(db, settings):
 
 
 def counts():
-    return [m.objects.count() for m in (Bureau, Station, Post, Community, User)]
+    models = (Bureau, Station, Post, Community, User, Person, Address, Unit, HotelStay)
+    return [m.objects.count() for m in models]
 
 
 def test_running_it_twice_creates_nothing_new(seeded):
@@ -80,3 +83,17 @@ def test_it_refuses_to_set_the_demo_password_when_debug_is_off(db, settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_it_loads_residents_with_valid_id_numbers_for_xipeng_and_xietaizi(seeded):
+    for station, at_least in (("西彭派出所", 150), ("歇台子派出所", 100)):
+        persons = Person.objects.filter(station__name=station)
+        assert persons.count() >= at_least
+        for person in persons:
+            parsed = parse_id_number(person.id_number)
+            assert (parsed.birth_date, parsed.gender) == (person.birth_date, person.gender)
+    assert Unit.objects.filter(kind="hotel", station__name="西彭派出所").count() == 2
+    assert HotelStay.objects.filter(station__name="西彭派出所").exists()
+    focus = FocusRecord.objects.filter(station__name="西彭派出所")
+    assert focus.exists()
+    assert {r.responsible_officer.username for r in focus} == {"xipeng_community"}

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
 from apps.accounts.roles import sync_roles
+from apps.registry.demo import seed_registry
 from apps.stations.demo import seed_organisation
 
 
@@ -16,8 +17,11 @@ class Command(BaseCommand):
             users = seed_users()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
+        residents = seed_registry()
         if options["verbosity"] == 0:
             return
         made = ", ".join(f"{n} {kind}" for kind, n in organisation.items())
-        self.stdout.write(f"Organisation: created {made}. Users created: {users}.")
+        self.stdout.write(
+            f"Organisation: created {made}. Users created: {users}. Residents created: {residents}."
+        )
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}): admin, {', '.join(DEMO_USERS)}")
