@@ -1,9 +1,14 @@
 import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from apps.core.filters import ScopedFilterSet
+from apps.stations.models import Community
 
-from .models import Address, HotelStay, Housing, Person, Unit
+from .models import Address, HotelStay, Housing, Person, Residence, Unit
 
 
 class AddressFilter(ScopedFilterSet):
@@ -15,26 +20,74 @@ class AddressFilter(ScopedFilterSet):
 
 
 class PersonFilter(ScopedFilterSet):
+    """The sieve (筛网法): combinable filters over persons."""
+
     # Names and phones only: ID numbers are looked up by POST, never in a query string.
     search_fields = ("name", "phone")
-    born_after = django_filters.DateFilter(
-        field_name="birth_date", lookup_expr="gte", label=_("Born on or after")
+    community = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(
+            queryset=Community.objects.all(), method="living_in", label=_("Lives in")
+        )
     )
-    born_before = django_filters.DateFilter(
-        field_name="birth_date", lookup_expr="lte", label=_("Born on or before")
-    )
+    age_min = django_filters.NumberFilter(method="aged_at_least", label=_("Age from"), min_value=0)
+    age_max = django_filters.NumberFilter(method="aged_at_most", label=_("Age to"), min_value=0)
+    lives_alone = django_filters.BooleanFilter(method="living_alone", label=_("Lives alone"))
+    is_focus = django_filters.BooleanFilter(method="focus", label=_("Focus person"))
 
     class Meta:
         model = Person
         fields = [
             "q",
             "station",
+            "community",
             "category",
             "gender",
             "domicile_province",
-            "born_after",
-            "born_before",
+            "ethnicity",
+            "age_min",
+            "age_max",
+            "lives_alone",
+            "is_focus",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is None or not user.has_perm("registry.view_focusrecord"):
+            # Who is a focus person is itself restricted: no filter, no inference.
+            del self.filters["is_focus"]
+
+    def living_in(self, queryset, name, value):
+        current = Residence.objects.filter(
+            person=OuterRef("pk"), until__isnull=True, housing__address__community=value
+        )
+        return queryset.filter(Exists(current))
+
+    def aged_at_least(self, queryset, name, value):
+        return queryset.filter(birth_date__lte=_birthday_years_ago(int(value)))
+
+    def aged_at_most(self, queryset, name, value):
+        return queryset.filter(birth_date__gt=_birthday_years_ago(int(value) + 1))
+
+    def living_alone(self, queryset, name, value):
+        others = Residence.objects.filter(housing=OuterRef("housing"), until__isnull=True).exclude(
+            person=OuterRef("person")
+        )
+        alone = Residence.objects.filter(person=OuterRef("pk"), until__isnull=True).filter(
+            ~Exists(others)
+        )
+        return queryset.filter(Exists(alone)) if value else queryset.exclude(Exists(alone))
+
+    def focus(self, queryset, name, value):
+        return queryset.filter(focus_record__isnull=not value)
+
+
+def _birthday_years_ago(years: int):
+    today = timezone.localdate()
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
 
 
 class HousingFilter(ScopedFilterSet):

@@ -407,3 +407,42 @@ class FocusRecord(TimeStampedModel):
             errors["responsible_officer"] = _("The officer belongs to another station.")
         if errors:
             raise ValidationError(errors)
+
+
+class SavedQuery(TimeStampedModel):
+    """A named sieve (筛网法): the person filters of the sieve page, kept to be rerun and to
+    feed the collision. Station colleagues share them; a bureau admin's are their own."""
+
+    station = models.ForeignKey(
+        "stations.Station",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("station"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_queries",
+        verbose_name=_("owner"),
+    )
+    name = models.CharField(_("name"), max_length=60)
+    params = models.CharField(_("filters"), max_length=1000)
+
+    objects = ScopedManager()
+    scope = Scope(station="station_id", bureau="owner__bureau_id", owner="owner_id")
+
+    class Meta:
+        verbose_name = _("saved query")
+        verbose_name_plural = _("saved queries")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="registry_query_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('registry:person_list')}?{self.params}"

@@ -1,5 +1,13 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from apps.core.errors import DomainError
+from apps.core.exports import xlsx_response
+from apps.core.templatetags.workbench import cell
 from apps.core.views import (
     RevealPersonalDataView,
     ScopedCreateView,
@@ -8,8 +16,8 @@ from apps.core.views import (
     ScopedUpdateView,
 )
 
-from . import filters, forms, selectors
-from .models import Address, HotelStay, Housing, Person, Unit
+from . import filters, forms, hub, hub_forms, selectors, services
+from .models import Address, HotelStay, Housing, Person, SavedQuery, Unit
 
 PERSON_COLUMNS = [
     ("name", _("Name")),
@@ -217,3 +225,121 @@ class HotelStayList(ScopedListView):
         ("checked_in_at", _("Checked in")),
         ("checked_out_at", _("Checked out")),
     ]
+
+
+# --- The hub (百宝箱) ------------------------------------------------------------------
+
+HUB_PERMISSION = "registry.view_person"
+
+
+class PersonSieve(PersonList):
+    """The person list is the sieve: its filters can be saved by name and reused."""
+
+    template_name = "registry/person_sieve.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["saved_queries"] = SavedQuery.objects.restrict(self.request.user)
+        context["save_form"] = hub_forms.SavedQueryForm()
+        return context
+
+
+@login_required
+@permission_required(HUB_PERMISSION, raise_exception=True)
+@require_POST
+def saved_query_create(request):
+    form = hub_forms.SavedQueryForm(request.POST)
+    params = request.POST.get("params", "")
+    if form.is_valid():
+        try:
+            services.saved_query_create(
+                by=request.user, name=form.cleaned_data["name"], params=params
+            )
+            messages.success(request, _("Saved."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, " ".join(form.errors.get("name", [])))
+    return redirect(f"{reverse('registry:person_list')}?{params}")
+
+
+@login_required
+@permission_required(HUB_PERMISSION, raise_exception=True)
+def collision(request):
+    """碰撞: cross-match two sets of persons; POST (lists of numbers never go in a URL)."""
+    form = hub_forms.CollisionForm(request.POST or None, request.FILES or None, user=request.user)
+    matches = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            matches = hub.collide(*form.sets())
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if request.POST.get("export") == "xlsx":
+                return xlsx_response(
+                    filename="collision.xlsx",
+                    title=str(_("Collision")),
+                    headers=[label for _path, label, *_mask in PERSON_COLUMNS],
+                    rows=(
+                        [str(cell(person, column)) for column in PERSON_COLUMNS]
+                        for person in matches.iterator()
+                    ),
+                )
+            matches = list(matches[:500])
+    return render(
+        request,
+        "registry/hub_collision.html",
+        {"form": form, "matches": matches, "columns": PERSON_COLUMNS},
+    )
+
+
+@login_required
+@permission_required(HUB_PERMISSION, raise_exception=True)
+def comparison(request):
+    """比较: the same count for two periods side by side."""
+    form = hub_forms.ComparisonForm(request.GET or None, user=request.user)
+    result = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = hub.compare(
+                user=request.user,
+                measure=data["measure"],
+                first=(data["first_start"], data["first_end"]),
+                second=(data["second_start"], data["second_end"]),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    chart = result and {
+        "labels": [str(_("First period")), str(_("Second period"))],
+        "values": [result["first"], result["second"]],
+    }
+    return render(
+        request, "registry/hub_comparison.html", {"form": form, "result": result, "chart": chart}
+    )
+
+
+@login_required
+@permission_required(HUB_PERMISSION, raise_exception=True)
+def classification(request):
+    """归类: group and count the sieve's persons by one field."""
+    form = hub_forms.ClassificationForm(request.GET or {"by": "category"}, user=request.user)
+    sieve = filters.PersonFilter(
+        request.GET, queryset=Person.objects.restrict(request.user), request=request
+    )
+    sieve.narrow_choices_to_station()
+    rows = []
+    if form.is_valid() and sieve.is_valid():
+        rows = hub.classify(sieve.qs, form.cleaned_data["by"])
+    chart = {"labels": [label for label, _n in rows], "values": [n for _label, n in rows]}
+    return render(
+        request,
+        "registry/hub_classification.html",
+        {
+            "form": form,
+            "filter": sieve,
+            "rows": rows,
+            "chart": chart,
+            "total": sum(n for _label, n in rows),
+        },
+    )

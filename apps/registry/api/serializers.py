@@ -3,7 +3,17 @@ from rest_framework import serializers
 
 from apps.core.api.serializers import MaskedField, ModelSerializer
 
-from ..models import Address, FocusRecord, HotelStay, Housing, Person, Residence, Unit
+from .. import hub
+from ..models import (
+    Address,
+    FocusRecord,
+    HotelStay,
+    Housing,
+    Person,
+    Residence,
+    SavedQuery,
+    Unit,
+)
 
 
 class AddressSerializer(ModelSerializer):
@@ -97,3 +107,56 @@ class FocusRecordSerializer(ModelSerializer):
     class Meta:
         model = FocusRecord
         fields = ["id", "station", "person", "reason", "level", "responsible_officer", "review_on"]
+
+
+class SavedQuerySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SavedQuery
+        fields = ["id", "name", "params", "station", "owner", "created_at"]
+        read_only_fields = ["station", "owner", "created_at"]
+
+
+class CollisionSetSerializer(serializers.Serializer):
+    KINDS = ["hotel_stays", "saved_query", "focus", "list"]
+
+    kind = serializers.ChoiceField(choices=KINDS)
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+    hotel = serializers.IntegerField(required=False)
+    saved_query = serializers.IntegerField(required=False)
+    numbers = serializers.CharField(
+        required=False, max_length=2_000_000, help_text=_("ID or phone numbers, any separators")
+    )
+
+
+class CollisionSerializer(serializers.Serializer):
+    left = CollisionSetSerializer()
+    right = CollisionSetSerializer()
+
+
+class CollisionResultSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    truncated = serializers.BooleanField()
+    results = PersonSerializer(many=True)
+
+
+class ComparisonQuerySerializer(serializers.Serializer):
+    measure = serializers.ChoiceField(choices=list(hub.MEASURES))
+    first_start = serializers.DateField()
+    first_end = serializers.DateField()
+    second_start = serializers.DateField()
+    second_end = serializers.DateField()
+
+
+class ComparisonResultSerializer(serializers.Serializer):
+    measure = serializers.CharField()
+    label = serializers.CharField()
+    first = serializers.IntegerField()
+    second = serializers.IntegerField()
+    change = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+
+
+class ClassificationRowSerializer(serializers.Serializer):
+    label = serializers.CharField(allow_null=True)
+    count = serializers.IntegerField()

@@ -10,5 +10,7 @@ router.register("residences", views.ResidenceViewSet)
 router.register("units", views.UnitViewSet)
 router.register("hotel-stays", views.HotelStayViewSet)
 router.register("focus-records", views.FocusRecordViewSet)
+router.register("hub/saved-queries", views.SavedQueryViewSet)
+router.register("hub", views.HubViewSet, basename="hub")
 
 urlpatterns = router.urls

@@ -1,0 +1,31 @@
+"""Spreadsheet exports. Personal data arrives already masked; cells that a spreadsheet
+would run as a formula (=, +, -, @) are neutralised."""
+
+from io import BytesIO
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def xlsx_response(*, filename: str, title: str, headers: list[str], rows) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append([safe_cell(str(h)) for h in headers])
+    for row in rows:
+        sheet.append([safe_cell(value) for value in row])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
