@@ -16,7 +16,7 @@ from apps.core.views import (
     ScopedUpdateView,
 )
 
-from . import filters, forms, hub, hub_forms, selectors, services
+from . import filters, forms, hub, hub_forms, related, selectors, services
 from .models import Address, HotelStay, Housing, Person, SavedQuery, Unit
 
 PERSON_COLUMNS = [
@@ -107,7 +107,7 @@ class PersonDetail(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["related"] = selectors.person_related(person=self.object, user=self.request.user)
+        context["related"] = related.sections_for(person=self.object, user=self.request.user)
         return context
 
 

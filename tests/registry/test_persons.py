@@ -163,3 +163,19 @@ def test_the_address_page_shows_who_lives_there_and_which_units(client, org):
     page = client.get(address.get_absolute_url()).content.decode()
     assert "迎新村白彭路" in page and "3栋2单元501室" in page
     assert "王租户" in page
+
+
+def test_later_apps_plug_their_records_into_the_person_page(client, org):
+    from apps.registry import related
+
+    def incidents(*, person, user):
+        return ("警情", [person], [("name", "报警人")])
+
+    related.person_records(incidents)
+    try:
+        person = PersonFactory(station=org.xipeng, name="报警的居民")
+        client.force_login(org.user(XIPENG_DESK))
+        page = client.get(person.get_absolute_url()).content.decode()
+        assert "警情" in page and "报警人" in page
+    finally:
+        related._providers.remove(incidents)
