@@ -212,6 +212,11 @@ STORAGES = {
     },
 }
 
+# Uploaded files with personal data: a directory no URL serves (see apps.registry.models).
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 # --- Production hardening (check --deploy --fail-level WARNING is clean) ------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -20,6 +20,23 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _celery_in_process():
+    """Tasks run in the test's process even when REDIS_URL names a broker (CI): the tests
+    check what a task does, not that a worker is listening."""
+    from policestation.celery import app
+
+    eager, propagates = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = eager, propagates
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # Real hashing is deliberately slow; eleven personas per test would take minutes.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

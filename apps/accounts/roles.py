@@ -54,6 +54,7 @@ ROLES: dict[str, list[str]] = {
             for p in _crud("registry", model, "view", "add", "change")
         ],
         *_crud("registry", FOCUS, "view", "add", "change"),
+        *_crud("registry", "importbatch", "view", "add"),
         "stations.change_community",
         *_crud("stations", "servicelog", "view", "add"),
     ],
@@ -72,6 +73,7 @@ ROLES: dict[str, list[str]] = {
             for model in (*REGISTRY_MODELS, FOCUS)
             for perm in _crud("registry", model, "view", "add", "change")
         ],
+        *_crud("registry", "importbatch", "view", "add"),
         "stations.change_station",
         *_crud("stations", "post", "add", "change"),
         *_crud("stations", "policedistrict", "add", "change"),
@@ -95,6 +97,7 @@ ROLES: dict[str, list[str]] = {
             for model in (*REGISTRY_MODELS, FOCUS)
             for perm in _crud("registry", model, "view", "add", "change", "delete")
         ],
+        *_crud("registry", "importbatch", "view", "add"),
         *_crud("accounts", "user", "view", "add", "change"),
         *_crud("accounts", "devicetoken", "view", "delete"),
         "core.view_accesslog",

@@ -4,7 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.admin import ScopedAdmin
 from apps.core.masking import mask_id_number
 
-from .models import Address, FocusRecord, HotelStay, Housing, Person, Residence, Unit
+from .models import (
+    Address,
+    FocusRecord,
+    HotelStay,
+    Housing,
+    ImportBatch,
+    Person,
+    Residence,
+    Unit,
+)
 
 
 @admin.register(Address)
@@ -67,3 +76,28 @@ class FocusRecordAdmin(ScopedAdmin):
     list_filter = ["level"]
     list_select_related = ["person", "responsible_officer", "station"]
     raw_id_fields = ["person"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ScopedAdmin):
+    """Read-only: imports are made, checked and committed on the workbench's pages."""
+
+    list_display = [
+        "file_name",
+        "status",
+        "total_rows",
+        "accepted_rows",
+        "rejected_count",
+        "uploaded_by",
+        "created_at",
+        "station",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["uploaded_by", "station"]
+    exclude = ["file", "rejected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from apps.core.filters import ScopedFilterSet
 from apps.stations.models import Community
 
-from .models import Address, HotelStay, Housing, Person, Residence, Unit
+from .models import Address, HotelStay, Housing, ImportBatch, Person, Residence, Unit
 
 
 class AddressFilter(ScopedFilterSet):
@@ -118,3 +118,11 @@ class HotelStayFilter(ScopedFilterSet):
     class Meta:
         model = HotelStay
         fields = ["q", "station", "hotel", "checked_in_after", "checked_in_before"]
+
+
+class ImportBatchFilter(ScopedFilterSet):
+    search_fields = ("file_name",)
+
+    class Meta:
+        model = ImportBatch
+        fields = ["q", "station", "status"]

@@ -1,5 +1,10 @@
-from apps.core.forms import ScopedModelForm
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import ScopedModelForm, add_bootstrap_class
+from apps.core.scoping import CHANGE
 from apps.stations.forms import DATE_INPUT
+from apps.stations.models import Station
 
 from .models import Address, Housing, Person, Unit
 
@@ -65,3 +70,29 @@ class UnitForm(ScopedModelForm):
             "contact_phone",
             "staff_count",
         ]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (XLSX or CSV)"),
+        help_text=_(
+            "Columns: 姓名, 身份证号码, 人员类别 (常住/流动); "
+            "optional 性别, 民族, 联系电话, 户籍地址."
+        ),
+    )
+    station = forms.ModelChoiceField(
+        label=_("Station"), queryset=Station.objects.none(), required=False
+    )
+    update_existing = forms.BooleanField(
+        label=_("Update persons already registered"),
+        required=False,
+        help_text=_("Otherwise a row whose ID number is already registered is rejected."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = Station.objects.restrict(user, CHANGE)
+        if user.station_id:
+            del self.fields["station"]  # station staff import into their own station
+        for field in self.fields.values():
+            add_bootstrap_class(field)

@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -24,6 +25,12 @@ from .choices import (
 )
 
 STATION_SCOPE = Scope(station="station_id", bureau="station__bureau_id")
+
+
+def private_storage():
+    """Uploaded spreadsheets hold personal data: outside the public media URL, never served.
+    A callable, so that migrations do not record this machine's path."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
 
 
 def _same_station(errors: dict, obj, field: str, message) -> None:
@@ -446,3 +453,58 @@ class SavedQuery(TimeStampedModel):
 
     def get_absolute_url(self):
         return f"{reverse('registry:person_list')}?{self.params}"
+
+
+class ImportBatch(TimeStampedModel):
+    """A spreadsheet of collected records (人工/互联网/内网采集): uploaded, checked row by row
+    for a preview, then committed in one transaction — or not at all."""
+
+    class Kind(models.TextChoices):
+        PERSONS = "persons", _("Persons")
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked, awaiting commit")
+        COMMITTING = "committing", _("Committing")
+        COMMITTED = "committed", _("Committed")
+        FAILED = "failed", _("Failed")
+
+    station = models.ForeignKey(
+        "stations.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    kind = models.CharField(_("records"), max_length=10, choices=Kind, default=Kind.PERSONS)
+    file = models.FileField(_("file"), storage=private_storage, upload_to="imports/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=200)
+    update_existing = models.BooleanField(
+        _("update persons already registered"),
+        default=False,
+        help_text=_("Otherwise a row whose ID number is already registered is rejected."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.CHECKING)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    accepted_rows = models.PositiveIntegerField(_("accepted"), default=0)
+    updated_rows = models.PositiveIntegerField(_("updates"), default=0)
+    rejected = models.JSONField(_("rejected rows"), default=list, blank=True)
+    rejected_count = models.PositiveIntegerField(_("rejected"), default=0)
+    failure = models.CharField(_("failure"), max_length=300, blank=True)
+    committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope = STATION_SCOPE
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.file_name
+
+    def get_absolute_url(self):
+        return reverse("registry:import_detail", args=[self.pk])

@@ -1,13 +1,18 @@
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.errors import DomainError
+from apps.core.errors import Conflict, DomainError
+from apps.core.progress import set_progress
+from apps.stations.models import Station
 
+from . import tasks
 from .filters import PersonFilter
 from .hub import UserRequest
-from .models import SavedQuery
+from .imports import ImportFileError, check_persons, read_rows
+from .models import ImportBatch, Person, SavedQuery
 
 # Paging and ordering are not part of what a sieve selects.
 _NOT_FILTERS = {"page", "page_size", "ordering"}
@@ -41,3 +46,114 @@ def saved_query_delete(*, query: SavedQuery, by) -> None:
     if query.owner_id != by.pk and not by.is_superuser:
         raise PermissionDenied(_("Only the person who saved this query can delete it."))
     query.delete()
+
+
+# --- Imports ------------------------------------------------------------------------------
+
+MAX_IMPORT_BYTES = 30 * 1024 * 1024
+
+
+def import_upload(*, by, upload, update_existing: bool, station=None) -> ImportBatch:
+    """Keep the uploaded file privately and check it in the background."""
+    station = station or by.station
+    if station is None:
+        raise DomainError(_("Choose the station the records belong to."), code="invalid")
+    if not Station.objects.restrict(by, "change").filter(pk=station.pk).exists():
+        raise DomainError(_("You can only import into your own station."), code="not_found")
+    if upload.size > MAX_IMPORT_BYTES:
+        raise DomainError(_("The file may be at most 30 MB."), code="invalid")
+    head = upload.read(8)
+    upload.seek(0)
+    if not (head.startswith(b"PK\x03\x04") or upload.name.lower().endswith(".csv")):
+        raise DomainError(_("Upload an XLSX or CSV file."), code="invalid")
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            station=station,
+            uploaded_by=by,
+            file=upload,
+            file_name=upload.name[:200],
+            update_existing=update_existing,
+        )
+        transaction.on_commit(lambda: tasks.import_check.delay(batch.pk))
+    return batch
+
+
+def import_check(*, batch_id: int) -> ImportBatch:
+    """Read and check every row for the preview; writes nothing but the batch's figures."""
+    batch = ImportBatch.objects.select_related("station", "uploaded_by").get(pk=batch_id)
+    if batch.status != ImportBatch.Status.CHECKING:  # a redelivered task: already done
+        return batch
+    try:
+        checked = _check(batch, progress_key=f"import-check-{batch.pk}")
+    except ImportFileError as exc:
+        batch.status, batch.failure = ImportBatch.Status.FAILED, str(exc)
+        batch.save(update_fields=["status", "failure", "updated_at"])
+        return batch
+    batch.status = ImportBatch.Status.CHECKED
+    _record(batch, checked)
+    return batch
+
+
+def import_commit(*, batch: ImportBatch, by) -> ImportBatch:
+    """Commit a checked import in the background; a second commit is refused."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.restrict(by, "change").select_for_update().get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.CHECKED:
+            raise Conflict(_("This import is not waiting for a commit."))
+        batch.status = ImportBatch.Status.COMMITTING
+        batch.save(update_fields=["status", "updated_at"])
+        transaction.on_commit(lambda: tasks.import_apply.delay(batch.pk))
+    return batch
+
+
+def import_apply(*, batch_id: int) -> ImportBatch:
+    """Check again and write every accepted row in one transaction: all or nothing."""
+    batch = ImportBatch.objects.select_related("station", "uploaded_by").get(pk=batch_id)
+    if batch.status != ImportBatch.Status.COMMITTING:  # a redelivered task: already done
+        return batch
+    try:
+        with transaction.atomic():
+            checked = _check(batch, progress_key=f"import-apply-{batch.pk}")
+            Person.objects.bulk_create(checked.new, batch_size=2000)
+            Person.objects.bulk_update(checked.updates, UPDATED_FIELDS, batch_size=2000)
+            batch.status, batch.committed_at = ImportBatch.Status.COMMITTED, timezone.now()
+            _record(batch, checked)
+    except (ImportFileError, DatabaseError) as exc:
+        batch.refresh_from_db()
+        batch.status, batch.failure = ImportBatch.Status.FAILED, str(exc)[:300]
+        batch.save(update_fields=["status", "failure", "updated_at"])
+    return batch
+
+
+UPDATED_FIELDS = [
+    "name",
+    "birth_date",
+    "gender",
+    "ethnicity",
+    "phone",
+    "domicile_address",
+    "category",
+    "domicile_province",
+    "updated_at",
+]
+
+
+def _check(batch: ImportBatch, *, progress_key: str):
+    with batch.file.open("rb") as f:
+        data = f.read()
+    rows = list(read_rows(data, batch.file_name))
+    return check_persons(
+        rows,
+        station=batch.station,
+        user=batch.uploaded_by,
+        update_existing=batch.update_existing,
+        progress=lambda done, total: set_progress(progress_key, done, total),
+    )
+
+
+def _record(batch: ImportBatch, checked) -> None:
+    batch.total_rows = checked.total
+    batch.accepted_rows = len(checked.new) + len(checked.updates)
+    batch.updated_rows = len(checked.updates)
+    batch.rejected, batch.rejected_count = checked.rejected, checked.rejected_count
+    batch.save()

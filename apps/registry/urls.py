@@ -29,4 +29,8 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.UnitUpdate.as_view(), name="unit_update"),
     path("units/<int:pk>/reveal/<str:field>/", views.UnitReveal.as_view(), name="unit_reveal"),
     path("hotel-stays/", views.HotelStayList.as_view(), name="hotelstay_list"),
+    path("imports/", views.ImportList.as_view(), name="import_list"),
+    path("imports/new/", views.import_create, name="import_create"),
+    path("imports/<int:pk>/", views.ImportDetail.as_view(), name="import_detail"),
+    path("imports/<int:pk>/commit/", views.import_commit, name="import_commit"),
 ]

@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
 from apps.core.exports import xlsx_response
+from apps.core.progress import get_progress
+from apps.core.scoping import CHANGE
 from apps.core.templatetags.workbench import cell
 from apps.core.views import (
     RevealPersonalDataView,
@@ -17,7 +19,7 @@ from apps.core.views import (
 )
 
 from . import filters, forms, hub, hub_forms, related, selectors, services
-from .models import Address, HotelStay, Housing, Person, SavedQuery, Unit
+from .models import Address, HotelStay, Housing, ImportBatch, Person, SavedQuery, Unit
 
 PERSON_COLUMNS = [
     ("name", _("Name")),
@@ -343,3 +345,75 @@ def classification(request):
             "total": sum(n for _label, n in rows),
         },
     )
+
+
+# --- Imports ------------------------------------------------------------------------------
+
+
+class ImportList(ScopedListView):
+    model = ImportBatch
+    filterset_class = filters.ImportBatchFilter
+    select_related = ("station", "uploaded_by")
+    create_url_name = "registry:import_create"
+    columns = [
+        ("file_name", _("File")),
+        ("status", _("Status")),
+        ("total_rows", _("Rows")),
+        ("accepted_rows", _("Accepted")),
+        ("rejected_count", _("Rejected")),
+        ("uploaded_by", _("Uploaded by")),
+        ("created_at", _("Uploaded")),
+    ]
+
+
+@login_required
+@permission_required("registry.add_importbatch", raise_exception=True)
+def import_create(request):
+    form = forms.ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.import_upload(
+                by=request.user,
+                upload=form.cleaned_data["file"],
+                update_existing=form.cleaned_data["update_existing"],
+                station=form.cleaned_data.get("station"),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect(batch)
+    return render(request, "registry/import_form.html", {"form": form})
+
+
+class ImportDetail(ScopedDetailView):
+    """The preview: figures, every rejected row with its reason, and the commit button."""
+
+    model = ImportBatch
+    select_related = ("station", "uploaded_by")
+    template_name = "registry/import_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        batch = self.object
+        context["progress"] = get_progress(
+            f"import-{'apply' if batch.status == batch.Status.COMMITTING else 'check'}-{batch.pk}"
+        )
+        context["working"] = batch.status in (batch.Status.CHECKING, batch.Status.COMMITTING)
+        return context
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["registry/_import_status.html"]
+        return [self.template_name]
+
+
+@login_required
+@permission_required("registry.add_importbatch", raise_exception=True)
+@require_POST
+def import_commit(request, pk):
+    batch = get_object_or_404(ImportBatch.objects.restrict(request.user, CHANGE), pk=pk)
+    try:
+        services.import_commit(batch=batch, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(batch)

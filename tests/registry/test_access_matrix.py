@@ -8,6 +8,7 @@ from apps.core.testing.personas import (
     XIPENG_DESK,
     XIPENG_LEADER,
 )
+from apps.registry.models import ImportBatch
 
 from .factories import (
     AddressFactory,
@@ -102,4 +103,19 @@ class TestFocusRecord(ResourceMatrix):
         return FocusRecordFactory(
             person=PersonFactory(station=org.xipeng),
             responsible_officer=org.user(XIPENG_COMMUNITY),
+        )
+
+
+class TestImportBatch(ResourceMatrix):
+    list_url_name = "registry:import_list"
+    detail_url_name = "registry:import_detail"
+    readers = {XIPENG_COMMUNITY, XIPENG_LEADER} | BUREAU_ADMINS
+
+    def make(self, org):
+        return ImportBatch.objects.create(
+            station=org.xipeng,
+            uploaded_by=org.user(XIPENG_LEADER),
+            file="imports/x.csv",
+            file_name=f"网格员采集{ImportBatch.objects.count()}.csv",
+            status="checked",
         )

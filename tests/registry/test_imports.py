@@ -1,0 +1,171 @@
+"""Imports of collected population data: preview with every rejected row, then one
+transaction — all accepted rows or none."""
+
+from datetime import date
+from io import BytesIO
+from unittest import mock
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
+from django.urls import reverse
+from openpyxl import Workbook
+
+from apps.core.idnumbers import FEMALE, MALE, make_id_number
+from apps.core.testing.personas import XIPENG_COMMUNITY, XIPENG_DESK, XIPENG_LEADER
+from apps.registry.models import ImportBatch, Person
+
+from .factories import PersonFactory
+
+WANG = make_id_number(region="511621", birth_date=date(1990, 2, 3), sequence=7, gender=MALE)
+ZHAO = make_id_number(region="522425", birth_date=date(1993, 8, 9), sequence=8, gender=FEMALE)
+BAD_CHECK = WANG[:17] + ("0" if WANG[17] != "0" else "1")
+HEADER = "姓名,身份证号码,性别,联系电话,人员类别\n"
+
+
+def csv_upload(text: str, name="floating.csv"):
+    return SimpleUploadedFile(name, (HEADER + text).encode("utf-8"), content_type="text/csv")
+
+
+def upload(client, file, **extra):
+    with_callbacks = {"file": file, **extra}
+    return client.post(reverse("registry:import_create"), with_callbacks)
+
+
+@pytest.fixture
+def leader(client, org):
+    client.force_login(org.user(XIPENG_LEADER))
+    return client
+
+
+def test_the_preview_lists_every_rejected_row_and_saves_nothing(
+    leader, org, django_capture_on_commit_callbacks
+):
+    text = (
+        f"王强,{WANG},男,13983001111,流动\n赵丽,{ZHAO},女,,流动\n"
+        f"坏号码,{BAD_CHECK},男,,流动\n重复,{WANG},男,,流动\n无类别,{ZHAO[:-1]}X,,,\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(leader, csv_upload(text))
+    batch = ImportBatch.objects.get()
+    assert response["Location"] == batch.get_absolute_url()
+    assert (batch.status, batch.total_rows, batch.accepted_rows, batch.rejected_count) == (
+        "checked",
+        5,
+        2,
+        3,
+    )
+    reasons = {item["row"]: item["message"] for item in batch.rejected}
+    assert "最后一位应为" in reasons[4]
+    assert reasons[5] == "与第 2 行的身份证号码相同。"
+    assert set(reasons) == {4, 5, 6}
+    assert not Person.objects.exists()
+    page = leader.get(batch.get_absolute_url()).content.decode()
+    assert "最后一位应为" in page and "提交 2 行" in page
+
+
+def test_committing_saves_the_accepted_rows_and_only_once(
+    leader, org, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(leader, csv_upload(f"王强,{WANG},男,13983001111,流动\n"))
+    batch = ImportBatch.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        leader.post(reverse("registry:import_commit", args=[batch.pk]))
+    batch.refresh_from_db()
+    person = Person.objects.get()
+    assert batch.status == "committed"
+    assert (person.name, person.station, person.category, person.domicile_province) == (
+        "王强",
+        org.xipeng,
+        "floating",
+        "51",
+    )
+    again = leader.post(reverse("registry:import_commit", args=[batch.pk]), follow=True)
+    assert "该导入不在等待提交的状态" in again.content.decode()
+    assert Person.objects.count() == 1
+
+
+def test_a_failure_during_the_commit_saves_nothing(leader, org, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(leader, csv_upload(f"王强,{WANG},男,,流动\n赵丽,{ZHAO},女,,流动\n"))
+    batch = ImportBatch.objects.get()
+    with (
+        mock.patch(
+            "apps.registry.services.Person.objects.bulk_update",
+            side_effect=DatabaseError("disk full"),
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        leader.post(reverse("registry:import_commit", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == "failed" and "disk full" in batch.failure
+    assert not Person.objects.exists()
+
+
+def test_registered_persons_are_updated_only_when_asked(
+    leader, org, django_capture_on_commit_callbacks
+):
+    PersonFactory(
+        station=org.xipeng,
+        id_number=WANG,
+        birth_date=date(1990, 2, 3),
+        gender=MALE,
+        name="王旧名",
+        category="permanent",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(leader, csv_upload(f"王强,{WANG},男,,流动\n"))
+        upload(leader, csv_upload(f"王强,{WANG},男,,流动\n"), update_existing="on")
+    refused, updating = ImportBatch.objects.order_by("id")
+    assert refused.rejected_count == 1 and "已登记" in refused.rejected[0]["message"]
+    assert (updating.accepted_rows, updating.updated_rows) == (1, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        leader.post(reverse("registry:import_commit", args=[updating.pk]))
+    assert Person.objects.get().name == "王强"
+
+
+def test_a_person_of_another_station_is_not_overwritten(
+    leader, org, django_capture_on_commit_callbacks
+):
+    PersonFactory(station=org.shuangfeng, id_number=WANG, birth_date=date(1990, 2, 3), gender=MALE)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(leader, csv_upload(f"王强,{WANG},男,,流动\n"), update_existing="on")
+    batch = ImportBatch.objects.get()
+    assert batch.rejected[0]["message"] == "已登记在其他派出所。"
+
+
+def test_an_xlsx_file_imports_like_a_csv(leader, org, django_capture_on_commit_callbacks):
+    workbook = Workbook()
+    workbook.active.append(["姓名", "身份证号码", "人员类别", "户籍地址"])
+    workbook.active.append(["赵丽", ZHAO.lower(), "流动人口", "贵州省毕节市"])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    file = SimpleUploadedFile("grid.xlsx", buffer.getvalue())
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(leader, file)
+    assert ImportBatch.objects.get().accepted_rows == 1
+
+
+def test_a_file_without_the_required_columns_fails_with_the_reason(
+    leader, org, django_capture_on_commit_callbacks
+):
+    file = SimpleUploadedFile("wrong.csv", "名字,号码\n张三,1\n".encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(leader, file)
+    batch = ImportBatch.objects.get()
+    assert batch.status == "failed" and "缺少列" in batch.failure
+
+
+def test_other_file_types_are_refused(leader, org):
+    file = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    page = upload(leader, file).content.decode()
+    assert "请上传 XLSX 或 CSV 文件" in page
+    assert not ImportBatch.objects.exists()
+
+
+def test_imports_need_the_role_and_stay_in_the_station(client, org):
+    client.force_login(org.user(XIPENG_DESK))
+    assert client.get(reverse("registry:import_create")).status_code == 403
+    client.force_login(org.user(XIPENG_COMMUNITY))
+    assert client.get(reverse("registry:import_create")).status_code == 200
