@@ -5,12 +5,11 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.core.benchmark import batch_scenario, generator, request_scenario
+from apps.core.benchmark import batch_scenario, copy_rows, generator, request_scenario
 
 from . import selectors
 from .choices import CommunityKind, PostKind, ServiceKind
@@ -45,16 +44,6 @@ def _near(value: Decimal, rng: random.Random, spread: float = 0.04) -> Decimal:
     return (value + Decimal(str(round(rng.uniform(-spread, spread), 6)))).quantize(
         Decimal("0.000001")
     )
-
-
-def _copy(table: str, columns: list[str], rows, total: int, progress, label: str) -> None:
-    """Bulk-load rows with PostgreSQL COPY, showing progress."""
-    with connection.cursor() as cursor, progress(total=total, desc=label) as bar:
-        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        with cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-                bar.update(1)
 
 
 @generator
@@ -114,7 +103,7 @@ def organisation_at_scale(sizes: dict, progress) -> None:
             if table == "stations_post"
             else ["population", "note"]
         )
-        _copy(table, columns, rows(), missing, progress, table)
+        copy_rows(table, columns, rows(), missing, progress, table)
 
 
 @generator
@@ -148,7 +137,7 @@ def service_logs_at_scale(sizes: dict, progress) -> None:
         "recorded_by_id",
         "client_id",
     ]
-    _copy("stations_servicelog", columns, rows(), missing, progress, "stations_servicelog")
+    copy_rows("stations_servicelog", columns, rows(), missing, progress, "stations_servicelog")
 
 
 def _bureau_id() -> int:

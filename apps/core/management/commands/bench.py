@@ -66,7 +66,8 @@ class Command(BaseCommand):
         client = Client(SERVER_NAME="localhost")  # an allowed host, as in the demo
         client.force_login(User.objects.get(username=scenario.persona))
         url = scenario.url()
-        samples, queries = benchmark.time_request(client, url, repeat)
+        body = scenario.body() if scenario.body else None
+        samples, queries = benchmark.time_request(client, url, repeat, body=body)
         result = {
             "scenario": scenario.name,
             "kind": "request",
