@@ -1,11 +1,14 @@
 from django import forms
+from django.forms.models import construct_instance
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import ScopedModelForm, add_bootstrap_class
 from apps.core.scoping import CHANGE
 from apps.stations.forms import DATE_INPUT
-from apps.stations.models import Station
+from apps.stations.models import Community, Station
 
+from .choices import ResidenceRelation
 from .models import Address, Housing, Person, Unit
 
 
@@ -96,3 +99,36 @@ class ImportForm(forms.Form):
             del self.fields["station"]  # station staff import into their own station
         for field in self.fields.values():
             add_bootstrap_class(field)
+
+
+class ResidentForm(ScopedModelForm):
+    """Adding a resident at the door on a tablet: who, and where — community, then
+    building, then room, each list narrowed by the choice before it."""
+
+    community = forms.ModelChoiceField(
+        label=_("Village / community"), queryset=Community.objects.all()
+    )
+    building = forms.CharField(label=_("Building"), required=False)
+    address = forms.ModelChoiceField(label=_("Room / address"), queryset=Address.objects.all())
+    relation = forms.ChoiceField(label=_("Lives there as"), choices=ResidenceRelation.choices)
+    since = forms.DateField(label=_("Since"), widget=DATE_INPUT, initial=timezone.localdate)
+
+    class Meta:
+        model = Person
+        fields = ["name", "id_number", "gender", "birth_date", "phone", "category"]
+        widgets = {"birth_date": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        community = self.data.get("community") or self.initial.get("community")
+        building = self.data.get("building")
+        addresses = self.fields["address"].queryset.filter(community_id=community or 0)
+        self.fields["address"].queryset = (
+            addresses.filter(building=building) if building else addresses
+        )
+        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})
+
+    def _post_clean(self):
+        # Fill the person from the form but leave the model's checks to the service: the
+        # station comes from the chosen address, and they run in the save's transaction.
+        self.instance = construct_instance(self, self.instance, self._meta.fields)

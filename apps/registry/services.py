@@ -12,7 +12,7 @@ from . import tasks
 from .filters import PersonFilter
 from .hub import UserRequest
 from .imports import ImportFileError, check_persons, read_rows
-from .models import ImportBatch, Person, SavedQuery
+from .models import Address, Housing, ImportBatch, Person, Residence, SavedQuery
 
 # Paging and ordering are not part of what a sieve selects.
 _NOT_FILTERS = {"page", "page_size", "ordering"}
@@ -157,3 +157,26 @@ def _record(batch: ImportBatch, checked) -> None:
     batch.updated_rows = len(checked.updates)
     batch.rejected, batch.rejected_count = checked.rejected, checked.rejected_count
     batch.save()
+
+
+# --- A resident registered at the door ----------------------------------------------------
+
+
+@transaction.atomic
+def resident_register(*, by, person: Person, address: Address, relation: str, since) -> Person:
+    """Save a new person and where they live, in one go: the person, the housing at the
+    address (created on first use) and the residence."""
+    if not Address.objects.restrict(by, "change").filter(pk=address.pk).exists():
+        raise DomainError(_("The address is not within your station."), code="not_found")
+    person.station = address.station
+    person.full_clean()
+    person.save()
+    housing, _created = Housing.objects.get_or_create(
+        address=address, defaults={"station": address.station, "kind": "residential"}
+    )
+    residence = Residence(
+        station=address.station, person=person, housing=housing, relation=relation, since=since
+    )
+    residence.full_clean()
+    residence.save()
+    return person

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -417,3 +418,45 @@ def import_commit(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(batch)
+
+
+@login_required
+@permission_required("registry.add_person", raise_exception=True)
+def resident_register(request):
+    form = forms.ResidentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.resident_register(
+                by=request.user,
+                person=form.instance,
+                address=data["address"],
+                relation=data["relation"],
+                since=data["since"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(person)
+    return render(request, "registry/resident_form.html", {"form": form})
+
+
+@login_required
+@permission_required("registry.view_address", raise_exception=True)
+def address_options(request):
+    """htmx: the buildings of a community, or the rooms of a building, as <option>s."""
+    addresses = Address.objects.restrict(request.user).filter(
+        community_id=request.GET.get("community") or 0
+    )
+    building = request.GET.get("building")
+    if "building" in request.GET:
+        rows = addresses.filter(building=building).order_by("unit", "room")
+        options = [(a.pk, a.text) for a in rows.only("pk", "text")[:500]]
+    else:
+        names = addresses.order_by("building").values_list("building", flat=True).distinct()
+        options = [(name, name or _("(no building)")) for name in names[:500]]
+    return render(request, "registry/_options.html", {"options": options})

@@ -179,3 +179,70 @@ def test_later_apps_plug_their_records_into_the_person_page(client, org):
         assert "警情" in page and "报警人" in page
     finally:
         related._providers.remove(incidents)
+
+
+def test_a_resident_is_registered_at_the_door_with_the_address_picker(client, org):
+    room = AddressFactory(community=org.yingxin, building="5", unit="1", room="302")
+    AddressFactory(community=org.yingxin, building="6", room="101")
+    client.force_login(org.user(XIPENG_COMMUNITY))
+    buildings = client.get(
+        reverse("registry:address_options"), {"community": org.yingxin.pk}
+    ).content.decode()
+    assert 'value="5"' in buildings and 'value="6"' in buildings
+    rooms = client.get(
+        reverse("registry:address_options"), {"community": org.yingxin.pk, "building": "5"}
+    ).content.decode()
+    assert f'value="{room.pk}"' in rooms and "101室" not in rooms
+    response = client.post(
+        reverse("registry:resident_register"),
+        {
+            **person_form(org),
+            "community": org.yingxin.pk,
+            "building": "5",
+            "address": room.pk,
+            "relation": "tenant",
+            "since": "2026-11-01",
+        },
+    )
+    person = Person.objects.get()
+    assert response["Location"] == person.get_absolute_url()
+    residence = person.residences.get()
+    assert (residence.housing.address, residence.relation, person.station) == (
+        room,
+        "tenant",
+        org.xipeng,
+    )
+
+
+def test_a_bad_id_number_at_the_door_saves_nothing(client, org):
+    room = AddressFactory(community=org.yingxin, building="5", room="302")
+    client.force_login(org.user(XIPENG_COMMUNITY))
+    page = client.post(
+        reverse("registry:resident_register"),
+        {
+            **person_form(
+                org, id_number=LI_MING[:-1] + "0" if LI_MING[-1] != "0" else LI_MING[:-1] + "1"
+            ),
+            "community": org.yingxin.pk,
+            "building": "5",
+            "address": room.pk,
+            "relation": "tenant",
+            "since": "2026-11-01",
+        },
+    ).content.decode()
+    assert "最后一位应为" in page
+    assert not Person.objects.exists()
+    from apps.registry.models import Housing
+
+    assert not Housing.objects.exists()
+
+
+def test_the_picker_does_not_offer_another_stations_addresses(client, org):
+    AddressFactory(community=org.yingxin, building="5", room="302")
+    client.force_login(org.user(SHUANGFENG_DESK))
+    assert (
+        'value="5"'
+        not in client.get(
+            reverse("registry:address_options"), {"community": org.yingxin.pk}
+        ).content.decode()
+    )
