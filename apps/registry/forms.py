@@ -9,7 +9,7 @@ from apps.stations.forms import DATE_INPUT
 from apps.stations.models import Community, Station
 
 from .choices import ResidenceRelation
-from .models import Address, Housing, Person, Unit
+from .models import Address, Housing, ImportBatch, Person, Unit
 
 
 class AddressForm(ScopedModelForm):
@@ -76,11 +76,14 @@ class UnitForm(ScopedModelForm):
 
 
 class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Records"), choices=ImportBatch.Kind.choices)
     file = forms.FileField(
         label=_("Spreadsheet (XLSX or CSV)"),
         help_text=_(
-            "Columns: 姓名, 身份证号码, 人员类别 (常住/流动); "
-            "optional 性别, 民族, 联系电话, 户籍地址."
+            "Persons: 姓名, 身份证号码, 人员类别 (常住/流动), optional 性别, 民族, 联系电话, "
+            "户籍地址. Addresses: 村（社区）, 路, 门牌号, optional 栋, 单元, 室. Units: 名称, "
+            "类别, 标准地址, optional 联系人, 联系电话, 从业人数. Hotel stays: 身份证号码, 旅馆, "
+            "入住时间, optional 房间, 退房时间."
         ),
     )
     station = forms.ModelChoiceField(
@@ -89,7 +92,9 @@ class ImportForm(forms.Form):
     update_existing = forms.BooleanField(
         label=_("Update persons already registered"),
         required=False,
-        help_text=_("Otherwise a row whose ID number is already registered is rejected."),
+        help_text=_(
+            "Otherwise a row whose ID number (or unit name) is already registered is rejected."
+        ),
     )
 
     def __init__(self, *args, user, **kwargs):

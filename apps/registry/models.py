@@ -463,6 +463,9 @@ class ImportBatch(TimeStampedModel):
 
     class Kind(models.TextChoices):
         PERSONS = "persons", _("Persons")
+        ADDRESSES = "addresses", _("Standard addresses")
+        UNITS = "units", _("Units")
+        HOTEL_STAYS = "hotel_stays", _("Hotel stays")
 
     class Status(models.TextChoices):
         CHECKING = "checking", _("Checking")
@@ -480,7 +483,7 @@ class ImportBatch(TimeStampedModel):
         related_name="+",
         verbose_name=_("uploaded by"),
     )
-    kind = models.CharField(_("records"), max_length=10, choices=Kind, default=Kind.PERSONS)
+    kind = models.CharField(_("records"), max_length=12, choices=Kind, default=Kind.PERSONS)
     file = models.FileField(_("file"), storage=private_storage, upload_to="imports/%Y/%m/")
     file_name = models.CharField(_("file name"), max_length=200)
     update_existing = models.BooleanField(

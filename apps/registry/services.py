@@ -11,7 +11,7 @@ from apps.stations.models import Station
 from . import tasks
 from .filters import PersonFilter
 from .hub import UserRequest
-from .imports import ImportFileError, check_persons, read_rows
+from .imports import CHECKERS, ImportFileError, read_rows
 from .models import Address, Housing, ImportBatch, Person, Residence, SavedQuery
 
 # Paging and ordering are not part of what a sieve selects.
@@ -53,7 +53,9 @@ def saved_query_delete(*, query: SavedQuery, by) -> None:
 MAX_IMPORT_BYTES = 30 * 1024 * 1024
 
 
-def import_upload(*, by, upload, update_existing: bool, station=None) -> ImportBatch:
+def import_upload(
+    *, by, upload, update_existing: bool, station=None, kind: str = ImportBatch.Kind.PERSONS
+) -> ImportBatch:
     """Keep the uploaded file privately and check it in the background."""
     station = station or by.station
     if station is None:
@@ -73,6 +75,7 @@ def import_upload(*, by, upload, update_existing: bool, station=None) -> ImportB
             file=upload,
             file_name=upload.name[:200],
             update_existing=update_existing,
+            kind=kind,
         )
         transaction.on_commit(lambda: tasks.import_check.delay(batch.pk))
     return batch
@@ -114,8 +117,11 @@ def import_apply(*, batch_id: int) -> ImportBatch:
     try:
         with transaction.atomic():
             checked = _check(batch, progress_key=f"import-apply-{batch.pk}")
-            Person.objects.bulk_create(checked.new, batch_size=2000)
-            Person.objects.bulk_update(checked.updates, UPDATED_FIELDS, batch_size=2000)
+            checked.model.objects.bulk_create(checked.new, batch_size=2000)
+            if checked.updates:
+                checked.model.objects.bulk_update(
+                    checked.updates, checked.update_fields, batch_size=2000
+                )
             batch.status, batch.committed_at = ImportBatch.Status.COMMITTED, timezone.now()
             _record(batch, checked)
     except (ImportFileError, DatabaseError) as exc:
@@ -125,24 +131,11 @@ def import_apply(*, batch_id: int) -> ImportBatch:
     return batch
 
 
-UPDATED_FIELDS = [
-    "name",
-    "birth_date",
-    "gender",
-    "ethnicity",
-    "phone",
-    "domicile_address",
-    "category",
-    "domicile_province",
-    "updated_at",
-]
-
-
 def _check(batch: ImportBatch, *, progress_key: str):
     with batch.file.open("rb") as f:
         data = f.read()
-    rows = list(read_rows(data, batch.file_name))
-    return check_persons(
+    rows = list(read_rows(data, batch.kind))
+    return CHECKERS[batch.kind](
         rows,
         station=batch.station,
         user=batch.uploaded_by,

@@ -378,6 +378,7 @@ def import_create(request):
                 upload=form.cleaned_data["file"],
                 update_existing=form.cleaned_data["update_existing"],
                 station=form.cleaned_data.get("station"),
+                kind=form.cleaned_data["kind"],
             )
         except DomainError as exc:
             form.add_error(None, exc.message)

@@ -13,9 +13,9 @@ from openpyxl import Workbook
 
 from apps.core.idnumbers import FEMALE, MALE, make_id_number
 from apps.core.testing.personas import XIPENG_COMMUNITY, XIPENG_DESK, XIPENG_LEADER
-from apps.registry.models import ImportBatch, Person
+from apps.registry.models import Address, HotelStay, ImportBatch, Person, Unit
 
-from .factories import PersonFactory
+from .factories import AddressFactory, PersonFactory, UnitFactory
 
 WANG = make_id_number(region="511621", birth_date=date(1990, 2, 3), sequence=7, gender=MALE)
 ZHAO = make_id_number(region="522425", birth_date=date(1993, 8, 9), sequence=8, gender=FEMALE)
@@ -27,9 +27,19 @@ def csv_upload(text: str, name="floating.csv"):
     return SimpleUploadedFile(name, (HEADER + text).encode("utf-8"), content_type="text/csv")
 
 
-def upload(client, file, **extra):
-    with_callbacks = {"file": file, **extra}
-    return client.post(reverse("registry:import_create"), with_callbacks)
+def upload(client, file, kind="persons", **extra):
+    return client.post(reverse("registry:import_create"), {"file": file, "kind": kind, **extra})
+
+
+def import_and_commit(client, kind, text, capture, **extra):
+    file = SimpleUploadedFile(f"{kind}.csv", text.encode("utf-8"), content_type="text/csv")
+    with capture(execute=True):
+        upload(client, file, kind=kind, **extra)
+    batch = ImportBatch.objects.latest("id")
+    with capture(execute=True):
+        client.post(reverse("registry:import_commit", args=[batch.pk]))
+    batch.refresh_from_db()
+    return batch
 
 
 @pytest.fixture
@@ -91,10 +101,7 @@ def test_a_failure_during_the_commit_saves_nothing(leader, org, django_capture_o
         upload(leader, csv_upload(f"王强,{WANG},男,,流动\n赵丽,{ZHAO},女,,流动\n"))
     batch = ImportBatch.objects.get()
     with (
-        mock.patch(
-            "apps.registry.services.Person.objects.bulk_update",
-            side_effect=DatabaseError("disk full"),
-        ),
+        mock.patch.object(Person.objects, "bulk_create", side_effect=DatabaseError("disk full")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         leader.post(reverse("registry:import_commit", args=[batch.pk]))
@@ -169,3 +176,53 @@ def test_imports_need_the_role_and_stay_in_the_station(client, org):
     assert client.get(reverse("registry:import_create")).status_code == 403
     client.force_login(org.user(XIPENG_COMMUNITY))
     assert client.get(reverse("registry:import_create")).status_code == 200
+
+
+def test_addresses_are_imported_with_their_standard_text(
+    leader, org, django_capture_on_commit_callbacks
+):
+    text = (
+        "村（社区）,路,门牌号,栋,单元,室\n迎新村,一组,12,3,1,302\n"
+        "不存在村,一组,1,,,\n迎新村,一组,12,3,1,302\n"
+    )
+    batch = import_and_commit(leader, "addresses", text, django_capture_on_commit_callbacks)
+    assert (batch.status, batch.accepted_rows, batch.rejected_count) == ("committed", 1, 2)
+    assert Address.objects.get().text == "迎新村一组12号3栋1单元302室"
+    assert "不存在村" in batch.rejected[0]["message"]
+
+
+def test_units_are_imported_at_standard_addresses_and_updated_on_request(
+    leader, org, django_capture_on_commit_callbacks
+):
+    address = AddressFactory(community=org.yingxin, road="铝城大道", number="8", building="")
+    text = (
+        f"名称,类别,标准地址,从业人数\n园区铝材厂,企业,{address.text},300\n"
+        f"无名地址厂,企业,火星路1号,5\n"
+    )
+    batch = import_and_commit(leader, "units", text, django_capture_on_commit_callbacks)
+    assert (batch.accepted_rows, batch.rejected_count) == (1, 1)
+    assert Unit.objects.get().staff_count == 300
+    again = f"名称,类别,标准地址,从业人数\n园区铝材厂,企业,{address.text},320\n"
+    batch = import_and_commit(
+        leader, "units", again, django_capture_on_commit_callbacks, update_existing="on"
+    )
+    assert (batch.updated_rows, Unit.objects.get().staff_count) == (1, 320)
+
+
+def test_hotel_stays_are_imported_for_registered_guests(
+    leader, org, django_capture_on_commit_callbacks
+):
+    guest = PersonFactory(station=org.xipeng)
+    UnitFactory(address=AddressFactory(community=org.yingxin), name="铝城宾馆")
+    text = (
+        "身份证号码,旅馆,房间,入住时间,退房时间\n"
+        f"{guest.id_number},铝城宾馆,8206,2026-11-20 21:30,2026-11-21 09:00\n"
+        f"{WANG},铝城宾馆,8207,2026-11-20 22:00,\n"
+        f"{guest.id_number},铝城宾馆,8208,昨天晚上,\n"
+    )
+    batch = import_and_commit(leader, "hotel_stays", text, django_capture_on_commit_callbacks)
+    assert (batch.accepted_rows, batch.rejected_count) == (1, 2)
+    stay = HotelStay.objects.get()
+    assert (stay.person, stay.room) == (guest, "8206")
+    reasons = [item["message"] for item in batch.rejected]
+    assert "不在本单位的人口库中" in reasons[0] and "入住时间" in reasons[1]
