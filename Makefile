@@ -9,9 +9,13 @@ DEMO_ENV := DEBUG=true
 
 .PHONY: demo demo-setup test lint format lock install install-dev clean bench
 
-$(BIN)/python:
+$(BIN)/python: | .env
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Local settings of this checkout (git-ignored); real environment variables override them.
+.env:
+	printf '# Local development settings; the environment overrides them.\nDEBUG=true\n' > $@
 
 # Stamps: reinstall only when a lock file changes.
 $(VENV)/.runtime: requirements.lock | $(BIN)/python

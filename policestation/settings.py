@@ -9,10 +9,16 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from dotenv import load_dotenv
 
 from .env import env_bool, env_int, env_list, env_str, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A developer's checkout keeps its local settings in .env (written by `make install` with
+# DEBUG=true), so that a bare `manage.py` works there. Real environment variables win, and
+# deployments (the Docker image excludes .env) set everything in the environment.
+load_dotenv(env_str("ENV_FILE") or BASE_DIR / ".env", override=False)
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = secret_key(DEBUG)

@@ -27,6 +27,8 @@ def run_django(code: str, **env) -> subprocess.CompletedProcess:
     """Run Python with Django set up in a fresh process, with exactly the given variables."""
     base = {k: v for k, v in os.environ.items() if k not in INHERITED_NOT}
     script = "import django; django.setup()\n" + code
+    # No local .env either, unless the test names one: exactly the given variables.
+    env = {"ENV_FILE": os.devnull, **env}
     return subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
@@ -107,6 +109,7 @@ def test_it_passes_the_deployment_checklist_with_production_settings():
         env={
             **{k: v for k, v in os.environ.items() if k not in INHERITED_NOT},
             "DEBUG": "false",
+            "ENV_FILE": os.devnull,
             "SECRET_KEY": STRONG_KEY,
             "ALLOWED_HOSTS": "jingwu.example.cn",
         },
@@ -116,3 +119,13 @@ def test_it_passes_the_deployment_checklist_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_local_env_file_fills_in_what_the_environment_does_not_set(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=true\nALLOWED_HOSTS=from-file.example\n")
+    code = "from django.conf import settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"
+    from_file = run_django(code, ENV_FILE=str(env_file))
+    assert from_file.stdout.strip().splitlines()[-1] == "True ['from-file.example']"
+    overridden = run_django(code, ENV_FILE=str(env_file), ALLOWED_HOSTS="from-env.example")
+    assert overridden.stdout.strip().splitlines()[-1] == "True ['from-env.example']"
