@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,28 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SameStationMixin:
+    """Records that point at other station-owned records (a post, an address, an officer)
+    must point within their own station. `same_station` maps each such field to the message
+    shown when it does not; clean() checks them all, for forms, serializers and admin."""
+
+    same_station: dict[str, str] = {}
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for field, message in self.same_station.items():
+            related_id = getattr(self, f"{field}_id")
+            if (
+                related_id
+                and self.station_id
+                and getattr(self, field).station_id != self.station_id
+            ):
+                errors[field] = message
+        if errors:
+            raise ValidationError(errors)
 
 
 class AccessLog(models.Model):

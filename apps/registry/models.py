@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.idnumbers import PROVINCES, parse_id_number
-from apps.core.models import TimeStampedModel
+from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager
 
 from .choices import (
@@ -33,13 +33,7 @@ def private_storage():
     return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
 
 
-def _same_station(errors: dict, obj, field: str, message) -> None:
-    related_id = getattr(obj, f"{field}_id")
-    if related_id and obj.station_id and getattr(obj, field).station_id != obj.station_id:
-        errors[field] = message
-
-
-class Address(TimeStampedModel):
+class Address(SameStationMixin, TimeStampedModel):
     """A standard address (标准地址): road and number, down to building, unit and room."""
 
     station = models.ForeignKey(
@@ -79,6 +73,7 @@ class Address(TimeStampedModel):
 
     objects = ScopedManager()
     scope = STATION_SCOPE
+    same_station = {"community": _("The village / community belongs to another station.")}
 
     class Meta:
         verbose_name = _("standard address")
@@ -111,15 +106,6 @@ class Address(TimeStampedModel):
             if value:
                 parts.append(value if value.endswith(suffix) else f"{value}{suffix}")
         return "".join(parts)
-
-    def clean(self):
-        super().clean()
-        errors = {}
-        _same_station(
-            errors, self, "community", _("The village / community belongs to another station.")
-        )
-        if errors:
-            raise ValidationError(errors)
 
 
 class Person(TimeStampedModel):
@@ -189,7 +175,7 @@ class Person(TimeStampedModel):
         self.id_number = parsed.value
 
 
-class Housing(TimeStampedModel):
+class Housing(SameStationMixin, TimeStampedModel):
     """Real housing (实有房屋) at a standard address."""
 
     station = models.ForeignKey(
@@ -214,6 +200,7 @@ class Housing(TimeStampedModel):
 
     objects = ScopedManager()
     scope = STATION_SCOPE
+    same_station = {"address": _("The address belongs to another station.")}
 
     class Meta:
         verbose_name = _("housing")
@@ -226,15 +213,8 @@ class Housing(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("registry:housing_detail", args=[self.pk])
 
-    def clean(self):
-        super().clean()
-        errors = {}
-        _same_station(errors, self, "address", _("The address belongs to another station."))
-        if errors:
-            raise ValidationError(errors)
 
-
-class Residence(TimeStampedModel):
+class Residence(SameStationMixin, TimeStampedModel):
     """A person living in a housing, from a date, as owner, family, tenant or lodger."""
 
     station = models.ForeignKey(
@@ -252,6 +232,10 @@ class Residence(TimeStampedModel):
 
     objects = ScopedManager()
     scope = STATION_SCOPE
+    same_station = {
+        "housing": _("The housing belongs to another station."),
+        "person": _("The person is registered at another station."),
+    }
 
     class Meta:
         verbose_name = _("residence")
@@ -268,16 +252,8 @@ class Residence(TimeStampedModel):
     def __str__(self):
         return f"{self.person} · {self.housing}"
 
-    def clean(self):
-        super().clean()
-        errors = {}
-        _same_station(errors, self, "housing", _("The housing belongs to another station."))
-        _same_station(errors, self, "person", _("The person is registered at another station."))
-        if errors:
-            raise ValidationError(errors)
 
-
-class Unit(TimeStampedModel):
+class Unit(SameStationMixin, TimeStampedModel):
     """A real unit (实有单位): enterprise, shop, hotel, school …"""
 
     station = models.ForeignKey(
@@ -297,6 +273,7 @@ class Unit(TimeStampedModel):
 
     objects = ScopedManager()
     scope = STATION_SCOPE
+    same_station = {"address": _("The address belongs to another station.")}
 
     class Meta:
         verbose_name = _("real unit")
@@ -312,15 +289,8 @@ class Unit(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("registry:unit_detail", args=[self.pk])
 
-    def clean(self):
-        super().clean()
-        errors = {}
-        _same_station(errors, self, "address", _("The address belongs to another station."))
-        if errors:
-            raise ValidationError(errors)
 
-
-class HotelStay(models.Model):
+class HotelStay(SameStationMixin, models.Model):
     """A hotel guest registration (旅馆业): who stayed where, from when to when."""
 
     station = models.ForeignKey(
@@ -344,6 +314,7 @@ class HotelStay(models.Model):
 
     objects = ScopedManager()
     scope = STATION_SCOPE
+    same_station = {"hotel": _("The hotel belongs to another station.")}
 
     class Meta:
         verbose_name = _("hotel stay")
@@ -364,15 +335,11 @@ class HotelStay(models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
-        _same_station(errors, self, "hotel", _("The hotel belongs to another station."))
         if self.hotel_id and self.hotel.kind != UnitKind.HOTEL:
-            errors["hotel"] = _("This unit is not a hotel.")
-        if errors:
-            raise ValidationError(errors)
+            raise ValidationError({"hotel": _("This unit is not a hotel.")})
 
 
-class FocusRecord(TimeStampedModel):
+class FocusRecord(SameStationMixin, TimeStampedModel):
     """Why a person is a focus person (重点人口), how closely watched, by whom, until when.
 
     Seen only with `registry.view_focusrecord`, a permission of its own."""
@@ -395,6 +362,10 @@ class FocusRecord(TimeStampedModel):
 
     objects = ScopedManager()
     scope = STATION_SCOPE
+    same_station = {
+        "person": _("The person is registered at another station."),
+        "responsible_officer": _("The officer belongs to another station."),
+    }
 
     class Meta:
         verbose_name = _("focus-person record")
@@ -403,19 +374,6 @@ class FocusRecord(TimeStampedModel):
 
     def __str__(self):
         return f"{self.person} · {self.get_level_display()}"
-
-    def clean(self):
-        super().clean()
-        errors = {}
-        _same_station(errors, self, "person", _("The person is registered at another station."))
-        if (
-            self.responsible_officer_id
-            and self.station_id
-            and (self.responsible_officer.station_id != self.station_id)
-        ):
-            errors["responsible_officer"] = _("The officer belongs to another station.")
-        if errors:
-            raise ValidationError(errors)
 
 
 class SavedQuery(TimeStampedModel):

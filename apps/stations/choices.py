@@ -24,10 +24,6 @@ class StaffKind(models.TextChoices):
     MEDIATOR = "mediator", _("Mediator")
 
 
-# Staff kinds that carry a badge and a login; the others are joint-force members.
-POLICE_STAFF_KINDS = {StaffKind.OFFICER, StaffKind.AUXILIARY}
-
-
 class StationUnit(models.TextChoices):
     """一室两队: the three parts of a station."""
 

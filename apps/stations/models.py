@@ -6,14 +6,13 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import TimeStampedModel
+from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager, ScopedQuerySet
 
 from .choices import CommunityKind, PostKind, ServiceKind, StaffKind, StationUnit
@@ -140,7 +139,7 @@ class Post(TimeStampedModel):
         return reverse("stations:post_detail", args=[self.pk])
 
 
-class PoliceDistrict(TimeStampedModel):
+class PoliceDistrict(SameStationMixin, TimeStampedModel):
     """A police district (警区): neighbouring villages/communities under one responsible team."""
 
     station = models.ForeignKey(
@@ -165,6 +164,7 @@ class PoliceDistrict(TimeStampedModel):
 
     objects = ScopedManager()
     scope = Scope(station="station_id", bureau="station__bureau_id")
+    same_station = {"post": _("The post belongs to another station.")}
 
     class Meta:
         verbose_name = _("police district")
@@ -182,13 +182,8 @@ class PoliceDistrict(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("stations:district_detail", args=[self.pk])
 
-    def clean(self):
-        super().clean()
-        if self.post_id and self.station_id and self.post.station_id != self.station_id:
-            raise ValidationError({"post": _("The post belongs to another station.")})
 
-
-class Community(TimeStampedModel):
+class Community(SameStationMixin, TimeStampedModel):
     """A village (村), residents' committee (居委会) or community (社区) in a station's area."""
 
     station = models.ForeignKey(
@@ -218,6 +213,10 @@ class Community(TimeStampedModel):
 
     objects = ScopedManager()
     scope = Scope(station="station_id", bureau="station__bureau_id")
+    same_station = {
+        "district": _("The police district belongs to another station."),
+        "post": _("The post belongs to another station."),
+    }
 
     class Meta:
         verbose_name = _("village / community")
@@ -236,18 +235,8 @@ class Community(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("stations:community_detail", args=[self.pk])
 
-    def clean(self):
-        super().clean()
-        errors = {}
-        if self.district_id and self.station_id and self.district.station_id != self.station_id:
-            errors["district"] = _("The police district belongs to another station.")
-        if self.post_id and self.station_id and self.post.station_id != self.station_id:
-            errors["post"] = _("The post belongs to another station.")
-        if errors:
-            raise ValidationError(errors)
 
-
-class StaffAssignment(TimeStampedModel):
+class StaffAssignment(SameStationMixin, TimeStampedModel):
     """Who works where: officers (with a login) and joint-force members (without one)."""
 
     station = models.ForeignKey(
@@ -287,6 +276,11 @@ class StaffAssignment(TimeStampedModel):
 
     objects = ScopedManager()
     scope = Scope(station="station_id", bureau="station__bureau_id")
+    same_station = {
+        "post": _("The post belongs to another station."),
+        "community": _("The village / community belongs to another station."),
+        "user": _("This user account belongs to another station."),
+    }
 
     class Meta:
         verbose_name = _("staff assignment")
@@ -307,18 +301,6 @@ class StaffAssignment(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("stations:staff_detail", args=[self.pk])
 
-    def clean(self):
-        super().clean()
-        errors = {}
-        if self.post_id and self.station_id and self.post.station_id != self.station_id:
-            errors["post"] = _("The post belongs to another station.")
-        if self.community_id and self.station_id and self.community.station_id != self.station_id:
-            errors["community"] = _("The village / community belongs to another station.")
-        if self.user_id and self.station_id and self.user.station_id != self.station_id:
-            errors["user"] = _("This user account belongs to another station.")
-        if errors:
-            raise ValidationError(errors)
-
 
 class ServiceLogQuerySet(ScopedQuerySet):
     def on_day(self, day: date):
@@ -327,7 +309,7 @@ class ServiceLogQuerySet(ScopedQuerySet):
         return self.filter(occurred_at__gte=start, occurred_at__lt=start + timedelta(days=1))
 
 
-class ServiceLog(models.Model):
+class ServiceLog(SameStationMixin, models.Model):
     """One service at the window (服务窗口): a consultation, a registration, a permit …"""
 
     station = models.ForeignKey(
@@ -355,6 +337,7 @@ class ServiceLog(models.Model):
 
     objects = ServiceLogQuerySet.as_manager()
     scope = Scope(station="station_id", bureau="station__bureau_id")
+    same_station = {"post": _("The post belongs to another station.")}
 
     class Meta:
         verbose_name = _("service window entry")
@@ -370,8 +353,3 @@ class ServiceLog(models.Model):
 
     def get_absolute_url(self):
         return reverse("stations:servicelog_list")
-
-    def clean(self):
-        super().clean()
-        if self.post_id and self.station_id and self.post.station_id != self.station_id:
-            raise ValidationError({"post": _("The post belongs to another station.")})
