@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import Http404
 
-from .models import AccessLog
+from .models import AccessLog, Notification
 from .scoping import CHANGE, VIEW
 from .services import personal_data_reveal, save_in_scope
 
@@ -76,6 +76,31 @@ class AccessLogAdmin(ScopedAdmin):
     date_hierarchy = "at"
     list_select_related = ["user", "station"]
     show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Superusers only (a notification has no station to scope it by): support can see what
+    was sent to whom, never edit it."""
+
+    list_display = ["created_at", "recipient", "title", "read_at", "external", "sent_at"]
+    list_filter = ["external"]
+    raw_id_fields = ["recipient"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
 
     def has_add_permission(self, request):
         return False

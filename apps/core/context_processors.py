@@ -1,6 +1,17 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from .models import Notification
 
 
 def navigation(request):
-    """The site title for every page; the menu itself is built from `perms` in base.html."""
-    return {"site_title": settings.SITE_TITLE}
+    """The site title and the unread-message count for every page; the menu itself is built
+    from `perms` in base.html. The count is lazy: a page that does not show it pays nothing."""
+    user = getattr(request, "user", None)
+
+    def unread():
+        if user is None or not user.is_authenticated:
+            return 0
+        return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+    return {"site_title": settings.SITE_TITLE, "unread_notifications": SimpleLazyObject(unread)}

@@ -74,3 +74,35 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.subject_label} · {self.field}"
+
+
+class Notification(models.Model):
+    """A message to one user: shown in their message centre and, when asked, also sent
+    through the configured external sender (SMS, push). Only the recipient sees it."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Whether the external sender (SMS/push) should carry it too, and when it did.
+    external = models.BooleanField(_("also sent by SMS/push"), default=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope = Scope(owner="recipient_id")
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+
+    def __str__(self):
+        return self.title

@@ -6,17 +6,21 @@ through `Model.objects.restrict(user, action)` (404 when out of scope). Writes g
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views import generic
+from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
 from .errors import DomainError, OutOfScope
 from .filters import AccessLogFilter
-from .models import AccessLog
+from .models import AccessLog, Notification
+from .notifications import notifications_mark_read
 from .pagination import NoCountPaginator
 from .scoping import CHANGE, VIEW
 from .services import personal_data_reveal, save_in_scope
@@ -166,3 +170,27 @@ class AccessLogList(ScopedListView):
         ("page", _("Page")),
         ("ip_address", _("IP address")),
     ]
+
+
+@login_required
+def notification_list(request):
+    """The message centre: the user's own notifications, newest first, unread ones marked."""
+    rows = Notification.objects.restrict(request.user).filter(recipient=request.user)
+    page = NoCountPaginator(rows, 30).page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page_obj": page})
+
+
+@login_required
+@require_POST
+def notification_read(request):
+    """Mark one (`id`) or all of the user's notifications read, then follow its link."""
+    pk = request.POST.get("id")
+    notifications_mark_read(user=request.user, ids=[pk] if pk and pk.isdigit() else None)
+    target = ""
+    if pk and pk.isdigit():
+        notification = Notification.objects.restrict(request.user).filter(pk=pk).first()
+        target = notification.url if notification else ""
+    # Only a local path: a stored link must never send the user to another site.
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("notification_list")

@@ -2,12 +2,7 @@
 
 from celery import shared_task
 
-TASK_OPTIONS = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "time_limit": 3600,
-    "soft_time_limit": 3300,
-}
+from apps.core.tasks import TASK_OPTIONS
 
 
 @shared_task(**TASK_OPTIONS)

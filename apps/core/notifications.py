@@ -1,0 +1,81 @@
+"""Notifications: one call, `notify`, for every app (permit decisions, new jobs, escalations).
+
+Each message is stored for the recipient's message centre in the caller's transaction.
+When `external` is asked for, the configured sender (`NOTIFICATION_SENDER`, a dotted path)
+also carries it, from a Celery task queued on commit, so that a rolled-back change sends
+nothing and a slow SMS gateway never holds up the request. The default sender only logs
+(police networks reach no SMS gateway by default); a real gateway is one class away.
+"""
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .masking import MASKS
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+class LogSender:
+    """The default external sender: writes one line per message, the phone masked."""
+
+    def send(self, *, phone: str, title: str, body: str) -> None:
+        logger.info("SMS to %s: %s", MASKS["phone"](phone) or "-", title)
+
+
+def get_sender():
+    return import_string(settings.NOTIFICATION_SENDER)()
+
+
+def notify(
+    *, recipients: Iterable, title: str, body: str = "", url: str = "", external: bool = False
+) -> list[Notification]:
+    """Store one notification per distinct recipient; queue the external send on commit."""
+    seen, rows = set(), []
+    for user in recipients:
+        if user is None or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        rows.append(
+            Notification(recipient=user, title=title, body=body, url=url, external=external)
+        )
+    created = Notification.objects.bulk_create(rows)
+    if external:
+        from .tasks import notification_send
+
+        ids = [n.pk for n in created]
+        transaction.on_commit(lambda: [notification_send.delay(pk) for pk in ids])
+    return created
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Send one stored notification through the external sender, once (a retried task
+    finds it already sent and does nothing)."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, external=True, sent_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            return False
+        get_sender().send(
+            phone=notification.recipient.phone, title=notification.title, body=notification.body
+        )
+        notification.sent_at = timezone.now()
+        notification.save(update_fields=["sent_at"])
+    return True
+
+
+def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's unread notifications (all, or the given ones) read; returns how many."""
+    rows = Notification.objects.restrict(user).filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows.update(read_at=timezone.now())

@@ -1,0 +1,21 @@
+"""Thin Celery tasks: ids in, a service call out (design.md habit 8).
+
+`TASK_OPTIONS` are the defaults of every task of the workbench: acknowledged after the work,
+handed back when a worker dies, bounded in time.
+"""
+
+from celery import shared_task
+
+TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "time_limit": 3600,
+    "soft_time_limit": 3300,
+}
+
+
+@shared_task(**TASK_OPTIONS, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
+def notification_send(notification_id: int) -> None:
+    from .notifications import notification_deliver
+
+    notification_deliver(notification_id=notification_id)
