@@ -30,6 +30,7 @@ SCALES = {
         "persons": 10_000,
         "addresses": 4_000,
         "hotel_stays": 5_000,
+        "incidents": 20_000,
     },
     "full": {
         "posts": 10_000,
@@ -38,6 +39,7 @@ SCALES = {
         "persons": 1_000_000,
         "addresses": 400_000,
         "hotel_stays": 200_000,
+        "incidents": 1_000_000,
     },
 }
 

@@ -26,3 +26,10 @@ class Conflict(DomainError):
 
     code = "conflict"
     status = 409
+
+
+class NotAllowed(DomainError):
+    """The user's role does not allow this change (e.g. an approval reserved to leaders)."""
+
+    code = "permission_denied"
+    status = 403

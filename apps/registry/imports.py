@@ -100,9 +100,10 @@ class ImportFileError(Exception):
     """The file as a whole cannot be read (wrong type, no header, too many rows)."""
 
 
-def read_rows(data: bytes, kind: str = "persons") -> Iterator[dict]:
-    """Rows of a CSV (UTF-8 or GB18030) or XLSX file as dicts keyed by our field names."""
-    spec_columns, required = COLUMNS[kind]
+def read_rows(data: bytes, kind: str = "persons", *, spec=None) -> Iterator[dict]:
+    """Rows of a CSV (UTF-8 or GB18030) or XLSX file as dicts keyed by our field names.
+    `spec` — (columns, required) like COLUMNS' values — lets other apps read their sheets."""
+    spec_columns, required = spec or COLUMNS[kind]
     if data[:4] == b"PK\x03\x04":
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
         rows = (

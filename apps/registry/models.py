@@ -5,7 +5,6 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.idnumbers import PROVINCES, parse_id_number
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager
+from apps.core.uploads import private_storage
 
 from .choices import (
     FocusLevel,
@@ -25,12 +25,6 @@ from .choices import (
 )
 
 STATION_SCOPE = Scope(station="station_id", bureau="station__bureau_id")
-
-
-def private_storage():
-    """Uploaded spreadsheets hold personal data: outside the public media URL, never served.
-    A callable, so that migrations do not record this machine's path."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
 
 
 class Address(SameStationMixin, TimeStampedModel):

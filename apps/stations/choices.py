@@ -43,3 +43,10 @@ class ServiceKind(models.TextChoices):
     CERTIFICATE = "certificate", _("Certificate issued (开具证明)")
     LOST_AND_FOUND = "lost_and_found", _("Lost and found")
     OTHER = "other", _("Other service")
+
+
+class AreaKind(models.TextChoices):
+    """How fast a car gets through the area around a post: the dispatch estimate's speed."""
+
+    URBAN = "urban", _("Urban")
+    RURAL = "rural", _("Rural")

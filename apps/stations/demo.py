@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import transaction
 
+from .choices import AreaKind
 from .demo_data import BUREAUS
 from .models import Bureau, Community, PoliceDistrict, Post, Station
 
@@ -31,6 +32,7 @@ def seed_organisation() -> dict[str, int]:
                     "latitude": station_data["latitude"],
                     "longitude": station_data["longitude"],
                     "area_km2": station_data.get("area_km2"),
+                    "area": station_data.get("area", AreaKind.URBAN),
                 },
             )
             count("stations", was_created)
@@ -44,6 +46,8 @@ def seed_organisation() -> dict[str, int]:
                         "address": post_data.get("address", ""),
                         "latitude": post_data["latitude"],
                         "longitude": post_data["longitude"],
+                        # A post lies in its station's kind of area unless it says otherwise.
+                        "area": post_data.get("area", station_data.get("area", AreaKind.URBAN)),
                         "opened_on": date.fromisoformat(post_data["opened_on"])
                         if post_data.get("opened_on")
                         else None,

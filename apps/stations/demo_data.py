@@ -19,6 +19,8 @@ BUREAUS = [
                 "longitude": "106.336420",
                 # In reality 25 villages and 3 residents' committees; a sample of them here.
                 "area_km2": "87.50",
+                # Village roads: travel estimates use the rural speed.
+                "area": "rural",
                 "posts": [
                     {
                         "name": "西彭园区警务站",

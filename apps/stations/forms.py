@@ -14,7 +14,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class StationForm(ScopedModelForm):
     class Meta:
         model = Station
-        fields = ["name", "address", "phone", "latitude", "longitude", "area_km2"]
+        fields = ["name", "address", "phone", "latitude", "longitude", "area", "area_km2"]
 
 
 class PostForm(ScopedModelForm):
@@ -28,6 +28,7 @@ class PostForm(ScopedModelForm):
             "phone",
             "latitude",
             "longitude",
+            "area",
             "opened_on",
             "is_active",
         ]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager, ScopedQuerySet
 
-from .choices import CommunityKind, PostKind, ServiceKind, StaffKind, StationUnit
+from .choices import AreaKind, CommunityKind, PostKind, ServiceKind, StaffKind, StationUnit
 
 
 def _coordinate_fields():
@@ -86,6 +86,9 @@ class Station(TimeStampedModel):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    area = models.CharField(
+        _("area for travel estimates"), max_length=10, choices=AreaKind, default=AreaKind.URBAN
+    )
 
     objects = ScopedManager()
     scope = Scope(station="pk", bureau="bureau_id")
@@ -119,6 +122,9 @@ class Post(TimeStampedModel):
     latitude, longitude = _coordinate_fields()
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     is_active = models.BooleanField(_("in service"), default=True)
+    area = models.CharField(
+        _("area for travel estimates"), max_length=10, choices=AreaKind, default=AreaKind.URBAN
+    )
 
     objects = ScopedManager()
     scope = Scope(station="station_id", bureau="station__bureau_id")

@@ -17,3 +17,17 @@ class ModelPermissions(permissions.DjangoModelPermissions):
         if request.method.lower() not in view.http_method_names:
             return bool(request.user and request.user.is_authenticated)
         return super().has_permission(request, view)
+
+
+class ActionPermissions(ModelPermissions):
+    """For viewsets with action endpoints: POST creates with the add permission, and every
+    other POST (a state change such as dispatch or close) needs the change permission."""
+
+    def has_permission(self, request, view):
+        if request.method == "POST" and getattr(view, "action", "create") != "create":
+            if not (request.user and request.user.is_authenticated):
+                return False
+            model = view.get_queryset().model
+            opts = model._meta
+            return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+        return super().has_permission(request, view)

@@ -24,16 +24,21 @@ class MaskedField(serializers.CharField):
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
-    """A foreign key whose choices are the rows the requesting user may write to.
+    """A foreign key whose choices are the rows the requesting user may write to (or, with
+    `action=VIEW`, may see: a bureau's incident category is referenced, not changed).
 
     A foreign or out-of-scope id reads as "does not exist", never as "forbidden".
     """
+
+    def __init__(self, *, action: str = CHANGE, **kwargs):
+        self.scope_action = action
+        super().__init__(**kwargs)
 
     def get_queryset(self):
         queryset = super().get_queryset()
         if not hasattr(queryset, "restrict"):  # an unscoped model, e.g. auth groups
             return queryset
-        return queryset.restrict(self.context["request"].user, CHANGE)
+        return queryset.restrict(self.context["request"].user, self.scope_action)
 
 
 class ModelSerializer(serializers.ModelSerializer):

@@ -24,6 +24,7 @@ class StationSerializer(ModelSerializer):
             "phone",
             "latitude",
             "longitude",
+            "area",
             "area_km2",
         ]
         read_only_fields = ["bureau", "code"]
@@ -41,6 +42,7 @@ class PostSerializer(ModelSerializer):
             "phone",
             "latitude",
             "longitude",
+            "area",
             "opened_on",
             "is_active",
         ]
