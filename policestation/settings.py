@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.stations",
     "apps.registry",
+    "apps.cases",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +120,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# Periodic jobs of `celery beat`, in CELERY_TIMEZONE.
+CELERY_BEAT_SCHEDULE = {
+    "cases-remind-deadlines": {
+        "task": "apps.cases.tasks.cases_remind_deadlines",
+        "schedule": crontab(hour=8, minute=0),  # before the morning briefing
+    },
+}
 
 # --- Accounts, sessions, lockout, tokens -------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -194,6 +203,18 @@ SPECTACULAR_SETTINGS = {
         "StaffKindEnum": "apps.stations.choices.StaffKind",
         "UserKindEnum": "apps.accounts.choices.UserKind",
         "ServiceKindEnum": "apps.stations.choices.ServiceKind",
+        "AreaKindEnum": "apps.stations.choices.AreaKind",
+        "CategoryKindEnum": "apps.cases.choices.CategoryKind",
+        "PriorityEnum": "apps.cases.choices.Priority",
+        "IncidentSourceEnum": "apps.cases.choices.IncidentSource",
+        "IncidentStatusEnum": "apps.cases.choices.IncidentStatus",
+        "DispositionEnum": "apps.cases.choices.Disposition",
+        "CaseKindEnum": "apps.cases.choices.CaseKind",
+        "CaseStatusEnum": "apps.cases.choices.CaseStatus",
+        "CaseOutcomeEnum": "apps.cases.choices.CaseOutcome",
+        "PartyRoleEnum": "apps.cases.choices.PartyRole",
+        "EvidenceKindEnum": "apps.cases.choices.EvidenceKind",
+        "ShiftRoleEnum": "apps.cases.choices.ShiftRole",
     },
 }
 
@@ -220,6 +241,9 @@ STORAGES = {
 
 # Uploaded files with personal data: a directory no URL serves (see apps.registry.models).
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private")
+
+# Carries notifications that ask for SMS/push; the default only logs (apps.core.notifications).
+NOTIFICATION_SENDER = env_str("NOTIFICATION_SENDER") or "apps.core.notifications.LogSender"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core.health import healthz
-from apps.core.views import AccessLogList
+from apps.core.views import AccessLogList, notification_list, notification_read
 from apps.stations.views import home
 
 admin.site.site_header = _("Police station workbench · administration")
@@ -15,6 +15,8 @@ api_v1 = [
     path("", include("apps.accounts.api.urls")),
     path("", include("apps.stations.api.urls")),
     path("", include("apps.registry.api.urls")),
+    path("", include("apps.core.api.urls")),
+    path("", include("apps.cases.api.urls")),
 ]
 
 urlpatterns = [
@@ -23,7 +25,10 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("org/", include("apps.stations.urls")),
     path("registry/", include("apps.registry.urls")),
+    path("cases/", include("apps.cases.urls")),
     path("audit/access/", AccessLogList.as_view(), name="accesslog_list"),
+    path("notifications/", notification_list, name="notification_list"),
+    path("notifications/read/", notification_read, name="notification_read"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -12,6 +12,15 @@ def org(db):
     return build_org()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _urls_loaded():
+    """Load the URLconf, and the C extensions it imports, before any test freezes time:
+    freezegun's fake date class trips those extensions' binary checks on first import."""
+    from django.urls import get_resolver
+
+    assert get_resolver().url_patterns
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Throttle counters and lockouts live in the cache (Redis in CI): no test inherits them.

@@ -35,6 +35,10 @@ REGISTRY_MODELS = ("address", "person", "housing", "residence", "unit", "hotelst
 REGISTRY_VIEW = [f"registry.view_{model}" for model in REGISTRY_MODELS]
 # Focus-person records have their own permission: the registry's view rights do not reach it.
 FOCUS = "focusrecord"
+TAXONOMY_VIEW = ["cases.view_incidentcategory"]
+INCIDENTS_WORK = _crud("cases", "incident", "view", "add", "change")
+CASES_WORK = _crud("cases", "case", "view", "add", "change")
+ROSTER_KEEP = _crud("cases", "dutyshift", "view", "add", "change")
 
 ROLES: dict[str, list[str]] = {
     DESK_OFFICER: [
@@ -44,6 +48,10 @@ ROLES: dict[str, list[str]] = {
         *_crud("registry", "person", "add", "change"),
         *_crud("registry", "residence", "add", "change"),
         *_crud("stations", "servicelog", "view", "add", "change"),
+        *TAXONOMY_VIEW,
+        *INCIDENTS_WORK,
+        *ROSTER_KEEP,
+        "cases.view_case",
     ],
     COMMUNITY_OFFICER: [
         *ORGANISATION_VIEW,
@@ -57,6 +65,9 @@ ROLES: dict[str, list[str]] = {
         *_crud("registry", "importbatch", "view", "add"),
         "stations.change_community",
         *_crud("stations", "servicelog", "view", "add"),
+        *TAXONOMY_VIEW,
+        *INCIDENTS_WORK,
+        "cases.view_dutyshift",
     ],
     CASE_OFFICER: [
         *ORGANISATION_VIEW,
@@ -64,6 +75,9 @@ ROLES: dict[str, list[str]] = {
         "stations.view_servicelog",
         *REGISTRY_VIEW,
         f"registry.view_{FOCUS}",
+        *TAXONOMY_VIEW,
+        "cases.view_incident",
+        *CASES_WORK,
     ],
     STATION_LEADER: [
         *ORGANISATION_VIEW,
@@ -81,6 +95,11 @@ ROLES: dict[str, list[str]] = {
         *_crud("stations", "staffassignment", "add", "change"),
         *_crud("stations", "servicelog", "view", "add", "change"),
         "core.view_accesslog",
+        *TAXONOMY_VIEW,
+        *INCIDENTS_WORK,
+        *CASES_WORK,
+        *ROSTER_KEEP,
+        "cases.approve_extension",
     ],
     BUREAU_ADMIN: [
         *PERSONAL_DATA,
@@ -101,6 +120,13 @@ ROLES: dict[str, list[str]] = {
         *_crud("accounts", "user", "view", "add", "change"),
         *_crud("accounts", "devicetoken", "view", "delete"),
         "core.view_accesslog",
+        *[
+            perm
+            for model in ("incidentcategory", "procedurestep", "dispatchsettings", "dutyshift")
+            for perm in _crud("cases", model, "view", "add", "change", "delete")
+        ],
+        *_crud("cases", "incident", "view", "change"),
+        *_crud("cases", "case", "view", "change"),
     ],
     MEDIATOR: ["stations.view_station", "stations.view_post", "stations.view_community"],
     CITIZEN: [],

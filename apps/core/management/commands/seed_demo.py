@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
 from apps.accounts.roles import sync_roles
+from apps.cases.demo import seed_incidents
 from apps.registry.demo import seed_registry
 from apps.stations.demo import seed_organisation
 
@@ -18,10 +19,12 @@ class Command(BaseCommand):
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         residents = seed_registry()
+        incidents = seed_incidents()
         if options["verbosity"] == 0:
             return
         made = ", ".join(f"{n} {kind}" for kind, n in organisation.items())
         self.stdout.write(
             f"Organisation: created {made}. Users created: {users}. Residents created: {residents}."
+            f" Incidents created: {incidents}."
         )
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}): admin, {', '.join(DEMO_USERS)}")

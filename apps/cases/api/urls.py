@@ -1,0 +1,11 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("incident-categories", views.IncidentCategoryViewSet)
+router.register("incidents", views.IncidentViewSet)
+router.register("duty-shifts", views.DutyShiftViewSet)
+router.register("cases", views.CaseViewSet)
+
+urlpatterns = router.urls

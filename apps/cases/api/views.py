@@ -1,0 +1,235 @@
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from apps.accounts.models import User
+from apps.core.api.pagination import TimeCursorPagination
+from apps.core.api.permissions import ActionPermissions
+from apps.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from apps.core.errors import OutOfScope
+from apps.core.scoping import CHANGE
+
+from .. import selectors, services
+from ..filters import CaseFilter, DutyShiftFilter, IncidentCategoryFilter, IncidentFilter
+from ..models import Case, DutyShift, Incident, IncidentCategory
+from . import serializers as s
+
+
+class IncidentPagination(TimeCursorPagination):
+    ordering = ("-received_at", "-id")
+
+
+class CasePagination(TimeCursorPagination):
+    ordering = ("-accepted_at", "-id")
+
+
+class IncidentCategoryViewSet(ScopedReadOnlyViewSet):
+    """The taxonomy (职责细分) with each minor category's handling procedure; edited in admin."""
+
+    queryset = IncidentCategory.objects.all()
+    serializer_class = s.IncidentCategorySerializer
+    filterset_class = IncidentCategoryFilter
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("steps")
+
+
+class IncidentViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """Incidents: intake (POST), list (cursor pages, newest first) and one action endpoint
+    per state change. Changes go through the services only."""
+
+    queryset = Incident.objects.all()
+    serializer_class = s.IncidentSerializer
+    filterset_class = IncidentFilter
+    pagination_class = IncidentPagination
+    permission_classes = [ActionPermissions]
+    select_related = ("category", "post")
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("officers")
+
+    def _changeable(self) -> Incident:
+        incident = self.get_object()
+        if not Incident.objects.restrict(self.request.user, CHANGE).filter(pk=incident.pk).exists():
+            raise OutOfScope(_("Not found."))
+        return incident
+
+    def _answer(self, incident, code=status.HTTP_200_OK):
+        incident = self.get_queryset().get(pk=incident.pk)
+        return Response(s.IncidentSerializer(incident).data, status=code)
+
+    @extend_schema(request=s.IncidentReportSerializer, responses={201: s.IncidentSerializer})
+    def create(self, request, *args, **kwargs):
+        data = s.IncidentReportSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        incident, created = services.incident_report(by=request.user, **data.validated_data)
+        return self._answer(incident, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses=s.RankingSerializer)
+    @action(detail=True, methods=["get"])
+    def suggestions(self, request, pk=None):
+        """The nearest posts for this incident, with on-duty staff and minutes saved."""
+        incident = self.get_object()
+        if incident.latitude is None:
+            raise ValidationError({"latitude": [_("The incident has no coordinates.")]})
+        ranking = selectors.rank_posts(
+            station=incident.station,
+            latitude=incident.latitude,
+            longitude=incident.longitude,
+            user=request.user,
+        )
+        return Response(s.RankingSerializer(ranking).data)
+
+    @extend_schema(request=s.DispatchSerializer, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"], url_path="dispatch")
+    def dispatch_to_post(self, request, pk=None):
+        """Send a post and its officers; another than the nearest needs a reason."""
+        incident = self._changeable()
+        data = s.DispatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        officers = list(User.objects.filter(pk__in=data.validated_data.get("officers", [])))
+        if len(officers) != len(set(data.validated_data.get("officers", []))):
+            raise ValidationError({"officers": [_("Unknown officer.")]})
+        incident = services.incident_dispatch(
+            incident=incident,
+            post=data.validated_data["post"],
+            officers=officers,
+            reason=data.validated_data.get("reason", ""),
+            client_id=data.validated_data.get("client_id"),
+            by=request.user,
+        )
+        return self._answer(incident)
+
+    @extend_schema(request=s.StatusSerializer, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def field_status(self, request, pk=None):
+        """A field report from the tablet: en_route, arrived, handled (with the outcome)."""
+        incident = self._changeable()
+        data = s.StatusSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        incident = services.incident_status(
+            incident=incident, by=request.user, **data.validated_data
+        )
+        return self._answer(incident)
+
+    @extend_schema(request=s.ChecklistSerializer, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def checklist(self, request, pk=None):
+        incident = self._changeable()
+        data = s.ChecklistSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        incident = services.incident_checklist_tick(
+            incident=incident, by=request.user, **data.validated_data
+        )
+        return self._answer(incident)
+
+    @extend_schema(request=s.CloseSerializer, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        incident = self._changeable()
+        data = s.CloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        incident = services.incident_close(
+            incident=incident, by=request.user, **data.validated_data
+        )
+        return self._answer(incident)
+
+
+class DutyShiftViewSet(ScopedModelViewSet):
+    queryset = DutyShift.objects.all()
+    serializer_class = s.DutyShiftSerializer
+    filterset_class = DutyShiftFilter
+    select_related = ("staff",)
+
+    def perform_create(self, serializer):
+        services.shift_save(by=self.request.user, shift=DutyShift(**serializer.validated_data))
+
+    def perform_update(self, serializer):
+        shift = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(shift, name, value)
+        services.shift_save(by=self.request.user, shift=shift)
+
+
+class CaseViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """Cases: accept (POST), list, detail with parties and evidence, and transitions."""
+
+    queryset = Case.objects.all()
+    serializer_class = s.CaseSerializer
+    filterset_class = CaseFilter
+    pagination_class = CasePagination
+    permission_classes = [ActionPermissions]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_serializer_class(self):
+        return s.CaseDetailSerializer if self.action == "retrieve" else s.CaseSerializer
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("parties", "evidence", "incidents")
+        return qs
+
+    def _changeable(self) -> Case:
+        case = self.get_object()
+        if not Case.objects.restrict(self.request.user, CHANGE).filter(pk=case.pk).exists():
+            raise OutOfScope(_("Not found."))
+        return case
+
+    def _answer(self, case, code=status.HTTP_200_OK):
+        case = Case.objects.prefetch_related("parties", "evidence", "incidents").get(pk=case.pk)
+        return Response(s.CaseDetailSerializer(case).data, status=code)
+
+    @extend_schema(request=s.CaseOpenSerializer, responses={201: s.CaseDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        data = s.CaseOpenSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        case = services.case_open(by=request.user, **data.validated_data)
+        return self._answer(case, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CaseTransitionSerializer, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        case = self._changeable()
+        data = s.CaseTransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.case_transition(case=case, by=request.user, **data.validated_data)
+        return self._answer(case)
+
+    @extend_schema(request=s.CaseExtendSerializer, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        """Extend a public-security case's deadline by 30 days (a leader's approval)."""
+        case = self._changeable()
+        data = s.CaseExtendSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.case_extend_deadline(case=case, by=request.user, **data.validated_data)
+        return self._answer(case)
+
+    @extend_schema(request=s.CasePartyAddSerializer, responses={201: s.CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def parties(self, request, pk=None):
+        case = self._changeable()
+        data = s.CasePartyAddSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        services.case_party_add(case=case, by=request.user, **data.validated_data)
+        return self._answer(case, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CaseEvidenceAddSerializer, responses={201: s.CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def evidence(self, request, pk=None):
+        case = self._changeable()
+        data = s.CaseEvidenceAddSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.case_evidence_add(
+            case=case,
+            by=request.user,
+            upload=data.validated_data["file"],
+            kind=data.validated_data["kind"],
+            description=data.validated_data.get("description", ""),
+        )
+        return self._answer(case, status.HTTP_201_CREATED)

@@ -1,0 +1,290 @@
+"""Demo incidents and cases that replay the seeds; idempotent (keyed on client ids).
+
+- 迎新村: after four calls about a boundary quarrel, a fight reported by 110 (the caller's
+  fifth call in 30 days), dispatched from 西彭园区警务站 (3.4 km, about 20 minutes, against
+  about 40 from the station HQ), handled and turned into a public-security case.
+- 马王: neighbour disputes at 马王警务站, one in three diverted to mediation.
+- 歇台子: square-dance noise calls in the evenings, one resident calling every few days.
+- The board has work on it now: a fresh call and a dispatched one.
+- The roster: this week's pattern at the park post (weekdays everyone, weekends a group).
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.stations.models import Bureau, Community, Post, StaffAssignment, Station
+
+from .choices import CaseKind, Disposition, IncidentSource, IncidentStatus
+from .models import Incident, IncidentCategory
+from .services import (
+    RosterPattern,
+    case_open,
+    case_transition,
+    incident_checklist_tick,
+    incident_close,
+    incident_dispatch,
+    incident_report,
+    incident_status,
+    roster_generate,
+    taxonomy_seed,
+)
+
+NAMESPACE = uuid.UUID("4f2d8a5e-3b1c-4e8f-9a6d-2c7b1e0f5a93")
+
+
+def _key(name: str) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, name)
+
+
+def _category(bureau, *words):
+    """The first minor category whose name holds one of `words` (the taxonomy is editable)."""
+    for word in words:
+        found = (
+            IncidentCategory.objects.filter(
+                bureau=bureau, parent__isnull=False, name__contains=word
+            )
+            .order_by("code")
+            .first()
+        )
+        if found:
+            return found
+    return None
+
+
+def _backdate(incident, start, **offsets):
+    """Move an incident's timeline to when it happened (services stamp `now`)."""
+    stamps = {"received_at": start}
+    for field, minutes in offsets.items():
+        stamps[field] = start + timedelta(minutes=minutes)
+    Incident.objects.filter(pk=incident.pk).update(**stamps)
+    incident.events.update(at=start)
+
+
+def _run(incident, *, desk, post, officer=None, outcome="", disposition, **close):
+    """Dispatch, (with an officer) go, arrive, tick every step, handle; then close."""
+    incident_dispatch(incident=incident, post=post, officers=[officer] if officer else [], by=desk)
+    if officer:
+        incident = incident_status(incident=incident, status=IncidentStatus.EN_ROUTE, by=officer)
+        incident = incident_status(incident=incident, status=IncidentStatus.ARRIVED, by=officer)
+        for step in range(len(incident.checklist)):
+            incident = incident_checklist_tick(incident=incident, step=step, done=True, by=officer)
+        incident = incident_status(
+            incident=incident, status=IncidentStatus.HANDLED, outcome=outcome, by=officer
+        )
+    return incident_close(incident=incident, disposition=disposition, by=desk, **close)
+
+
+@transaction.atomic
+def seed_incidents() -> int:
+    """Returns the incidents created on this run."""
+    for bureau in Bureau.objects.all():
+        taxonomy_seed(bureau=bureau)
+    xipeng = Station.objects.filter(code="500107-xipeng").first()
+    if xipeng is None or Incident.objects.filter(client_id=_key("yingxin-fight")).exists():
+        return 0
+    jiulongpo = xipeng.bureau
+    desk = User.objects.get(username="xipeng_desk")
+    officer = User.objects.get(username="xipeng_community")
+    admin = User.objects.get(username="jlp_admin")
+    park = Post.objects.get(station=xipeng, name="西彭园区警务站")
+    yingxin = Community.objects.get(station=xipeng, name="迎新村")
+    now = timezone.now()
+    created = 0
+
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    park_staff = list(StaffAssignment.objects.filter(station=xipeng, post=park))
+    roster_generate(
+        by=admin,
+        pattern=RosterPattern(
+            station=xipeng,
+            post=park,
+            monday=monday,
+            weekday_staff=park_staff,
+            weekend_group=park_staff[:1],
+        ),
+    )
+
+    # 迎新村: a boundary quarrel the same villager called about four times this month ...
+    quarrel = _category(jiulongpo, "邻里")
+    for n in reversed(range(4)):
+        start = now - timedelta(days=4 + n * 6, hours=5)
+        incident, _ = incident_report(
+            by=desk,
+            source=IncidentSource.PHONE,
+            category=quarrel,
+            place_text="迎新村3组",
+            community=yingxin,
+            caller_phone="13983460001",
+            caller_name="张先生",
+            description="与邻居因宅基地边界争执。",
+            received_at=start,
+            client_id=_key(f"yingxin-quarrel-{n}"),
+        )
+        incident = _run(
+            incident,
+            desk=desk,
+            post=park,
+            disposition=Disposition.SETTLED,
+            note="现场劝解，建议村委会调处边界",
+        )
+        _backdate(incident, start, assigned_at=2, closed_at=60)
+        created += 1
+
+    # ... then the fight, answered from the park post: his fifth call in 30 days.
+    fight = _category(jiulongpo, "斗殴", "打架")
+    start = now - timedelta(days=1, hours=3)
+    incident, _ = incident_report(
+        by=desk,
+        source=IncidentSource.CENTRE_110,
+        category=fight,
+        place_text="迎新村3组村道旁",
+        community=yingxin,
+        caller_phone="13983460001",
+        caller_name="张先生",
+        description="两名村民因宅基地边界发生口角后互殴，一人轻伤。",
+        received_at=start,
+        client_id=_key("yingxin-fight"),
+    )
+    incident = _run(
+        incident,
+        desk=desk,
+        post=park,
+        officer=officer,
+        outcome="制止斗殴，双方带回园区警务站询问，伤者已就医。",
+        disposition=Disposition.CASE,
+        case_kind=CaseKind.PUBLIC_SECURITY,
+        case_title="迎新村村民互殴案",
+    )
+    _backdate(
+        incident,
+        start,
+        assigned_at=1,
+        dispatched_at=1,
+        en_route_at=2,
+        arrived_at=20,
+        handled_at=75,
+        closed_at=90,
+    )
+    created += 1
+
+    # 马王: neighbour disputes, one in three diverted to mediation.
+    jiulong = Station.objects.get(code="500107-jiulong")
+    mawang = Post.objects.get(station=jiulong, name="马王警务站")
+    mawang_community = Community.objects.get(station=jiulong, name="马王社区")
+    dispute = _category(jiulongpo, "邻里")
+    for n in range(6):
+        start = now - timedelta(days=3 + n * 4, hours=2)
+        incident, _ = incident_report(
+            by=admin,
+            source=IncidentSource.CENTRE_110,
+            category=dispute,
+            place_text=f"马王社区马王场正街{20 + n}号",
+            community=mawang_community,
+            caller_phone=f"1388300{n:04d}",
+            description="楼上楼下漏水、噪声引发邻里纠纷。",
+            client_id=_key(f"mawang-dispute-{n}"),
+        )
+        incident = _run(
+            incident,
+            desk=admin,
+            post=mawang,
+            disposition=Disposition.MEDIATION if n % 3 == 0 else Disposition.SETTLED,
+            note="转人民调解员调解" if n % 3 == 0 else "现场劝解，双方达成谅解",
+        )
+        _backdate(incident, start, assigned_at=2, closed_at=40)
+        created += 1
+
+    # 歇台子: square-dance noise in the evenings, one resident calling every few days.
+    xietaizi = Station.objects.get(code="500107-xietaizi")
+    xtz_post = Post.objects.get(station=xietaizi, name="歇台子警务站")
+    xtz_community = Community.objects.get(station=xietaizi, name="歇台子社区")
+    noise = _category(jiulongpo, "广场舞", "噪声")
+    for n in reversed(range(7)):  # oldest first, so that each call counts the earlier ones
+        start = (now - timedelta(days=2 + n * 3)).replace(hour=12, minute=40)  # 20:40 local
+        incident, _ = incident_report(
+            by=admin,
+            source=IncidentSource.CENTRE_110,
+            category=noise,
+            place_text="歇台子社区广场",
+            community=xtz_community,
+            caller_phone="13594660007" if n < 5 else f"1359466{n:04d}",
+            description="广场舞音响声音过大，影响休息。",
+            received_at=start,
+            client_id=_key(f"xietaizi-noise-{n}"),
+        )
+        incident = _run(
+            incident,
+            desk=admin,
+            post=xtz_post,
+            disposition=Disposition.SETTLED,
+            note="劝导组织者调低音量，21:00前结束",
+        )
+        _backdate(incident, start, assigned_at=1, closed_at=35)
+        created += 1
+
+    # A nuisance caller at 西彭.
+    invalid = _category(jiulongpo, "骚扰", "无效")
+    for n in reversed(range(3)):
+        incident, _ = incident_report(
+            by=desk,
+            source=IncidentSource.CENTRE_110,
+            category=invalid,
+            place_text="不详",
+            caller_phone="17300000013",
+            received_at=now - timedelta(days=n * 5 + 1),
+            client_id=_key(f"xipeng-nuisance-{n}"),
+        )
+        incident_close(incident=incident, disposition=Disposition.INVALID, by=desk)
+        created += 1
+
+    # Work on the board now.
+    theft = _category(jiulongpo, "电动车", "盗窃")
+    fresh, _ = incident_report(
+        by=desk,
+        source=IncidentSource.PHONE,
+        category=theft,
+        place_text="泥璧村村委会门口",
+        community=Community.objects.get(station=xipeng, name="泥璧村"),
+        caller_phone="13983460022",
+        description="停放的电动自行车被盗。",
+        client_id=_key("xipeng-fresh"),
+    )
+    created += 1
+    help_category = _category(jiulongpo, "走失", "求助")
+    sent, _ = incident_report(
+        by=desk,
+        source=IncidentSource.CENTRE_110,
+        category=help_category,
+        place_text="迎新村村口",
+        community=yingxin,
+        caller_phone="13983460033",
+        description="八旬老人外出未归，家属求助。",
+        client_id=_key("xipeng-dispatched"),
+    )
+    incident_dispatch(incident=sent, post=park, officers=[officer], by=desk)
+    created += 1
+
+    # Cases: one public-security case due in two days, one criminal case under investigation.
+    case_user = User.objects.get(username="xipeng_case")
+    due = case_open(
+        by=case_user,
+        kind=CaseKind.PUBLIC_SECURITY,
+        title="城西家园噪声扰民屡教不改案",
+        lead_officer=case_user,
+        accepted_at=now - timedelta(days=28),
+    )
+    case_transition(case=due, to="filed", by=case_user)
+    theft_case = case_open(
+        by=case_user,
+        kind=CaseKind.CRIMINAL,
+        title="西彭工业园区铝材盗窃案",
+        lead_officer=case_user,
+        incidents=[fresh],
+    )
+    case_transition(case=theft_case, to="filed", by=case_user)
+    case_transition(case=theft_case, to="investigating", by=case_user)
+    return created

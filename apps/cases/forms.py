@@ -1,0 +1,192 @@
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import ScopedModelForm, add_bootstrap_class
+from apps.stations.models import Community, Post, StaffAssignment
+
+from .choices import (
+    CaseKind,
+    CaseOutcome,
+    Disposition,
+    EvidenceKind,
+    IncidentSource,
+    PartyRole,
+    Priority,
+)
+from .models import Case, DutyShift, IncidentCategory
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class BootstrapForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            add_bootstrap_class(field)
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    """Minor categories grouped under their major one, as the desk knows them."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.code} {obj.parent.name} · {obj.name}"
+
+
+class IncidentIntakeForm(BootstrapForm):
+    """The desk's fast intake: category, place, caller. Tab order follows the call."""
+
+    category = CategoryChoiceField(queryset=IncidentCategory.objects.none(), label=_("Incident category"))
+    place_text = forms.CharField(label=_("Place"), max_length=200)
+    community = forms.ModelChoiceField(
+        queryset=Community.objects.none(), required=False, label=_("Village / community")
+    )
+    caller_phone = forms.CharField(label=_("Caller's phone"), max_length=20, required=False)
+    caller_name = forms.CharField(label=_("Caller's name"), max_length=50, required=False)
+    source = forms.ChoiceField(
+        choices=IncidentSource.choices, initial=IncidentSource.CENTRE_110, label=_("Source")
+    )
+    priority = forms.TypedChoiceField(
+        choices=[("", _("Category default")), *Priority.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label=_("Priority"),
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description")
+    )
+    latitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, required=False, label=_("Latitude")
+    )
+    longitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, required=False, label=_("Longitude")
+    )
+    client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args, user, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        communities = Community.objects.restrict(user).order_by("name")
+        if user.station_id:
+            communities = communities.filter(station_id=user.station_id)
+        self.fields["community"].queryset = communities
+        self.fields["place_text"].widget.attrs["autofocus"] = True
+
+
+class DispatchForm(BootstrapForm):
+    post = forms.ModelChoiceField(queryset=Post.objects.none(), label=_("Post"))
+    officers = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label=_("Officers")
+    )
+    reason = forms.CharField(max_length=200, required=False, label=_("Reason for another post"))
+    client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+
+    def __init__(self, *args, posts, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = posts
+        self.fields["officers"].queryset = officers
+
+
+class FieldStatusForm(BootstrapForm):
+    status = forms.ChoiceField(
+        choices=[
+            ("en_route", _("On the way")),
+            ("arrived", _("Arrived")),
+            ("handled", _("Handled")),
+        ]
+    )
+    outcome = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Handling result")
+    )
+    client_id = forms.UUIDField(required=False)
+
+
+class CloseForm(BootstrapForm):
+    disposition = forms.ChoiceField(choices=Disposition.choices, label=_("Disposition"))
+    case_kind = forms.ChoiceField(
+        choices=[("", "—"), *CaseKind.choices], required=False, label=_("Case kind")
+    )
+    note = forms.CharField(max_length=200, required=False, label=_("Note"))
+
+
+class NoteForm(BootstrapForm):
+    text = forms.CharField(max_length=500, label=_("Note"))
+
+
+class UploadForm(BootstrapForm):
+    file = forms.FileField(label=_("File"))
+
+
+class CaseForm(ScopedModelForm):
+    class Meta:
+        model = Case
+        fields = ["station", "kind", "title", "summary", "category", "lead_officer"]
+
+
+class CaseTransitionForm(BootstrapForm):
+    to = forms.ChoiceField(choices=[], label=_("Next step"))
+    outcome = forms.ChoiceField(
+        choices=[("", "—"), *CaseOutcome.choices], required=False, label=_("Outcome")
+    )
+    note = forms.CharField(max_length=500, required=False, label=_("Note"))
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = choices
+
+
+class ExtensionForm(BootstrapForm):
+    reason = forms.CharField(max_length=200, label=_("Reason for extension"))
+
+
+class PartyForm(BootstrapForm):
+    role = forms.ChoiceField(choices=PartyRole.choices, label=_("Role"))
+    name = forms.CharField(max_length=50, required=False, label=_("Name"))
+    id_number = forms.CharField(
+        max_length=18, required=False, label=_("ID number (links the registry person)")
+    )
+    phone = forms.CharField(max_length=20, required=False, label=_("Phone"))
+    note = forms.CharField(max_length=200, required=False, label=_("Note"))
+
+
+class EvidenceForm(UploadForm):
+    kind = forms.ChoiceField(choices=EvidenceKind.choices, label=_("Kind"))
+    description = forms.CharField(max_length=200, required=False, label=_("Description"))
+
+
+class DutyShiftForm(ScopedModelForm):
+    class Meta:
+        model = DutyShift
+        fields = ["station", "post", "staff", "starts_at", "ends_at", "role", "note"]
+        widgets = {"starts_at": DATETIME_INPUT, "ends_at": DATETIME_INPUT}
+
+
+class RosterPatternForm(BootstrapForm):
+    """Weekdays everyone on duty, weekends a duty group (the seeds' traffic roster)."""
+
+    monday = forms.DateField(
+        label=_("Week starting (Monday)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    post = forms.ModelChoiceField(queryset=Post.objects.none(), required=False, label=_("Post"))
+    weekday_staff = forms.ModelMultipleChoiceField(
+        queryset=StaffAssignment.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("On duty on weekdays"),
+    )
+    weekend_group = forms.ModelMultipleChoiceField(
+        queryset=StaffAssignment.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Weekend duty group"),
+    )
+    day_start = forms.TimeField(initial="08:30", label=_("Weekday shift from"))
+    day_end = forms.TimeField(initial="17:30", label=_("Weekday shift until"))
+
+    def __init__(self, *args, station, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = StaffAssignment.objects.filter(station=station, ended_on__isnull=True)
+        self.fields["weekday_staff"].queryset = staff
+        self.fields["weekend_group"].queryset = staff
+        self.fields["post"].queryset = Post.objects.filter(station=station, is_active=True)

@@ -1,0 +1,205 @@
+"""Reads that cross relations, already restricted: dispatch suggestions, caller history,
+the command board, an officer's jobs, overdue cases and the roster week."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Max, Prefetch, Q
+from django.utils import timezone
+
+from apps.core.geo import haversine_km
+from apps.stations.choices import AreaKind
+from apps.stations.models import Post, Station
+
+from .choices import CaseStatus, IncidentStatus
+from .models import Case, DispatchSettings, DutyShift, Incident, IncidentCategory
+
+
+def dispatch_settings(bureau_id: int) -> DispatchSettings:
+    """The bureau's settings, or the defaults when its admin has not saved any."""
+    found = DispatchSettings.objects.filter(bureau_id=bureau_id).first()
+    return found or DispatchSettings(bureau_id=bureau_id)
+
+
+def travel_minutes(distance_km: float, area: str, settings: DispatchSettings) -> float:
+    speed = settings.rural_speed_kmh if area == AreaKind.RURAL else settings.urban_speed_kmh
+    return distance_km * float(settings.road_factor) / speed * 60
+
+
+@dataclass
+class Suggestion:
+    post: Post
+    distance_km: float
+    travel_minutes: float
+    minutes_saved: float  # against sending a car from the station HQ; negative if HQ is nearer
+    on_duty: list = field(default_factory=list)  # DutyShift rows covering now
+    other_station: bool = False  # a neighbouring station's post (cross-station dispatch)
+
+
+@dataclass
+class Ranking:
+    suggestions: list[Suggestion]
+    hq_distance_km: float
+    hq_minutes: float
+
+
+def rank_posts(
+    *, station: Station, latitude, longitude, user, limit: int = 5, at: datetime | None = None
+) -> Ranking:
+    """The active posts nearest to a point, by straight-line distance (ties by id), with the
+    travel estimate, the minutes saved against the station HQ and who is on duty there.
+
+    The candidates are the station's posts that the user may see, or every post of the
+    bureau when the bureau's settings allow cross-station dispatch. Distances are computed
+    in Python over id and coordinates only: a bureau has at most a few thousand posts.
+    """
+    settings = dispatch_settings(station.bureau_id)
+    if settings.cross_station_dispatch:
+        candidates = Post.objects.filter(station__bureau_id=station.bureau_id)
+    else:
+        candidates = Post.objects.restrict(user).filter(station=station)
+    rows = candidates.filter(is_active=True).values_list("id", "latitude", "longitude", "area")
+    ranked = sorted(
+        ((haversine_km(latitude, longitude, lat, lon), pk, area) for pk, lat, lon, area in rows),
+        key=lambda row: (row[0], row[1]),
+    )[:limit]
+    hq_distance = haversine_km(latitude, longitude, station.latitude, station.longitude)
+    hq_minutes = travel_minutes(hq_distance, station.area, settings)
+    at = at or timezone.now()
+    posts = Post.objects.select_related("station").prefetch_related(
+        Prefetch(
+            "duty_shifts",
+            queryset=DutyShift.objects.filter(starts_at__lte=at, ends_at__gt=at)
+            .select_related("staff__user")
+            .order_by("role", "staff__name"),
+            to_attr="on_duty_now",
+        )
+    )
+    by_id = posts.in_bulk([pk for _, pk, _ in ranked])
+    suggestions = []
+    for distance, pk, area in ranked:
+        minutes = travel_minutes(distance, area, settings)
+        suggestions.append(
+            Suggestion(
+                post=by_id[pk],
+                distance_km=round(distance, 2),
+                travel_minutes=round(minutes, 1),
+                minutes_saved=round(hq_minutes - minutes, 1),
+                on_duty=by_id[pk].on_duty_now,
+                other_station=by_id[pk].station_id != station.pk,
+            )
+        )
+    return Ranking(suggestions, round(hq_distance, 2), round(hq_minutes, 1))
+
+
+def caller_calls(*, station: Station, phone: str, person_id=None, at=None) -> tuple[int, bool]:
+    """How often this number (or registry person) called the station within the bureau's
+    repeat-caller window, and whether that makes a repeat caller. Counts past calls only."""
+    settings = dispatch_settings(station.bureau_id)
+    at = at or timezone.now()
+    since = at - timedelta(days=settings.repeat_caller_days)
+    match = Q()
+    if phone:
+        match |= Q(caller_phone=phone)
+    if person_id:
+        match |= Q(caller_person_id=person_id)
+    if not match:
+        return 0, False
+    calls = Incident.objects.filter(
+        match, station=station, received_at__gte=since, received_at__lte=at
+    ).count()
+    return calls, calls + 1 >= settings.repeat_caller_calls
+
+
+def repeat_callers(*, user, station: Station, days: int, calls: int):
+    """Numbers that called `calls` times or more within `days`, most frequent first."""
+    since = timezone.now() - timedelta(days=days)
+    return (
+        Incident.objects.restrict(user)
+        .filter(station=station, received_at__gte=since)
+        .exclude(caller_phone="")
+        .values("caller_phone")
+        .annotate(
+            calls=Count("id"),
+            last_call=Max("received_at"),
+            last_id=Max("id"),
+            invalid=Count("id", filter=Q(disposition="invalid")),
+        )
+        .filter(calls__gte=calls)
+        .order_by("-calls", "-last_call")
+    )
+
+
+BOARD_COLUMNS = (
+    IncidentStatus.RECEIVED,
+    IncidentStatus.ASSIGNED,
+    IncidentStatus.DISPATCHED,
+    IncidentStatus.EN_ROUTE,
+    IncidentStatus.ARRIVED,
+    IncidentStatus.HANDLED,
+)
+
+
+def board(*, user, limit_per_column: int = 30) -> dict[str, list[Incident]]:
+    """Open incidents for the command room, by status column, urgent and oldest first.
+    Bounded: one query, at most `limit_per_column` cards a column."""
+    rows = (
+        Incident.objects.restrict(user)
+        .filter(status__in=BOARD_COLUMNS)
+        .select_related("category", "post", "community")
+        .order_by("priority", "received_at")[: limit_per_column * len(BOARD_COLUMNS)]
+    )
+    columns: dict[str, list[Incident]] = {status: [] for status in BOARD_COLUMNS}
+    for incident in rows:
+        if len(columns[incident.status]) < limit_per_column:
+            columns[incident.status].append(incident)
+    return columns
+
+
+def my_jobs(*, user):
+    """The incidents an officer was sent to and has not finished, for the tablet."""
+    return (
+        Incident.objects.restrict(user)
+        .filter(
+            officers=user,
+            status__in=[
+                IncidentStatus.DISPATCHED,
+                IncidentStatus.EN_ROUTE,
+                IncidentStatus.ARRIVED,
+            ],
+        )
+        .select_related("category", "post", "community")
+        .order_by("priority", "received_at")
+    )
+
+
+def overdue_cases(*, user, within: timedelta = timedelta(0)):
+    """Open cases whose deadline has passed (or passes within `within`), soonest first."""
+    return (
+        Case.objects.restrict(user)
+        .exclude(status=CaseStatus.CLOSED)
+        .filter(deadline__lt=timezone.now() + within)
+        .select_related("lead_officer", "station")
+        .order_by("deadline")
+    )
+
+
+def roster_week(*, user, station: Station, monday: date):
+    """The shifts of one week at a station, with the staff and posts they need."""
+    start = timezone.make_aware(datetime.combine(monday, datetime.min.time()))
+    return (
+        DutyShift.objects.restrict(user)
+        .filter(station=station, starts_at__lt=start + timedelta(days=7), ends_at__gt=start)
+        .select_related("staff", "post")
+        .order_by("starts_at", "staff__name")
+    )
+
+
+def categories_for(*, user, bureau_id: int):
+    """Minor categories in use, with their major category, for intake pickers."""
+    return (
+        IncidentCategory.objects.restrict(user)
+        .filter(bureau_id=bureau_id, parent__isnull=False, is_active=True)
+        .select_related("parent")
+        .order_by("code")
+    )

@@ -1,0 +1,37 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("incidents/", views.IncidentList.as_view(), name="incident_list"),
+    path("incidents/new/", views.incident_create, name="incident_create"),
+    path("incidents/suggest/", views.incident_suggest, name="incident_suggest"),
+    path("incidents/repeat-callers/", views.repeat_callers, name="repeat_callers"),
+    path("incidents/<int:pk>/", views.IncidentDetail.as_view(), name="incident_detail"),
+    path("incidents/<int:pk>/dispatch/", views.incident_dispatch, name="incident_dispatch"),
+    path("incidents/<int:pk>/status/", views.incident_status, name="incident_status"),
+    path("incidents/<int:pk>/checklist/", views.incident_checklist, name="incident_checklist"),
+    path("incidents/<int:pk>/close/", views.incident_close, name="incident_close"),
+    path("incidents/<int:pk>/note/", views.incident_note, name="incident_note"),
+    path("incidents/<int:pk>/attach/", views.incident_attach, name="incident_attach"),
+    path("attachments/<int:pk>/", views.attachment_file, name="attachment_file"),
+    path("board/", views.board, name="board"),
+    path("jobs/", views.jobs, name="jobs"),
+    path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("", views.CaseList.as_view(), name="case_list"),
+    path("new/", views.CaseCreate.as_view(), name="case_create"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("<int:pk>/", views.CaseDetail.as_view(), name="case_detail"),
+    path("<int:pk>/transition/", views.case_transition, name="case_transition"),
+    path("<int:pk>/extend/", views.case_extend, name="case_extend"),
+    path("<int:pk>/parties/", views.case_party, name="case_party"),
+    path("<int:pk>/evidence/", views.case_evidence, name="case_evidence"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
+    path("roster/", views.roster, name="roster"),
+    path("roster/generate/", views.roster_generate, name="roster_generate"),
+    path("roster/import/", views.roster_import, name="roster_import"),
+    path("roster/shifts/", views.DutyShiftList.as_view(), name="shift_list"),
+    path("roster/shifts/new/", views.DutyShiftCreate.as_view(), name="shift_create"),
+    path("roster/shifts/<int:pk>/edit/", views.DutyShiftUpdate.as_view(), name="shift_update"),
+]

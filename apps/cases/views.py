@@ -1,0 +1,744 @@
+"""Pages of the incidents and cases app: thin views around services and selectors.
+
+The desk takes calls (intake with a live suggestion panel), the command room watches the
+board, the dispatched officer works from the tablet job view, the case team keeps cases,
+and the roster says who is on duty.
+"""
+
+import uuid
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import User
+from apps.core.errors import DomainError
+from apps.core.idnumbers import parse_id_number
+from apps.core.pagination import NoCountPaginator
+from apps.core.scoping import CHANGE, VIEW
+from apps.core.uploads import private_file_response
+from apps.core.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+from apps.registry.models import Person
+from apps.stations.models import Community, Post, Station
+
+from . import selectors, services
+from .choices import CaseStatus, IncidentStatus
+from .filters import CaseFilter, DutyShiftFilter, IncidentFilter
+from .forms import (
+    CaseForm,
+    CaseTransitionForm,
+    CloseForm,
+    DispatchForm,
+    DutyShiftForm,
+    EvidenceForm,
+    ExtensionForm,
+    FieldStatusForm,
+    IncidentIntakeForm,
+    NoteForm,
+    PartyForm,
+    RosterPatternForm,
+    UploadForm,
+)
+from .models import Case, CaseEvidence, DutyShift, Incident, IncidentAttachment
+from .workflow import case_next_statuses
+
+
+def _need(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _incident(request, pk, action=VIEW) -> Incident:
+    incident = (
+        Incident.objects.restrict(request.user, action)
+        .select_related("station", "post", "category", "community", "received_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if incident is None:
+        raise Http404
+    return incident
+
+
+def _case(request, pk, action=VIEW) -> Case:
+    case = (
+        Case.objects.restrict(request.user, action)
+        .select_related("station", "lead_officer", "category")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def _user_station(request) -> Station:
+    """The station a page works on: the user's own, or the one chosen (bureau admins)."""
+    chosen = request.GET.get("station") or request.POST.get("station")
+    stations = Station.objects.restrict(request.user)
+    if chosen and str(chosen).isdigit():
+        station = stations.filter(pk=chosen).first()
+    else:
+        station = stations.filter(pk=request.user.station_id).first() or stations.first()
+    if station is None:
+        raise Http404
+    return station
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+# --- incidents -----------------------------------------------------------------------------
+
+
+class IncidentList(ScopedListView):
+    model = Incident
+    filterset_class = IncidentFilter
+    paginator_class = NoCountPaginator
+    select_related = ("category", "post", "community")
+    columns = [
+        ("number", gettext_lazy("Number")),
+        ("received_at", gettext_lazy("Received at")),
+        ("category.name", gettext_lazy("Incident category")),
+        ("place_text", gettext_lazy("Place")),
+        ("status", gettext_lazy("Status")),
+        ("post", gettext_lazy("Post")),
+        ("caller_phone", gettext_lazy("Caller's phone"), "phone"),
+        ("disposition", gettext_lazy("Disposition")),
+    ]
+    create_url_name = "cases:incident_create"
+
+
+@login_required
+def incident_create(request):
+    """The desk's intake form with the suggestion panel beside it."""
+    _need(request, "cases.add_incident")
+    station = _user_station(request)
+    categories = selectors.categories_for(user=request.user, bureau_id=station.bureau_id)
+    form = IncidentIntakeForm(request.POST or None, user=request.user, categories=categories)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident, _created = services.incident_report(by=request.user, station=station, **data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Incident %(number)s recorded.") % {"number": incident})
+            return redirect(incident)
+    places = {
+        "station": [float(station.latitude), float(station.longitude), str(station)],
+        "posts": [
+            [float(p.latitude), float(p.longitude), p.name]
+            for p in Post.objects.restrict(request.user).filter(station=station, is_active=True)
+        ],
+        "communities": [
+            [float(c.latitude), float(c.longitude), c.name, c.pk]
+            for c in form.fields["community"].queryset
+        ],
+    }
+    return render(
+        request,
+        "cases/incident_intake.html",
+        {"form": form, "station": station, "places": places, "opts": Incident._meta},
+    )
+
+
+def _place_from_request(request, station):
+    """Coordinates for the suggestion panel: typed or picked, else the village chosen or
+    named in the place text."""
+    lat, lon = request.GET.get("latitude"), request.GET.get("longitude")
+    try:
+        if lat and lon:
+            return float(lat), float(lon), None
+    except ValueError:
+        pass
+    communities = Community.objects.restrict(request.user).filter(station=station)
+    chosen = request.GET.get("community")
+    if chosen and chosen.isdigit():
+        community = communities.filter(pk=chosen).first()
+        if community:
+            return float(community.latitude), float(community.longitude), community
+    text = request.GET.get("place_text", "")
+    if text:
+        for community in communities.only("name", "latitude", "longitude"):
+            if community.name in text:
+                return float(community.latitude), float(community.longitude), community
+    return None, None, None
+
+
+@login_required
+def incident_suggest(request):
+    """htmx: the nearest posts for the place being typed or picked, and the caller's
+    history for the phone being typed."""
+    _need(request, "cases.add_incident")
+    station = _user_station(request)
+    lat, lon, community = _place_from_request(request, station)
+    context = {"station": station, "community": community}
+    if lat is not None:
+        from apps.core.geo import in_china
+
+        if in_china(lat, lon):
+            context["ranking"] = selectors.rank_posts(
+                station=station, latitude=lat, longitude=lon, user=request.user
+            )
+        else:
+            context["place_error"] = _(
+                "The coordinates are outside China. Check latitude and longitude."
+            )
+    phone = "".join(request.GET.get("caller_phone", "").split())
+    if len(phone) >= 7:
+        calls, repeat = selectors.caller_calls(station=station, phone=phone)
+        settings = selectors.dispatch_settings(station.bureau_id)
+        context.update(calls=calls, repeat=repeat, window=settings.repeat_caller_days)
+    return render(request, "cases/_suggestions.html", context)
+
+
+class IncidentDetail(ScopedDetailView):
+    model = Incident
+    template_name = "cases/incident_detail.html"
+    select_related = ("station", "post", "category", "community", "received_by", "case")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        incident = self.object
+        user = self.request.user
+        context["events"] = incident.events.select_related("by")
+        context["attachments"] = incident.attachments.all()
+        context["officers"] = incident.officers.all()
+        can_change = user.has_perm("cases.change_incident")
+        context["can_change"] = can_change
+        open_for_dispatch = incident.status in (IncidentStatus.RECEIVED, IncidentStatus.ASSIGNED)
+        if can_change and open_for_dispatch and incident.latitude is not None:
+            context["ranking"] = selectors.rank_posts(
+                station=incident.station,
+                latitude=incident.latitude,
+                longitude=incident.longitude,
+                user=user,
+            )
+        if can_change and incident.status in (
+            IncidentStatus.RECEIVED,
+            IncidentStatus.ASSIGNED,
+            IncidentStatus.HANDLED,
+        ):
+            context["close_form"] = CloseForm()
+        # One id per rendering: a double click on "Dispatch" acts once.
+        context["client_id"] = uuid.uuid4()
+        return context
+
+
+def _post_action(request, pk, act):
+    """Run one incident action from a form post; a domain error becomes a message."""
+    _need(request, "cases.change_incident")
+    incident = _incident(request, pk, CHANGE)
+    try:
+        act(incident)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return incident
+
+
+@login_required
+@require_POST
+def incident_dispatch(request, pk):
+    incident = _incident(request, pk, CHANGE)
+    posts = Post.objects.filter(station__bureau_id=incident.station.bureau_id)
+    form = DispatchForm(
+        request.POST,
+        posts=posts,
+        officers=User.objects.filter(station__bureau_id=incident.station.bureau_id),
+    )
+
+    def act(incident):
+        if not form.is_valid():
+            raise DomainError(_form_errors(form))
+        services.incident_dispatch(
+            incident=incident,
+            post=form.cleaned_data["post"],
+            officers=form.cleaned_data["officers"],
+            reason=form.cleaned_data["reason"],
+            client_id=form.cleaned_data["client_id"],
+            by=request.user,
+        )
+        messages.success(
+            request, _("Dispatched to %(post)s.") % {"post": form.cleaned_data["post"]}
+        )
+
+    incident = _post_action(request, pk, act)
+    return redirect(incident)
+
+
+@login_required
+@require_POST
+def incident_status(request, pk):
+    form = FieldStatusForm(request.POST)
+
+    def act(incident):
+        if not form.is_valid():
+            raise DomainError(_form_errors(form))
+        services.incident_status(
+            incident=incident,
+            status=form.cleaned_data["status"],
+            outcome=form.cleaned_data["outcome"],
+            client_id=form.cleaned_data["client_id"],
+            by=request.user,
+        )
+
+    incident = _post_action(request, pk, act)
+    return redirect(request.POST.get("next") or reverse("cases:job_detail", args=[incident.pk]))
+
+
+@login_required
+@require_POST
+def incident_checklist(request, pk):
+    """htmx: tick or untick one step; answers with the refreshed checklist."""
+
+    def act(incident):
+        step = request.POST.get("step", "")
+        if not step.isdigit():
+            raise DomainError(_("There is no such step."))
+        services.incident_checklist_tick(
+            incident=incident,
+            step=int(step),
+            done=request.POST.get("done") == "1",
+            by=request.user,
+        )
+
+    incident = _post_action(request, pk, act)
+    incident.refresh_from_db()
+    if request.htmx:
+        return render(request, "cases/_checklist.html", {"incident": incident, "can_change": True})
+    return redirect(request.POST.get("next") or incident.get_absolute_url())
+
+
+@login_required
+@require_POST
+def incident_close(request, pk):
+    form = CloseForm(request.POST)
+
+    def act(incident):
+        if not form.is_valid():
+            raise DomainError(_form_errors(form))
+        closed = services.incident_close(
+            incident=incident,
+            disposition=form.cleaned_data["disposition"],
+            case_kind=form.cleaned_data["case_kind"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+        messages.success(
+            request, _("Incident closed: %(d)s.") % {"d": closed.get_disposition_display()}
+        )
+
+    incident = _post_action(request, pk, act)
+    return redirect(incident)
+
+
+@login_required
+@require_POST
+def incident_note(request, pk):
+    form = NoteForm(request.POST)
+
+    def act(incident):
+        if not form.is_valid():
+            raise DomainError(_form_errors(form))
+        services.incident_note(incident=incident, by=request.user, text=form.cleaned_data["text"])
+
+    return redirect(_post_action(request, pk, act))
+
+
+@login_required
+@require_POST
+def incident_attach(request, pk):
+    form = UploadForm(request.POST, request.FILES)
+
+    def act(incident):
+        if not form.is_valid():
+            raise DomainError(_form_errors(form))
+        services.incident_attach(
+            incident=incident, by=request.user, upload=form.cleaned_data["file"]
+        )
+        messages.success(request, _("Attachment saved."))
+
+    return redirect(_post_action(request, pk, act))
+
+
+@login_required
+def attachment_file(request, pk):
+    _need(request, "cases.view_incident")
+    attachment = IncidentAttachment.objects.restrict(request.user).filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    return private_file_response(
+        attachment.file.name,
+        content_type=attachment.content_type,
+        download_name=attachment.file_name,
+    )
+
+
+@login_required
+def board(request):
+    """The command room's board: open incidents by status; htmx refreshes it every 10 s."""
+    _need(request, "cases.view_incident")
+    columns = selectors.board(user=request.user)
+    context = {
+        "columns": [(IncidentStatus(status).label, rows) for status, rows in columns.items()],
+        "refreshed_at": timezone.now(),
+    }
+    template = "cases/_board.html" if request.htmx else "cases/board.html"
+    return render(request, template, context)
+
+
+@login_required
+def jobs(request):
+    """The dispatched officer's jobs on the tablet."""
+    _need(request, "cases.view_incident")
+    return render(request, "cases/jobs.html", {"jobs": selectors.my_jobs(user=request.user)})
+
+
+@login_required
+def job_detail(request, pk):
+    """One job on the tablet: big buttons for the field reports and the checklist."""
+    _need(request, "cases.view_incident")
+    incident = _incident(request, pk)
+    return render(
+        request,
+        "cases/job_detail.html",
+        {
+            "incident": incident,
+            "can_change": request.user.has_perm("cases.change_incident"),
+            "client_id": uuid.uuid4(),
+        },
+    )
+
+
+@login_required
+def repeat_callers(request):
+    _need(request, "cases.view_incident")
+    station = _user_station(request)
+    settings = selectors.dispatch_settings(station.bureau_id)
+    rows = selectors.repeat_callers(
+        user=request.user,
+        station=station,
+        days=settings.repeat_caller_days,
+        calls=settings.repeat_caller_calls,
+    )[:200]
+    return render(
+        request,
+        "cases/repeat_callers.html",
+        {"rows": rows, "settings": settings, "station": station},
+    )
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+
+class CaseList(ScopedListView):
+    model = Case
+    filterset_class = CaseFilter
+    select_related = ("lead_officer",)
+    columns = [
+        ("number", gettext_lazy("Number")),
+        ("title", gettext_lazy("Title")),
+        ("kind", gettext_lazy("Kind")),
+        ("status", gettext_lazy("Status")),
+        ("accepted_at", gettext_lazy("Accepted at")),
+        ("deadline", gettext_lazy("Deadline")),
+        ("lead_officer", gettext_lazy("Lead officer")),
+    ]
+    create_url_name = "cases:case_create"
+
+
+class CaseCreate(ScopedCreateView):
+    model = Case
+    form_class = CaseForm
+    cancel_url_name = "cases:case_list"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            self.object = services.case_open(by=self.request.user, **data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        return redirect(self.object)
+
+
+class CaseDetail(ScopedDetailView):
+    model = Case
+    template_name = "cases/case_detail.html"
+    select_related = ("station", "lead_officer", "category", "extension_approved_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        case = self.object
+        context["events"] = case.events.select_related("by")
+        context["parties"] = case.parties.select_related("person")
+        context["evidence"] = case.evidence.all()
+        context["incidents"] = case.incidents.all()
+        if self.request.user.has_perm("cases.change_case"):
+            choices = [(s, CaseStatus(s).label) for s in case_next_statuses(case.status)]
+            context["transition_form"] = CaseTransitionForm(choices=choices) if choices else None
+            context["party_form"] = PartyForm()
+            context["evidence_form"] = EvidenceForm()
+        if self.request.user.has_perm("cases.approve_extension"):
+            context["extension_form"] = ExtensionForm()
+        return context
+
+
+def _case_action(request, pk, act):
+    _need(request, "cases.change_case")
+    case = _case(request, pk, CHANGE)
+    try:
+        act(case)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def case_transition(request, pk):
+    case = _case(request, pk, CHANGE)
+    choices = [(s, s) for s in CaseStatus.values]
+    form = CaseTransitionForm(request.POST, choices=choices)
+
+    def act(case):
+        if not form.is_valid():
+            raise DomainError(_form_errors(form))
+        services.case_transition(case=case, by=request.user, **form.cleaned_data)
+
+    return _case_action(request, case.pk, act)
+
+
+@login_required
+@require_POST
+def case_extend(request, pk):
+    form = ExtensionForm(request.POST)
+
+    def act(case):
+        if not form.is_valid():
+            raise DomainError(_form_errors(form))
+        services.case_extend_deadline(
+            case=case, by=request.user, reason=form.cleaned_data["reason"]
+        )
+
+    return _case_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def case_party(request, pk):
+    form = PartyForm(request.POST)
+
+    def act(case):
+        if not form.is_valid():
+            raise DomainError(_form_errors(form))
+        data = form.cleaned_data
+        person = None
+        if data["id_number"]:
+            try:
+                number = parse_id_number(data["id_number"]).value
+            except ValidationError as exc:
+                raise DomainError(" ".join(exc.messages)) from exc
+            person = Person.objects.restrict(request.user).filter(id_number=number).first()
+            if person is None:
+                raise DomainError(_("No registered person has this ID number."))
+        if person is None and not data["name"].strip():
+            raise DomainError(_("Give the name or the ID number of a registered person."))
+        services.case_party_add(
+            case=case,
+            by=request.user,
+            role=data["role"],
+            name=data["name"],
+            person=person,
+            phone=data["phone"],
+            note=data["note"],
+        )
+
+    return _case_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def case_evidence(request, pk):
+    form = EvidenceForm(request.POST, request.FILES)
+
+    def act(case):
+        if not form.is_valid():
+            raise DomainError(_form_errors(form))
+        services.case_evidence_add(
+            case=case,
+            by=request.user,
+            upload=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+            description=form.cleaned_data["description"],
+        )
+        messages.success(request, _("Evidence saved."))
+
+    return _case_action(request, pk, act)
+
+
+@login_required
+def evidence_file(request, pk):
+    _need(request, "cases.view_case")
+    evidence = CaseEvidence.objects.restrict(request.user).filter(pk=pk).first()
+    if evidence is None:
+        raise Http404
+    return private_file_response(
+        evidence.file.name, content_type=evidence.content_type, download_name=evidence.file_name
+    )
+
+
+@login_required
+def overdue(request):
+    _need(request, "cases.view_case")
+    rows = selectors.overdue_cases(user=request.user, within=timedelta(days=3))[:500]
+    return render(request, "cases/overdue.html", {"rows": rows, "now": timezone.now()})
+
+
+# --- roster --------------------------------------------------------------------------------
+
+
+def _monday(value: str | None) -> date:
+    try:
+        day = date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        day = timezone.localdate()
+    return day - timedelta(days=day.weekday())
+
+
+@login_required
+def roster(request):
+    """The week view: one row per person, one column per day, the shifts in the cells."""
+    _need(request, "cases.view_dutyshift")
+    station = _user_station(request)
+    monday = _monday(request.GET.get("week"))
+    days = [monday + timedelta(days=i) for i in range(7)]
+    grid: dict[str, dict] = {}
+    for shift in selectors.roster_week(user=request.user, station=station, monday=monday):
+        row = grid.setdefault(shift.staff.name, {day: [] for day in days})
+        day = timezone.localtime(shift.starts_at).date()
+        if day in row:
+            row[day].append(shift)
+    return render(
+        request,
+        "cases/roster.html",
+        {
+            "station": station,
+            "monday": monday,
+            "days": days,
+            "grid": sorted(grid.items()),
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "can_change": request.user.has_perm("cases.add_dutyshift"),
+        },
+    )
+
+
+@login_required
+def roster_generate(request):
+    _need(request, "cases.add_dutyshift")
+    station = _user_station(request)
+    form = RosterPatternForm(
+        request.POST or None, station=station, initial={"monday": _monday(None)}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.roster_generate(
+                by=request.user,
+                pattern=services.RosterPattern(
+                    station=station,
+                    post=data["post"],
+                    monday=data["monday"],
+                    weekday_staff=list(data["weekday_staff"]),
+                    weekend_group=list(data["weekend_group"]),
+                    day_start=data["day_start"],
+                    day_end=data["day_end"],
+                ),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("%(n)d shifts added.") % {"n": created})
+            return redirect(f"{reverse('cases:roster')}?week={data['monday']:%Y-%m-%d}")
+    return render(
+        request,
+        "cases/roster_form.html",
+        {"form": form, "title": _("Weekly duty pattern"), "station": station},
+    )
+
+
+@login_required
+def roster_import(request):
+    _need(request, "cases.add_dutyshift")
+    station = _user_station(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    rejected = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, rejected = services.roster_import(
+                by=request.user, station=station, upload=form.cleaned_data["file"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if not rejected:
+                messages.success(request, _("%(n)d shifts imported.") % {"n": created})
+                return redirect("cases:roster")
+    return render(
+        request,
+        "cases/roster_form.html",
+        {
+            "form": form,
+            "title": _("Import a roster"),
+            "rejected": rejected,
+            "station": station,
+            "multipart": True,
+        },
+    )
+
+
+class DutyShiftList(ScopedListView):
+    model = DutyShift
+    filterset_class = DutyShiftFilter
+    select_related = ("staff", "post")
+    columns = [
+        ("staff.name", gettext_lazy("On duty")),
+        ("post", gettext_lazy("Post")),
+        ("starts_at", gettext_lazy("From")),
+        ("ends_at", gettext_lazy("Until")),
+        ("role", gettext_lazy("Role")),
+    ]
+    create_url_name = "cases:shift_create"
+
+
+class _ShiftSave:
+    def form_valid(self, form):
+        try:
+            self.object = services.shift_save(by=self.request.user, shift=form.instance)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect("cases:roster")
+
+
+class DutyShiftCreate(_ShiftSave, ScopedCreateView):
+    model = DutyShift
+    form_class = DutyShiftForm
+    cancel_url_name = "cases:roster"
+
+
+class DutyShiftUpdate(_ShiftSave, ScopedUpdateView):
+    model = DutyShift
+    form_class = DutyShiftForm
