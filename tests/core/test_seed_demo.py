@@ -1,9 +1,11 @@
 import math
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from apps.accounts.models import User
+from apps.cases.models import Case, Incident
 from apps.core.idnumbers import parse_id_number
 from apps.registry.models import Address, FocusRecord, HotelStay, Person, Unit
 from apps.stations.models import Bureau, Community, Post, Station
@@ -25,7 +27,7 @@ def seeded(db, settings):
 
 
 def counts():
-    models = (Bureau, Station, Post, Community, User, Person, Address, Unit, HotelStay)
+    models = (Bureau, Station, Post, Community, User, Person, Address, Unit, HotelStay, Incident)
     return [m.objects.count() for m in models]
 
 
@@ -97,3 +99,26 @@ def test_it_loads_residents_with_valid_id_numbers_for_xipeng_and_xietaizi(seeded
     focus = FocusRecord.objects.filter(station__name="西彭派出所")
     assert focus.exists()
     assert {r.responsible_officer.username for r in focus} == {"xipeng_community"}
+
+
+def test_it_replays_the_yingxin_call_answered_from_the_park_post(seeded):
+    fight = Incident.objects.get(community__name="迎新村", category__name="打架斗殴")
+    assert fight.post.name == "西彭园区警务站"
+    assert fight.caller_recent_calls == 5 and fight.is_repeat_caller
+    assert 15 <= fight.minutes_saved <= 25  # about 20 against about 40 from the station
+    assert fight.arrived_at - fight.received_at == timedelta(minutes=20)
+    assert fight.case.kind == "public_security" and fight.case.deadline
+
+
+def test_it_hands_one_in_three_mawang_disputes_to_mediation(seeded):
+    disputes = Incident.objects.filter(post__name="马王警务站")
+    assert disputes.count() == 6
+    assert disputes.filter(disposition="mediation").count() == 2
+
+
+def test_the_xietaizi_noise_shows_a_repeat_caller_and_the_board_has_work(seeded):
+    noise = Incident.objects.filter(station__name="歇台子派出所", category__name="广场舞噪声")
+    assert noise.filter(is_repeat_caller=True, caller_phone="13594660007").count() == 3
+    open_now = Incident.objects.filter(station__name="西彭派出所").exclude(status="closed")
+    assert {i.status for i in open_now} == {"received", "dispatched"}
+    assert Case.objects.filter(station__name="西彭派出所", status="investigating").exists()
