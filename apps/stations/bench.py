@@ -85,7 +85,7 @@ def organisation_at_scale(sizes: dict, progress) -> None:
                     _near(station.longitude, rng),
                 ]
                 if table == "stations_post":
-                    yield [*common, "", "", None, True]
+                    yield [*common, "", "", None, True, station.area]
                 else:
                     yield [*common, rng.randint(800, 12000), ""]
 
@@ -99,7 +99,7 @@ def organisation_at_scale(sizes: dict, progress) -> None:
             "longitude",
         ]
         columns += (
-            ["address", "phone", "opened_on", "is_active"]
+            ["address", "phone", "opened_on", "is_active", "area"]
             if table == "stations_post"
             else ["population", "note"]
         )
