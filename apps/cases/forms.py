@@ -37,7 +37,9 @@ class CategoryChoiceField(forms.ModelChoiceField):
 class IncidentIntakeForm(BootstrapForm):
     """The desk's fast intake: category, place, caller. Tab order follows the call."""
 
-    category = CategoryChoiceField(queryset=IncidentCategory.objects.none(), label=_("Incident category"))
+    category = CategoryChoiceField(
+        queryset=IncidentCategory.objects.none(), label=_("Incident category")
+    )
     place_text = forms.CharField(label=_("Place"), max_length=200)
     community = forms.ModelChoiceField(
         queryset=Community.objects.none(), required=False, label=_("Village / community")
