@@ -1,0 +1,10 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("permit-applications", views.PermitApplicationViewSet)
+router.register("residence-certificates", views.ResidenceCertificateViewSet)
+router.register("residence-permits", views.ResidencePermitViewSet)
+
+urlpatterns = router.urls
