@@ -66,12 +66,16 @@ def visible_application(request, pk) -> PermitApplication:
 
 
 def _issued(request, model, pk):
-    document = model.objects.restrict(request.user).select_related("station").filter(pk=pk).first()
+    """A certificate or permit for its holder, or for an officer with the role in scope
+    (without the role: 403 whatever the id, so that nothing is learnt by probing)."""
+    user = request.user
+    document = model.objects.restrict(user).select_related("station").filter(pk=pk).first()
+    if document is not None and document.holder_id == user.pk:
+        return document
     opts = model._meta
-    if document is None or (
-        document.holder_id != request.user.pk
-        and not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
-    ):
+    if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+        raise PermissionDenied
+    if document is None:
         raise Http404
     return document
 
