@@ -220,6 +220,11 @@ SPECTACULAR_SETTINGS = {
         "PartyRoleEnum": "apps.cases.choices.PartyRole",
         "EvidenceKindEnum": "apps.cases.choices.EvidenceKind",
         "ShiftRoleEnum": "apps.cases.choices.ShiftRole",
+        "ApplicationKindEnum": "apps.permits.choices.ApplicationKind",
+        "ApplicationStatusEnum": "apps.permits.choices.ApplicationStatus",
+        "BasisEnum": "apps.permits.choices.Basis",
+        "DocumentKindEnum": "apps.permits.choices.DocumentKind",
+        "VisitResultEnum": "apps.permits.choices.VisitResult",
     },
 }
 

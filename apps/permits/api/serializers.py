@@ -5,7 +5,7 @@ from apps.core.scoping import VIEW
 from apps.registry.models import Address
 from apps.stations.models import Community
 
-from ..choices import ApplicationKind, Basis, DocumentKind, VisitResult
+from ..choices import Basis, DocumentKind, VisitResult
 from ..models import (
     ApplicationDocument,
     HomeVisit,
@@ -92,9 +92,6 @@ class ApplicationCreateSerializer(serializers.Serializer):
         queryset=Address.objects.all(), action=VIEW, required=False, allow_null=True
     )
     address_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    kind = serializers.ChoiceField(
-        choices=[ApplicationKind.REGISTRATION], default=ApplicationKind.REGISTRATION
-    )
 
 
 class DocumentAddSerializer(serializers.Serializer):

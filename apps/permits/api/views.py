@@ -15,6 +15,7 @@ from apps.core.errors import OutOfScope
 from apps.core.scoping import CHANGE
 
 from .. import services
+from ..choices import ApplicationKind
 from ..filters import PermitApplicationFilter, ResidenceCertificateFilter, ResidencePermitFilter
 from ..models import PermitApplication, ResidenceCertificate, ResidencePermit
 from . import serializers as s
@@ -61,7 +62,9 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
     def create(self, request, *args, **kwargs):
         data = s.ApplicationCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        application = services.application_create(by=request.user, **data.validated_data)
+        application = services.application_create(
+            by=request.user, kind=ApplicationKind.REGISTRATION, **data.validated_data
+        )
         return self._answer(application, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.DocumentAddSerializer, responses={201: s.DocumentSerializer})
