@@ -49,6 +49,7 @@ PERMITS_VIEW = [
         "residencecertificate",
         "residencepermit",
         "permitendorsement",
+        "enterpriseregistration",
     )
 ]
 PERMITS_WORK = [
@@ -56,6 +57,7 @@ PERMITS_WORK = [
     *_crud("permits", "permitapplication", "add", "change"),
     *_crud("permits", "homevisit", "add"),
     *_crud("permits", "residencepermit", "change"),
+    *_crud("permits", "enterpriseregistration", "add"),
 ]
 
 ROLES: dict[str, list[str]] = {

@@ -10,6 +10,7 @@ from apps.core.masking import mask_id_number, mask_phone
 
 from .models import (
     ApplicationDocument,
+    EnterpriseRegistration,
     HomeVisit,
     PermitApplication,
     PermitEndorsement,
@@ -196,3 +197,25 @@ class SignupCodeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(EnterpriseRegistration)
+class EnterpriseRegistrationAdmin(ScopedAdmin):
+    list_display = ["enterprise", "created_at", "status", "total_rows", "registered_rows"]
+    list_filter = ["status"]
+    list_select_related = ["enterprise"]
+    readonly_fields = [
+        "station",
+        "enterprise",
+        "uploaded_by",
+        "file_name",
+        "status",
+        "total_rows",
+        "registered_rows",
+        "rejected",
+        "failure",
+        "finished_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # uploaded through the page or the API, which check the file

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import add_bootstrap_class
-from apps.registry.models import Address
+from apps.registry.models import Address, Unit
 from apps.stations.models import Community
 
 from .choices import Basis, DocumentKind, VisitResult
@@ -97,3 +97,17 @@ class SignupForm(SignupCodeForm):
     password = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
+
+
+class EnterpriseUploadForm(BootstrapForm):
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Unit.objects.none())
+    file = forms.FileField(
+        label=_("Workers (XLSX or CSV: 姓名, 身份证号码, 手机, 居住地址)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Unit.objects.restrict(user, "change").filter(
+            kind="enterprise"
+        )

@@ -445,3 +445,53 @@ class SignupCode(models.Model):
 
     def __str__(self):
         return f"{self.phone} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EnterpriseRegistration(TimeStampedModel):
+    """An enterprise's list of workers (CSV/XLSX) registered in one go: each valid row
+    becomes an approved registration with its certificate, each bad row a line of the
+    report. Runs in one background task whose progress the page polls."""
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing", _("Processing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    station = models.ForeignKey(
+        "stations.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
+    )
+    enterprise = models.ForeignKey(
+        "registry.Unit",
+        on_delete=models.PROTECT,
+        related_name="worker_registrations",
+        verbose_name=_("enterprise"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    file = models.FileField(_("file"), storage=private_storage, max_length=200, editable=False)
+    file_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PROCESSING)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    registered_rows = models.PositiveIntegerField(_("registered"), default=0)
+    rejected = models.JSONField(_("rejected rows"), default=list, blank=True)
+    failure = models.CharField(_("failure"), max_length=300, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope = Scope(station="station_id", bureau="station__bureau_id")
+
+    class Meta:
+        verbose_name = _("enterprise registration")
+        verbose_name_plural = _("enterprise registrations")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def progress_key(self) -> str:
+        return f"permits-enterprise-{self.pk}"

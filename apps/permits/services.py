@@ -231,34 +231,6 @@ def application_create(
     return application
 
 
-def application_update(*, application: PermitApplication, by, **fields) -> PermitApplication:
-    """Change the applicant's data while the application is a draft or needs a supplement."""
-    allowed = {"name", "phone", "basis", "basis_detail", "address", "address_text"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise _invalid(_("These fields cannot be changed: %(f)s") % {"f": ", ".join(unknown)})
-    with transaction.atomic():
-        application = _locked(application, by)
-        if application.status not in EDITABLE:
-            raise Conflict(_("The application can no longer be changed."))
-        if "phone" in fields:
-            fields["phone"] = normalise_phone(fields["phone"])
-        if "address" in fields or "address_text" in fields:
-            fields["address"], fields["address_text"] = _place(
-                community=application.community,
-                address=fields.get("address"),
-                address_text=fields.get("address_text", ""),
-            )
-        for name, value in fields.items():
-            setattr(application, name, value.strip() if isinstance(value, str) else value)
-        try:
-            application.full_clean()
-        except ValidationError as exc:
-            raise _invalid(" ".join(exc.messages)) from exc
-        application.save()
-    return application
-
-
 def document_add(*, application: PermitApplication, by, upload, kind: str) -> ApplicationDocument:
     """Attach a document (JPEG, PNG or PDF by content, 10 MB each, 30 MB per application); a
     new one of the same kind replaces the old."""

@@ -12,3 +12,10 @@ def permits_daily() -> dict:
     from .services import permits_mark_lapsed, permits_remind_endorsements
 
     return {"reminded": permits_remind_endorsements(), "lapsed": permits_mark_lapsed()}
+
+
+@shared_task(**TASK_OPTIONS)
+def enterprise_register(batch_id: int) -> None:
+    from .enterprise import enterprise_register as register
+
+    register(batch_id=batch_id)

@@ -22,11 +22,17 @@ from apps.core.scoping import VIEW
 from apps.core.uploads import private_file_response
 from apps.core.views import ScopedListView
 
-from . import documents, selectors, services, verify
+from . import documents, enterprise, selectors, services, verify
 from .choices import ApplicationStatus, PermitState
 from .filters import PermitApplicationFilter, ResidenceCertificateFilter, ResidencePermitFilter
-from .forms import RejectForm, RevokeForm, SupplementForm, VisitForm
-from .models import ApplicationDocument, PermitApplication, ResidenceCertificate, ResidencePermit
+from .forms import EnterpriseUploadForm, RejectForm, RevokeForm, SupplementForm, VisitForm
+from .models import (
+    ApplicationDocument,
+    EnterpriseRegistration,
+    PermitApplication,
+    ResidenceCertificate,
+    ResidencePermit,
+)
 from .workflow import TRANSITIONS
 
 S = ApplicationStatus
@@ -358,6 +364,33 @@ def permit_revoke(request, pk):
         services.permit_revoke(permit=permit, by=request.user, reason=form.cleaned_data["reason"])
 
     return _permit_action(request, pk, act)
+
+
+# --- enterprise batches --------------------------------------------------------------------
+
+
+@login_required
+def enterprise_batches(request):
+    """Upload an enterprise's workers; the batches with their progress and refused rows."""
+    _need(request, "permits.view_enterpriseregistration")
+    form = EnterpriseUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST":
+        _need(request, "permits.add_enterpriseregistration")
+        if form.is_valid():
+            try:
+                enterprise.enterprise_upload(
+                    by=request.user,
+                    enterprise=form.cleaned_data["enterprise"],
+                    upload=form.cleaned_data["file"],
+                )
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+            else:
+                messages.success(request, _("The list is being registered."))
+                return redirect("permits:enterprise_batches")
+    batches = EnterpriseRegistration.objects.restrict(request.user).select_related("enterprise")
+    page = NoCountPaginator(batches, 20).page(request.GET.get("page"))
+    return render(request, "permits/enterprise.html", {"form": form, "page_obj": page})
 
 
 # --- public verification --------------------------------------------------------------------

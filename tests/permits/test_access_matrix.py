@@ -14,7 +14,12 @@ from apps.core.testing.personas import (
 )
 from apps.permits import services
 from apps.permits.choices import ApplicationKind
-from apps.permits.models import PermitApplication, ResidenceCertificate, ResidencePermit
+from apps.permits.models import (
+    EnterpriseRegistration,
+    PermitApplication,
+    ResidenceCertificate,
+    ResidencePermit,
+)
 
 READERS = {XIPENG_DESK, SHUANGFENG_DESK, XIPENG_COMMUNITY, XIPENG_LEADER} | BUREAU_ADMINS
 
@@ -99,4 +104,22 @@ class TestResidencePermit(ResourceMatrix):
             address_text=application.address_text,
             valid_from=today,
             valid_until=today + timedelta(days=365),
+        )
+
+
+class TestEnterpriseRegistration(ResourceMatrix):
+    api_basename = "enterpriseregistration"
+    readers = READERS
+
+    def make(self, org):
+        from tests.registry.factories import AddressFactory, UnitFactory
+
+        unit = UnitFactory(address=AddressFactory(community=org.yingxin), kind="enterprise")
+        return EnterpriseRegistration.objects.create(
+            station=org.xipeng,
+            enterprise=unit,
+            uploaded_by=org.user(XIPENG_DESK),
+            file="permits/enterprise/x.csv",
+            file_name="workers.csv",
+            status=EnterpriseRegistration.Status.DONE,
         )

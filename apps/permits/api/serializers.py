@@ -1,13 +1,15 @@
 from rest_framework import serializers
 
 from apps.core.api.serializers import MaskedField, ScopedRelatedField
+from apps.core.progress import get_progress
 from apps.core.scoping import VIEW
-from apps.registry.models import Address
+from apps.registry.models import Address, Unit
 from apps.stations.models import Community
 
 from ..choices import Basis, DocumentKind, VisitResult
 from ..models import (
     ApplicationDocument,
+    EnterpriseRegistration,
     HomeVisit,
     PermitApplication,
     PermitEndorsement,
@@ -164,3 +166,38 @@ class ResidencePermitSerializer(ResidenceCertificateSerializer):
             "endorsements",
         ]
         read_only_fields = fields
+
+
+class EnterpriseRegistrationSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EnterpriseRegistration
+        fields = [
+            "id",
+            "station",
+            "enterprise",
+            "enterprise_name",
+            "file_name",
+            "status",
+            "total_rows",
+            "registered_rows",
+            "rejected",
+            "failure",
+            "progress",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def get_progress(self, batch) -> int:
+        """Percent of rows done (100 once finished)."""
+        if batch.status != EnterpriseRegistration.Status.PROCESSING:
+            return 100
+        return get_progress(batch.progress_key)["percent"]
+
+
+class EnterpriseUploadSerializer(serializers.Serializer):
+    enterprise = ScopedRelatedField(queryset=Unit.objects.all())
+    file = serializers.FileField()

@@ -14,10 +14,15 @@ from apps.core.api.viewsets import ScopedReadOnlyViewSet
 from apps.core.errors import OutOfScope
 from apps.core.scoping import CHANGE
 
-from .. import services
+from .. import enterprise, services
 from ..choices import ApplicationKind
 from ..filters import PermitApplicationFilter, ResidenceCertificateFilter, ResidencePermitFilter
-from ..models import PermitApplication, ResidenceCertificate, ResidencePermit
+from ..models import (
+    EnterpriseRegistration,
+    PermitApplication,
+    ResidenceCertificate,
+    ResidencePermit,
+)
 from . import serializers as s
 
 
@@ -164,4 +169,30 @@ class ResidencePermitViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         return self._answer(
             services.permit_revoke(permit=permit, by=request.user, **data.validated_data)
+        )
+
+
+class EnterpriseRegistrationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """An enterprise's workers from a spreadsheet: POST the file, then poll the batch for its
+    progress and report."""
+
+    queryset = EnterpriseRegistration.objects.all()
+    serializer_class = s.EnterpriseRegistrationSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    select_related = ("enterprise",)
+
+    @extend_schema(
+        request=s.EnterpriseUploadSerializer, responses={201: s.EnterpriseRegistrationSerializer}
+    )
+    def create(self, request, *args, **kwargs):
+        data = s.EnterpriseUploadSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        batch = enterprise.enterprise_upload(
+            by=request.user,
+            enterprise=data.validated_data["enterprise"],
+            upload=data.validated_data["file"],
+        )
+        batch = EnterpriseRegistration.objects.select_related("enterprise").get(pk=batch.pk)
+        return Response(
+            s.EnterpriseRegistrationSerializer(batch).data, status=status.HTTP_201_CREATED
         )
