@@ -1,8 +1,9 @@
 """Reads for the review queue and the counts of the day, already restricted."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from .choices import ApplicationStatus
@@ -42,3 +43,32 @@ def today_counts(*, user) -> dict:
         ResidencePermit.objects.restrict(user).filter(issued_at__gte=start, **issued).count()
     )
     return counts
+
+
+def counts_per_post_and_day(*, user, start: date, end: date) -> list[dict]:
+    """For the statistics: per post and day from `start` to `end` (inclusive), the
+    applications submitted, certificates and permits issued, and enterprise workers
+    registered. Counted in SQL, one grouped query per figure."""
+    since = timezone.make_aware(datetime.combine(start, time.min))
+    until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    figures = {
+        "applications": PermitApplication.objects.restrict(user)
+        .filter(submitted_at__gte=since, submitted_at__lt=until)
+        .annotate(day=TruncDate("submitted_at")),
+        "certificates": ResidenceCertificate.objects.restrict(user)
+        .filter(issued_at__gte=since, issued_at__lt=until)
+        .annotate(day=TruncDate("issued_at")),
+        "permits": ResidencePermit.objects.restrict(user)
+        .filter(issued_at__gte=since, issued_at__lt=until)
+        .annotate(day=TruncDate("issued_at")),
+        "enterprise_workers": ResidenceCertificate.objects.restrict(user)
+        .filter(issued_at__gte=since, issued_at__lt=until, application__enterprise__isnull=False)
+        .annotate(day=TruncDate("issued_at")),
+    }
+    rows: dict[tuple, dict] = {}
+    for name, queryset in figures.items():
+        for row in queryset.values("post_id", "day").annotate(n=Count("id")).order_by():
+            key = (row["post_id"], row["day"])
+            rows.setdefault(key, {"post_id": key[0], "day": key[1]} | dict.fromkeys(figures, 0))
+            rows[key][name] = row["n"]
+    return sorted(rows.values(), key=lambda r: (r["day"], r["post_id"] or 0))

@@ -11,6 +11,11 @@ urlpatterns = [
     path("permits/", views.queue, name="queue"),
     path("permits/applications/", views.ApplicationList.as_view(), name="application_list"),
     path("permits/applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path(
+        "permits/applications/<int:pk>/reveal/<str:field>/",
+        views.ApplicationReveal.as_view(),
+        name="application_reveal",
+    ),
     path("permits/applications/<int:pk>/approve/", views.application_approve, name="approve"),
     path("permits/applications/<int:pk>/review/", views.application_review, name="review"),
     path(

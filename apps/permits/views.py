@@ -20,7 +20,7 @@ from apps.core.errors import DomainError
 from apps.core.pagination import NoCountPaginator
 from apps.core.scoping import VIEW
 from apps.core.uploads import private_file_response
-from apps.core.views import ScopedListView
+from apps.core.views import RevealPersonalDataView, ScopedListView
 
 from . import documents, enterprise, selectors, services, verify
 from .choices import ApplicationStatus, PermitState
@@ -144,8 +144,19 @@ def application_detail(request, pk):
             "reject_form": RejectForm(),
             "visit_form": VisitForm(),
             "missing": services.missing_documents(application),
+            "personal_fields": [
+                ("id_number", "id_number", _("ID number")),
+                ("phone", "phone", _("Phone")),
+            ],
         },
     )
+
+
+class ApplicationReveal(RevealPersonalDataView):
+    """The applicant's ID number or phone in full, for officers in scope; logged."""
+
+    model = PermitApplication
+    fields = ("id_number", "phone")
 
 
 def _decide(request, pk, act):

@@ -263,3 +263,48 @@ def test_a_revoked_permit_cannot_be_endorsed(org, citizen, officer):
         assert ResidencePermit.objects.get(pk=permit.pk).state == PermitState.REVOKED
     with freeze_time("2027-07-20"), pytest.raises(Conflict):
         services.permit_endorse(permit=permit, by=officer)
+
+
+@pytest.mark.django_db
+def test_counts_per_post_and_day_for_the_statistics(org, citizen, officer):
+    from apps.core.idnumbers import MALE, make_id_number
+    from apps.permits.selectors import counts_per_post_and_day
+
+    with freeze_time("2026-03-02 10:00"):
+        first = new_registration(org, citizen)
+        services.application_submit(application=first, by=citizen)
+    with freeze_time("2026-03-03 10:00"):
+        services.application_approve(application=first, by=officer)
+        second = new_registration(
+            org,
+            citizen,
+            id_number=make_id_number(
+                region="510104", birth_date=date(1990, 1, 1), sequence=7, gender=MALE
+            ),
+        )
+        services.application_submit(application=second, by=citizen)
+    rows = counts_per_post_and_day(user=officer, start=date(2026, 3, 1), end=date(2026, 3, 31))
+    assert rows == [
+        {
+            "post_id": org.park_post.pk,
+            "day": date(2026, 3, 2),
+            "applications": 1,
+            "certificates": 0,
+            "permits": 0,
+            "enterprise_workers": 0,
+        },
+        {
+            "post_id": org.park_post.pk,
+            "day": date(2026, 3, 3),
+            "applications": 1,
+            "certificates": 1,
+            "permits": 0,
+            "enterprise_workers": 0,
+        },
+    ]
+    assert (
+        counts_per_post_and_day(
+            user=org.user(SHUANGFENG_DESK), start=date(2026, 3, 1), end=date(2026, 3, 31)
+        )
+        == []
+    )

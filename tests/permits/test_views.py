@@ -18,7 +18,7 @@ from apps.permits import services, verify
 from apps.permits.choices import ApplicationStatus
 from apps.permits.models import VERIFY_SALT, ResidenceCertificate
 
-from .conftest import new_registration
+from .conftest import ID_NUMBER, new_registration
 
 S = ApplicationStatus
 
@@ -184,3 +184,44 @@ def test_verification_is_rate_limited_per_address(client, certificate):
         assert client.get(url).status_code == 200
     assert client.get(url).status_code == 429
     assert client.get(url, REMOTE_ADDR="10.0.0.9").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_officer_sees_the_id_number_in_full_only_on_request_and_it_is_logged(
+    client, org, officer, registration
+):
+    from apps.core.models import AccessLog
+
+    client.force_login(officer)
+    page = client.get(reverse("permits:application_detail", args=[registration.pk]))
+    assert registration.id_number not in page.content.decode()
+    url = reverse("permits:application_reveal", args=[registration.pk, "id_number"])
+    response = client.post(url)
+    assert registration.id_number in response.content.decode()
+    assert AccessLog.objects.get().field == "id_number"
+    client.force_login(org.user(SHUANGFENG_DESK))
+    assert client.post(url).status_code == 404
+    assert AccessLog.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_person_page_lists_the_persons_applications_in_scope_only(org, citizen, officer):
+    from apps.registry.models import Person
+    from apps.registry.related import sections_for
+
+    person = Person.objects.create(
+        station=org.xipeng,
+        name="王小红",
+        gender="female",
+        birth_date=date(1995, 3, 8),
+        id_number=ID_NUMBER,
+        category="floating",
+    )
+    application = new_registration(org, citizen)
+    assert application.person == person  # linked by the ID number
+
+    def rows_for(user):
+        return {title: list(rows) for title, rows, _ in sections_for(person=person, user=user)}
+
+    assert rows_for(officer)["Residence applications"] == [application]
+    assert rows_for(org.user(SHUANGFENG_DESK))["Residence applications"] == []
