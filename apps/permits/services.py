@@ -453,6 +453,10 @@ def permit_application_start(
         raise OutOfScope(_("Not found."))
     registration = certificate.application
     check_permit_eligible(registration)
+    if ResidencePermit.objects.filter(
+        id_number=certificate.id_number, revoked_at__isnull=True
+    ).exists():
+        raise Conflict(_("This person already holds a residence permit: endorse it instead."))
     with transaction.atomic():
         application = application_create(
             by=by,

@@ -308,3 +308,21 @@ def test_counts_per_post_and_day_for_the_statistics(org, citizen, officer):
         )
         == []
     )
+
+
+@pytest.mark.django_db
+def test_a_second_permit_is_refused_while_one_is_held(org, citizen, officer):
+    with freeze_time("2026-01-05"):
+        registration = new_registration(org, citizen)
+        services.application_submit(application=registration, by=citizen)
+        services.application_approve(application=registration, by=officer)
+    with freeze_time("2026-08-01"):
+        application = services.permit_application_start(
+            certificate=registration.certificate, by=citizen, basis="housing"
+        )
+        services.application_submit(application=application, by=citizen)
+        services.application_approve(application=application, by=officer)
+        with pytest.raises(Conflict):
+            services.permit_application_start(
+                certificate=registration.certificate, by=citizen, basis="housing"
+            )

@@ -2,6 +2,7 @@
 per state change, certificates, and permits with their endorsement. Changes go through the
 services only; another station's record is a 404."""
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
@@ -40,7 +41,8 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
         return s.PermitApplicationSerializer
 
     def get_queryset(self):
-        qs = super().get_queryset().order_by("queued_at", "-created_at", "-id")
+        # The queue's order, longest waiting first; drafts and decided ones after it.
+        qs = super().get_queryset().order_by(F("queued_at").asc(nulls_last=True), "-id")
         if self.action == "retrieve":
             qs = qs.prefetch_related("documents", "visits")
         return qs
