@@ -112,7 +112,7 @@ def _tell_applicant(application: PermitApplication, title: str, body: str = "") 
     )
 
 
-def _set_status(application: PermitApplication, to: str, *, by, **stamps) -> None:
+def _set_status(application: PermitApplication, to: str, **stamps) -> None:
     check_transition(application.status, to)
     application.status = to
     for name, value in stamps.items():
@@ -289,7 +289,7 @@ def application_submit(*, application: PermitApplication, by) -> PermitApplicati
         stamps = {"queued_at": now}
         if to == S.SUBMITTED:
             stamps["submitted_at"] = now
-        _set_status(application, to, by=by, **stamps)
+        _set_status(application, to, **stamps)
     return application
 
 
@@ -297,7 +297,7 @@ def application_review(*, application: PermitApplication, by) -> PermitApplicati
     """An officer opens the review (the applicant sees that someone is on it)."""
     with transaction.atomic():
         application = _locked_for_officer(application, by)
-        _set_status(application, S.UNDER_REVIEW, by=by)
+        _set_status(application, S.UNDER_REVIEW)
     return application
 
 
@@ -308,7 +308,7 @@ def application_ask_supplement(
         raise _invalid(_("Say what the applicant must add."))
     with transaction.atomic():
         application = _locked_for_officer(application, by)
-        _set_status(application, S.NEEDS_SUPPLEMENT, by=by, officer_message=message.strip()[:500])
+        _set_status(application, S.NEEDS_SUPPLEMENT, officer_message=message.strip()[:500])
     return application
 
 
@@ -320,7 +320,6 @@ def application_reject(*, application: PermitApplication, by, reason: str) -> Pe
         _set_status(
             application,
             S.REJECTED,
-            by=by,
             rejection_reason=reason.strip()[:500],
             decided_at=timezone.now(),
             decided_by=by,
@@ -342,7 +341,6 @@ def application_approve(*, application: PermitApplication, by) -> PermitApplicat
         _set_status(
             application,
             S.APPROVED,
-            by=by,
             decided_at=timezone.now(),
             decided_by=by,
             queued_at=None,
@@ -406,7 +404,7 @@ def home_visit_record(
     with transaction.atomic():
         application = _locked_for_officer(application, by)
         if application.status in (S.SUBMITTED, S.RESUBMITTED):
-            _set_status(application, S.UNDER_REVIEW, by=by)
+            _set_status(application, S.UNDER_REVIEW)
         elif application.status != S.UNDER_REVIEW:
             raise Conflict(_("Only applications waiting for a decision can be visited."))
         visit = HomeVisit(
