@@ -7,6 +7,7 @@ gets a Conflict. Document numbers come from `DocumentSequence` under a row lock.
 change notifies the applicant (message centre and the external sender).
 """
 
+import logging
 import re
 import secrets
 from datetime import timedelta
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.choices import UserKind
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.idnumbers import parse_id_number
+from apps.core.masking import mask_phone
 from apps.core.notifications import get_sender, notify
 from apps.core.scoping import CHANGE, VIEW, is_in_scope
 from apps.core.uploads import check_upload, store_private
@@ -40,6 +42,7 @@ from .models import (
 )
 from .workflow import EDITABLE, check_transition, required_documents
 
+logger = logging.getLogger(__name__)
 S = ApplicationStatus
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_APPLICATION_BYTES = 30 * 1024 * 1024
@@ -132,6 +135,7 @@ def normalise_id_number(raw: str) -> str:
     try:
         return parse_id_number(raw).value
     except ValidationError as exc:
+        logger.warning("ID number refused: %s", exc.error_list[0].code)
         raise DomainError(" ".join(exc.messages), code="invalid_id_number") from exc
 
 
@@ -617,6 +621,7 @@ def signup_code_send(*, phone: str) -> None:
         raise Conflict(_("This phone number already has an account: log in instead."))
     since = timezone.now() - timedelta(hours=1)
     if SignupCode.objects.filter(phone=phone, created_at__gte=since).count() >= CODES_PER_HOUR:
+        logger.warning("sign-up code refused: too many for %s", mask_phone(phone))
         raise DomainError(
             _("Too many codes for this phone number: try again in an hour."), code="throttled"
         )
@@ -650,6 +655,7 @@ def citizen_signup(*, phone: str, code: str, password: str, name: str = ""):
     if not check_password((code or "").strip(), sent.code_hash):
         # Counted outside the sign-up's transaction, which the refusal rolls back.
         SignupCode.objects.filter(pk=sent.pk).update(attempts=F("attempts") + 1)
+        logger.warning("sign-up refused: wrong code for %s", mask_phone(phone))
         raise _invalid(_("The code is not right."))
     with transaction.atomic():
         # Used once: of two sign-ups racing with the same code, one finds it gone.

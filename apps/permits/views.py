@@ -6,6 +6,8 @@ Files and documents are looked up through `restrict()` and then through the read
 or ownership: anything else — another station's, another applicant's — is a 404.
 """
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -35,6 +37,7 @@ from .models import (
 )
 from .workflow import TRANSITIONS
 
+logger = logging.getLogger(__name__)
 S = ApplicationStatus
 
 
@@ -412,9 +415,11 @@ def verify_document(request, token):
     validity. Nothing else, and nothing for a token that is not one."""
     ip = request.META.get("REMOTE_ADDR", "")
     if verify.over_limit(ip):
+        logger.warning("verification throttled for %s", ip)
         return render(request, "permits/verify.html", {"throttled": True}, status=429)
     document = verify.resolve(token)
     if document is None:
+        logger.warning("verification refused: unknown token from %s", ip)
         raise Http404
     response = render(
         request,

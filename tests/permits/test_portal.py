@@ -75,7 +75,7 @@ def test_a_wrong_code_is_refused_and_counted(client, org):
 
 
 @pytest.mark.django_db
-def test_repeated_sign_ups_from_one_phone_are_refused(client, org):
+def test_repeated_sign_ups_from_one_phone_are_refused_and_logged(client, org, caplog):
     url = reverse("permits:portal_signup")
     for _ in range(services.CODES_PER_HOUR):
         assert client.post(url, {"phone": "13912345678"}).status_code == 200
@@ -83,6 +83,7 @@ def test_repeated_sign_ups_from_one_phone_are_refused(client, org):
     assert response.status_code == 429
     assert SignupCode.objects.count() == services.CODES_PER_HOUR
     assert len(SENT) == services.CODES_PER_HOUR
+    assert "too many for 139****5678" in caplog.text
 
 
 @pytest.mark.django_db

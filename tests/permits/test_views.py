@@ -173,8 +173,9 @@ def test_the_verify_page_shows_state_masked_name_and_nothing_else_without_login(
         signing.dumps(["x", 1, "x"], salt=VERIFY_SALT),
     ],
 )
-def test_a_bad_or_forged_verify_token_is_a_404(client, certificate, token):
+def test_a_bad_or_forged_verify_token_is_a_404_and_logged(client, certificate, token, caplog):
     assert client.get(reverse("permits:verify", args=[token])).status_code == 404
+    assert "verification refused" in caplog.text
 
 
 @pytest.mark.django_db
