@@ -2,6 +2,7 @@
 services decide."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +74,14 @@ class ApplicationForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities.select_related("station")
         self.fields["community"].label_from_instance = lambda c: f"{c.station} · {c.name}"
+        # Choosing the community loads its standard addresses (htmx), without a reload.
+        self.fields["community"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("permits:portal_addresses"),
+                "hx-target": "#id_address",
+                "hx-trigger": "change",
+            }
+        )
         chosen = self.data.get("community") or self.initial.get("community")
         addresses = Address.objects.none()
         if chosen and str(getattr(chosen, "pk", chosen)).isdigit():

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.views import LoginView
 from apps.core.errors import DomainError
+from apps.registry.models import Address
 from apps.stations.models import Community
 
 from . import services
@@ -158,6 +159,18 @@ def application_new(request):
             messages.success(request, _("Saved. Now upload the documents."))
             return redirect("permits:portal_application", application.pk)
     return render(request, "permits/portal_form.html", {"form": form})
+
+
+@portal_login_required
+def address_options(request):
+    """The standard addresses of one community, as <option>s for the form's address list."""
+    community = request.GET.get("community", "")
+    addresses = (
+        Address.objects.filter(community_id=community).order_by("text")[:500]
+        if community.isdigit()
+        else []
+    )
+    return render(request, "permits/_address_options.html", {"addresses": addresses})
 
 
 @portal_login_required

@@ -41,6 +41,7 @@ urlpatterns = [
     path("apply/login/", portal.PortalLogin.as_view(), name="portal_login"),
     path("apply/signup/", portal.signup, name="portal_signup"),
     path("apply/new/", portal.application_new, name="portal_new"),
+    path("apply/addresses/", portal.address_options, name="portal_addresses"),
     path("apply/<int:pk>/", portal.application, name="portal_application"),
     path("apply/<int:pk>/upload/", portal.upload, name="portal_upload"),
     path("apply/<int:pk>/submit/", portal.submit, name="portal_submit"),

@@ -245,3 +245,52 @@ def test_a_wrong_id_checksum_is_a_form_error(client, org, citizen):
     assert response.status_code == 200
     assert "id_number" in response.context["form"].errors
     assert not PermitApplication.objects.exists()
+
+
+@pytest.mark.django_db
+def test_choosing_the_community_lists_its_standard_addresses_and_one_can_be_picked(
+    client, org, citizen
+):
+    from tests.registry.factories import AddressFactory
+
+    address = AddressFactory(community=org.yingxin, road="迎新路", number="5")
+    client.force_login(citizen)
+    options = client.get(reverse("permits:portal_addresses"), {"community": org.yingxin.pk})
+    assert f'value="{address.pk}"' in options.content.decode()
+    assert (
+        client.get(reverse("permits:portal_addresses"), {"community": "x"}).content.count(
+            b"<option"
+        )
+        == 1
+    )
+    client.post(
+        reverse("permits:portal_new"),
+        {
+            "community": org.yingxin.pk,
+            "address": address.pk,
+            "name": "王小红",
+            "id_number": ID_NUMBER,
+            "phone": "13912345678",
+            "basis": "housing",
+        },
+    )
+    application = PermitApplication.objects.get(applicant=citizen)
+    assert application.address == address and application.address_text == address.text
+
+
+@pytest.mark.django_db
+def test_a_typed_address_is_matched_to_the_standard_one(client, org, citizen):
+    from tests.registry.factories import AddressFactory
+
+    address = AddressFactory(community=org.yingxin, road="迎新路", number="5")
+    application = services.application_create(
+        by=citizen,
+        kind=ApplicationKind.REGISTRATION,
+        community=org.yingxin,
+        name="王小红",
+        id_number=ID_NUMBER,
+        phone="13912345678",
+        basis="housing",
+        address_text=f" {address.text} ",
+    )
+    assert application.address == address
