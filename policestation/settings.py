@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apps.stations",
     "apps.registry",
     "apps.cases",
+    "apps.permits",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +126,10 @@ CELERY_BEAT_SCHEDULE = {
     "cases-remind-deadlines": {
         "task": "apps.cases.tasks.cases_remind_deadlines",
         "schedule": crontab(hour=8, minute=0),  # before the morning briefing
+    },
+    "permits-daily": {
+        "task": "apps.permits.tasks.permits_daily",
+        "schedule": crontab(hour=7, minute=30),  # endorsement reminders and lapses
     },
 }
 
@@ -215,6 +220,11 @@ SPECTACULAR_SETTINGS = {
         "PartyRoleEnum": "apps.cases.choices.PartyRole",
         "EvidenceKindEnum": "apps.cases.choices.EvidenceKind",
         "ShiftRoleEnum": "apps.cases.choices.ShiftRole",
+        "ApplicationKindEnum": "apps.permits.choices.ApplicationKind",
+        "ApplicationStatusEnum": "apps.permits.choices.ApplicationStatus",
+        "BasisEnum": "apps.permits.choices.Basis",
+        "DocumentKindEnum": "apps.permits.choices.DocumentKind",
+        "VisitResultEnum": "apps.permits.choices.VisitResult",
     },
 }
 

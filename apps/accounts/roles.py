@@ -39,6 +39,26 @@ TAXONOMY_VIEW = ["cases.view_incidentcategory"]
 INCIDENTS_WORK = _crud("cases", "incident", "view", "add", "change")
 CASES_WORK = _crud("cases", "case", "view", "add", "change")
 ROSTER_KEEP = _crud("cases", "dutyshift", "view", "add", "change")
+# Residence registration and permits: the window and the community officers decide.
+PERMITS_VIEW = [
+    f"permits.view_{model}"
+    for model in (
+        "permitapplication",
+        "applicationdocument",
+        "homevisit",
+        "residencecertificate",
+        "residencepermit",
+        "permitendorsement",
+        "enterpriseregistration",
+    )
+]
+PERMITS_WORK = [
+    *PERMITS_VIEW,
+    *_crud("permits", "permitapplication", "add", "change"),
+    *_crud("permits", "homevisit", "add"),
+    *_crud("permits", "residencepermit", "change"),
+    *_crud("permits", "enterpriseregistration", "add"),
+]
 
 ROLES: dict[str, list[str]] = {
     DESK_OFFICER: [
@@ -52,6 +72,7 @@ ROLES: dict[str, list[str]] = {
         *INCIDENTS_WORK,
         *ROSTER_KEEP,
         "cases.view_case",
+        *PERMITS_WORK,
     ],
     COMMUNITY_OFFICER: [
         *ORGANISATION_VIEW,
@@ -68,6 +89,7 @@ ROLES: dict[str, list[str]] = {
         *TAXONOMY_VIEW,
         *INCIDENTS_WORK,
         "cases.view_dutyshift",
+        *PERMITS_WORK,
     ],
     CASE_OFFICER: [
         *ORGANISATION_VIEW,
@@ -100,6 +122,7 @@ ROLES: dict[str, list[str]] = {
         *CASES_WORK,
         *ROSTER_KEEP,
         "cases.approve_extension",
+        *PERMITS_WORK,
     ],
     BUREAU_ADMIN: [
         *PERSONAL_DATA,
@@ -127,6 +150,7 @@ ROLES: dict[str, list[str]] = {
         ],
         *_crud("cases", "incident", "view", "change"),
         *_crud("cases", "case", "view", "change"),
+        *PERMITS_WORK,
     ],
     MEDIATOR: ["stations.view_station", "stations.view_post", "stations.view_community"],
     CITIZEN: [],

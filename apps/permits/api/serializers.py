@@ -1,0 +1,203 @@
+from rest_framework import serializers
+
+from apps.core.api.serializers import MaskedField, ScopedRelatedField
+from apps.core.progress import get_progress
+from apps.core.scoping import VIEW
+from apps.registry.models import Address, Unit
+from apps.stations.models import Community
+
+from ..choices import Basis, DocumentKind, VisitResult
+from ..models import (
+    ApplicationDocument,
+    EnterpriseRegistration,
+    HomeVisit,
+    PermitApplication,
+    PermitEndorsement,
+    ResidenceCertificate,
+    ResidencePermit,
+)
+
+
+class PermitApplicationSerializer(serializers.ModelSerializer):
+    """The read shape: lean, personal data masked."""
+
+    id_number = MaskedField("id_number", read_only=True)
+    phone = MaskedField("phone", read_only=True)
+    community_name = serializers.CharField(source="community.name", read_only=True)
+
+    class Meta:
+        model = PermitApplication
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "station",
+            "post",
+            "community",
+            "community_name",
+            "applicant",
+            "person",
+            "registration",
+            "name",
+            "id_number",
+            "phone",
+            "address",
+            "address_text",
+            "basis",
+            "basis_detail",
+            "queued_at",
+            "submitted_at",
+            "officer_message",
+            "rejection_reason",
+            "decided_at",
+            "decided_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = ApplicationDocument
+        fields = ["id", "kind", "content_type", "size", "uploaded_at", "url"]
+        read_only_fields = fields
+
+
+class HomeVisitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HomeVisit
+        fields = ["id", "visited_on", "officer", "result", "note", "created_at"]
+        read_only_fields = fields
+
+
+class PermitApplicationDetailSerializer(PermitApplicationSerializer):
+    documents = DocumentSerializer(many=True, read_only=True)
+    visits = HomeVisitSerializer(many=True, read_only=True)
+
+    class Meta(PermitApplicationSerializer.Meta):
+        fields = [*PermitApplicationSerializer.Meta.fields, "documents", "visits"]
+        read_only_fields = fields
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    """A registration entered at the window (a permit starts from a certificate)."""
+
+    community = ScopedRelatedField(queryset=Community.objects.all())
+    name = serializers.CharField(max_length=50)
+    id_number = serializers.CharField(max_length=18)
+    phone = serializers.CharField(max_length=20)
+    basis = serializers.ChoiceField(choices=Basis.choices)
+    basis_detail = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    address = ScopedRelatedField(
+        queryset=Address.objects.all(), action=VIEW, required=False, allow_null=True
+    )
+    address_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class DocumentAddSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    file = serializers.FileField()
+
+
+class SupplementSerializer(serializers.Serializer):
+    message = serializers.CharField(max_length=500)
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class VisitSerializer(serializers.Serializer):
+    visited_on = serializers.DateField()
+    result = serializers.ChoiceField(choices=VisitResult.choices)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class RevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class ResidenceCertificateSerializer(serializers.ModelSerializer):
+    id_number = MaskedField("id_number", read_only=True)
+    verify_url = serializers.CharField(source="get_verify_url", read_only=True)
+
+    class Meta:
+        model = ResidenceCertificate
+        fields = [
+            "id",
+            "number",
+            "station",
+            "post",
+            "application",
+            "holder",
+            "person",
+            "name",
+            "id_number",
+            "address_text",
+            "issued_at",
+            "verify_url",
+        ]
+        read_only_fields = fields
+
+
+class EndorsementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PermitEndorsement
+        fields = ["endorsed_at", "by", "valid_until"]
+        read_only_fields = fields
+
+
+class ResidencePermitSerializer(ResidenceCertificateSerializer):
+    state = serializers.CharField(read_only=True)
+    endorsements = EndorsementSerializer(many=True, read_only=True)
+
+    class Meta(ResidenceCertificateSerializer.Meta):
+        model = ResidencePermit
+        fields = [
+            *ResidenceCertificateSerializer.Meta.fields,
+            "valid_from",
+            "valid_until",
+            "state",
+            "lapsed_at",
+            "revoked_at",
+            "revoke_reason",
+            "endorsements",
+        ]
+        read_only_fields = fields
+
+
+class EnterpriseRegistrationSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EnterpriseRegistration
+        fields = [
+            "id",
+            "station",
+            "enterprise",
+            "enterprise_name",
+            "file_name",
+            "status",
+            "total_rows",
+            "registered_rows",
+            "rejected",
+            "failure",
+            "progress",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def get_progress(self, batch) -> int:
+        """Percent of rows done (100 once finished)."""
+        if batch.status != EnterpriseRegistration.Status.PROCESSING:
+            return 100
+        return get_progress(batch.progress_key)["percent"]
+
+
+class EnterpriseUploadSerializer(serializers.Serializer):
+    enterprise = ScopedRelatedField(queryset=Unit.objects.all())
+    file = serializers.FileField()

@@ -1,0 +1,200 @@
+"""The API of the tablet (review) and of the window: applications with one action endpoint
+per state change, certificates, and permits with their endorsement. Changes go through the
+services only; another station's record is a 404."""
+
+from django.db.models import F
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from apps.core.api.permissions import ActionPermissions
+from apps.core.api.viewsets import ScopedReadOnlyViewSet
+from apps.core.errors import OutOfScope
+from apps.core.scoping import CHANGE
+
+from .. import enterprise, services
+from ..choices import ApplicationKind
+from ..filters import PermitApplicationFilter, ResidenceCertificateFilter, ResidencePermitFilter
+from ..models import (
+    EnterpriseRegistration,
+    PermitApplication,
+    ResidenceCertificate,
+    ResidencePermit,
+)
+from . import serializers as s
+
+
+class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    queryset = PermitApplication.objects.all()
+    serializer_class = s.PermitApplicationSerializer
+    filterset_class = PermitApplicationFilter
+    permission_classes = [ActionPermissions]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    select_related = ("community",)
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return s.PermitApplicationDetailSerializer
+        return s.PermitApplicationSerializer
+
+    def get_queryset(self):
+        # The queue's order, longest waiting first; drafts and decided ones after it.
+        qs = super().get_queryset().order_by(F("queued_at").asc(nulls_last=True), "-id")
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("documents", "visits")
+        return qs
+
+    def _changeable(self) -> PermitApplication:
+        application = self.get_object()
+        if (
+            not PermitApplication.objects.restrict(self.request.user, CHANGE)
+            .filter(pk=application.pk)
+            .exists()
+        ):
+            raise OutOfScope(_("Not found."))
+        return application
+
+    def _answer(self, application, code=status.HTTP_200_OK):
+        application = PermitApplication.objects.prefetch_related("documents", "visits").get(
+            pk=application.pk
+        )
+        return Response(s.PermitApplicationDetailSerializer(application).data, status=code)
+
+    @extend_schema(
+        request=s.ApplicationCreateSerializer, responses={201: s.PermitApplicationDetailSerializer}
+    )
+    def create(self, request, *args, **kwargs):
+        data = s.ApplicationCreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        application = services.application_create(
+            by=request.user, kind=ApplicationKind.REGISTRATION, **data.validated_data
+        )
+        return self._answer(application, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.DocumentAddSerializer, responses={201: s.DocumentSerializer})
+    @action(detail=True, methods=["post"])
+    def documents(self, request, pk=None):
+        application = self._changeable()
+        data = s.DocumentAddSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.document_add(
+            application=application,
+            by=request.user,
+            upload=data.validated_data["file"],
+            kind=data.validated_data["kind"],
+        )
+        return self._answer(application, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.PermitApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        application = services.application_submit(application=self._changeable(), by=request.user)
+        return self._answer(application)
+
+    @extend_schema(request=None, responses=s.PermitApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        application = services.application_review(application=self._changeable(), by=request.user)
+        return self._answer(application)
+
+    @extend_schema(request=None, responses=s.PermitApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        application = services.application_approve(application=self._changeable(), by=request.user)
+        return self._answer(application)
+
+    @extend_schema(request=s.SupplementSerializer, responses=s.PermitApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def supplement(self, request, pk=None):
+        application = self._changeable()
+        data = s.SupplementSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = services.application_ask_supplement(
+            application=application, by=request.user, **data.validated_data
+        )
+        return self._answer(application)
+
+    @extend_schema(request=s.RejectSerializer, responses=s.PermitApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        application = self._changeable()
+        data = s.RejectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = services.application_reject(
+            application=application, by=request.user, **data.validated_data
+        )
+        return self._answer(application)
+
+    @extend_schema(request=s.VisitSerializer, responses={201: s.PermitApplicationDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def visit(self, request, pk=None):
+        application = self._changeable()
+        data = s.VisitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.home_visit_record(application=application, by=request.user, **data.validated_data)
+        return self._answer(application, status.HTTP_201_CREATED)
+
+
+class ResidenceCertificateViewSet(ScopedReadOnlyViewSet):
+    queryset = ResidenceCertificate.objects.all()
+    serializer_class = s.ResidenceCertificateSerializer
+    filterset_class = ResidenceCertificateFilter
+
+
+class ResidencePermitViewSet(ScopedReadOnlyViewSet):
+    queryset = ResidencePermit.objects.all()
+    serializer_class = s.ResidencePermitSerializer
+    filterset_class = ResidencePermitFilter
+    permission_classes = [ActionPermissions]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("endorsements")
+
+    def _answer(self, permit):
+        permit = ResidencePermit.objects.prefetch_related("endorsements").get(pk=permit.pk)
+        return Response(s.ResidencePermitSerializer(permit).data)
+
+    @extend_schema(request=None, responses=s.ResidencePermitSerializer)
+    @action(detail=True, methods=["post"])
+    def endorse(self, request, pk=None):
+        """The yearly endorsement (签注); opens 30 days before the due date."""
+        return self._answer(services.permit_endorse(permit=self.get_object(), by=request.user))
+
+    @extend_schema(request=s.RevokeSerializer, responses=s.ResidencePermitSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        permit = self.get_object()
+        data = s.RevokeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._answer(
+            services.permit_revoke(permit=permit, by=request.user, **data.validated_data)
+        )
+
+
+class EnterpriseRegistrationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """An enterprise's workers from a spreadsheet: POST the file, then poll the batch for its
+    progress and report."""
+
+    queryset = EnterpriseRegistration.objects.all()
+    serializer_class = s.EnterpriseRegistrationSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    select_related = ("enterprise",)
+
+    @extend_schema(
+        request=s.EnterpriseUploadSerializer, responses={201: s.EnterpriseRegistrationSerializer}
+    )
+    def create(self, request, *args, **kwargs):
+        data = s.EnterpriseUploadSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        batch = enterprise.enterprise_upload(
+            by=request.user,
+            enterprise=data.validated_data["enterprise"],
+            upload=data.validated_data["file"],
+        )
+        batch = EnterpriseRegistration.objects.select_related("enterprise").get(pk=batch.pk)
+        return Response(
+            s.EnterpriseRegistrationSerializer(batch).data, status=status.HTTP_201_CREATED
+        )

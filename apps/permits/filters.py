@@ -1,0 +1,43 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.filters import ScopedFilterSet
+from apps.stations.models import Community, Post
+
+from .choices import ApplicationKind, ApplicationStatus
+from .models import PermitApplication, ResidenceCertificate, ResidencePermit
+
+
+class PermitApplicationFilter(ScopedFilterSet):
+    search_fields = ("name", "phone", "address_text")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ApplicationKind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ApplicationStatus.choices)
+    post = django_filters.ModelChoiceFilter(label=_("Post"), queryset=Post.objects.all())
+    community = django_filters.ModelChoiceFilter(
+        label=_("Village / community"), queryset=Community.objects.all()
+    )
+
+    class Meta:
+        model = PermitApplication
+        fields = ["kind", "status", "post", "community"]
+
+
+class ResidenceCertificateFilter(ScopedFilterSet):
+    search_fields = ("number", "name", "address_text")
+    post = django_filters.ModelChoiceFilter(label=_("Post"), queryset=Post.objects.all())
+
+    class Meta:
+        model = ResidenceCertificate
+        fields = ["post"]
+
+
+class ResidencePermitFilter(ScopedFilterSet):
+    search_fields = ("number", "name", "address_text")
+    post = django_filters.ModelChoiceFilter(label=_("Post"), queryset=Post.objects.all())
+    due_before = django_filters.DateFilter(
+        label=_("Endorsement due before"), field_name="valid_until", lookup_expr="lte"
+    )
+
+    class Meta:
+        model = ResidencePermit
+        fields = ["post", "due_before"]

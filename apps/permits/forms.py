@@ -1,0 +1,122 @@
+"""Forms of the officers' review and the citizens' portal: they only check input; the
+services decide."""
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import add_bootstrap_class
+from apps.registry.models import Address, Unit
+from apps.stations.models import Community
+
+from .choices import Basis, DocumentKind, VisitResult
+
+
+class BootstrapForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            add_bootstrap_class(field)
+
+
+class SupplementForm(BootstrapForm):
+    message = forms.CharField(label=_("What must be added"), max_length=500)
+
+
+class RejectForm(BootstrapForm):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class RevokeForm(BootstrapForm):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class VisitForm(BootstrapForm):
+    visited_on = forms.DateField(
+        label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    result = forms.ChoiceField(label=_("Result"), choices=VisitResult.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visited_on"].initial = timezone.localdate()
+
+
+class DocumentForm(BootstrapForm):
+    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    file = forms.FileField(
+        label=_("File (photo or PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+
+
+class ApplicationForm(BootstrapForm):
+    """The registration form: the community decides the station and post."""
+
+    community = forms.ModelChoiceField(
+        label=_("Village / community where you live"), queryset=Community.objects.none()
+    )
+    address = forms.ModelChoiceField(
+        label=_("Standard address"), queryset=Address.objects.none(), required=False
+    )
+    address_text = forms.CharField(label=_("Or type the address"), max_length=200, required=False)
+    name = forms.CharField(label=_("Name"), max_length=50)
+    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    phone = forms.CharField(label=_("Phone"), max_length=20)
+    basis = forms.ChoiceField(label=_("Basis"), choices=Basis.choices)
+    basis_detail = forms.CharField(
+        label=_("Employer, landlord or school"), max_length=100, required=False
+    )
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities.select_related("station")
+        self.fields["community"].label_from_instance = lambda c: f"{c.station} · {c.name}"
+        # Choosing the community loads its standard addresses (htmx), without a reload.
+        self.fields["community"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("permits:portal_addresses"),
+                "hx-target": "#id_address",
+                "hx-trigger": "change",
+            }
+        )
+        chosen = self.data.get("community") or self.initial.get("community")
+        addresses = Address.objects.none()
+        if chosen and str(getattr(chosen, "pk", chosen)).isdigit():
+            addresses = Address.objects.filter(community_id=getattr(chosen, "pk", chosen))
+        self.fields["address"].queryset = addresses
+        self.fields["address"].label_from_instance = lambda a: a.text
+
+
+class SignupCodeForm(BootstrapForm):
+    phone = forms.CharField(
+        label=_("Mobile phone"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+
+
+class SignupForm(SignupCodeForm):
+    code = forms.CharField(
+        label=_("Code from the SMS"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+
+class EnterpriseUploadForm(BootstrapForm):
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Unit.objects.none())
+    file = forms.FileField(
+        label=_("Workers (XLSX or CSV: 姓名, 身份证号码, 手机, 居住地址)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Unit.objects.restrict(user, "change").filter(
+            kind="enterprise"
+        )

@@ -1,0 +1,497 @@
+"""Residence registration (居住登记) and residence permits (居住证): the applications citizens
+file from the portal (or desk officers at the window), their documents and home visits, and
+what approval issues — the residence certificate (居住凭证, kept for good) and the residence
+permit with its yearly endorsement (签注).
+
+Every row carries its owning station (directly or through its application) so that
+`restrict()` scopes it for officers, and its applicant (a citizen's user) so that the same
+`restrict()` gives citizens their own records and nothing else.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import SameStationMixin, TimeStampedModel
+from apps.core.scoping import Scope, ScopedManager
+from apps.core.uploads import private_storage
+
+from .choices import (
+    ApplicationKind,
+    ApplicationStatus,
+    Basis,
+    DocumentKind,
+    PermitState,
+    VisitResult,
+)
+
+APPLICATION_SCOPE = Scope(station="station_id", bureau="station__bureau_id", owner="applicant_id")
+VIA_APPLICATION = Scope(
+    station="application__station_id",
+    bureau="application__station__bureau_id",
+    owner="application__applicant_id",
+)
+ISSUED_SCOPE = Scope(station="station_id", bureau="station__bureau_id", owner="holder_id")
+VERIFY_SALT = "permits.verify"
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class DocumentSequence(models.Model):
+    """The last number issued per station, series (certificate/permit) and year; taken under
+    a row lock so that numbers have neither gaps nor repeats."""
+
+    station = models.ForeignKey("stations.Station", on_delete=models.CASCADE, related_name="+")
+    series = models.CharField(max_length=4)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "series", "year"], name="permits_sequence_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.series}{self.year}: {self.last}"
+
+
+class PermitApplication(SameStationMixin, TimeStampedModel):
+    """An application for residence registration or for a residence permit, from draft to
+    decision (workflow.TRANSITIONS)."""
+
+    station = models.ForeignKey(
+        "stations.Station",
+        on_delete=models.PROTECT,
+        related_name="permit_applications",
+        verbose_name=_("station"),
+    )
+    post = models.ForeignKey(
+        "stations.Post",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="permit_applications",
+        verbose_name=_("post"),
+    )
+    community = models.ForeignKey(
+        "stations.Community",
+        on_delete=models.PROTECT,
+        related_name="permit_applications",
+        verbose_name=_("village / community"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ApplicationKind)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="permit_applications",
+        verbose_name=_("applicant's account"),
+    )
+    person = models.ForeignKey(
+        "registry.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="permit_applications",
+        verbose_name=_("person (registry)"),
+    )
+    # The registration whose certificate makes a permit application eligible.
+    registration = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="permit_applications",
+        verbose_name=_("registration"),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    id_number = models.CharField(_("ID number"), max_length=18)
+    phone = models.CharField(_("phone"), max_length=20)
+    address = models.ForeignKey(
+        "registry.Address",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="permit_applications",
+        verbose_name=_("standard address"),
+    )
+    address_text = models.CharField(_("residence address"), max_length=200)
+    basis = models.CharField(_("basis"), max_length=12, choices=Basis)
+    basis_detail = models.CharField(_("employer, landlord or school"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApplicationStatus, default=ApplicationStatus.DRAFT
+    )
+    # When the application last entered the officers' queue: the queue's order.
+    queued_at = models.DateTimeField(_("waiting since"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    officer_message = models.CharField(_("officer's message"), max_length=500, blank=True)
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    enterprise = models.ForeignKey(
+        "registry.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="permit_applications",
+        verbose_name=_("registered by enterprise"),
+    )
+
+    objects = ScopedManager()
+    scope = APPLICATION_SCOPE
+    same_station = {
+        "post": _("The post belongs to another station."),
+        "community": _("The village / community belongs to another station."),
+        "address": _("The standard address belongs to another station."),
+    }
+
+    class Meta:
+        verbose_name = _("permit application")
+        verbose_name_plural = _("permit applications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["station", "status", "queued_at"]),
+            models.Index(fields=["post", "status", "queued_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("permits:application_detail", args=[self.pk])
+
+    def get_portal_url(self):
+        return reverse("permits:portal_application", args=[self.pk])
+
+
+class ApplicationDocument(models.Model):
+    """A document uploaded for an application: checked by content, stored privately, served
+    only to its applicant and to officers in scope."""
+
+    application = models.ForeignKey(
+        PermitApplication,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind)
+    file = models.FileField(_("file"), storage=private_storage, max_length=200, editable=False)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = ScopedManager()
+    scope = VIA_APPLICATION
+
+    class Meta:
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+        ordering = ["application_id", "kind", "uploaded_at", "id"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def get_absolute_url(self):
+        return reverse("permits:document_file", args=[self.pk])
+
+
+class HomeVisit(models.Model):
+    """An officer's check on site (上门核查): when, who, and what was found."""
+
+    application = models.ForeignKey(
+        PermitApplication,
+        on_delete=models.CASCADE,
+        related_name="visits",
+        verbose_name=_("application"),
+    )
+    visited_on = models.DateField(_("visited on"))
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("officer"),
+    )
+    result = models.CharField(_("result"), max_length=12, choices=VisitResult)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ScopedManager()
+    # Visits are officers' notes: the applicant does not see them.
+    scope = Scope(station="application__station_id", bureau="application__station__bureau_id")
+
+    class Meta:
+        verbose_name = _("home visit")
+        verbose_name_plural = _("home visits")
+        ordering = ["application_id", "-visited_on", "-id"]
+
+    def __str__(self):
+        return f"{self.visited_on} · {self.get_result_display()}"
+
+
+class IssuedDocument(models.Model):
+    """What the certificate and the permit share: the holder, the number, and the nonce of
+    the signed verification token (a new nonce voids every QR code printed before)."""
+
+    station = models.ForeignKey(
+        "stations.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
+    )
+    post = models.ForeignKey(
+        "stations.Post",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("post"),
+    )
+    application = models.OneToOneField(
+        PermitApplication,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("application"),
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("holder's account"),
+    )
+    person = models.ForeignKey(
+        "registry.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person (registry)"),
+    )
+    number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=50)
+    id_number = models.CharField(_("ID number"), max_length=18)
+    address_text = models.CharField(_("residence address"), max_length=200)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    verify_nonce = models.CharField(max_length=24, default=new_nonce, editable=False)
+
+    objects = ScopedManager()
+    scope = ISSUED_SCOPE
+    verify_kind = ""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.number} · {self.name}"
+
+    @property
+    def verify_token(self) -> str:
+        """Signed (HMAC with SECRET_KEY) and carrying a random nonce: not guessable, not
+        forgeable, and it names no number or person in the clear."""
+        return signing.dumps([self.verify_kind, self.pk, self.verify_nonce], salt=VERIFY_SALT)
+
+    def get_verify_url(self):
+        return reverse("permits:verify", args=[self.verify_token])
+
+
+class ResidenceCertificate(IssuedDocument):
+    """The residence certificate (居住凭证), issued at once on approval of a registration and
+    kept for good. Six months after it, the holder may apply for a permit."""
+
+    application = models.OneToOneField(
+        PermitApplication,
+        on_delete=models.PROTECT,
+        related_name="certificate",
+        verbose_name=_("application"),
+    )
+    verify_kind = "c"
+
+    class Meta:
+        verbose_name = _("residence certificate")
+        verbose_name_plural = _("residence certificates")
+        ordering = ["-issued_at", "-id"]
+
+    def get_absolute_url(self):
+        return reverse("permits:certificate_detail", args=[self.pk])
+
+    @property
+    def state(self) -> str:
+        return PermitState.VALID
+
+
+class ResidencePermit(IssuedDocument):
+    """The residence permit (居住证): valid a year at a time, extended by each yearly
+    endorsement (签注); not endorsed in time it lapses, endorsed late it is restored."""
+
+    application = models.OneToOneField(
+        PermitApplication,
+        on_delete=models.PROTECT,
+        related_name="permit",
+        verbose_name=_("application"),
+    )
+    photo = models.FileField(_("photo"), storage=private_storage, max_length=200, editable=False)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    lapsed_at = models.DateTimeField(_("lapsed at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoke_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
+    # The due date the holder was last reminded of: one reminder per endorsement cycle.
+    reminded_for = models.DateField(_("reminded for"), null=True, blank=True)
+    verify_kind = "p"
+
+    class Meta:
+        verbose_name = _("residence permit")
+        verbose_name_plural = _("residence permits")
+        ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["valid_until"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gt=models.F("valid_from")),
+                name="permits_permit_validity_order",
+            )
+        ]
+
+    def get_absolute_url(self):
+        return reverse("permits:permit_detail", args=[self.pk])
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at:
+            return PermitState.REVOKED
+        if self.lapsed_at or self.valid_until < timezone.localdate():
+            return PermitState.LAPSED
+        return PermitState.VALID
+
+    def get_state_display(self) -> str:
+        return PermitState(self.state).label
+
+
+class PermitEndorsement(models.Model):
+    """One yearly endorsement (签注) of a permit."""
+
+    permit = models.ForeignKey(
+        ResidencePermit,
+        on_delete=models.CASCADE,
+        related_name="endorsements",
+        verbose_name=_("residence permit"),
+    )
+    endorsed_at = models.DateTimeField(_("endorsed at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("endorsed by"),
+    )
+    valid_until = models.DateField(_("now valid until"))
+
+    objects = ScopedManager()
+    scope = Scope(
+        station="permit__station_id",
+        bureau="permit__station__bureau_id",
+        owner="permit__holder_id",
+    )
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        ordering = ["permit_id", "-endorsed_at"]
+
+    def __str__(self):
+        return f"{self.permit.number} · {self.endorsed_at:%Y-%m-%d}"
+
+
+class SignupCode(models.Model):
+    """An SMS code sent to a phone number to sign up on the portal: stored hashed, valid for
+    a few minutes, a few attempts, once."""
+
+    phone = models.CharField(_("phone"), max_length=20, db_index=True)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-up code")
+        verbose_name_plural = _("sign-up codes")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.phone} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EnterpriseRegistration(TimeStampedModel):
+    """An enterprise's list of workers (CSV/XLSX) registered in one go: each valid row
+    becomes an approved registration with its certificate, each bad row a line of the
+    report. Runs in one background task whose progress the page polls."""
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing", _("Processing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    station = models.ForeignKey(
+        "stations.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
+    )
+    enterprise = models.ForeignKey(
+        "registry.Unit",
+        on_delete=models.PROTECT,
+        related_name="worker_registrations",
+        verbose_name=_("enterprise"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    file = models.FileField(_("file"), storage=private_storage, max_length=200, editable=False)
+    file_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PROCESSING)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    registered_rows = models.PositiveIntegerField(_("registered"), default=0)
+    rejected = models.JSONField(_("rejected rows"), default=list, blank=True)
+    failure = models.CharField(_("failure"), max_length=300, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope = Scope(station="station_id", bureau="station__bureau_id")
+
+    class Meta:
+        verbose_name = _("enterprise registration")
+        verbose_name_plural = _("enterprise registrations")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def progress_key(self) -> str:
+        return f"permits-enterprise-{self.pk}"

@@ -1,0 +1,676 @@
+"""Every write of residence registration and permits (design.md habit 1): keyword-only, one
+transaction, validated before saving, a DomainError with a user-facing message otherwise.
+
+Concurrency: a decision locks the application's row (`select_for_update`) and re-reads its
+status inside the transaction, so of two officers approving at once one wins and the other
+gets a Conflict. Document numbers come from `DocumentSequence` under a row lock. Every status
+change notifies the applicant (message centre and the external sender).
+"""
+
+import logging
+import re
+import secrets
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.choices import UserKind
+from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
+from apps.core.idnumbers import parse_id_number
+from apps.core.masking import mask_phone
+from apps.core.notifications import get_sender, notify
+from apps.core.scoping import CHANGE, VIEW, is_in_scope
+from apps.core.uploads import check_upload, store_private
+from apps.registry.models import Address, Person
+
+from .choices import ApplicationKind, ApplicationStatus, DocumentKind
+from .models import (
+    ApplicationDocument,
+    DocumentSequence,
+    HomeVisit,
+    PermitApplication,
+    PermitEndorsement,
+    ResidenceCertificate,
+    ResidencePermit,
+    SignupCode,
+)
+from .workflow import EDITABLE, check_transition, required_documents
+
+logger = logging.getLogger(__name__)
+S = ApplicationStatus
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+MAX_APPLICATION_BYTES = 30 * 1024 * 1024
+# 居住证暂行条例: six months of residence before a permit; endorsed every year.
+MONTHS_BEFORE_PERMIT = 6
+PERMIT_YEAR = relativedelta(years=1)
+# An endorsement is accepted from this long before the due date (and any time after it).
+ENDORSE_WINDOW = timedelta(days=30)
+REMIND_BEFORE = timedelta(days=30)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _is_officer(user) -> bool:
+    return user.has_perm("permits.change_permitapplication")
+
+
+def _need_officer(user) -> None:
+    if not _is_officer(user):
+        raise NotAllowed(_("Only officers decide on applications."))
+
+
+def _locked(application: PermitApplication, by) -> PermitApplication:
+    """The application re-read under a row lock, if `by` may still act on it: its applicant,
+    or an officer whose station it belongs to."""
+    found = (
+        PermitApplication.objects.restrict(by, CHANGE)
+        .select_for_update()
+        .filter(pk=application.pk)
+        .first()
+    )
+    if found is None:
+        raise OutOfScope(_("Not found."))
+    if found.applicant_id != by.pk and not _is_officer(by):
+        raise OutOfScope(_("Not found."))
+    return found
+
+
+def _locked_for_officer(application: PermitApplication, by) -> PermitApplication:
+    _need_officer(by)
+    found = _locked(application, by)
+    if found.applicant_id == by.pk and not by.is_superuser:
+        raise NotAllowed(_("Nobody decides on their own application."))
+    return found
+
+
+def _invalid(message) -> DomainError:
+    return DomainError(message, code="invalid")
+
+
+def _next_number(*, station, series: str) -> str:
+    year = timezone.localdate().year
+    DocumentSequence.objects.get_or_create(station=station, series=series, year=year)
+    sequence = DocumentSequence.objects.select_for_update().get(
+        station=station, series=series, year=year
+    )
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{station.code}-{series}{year}{sequence.last:05d}"
+
+
+def _tell_applicant(application: PermitApplication, title: str, body: str = "") -> None:
+    notify(
+        recipients=[application.applicant],
+        title=title,
+        body=body,
+        url=application.get_portal_url(),
+        external=True,
+    )
+
+
+def _set_status(application: PermitApplication, to: str, **stamps) -> None:
+    check_transition(application.status, to)
+    application.status = to
+    for name, value in stamps.items():
+        setattr(application, name, value)
+    application.save()
+    title = _("Your application (%(kind)s): %(status)s") % {
+        "kind": application.get_kind_display(),
+        "status": application.get_status_display(),
+    }
+    body = application.officer_message if to == S.NEEDS_SUPPLEMENT else ""
+    if to == S.REJECTED:
+        body = application.rejection_reason
+    _tell_applicant(application, title, body)
+
+
+def normalise_id_number(raw: str) -> str:
+    try:
+        return parse_id_number(raw).value
+    except ValidationError as exc:
+        logger.warning("ID number refused: %s", exc.error_list[0].code)
+        raise DomainError(" ".join(exc.messages), code="invalid_id_number") from exc
+
+
+PHONE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalise_phone(raw: str) -> str:
+    value = re.sub(r"[\s-]", "", raw or "")
+    if not PHONE.match(value):
+        raise DomainError(_("Enter an 11-digit mobile phone number."), code="invalid_phone")
+    return value
+
+
+def _place(*, community, address, address_text: str) -> tuple:
+    """The standard address picked, or the typed text matched against the community's
+    standard addresses (exact text); unmatched text is kept as typed."""
+    if address is not None:
+        if address.community_id != community.pk:
+            raise _invalid(_("The standard address is not in the chosen village / community."))
+        return address, address.text
+    text = (address_text or "").strip()
+    if not text:
+        raise _invalid(_("Pick a standard address or type the residence address."))
+    matched = Address.objects.filter(community=community, text=text).first()
+    return matched, text
+
+
+# --- applications ----------------------------------------------------------------------------
+
+
+def application_create(
+    *,
+    by,
+    kind: str,
+    community,
+    name: str,
+    id_number: str,
+    phone: str,
+    basis: str,
+    basis_detail: str = "",
+    address=None,
+    address_text: str = "",
+    applicant=None,
+    enterprise=None,
+    registration=None,
+) -> PermitApplication:
+    """A new draft. A citizen applies for themselves (any community); an officer enters an
+    application at the window for a community of their station."""
+    if by.kind == UserKind.CITIZEN:
+        applicant = by
+    elif not _is_officer(by) and not by.has_perm("permits.add_permitapplication"):
+        raise NotAllowed(_("You cannot file applications."))
+    elif not is_in_scope(community, by, CHANGE):
+        raise OutOfScope(_("Not found."))
+    if kind not in ApplicationKind.values:
+        raise _invalid(_("Unknown kind of application."))
+    if kind == ApplicationKind.PERMIT and registration is None:
+        raise _invalid(
+            _("A permit application starts from a residence certificate at least six months old.")
+        )
+    id_number = normalise_id_number(id_number)
+    phone = normalise_phone(phone)
+    if not name.strip():
+        raise _invalid(_("Enter the applicant's name."))
+    address, address_text = _place(community=community, address=address, address_text=address_text)
+    with transaction.atomic():
+        open_ = PermitApplication.objects.filter(id_number=id_number, kind=kind).exclude(
+            status__in=(S.APPROVED, S.REJECTED)
+        )
+        if open_.exists():
+            raise Conflict(
+                _("There is already an open application of this kind for this ID number.")
+            )
+        application = PermitApplication(
+            station_id=community.station_id,
+            post_id=community.post_id,
+            community=community,
+            kind=kind,
+            applicant=applicant,
+            person=Person.objects.filter(id_number=id_number).first(),
+            registration=registration,
+            name=name.strip(),
+            id_number=id_number,
+            phone=phone,
+            address=address,
+            address_text=address_text,
+            basis=basis,
+            basis_detail=basis_detail.strip(),
+            created_by=by,
+            enterprise=enterprise,
+        )
+        try:
+            application.full_clean()
+        except ValidationError as exc:
+            raise _invalid(" ".join(exc.messages)) from exc
+        application.save()
+    return application
+
+
+def document_add(*, application: PermitApplication, by, upload, kind: str) -> ApplicationDocument:
+    """Attach a document (JPEG, PNG or PDF by content, 10 MB each, 30 MB per application); a
+    new one of the same kind replaces the old."""
+    if kind not in DocumentKind.values:
+        raise _invalid(_("Unknown kind of document."))
+    checked = check_upload(upload, allowed=("jpeg", "png", "pdf"), max_bytes=MAX_DOCUMENT_BYTES)
+    if kind == DocumentKind.PORTRAIT and checked.kind == "pdf":
+        raise _invalid(_("The portrait must be a photo (JPEG or PNG)."))
+    with transaction.atomic():
+        application = _locked(application, by)
+        if application.status not in EDITABLE:
+            raise Conflict(_("Documents can only be added to a draft or when asked for."))
+        others = application.documents.exclude(kind=kind)
+        total = (others.aggregate(total=Sum("size"))["total"] or 0) + len(checked.content)
+        if total > MAX_APPLICATION_BYTES:
+            raise _invalid(
+                _("The documents of one application may total at most %(mb)d MB.")
+                % {"mb": MAX_APPLICATION_BYTES // (1024 * 1024)}
+            )
+        application.documents.filter(kind=kind).delete()
+        return ApplicationDocument.objects.create(
+            application=application,
+            kind=kind,
+            file=store_private(checked, folder="permits"),
+            content_type=checked.content_type,
+            size=len(checked.content),
+            sha256=checked.sha256,
+            uploaded_by=by,
+        )
+
+
+def missing_documents(application: PermitApplication) -> list[str]:
+    present = {d.kind for d in application.documents.all()}
+    return [
+        kind
+        for kind in required_documents(kind=application.kind, basis=application.basis)
+        if kind not in present
+    ]
+
+
+def application_submit(*, application: PermitApplication, by) -> PermitApplication:
+    """Send a draft (or a supplemented application) to the officers' queue."""
+    with transaction.atomic():
+        application = _locked(application, by)
+        to = S.RESUBMITTED if application.status == S.NEEDS_SUPPLEMENT else S.SUBMITTED
+        check_transition(application.status, to)
+        missing = missing_documents(application)
+        if missing:
+            raise _invalid(
+                _("Upload these documents first: %(docs)s.")
+                % {"docs": "、".join(str(DocumentKind(k).label) for k in missing)}
+            )
+        if application.kind == ApplicationKind.PERMIT:
+            check_permit_eligible(application.registration)
+        now = timezone.now()
+        stamps = {"queued_at": now}
+        if to == S.SUBMITTED:
+            stamps["submitted_at"] = now
+        _set_status(application, to, **stamps)
+    return application
+
+
+def application_review(*, application: PermitApplication, by) -> PermitApplication:
+    """An officer opens the review (the applicant sees that someone is on it)."""
+    with transaction.atomic():
+        application = _locked_for_officer(application, by)
+        _set_status(application, S.UNDER_REVIEW)
+    return application
+
+
+def application_ask_supplement(
+    *, application: PermitApplication, by, message: str
+) -> PermitApplication:
+    if not message.strip():
+        raise _invalid(_("Say what the applicant must add."))
+    with transaction.atomic():
+        application = _locked_for_officer(application, by)
+        _set_status(application, S.NEEDS_SUPPLEMENT, officer_message=message.strip()[:500])
+    return application
+
+
+def application_reject(*, application: PermitApplication, by, reason: str) -> PermitApplication:
+    if not reason.strip():
+        raise _invalid(_("Give the reason for the rejection."))
+    with transaction.atomic():
+        application = _locked_for_officer(application, by)
+        _set_status(
+            application,
+            S.REJECTED,
+            rejection_reason=reason.strip()[:500],
+            decided_at=timezone.now(),
+            decided_by=by,
+            queued_at=None,
+        )
+    return application
+
+
+def application_approve(*, application: PermitApplication, by) -> PermitApplication:
+    """Approve and issue at once: the residence certificate for a registration, the
+    residence permit for a permit application."""
+    with transaction.atomic():
+        application = _locked_for_officer(application, by)
+        check_transition(application.status, S.APPROVED)
+        if application.kind == ApplicationKind.PERMIT:
+            check_permit_eligible(application.registration)
+        if application.person_id is None:
+            application.person = Person.objects.filter(id_number=application.id_number).first()
+        _set_status(
+            application,
+            S.APPROVED,
+            decided_at=timezone.now(),
+            decided_by=by,
+            queued_at=None,
+        )
+        if application.kind == ApplicationKind.REGISTRATION:
+            _issue_certificate(application)
+        else:
+            _issue_permit(application)
+    return application
+
+
+def _issued_fields(application: PermitApplication) -> dict:
+    return dict(
+        application=application,
+        station_id=application.station_id,
+        post_id=application.post_id,
+        holder_id=application.applicant_id,
+        person_id=application.person_id,
+        name=application.name,
+        id_number=application.id_number,
+        address_text=application.address_text,
+    )
+
+
+def _issue_certificate(application: PermitApplication) -> ResidenceCertificate:
+    certificate = ResidenceCertificate.objects.create(
+        number=_next_number(station=application.station, series="PZ"),
+        **_issued_fields(application),
+    )
+    _tell_applicant(
+        application,
+        _("Your residence certificate %(number)s is issued") % {"number": certificate.number},
+    )
+    return certificate
+
+
+def _issue_permit(application: PermitApplication) -> ResidencePermit:
+    portrait = application.documents.filter(kind=DocumentKind.PORTRAIT).first()
+    today = timezone.localdate()
+    permit = ResidencePermit.objects.create(
+        number=_next_number(station=application.station, series="JZ"),
+        photo=portrait.file.name if portrait else "",
+        valid_from=today,
+        valid_until=today + PERMIT_YEAR,
+        **_issued_fields(application),
+    )
+    _tell_applicant(
+        application,
+        _("Your residence permit %(number)s is issued, valid until %(date)s")
+        % {"number": permit.number, "date": permit.valid_until.isoformat()},
+    )
+    return permit
+
+
+def home_visit_record(
+    *, application: PermitApplication, by, visited_on, result: str, note: str = ""
+) -> HomeVisit:
+    """Record a check on site; an application still waiting moves under review."""
+    if visited_on > timezone.localdate():
+        raise _invalid(_("A visit cannot be in the future."))
+    with transaction.atomic():
+        application = _locked_for_officer(application, by)
+        if application.status in (S.SUBMITTED, S.RESUBMITTED):
+            _set_status(application, S.UNDER_REVIEW)
+        elif application.status != S.UNDER_REVIEW:
+            raise Conflict(_("Only applications waiting for a decision can be visited."))
+        visit = HomeVisit(
+            application=application,
+            visited_on=visited_on,
+            officer=by,
+            result=result,
+            note=note.strip(),
+        )
+        try:
+            visit.full_clean()
+        except ValidationError as exc:
+            raise _invalid(" ".join(exc.messages)) from exc
+        visit.save()
+    return visit
+
+
+# --- permits ---------------------------------------------------------------------------------
+
+
+def permit_eligible_from(certificate: ResidenceCertificate):
+    return certificate.issued_at + relativedelta(months=MONTHS_BEFORE_PERMIT)
+
+
+def check_permit_eligible(registration: PermitApplication | None) -> ResidenceCertificate:
+    certificate = getattr(registration, "certificate", None) if registration else None
+    if certificate is None:
+        raise Conflict(_("A residence permit needs an approved residence registration."))
+    eligible_from = permit_eligible_from(certificate)
+    if timezone.now() < eligible_from:
+        raise Conflict(
+            _("A residence permit can be applied for from %(date)s, six months after registration.")
+            % {"date": timezone.localdate(eligible_from).isoformat()}
+        )
+    return certificate
+
+
+def permit_application_start(
+    *, certificate: ResidenceCertificate, by, basis: str = "", basis_detail: str = ""
+) -> PermitApplication:
+    """A permit application prefilled from the registration (data and documents), so that
+    nobody types anything twice."""
+    if not is_in_scope(certificate, by, VIEW):
+        raise OutOfScope(_("Not found."))
+    registration = certificate.application
+    check_permit_eligible(registration)
+    if ResidencePermit.objects.filter(
+        id_number=certificate.id_number, revoked_at__isnull=True
+    ).exists():
+        raise Conflict(_("This person already holds a residence permit: endorse it instead."))
+    with transaction.atomic():
+        application = application_create(
+            by=by,
+            kind=ApplicationKind.PERMIT,
+            community=registration.community,
+            name=registration.name,
+            id_number=registration.id_number,
+            phone=registration.phone,
+            basis=basis or registration.basis,
+            basis_detail=basis_detail or registration.basis_detail,
+            address=registration.address,
+            address_text=registration.address_text,
+            applicant=registration.applicant,
+            registration=registration,
+        )
+        # The stored files are immutable: the new rows point at the same bytes.
+        ApplicationDocument.objects.bulk_create(
+            ApplicationDocument(
+                application=application,
+                kind=doc.kind,
+                file=doc.file.name,
+                content_type=doc.content_type,
+                size=doc.size,
+                sha256=doc.sha256,
+                uploaded_by=doc.uploaded_by,
+            )
+            for doc in registration.documents.all()
+        )
+    return application
+
+
+def _locked_permit(permit: ResidencePermit, by) -> ResidencePermit:
+    if not by.has_perm("permits.change_residencepermit"):
+        raise NotAllowed(_("Only officers endorse or revoke permits."))
+    found = (
+        ResidencePermit.objects.restrict(by, CHANGE)
+        .select_for_update()
+        .filter(pk=permit.pk)
+        .first()
+    )
+    if found is None or (found.holder_id == by.pk and not by.is_superuser):
+        raise OutOfScope(_("Not found."))
+    return found
+
+
+def permit_endorse(*, permit: ResidencePermit, by) -> ResidencePermit:
+    """The yearly endorsement (签注): another year from the due date, or from today for a
+    lapsed permit (endorsing late restores it)."""
+    with transaction.atomic():
+        permit = _locked_permit(permit, by)
+        if permit.revoked_at:
+            raise Conflict(_("A revoked permit cannot be endorsed."))
+        today = timezone.localdate()
+        if permit.valid_until - today > ENDORSE_WINDOW:
+            raise Conflict(
+                _("Endorsement opens 30 days before the due date %(date)s.")
+                % {"date": permit.valid_until.isoformat()}
+            )
+        start = permit.valid_until if permit.valid_until >= today else today
+        permit.valid_until = start + PERMIT_YEAR
+        permit.lapsed_at = None
+        permit.save()
+        PermitEndorsement.objects.create(permit=permit, by=by, valid_until=permit.valid_until)
+        notify(
+            recipients=[permit.holder],
+            title=_("Your residence permit %(number)s is endorsed until %(date)s")
+            % {"number": permit.number, "date": permit.valid_until.isoformat()},
+            external=True,
+        )
+    return permit
+
+
+def permit_revoke(*, permit: ResidencePermit, by, reason: str) -> ResidencePermit:
+    if not reason.strip():
+        raise _invalid(_("Give the reason for the revocation."))
+    with transaction.atomic():
+        permit = _locked_permit(permit, by)
+        if permit.revoked_at:
+            raise Conflict(_("The permit is already revoked."))
+        permit.revoked_at = timezone.now()
+        permit.revoke_reason = reason.strip()[:300]
+        permit.save()
+        notify(
+            recipients=[permit.holder],
+            title=_("Your residence permit %(number)s is revoked") % {"number": permit.number},
+            body=permit.revoke_reason,
+            external=True,
+        )
+    return permit
+
+
+def permits_remind_endorsements() -> int:
+    """Remind holders whose endorsement is due within 30 days; once per due date, however
+    often the job runs."""
+    today = timezone.localdate()
+    due = ResidencePermit.objects.filter(
+        revoked_at__isnull=True,
+        lapsed_at__isnull=True,
+        valid_until__gte=today,
+        valid_until__lte=today + REMIND_BEFORE,
+    ).exclude(reminded_for=F("valid_until"))
+    sent = 0
+    for permit in due.select_related("holder"):
+        with transaction.atomic():
+            updated = (
+                ResidencePermit.objects.filter(pk=permit.pk)
+                .exclude(reminded_for=permit.valid_until)
+                .update(reminded_for=permit.valid_until)
+            )
+            if not updated:
+                continue
+            notify(
+                recipients=[permit.holder],
+                title=_("Endorse your residence permit %(number)s by %(date)s")
+                % {"number": permit.number, "date": permit.valid_until.isoformat()},
+                body=_("Without the yearly endorsement the permit lapses."),
+                external=True,
+            )
+            sent += 1
+    return sent
+
+
+def permits_mark_lapsed() -> int:
+    """Mark permits past their due date without endorsement as lapsed; tell the holder once."""
+    today = timezone.localdate()
+    lapsing = ResidencePermit.objects.filter(
+        revoked_at__isnull=True, lapsed_at__isnull=True, valid_until__lt=today
+    ).select_related("holder")
+    count = 0
+    for permit in lapsing:
+        with transaction.atomic():
+            if not ResidencePermit.objects.filter(pk=permit.pk, lapsed_at__isnull=True).update(
+                lapsed_at=timezone.now()
+            ):
+                continue
+            notify(
+                recipients=[permit.holder],
+                title=_("Your residence permit %(number)s has lapsed") % {"number": permit.number},
+                body=_("Endorse it at your police post to restore it."),
+                external=True,
+            )
+            count += 1
+    return count
+
+
+# --- citizen sign-up -------------------------------------------------------------------------
+
+CODE_TTL = timedelta(minutes=10)
+CODES_PER_HOUR = 3
+CODE_ATTEMPTS = 5
+
+
+def signup_code_send(*, phone: str) -> None:
+    """Send a six-digit code to the phone through the configured sender; at most three an
+    hour per phone (repeated sign-ups from one phone are refused)."""
+    from apps.accounts.models import User
+
+    phone = normalise_phone(phone)
+    if User.objects.filter(username=phone).exists():
+        raise Conflict(_("This phone number already has an account: log in instead."))
+    since = timezone.now() - timedelta(hours=1)
+    if SignupCode.objects.filter(phone=phone, created_at__gte=since).count() >= CODES_PER_HOUR:
+        logger.warning("sign-up code refused: too many for %s", mask_phone(phone))
+        raise DomainError(
+            _("Too many codes for this phone number: try again in an hour."), code="throttled"
+        )
+    code = f"{secrets.randbelow(10**6):06d}"
+    SignupCode.objects.create(phone=phone, code_hash=make_password(code))
+    get_sender().send(
+        phone=phone,
+        title=_("Your sign-up code is %(code)s (valid 10 minutes)") % {"code": code},
+        body="",
+    )
+
+
+def citizen_signup(*, phone: str, code: str, password: str, name: str = ""):
+    """Create a citizen's account once the code sent to the phone is confirmed."""
+    from django.contrib.auth.models import Group
+    from django.contrib.auth.password_validation import validate_password
+
+    from apps.accounts import roles
+    from apps.accounts.models import User
+
+    phone = normalise_phone(phone)
+    live = SignupCode.objects.filter(
+        phone=phone,
+        used_at__isnull=True,
+        created_at__gte=timezone.now() - CODE_TTL,
+        attempts__lt=CODE_ATTEMPTS,
+    )
+    sent = live.first()
+    if sent is None:
+        raise _invalid(_("Ask for a new code: this one has expired or was used."))
+    if not check_password((code or "").strip(), sent.code_hash):
+        # Counted outside the sign-up's transaction, which the refusal rolls back.
+        SignupCode.objects.filter(pk=sent.pk).update(attempts=F("attempts") + 1)
+        logger.warning("sign-up refused: wrong code for %s", mask_phone(phone))
+        raise _invalid(_("The code is not right."))
+    with transaction.atomic():
+        # Used once: of two sign-ups racing with the same code, one finds it gone.
+        if not live.filter(pk=sent.pk).update(used_at=timezone.now()):
+            raise _invalid(_("Ask for a new code: this one has expired or was used."))
+        if User.objects.filter(username=phone).exists():
+            raise Conflict(_("This phone number already has an account: log in instead."))
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            raise _invalid(" ".join(exc.messages)) from exc
+        user = User(username=phone, phone=phone, kind=UserKind.CITIZEN, last_name=name.strip())
+        user.set_password(password)
+        user.save()
+        group = Group.objects.filter(name=roles.CITIZEN).first()
+        if group:
+            user.groups.add(group)
+    return user

@@ -1,0 +1,51 @@
+"""Three audiences, one URLconf: officers under /permits/, citizens under /apply/, and the
+public verification page /verify/<token> (no login)."""
+
+from django.urls import path
+
+from . import portal, views
+
+app_name = "permits"
+urlpatterns = [
+    # officers
+    path("permits/", views.queue, name="queue"),
+    path("permits/applications/", views.ApplicationList.as_view(), name="application_list"),
+    path("permits/applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path(
+        "permits/applications/<int:pk>/reveal/<str:field>/",
+        views.ApplicationReveal.as_view(),
+        name="application_reveal",
+    ),
+    path("permits/applications/<int:pk>/approve/", views.application_approve, name="approve"),
+    path("permits/applications/<int:pk>/review/", views.application_review, name="review"),
+    path(
+        "permits/applications/<int:pk>/supplement/",
+        views.application_supplement,
+        name="supplement",
+    ),
+    path("permits/applications/<int:pk>/reject/", views.application_reject, name="reject"),
+    path("permits/applications/<int:pk>/visit/", views.application_visit, name="visit"),
+    path("permits/documents/<int:pk>/", views.document_file, name="document_file"),
+    path("permits/certificates/", views.CertificateList.as_view(), name="certificate_list"),
+    path("permits/certificates/<int:pk>/", views.certificate_detail, name="certificate_detail"),
+    path("permits/certificates/<int:pk>/pdf/", views.certificate_pdf, name="certificate_pdf"),
+    path("permits/permits/", views.PermitList.as_view(), name="permit_list"),
+    path("permits/permits/<int:pk>/", views.permit_detail, name="permit_detail"),
+    path("permits/permits/<int:pk>/pdf/", views.permit_pdf, name="permit_pdf"),
+    path("permits/permits/<int:pk>/photo/", views.permit_photo, name="permit_photo"),
+    path("permits/permits/<int:pk>/endorse/", views.permit_endorse, name="permit_endorse"),
+    path("permits/permits/<int:pk>/revoke/", views.permit_revoke, name="permit_revoke"),
+    path("permits/enterprise/", views.enterprise_batches, name="enterprise_batches"),
+    # citizens
+    path("apply/", portal.home, name="portal_home"),
+    path("apply/login/", portal.PortalLogin.as_view(), name="portal_login"),
+    path("apply/signup/", portal.signup, name="portal_signup"),
+    path("apply/new/", portal.application_new, name="portal_new"),
+    path("apply/addresses/", portal.address_options, name="portal_addresses"),
+    path("apply/<int:pk>/", portal.application, name="portal_application"),
+    path("apply/<int:pk>/upload/", portal.upload, name="portal_upload"),
+    path("apply/<int:pk>/submit/", portal.submit, name="portal_submit"),
+    path("apply/certificates/<int:pk>/permit/", portal.permit_start, name="portal_permit_start"),
+    # anyone
+    path("verify/<str:token>", views.verify_document, name="verify"),
+]

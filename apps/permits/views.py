@@ -1,0 +1,439 @@
+"""Pages of residence registration and permits: the officers' review queue (tablet), the
+application page with its one-tap decisions, the electronic documents (page and PDF, for
+their holder and for officers in scope) and the public verification page.
+
+Files and documents are looked up through `restrict()` and then through the reader's role
+or ownership: anything else — another station's, another applicant's — is a 404.
+"""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from apps.core.errors import DomainError
+from apps.core.pagination import NoCountPaginator
+from apps.core.scoping import VIEW
+from apps.core.uploads import private_file_response
+from apps.core.views import RevealPersonalDataView, ScopedListView
+
+from . import documents, enterprise, selectors, services, verify
+from .choices import ApplicationStatus, PermitState
+from .filters import PermitApplicationFilter, ResidenceCertificateFilter, ResidencePermitFilter
+from .forms import EnterpriseUploadForm, RejectForm, RevokeForm, SupplementForm, VisitForm
+from .models import (
+    ApplicationDocument,
+    EnterpriseRegistration,
+    PermitApplication,
+    ResidenceCertificate,
+    ResidencePermit,
+)
+from .workflow import TRANSITIONS
+
+logger = logging.getLogger(__name__)
+S = ApplicationStatus
+
+
+def _need(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _back(request, fallback):
+    """Return to the page the action came from (the queue or the application), locally."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def visible_application(request, pk) -> PermitApplication:
+    """The application for its applicant, or for an officer with the role in scope."""
+    application = (
+        PermitApplication.objects.restrict(request.user, VIEW)
+        .select_related("station", "post", "community", "address", "registration")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None or (
+        application.applicant_id != request.user.pk
+        and not request.user.has_perm("permits.view_permitapplication")
+    ):
+        raise Http404
+    return application
+
+
+def _issued(request, model, pk):
+    """A certificate or permit for its holder, or for an officer with the role in scope
+    (without the role: 403 whatever the id, so that nothing is learnt by probing)."""
+    user = request.user
+    document = model.objects.restrict(user).select_related("station").filter(pk=pk).first()
+    if document is not None and document.holder_id == user.pk:
+        return document
+    opts = model._meta
+    if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+        raise PermissionDenied
+    if document is None:
+        raise Http404
+    return document
+
+
+# --- the review queue ----------------------------------------------------------------------
+
+
+@login_required
+def queue(request):
+    """The tablet's queue: my post's applications, longest waiting first, today's counts."""
+    _need(request, "permits.view_permitapplication")
+    status = request.GET.get("status", "")
+    rows = selectors.review_queue(user=request.user, status=status)
+    page = NoCountPaginator(rows, 30).page(request.GET.get("page"))
+    return render(
+        request,
+        "permits/queue.html",
+        {
+            "page_obj": page,
+            "status": status,
+            "statuses": S.choices,
+            "counts": selectors.today_counts(user=request.user),
+            "can_decide": request.user.has_perm("permits.change_permitapplication"),
+        },
+    )
+
+
+class ApplicationList(ScopedListView):
+    model = PermitApplication
+    filterset_class = PermitApplicationFilter
+    paginator_class = NoCountPaginator
+    select_related = ("community", "post")
+    columns = [
+        ("name", gettext_lazy("Name")),
+        ("kind", gettext_lazy("Kind")),
+        ("status", gettext_lazy("Status")),
+        ("community", gettext_lazy("Village / community")),
+        ("phone", gettext_lazy("Phone"), "phone"),
+        ("submitted_at", gettext_lazy("Submitted at")),
+        ("decided_at", gettext_lazy("Decided at")),
+    ]
+
+
+@login_required
+def application_detail(request, pk):
+    _need(request, "permits.view_permitapplication")
+    application = visible_application(request, pk)
+    can_decide = request.user.has_perm("permits.change_permitapplication") and (
+        S.APPROVED in TRANSITIONS[application.status]
+    )
+    return render(
+        request,
+        "permits/application_detail.html",
+        {
+            "application": application,
+            "documents": application.documents.all(),
+            "visits": application.visits.select_related("officer"),
+            "can_decide": can_decide,
+            "supplement_form": SupplementForm(),
+            "reject_form": RejectForm(),
+            "visit_form": VisitForm(),
+            "missing": services.missing_documents(application),
+            "personal_fields": [
+                ("id_number", "id_number", _("ID number")),
+                ("phone", "phone", _("Phone")),
+            ],
+        },
+    )
+
+
+class ApplicationReveal(RevealPersonalDataView):
+    """The applicant's ID number or phone in full, for officers in scope; logged."""
+
+    model = PermitApplication
+    fields = ("id_number", "phone")
+
+
+def _decide(request, pk, act):
+    _need(request, "permits.change_permitapplication")
+    application = visible_application(request, pk)
+    try:
+        act(application)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        application.refresh_from_db()
+        messages.success(
+            request,
+            _("%(name)s: %(status)s")
+            % {"name": application.name, "status": application.get_status_display()},
+        )
+    return _back(request, application)
+
+
+@login_required
+@require_POST
+def application_approve(request, pk):
+    return _decide(
+        request, pk, lambda a: services.application_approve(application=a, by=request.user)
+    )
+
+
+@login_required
+@require_POST
+def application_review(request, pk):
+    return _decide(
+        request, pk, lambda a: services.application_review(application=a, by=request.user)
+    )
+
+
+@login_required
+@require_POST
+def application_supplement(request, pk):
+    form = SupplementForm(request.POST)
+
+    def act(application):
+        if not form.is_valid():
+            raise DomainError(_form_errors(form))
+        services.application_ask_supplement(
+            application=application, by=request.user, message=form.cleaned_data["message"]
+        )
+
+    return _decide(request, pk, act)
+
+
+@login_required
+@require_POST
+def application_reject(request, pk):
+    form = RejectForm(request.POST)
+
+    def act(application):
+        if not form.is_valid():
+            raise DomainError(_form_errors(form))
+        services.application_reject(
+            application=application, by=request.user, reason=form.cleaned_data["reason"]
+        )
+
+    return _decide(request, pk, act)
+
+
+@login_required
+@require_POST
+def application_visit(request, pk):
+    form = VisitForm(request.POST)
+
+    def act(application):
+        if not form.is_valid():
+            raise DomainError(_form_errors(form))
+        services.home_visit_record(application=application, by=request.user, **form.cleaned_data)
+
+    return _decide(request, pk, act)
+
+
+@login_required
+def document_file(request, pk):
+    """A document's file, to its applicant and to officers in scope; anyone else gets 404."""
+    document = (
+        ApplicationDocument.objects.restrict(request.user)
+        .select_related("application")
+        .filter(pk=pk)
+        .first()
+    )
+    if document is None or (
+        document.application.applicant_id != request.user.pk
+        and not request.user.has_perm("permits.view_applicationdocument")
+    ):
+        raise Http404
+    return private_file_response(
+        document.file.name,
+        content_type=document.content_type,
+        download_name=f"{document.kind}.{document.file.name.rsplit('.', 1)[-1]}",
+    )
+
+
+# --- certificates and permits --------------------------------------------------------------
+
+
+class CertificateList(ScopedListView):
+    model = ResidenceCertificate
+    filterset_class = ResidenceCertificateFilter
+    paginator_class = NoCountPaginator
+    select_related = ("post",)
+    columns = [
+        ("number", gettext_lazy("Number")),
+        ("name", gettext_lazy("Name")),
+        ("address_text", gettext_lazy("Residence address")),
+        ("post", gettext_lazy("Post")),
+        ("issued_at", gettext_lazy("Issued at")),
+    ]
+
+
+class PermitList(ScopedListView):
+    model = ResidencePermit
+    filterset_class = ResidencePermitFilter
+    paginator_class = NoCountPaginator
+    select_related = ("post",)
+    columns = [
+        ("number", gettext_lazy("Number")),
+        ("name", gettext_lazy("Name")),
+        ("post", gettext_lazy("Post")),
+        ("valid_from", gettext_lazy("Valid from")),
+        ("valid_until", gettext_lazy("Valid until")),
+        ("revoked_at", gettext_lazy("Revoked at")),
+    ]
+
+
+def _document_page(request, document):
+    verify_url = request.build_absolute_uri(document.get_verify_url())
+    context = {
+        "document": document,
+        "is_permit": isinstance(document, ResidencePermit),
+        "verify_url": verify_url,
+        "qr_svg": documents.qr_svg(verify_url),
+        "is_holder": document.holder_id == request.user.pk,
+    }
+    if context["is_permit"]:
+        context["endorsements"] = document.endorsements.select_related("by")
+        context["can_change"] = (
+            request.user.has_perm("permits.change_residencepermit") and not context["is_holder"]
+        )
+        context["revoke_form"] = RevokeForm()
+    return render(request, "permits/document.html", context)
+
+
+def _document_pdf(request, document):
+    verify_url = request.build_absolute_uri(document.get_verify_url())
+    response = HttpResponse(
+        documents.document_pdf(document, verify_url=verify_url), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{document.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def certificate_detail(request, pk):
+    return _document_page(request, _issued(request, ResidenceCertificate, pk))
+
+
+@login_required
+def certificate_pdf(request, pk):
+    return _document_pdf(request, _issued(request, ResidenceCertificate, pk))
+
+
+@login_required
+def permit_detail(request, pk):
+    return _document_page(request, _issued(request, ResidencePermit, pk))
+
+
+@login_required
+def permit_pdf(request, pk):
+    return _document_pdf(request, _issued(request, ResidencePermit, pk))
+
+
+@login_required
+def permit_photo(request, pk):
+    permit = _issued(request, ResidencePermit, pk)
+    if not permit.photo:
+        raise Http404
+    return private_file_response(
+        permit.photo.name, content_type="image/jpeg", download_name=f"{permit.number}.jpg"
+    )
+
+
+def _permit_action(request, pk, act):
+    _need(request, "permits.change_residencepermit")
+    permit = _issued(request, ResidencePermit, pk)
+    try:
+        act(permit)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(permit)
+
+
+@login_required
+@require_POST
+def permit_endorse(request, pk):
+    return _permit_action(request, pk, lambda p: services.permit_endorse(permit=p, by=request.user))
+
+
+@login_required
+@require_POST
+def permit_revoke(request, pk):
+    form = RevokeForm(request.POST)
+
+    def act(permit):
+        if not form.is_valid():
+            raise DomainError(_form_errors(form))
+        services.permit_revoke(permit=permit, by=request.user, reason=form.cleaned_data["reason"])
+
+    return _permit_action(request, pk, act)
+
+
+# --- enterprise batches --------------------------------------------------------------------
+
+
+@login_required
+def enterprise_batches(request):
+    """Upload an enterprise's workers; the batches with their progress and refused rows."""
+    _need(request, "permits.view_enterpriseregistration")
+    form = EnterpriseUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST":
+        _need(request, "permits.add_enterpriseregistration")
+        if form.is_valid():
+            try:
+                enterprise.enterprise_upload(
+                    by=request.user,
+                    enterprise=form.cleaned_data["enterprise"],
+                    upload=form.cleaned_data["file"],
+                )
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+            else:
+                messages.success(request, _("The list is being registered."))
+                return redirect("permits:enterprise_batches")
+    batches = EnterpriseRegistration.objects.restrict(request.user).select_related("enterprise")
+    page = NoCountPaginator(batches, 20).page(request.GET.get("page"))
+    return render(request, "permits/enterprise.html", {"form": form, "page_obj": page})
+
+
+# --- public verification --------------------------------------------------------------------
+
+
+def verify_document(request, token):
+    """What the QR code opens, for anyone: valid / lapsed / revoked, the masked name and the
+    validity. Nothing else, and nothing for a token that is not one."""
+    ip = request.META.get("REMOTE_ADDR", "")
+    if verify.over_limit(ip):
+        logger.warning("verification throttled for %s", ip)
+        return render(request, "permits/verify.html", {"throttled": True}, status=429)
+    document = verify.resolve(token)
+    if document is None:
+        logger.warning("verification refused: unknown token from %s", ip)
+        raise Http404
+    response = render(
+        request,
+        "permits/verify.html",
+        {
+            "state": document.state,
+            "state_label": PermitState(document.state).label,
+            "masked_name": verify.mask_name(document.name),
+            "is_permit": isinstance(document, ResidencePermit),
+            "issued_on": document.issued_at.date(),
+            "valid_from": getattr(document, "valid_from", None),
+            "valid_until": getattr(document, "valid_until", None),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

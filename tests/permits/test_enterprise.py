@@ -1,0 +1,134 @@
+"""An enterprise in the park registers its new workers from a spreadsheet: every good row
+becomes a registration with its certificate, every bad row a line of the report."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from apps.core.errors import DomainError, OutOfScope
+from apps.core.idnumbers import FEMALE, MALE, make_id_number
+from apps.core.progress import get_progress
+from apps.core.testing.personas import SHUANGFENG_DESK, XIPENG_DESK
+from apps.permits import enterprise
+from apps.permits.models import EnterpriseRegistration, PermitApplication, ResidenceCertificate
+from tests.registry.factories import AddressFactory, UnitFactory
+
+from .conftest import ID_NUMBER, new_registration
+
+
+def worker_id(n, gender=MALE):
+    return make_id_number(region="520102", birth_date=date(1998, 1, 1), sequence=n, gender=gender)
+
+
+@pytest.fixture
+def aluminium(org):
+    dormitory = AddressFactory(community=org.yingxin, road="铝城大道", number="8")
+    return UnitFactory(address=dormitory, name="西彭某铝业公司", kind="enterprise")
+
+
+def xlsx(rows) -> SimpleUploadedFile:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "身份证号码", "手机", "居住地址"])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("workers.xlsx", out.getvalue())
+
+
+@pytest.mark.django_db
+def test_good_rows_are_registered_and_bad_rows_reported(
+    org, citizen, aluminium, django_capture_on_commit_callbacks
+):
+    new_registration(org, citizen)  # already applying: refused in the batch
+    wrong = worker_id(3)[:17] + ("0" if worker_id(3)[17] != "0" else "1")
+    rows = [
+        ["刘一", worker_id(1), "13900000001", ""],
+        ["陈二", worker_id(2, FEMALE), "13900000002", "铝城大道8号宿舍3-201"],
+        ["张三", wrong, "13900000003", ""],
+        ["", worker_id(4), "13900000004", ""],
+        ["刘一", worker_id(1), "13900000001", ""],
+        ["王小红", ID_NUMBER, "13912345678", ""],
+        ["李五", worker_id(5), "12345", ""],
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = enterprise.enterprise_upload(
+            by=org.user(XIPENG_DESK), enterprise=aluminium, upload=xlsx(rows)
+        )
+    batch.refresh_from_db()
+    assert batch.status == "done"
+    assert (batch.total_rows, batch.registered_rows) == (7, 2)
+    assert [r["row"] for r in batch.rejected] == [4, 5, 6, 7, 8]
+    assert get_progress(batch.progress_key)["percent"] == 100
+    registered = PermitApplication.objects.filter(enterprise=aluminium)
+    assert {a.status for a in registered} == {"approved"}
+    assert ResidenceCertificate.objects.filter(application__enterprise=aluminium).count() == 2
+    liu = registered.get(name="刘一")
+    assert liu.address == aluminium.address and liu.post == org.park_post
+    assert registered.get(name="陈二").address_text == "铝城大道8号宿舍3-201"
+    # A redelivered task does nothing more.
+    enterprise.enterprise_register(batch_id=batch.pk)
+    assert registered.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_not_a_spreadsheet_is_refused(org, aluminium):
+    with pytest.raises(DomainError):
+        enterprise.enterprise_upload(
+            by=org.user(XIPENG_DESK),
+            enterprise=aluminium,
+            upload=SimpleUploadedFile("workers.xlsx", b"\x89PNG\r\n\x1a\n not a sheet"),
+        )
+    assert not EnterpriseRegistration.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_sheet_without_the_columns_fails_with_a_message(
+    org, aluminium, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = enterprise.enterprise_upload(
+            by=org.user(XIPENG_DESK),
+            enterprise=aluminium,
+            upload=SimpleUploadedFile("workers.csv", "名字,电话\n张三,139\n".encode()),
+        )
+    batch.refresh_from_db()
+    assert batch.status == "failed" and batch.failure
+    assert not PermitApplication.objects.exists()
+
+
+@pytest.mark.django_db
+def test_another_stations_enterprise_is_out_of_scope(org, aluminium):
+    with pytest.raises(OutOfScope):
+        enterprise.enterprise_upload(
+            by=org.user(SHUANGFENG_DESK), enterprise=aluminium, upload=xlsx([])
+        )
+
+
+@pytest.mark.django_db
+def test_the_page_and_the_api(client, org, aluminium, django_capture_on_commit_callbacks):
+    client.force_login(org.user(XIPENG_DESK))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("permits:enterprise_batches"),
+            {"enterprise": aluminium.pk, "file": xlsx([["刘一", worker_id(1), "13900000001", ""]])},
+        )
+    assert response.status_code == 302
+    page = client.get(reverse("permits:enterprise_batches"))
+    [batch] = page.context["page_obj"]
+    assert batch.registered_rows == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("enterpriseregistration-list"),
+            {"enterprise": aluminium.pk, "file": xlsx([["陈二", worker_id(2), "13900000002", ""]])},
+        )
+    assert response.status_code == 201, response.content
+    body = client.get(reverse("enterpriseregistration-detail", args=[response.json()["id"]]))
+    assert body.json()["registered_rows"] == 1 and body.json()["progress"] == 100
+    client.force_login(org.user(SHUANGFENG_DESK))
+    assert client.get(reverse("enterpriseregistration-list")).json()["results"] == []
