@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apps.stations",
     "apps.registry",
     "apps.cases",
+    "apps.mediation",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +126,10 @@ CELERY_BEAT_SCHEDULE = {
     "cases-remind-deadlines": {
         "task": "apps.cases.tasks.cases_remind_deadlines",
         "schedule": crontab(hour=8, minute=0),  # before the morning briefing
+    },
+    "mediation-remind": {
+        "task": "apps.mediation.tasks.mediation_remind",
+        "schedule": crontab(hour=8, minute=5),  # overdue assessments, follow-ups due
     },
 }
 

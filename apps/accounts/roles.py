@@ -39,6 +39,13 @@ TAXONOMY_VIEW = ["cases.view_incidentcategory"]
 INCIDENTS_WORK = _crud("cases", "incident", "view", "add", "change")
 CASES_WORK = _crud("cases", "case", "view", "add", "change")
 ROSTER_KEEP = _crud("cases", "dutyshift", "view", "add", "change")
+MEDIATION_WORK = [
+    *_crud("mediation", "dispute", "view", "add", "change"),
+    *_crud("mediation", "mediationsession", "view", "add"),
+    *_crud("mediation", "followup", "view", "change"),
+    *_crud("mediation", "lawyerslot", "view", "change"),
+    "mediation.view_mediator",
+]
 
 ROLES: dict[str, list[str]] = {
     DESK_OFFICER: [
@@ -52,6 +59,7 @@ ROLES: dict[str, list[str]] = {
         *INCIDENTS_WORK,
         *ROSTER_KEEP,
         "cases.view_case",
+        *MEDIATION_WORK,
     ],
     COMMUNITY_OFFICER: [
         *ORGANISATION_VIEW,
@@ -68,6 +76,7 @@ ROLES: dict[str, list[str]] = {
         *TAXONOMY_VIEW,
         *INCIDENTS_WORK,
         "cases.view_dutyshift",
+        *MEDIATION_WORK,
     ],
     CASE_OFFICER: [
         *ORGANISATION_VIEW,
@@ -100,6 +109,9 @@ ROLES: dict[str, list[str]] = {
         *CASES_WORK,
         *ROSTER_KEEP,
         "cases.approve_extension",
+        *MEDIATION_WORK,
+        *_crud("mediation", "mediator", "add", "change"),
+        *_crud("mediation", "lawyerslot", "add"),
     ],
     BUREAU_ADMIN: [
         *PERSONAL_DATA,
@@ -127,8 +139,22 @@ ROLES: dict[str, list[str]] = {
         ],
         *_crud("cases", "incident", "view", "change"),
         *_crud("cases", "case", "view", "change"),
+        *_crud("mediation", "dispute", "view", "change"),
+        *_crud("mediation", "mediator", "view", "add", "change", "delete"),
+        *_crud("mediation", "lawyerslot", "view", "add", "change", "delete"),
+        *_crud("mediation", "mediationsession", "view"),
+        *_crud("mediation", "followup", "view"),
     ],
-    MEDIATOR: ["stations.view_station", "stations.view_post", "stations.view_community"],
+    MEDIATOR: [
+        "stations.view_station",
+        "stations.view_post",
+        "stations.view_community",
+        *_crud("mediation", "dispute", "view", "change"),
+        *_crud("mediation", "mediationsession", "view", "add"),
+        "mediation.view_followup",
+        "mediation.view_mediator",
+        "mediation.view_lawyerslot",
+    ],
     CITIZEN: [],
 }
 
