@@ -16,12 +16,11 @@ CONCLUDED = Q(disputes__outcome__in=[Outcome.AGREEMENT, Outcome.FAILED])
 def with_stats(mediators):
     """Mediators with workload (open disputes), resolved, concluded and resolution_rate
     (resolved ÷ concluded, None before anything is concluded); counted in one query."""
-    rows = mediators.annotate(
+    return mediators.annotate(
         workload=Count("disputes", filter=Q(disputes__status__in=OPEN_STATUSES)),
         resolved=Count("disputes", filter=RESOLVED),
         concluded=Count("disputes", filter=CONCLUDED),
-    )
-    return rows
+    ).order_by(*Mediator._meta.ordering, "id")  # an aggregate drops Meta.ordering
 
 
 def resolution_rate(resolved: int, concluded: int) -> float | None:
