@@ -192,11 +192,12 @@ def intake_from_incident(*, incident: Incident, by, note: str = "") -> Dispute:
     the mediation disposition creates its dispute in the same transaction. The category is
     set at assessment; the caller becomes the applicant."""
     parties = []
-    if incident.caller_name or incident.caller_person_id:
+    if incident.caller_name or incident.caller_person_id or incident.caller_phone:
         parties.append(
             {
                 "role": PartyRole.APPLICANT,
-                "name": incident.caller_name,
+                "name": incident.caller_name
+                or (incident.caller_person.name if incident.caller_person else _("Caller")),
                 "phone": incident.caller_phone,
                 "person": incident.caller_person,
             }
