@@ -16,6 +16,7 @@ from .models import (
     LawyerSlot,
     MediationSession,
     Mediator,
+    ThreadMessage,
 )
 
 
@@ -73,6 +74,12 @@ class FollowUpInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class ThreadMessageInline(ReadOnlyInline):
+    model = ThreadMessage
+    fields = ["at", "author", "party", "text", "file_name"]
+    readonly_fields = fields
+
+
 class DisputeEventInline(ReadOnlyInline):
     model = DisputeEvent
     fields = ["at", "by", "status", "text"]
@@ -111,7 +118,13 @@ class DisputeAdmin(ScopedAdmin):
         "community",
         "post",
     ]
-    inlines = [DisputePartyInline, AgreementInline, FollowUpInline, DisputeEventInline]
+    inlines = [
+        DisputePartyInline,
+        AgreementInline,
+        FollowUpInline,
+        ThreadMessageInline,
+        DisputeEventInline,
+    ]
 
     def has_add_permission(self, request):
         return False  # disputes are taken in through intake, which numbers and checks them

@@ -144,3 +144,10 @@ class FollowUpForm(forms.Form):
 
 class BookForm(forms.Form):
     booked_for = forms.CharField(label=_("Booked for"), max_length=100, required=False)
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    file = forms.FileField(label=_("Attachment"), required=False)

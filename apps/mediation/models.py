@@ -512,3 +512,58 @@ class LawyerSlot(SameStationMixin, models.Model):
     @property
     def is_booked(self) -> bool:
         return self.booked_at is not None
+
+
+class ThreadMessage(models.Model):
+    """A message of a dispute's online mediation thread (易联调), written by staff or by a
+    party who joined through a signed invitation link; kept with the dispute."""
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="messages", verbose_name=_("dispute")
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff author"),
+    )
+    party = models.ForeignKey(
+        DisputeParty,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("party"),
+    )
+    text = models.TextField(_("text"), blank=True)
+    file = models.FileField(
+        _("attachment"), storage=private_storage, max_length=200, blank=True, editable=False
+    )
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("content type"), max_length=50, blank=True)
+
+    objects = MediatorScopedManager()
+    scope = DISPUTE_CHILD_SCOPE
+    mediator_scope = "dispute__mediator__user_id"
+
+    class Meta:
+        verbose_name = _("thread message")
+        verbose_name_plural = _("thread messages")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(author__isnull=True, party__isnull=False)
+                | models.Q(author__isnull=False, party__isnull=True),
+                name="mediation_message_one_author",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.dispute} · {self.sender}"
+
+    @property
+    def sender(self) -> str:
+        return self.party.name if self.party_id else str(self.author)

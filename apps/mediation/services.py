@@ -10,6 +10,7 @@ app's `NumberSequence` (series TJ) under a row lock, so they have no gaps.
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,7 +20,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import DESK_OFFICER
 from apps.cases.choices import IncidentSource
 from apps.cases.models import Incident, NumberSequence
-from apps.core.errors import Conflict, DomainError, OutOfScope
+from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.notifications import notify
 from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.uploads import check_upload, store_private
@@ -50,6 +51,7 @@ from .models import (
     LawyerSlot,
     MediationSession,
     Mediator,
+    ThreadMessage,
 )
 from .workflow import ASSIGNABLE, check_dispute_transition
 
@@ -799,3 +801,86 @@ def slot_cancel(*, slot: LawyerSlot, by) -> LawyerSlot:
         slot.booked_at = None
         slot.save()
     return slot
+
+
+# --- online mediation thread ---------------------------------------------------------------
+
+INVITATION_SALT = "mediation.invitation"
+MAX_THREAD_FILE_BYTES = 10 * 1024 * 1024
+
+
+def invitation_days() -> int:
+    return getattr(settings, "MEDIATION_INVITATION_DAYS", 7)
+
+
+def invitation_token(*, party: DisputeParty, by) -> str:
+    """A signed link token for one party of one dispute; it expires after
+    `invitation_days()` and carries no police account."""
+    if not is_in_scope(party.dispute, by, CHANGE):
+        raise OutOfScope(_("Not found."))
+    if party.dispute.status == S.CLOSED:
+        raise Conflict(_("This dispute is closed."))
+    return signing.TimestampSigner(salt=INVITATION_SALT).sign_object(
+        {"d": party.dispute_id, "p": party.pk}
+    )
+
+
+def invitation_read(*, token: str, dispute_id: int) -> DisputeParty:
+    """The party a token admits to this dispute's thread; an expired, tampered or foreign
+    token is refused."""
+    signer = signing.TimestampSigner(salt=INVITATION_SALT)
+    try:
+        data = signer.unsign_object(token, max_age=timedelta(days=invitation_days()))
+    except signing.SignatureExpired as exc:
+        raise NotAllowed(
+            _("This invitation has expired. Ask the mediator for a new link."), code="expired"
+        ) from exc
+    except signing.BadSignature as exc:
+        raise NotAllowed(_("This invitation link is not valid."), code="invalid_link") from exc
+    if data.get("d") != dispute_id:
+        raise NotAllowed(_("This invitation is for another dispute."), code="invalid_link")
+    party = (
+        DisputeParty.objects.select_related("dispute")
+        .filter(pk=data.get("p"), dispute_id=dispute_id)
+        .first()
+    )
+    if party is None or party.dispute.status == S.CLOSED:
+        raise NotAllowed(_("This invitation link is not valid."), code="invalid_link")
+    return party
+
+
+def thread_post(
+    *, dispute: Dispute, text: str = "", upload=None, by=None, party: DisputeParty | None = None
+) -> ThreadMessage:
+    """Post to the thread, as staff (`by`) or as a party admitted by an invitation."""
+    if (by is None) == (party is None):
+        raise DomainError(_("A message has one author."), code="invalid")
+    if not text.strip() and upload is None:
+        raise DomainError(_("Write a message or attach a file."), code="invalid")
+    checked = None
+    if upload is not None:
+        checked = check_upload(
+            upload, allowed=("pdf", "jpeg", "png"), max_bytes=MAX_THREAD_FILE_BYTES
+        )
+    with transaction.atomic():
+        if by is not None:
+            dispute = _locked(dispute, by)
+        else:
+            dispute = Dispute.objects.select_for_update().get(pk=party.dispute_id)
+        if dispute.status == S.CLOSED:
+            raise Conflict(_("This dispute is closed."))
+        message = ThreadMessage(dispute=dispute, author=by, party=party, text=text.strip())
+        if checked is not None:
+            message.file = store_private(checked, folder="mediation/thread")
+            message.file_name = (upload.name or "")[-200:]
+            message.content_type = checked.content_type
+        message.save()
+        if party is not None and dispute.mediator and dispute.mediator.user_id:
+            notify(
+                recipients=[dispute.mediator.user],
+                title=_("New message from %(name)s: %(number)s")
+                % {"name": party.name, "number": dispute.number},
+                body=text.strip()[:100],
+                url=dispute.get_absolute_url(),
+            )
+    return message

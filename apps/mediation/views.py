@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,11 +32,12 @@ from .forms import (
     FailForm,
     FlagForm,
     FollowUpForm,
+    MessageForm,
     NoteForm,
     PartyForm,
     SessionForm,
 )
-from .models import Agreement, Dispute, LawyerSlot, Mediator
+from .models import Agreement, Dispute, LawyerSlot, Mediator, ThreadMessage
 from .pdf import agreement_pdf
 
 S = DisputeStatus
@@ -105,6 +107,7 @@ class DisputeDetail(ScopedDetailView):
         dispute = self.object
         parties = list(dispute.parties.select_related("person"))
         agreements = list(dispute.agreements.prefetch_related("signatures__party"))
+        context.update(_thread_context(dispute))
         context.update(
             parties=parties,
             events=dispute.events.select_related("by"),
@@ -115,7 +118,22 @@ class DisputeDetail(ScopedDetailView):
         if not self.request.user.has_perm("mediation.change_dispute") or dispute.status == S.CLOSED:
             return context
         status = dispute.status
-        forms = {"flag": FlagForm(), "party": PartyForm()}
+        forms = {"flag": FlagForm(), "party": PartyForm(), "message": MessageForm()}
+        context["invitations"] = [
+            (
+                party,
+                self.request.build_absolute_uri(
+                    reverse(
+                        "mediation:join",
+                        args=[
+                            dispute.pk,
+                            services.invitation_token(party=party, by=self.request.user),
+                        ],
+                    )
+                ),
+            )
+            for party in parties
+        ]
         if status == S.RECEIVED:
             forms["assess"] = AssessForm(initial={"category": dispute.category})
         if status in (S.ASSESSED, S.ASSIGNED):
@@ -202,6 +220,15 @@ def _act(request, dispute, name):
             raise DomainError(_("No follow-up visit is due."))
         if form.is_valid():
             return services.follow_up_record(follow_up=follow_up, by=by, **form.cleaned_data)
+    elif name == "message":
+        form = MessageForm(post, request.FILES)
+        if form.is_valid():
+            return services.thread_post(
+                dispute=dispute,
+                by=by,
+                text=form.cleaned_data["text"],
+                upload=form.cleaned_data["file"],
+            )
     elif name == "open_incident":
         _need(request, "cases.add_incident")
         incident = services.dispute_open_incident(dispute=dispute, by=by)
@@ -353,3 +380,85 @@ def board(request):
         "counts": selectors.dispute_counts(request.user),
     }
     return render(request, "mediation/board.html", context)
+
+
+# --- online mediation thread ---------------------------------------------------------------
+
+
+def _thread_context(dispute, *, token=None):
+    return {
+        "dispute": dispute,
+        "thread": dispute.messages.select_related("author", "party"),
+        "token": token,
+    }
+
+
+@login_required
+def thread(request, pk):
+    """The thread's messages, for the dispute page to refresh without reload."""
+    _need(request, "mediation.view_dispute")
+    return render(request, "mediation/_thread.html", _thread_context(_dispute(request, pk)))
+
+
+@login_required
+def message_file(request, pk):
+    _need(request, "mediation.view_dispute")
+    message = ThreadMessage.objects.restrict(request.user).filter(pk=pk).exclude(file="").first()
+    if message is None:
+        raise Http404
+    return private_file_response(
+        message.file.name, content_type=message.content_type, download_name=message.file_name
+    )
+
+
+def _party(request, pk, token):
+    """The party an invitation admits, or a refusal page (403) for a bad or old link."""
+    try:
+        return services.invitation_read(token=token, dispute_id=pk), None
+    except DomainError as exc:
+        page = render(request, "mediation/join_refused.html", {"message": exc.message}, status=403)
+        return None, page
+
+
+def join(request, pk, token):
+    """A party's view of the online mediation thread, reached by a signed invitation link
+    without a police account; the messages refresh every few seconds."""
+    party, refused = _party(request, pk, token)
+    if refused:
+        return refused
+    form = MessageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        try:
+            if not form.is_valid():
+                raise DomainError(_errors(form))
+            services.thread_post(
+                dispute=party.dispute,
+                party=party,
+                text=form.cleaned_data["text"],
+                upload=form.cleaned_data["file"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("mediation:join", pk=pk, token=token)
+    context = {**_thread_context(party.dispute, token=token), "party": party, "form": form}
+    return render(request, "mediation/join.html", context)
+
+
+def join_thread(request, pk, token):
+    party, refused = _party(request, pk, token)
+    if refused:
+        return refused
+    return render(request, "mediation/_thread.html", _thread_context(party.dispute, token=token))
+
+
+def join_file(request, pk, token, message):
+    party, refused = _party(request, pk, token)
+    if refused:
+        return refused
+    found = party.dispute.messages.filter(pk=message).exclude(file="").first()
+    if found is None:
+        raise Http404
+    return private_file_response(
+        found.file.name, content_type=found.content_type, download_name=found.file_name
+    )
