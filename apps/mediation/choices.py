@@ -93,7 +93,7 @@ class MediatorKind(models.TextChoices):
 
 class SessionMode(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
-    ONLINE = "online", _("Online")
+    ONLINE = "online", _("Online mediation")
 
 
 class ConfirmationStatus(models.TextChoices):

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import add_bootstrap_class
 from apps.core.scoping import CHANGE
 from apps.stations.models import Community
 
@@ -19,10 +20,21 @@ from .choices import (
 )
 from .models import Mediator
 
+
+class StyledForm(forms.Form):
+    """Bootstrap-styled fields; checkbox lists keep their own look."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.CheckboxSelectMultiple):
+                add_bootstrap_class(field)
+
+
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class DisputeForm(forms.Form):
+class DisputeForm(StyledForm):
     source = forms.ChoiceField(label=_("Source"), choices=DisputeSource.choices)
     category = forms.ChoiceField(label=_("Category"), choices=DisputeCategory.choices)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -55,7 +67,7 @@ class DisputeForm(forms.Form):
         return {**data, "parties": parties}
 
 
-class AssessForm(forms.Form):
+class AssessForm(StyledForm):
     risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", "—"), *DisputeCategory.choices], required=False
@@ -69,7 +81,7 @@ class AssessForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class FlagForm(forms.Form):
+class FlagForm(StyledForm):
     signs = forms.MultipleChoiceField(
         label=_("Signs of escalation"),
         choices=EscalationSign.choices,
@@ -81,7 +93,7 @@ class FlagForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(StyledForm):
     mediator = forms.ModelChoiceField(label=_("Mediator"), queryset=Mediator.objects.none())
 
     def __init__(self, *args, station, **kwargs):
@@ -89,13 +101,13 @@ class AssignForm(forms.Form):
         self.fields["mediator"].queryset = Mediator.objects.filter(station=station, is_active=True)
 
 
-class PartyForm(forms.Form):
+class PartyForm(StyledForm):
     role = forms.ChoiceField(label=_("Role"), choices=PartyRole.choices)
     name = forms.CharField(label=_("Name"), max_length=50)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
 
 
-class SessionForm(forms.Form):
+class SessionForm(StyledForm):
     held_at = forms.DateTimeField(label=_("Held at"), widget=DATETIME)
     mode = forms.ChoiceField(label=_("Mode"), choices=SessionMode.choices)
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
@@ -105,7 +117,7 @@ class SessionForm(forms.Form):
     )
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(StyledForm):
     terms = forms.CharField(label=_("Terms"), widget=forms.Textarea(attrs={"rows": 5}))
     signed_parties = forms.MultipleChoiceField(
         label=_("Signed by"), required=False, widget=forms.CheckboxSelectMultiple
@@ -120,7 +132,7 @@ class AgreementForm(forms.Form):
         return [int(pk) for pk in self.cleaned_data["signed_parties"]]
 
 
-class ConfirmationForm(forms.Form):
+class ConfirmationForm(StyledForm):
     status = forms.ChoiceField(
         label=_("Judicial confirmation"),
         choices=[c for c in ConfirmationStatus.choices if c[0]],
@@ -128,25 +140,25 @@ class ConfirmationForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class FailForm(forms.Form):
+class FailForm(StyledForm):
     referral = forms.ChoiceField(label=_("Referred to"), choices=Referral.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class NoteForm(forms.Form):
+class NoteForm(StyledForm):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(StyledForm):
     result = forms.ChoiceField(label=_("Result"), choices=FollowUpResult.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class BookForm(forms.Form):
+class BookForm(StyledForm):
     booked_for = forms.CharField(label=_("Booked for"), max_length=100, required=False)
 
 
-class MessageForm(forms.Form):
+class MessageForm(StyledForm):
     text = forms.CharField(
         label=_("Message"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

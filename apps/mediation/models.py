@@ -25,6 +25,7 @@ from .choices import (
     DisputeCategory,
     DisputeSource,
     DisputeStatus,
+    EscalationSign,
     FollowUpResult,
     MediatorKind,
     Outcome,
@@ -218,6 +219,10 @@ class Dispute(SameStationMixin, TimeStampedModel):
     @property
     def is_overdue(self) -> bool:
         return self.status == DisputeStatus.RECEIVED and self.assess_by < timezone.now()
+
+    @property
+    def sign_labels(self) -> list[str]:
+        return [EscalationSign(sign).label for sign in self.signs]
 
     @property
     def is_escalated(self) -> bool:
