@@ -55,9 +55,9 @@ def dispute_counts(user, *, since=None, until=None) -> dict:
     and mediator."""
     rows = Dispute.objects.restrict(user)
     if since:
-        rows = rows.filter(received_at__gte=since)
+        rows = rows.filter(received_at__date__gte=since)
     if until:
-        rows = rows.filter(received_at__lt=until)
+        rows = rows.filter(received_at__date__lt=until)
     totals = rows.aggregate(
         received=Count("id"),
         resolved=Count("id", filter=Q(outcome=Outcome.AGREEMENT)),
@@ -65,8 +65,9 @@ def dispute_counts(user, *, since=None, until=None) -> dict:
     )
     totals["resolution_rate"] = resolution_rate(totals["resolved"], totals["concluded"])
     for field in ("source", "category", "mediator__name"):
+        # Unassigned disputes count under the empty name.
         totals[f"by_{field.split('__')[0]}"] = {
-            row[field]: row["n"]
+            row[field] or "": row["n"]
             for row in rows.values(field).annotate(n=Count("id")).order_by(field)
         }
     return totals

@@ -184,3 +184,17 @@ def test_the_overdue_and_escalating_disputes_show_on_the_desks_board(desk, scene
     assert response.status_code == 200
     assert list(response.context["overdue"]) == [late]
     assert response.context["escalating"] == [urgent]
+
+
+def test_the_counts_for_statistics(desk, scene, make_dispute):
+    make_dispute()
+    make_dispute(category="debt", source="patrol")
+    response = desk.get(reverse("dispute-counts"))
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["received"], body["resolved"], body["concluded"]) == (2, 0, 0)
+    assert body["resolution_rate"] is None
+    assert body["by_category"] == {"debt": 1, "neighbour": 1}
+    assert body["by_mediator"] == {"": 2}
+    assert desk.get(reverse("dispute-counts"), {"since": "2999-01-01"}).json()["received"] == 0
+    assert desk.get(reverse("dispute-counts"), {"since": "soon"}).status_code == 400

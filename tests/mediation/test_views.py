@@ -128,3 +128,12 @@ def test_the_overdue_list_and_slots_pages_answer(desk):
     assert desk.get(reverse("mediation:overdue")).status_code == 200
     assert desk.get(reverse("mediation:slots")).status_code == 200
     assert desk.get(reverse("mediation:board")).status_code == 200
+
+
+def test_the_person_page_lists_the_disputes_of_a_registered_party(desk, scene, make_dispute):
+    from tests.registry.factories import PersonFactory
+
+    person = PersonFactory(station=scene.org.xipeng, name="王五")
+    dispute = make_dispute(parties=[{"role": "respondent", "person": person}])
+    page = desk.get(person.get_absolute_url()).content.decode()
+    assert dispute.number in page

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from apps.core.api.serializers import MaskedField, ModelSerializer, ScopedRelatedField
@@ -296,3 +297,22 @@ class SlotsGenerateSerializer(serializers.Serializer):
 class BookSerializer(serializers.Serializer):
     dispute = ScopedRelatedField(queryset=Dispute.objects.all(), required=False, allow_null=True)
     booked_for = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+COUNTS_SINCE = OpenApiParameter("since", type=str, description="YYYY-MM-DD, inclusive")
+COUNTS_UNTIL = OpenApiParameter("until", type=str, description="YYYY-MM-DD, exclusive")
+
+
+class CountsQuerySerializer(serializers.Serializer):
+    since = serializers.DateField(required=False)
+    until = serializers.DateField(required=False)
+
+
+class DisputeCountsSerializer(serializers.Serializer):
+    received = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    concluded = serializers.IntegerField()
+    resolution_rate = serializers.FloatField(allow_null=True)
+    by_source = serializers.DictField(child=serializers.IntegerField())
+    by_category = serializers.DictField(child=serializers.IntegerField())
+    by_mediator = serializers.DictField(child=serializers.IntegerField())

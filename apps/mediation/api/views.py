@@ -172,6 +172,19 @@ class DisputeViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def close(self, request, pk=None):
         return self._step(request, s.NoteSerializer, services.dispute_close)
 
+    @extend_schema(
+        request=None,
+        responses=s.DisputeCountsSerializer,
+        parameters=[s.COUNTS_SINCE, s.COUNTS_UNTIL],
+    )
+    @action(detail=False, methods=["get"])
+    def counts(self, request):
+        """Figures for statistics: received, resolved, concluded and the resolution rate
+        (resolved ÷ concluded), by source, category and mediator; `since`/`until` dates."""
+        data = s.CountsQuerySerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        return Response(selectors.dispute_counts(request.user, **data.validated_data))
+
     @extend_schema(request=None, responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"], url_path="agreement-pdf")
     def agreement_pdf(self, request, pk=None):
