@@ -4,7 +4,7 @@ CID font STSong-Light so that no font file has to ship with the workbench."""
 import io
 import textwrap
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -30,6 +30,12 @@ def _lines(text: str) -> list[str]:
 
 
 def agreement_pdf(agreement) -> bytes:
+    # A Chinese document whatever language the user browses in.
+    with translation.override("zh-hans"):
+        return _draw(agreement)
+
+
+def _draw(agreement) -> bytes:
     font = _font()
     dispute = agreement.dispute
     buffer = io.BytesIO()

@@ -12,6 +12,7 @@ from apps.cases.services import incident_close, incident_report
 from apps.core.testing.personas import MEDIATOR, XIPENG_DESK
 from apps.mediation.models import Dispute
 from apps.mediation.services import dispute_receive
+from tests.browser.conftest import ARTIFACTS
 from tests.mediation.conftest import scene  # noqa: F401  (the fixture, with its mediators)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -80,6 +81,16 @@ def test_diversion_assignment_online_thread_and_agreement(browser, page, log_in,
     response = page.request.get(href)
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
+    # The agreement as the parties see it, rendered by Chromium's PDF viewer to a PNG.
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = ARTIFACTS / f"agreement-{page.viewport_size['width']}.pdf"
+    pdf.write_bytes(response.body())
+    viewer = browser.new_page(viewport={"width": 1000, "height": 1300})
+    viewer.goto(pdf.as_uri())
+    viewer.wait_for_timeout(1500)
+    viewer.screenshot(path=pdf.with_suffix(".png"))
+    viewer.close()
+    assert pdf.with_suffix(".png").stat().st_size > 10_000
     dispute.refresh_from_db()
     assert dispute.status == "agreement" and dispute.follow_ups.count() == 1
     assert dispute.agreements.get().signatures.count() == 2
