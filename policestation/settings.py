@@ -203,6 +203,11 @@ SPECTACULAR_SETTINGS = {
         "apps.core.api.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
+        "DisputeSourceEnum": "apps.mediation.choices.DisputeSource",
+        "DisputeCategoryEnum": "apps.mediation.choices.DisputeCategory",
+        "DisputeStatusEnum": "apps.mediation.choices.DisputeStatus",
+        "DisputeOutcomeEnum": "apps.mediation.choices.Outcome",
+        "DisputePartyRoleEnum": "apps.mediation.choices.PartyRole",
         "PostKindEnum": "apps.stations.choices.PostKind",
         "CommunityKindEnum": "apps.stations.choices.CommunityKind",
         "StaffKindEnum": "apps.stations.choices.StaffKind",

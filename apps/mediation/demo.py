@@ -5,7 +5,9 @@
   mediation room, four weeks of slots ahead.
 - 马王: the two incidents the cases demo diverted to mediation are now disputes. The first
   is assessed (low risk), mediated and settled with an agreement; its follow-up visit is
-  due. The second shows a threat: high risk, the post is alerted and an incident opened.
+  due. The second shows a threat: high risk, the post and desk are alerted, and the desk's
+  board offers to open the incident for 马王警务站 (left to the user, so that the demo's
+  incident counts stay those of the cases demo).
 - 迎新村: a walk-in boundary dispute assigned to 杨德明, waiting for its session.
 """
 
@@ -24,7 +26,6 @@ from .services import (
     agreement_make,
     dispute_assess,
     dispute_assign,
-    dispute_open_incident,
     dispute_party_add,
     dispute_receive,
     session_record,
@@ -105,7 +106,6 @@ def seed_mediation() -> int:
             category=DisputeCategory.NEIGHBOUR,
             note="一方扬言要“找人收拾”对方",
         )
-        dispute_open_incident(dispute=threatening, by=admin)
         moved += 1
     yingxin = Community.objects.filter(station=xipeng, name="迎新村").first()
     walk_in = dispute_receive(

@@ -22,7 +22,7 @@ def test_the_diverted_mawang_incidents_are_disputes_and_a_second_run_adds_nothin
     assert diverted.count() == 2
     assert {d.status for d in diverted} == {"agreement", "assessed"}
     threatening = diverted.get(status="assessed")
-    assert threatening.escalation_incident.post.name == "马王警务站"
+    assert threatening.escalated_at and threatening.escalation_incident is None
     assert Dispute.objects.get(mediator__user__username="mediator_xipeng").status == "assigned"
     assert LawyerSlot.objects.count() == 12
     before = counts()
