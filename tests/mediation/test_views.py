@@ -137,3 +137,43 @@ def test_the_person_page_lists_the_disputes_of_a_registered_party(desk, scene, m
     dispute = make_dispute(parties=[{"role": "respondent", "person": person}])
     page = desk.get(person.get_absolute_url()).content.decode()
     assert dispute.number in page
+
+
+def test_the_desk_books_a_lawyers_slot_once(desk, scene, make_dispute):
+    from datetime import timedelta
+
+    from apps.mediation.models import LawyerSlot
+
+    start = timezone.now() + timedelta(days=1)
+    slot = LawyerSlot.objects.create(
+        station=scene.org.xipeng,
+        mediator=scene.lawyer,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
+    dispute = make_dispute()
+    url = reverse("mediation:slot_book", args=[slot.pk])
+    desk.post(url, {"dispute": dispute.number}, follow=True)
+    again = desk.post(url, {"booked_for": "钱六"}, follow=True)
+    assert [m.level_tag for m in again.context["messages"]] == ["error"]
+    slot.refresh_from_db()
+    assert slot.dispute == dispute
+    assert dispute.number in desk.get(reverse("mediation:slots")).content.decode()
+
+
+def test_the_mediator_page_shows_the_resolution_rate(desk, scene, make_dispute):
+    by = scene.org.user(XIPENG_DESK)
+    for referral in ("", "court"):
+        dispute = make_dispute()
+        services.dispute_assess(dispute=dispute, by=by, risk_level="low")
+        services.dispute_assign(dispute=dispute, mediator=scene.mediator, by=by)
+        services.session_record(
+            dispute=dispute, by=by, held_at=timezone.now(), attendees="x", mode="online"
+        )
+        if referral:
+            services.dispute_fail(dispute=dispute, by=by, referral=referral)
+        else:
+            services.agreement_make(dispute=dispute, by=by, terms="赔偿")
+    response = desk.get(scene.mediator.get_absolute_url())
+    assert response.context["rate"] == 0.5
+    assert "50%" in response.content.decode()
