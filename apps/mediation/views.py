@@ -134,9 +134,10 @@ class DisputeDetail(ScopedDetailView):
             )
             for party in parties
         ]
-        if status == S.RECEIVED:
+        intake = self.request.user.has_perm("mediation.add_dispute")
+        if status == S.RECEIVED and intake:
             forms["assess"] = AssessForm(initial={"category": dispute.category})
-        if status in (S.ASSESSED, S.ASSIGNED):
+        if status in (S.ASSESSED, S.ASSIGNED) and intake:
             forms["assign"] = AssignForm(station=dispute.station)
         if status in (S.ASSIGNED, S.IN_MEDIATION):
             forms["session"] = SessionForm(initial={"held_at": timezone.localtime()})
@@ -167,6 +168,9 @@ class DisputeDetail(ScopedDetailView):
 def _act(request, dispute, name):
     """Run the step `name` with the posted form; returns nothing or raises DomainError."""
     by, post = request.user, request.POST
+    if name in ("assess", "assign"):
+        # Assessment and assignment are the intake staff's, not the mediators'.
+        _need(request, "mediation.add_dispute")
     if name == "assess":
         form = AssessForm(post)
         if form.is_valid():

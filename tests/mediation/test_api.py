@@ -198,3 +198,13 @@ def test_the_counts_for_statistics(desk, scene, make_dispute):
     assert body["by_mediator"] == {"": 2}
     assert desk.get(reverse("dispute-counts"), {"since": "2999-01-01"}).json()["received"] == 0
     assert desk.get(reverse("dispute-counts"), {"since": "soon"}).status_code == 400
+
+
+def test_a_mediator_neither_assesses_nor_reassigns(client, desk, scene):
+    pk = receive(desk, scene).json()["id"]
+    client.force_login(scene.org.user(MEDIATOR))
+    post(desk, "dispute-assess", pk, risk_level="low")
+    post(desk, "dispute-assign", pk, mediator=scene.mediator.pk)
+    response = post(client, "dispute-assign", pk, mediator=scene.other_mediator.pk)
+    assert response.status_code == 403
+    assert Dispute.objects.get(pk=pk).mediator == scene.mediator

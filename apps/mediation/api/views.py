@@ -79,6 +79,11 @@ class DisputeViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         dispute = services.dispute_receive(by=request.user, **data)
         return self._answer(dispute, status.HTTP_201_CREATED)
 
+    def _intake_only(self, request):
+        """Assessment and assignment are the intake staff's, not the mediators'."""
+        if not request.user.has_perm("mediation.add_dispute"):
+            self.permission_denied(request)
+
     def _step(self, request, serializer_class, call):
         dispute = _changeable(self, Dispute)
         data = _valid(serializer_class, request) if serializer_class else {}
@@ -88,6 +93,7 @@ class DisputeViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=s.AssessSerializer, responses=s.DisputeDetailSerializer)
     @action(detail=True, methods=["post"])
     def assess(self, request, pk=None):
+        self._intake_only(request)
         return self._step(request, s.AssessSerializer, services.dispute_assess)
 
     @extend_schema(request=s.FlagSerializer, responses=s.DisputeDetailSerializer)
@@ -107,6 +113,7 @@ class DisputeViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=s.AssignSerializer, responses=s.DisputeDetailSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
+        self._intake_only(request)
         return self._step(request, s.AssignSerializer, services.dispute_assign)
 
     @extend_schema(request=s.PartyInSerializer, responses={201: s.DisputeDetailSerializer})
