@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "apps.registry",
     "apps.cases",
     "apps.permits",
+    "apps.mediation",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.permits.tasks.permits_daily",
         "schedule": crontab(hour=7, minute=30),  # endorsement reminders and lapses
     },
+    "mediation-remind": {
+        "task": "apps.mediation.tasks.mediation_remind",
+        "schedule": crontab(hour=8, minute=5),  # overdue assessments, follow-ups due
+    },
 }
 
 # --- Accounts, sessions, lockout, tokens -------------------------------------------------
@@ -203,6 +208,11 @@ SPECTACULAR_SETTINGS = {
         "apps.core.api.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
+        "DisputeSourceEnum": "apps.mediation.choices.DisputeSource",
+        "DisputeCategoryEnum": "apps.mediation.choices.DisputeCategory",
+        "DisputeStatusEnum": "apps.mediation.choices.DisputeStatus",
+        "DisputeOutcomeEnum": "apps.mediation.choices.Outcome",
+        "DisputePartyRoleEnum": "apps.mediation.choices.PartyRole",
         "PostKindEnum": "apps.stations.choices.PostKind",
         "CommunityKindEnum": "apps.stations.choices.CommunityKind",
         "StaffKindEnum": "apps.stations.choices.StaffKind",

@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("apps.core.api.urls")),
     path("", include("apps.cases.api.urls")),
     path("", include("apps.permits.api.urls")),
+    path("", include("apps.mediation.api.urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("registry/", include("apps.registry.urls")),
     path("cases/", include("apps.cases.urls")),
     path("", include("apps.permits.urls")),  # /permits/, /apply/ and /verify/<token>
+    path("mediation/", include("apps.mediation.urls")),
     path("audit/access/", AccessLogList.as_view(), name="accesslog_list"),
     path("notifications/", notification_list, name="notification_list"),
     path("notifications/read/", notification_read, name="notification_read"),

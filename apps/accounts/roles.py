@@ -60,6 +60,14 @@ PERMITS_WORK = [
     *_crud("permits", "enterpriseregistration", "add"),
 ]
 
+MEDIATION_WORK = [
+    *_crud("mediation", "dispute", "view", "add", "change"),
+    *_crud("mediation", "mediationsession", "view", "add"),
+    *_crud("mediation", "followup", "view", "change"),
+    *_crud("mediation", "lawyerslot", "view", "change"),
+    "mediation.view_mediator",
+]
+
 ROLES: dict[str, list[str]] = {
     DESK_OFFICER: [
         *ORGANISATION_VIEW,
@@ -73,6 +81,7 @@ ROLES: dict[str, list[str]] = {
         *ROSTER_KEEP,
         "cases.view_case",
         *PERMITS_WORK,
+        *MEDIATION_WORK,
     ],
     COMMUNITY_OFFICER: [
         *ORGANISATION_VIEW,
@@ -90,6 +99,7 @@ ROLES: dict[str, list[str]] = {
         *INCIDENTS_WORK,
         "cases.view_dutyshift",
         *PERMITS_WORK,
+        *MEDIATION_WORK,
     ],
     CASE_OFFICER: [
         *ORGANISATION_VIEW,
@@ -123,6 +133,9 @@ ROLES: dict[str, list[str]] = {
         *ROSTER_KEEP,
         "cases.approve_extension",
         *PERMITS_WORK,
+        *MEDIATION_WORK,
+        *_crud("mediation", "mediator", "add", "change"),
+        *_crud("mediation", "lawyerslot", "add"),
     ],
     BUREAU_ADMIN: [
         *PERSONAL_DATA,
@@ -151,8 +164,22 @@ ROLES: dict[str, list[str]] = {
         *_crud("cases", "incident", "view", "change"),
         *_crud("cases", "case", "view", "change"),
         *PERMITS_WORK,
+        *_crud("mediation", "dispute", "view", "change"),
+        *_crud("mediation", "mediator", "view", "add", "change", "delete"),
+        *_crud("mediation", "lawyerslot", "view", "add", "change", "delete"),
+        *_crud("mediation", "mediationsession", "view"),
+        *_crud("mediation", "followup", "view"),
     ],
-    MEDIATOR: ["stations.view_station", "stations.view_post", "stations.view_community"],
+    MEDIATOR: [
+        "stations.view_station",
+        "stations.view_post",
+        "stations.view_community",
+        *_crud("mediation", "dispute", "view", "change"),
+        *_crud("mediation", "mediationsession", "view", "add"),
+        "mediation.view_followup",
+        "mediation.view_mediator",
+        "mediation.view_lawyerslot",
+    ],
     CITIZEN: [],
 }
 

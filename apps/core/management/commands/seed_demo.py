@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from apps.accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
 from apps.accounts.roles import sync_roles
 from apps.cases.demo import seed_incidents
+from apps.mediation.demo import seed_mediation
 from apps.permits.demo import seed_permits
 from apps.registry.demo import seed_registry
 from apps.stations.demo import seed_organisation
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         residents = seed_registry()
         incidents = seed_incidents()
         seed_permits()
+        seed_mediation()
         if options["verbosity"] == 0:
             return
         made = ", ".join(f"{n} {kind}" for kind, n in organisation.items())

@@ -1,0 +1,159 @@
+"""Admin for the sub-bureau: the mediators' roster and lawyers' slots, and read-mostly views
+of disputes (their states change only through the workflow's services)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.admin import ScopedAdmin
+from apps.core.masking import mask_phone
+
+from .models import (
+    Agreement,
+    Dispute,
+    DisputeEvent,
+    DisputeParty,
+    FollowUp,
+    LawyerSlot,
+    MediationSession,
+    Mediator,
+    ThreadMessage,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Mediator)
+class MediatorAdmin(ScopedAdmin):
+    list_display = ["name", "kind", "organisation", "masked_phone", "is_active", "station"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "organisation"]
+    list_select_related = ["station"]
+    raw_id_fields = ["user"]
+    personal_data_fields = ("phone",)
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, mediator):
+        return mask_phone(mediator.phone)
+
+
+@admin.register(LawyerSlot)
+class LawyerSlotAdmin(ScopedAdmin):
+    list_display = ["mediator", "starts_at", "ends_at", "place", "booked_for", "station"]
+    list_filter = ["mediator__kind"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["mediator", "station"]
+    raw_id_fields = ["dispute", "mediator"]
+    # Bookings go through the booking service, which refuses a taken slot.
+    readonly_fields = ["dispute", "booked_for", "booked_by", "booked_at"]
+
+
+class DisputePartyInline(ReadOnlyInline):
+    model = DisputeParty
+    fields = ["role", "name", "person"]
+    readonly_fields = fields
+
+
+class AgreementInline(ReadOnlyInline):
+    model = Agreement
+    fields = ["made_at", "terms", "confirmation", "in_force"]
+    readonly_fields = fields
+
+
+class FollowUpInline(ReadOnlyInline):
+    model = FollowUp
+    fields = ["due_on", "officer", "done_at", "result", "note"]
+    readonly_fields = fields
+
+
+class ThreadMessageInline(ReadOnlyInline):
+    model = ThreadMessage
+    fields = ["at", "author", "party", "text", "file_name"]
+    readonly_fields = fields
+
+
+class DisputeEventInline(ReadOnlyInline):
+    model = DisputeEvent
+    fields = ["at", "by", "status", "text"]
+    readonly_fields = fields
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ScopedAdmin):
+    list_display = ["number", "received_at", "category", "status", "risk_level", "mediator"]
+    list_filter = ["status", "source", "category", "risk_level"]
+    search_fields = ["number", "place_text"]
+    date_hierarchy = "received_at"
+    list_select_related = ["mediator"]
+    show_full_result_count = False
+    # Descriptions and places may be corrected here; the workflow is read-only.
+    readonly_fields = [
+        "number",
+        "station",
+        "source",
+        "status",
+        "risk_level",
+        "signs",
+        "escalated_at",
+        "escalation_incident",
+        "incident",
+        "received_at",
+        "assess_by",
+        "assessed_at",
+        "mediator",
+        "assigned_at",
+        "outcome",
+        "concluded_at",
+        "referral",
+        "closed_at",
+        "created_by",
+        "community",
+        "post",
+    ]
+    inlines = [
+        DisputePartyInline,
+        AgreementInline,
+        FollowUpInline,
+        ThreadMessageInline,
+        DisputeEventInline,
+    ]
+
+    def has_add_permission(self, request):
+        return False  # disputes are taken in through intake, which numbers and checks them
+
+
+@admin.register(MediationSession)
+class MediationSessionAdmin(ScopedAdmin):
+    """Notes may be corrected here; sessions are recorded on the dispute's page."""
+
+    list_display = ["dispute", "held_at", "mode", "place", "attendees"]
+    list_filter = ["mode"]
+    date_hierarchy = "held_at"
+    list_select_related = ["dispute"]
+    readonly_fields = ["dispute", "recorded_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ScopedAdmin):
+    """The officer and the date may be changed here; results are recorded by the service."""
+
+    list_display = ["dispute", "due_on", "officer", "done_at", "result"]
+    list_filter = ["result"]
+    date_hierarchy = "due_on"
+    list_select_related = ["dispute", "officer"]
+    raw_id_fields = ["officer"]
+    readonly_fields = ["dispute", "agreement", "done_at", "done_by", "result", "note"]
+
+    def has_add_permission(self, request):
+        return False

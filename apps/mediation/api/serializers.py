@@ -1,0 +1,318 @@
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+from apps.core.api.serializers import MaskedField, ModelSerializer, ScopedRelatedField
+from apps.core.scoping import VIEW
+from apps.registry.models import Person
+from apps.stations.models import Community, Post
+
+from ..choices import (
+    ConfirmationStatus,
+    DisputeCategory,
+    DisputeSource,
+    EscalationSign,
+    FollowUpResult,
+    PartyRole,
+    Referral,
+    RiskLevel,
+    SessionMode,
+)
+from ..models import (
+    Agreement,
+    Dispute,
+    DisputeParty,
+    FollowUp,
+    LawyerSlot,
+    MediationSession,
+    Mediator,
+)
+from ..selectors import resolution_rate
+
+
+class DisputePartySerializer(serializers.ModelSerializer):
+    phone = MaskedField("phone", read_only=True)
+
+    class Meta:
+        model = DisputeParty
+        fields = ["id", "role", "name", "phone", "person"]
+
+
+class DisputeSerializer(serializers.ModelSerializer):
+    """The read shape of a dispute in lists: its parties with phones masked."""
+
+    parties = DisputePartySerializer(many=True, read_only=True)
+    mediator_name = serializers.CharField(source="mediator.name", read_only=True, default=None)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Dispute
+        fields = [
+            "id",
+            "number",
+            "station",
+            "source",
+            "category",
+            "status",
+            "risk_level",
+            "signs",
+            "escalated_at",
+            "escalation_incident",
+            "incident",
+            "description",
+            "place_text",
+            "community",
+            "post",
+            "received_at",
+            "assess_by",
+            "is_overdue",
+            "assessed_at",
+            "mediator",
+            "mediator_name",
+            "assigned_at",
+            "outcome",
+            "referral",
+            "outcome_note",
+            "concluded_at",
+            "closed_at",
+            "parties",
+        ]
+        read_only_fields = fields
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    signatures = serializers.SerializerMethodField()
+    confirmation_deadline = serializers.DateField(read_only=True)
+    has_scan = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "terms",
+            "made_at",
+            "in_force",
+            "confirmation",
+            "confirmation_applied_on",
+            "confirmation_decided_on",
+            "confirmation_deadline",
+            "signatures",
+            "has_scan",
+        ]
+
+    def get_signatures(self, agreement) -> list[dict]:
+        return [{"party": s.party_id, "signed_at": s.signed_at} for s in agreement.signatures.all()]
+
+    def get_has_scan(self, agreement) -> bool:
+        return bool(agreement.scan)
+
+
+class MediationSessionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MediationSession
+        fields = ["id", "dispute", "held_at", "mode", "place", "attendees", "notes", "recorded_by"]
+        read_only_fields = ["recorded_by"]
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    dispute_number = serializers.CharField(source="dispute.number", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "dispute",
+            "dispute_number",
+            "agreement",
+            "due_on",
+            "is_overdue",
+            "officer",
+            "done_at",
+            "done_by",
+            "result",
+            "note",
+        ]
+        read_only_fields = fields
+
+
+class DisputeDetailSerializer(DisputeSerializer):
+    sessions = MediationSessionSerializer(many=True, read_only=True)
+    agreements = AgreementSerializer(many=True, read_only=True)
+    follow_ups = FollowUpSerializer(many=True, read_only=True)
+
+    class Meta(DisputeSerializer.Meta):
+        fields = [*DisputeSerializer.Meta.fields, "sessions", "agreements", "follow_ups"]
+        read_only_fields = fields
+
+
+class PartyInSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=PartyRole.choices)
+    name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    person = ScopedRelatedField(
+        queryset=Person.objects.all(), action=VIEW, required=False, allow_null=True
+    )
+
+
+class DisputeReceiveSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=DisputeSource.choices)
+    category = serializers.ChoiceField(choices=DisputeCategory.choices)
+    description = serializers.CharField()
+    place_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    community = ScopedRelatedField(
+        queryset=Community.objects.all(), required=False, allow_null=True
+    )
+    post = ScopedRelatedField(queryset=Post.objects.all(), required=False, allow_null=True)
+    parties = PartyInSerializer(many=True, required=False)
+    signs = serializers.ListField(
+        child=serializers.ChoiceField(choices=EscalationSign.choices), required=False
+    )
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices, required=False)
+    received_at = serializers.DateTimeField(required=False)
+
+
+class AssessSerializer(serializers.Serializer):
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices)
+    signs = serializers.ListField(
+        child=serializers.ChoiceField(choices=EscalationSign.choices), required=False
+    )
+    category = serializers.ChoiceField(choices=DisputeCategory.choices, required=False)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class FlagSerializer(serializers.Serializer):
+    signs = serializers.ListField(
+        child=serializers.ChoiceField(choices=EscalationSign.choices), required=False
+    )
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices, required=False)
+
+
+class AssignSerializer(serializers.Serializer):
+    mediator = ScopedRelatedField(queryset=Mediator.objects.all(), action=VIEW)
+
+
+class SessionInSerializer(serializers.Serializer):
+    held_at = serializers.DateTimeField()
+    mode = serializers.ChoiceField(choices=SessionMode.choices, required=False)
+    place = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    attendees = serializers.CharField(max_length=300)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class SessionCreateSerializer(SessionInSerializer):
+    dispute = ScopedRelatedField(queryset=Dispute.objects.all())
+
+
+class AgreementInSerializer(serializers.Serializer):
+    terms = serializers.CharField()
+    signed_parties = serializers.ListField(child=serializers.IntegerField(), required=False)
+    scan = serializers.FileField(required=False)
+    days = serializers.IntegerField(min_value=1, max_value=365, required=False)
+
+
+class SignSerializer(serializers.Serializer):
+    party = serializers.IntegerField()
+
+
+class ConfirmationSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[c for c in ConfirmationStatus.values if c])
+    on = serializers.DateField(required=False)
+
+
+class FailSerializer(serializers.Serializer):
+    referral = serializers.ChoiceField(choices=Referral.choices)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class FollowUpRecordSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=FollowUpResult.choices)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class MediatorSerializer(ModelSerializer):
+    workload = serializers.IntegerField(read_only=True)
+    resolved = serializers.IntegerField(read_only=True)
+    concluded = serializers.IntegerField(read_only=True)
+    resolution_rate = serializers.SerializerMethodField()
+    phone = MaskedField("phone", required=False, allow_blank=True)
+
+    class Meta:
+        model = Mediator
+        fields = [
+            "id",
+            "station",
+            "name",
+            "kind",
+            "organisation",
+            "phone",
+            "user",
+            "is_active",
+            "workload",
+            "resolved",
+            "concluded",
+            "resolution_rate",
+        ]
+
+    def get_resolution_rate(self, mediator) -> float | None:
+        return resolution_rate(getattr(mediator, "resolved", 0), getattr(mediator, "concluded", 0))
+
+
+class LawyerSlotSerializer(serializers.ModelSerializer):
+    mediator_name = serializers.CharField(source="mediator.name", read_only=True)
+    is_booked = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = LawyerSlot
+        fields = [
+            "id",
+            "station",
+            "mediator",
+            "mediator_name",
+            "starts_at",
+            "ends_at",
+            "place",
+            "is_booked",
+            "dispute",
+            "booked_for",
+            "booked_at",
+        ]
+        read_only_fields = fields
+
+
+class SlotsGenerateSerializer(serializers.Serializer):
+    mediator = ScopedRelatedField(queryset=Mediator.objects.all())
+    weekday = serializers.IntegerField(min_value=0, max_value=6)
+    first_day = serializers.DateField()
+    weeks = serializers.IntegerField(min_value=1, max_value=52)
+    start = serializers.TimeField()
+    end = serializers.TimeField()
+    minutes = serializers.IntegerField(min_value=15, max_value=240, required=False)
+    place = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class BookSerializer(serializers.Serializer):
+    dispute = ScopedRelatedField(queryset=Dispute.objects.all(), required=False, allow_null=True)
+    booked_for = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+COUNTS_SINCE = OpenApiParameter("since", type=str, description="YYYY-MM-DD, inclusive")
+COUNTS_UNTIL = OpenApiParameter("until", type=str, description="YYYY-MM-DD, exclusive")
+
+
+class CountsQuerySerializer(serializers.Serializer):
+    since = serializers.DateField(required=False)
+    until = serializers.DateField(required=False)
+
+
+class DisputeCountsSerializer(serializers.Serializer):
+    received = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    concluded = serializers.IntegerField()
+    resolution_rate = serializers.FloatField(allow_null=True)
+    by_source = serializers.DictField(child=serializers.IntegerField())
+    by_category = serializers.DictField(child=serializers.IntegerField())
+    by_mediator = serializers.DictField(child=serializers.IntegerField())

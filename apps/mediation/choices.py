@@ -1,0 +1,109 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DisputeSource(models.TextChoices):
+    INCIDENT = "incident", _("Incident diversion")
+    WALK_IN = "walk_in", _("Walk-in")
+    PATROL = "patrol", _("Patrol finding")
+    VILLAGE_OFFICER = "village", _("Village police officer")
+    ONLINE = "online", _("Online request")
+
+
+class DisputeCategory(models.TextChoices):
+    NEIGHBOUR = "neighbour", _("Neighbours")
+    FAMILY = "family", _("Family and marriage")
+    LABOUR = "labour", _("Labour and wages")
+    DEBT = "debt", _("Debt")
+    PROPERTY = "property", _("Property and demolition")
+    TRAFFIC = "traffic", _("Traffic")
+    CONSUMER = "consumer", _("Consumer")
+    OTHER = "other", _("Other")
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class EscalationSign(models.TextChoices):
+    THREATS = "threats", _("Threats")
+    WEAPONS = "weapons", _("Weapons")
+    SELF_HARM = "self_harm", _("Talk of self-harm")
+    VIOLENCE = "violence", _("Violence already used")
+    MASS_GATHERING = "mass_gathering", _("Mass gathering")
+    REPEATED_CALLS = "repeated_calls", _("Repeated calls")
+
+
+# Signs that put a person in danger: the dispute must be assessed within the short deadline.
+PERSONAL_SAFETY_SIGNS = frozenset(
+    {
+        EscalationSign.THREATS,
+        EscalationSign.WEAPONS,
+        EscalationSign.SELF_HARM,
+        EscalationSign.VIOLENCE,
+    }
+)
+
+
+class DisputeStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ASSESSED = "assessed", _("Assessed")
+    ASSIGNED = "assigned", _("Assigned to a mediator")
+    IN_MEDIATION = "in_mediation", _("In mediation")
+    AGREEMENT = "agreement", _("Agreement reached")
+    FAILED = "failed", _("Mediation failed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    FOLLOWED_UP = "followed_up", _("Followed up")
+    CLOSED = "closed", _("Closed")
+
+
+class Outcome(models.TextChoices):
+    AGREEMENT = "agreement", _("Agreement")
+    FAILED = "failed", _("Failed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Referral(models.TextChoices):
+    COURT = "court", _("Court (litigation)")
+    ARBITRATION = "arbitration", _("Arbitration")
+    LABOUR_BUREAU = "labour_bureau", _("Labour bureau")
+    OTHER = "other", _("Other department")
+
+
+class PartyRole(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    RESPONDENT = "respondent", _("Respondent")
+    OTHER = "other", _("Other party")
+
+
+class MediatorKind(models.TextChoices):
+    PEOPLES = "peoples", _("People's mediator (人民调解员)")
+    LAWYER = "lawyer", _("Lawyer")
+    COURT = "court", _("Court tribunal (警法联调)")
+    RESIDENTS_COMMITTEE = "committee", _("Residents' committee staff")
+    MASS_WORKER = "mass_worker", _("Mass work station (老杨群工)")
+    AUXILIARY = "auxiliary", _("Auxiliary police (七大员)")
+    CADRE = "cadre", _("Community cadre (七大员)")
+    GRID_WORKER = "grid_worker", _("Grid worker (七大员)")
+    VOLUNTEER = "volunteer", _("Volunteer (七大员)")
+    RETIRED_JUDGE = "retired_judge", _("Retired judge (七大员)")
+
+
+class SessionMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online mediation")
+
+
+class ConfirmationStatus(models.TextChoices):
+    NONE = "", _("Not applied")
+    APPLIED = "applied", _("Applied to the court")
+    CONFIRMED = "confirmed", _("Confirmed by the court")
+    REJECTED = "rejected", _("Not confirmed")
+
+
+class FollowUpResult(models.TextChoices):
+    CARRIED_OUT = "carried_out", _("Carried out")
+    PARTLY = "partly", _("Partly carried out")
+    NOT_CARRIED_OUT = "not_carried_out", _("Not carried out")

@@ -1,0 +1,165 @@
+"""Forms of the mediation pages; they validate shapes, the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import add_bootstrap_class
+from apps.core.scoping import CHANGE
+from apps.stations.models import Community
+
+from .choices import (
+    ConfirmationStatus,
+    DisputeCategory,
+    DisputeSource,
+    EscalationSign,
+    FollowUpResult,
+    PartyRole,
+    Referral,
+    RiskLevel,
+    SessionMode,
+)
+from .models import Mediator
+
+
+class StyledForm(forms.Form):
+    """Bootstrap-styled fields; checkbox lists keep their own look."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.CheckboxSelectMultiple):
+                add_bootstrap_class(field)
+
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class DisputeForm(StyledForm):
+    source = forms.ChoiceField(label=_("Source"), choices=DisputeSource.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=DisputeCategory.choices)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+    place_text = forms.CharField(label=_("Place"), max_length=200, required=False)
+    community = forms.ModelChoiceField(
+        label=_("Village / community"), queryset=Community.objects.none(), required=False
+    )
+    applicant = forms.CharField(label=_("Applicant"), max_length=50, required=False)
+    applicant_phone = forms.CharField(label=_("Applicant's phone"), max_length=20, required=False)
+    respondent = forms.CharField(label=_("Respondent"), max_length=50, required=False)
+    respondent_phone = forms.CharField(label=_("Respondent's phone"), max_length=20, required=False)
+    signs = forms.MultipleChoiceField(
+        label=_("Signs of escalation"),
+        choices=EscalationSign.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = Community.objects.restrict(user, CHANGE)
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        parties = []
+        for role in (PartyRole.APPLICANT, PartyRole.RESPONDENT):
+            name, phone = data.pop(str(role)), data.pop(f"{role}_phone")
+            if name.strip():
+                parties.append({"role": role, "name": name, "phone": phone})
+        return {**data, "parties": parties}
+
+
+class AssessForm(StyledForm):
+    risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", "—"), *DisputeCategory.choices], required=False
+    )
+    signs = forms.MultipleChoiceField(
+        label=_("Signs of escalation"),
+        choices=EscalationSign.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class FlagForm(StyledForm):
+    signs = forms.MultipleChoiceField(
+        label=_("Signs of escalation"),
+        choices=EscalationSign.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"), choices=[("", "—"), *RiskLevel.choices], required=False
+    )
+
+
+class AssignForm(StyledForm):
+    mediator = forms.ModelChoiceField(label=_("Mediator"), queryset=Mediator.objects.none())
+
+    def __init__(self, *args, station, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mediator"].queryset = Mediator.objects.filter(station=station, is_active=True)
+
+
+class PartyForm(StyledForm):
+    role = forms.ChoiceField(label=_("Role"), choices=PartyRole.choices)
+    name = forms.CharField(label=_("Name"), max_length=50)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+
+
+class SessionForm(StyledForm):
+    held_at = forms.DateTimeField(label=_("Held at"), widget=DATETIME)
+    mode = forms.ChoiceField(label=_("Mode"), choices=SessionMode.choices)
+    place = forms.CharField(label=_("Place"), max_length=100, required=False)
+    attendees = forms.CharField(label=_("Attendees"), max_length=300)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class AgreementForm(StyledForm):
+    terms = forms.CharField(label=_("Terms"), widget=forms.Textarea(attrs={"rows": 5}))
+    signed_parties = forms.MultipleChoiceField(
+        label=_("Signed by"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    scan = forms.FileField(label=_("Signed scan"), required=False)
+
+    def __init__(self, *args, parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signed_parties"].choices = [(str(p.pk), p.name) for p in parties]
+
+    def clean_signed_parties(self):
+        return [int(pk) for pk in self.cleaned_data["signed_parties"]]
+
+
+class ConfirmationForm(StyledForm):
+    status = forms.ChoiceField(
+        label=_("Judicial confirmation"),
+        choices=[c for c in ConfirmationStatus.choices if c[0]],
+    )
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class FailForm(StyledForm):
+    referral = forms.ChoiceField(label=_("Referred to"), choices=Referral.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class NoteForm(StyledForm):
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class FollowUpForm(StyledForm):
+    result = forms.ChoiceField(label=_("Result"), choices=FollowUpResult.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class BookForm(StyledForm):
+    booked_for = forms.CharField(label=_("Booked for"), max_length=100, required=False)
+
+
+class MessageForm(StyledForm):
+    text = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    file = forms.FileField(label=_("Attachment"), required=False)

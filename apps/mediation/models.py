@@ -1,0 +1,574 @@
+"""Dispute mediation (矛盾纠纷调解): disputes from intake to follow-up, the mediators who
+handle them, their sessions and agreements, follow-up visits and the lawyer's bookable
+sittings.
+
+Every row carries its owning station (directly or through its dispute) so that `restrict()`
+scopes it; a mediator's account reaches further in only to the disputes assigned to them
+(`MediatorScopedQuerySet`).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.choices import UserKind
+from apps.core.models import SameStationMixin, TimeStampedModel
+from apps.core.scoping import Scope, ScopedQuerySet
+from apps.core.uploads import private_storage
+
+from .choices import (
+    ConfirmationStatus,
+    DisputeCategory,
+    DisputeSource,
+    DisputeStatus,
+    EscalationSign,
+    FollowUpResult,
+    MediatorKind,
+    Outcome,
+    PartyRole,
+    Referral,
+    RiskLevel,
+    SessionMode,
+)
+
+STATION_SCOPE = Scope(station="station_id", bureau="station__bureau_id")
+DISPUTE_CHILD_SCOPE = Scope(station="dispute__station_id", bureau="dispute__station__bureau_id")
+# A judicial confirmation must be applied for within 30 days of the agreement taking effect
+# (人民调解法 art. 33).
+CONFIRMATION_WINDOW = timedelta(days=30)
+
+
+class MediatorScopedQuerySet(ScopedQuerySet):
+    """Station scoping, and for a mediator's account only the rows of their own disputes:
+    a resident mediator works at the station but must not read its other disputes."""
+
+    def restrict(self, user, action="view"):
+        rows = super().restrict(user, action)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_superuser
+            and user.kind == UserKind.MEDIATOR
+        ):
+            rows = rows.filter(**{self.model.mediator_scope: user.pk})
+        return rows
+
+
+MediatorScopedManager = models.Manager.from_queryset(MediatorScopedQuerySet)
+
+
+class Mediator(SameStationMixin, TimeStampedModel):
+    """Someone who mediates for the station: a resident people's mediator, a lawyer with a
+    weekly sitting, the court's tribunal (警法联调), committee staff or a peacemaker."""
+
+    station = models.ForeignKey(
+        "stations.Station",
+        on_delete=models.PROTECT,
+        related_name="mediators",
+        verbose_name=_("station"),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=20, choices=MediatorKind)
+    organisation = models.CharField(_("organisation"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mediator_roles",
+        verbose_name=_("user account"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = MediatorScopedManager()
+    scope = STATION_SCOPE
+    mediator_scope = "user_id"
+    same_station = {"user": _("This user account belongs to another station.")}
+
+    class Meta:
+        verbose_name = _("mediator")
+        verbose_name_plural = _("mediators")
+        ordering = ["station_id", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "name", "kind"], name="mediation_mediator_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_kind_display()}）"
+
+    def get_absolute_url(self):
+        return reverse("mediation:mediator_detail", args=[self.pk])
+
+
+class Dispute(SameStationMixin, TimeStampedModel):
+    """A dispute (矛盾纠纷) from intake through assessment, mediation and follow-up."""
+
+    station = models.ForeignKey(
+        "stations.Station",
+        on_delete=models.PROTECT,
+        related_name="disputes",
+        verbose_name=_("station"),
+    )
+    number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
+    source = models.CharField(_("source"), max_length=10, choices=DisputeSource)
+    category = models.CharField(_("category"), max_length=10, choices=DisputeCategory)
+    description = models.TextField(_("description"))
+    place_text = models.CharField(_("place"), max_length=200, blank=True)
+    community = models.ForeignKey(
+        "stations.Community",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disputes",
+        verbose_name=_("village / community"),
+    )
+    post = models.ForeignKey(
+        "stations.Post",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disputes",
+        verbose_name=_("post"),
+    )
+    incident = models.OneToOneField(
+        "cases.Incident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dispute",
+        verbose_name=_("diverted incident"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=DisputeStatus, default=DisputeStatus.RECEIVED
+    )
+    risk_level = models.CharField(_("risk level"), max_length=6, choices=RiskLevel, blank=True)
+    signs = models.JSONField(_("signs of escalation"), default=list, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    escalation_incident = models.ForeignKey(
+        "cases.Incident",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="escalated_disputes",
+        verbose_name=_("incident for the police (兜底)"),
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    assess_by = models.DateTimeField(_("assess by"))
+    assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
+    mediator = models.ForeignKey(
+        Mediator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disputes",
+        verbose_name=_("mediator"),
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome, blank=True)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    referral = models.CharField(_("referred to"), max_length=14, choices=Referral, blank=True)
+    outcome_note = models.TextField(_("outcome details"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The day the assessment reminder last went out, so that a re-run sends it once a day.
+    reminded_on = models.DateField(_("last reminded on"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = MediatorScopedManager()
+    scope = STATION_SCOPE
+    mediator_scope = "mediator__user_id"
+    same_station = {
+        "community": _("The village / community belongs to another station."),
+        "post": _("The post belongs to another station."),
+        "mediator": _("The mediator works for another station."),
+    }
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["station", "-received_at", "-id"]),
+            models.Index(fields=["station", "status", "assess_by"]),
+            models.Index(fields=["mediator", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=DisputeStatus.FAILED) | ~models.Q(referral=""),
+                name="mediation_failed_has_referral",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("mediation:dispute_detail", args=[self.pk])
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == DisputeStatus.RECEIVED and self.assess_by < timezone.now()
+
+    @property
+    def sign_labels(self) -> list[str]:
+        return [EscalationSign(sign).label for sign in self.signs]
+
+    @property
+    def is_escalated(self) -> bool:
+        return self.risk_level == RiskLevel.HIGH or bool(self.signs)
+
+
+class DisputeParty(models.Model):
+    """A party to a dispute, linked to the registry when known, or by name and phone."""
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="parties", verbose_name=_("dispute")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=PartyRole)
+    person = models.ForeignKey(
+        "registry.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dispute_parties",
+        verbose_name=_("person (registry)"),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    objects = MediatorScopedManager()
+    scope = DISPUTE_CHILD_SCOPE
+    mediator_scope = "dispute__mediator__user_id"
+
+    class Meta:
+        verbose_name = _("dispute party")
+        verbose_name_plural = _("dispute parties")
+        ordering = ["dispute_id", "role", "id"]
+
+    def __str__(self):
+        return f"{self.name} · {self.get_role_display()}"
+
+
+class DisputeEvent(models.Model):
+    """One entry of a dispute's timeline: every transition, flag, session and follow-up."""
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="events", verbose_name=_("dispute")
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=DisputeStatus, blank=True)
+    text = models.CharField(_("text"), max_length=500)
+
+    objects = MediatorScopedManager()
+    scope = DISPUTE_CHILD_SCOPE
+    mediator_scope = "dispute__mediator__user_id"
+
+    class Meta:
+        verbose_name = _("dispute event")
+        verbose_name_plural = _("dispute events")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.dispute} · {self.text}"
+
+
+class MediationSession(models.Model):
+    """One mediation session, in the mediation room or online."""
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("dispute")
+    )
+    held_at = models.DateTimeField(_("held at"))
+    mode = models.CharField(
+        _("mode"), max_length=10, choices=SessionMode, default=SessionMode.IN_PERSON
+    )
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    attendees = models.CharField(_("attendees"), max_length=300)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    objects = MediatorScopedManager()
+    scope = DISPUTE_CHILD_SCOPE
+    mediator_scope = "dispute__mediator__user_id"
+
+    class Meta:
+        verbose_name = _("mediation session")
+        verbose_name_plural = _("mediation sessions")
+        ordering = ["-held_at", "-id"]
+
+    def __str__(self):
+        return f"{self.dispute} · {timezone.localtime(self.held_at):%Y-%m-%d %H:%M}"
+
+
+class Agreement(models.Model):
+    """The mediation agreement (调解协议): its terms, the parties' signatures (ticked with
+    the time, or a signed scan) and its judicial confirmation (司法确认)."""
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("dispute")
+    )
+    terms = models.TextField(_("terms"))
+    made_at = models.DateTimeField(_("made at"), default=timezone.now)
+    scan = models.FileField(
+        _("signed scan"), storage=private_storage, max_length=200, blank=True, editable=False
+    )
+    scan_name = models.CharField(_("scan file name"), max_length=200, blank=True)
+    scan_content_type = models.CharField(_("scan content type"), max_length=50, blank=True)
+    confirmation = models.CharField(
+        _("judicial confirmation"),
+        max_length=10,
+        choices=ConfirmationStatus,
+        blank=True,
+        default=ConfirmationStatus.NONE,
+    )
+    confirmation_applied_on = models.DateField(
+        _("applied for confirmation on"), null=True, blank=True
+    )
+    confirmation_decided_on = models.DateField(_("confirmation decided on"), null=True, blank=True)
+    # False once a follow-up finds it was not carried out and the dispute is reopened.
+    in_force = models.BooleanField(_("in force"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = MediatorScopedManager()
+    scope = DISPUTE_CHILD_SCOPE
+    mediator_scope = "dispute__mediator__user_id"
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-made_at", "-id"]
+
+    def __str__(self):
+        return f"{self.dispute} · {timezone.localtime(self.made_at):%Y-%m-%d}"
+
+    @property
+    def confirmation_deadline(self):
+        return timezone.localtime(self.made_at + CONFIRMATION_WINDOW).date()
+
+
+class AgreementSignature(models.Model):
+    """A party's signature of an agreement, ticked by the mediator with the time."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("agreement")
+    )
+    party = models.ForeignKey(
+        DisputeParty, on_delete=models.CASCADE, related_name="+", verbose_name=_("party")
+    )
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+
+    objects = MediatorScopedManager()
+    scope = Scope(
+        station="agreement__dispute__station_id", bureau="agreement__dispute__station__bureau_id"
+    )
+    mediator_scope = "agreement__dispute__mediator__user_id"
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["agreement_id", "signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "party"], name="mediation_signature_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.party.name} · {timezone.localtime(self.signed_at):%Y-%m-%d %H:%M}"
+
+
+class FollowUp(models.Model):
+    """A follow-up visit (回访) after an agreement: due on a day, on an officer's list."""
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("dispute")
+    )
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("agreement")
+    )
+    due_on = models.DateField(_("due on"))
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mediation_follow_ups",
+        verbose_name=_("community officer"),
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    result = models.CharField(_("result"), max_length=16, choices=FollowUpResult, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    reminded_on = models.DateField(_("last reminded on"), null=True, blank=True, editable=False)
+
+    objects = MediatorScopedManager()
+    scope = DISPUTE_CHILD_SCOPE
+    mediator_scope = "dispute__mediator__user_id"
+
+    class Meta:
+        verbose_name = _("follow-up visit")
+        verbose_name_plural = _("follow-up visits")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["officer", "done_at", "due_on"])]
+
+    def __str__(self):
+        return f"{self.dispute} · {self.due_on:%Y-%m-%d}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_at is None and self.due_on < timezone.localdate()
+
+
+class LawyerSlot(SameStationMixin, models.Model):
+    """One bookable slot of a lawyer's sitting in the station's mediation room."""
+
+    station = models.ForeignKey(
+        "stations.Station",
+        on_delete=models.PROTECT,
+        related_name="lawyer_slots",
+        verbose_name=_("station"),
+    )
+    mediator = models.ForeignKey(
+        Mediator, on_delete=models.CASCADE, related_name="slots", verbose_name=_("lawyer")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    dispute = models.ForeignKey(
+        Dispute,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lawyer_slots",
+        verbose_name=_("dispute"),
+    )
+    booked_for = models.CharField(_("booked for"), max_length=100, blank=True)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("booked by"),
+    )
+    booked_at = models.DateTimeField(_("booked at"), null=True, blank=True)
+
+    objects = MediatorScopedManager()
+    scope = STATION_SCOPE
+    mediator_scope = "mediator__user_id"
+    same_station = {
+        "mediator": _("The mediator works for another station."),
+        "dispute": _("The dispute belongs to another station."),
+    }
+
+    class Meta:
+        verbose_name = _("lawyer's slot")
+        verbose_name_plural = _("lawyer's slots")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mediator", "starts_at"], name="mediation_slot_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="mediation_slot_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mediator.name} · {timezone.localtime(self.starts_at):%m-%d %H:%M}"
+
+    @property
+    def is_booked(self) -> bool:
+        return self.booked_at is not None
+
+
+class ThreadMessage(models.Model):
+    """A message of a dispute's online mediation thread (易联调), written by staff or by a
+    party who joined through a signed invitation link; kept with the dispute."""
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="messages", verbose_name=_("dispute")
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff author"),
+    )
+    party = models.ForeignKey(
+        DisputeParty,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("party"),
+    )
+    text = models.TextField(_("text"), blank=True)
+    file = models.FileField(
+        _("attachment"), storage=private_storage, max_length=200, blank=True, editable=False
+    )
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("content type"), max_length=50, blank=True)
+
+    objects = MediatorScopedManager()
+    scope = DISPUTE_CHILD_SCOPE
+    mediator_scope = "dispute__mediator__user_id"
+
+    class Meta:
+        verbose_name = _("thread message")
+        verbose_name_plural = _("thread messages")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(author__isnull=True, party__isnull=False)
+                | models.Q(author__isnull=False, party__isnull=True),
+                name="mediation_message_one_author",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.dispute} · {self.sender}"
+
+    @property
+    def sender(self) -> str:
+        return self.party.name if self.party_id else str(self.author)

@@ -1,0 +1,886 @@
+"""Every write of the mediation app (design.md habit 1): keyword-only, one transaction,
+validated before saving, a DomainError with a user-facing message otherwise.
+
+A state change locks the dispute's row (`select_for_update`) and checks the transition table
+inside the transaction. Escalation tells the post's officers and the station's desk at once
+and can open an incident for the nearest post (兜底). Dispute numbers come from the cases
+app's `NumberSequence` (series TJ) under a row lock, so they have no gaps.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.accounts.roles import DESK_OFFICER
+from apps.cases.choices import IncidentSource
+from apps.cases.models import Incident, NumberSequence
+from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
+from apps.core.notifications import notify
+from apps.core.scoping import CHANGE, is_in_scope
+from apps.core.uploads import check_upload, store_private
+from apps.stations.models import Station
+
+from .choices import (
+    PERSONAL_SAFETY_SIGNS,
+    ConfirmationStatus,
+    DisputeCategory,
+    DisputeSource,
+    DisputeStatus,
+    EscalationSign,
+    FollowUpResult,
+    MediatorKind,
+    Outcome,
+    PartyRole,
+    Referral,
+    RiskLevel,
+    SessionMode,
+)
+from .models import (
+    Agreement,
+    AgreementSignature,
+    Dispute,
+    DisputeEvent,
+    DisputeParty,
+    FollowUp,
+    LawyerSlot,
+    MediationSession,
+    Mediator,
+    ThreadMessage,
+)
+from .workflow import ASSIGNABLE, check_dispute_transition
+
+SERIES = "TJ"
+MAX_SCAN_BYTES = 20 * 1024 * 1024
+S = DisputeStatus
+
+
+def assess_hours() -> int:
+    return getattr(settings, "MEDIATION_ASSESS_HOURS", 48)
+
+
+def assess_hours_safety() -> int:
+    return getattr(settings, "MEDIATION_ASSESS_HOURS_SAFETY", 24)
+
+
+def follow_up_days() -> int:
+    return getattr(settings, "MEDIATION_FOLLOW_UP_DAYS", 15)
+
+
+def _next_number(*, station: Station, year: int) -> int:
+    """The next dispute number; the caller's transaction holds the lock until it ends."""
+    NumberSequence.objects.get_or_create(station=station, series=SERIES, year=year)
+    sequence = NumberSequence.objects.select_for_update().get(
+        station=station, series=SERIES, year=year
+    )
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return sequence.last
+
+
+def _event(dispute: Dispute, *, by, text: str, status: str = "") -> DisputeEvent:
+    return DisputeEvent.objects.create(dispute=dispute, by=by, status=status, text=text[:500])
+
+
+def _locked(dispute: Dispute, by) -> Dispute:
+    """The dispute re-read under a row lock, if the user may still change it."""
+    found = Dispute.objects.restrict(by, CHANGE).select_for_update().filter(pk=dispute.pk).first()
+    if found is None:
+        raise OutOfScope(_("Not found."))
+    return found
+
+
+def _move(dispute: Dispute, target: str, *, by, text: str = "") -> None:
+    check_dispute_transition(dispute.status, target)
+    dispute.status = target
+    dispute.save()
+    _event(dispute, by=by, status=target, text=text or S(target).label)
+
+
+def _clean_signs(signs) -> list[str]:
+    signs = list(dict.fromkeys(signs or ()))
+    unknown = [s for s in signs if s not in EscalationSign.values]
+    if unknown:
+        raise DomainError(_("Unknown sign of escalation."), code="invalid")
+    return signs
+
+
+def _deadline(received_at: datetime, signs) -> datetime:
+    hours = assess_hours_safety() if PERSONAL_SAFETY_SIGNS & set(signs) else assess_hours()
+    return received_at + timedelta(hours=hours)
+
+
+def _full_clean(obj, **kwargs) -> None:
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), code="invalid") from exc
+
+
+# --- intake -------------------------------------------------------------------------------
+
+
+def dispute_receive(
+    *,
+    by,
+    source: str,
+    category: str,
+    description: str,
+    station: Station | None = None,
+    place_text: str = "",
+    community=None,
+    post=None,
+    parties=(),
+    signs=(),
+    risk_level: str = "",
+    received_at: datetime | None = None,
+    incident: Incident | None = None,
+) -> Dispute:
+    """Take a dispute in. `parties` are dicts of role, name, phone and/or person. Signs of
+    escalation given at intake shorten the assessment deadline and alert the police."""
+    if source not in DisputeSource.values:
+        raise DomainError(_("Unknown source."), code="invalid")
+    if category not in DisputeCategory.values:
+        raise DomainError(_("Unknown category."), code="invalid")
+    if not description.strip():
+        raise DomainError(_("Describe the dispute."), code="invalid")
+    if risk_level and risk_level not in RiskLevel.values:
+        raise DomainError(_("Unknown risk level."), code="invalid")
+    signs = _clean_signs(signs)
+    station = station or (community.station if community else None) or by.station
+    if station is None:
+        raise DomainError(_("Choose the station that takes the dispute."), code="invalid")
+    if not Station.objects.restrict(by, CHANGE).filter(pk=station.pk).exists():
+        raise OutOfScope(_("Not found."))
+    now = timezone.now()
+    received_at = received_at or now
+    if received_at > now + timedelta(minutes=5):
+        raise DomainError(_("The time of receipt cannot be in the future."), code="invalid")
+    dispute = Dispute(
+        station=station,
+        source=source,
+        category=category,
+        description=description.strip(),
+        place_text=place_text.strip(),
+        community=community,
+        post=post or (community.post if community else None),
+        incident=incident,
+        signs=signs,
+        risk_level=risk_level,
+        received_at=received_at,
+        assess_by=_deadline(received_at, signs),
+        created_by=by,
+    )
+    with transaction.atomic():
+        seq = _next_number(station=station, year=timezone.localtime(now).year)
+        dispute.number = f"{station.code}-TJ{timezone.localtime(now):%Y}{seq:06d}"
+        _full_clean(dispute, exclude=["number"])
+        dispute.save()
+        _event(dispute, by=by, status=dispute.status, text=DisputeSource(source).label)
+        for party in parties:
+            _party_add(dispute, **party)
+        if dispute.is_escalated:
+            _alert(dispute, by=by)
+    return dispute
+
+
+def intake_from_incident(*, incident: Incident, by, note: str = "") -> Dispute:
+    """The diversion intake registered with apps.cases.diversion: closing an incident with
+    the mediation disposition creates its dispute in the same transaction. The category is
+    set at assessment; the caller becomes the applicant."""
+    parties = []
+    if incident.caller_name or incident.caller_person_id or incident.caller_phone:
+        parties.append(
+            {
+                "role": PartyRole.APPLICANT,
+                "name": incident.caller_name
+                or (incident.caller_person.name if incident.caller_person else _("Caller")),
+                "phone": incident.caller_phone,
+                "person": incident.caller_person,
+            }
+        )
+    description = "\n".join(p for p in (incident.description, incident.outcome, note) if p)
+    signs = [EscalationSign.REPEATED_CALLS] if incident.is_repeat_caller else []
+    return dispute_receive(
+        by=by,
+        source=DisputeSource.INCIDENT,
+        category=DisputeCategory.OTHER,
+        description=description or str(incident.category or incident.place_text),
+        station=incident.station,
+        place_text=incident.place_text,
+        community=incident.community,
+        post=incident.post,
+        parties=parties,
+        signs=signs,
+        incident=incident,
+    )
+
+
+def _party_add(dispute: Dispute, *, role: str, name: str = "", phone: str = "", person=None):
+    if role not in PartyRole.values:
+        raise DomainError(_("Unknown party role."), code="invalid")
+    if person is not None and person.station_id != dispute.station_id:
+        raise OutOfScope(_("Not found."))
+    name = (name or (person.name if person else "")).strip()
+    if not name:
+        raise DomainError(_("Give the party's name."), code="invalid")
+    return DisputeParty.objects.create(
+        dispute=dispute, role=role, name=name, phone="".join(phone.split()), person=person
+    )
+
+
+def dispute_party_add(
+    *, dispute: Dispute, by, role: str, name: str = "", phone: str = "", person=None
+) -> DisputeParty:
+    with transaction.atomic():
+        dispute = _locked(dispute, by)
+        if dispute.status == S.CLOSED:
+            raise Conflict(_("This dispute is closed."))
+        party = _party_add(dispute, role=role, name=name, phone=phone, person=person)
+        _event(dispute, by=by, text=_("Party added: %(name)s") % {"name": party.name})
+    return party
+
+
+# --- assessment and escalation --------------------------------------------------------------
+
+
+def _responders(dispute: Dispute) -> list[User]:
+    """Who is told of an escalation: the post's officers and the station's desk."""
+    users = User.objects.filter(is_active=True)
+    post_id = dispute.post_id or (dispute.community.post_id if dispute.community_id else None)
+    recipients = []
+    if post_id:
+        recipients += list(users.filter(post_id=post_id))
+        recipients += list(users.filter(assignments__post_id=post_id, assignments__ended_on=None))
+    recipients += list(users.filter(station_id=dispute.station_id, groups__name=DESK_OFFICER))
+    return recipients
+
+
+def _alert(dispute: Dispute, *, by) -> None:
+    dispute.escalated_at = timezone.now()
+    dispute.save(update_fields=["escalated_at"])
+    signs = "、".join(str(EscalationSign(s).label) for s in dispute.signs)
+    notify(
+        recipients=_responders(dispute),
+        title=_("Dispute escalating: %(number)s") % {"number": dispute.number},
+        body=" · ".join(p for p in (signs, dispute.place_text) if p),
+        url=dispute.get_absolute_url(),
+        external=True,
+    )
+    _event(
+        dispute, by=by, text=_("Escalation: post and desk alerted. %(signs)s") % {"signs": signs}
+    )
+
+
+def dispute_flag(*, dispute: Dispute, by, signs=(), risk_level: str = "") -> Dispute:
+    """Record signs of escalation and/or the risk level at any stage. A new sign or a rise
+    to high risk alerts the police at once; a personal-safety sign before assessment
+    shortens the assessment deadline."""
+    signs = _clean_signs(signs)
+    if risk_level and risk_level not in RiskLevel.values:
+        raise DomainError(_("Unknown risk level."), code="invalid")
+    with transaction.atomic():
+        dispute = _locked(dispute, by)
+        if dispute.status == S.CLOSED:
+            raise Conflict(_("This dispute is closed."))
+        new_signs = [s for s in signs if s not in dispute.signs]
+        rising = risk_level == RiskLevel.HIGH and dispute.risk_level != RiskLevel.HIGH
+        dispute.signs = [*dispute.signs, *new_signs]
+        if risk_level:
+            dispute.risk_level = risk_level
+        if dispute.status == S.RECEIVED:
+            dispute.assess_by = min(dispute.assess_by, _deadline(dispute.received_at, signs))
+        dispute.save()
+        if new_signs or rising:
+            _alert(dispute, by=by)
+    return dispute
+
+
+def dispute_assess(
+    *, dispute: Dispute, by, risk_level: str, signs=(), category: str = "", note: str = ""
+) -> Dispute:
+    """The desk's assessment: risk level, signs, and the category if it was not known."""
+    if risk_level not in RiskLevel.values:
+        raise DomainError(_("Choose a risk level."), code="invalid")
+    if category and category not in DisputeCategory.values:
+        raise DomainError(_("Unknown category."), code="invalid")
+    with transaction.atomic():
+        dispute = dispute_flag(dispute=dispute, by=by, signs=signs, risk_level=risk_level)
+        dispute = _locked(dispute, by)
+        if category:
+            dispute.category = category
+        dispute.assessed_at = timezone.now()
+        _move(dispute, S.ASSESSED, by=by, text=note.strip() or RiskLevel(risk_level).label)
+    return dispute
+
+
+INCIDENT_SOURCE = {
+    DisputeSource.WALK_IN: IncidentSource.WALK_IN,
+    DisputeSource.PATROL: IncidentSource.PATROL,
+    DisputeSource.ONLINE: IncidentSource.ONLINE,
+}
+
+
+def dispute_open_incident(*, dispute: Dispute, by) -> Incident:
+    """Hand an escalating dispute to the police (兜底): open an incident, assign it to the
+    nearest post (by the place's coordinates, else the dispute's post) and link both."""
+    from apps.cases.selectors import rank_posts
+    from apps.cases.services import incident_dispatch, incident_report
+
+    with transaction.atomic():
+        dispute = _locked(dispute, by)
+        if not dispute.is_escalated:
+            raise Conflict(
+                _("Only a dispute with signs of escalation or high risk goes to the police.")
+            )
+        if dispute.escalation_incident_id:
+            raise Conflict(
+                _("Incident %(number)s is already open for this dispute.")
+                % {"number": dispute.escalation_incident.number}
+            )
+        signs = "、".join(str(EscalationSign(s).label) for s in dispute.signs)
+        incident, _created = incident_report(
+            by=by,
+            source=INCIDENT_SOURCE.get(dispute.source, IncidentSource.PHONE),
+            station=dispute.station,
+            place_text=dispute.place_text or str(dispute.community or dispute.station),
+            community=dispute.community,
+            caller_name=dispute.parties.first().name if dispute.parties.exists() else "",
+            description=_("Dispute %(number)s escalating: %(signs)s. %(text)s")
+            % {"number": dispute.number, "signs": signs, "text": dispute.description},
+            priority=1,
+        )
+        post = dispute.post
+        if incident.latitude is not None:
+            ranking = rank_posts(
+                station=incident.station,
+                latitude=incident.latitude,
+                longitude=incident.longitude,
+                user=by,
+            )
+            if ranking.suggestions:
+                post = ranking.suggestions[0].post
+        if post is not None:
+            incident = incident_dispatch(incident=incident, post=post, by=by)
+        dispute.escalation_incident = incident
+        dispute.save(update_fields=["escalation_incident"])
+        _event(dispute, by=by, text=_("Incident opened: %(number)s") % {"number": incident.number})
+    return incident
+
+
+# --- assignment, sessions, outcomes --------------------------------------------------------
+
+
+def dispute_assign(*, dispute: Dispute, mediator: Mediator, by) -> Dispute:
+    with transaction.atomic():
+        dispute = _locked(dispute, by)
+        if mediator.station_id != dispute.station_id:
+            raise OutOfScope(_("Not found."))
+        if not mediator.is_active:
+            raise DomainError(_("This mediator is no longer active."), code="invalid")
+        if dispute.status not in ASSIGNABLE:
+            raise Conflict(
+                _("A dispute that is “%(status)s” cannot be assigned.")
+                % {"status": dispute.get_status_display()}
+            )
+        dispute.mediator = mediator
+        dispute.assigned_at = timezone.now()
+        text = _("Assigned to %(mediator)s") % {"mediator": mediator}
+        if dispute.status == S.ASSIGNED:
+            dispute.save()
+            _event(dispute, by=by, text=text)
+        else:
+            _move(dispute, S.ASSIGNED, by=by, text=text)
+        if mediator.user_id:
+            notify(
+                recipients=[mediator.user],
+                title=_("New dispute: %(number)s") % {"number": dispute.number},
+                body=dispute.get_category_display(),
+                url=dispute.get_absolute_url(),
+            )
+    return dispute
+
+
+def session_record(
+    *,
+    dispute: Dispute,
+    by,
+    held_at: datetime,
+    attendees: str,
+    mode: str = SessionMode.IN_PERSON,
+    place: str = "",
+    notes: str = "",
+) -> MediationSession:
+    """Record a session; the first one puts an assigned dispute into mediation."""
+    if mode not in SessionMode.values:
+        raise DomainError(_("Unknown session mode."), code="invalid")
+    if mode == SessionMode.IN_PERSON and not place.strip():
+        raise DomainError(_("Say where the session is held."), code="invalid")
+    if not attendees.strip():
+        raise DomainError(_("Name who attended."), code="invalid")
+    with transaction.atomic():
+        dispute = _locked(dispute, by)
+        if dispute.status == S.ASSIGNED:
+            _move(dispute, S.IN_MEDIATION, by=by)
+        elif dispute.status != S.IN_MEDIATION:
+            raise Conflict(
+                _("Sessions are held for disputes in mediation, not “%(status)s”.")
+                % {"status": dispute.get_status_display()}
+            )
+        session = MediationSession.objects.create(
+            dispute=dispute,
+            held_at=held_at,
+            mode=mode,
+            place=place.strip(),
+            attendees=attendees.strip(),
+            notes=notes.strip(),
+            recorded_by=by,
+        )
+        _event(dispute, by=by, text=_("Session recorded: %(session)s") % {"session": session})
+    return session
+
+
+def _follow_up_officer(dispute: Dispute) -> User | None:
+    """The community officer of the dispute's village, else of its post."""
+    community = dispute.community
+    if community is not None and community.district_id:
+        officer = community.district.responsible_officers.filter(is_active=True).first()
+        if officer is not None:
+            return officer
+    if dispute.post_id:
+        from apps.accounts.roles import COMMUNITY_OFFICER
+
+        return User.objects.filter(
+            is_active=True, post_id=dispute.post_id, groups__name=COMMUNITY_OFFICER
+        ).first()
+    return None
+
+
+def agreement_make(
+    *, dispute: Dispute, by, terms: str, signed_parties=(), scan=None, days: int | None = None
+) -> Agreement:
+    """The agreement (调解协议): refused without parties or terms. Ticked parties sign now;
+    a scan may carry the signatures instead. A follow-up visit is scheduled `days` ahead."""
+    if not terms.strip():
+        raise DomainError(_("Write the terms of the agreement."), code="invalid")
+    days = follow_up_days() if days is None else days
+    if days < 1:
+        raise DomainError(_("The follow-up must be at least one day later."), code="invalid")
+    checked = (
+        check_upload(scan, allowed=("pdf", "jpeg", "png"), max_bytes=MAX_SCAN_BYTES)
+        if scan
+        else None
+    )
+    with transaction.atomic():
+        dispute = _locked(dispute, by)
+        parties = {p.pk: p for p in dispute.parties.all()}
+        if len(parties) < 2:
+            raise DomainError(
+                _("An agreement needs the parties: add at least two first."), code="no_parties"
+            )
+        signed = [getattr(p, "pk", p) for p in signed_parties]
+        if any(pk not in parties for pk in signed):
+            raise DomainError(_("Only the dispute's parties can sign."), code="invalid")
+        now = timezone.now()
+        dispute.outcome = Outcome.AGREEMENT
+        dispute.concluded_at = now
+        _move(dispute, S.AGREEMENT, by=by)
+        agreement = Agreement(dispute=dispute, terms=terms.strip(), made_at=now, created_by=by)
+        if checked:
+            agreement.scan = store_private(checked, folder="mediation/agreements")
+            agreement.scan_name = (scan.name or "")[-200:]
+            agreement.scan_content_type = checked.content_type
+        agreement.save()
+        AgreementSignature.objects.bulk_create(
+            AgreementSignature(agreement=agreement, party=parties[pk], signed_at=now)
+            for pk in dict.fromkeys(signed)
+        )
+        FollowUp.objects.create(
+            dispute=dispute,
+            agreement=agreement,
+            due_on=timezone.localdate(now) + timedelta(days=days),
+            officer=_follow_up_officer(dispute),
+        )
+    return agreement
+
+
+def agreement_sign(*, agreement: Agreement, party: DisputeParty, by) -> AgreementSignature:
+    with transaction.atomic():
+        dispute = _locked(agreement.dispute, by)
+        if party.dispute_id != dispute.pk:
+            raise DomainError(_("Only the dispute's parties can sign."), code="invalid")
+        try:
+            with transaction.atomic():
+                signature = AgreementSignature.objects.create(agreement=agreement, party=party)
+        except IntegrityError as exc:
+            raise Conflict(_("%(name)s has already signed.") % {"name": party.name}) from exc
+        _event(dispute, by=by, text=_("Signed by %(name)s") % {"name": party.name})
+    return signature
+
+
+def agreement_confirmation(
+    *, agreement: Agreement, by, status: str, on: date | None = None
+) -> Agreement:
+    """Track the judicial confirmation (司法确认): applied within 30 days of the agreement,
+    then confirmed or not by the court."""
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        _locked(agreement.dispute, by)
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if status == ConfirmationStatus.APPLIED:
+            if agreement.confirmation:
+                raise Conflict(_("Confirmation has already been applied for."))
+            if on > agreement.confirmation_deadline:
+                raise DomainError(
+                    _("The 30 days for judicial confirmation ended on %(date)s.")
+                    % {"date": agreement.confirmation_deadline},
+                    code="window_closed",
+                )
+            if on < timezone.localtime(agreement.made_at).date():
+                raise DomainError(_("The date is before the agreement."), code="invalid")
+            agreement.confirmation_applied_on = on
+        elif status in (ConfirmationStatus.CONFIRMED, ConfirmationStatus.REJECTED):
+            if agreement.confirmation != ConfirmationStatus.APPLIED:
+                raise Conflict(_("Confirmation must be applied for first."))
+            if on < agreement.confirmation_applied_on:
+                raise DomainError(_("The decision cannot precede the application."), code="invalid")
+            agreement.confirmation_decided_on = on
+        else:
+            raise DomainError(_("Unknown confirmation status."), code="invalid")
+        agreement.confirmation = status
+        agreement.save()
+        _event(
+            agreement.dispute,
+            by=by,
+            text=str(ConfirmationStatus(status).label) + f" · {on:%Y-%m-%d}",
+        )
+    return agreement
+
+
+def dispute_fail(*, dispute: Dispute, by, referral: str, note: str = "") -> Dispute:
+    if referral not in Referral.values:
+        raise DomainError(_("Say where the parties are referred."), code="invalid")
+    with transaction.atomic():
+        dispute = _locked(dispute, by)
+        dispute.outcome = Outcome.FAILED
+        dispute.referral = referral
+        dispute.outcome_note = note.strip()
+        dispute.concluded_at = timezone.now()
+        _move(dispute, S.FAILED, by=by, text=Referral(referral).label)
+    return dispute
+
+
+def dispute_withdraw(*, dispute: Dispute, by, note: str = "") -> Dispute:
+    with transaction.atomic():
+        dispute = _locked(dispute, by)
+        dispute.outcome = Outcome.WITHDRAWN
+        dispute.outcome_note = note.strip()
+        dispute.concluded_at = timezone.now()
+        _move(dispute, S.WITHDRAWN, by=by, text=note.strip())
+    return dispute
+
+
+# --- follow-up, reopening, closing ---------------------------------------------------------
+
+
+def follow_up_record(*, follow_up: FollowUp, by, result: str, note: str = "") -> FollowUp:
+    if result not in FollowUpResult.values:
+        raise DomainError(_("Record whether the agreement was carried out."), code="invalid")
+    with transaction.atomic():
+        dispute = _locked(follow_up.dispute, by)
+        follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        if follow_up.done_at is not None:
+            raise Conflict(_("This follow-up visit is already recorded."))
+        follow_up.result = result
+        follow_up.note = note.strip()
+        follow_up.done_at = timezone.now()
+        follow_up.done_by = by
+        follow_up.save()
+        text = _("Follow-up: %(result)s") % {"result": FollowUpResult(result).label}
+        if dispute.status == S.AGREEMENT:
+            _move(dispute, S.FOLLOWED_UP, by=by, text=text)
+        else:
+            _event(dispute, by=by, text=text)
+    return follow_up
+
+
+def dispute_reopen(*, dispute: Dispute, by, note: str) -> Dispute:
+    """Back into mediation when a follow-up found the agreement not (fully) carried out."""
+    if not note.strip():
+        raise DomainError(_("Say why the dispute is reopened."), code="invalid")
+    with transaction.atomic():
+        dispute = _locked(dispute, by)
+        last = dispute.follow_ups.exclude(done_at=None).order_by("-done_at").first()
+        if last is None or last.result == FollowUpResult.CARRIED_OUT:
+            raise Conflict(_("Only a dispute whose agreement was not carried out can be reopened."))
+        dispute.agreements.filter(in_force=True).update(in_force=False)
+        dispute.outcome = ""
+        dispute.concluded_at = None
+        _move(dispute, S.IN_MEDIATION, by=by, text=_("Reopened: %(note)s") % {"note": note.strip()})
+    return dispute
+
+
+def dispute_close(*, dispute: Dispute, by, note: str = "") -> Dispute:
+    with transaction.atomic():
+        dispute = _locked(dispute, by)
+        if dispute.status == S.AGREEMENT:
+            raise Conflict(
+                _("The follow-up visit is still due: record it before closing."),
+                code="follow_up_due",
+            )
+        dispute.closed_at = timezone.now()
+        _move(dispute, S.CLOSED, by=by, text=note.strip())
+    return dispute
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+
+def mediation_remind() -> int:
+    """Daily: tell the desk of each dispute past its assessment deadline, and each officer
+    of follow-up visits due today or overdue; once a day per record however often it runs."""
+    today = timezone.localdate()
+    sent = 0
+    late = Dispute.objects.filter(status=S.RECEIVED, assess_by__lt=timezone.now()).exclude(
+        reminded_on=today
+    )
+    for dispute in late:
+        with transaction.atomic():
+            if (
+                not Dispute.objects.filter(pk=dispute.pk)
+                .exclude(reminded_on=today)
+                .update(reminded_on=today)
+            ):
+                continue
+            notify(
+                recipients=User.objects.filter(
+                    is_active=True, station_id=dispute.station_id, groups__name=DESK_OFFICER
+                ),
+                title=_("Assessment overdue: %(number)s") % {"number": dispute.number},
+                body=dispute.get_category_display(),
+                url=dispute.get_absolute_url(),
+            )
+            sent += 1
+    due = (
+        FollowUp.objects.filter(done_at=None, due_on__lte=today)
+        .exclude(reminded_on=today)
+        .select_related("dispute", "officer")
+    )
+    for follow_up in due:
+        with transaction.atomic():
+            if (
+                not FollowUp.objects.filter(pk=follow_up.pk)
+                .exclude(reminded_on=today)
+                .update(reminded_on=today)
+            ):
+                continue
+            recipients = (
+                [follow_up.officer]
+                if follow_up.officer
+                else User.objects.filter(
+                    is_active=True,
+                    station_id=follow_up.dispute.station_id,
+                    groups__name=DESK_OFFICER,
+                )
+            )
+            notify(
+                recipients=recipients,
+                title=_("Follow-up visit due: %(number)s") % {"number": follow_up.dispute.number},
+                body=f"{follow_up.due_on:%Y-%m-%d}",
+                url=follow_up.dispute.get_absolute_url(),
+            )
+            sent += 1
+    return sent
+
+
+# --- lawyer's slots -----------------------------------------------------------------------
+
+
+def slots_generate(
+    *,
+    by,
+    mediator: Mediator,
+    weekday: int,
+    first_day: date,
+    weeks: int,
+    start: time,
+    end: time,
+    minutes: int = 60,
+    place: str = "",
+) -> int:
+    """The lawyer's weekly sitting (e.g. Thursdays 9–12) as bookable slots; existing slots
+    are kept, so running it again adds only what is missing. Returns the slots created."""
+    if mediator.kind != MediatorKind.LAWYER:
+        raise DomainError(_("Sittings are for lawyers."), code="invalid")
+    if not is_in_scope(mediator, by, CHANGE):
+        raise OutOfScope(_("Not found."))
+    if not 0 <= weekday <= 6 or not 1 <= weeks <= 52 or not 15 <= minutes <= 240:
+        raise DomainError(_("Check the weekday, weeks and slot length."), code="invalid")
+    if end <= start:
+        raise DomainError(_("The sitting must end after it starts."), code="invalid")
+    day = first_day + timedelta(days=(weekday - first_day.weekday()) % 7)
+    tz = timezone.get_current_timezone()
+    wanted = []
+    for _week in range(weeks):
+        at = datetime.combine(day, start, tz)
+        while at + timedelta(minutes=minutes) <= datetime.combine(day, end, tz):
+            wanted.append(at)
+            at += timedelta(minutes=minutes)
+        day += timedelta(days=7)
+    with transaction.atomic():
+        existing = set(
+            LawyerSlot.objects.filter(mediator=mediator, starts_at__in=wanted).values_list(
+                "starts_at", flat=True
+            )
+        )
+        rows = [
+            LawyerSlot(
+                station=mediator.station,
+                mediator=mediator,
+                starts_at=at,
+                ends_at=at + timedelta(minutes=minutes),
+                place=place.strip(),
+            )
+            for at in wanted
+            if at not in existing
+        ]
+        LawyerSlot.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _locked_slot(slot: LawyerSlot, by) -> LawyerSlot | None:
+    return LawyerSlot.objects.restrict(by, CHANGE).select_for_update().filter(pk=slot.pk).first()
+
+
+def slot_book(
+    *, slot: LawyerSlot, by, dispute: Dispute | None = None, booked_for: str = ""
+) -> LawyerSlot:
+    """Book a slot for a dispute or a named visitor. The row is locked and re-read, so of
+    two bookings at once one wins and the other is told the slot is taken."""
+    if dispute is None and not booked_for.strip():
+        raise DomainError(_("Say whom the slot is for."), code="invalid")
+    with transaction.atomic():
+        slot = (
+            LawyerSlot.objects.restrict(by, CHANGE).select_for_update().filter(pk=slot.pk).first()
+        )
+        if slot is None:
+            raise OutOfScope(_("Not found."))
+        if slot.booked_at is not None:
+            raise Conflict(_("This slot has already been booked."), code="slot_taken")
+        if slot.starts_at < timezone.now():
+            raise Conflict(_("This slot is in the past."))
+        if dispute is not None and dispute.station_id != slot.station_id:
+            raise OutOfScope(_("Not found."))
+        slot.dispute = dispute
+        slot.booked_for = booked_for.strip() or str(dispute)
+        slot.booked_by = by
+        slot.booked_at = timezone.now()
+        slot.save()
+        if dispute is not None:
+            _event(dispute, by=by, text=_("Lawyer's slot booked: %(slot)s") % {"slot": slot})
+    return slot
+
+
+def slot_cancel(*, slot: LawyerSlot, by) -> LawyerSlot:
+    with transaction.atomic():
+        slot = (
+            LawyerSlot.objects.restrict(by, CHANGE).select_for_update().filter(pk=slot.pk).first()
+        )
+        if slot is None:
+            raise OutOfScope(_("Not found."))
+        if slot.booked_at is None:
+            raise Conflict(_("This slot is not booked."))
+        slot.dispute = None
+        slot.booked_for = ""
+        slot.booked_by = None
+        slot.booked_at = None
+        slot.save()
+    return slot
+
+
+# --- online mediation thread ---------------------------------------------------------------
+
+INVITATION_SALT = "mediation.invitation"
+MAX_THREAD_FILE_BYTES = 10 * 1024 * 1024
+
+
+def invitation_days() -> int:
+    return getattr(settings, "MEDIATION_INVITATION_DAYS", 7)
+
+
+def invitation_token(*, party: DisputeParty, by) -> str:
+    """A signed link token for one party of one dispute; it expires after
+    `invitation_days()` and carries no police account."""
+    if not is_in_scope(party.dispute, by, CHANGE):
+        raise OutOfScope(_("Not found."))
+    if party.dispute.status == S.CLOSED:
+        raise Conflict(_("This dispute is closed."))
+    return signing.TimestampSigner(salt=INVITATION_SALT).sign_object(
+        {"d": party.dispute_id, "p": party.pk}
+    )
+
+
+def invitation_read(*, token: str, dispute_id: int) -> DisputeParty:
+    """The party a token admits to this dispute's thread; an expired, tampered or foreign
+    token is refused."""
+    signer = signing.TimestampSigner(salt=INVITATION_SALT)
+    try:
+        data = signer.unsign_object(token, max_age=timedelta(days=invitation_days()))
+    except signing.SignatureExpired as exc:
+        raise NotAllowed(
+            _("This invitation has expired. Ask the mediator for a new link."), code="expired"
+        ) from exc
+    except signing.BadSignature as exc:
+        raise NotAllowed(_("This invitation link is not valid."), code="invalid_link") from exc
+    if data.get("d") != dispute_id:
+        raise NotAllowed(_("This invitation is for another dispute."), code="invalid_link")
+    party = (
+        DisputeParty.objects.select_related("dispute")
+        .filter(pk=data.get("p"), dispute_id=dispute_id)
+        .first()
+    )
+    if party is None or party.dispute.status == S.CLOSED:
+        raise NotAllowed(_("This invitation link is not valid."), code="invalid_link")
+    return party
+
+
+def thread_post(
+    *, dispute: Dispute, text: str = "", upload=None, by=None, party: DisputeParty | None = None
+) -> ThreadMessage:
+    """Post to the thread, as staff (`by`) or as a party admitted by an invitation."""
+    if (by is None) == (party is None):
+        raise DomainError(_("A message has one author."), code="invalid")
+    if not text.strip() and upload is None:
+        raise DomainError(_("Write a message or attach a file."), code="invalid")
+    checked = None
+    if upload is not None:
+        checked = check_upload(
+            upload, allowed=("pdf", "jpeg", "png"), max_bytes=MAX_THREAD_FILE_BYTES
+        )
+    with transaction.atomic():
+        if by is not None:
+            dispute = _locked(dispute, by)
+        else:
+            dispute = Dispute.objects.select_for_update().get(pk=party.dispute_id)
+        if dispute.status == S.CLOSED:
+            raise Conflict(_("This dispute is closed."))
+        message = ThreadMessage(dispute=dispute, author=by, party=party, text=text.strip())
+        if checked is not None:
+            message.file = store_private(checked, folder="mediation/thread")
+            message.file_name = (upload.name or "")[-200:]
+            message.content_type = checked.content_type
+        message.save()
+        if party is not None and dispute.mediator and dispute.mediator.user_id:
+            notify(
+                recipients=[dispute.mediator.user],
+                title=_("New message from %(name)s: %(number)s")
+                % {"name": party.name, "number": dispute.number},
+                body=text.strip()[:100],
+                url=dispute.get_absolute_url(),
+            )
+    return message

@@ -1,0 +1,468 @@
+"""Pages of the mediation app: the desk's intake and overdue list, the dispute page with one
+form per next step (desk, tablet and mediator alike), mediators with their figures, the
+community officer's follow-up list and the lawyer's slots. Thin: services decide."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from apps.core.errors import DomainError
+from apps.core.pagination import NoCountPaginator
+from apps.core.scoping import CHANGE, VIEW
+from apps.core.uploads import private_file_response
+from apps.core.views import ScopedDetailView, ScopedListView
+
+from . import selectors, services
+from .choices import DisputeStatus
+from .filters import DisputeFilter, MediatorFilter
+from .forms import (
+    AgreementForm,
+    AssessForm,
+    AssignForm,
+    BookForm,
+    ConfirmationForm,
+    DisputeForm,
+    FailForm,
+    FlagForm,
+    FollowUpForm,
+    MessageForm,
+    NoteForm,
+    PartyForm,
+    SessionForm,
+)
+from .models import Agreement, Dispute, LawyerSlot, Mediator, ThreadMessage
+from .pdf import agreement_pdf
+
+S = DisputeStatus
+
+
+def _need(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _dispute(request, pk, action=VIEW) -> Dispute:
+    dispute = (
+        Dispute.objects.restrict(request.user, action)
+        .select_related("station", "community", "post", "mediator", "incident")
+        .filter(pk=pk)
+        .first()
+    )
+    if dispute is None:
+        raise Http404
+    return dispute
+
+
+def _errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+class DisputeList(ScopedListView):
+    model = Dispute
+    filterset_class = DisputeFilter
+    paginator_class = NoCountPaginator
+    select_related = ("community", "mediator")
+    columns = [
+        ("number", gettext_lazy("Number")),
+        ("received_at", gettext_lazy("Received at")),
+        ("category", gettext_lazy("Category")),
+        ("source", gettext_lazy("Source")),
+        ("community", gettext_lazy("Village / community")),
+        ("risk_level", gettext_lazy("Risk level")),
+        ("status", gettext_lazy("Status")),
+        ("mediator", gettext_lazy("Mediator")),
+    ]
+    create_url_name = "mediation:dispute_create"
+
+
+@login_required
+def dispute_create(request):
+    _need(request, "mediation.add_dispute")
+    form = DisputeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispute = services.dispute_receive(by=request.user, **form.service_kwargs())
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Dispute %(number)s recorded.") % {"number": dispute})
+            return redirect(dispute)
+    return render(request, "mediation/dispute_form.html", {"form": form})
+
+
+class DisputeDetail(ScopedDetailView):
+    model = Dispute
+    template_name = "mediation/dispute_detail.html"
+    select_related = ("station", "community", "post", "mediator", "incident", "escalation_incident")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        dispute = self.object
+        parties = list(dispute.parties.select_related("person"))
+        agreements = list(dispute.agreements.prefetch_related("signatures__party"))
+        context.update(_thread_context(dispute))
+        context.update(
+            parties=parties,
+            events=dispute.events.select_related("by"),
+            sessions=dispute.sessions.all(),
+            agreements=agreements,
+            follow_ups=dispute.follow_ups.select_related("officer", "done_by"),
+        )
+        if not self.request.user.has_perm("mediation.change_dispute") or dispute.status == S.CLOSED:
+            return context
+        status = dispute.status
+        forms = {"flag": FlagForm(), "party": PartyForm(), "message": MessageForm()}
+        context["invitations"] = [
+            (
+                party,
+                self.request.build_absolute_uri(
+                    reverse(
+                        "mediation:join",
+                        args=[
+                            dispute.pk,
+                            services.invitation_token(party=party, by=self.request.user),
+                        ],
+                    )
+                ),
+            )
+            for party in parties
+        ]
+        intake = self.request.user.has_perm("mediation.add_dispute")
+        if status == S.RECEIVED and intake:
+            forms["assess"] = AssessForm(initial={"category": dispute.category})
+        if status in (S.ASSESSED, S.ASSIGNED) and intake:
+            forms["assign"] = AssignForm(station=dispute.station)
+        if status in (S.ASSIGNED, S.IN_MEDIATION):
+            forms["session"] = SessionForm(initial={"held_at": timezone.localtime()})
+        if status == S.IN_MEDIATION:
+            forms["agreement"] = AgreementForm(parties=parties)
+            forms["fail"] = FailForm()
+        if status in (S.RECEIVED, S.ASSESSED, S.ASSIGNED, S.IN_MEDIATION):
+            forms["withdraw"] = NoteForm()
+        if status in (S.FAILED, S.WITHDRAWN, S.FOLLOWED_UP):
+            forms["close"] = NoteForm()
+        if status == S.FOLLOWED_UP:
+            forms["reopen"] = NoteForm()
+        if agreements and agreements[0].in_force:
+            forms["confirmation"] = ConfirmationForm(initial={"on": timezone.localdate()})
+        pending = [f for f in context["follow_ups"] if f.done_at is None]
+        if pending and self.request.user.has_perm("mediation.change_followup"):
+            context["pending_follow_up"] = pending[0]
+            forms["follow_up"] = FollowUpForm()
+        context["forms"] = forms
+        context["can_open_incident"] = (
+            dispute.is_escalated
+            and not dispute.escalation_incident_id
+            and self.request.user.has_perm("cases.add_incident")
+        )
+        return context
+
+
+def _act(request, dispute, name):
+    """Run the step `name` with the posted form; returns nothing or raises DomainError."""
+    by, post = request.user, request.POST
+    if name in ("assess", "assign"):
+        # Assessment and assignment are the intake staff's, not the mediators'.
+        _need(request, "mediation.add_dispute")
+    if name == "assess":
+        form = AssessForm(post)
+        if form.is_valid():
+            return services.dispute_assess(dispute=dispute, by=by, **form.cleaned_data)
+    elif name == "flag":
+        form = FlagForm(post)
+        if form.is_valid():
+            return services.dispute_flag(dispute=dispute, by=by, **form.cleaned_data)
+    elif name == "assign":
+        form = AssignForm(post, station=dispute.station)
+        if form.is_valid():
+            return services.dispute_assign(dispute=dispute, by=by, **form.cleaned_data)
+    elif name == "party":
+        form = PartyForm(post)
+        if form.is_valid():
+            return services.dispute_party_add(dispute=dispute, by=by, **form.cleaned_data)
+    elif name == "session":
+        _need(request, "mediation.add_mediationsession")
+        form = SessionForm(post)
+        if form.is_valid():
+            return services.session_record(dispute=dispute, by=by, **form.cleaned_data)
+    elif name == "agreement":
+        form = AgreementForm(post, request.FILES, parties=dispute.parties.all())
+        if form.is_valid():
+            return services.agreement_make(dispute=dispute, by=by, **form.cleaned_data)
+    elif name == "confirmation":
+        form = ConfirmationForm(post)
+        agreement = dispute.agreements.filter(in_force=True).first()
+        if agreement is None:
+            raise DomainError(_("There is no agreement in force."))
+        if form.is_valid():
+            return services.agreement_confirmation(agreement=agreement, by=by, **form.cleaned_data)
+    elif name == "fail":
+        form = FailForm(post)
+        if form.is_valid():
+            return services.dispute_fail(dispute=dispute, by=by, **form.cleaned_data)
+    elif name in ("withdraw", "close", "reopen"):
+        form = NoteForm(post)
+        call = {
+            "withdraw": services.dispute_withdraw,
+            "close": services.dispute_close,
+            "reopen": services.dispute_reopen,
+        }[name]
+        if form.is_valid():
+            return call(dispute=dispute, by=by, **form.cleaned_data)
+    elif name == "follow_up":
+        _need(request, "mediation.change_followup")
+        form = FollowUpForm(post)
+        follow_up = dispute.follow_ups.filter(done_at=None).first()
+        if follow_up is None:
+            raise DomainError(_("No follow-up visit is due."))
+        if form.is_valid():
+            return services.follow_up_record(follow_up=follow_up, by=by, **form.cleaned_data)
+    elif name == "message":
+        form = MessageForm(post, request.FILES)
+        if form.is_valid():
+            return services.thread_post(
+                dispute=dispute,
+                by=by,
+                text=form.cleaned_data["text"],
+                upload=form.cleaned_data["file"],
+            )
+    elif name == "open_incident":
+        _need(request, "cases.add_incident")
+        incident = services.dispute_open_incident(dispute=dispute, by=by)
+        messages.success(request, _("Incident %(number)s opened.") % {"number": incident})
+        return incident
+    else:
+        raise Http404
+    raise DomainError(_errors(form))
+
+
+@login_required
+@require_POST
+def dispute_action(request, pk, name):
+    _need(request, "mediation.change_dispute")
+    dispute = _dispute(request, pk, CHANGE)
+    try:
+        _act(request, dispute, name)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(dispute)
+
+
+@login_required
+def agreement_print(request, pk):
+    """The agreement as a PDF in Chinese, for the parties to sign or keep."""
+    _need(request, "mediation.view_dispute")
+    agreement = (
+        Agreement.objects.restrict(request.user)
+        .select_related("dispute__station", "dispute__mediator")
+        .filter(pk=pk)
+        .first()
+    )
+    if agreement is None:
+        raise Http404
+    response = HttpResponse(agreement_pdf(agreement), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{agreement.dispute.number}.pdf"'
+    return response
+
+
+@login_required
+def agreement_scan(request, pk):
+    _need(request, "mediation.view_dispute")
+    agreement = Agreement.objects.restrict(request.user).filter(pk=pk).exclude(scan="").first()
+    if agreement is None:
+        raise Http404
+    return private_file_response(
+        agreement.scan.name,
+        content_type=agreement.scan_content_type,
+        download_name=agreement.scan_name,
+    )
+
+
+@login_required
+def overdue(request):
+    """Disputes past their assessment deadline, the latest first."""
+    _need(request, "mediation.view_dispute")
+    return render(
+        request, "mediation/overdue.html", {"rows": selectors.overdue_assessments(request.user)}
+    )
+
+
+@login_required
+def follow_ups(request):
+    """The officer's follow-up visits (回访), or all the station's with ?all=1."""
+    _need(request, "mediation.view_followup")
+    mine = not request.GET.get("all")
+    rows = selectors.follow_ups_for(request.user, mine=mine)
+    return render(request, "mediation/follow_ups.html", {"rows": rows, "mine": mine})
+
+
+class MediatorList(ScopedListView):
+    model = Mediator
+    filterset_class = MediatorFilter
+    template_name = "mediation/mediator_list.html"
+
+    def get_queryset(self):
+        return selectors.with_stats(super().get_queryset())
+
+
+class MediatorDetail(ScopedDetailView):
+    model = Mediator
+    template_name = "mediation/mediator_detail.html"
+
+    def get_queryset(self):
+        return selectors.with_stats(super().get_queryset())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        m = self.object
+        context["rate"] = selectors.resolution_rate(m.resolved, m.concluded)
+        context["disputes"] = Dispute.objects.restrict(self.request.user).filter(mediator=m)[:50]
+        return context
+
+
+@login_required
+def slots(request):
+    """The lawyers' coming slots, free ones bookable."""
+    _need(request, "mediation.view_lawyerslot")
+    rows = (
+        LawyerSlot.objects.restrict(request.user)
+        .filter(starts_at__gte=timezone.now())
+        .select_related("mediator", "dispute")
+    )
+    page = NoCountPaginator(rows, 50).page(request.GET.get("page"))
+    return render(request, "mediation/slots.html", {"page_obj": page, "form": BookForm()})
+
+
+@login_required
+@require_POST
+def slot_book(request, pk):
+    _need(request, "mediation.change_lawyerslot")
+    slot = LawyerSlot.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
+    if slot is None:
+        raise Http404
+    form = BookForm(request.POST)
+    dispute = None
+    if request.POST.get("dispute"):
+        dispute = (
+            Dispute.objects.restrict(request.user, CHANGE)
+            .filter(number=request.POST["dispute"].strip())
+            .first()
+        )
+        if dispute is None:
+            messages.error(request, _("No such dispute."))
+            return redirect("mediation:slots")
+    try:
+        if not form.is_valid():
+            raise DomainError(_errors(form))
+        services.slot_book(slot=slot, by=request.user, dispute=dispute, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Slot booked."))
+    return redirect("mediation:slots")
+
+
+@login_required
+def board(request):
+    """The desk's board: escalating, overdue and new disputes, and the station's figures."""
+    _need(request, "mediation.view_dispute")
+    rows = Dispute.objects.restrict(request.user).select_related("community", "mediator")
+    open_rows = rows.filter(status__in=(S.RECEIVED, S.ASSESSED, S.ASSIGNED, S.IN_MEDIATION))
+    context = {
+        "escalating": [
+            d for d in open_rows.exclude(signs=[], risk_level="")[:200] if d.is_escalated
+        ],
+        "overdue": selectors.overdue_assessments(request.user)[:50],
+        "new": open_rows.filter(status=S.RECEIVED)[:50],
+        "counts": selectors.dispute_counts(request.user),
+    }
+    return render(request, "mediation/board.html", context)
+
+
+# --- online mediation thread ---------------------------------------------------------------
+
+
+def _thread_context(dispute, *, token=None):
+    return {
+        "dispute": dispute,
+        "thread": dispute.messages.select_related("author", "party"),
+        "token": token,
+    }
+
+
+@login_required
+def thread(request, pk):
+    """The thread's messages, for the dispute page to refresh without reload."""
+    _need(request, "mediation.view_dispute")
+    return render(request, "mediation/_thread.html", _thread_context(_dispute(request, pk)))
+
+
+@login_required
+def message_file(request, pk):
+    _need(request, "mediation.view_dispute")
+    message = ThreadMessage.objects.restrict(request.user).filter(pk=pk).exclude(file="").first()
+    if message is None:
+        raise Http404
+    return private_file_response(
+        message.file.name, content_type=message.content_type, download_name=message.file_name
+    )
+
+
+def _party(request, pk, token):
+    """The party an invitation admits, or a refusal page (403) for a bad or old link."""
+    try:
+        return services.invitation_read(token=token, dispute_id=pk), None
+    except DomainError as exc:
+        page = render(request, "mediation/join_refused.html", {"message": exc.message}, status=403)
+        return None, page
+
+
+def join(request, pk, token):
+    """A party's view of the online mediation thread, reached by a signed invitation link
+    without a police account; the messages refresh every few seconds."""
+    party, refused = _party(request, pk, token)
+    if refused:
+        return refused
+    form = MessageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        try:
+            if not form.is_valid():
+                raise DomainError(_errors(form))
+            services.thread_post(
+                dispute=party.dispute,
+                party=party,
+                text=form.cleaned_data["text"],
+                upload=form.cleaned_data["file"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("mediation:join", pk=pk, token=token)
+    context = {**_thread_context(party.dispute, token=token), "party": party, "form": form}
+    return render(request, "mediation/join.html", context)
+
+
+def join_thread(request, pk, token):
+    party, refused = _party(request, pk, token)
+    if refused:
+        return refused
+    return render(request, "mediation/_thread.html", _thread_context(party.dispute, token=token))
+
+
+def join_file(request, pk, token, message):
+    party, refused = _party(request, pk, token)
+    if refused:
+        return refused
+    found = party.dispute.messages.filter(pk=message).exclude(file="").first()
+    if found is None:
+        raise Http404
+    return private_file_response(
+        found.file.name, content_type=found.content_type, download_name=found.file_name
+    )
