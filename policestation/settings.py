@@ -235,6 +235,7 @@ SPECTACULAR_SETTINGS = {
         "BasisEnum": "apps.permits.choices.Basis",
         "DocumentKindEnum": "apps.permits.choices.DocumentKind",
         "VisitResultEnum": "apps.permits.choices.VisitResult",
+        "FollowUpResultEnum": "apps.mediation.choices.FollowUpResult",
     },
 }
 

@@ -36,7 +36,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 class DisputeForm(StyledForm):
     source = forms.ChoiceField(label=_("Source"), choices=DisputeSource.choices)
-    category = forms.ChoiceField(label=_("Category"), choices=DisputeCategory.choices)
+    category = forms.ChoiceField(label=_("Dispute category"), choices=DisputeCategory.choices)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
     place_text = forms.CharField(label=_("Place"), max_length=200, required=False)
     community = forms.ModelChoiceField(
@@ -70,7 +70,7 @@ class DisputeForm(StyledForm):
 class AssessForm(StyledForm):
     risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
     category = forms.ChoiceField(
-        label=_("Category"), choices=[("", "—"), *DisputeCategory.choices], required=False
+        label=_("Dispute category"), choices=[("", "—"), *DisputeCategory.choices], required=False
     )
     signs = forms.MultipleChoiceField(
         label=_("Signs of escalation"),

@@ -72,7 +72,7 @@ class DisputeList(ScopedListView):
     columns = [
         ("number", gettext_lazy("Number")),
         ("received_at", gettext_lazy("Received at")),
-        ("category", gettext_lazy("Category")),
+        ("category", gettext_lazy("Dispute category")),
         ("source", gettext_lazy("Source")),
         ("community", gettext_lazy("Village / community")),
         ("risk_level", gettext_lazy("Risk level")),
