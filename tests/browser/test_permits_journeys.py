@@ -163,3 +163,68 @@ def citizen(org):
     from apps.core.testing.personas import CITIZEN
 
     return org.user(CITIZEN)
+
+
+def lease_pdf() -> bytes:
+    from io import BytesIO
+
+    from reportlab.pdfgen import canvas
+
+    out = BytesIO()
+    pdf = canvas.Canvas(out)
+    pdf.drawString(72, 720, "Lease: Yingxin village, group 3, no. 12")
+    pdf.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("size", ["tablet"], indirect=True)
+def test_the_officer_zooms_and_pans_a_document_in_the_viewer(page, log_in, snap, org, citizen):
+    application = new_registration(
+        org,
+        citizen,
+        documents=(DocumentKind.ID_FRONT, DocumentKind.ID_BACK, DocumentKind.PORTRAIT),
+    )
+    services.document_add(
+        application=application,
+        by=citizen,
+        upload=upload(lease_pdf(), name="lease.pdf"),
+        kind=DocumentKind.LEASE_OR_PROPERTY,
+    )
+    log_in(XIPENG_COMMUNITY)
+    page.goto(application.get_absolute_url())
+    viewer = page.locator("#doc-viewer")
+    expect(viewer).to_be_hidden()
+
+    page.locator("[data-doc-viewer][data-type='image/jpeg']").first.click()
+    expect(viewer).to_be_visible()
+    expect(viewer).to_have_attribute("data-kind", "image")
+    picture = viewer.locator(".doc-stage img")
+    expect(picture).to_have_js_property("complete", True)
+    assert "scale(1)" in picture.get_attribute("style")
+    viewer.locator("[data-zoom=in]").click()
+    expect(viewer).to_have_attribute("data-scale", "1.50")
+    zoomed = picture.get_attribute("style")
+    assert "scale(1.5)" in zoomed
+    # A drag (the same pointer events as a finger) pans the zoomed picture.
+    box = viewer.locator(".doc-stage").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 60, cy + 40, steps=4)
+    page.mouse.up()
+    assert picture.get_attribute("style") != zoomed
+    snap("viewer-zoomed")
+    viewer.locator("[data-zoom=reset]").click()
+    expect(viewer).to_have_attribute("data-scale", "1.00")
+
+    page.locator("[data-doc-viewer][data-type='application/pdf']").click()
+    expect(viewer).to_have_attribute("data-kind", "pdf")
+    embedded = viewer.locator("object.doc-pdf")
+    href = embedded.get_attribute("data")
+    assert viewer.locator(".doc-open").get_attribute("href") == href
+    # The same access-checked URL, framable by the workbench's own pages only.
+    response = page.request.get(href)
+    assert response.ok and response.body().startswith(b"%PDF")
+    assert response.headers["x-frame-options"] == "SAMEORIGIN"
+    page.wait_for_timeout(1000)
+    snap("viewer-pdf")
