@@ -46,6 +46,8 @@ urlpatterns = [
     path("apply/<int:pk>/upload/", portal.upload, name="portal_upload"),
     path("apply/<int:pk>/submit/", portal.submit, name="portal_submit"),
     path("apply/certificates/<int:pk>/permit/", portal.permit_start, name="portal_permit_start"),
+    path("apply/enterprise/", portal.enterprise_batches, name="portal_enterprise"),
+    path("apply/enterprise/<int:pk>/", portal.enterprise_batch, name="portal_enterprise_batch"),
     # anyone
     path("verify/<str:token>", views.verify_document, name="verify"),
 ]
