@@ -67,7 +67,9 @@
 
   stage.addEventListener("pointerdown", function (event) {
     if (!image) return;
-    stage.setPointerCapture(event.pointerId);
+    // Keep the gesture when a finger strays off the stage (a synthetic event has nothing
+    // to capture, which must not stop the gesture).
+    try { stage.setPointerCapture(event.pointerId); } catch (e) { /* nothing to capture */ }
     pointers.set(event.pointerId, local(event));
     gesture = snapshot();
   });

@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from apps.core.testing.factories import PASSWORD
 from apps.core.testing.personas import XIPENG_COMMUNITY
 from apps.permits import services
 from apps.permits.choices import DocumentKind
@@ -206,6 +207,7 @@ def test_the_officer_zooms_and_pans_a_document_in_the_viewer(page, log_in, snap,
     zoomed = picture.get_attribute("style")
     assert "scale(1.5)" in zoomed
     # A drag (the same pointer events as a finger) pans the zoomed picture.
+    viewer.locator(".doc-stage").scroll_into_view_if_needed()
     box = viewer.locator(".doc-stage").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(cx, cy)
@@ -228,3 +230,40 @@ def test_the_officer_zooms_and_pans_a_document_in_the_viewer(page, log_in, snap,
     assert response.headers["x-frame-options"] == "SAMEORIGIN"
     page.wait_for_timeout(1000)
     snap("viewer-pdf")
+
+
+def test_two_fingers_pinch_the_document_larger(browser, live_server, org, citizen):
+    """A real two-finger pinch, sent to Chromium as touch input (not a script's events)."""
+    application = new_registration(org, citizen)
+    context = browser.new_context(
+        viewport={"width": 1024, "height": 768},
+        has_touch=True,
+        is_mobile=True,
+        locale="zh-CN",
+        base_url=live_server.url,
+    )
+    tab = context.new_page()
+    tab.goto("/accounts/login/")
+    tab.get_by_label("用户名").fill(org.user(XIPENG_COMMUNITY).username)
+    tab.get_by_label("密码").fill(PASSWORD)
+    tab.get_by_role("button", name="登录").click()
+    tab.goto(application.get_absolute_url())
+    tab.locator("[data-doc-viewer]").first.tap()
+    viewer = tab.locator("#doc-viewer")
+    expect(viewer).to_have_attribute("data-kind", "image")
+    viewer.locator(".doc-stage").scroll_into_view_if_needed()  # the fingers land on it
+    box = viewer.locator(".doc-stage").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    cdp = context.new_cdp_session(tab)
+
+    def fingers(kind, spread):
+        points = [{"x": cx - spread, "y": cy, "id": 1}, {"x": cx + spread, "y": cy, "id": 2}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    fingers("touchStart", 40)
+    for spread in (60, 80, 100, 120):
+        fingers("touchMove", spread)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    expect(viewer).to_have_attribute("data-scale", re.compile(r"^[2-9]\."))
+    assert "scale(1)" not in viewer.locator(".doc-stage img").get_attribute("style")
+    context.close()
