@@ -1,22 +1,33 @@
 """Residence registration in a real browser: the migrant worker on a phone (sign up, apply,
-upload, submit, keep the certificate and open its scan target) and the park post's
-community officer reviewing on a tablet. Pages of the permits app are located by ids, since
-their Chinese arrives with the lead's merge of locale_todo/permits.json."""
+upload, submit, keep the certificate and then the permit, their PDFs rendered to PNG), the
+park post's community officer reviewing on a tablet (the document viewer, zoomed by button,
+drag and pinch), and an enterprise's contact person uploading its workers. Pages of the
+permits app are located by ids rather than by their wording."""
 
 import re
 
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
+from openpyxl import Workbook
 from playwright.sync_api import expect
 
-from apps.core.testing.factories import PASSWORD
+from apps.accounts import roles
+from apps.accounts.choices import UserKind
+from apps.core.testing.factories import PASSWORD, UserFactory
 from apps.core.testing.personas import XIPENG_COMMUNITY
 from apps.permits import services
 from apps.permits.choices import DocumentKind
-from apps.permits.models import PermitApplication, ResidenceCertificate, ResidencePermit
+from apps.permits.models import (
+    EnterpriseContact,
+    PermitApplication,
+    ResidenceCertificate,
+    ResidencePermit,
+)
 from tests.browser.conftest import ARTIFACTS
 from tests.permits.conftest import ID_NUMBER, image_bytes, new_registration, upload
+from tests.permits.test_enterprise import worker_id
+from tests.registry.factories import AddressFactory, UnitFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SENT = []
@@ -267,3 +278,35 @@ def test_two_fingers_pinch_the_document_larger(browser, live_server, org, citize
     expect(viewer).to_have_attribute("data-scale", re.compile(r"^[2-9]\."))
     assert "scale(1)" not in viewer.locator(".doc-stage img").get_attribute("style")
     context.close()
+
+
+@pytest.mark.parametrize("size", ["phone"], indirect=True)
+def test_the_enterprise_contact_uploads_the_workers_from_the_phone(page, snap, org, tmp_path):
+    unit = UnitFactory(
+        address=AddressFactory(community=org.yingxin), name="西彭某铝业公司", kind="enterprise"
+    )
+    manager = UserFactory(username="13988887777", kind=UserKind.CITIZEN, role=roles.CITIZEN)
+    EnterpriseContact.objects.create(user=manager, unit=unit)
+    book = Workbook()
+    book.active.append(["姓名", "身份证号码", "手机", "居住地址"])
+    book.active.append(["刘一", worker_id(1), "13900000001", ""])
+    book.active.append(["张三", "123", "13900000003", ""])
+    sheet = tmp_path / "workers.xlsx"
+    book.save(sheet)
+
+    page.goto("/apply/login/")
+    page.fill("#id_username", "13988887777")
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.locator("#enterprise-link").click()
+    expect(page.locator("#enterprise-unit")).to_have_text("西彭某铝业公司")
+    page.set_input_files("#enterprise-form input[type=file]", str(sheet))
+    page.locator("#enterprise-form button").click()
+    card = page.locator("#batches [data-batch]")
+    expect(card).to_have_count(1)
+    expect(card).to_have_attribute("data-status", "done")
+    expect(card).to_contain_text("1")
+    card.locator("summary").click()
+    expect(card.locator("li")).to_have_count(1)
+    snap("report")
+    assert PermitApplication.objects.get(enterprise=unit).name == "刘一"
