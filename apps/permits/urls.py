@@ -36,6 +36,7 @@ urlpatterns = [
     path("permits/permits/<int:pk>/endorse/", views.permit_endorse, name="permit_endorse"),
     path("permits/permits/<int:pk>/revoke/", views.permit_revoke, name="permit_revoke"),
     path("permits/enterprise/", views.enterprise_batches, name="enterprise_batches"),
+    path("permits/enterprise/<int:pk>/", views.enterprise_batch, name="enterprise_batch"),
     # citizens
     path("apply/", portal.home, name="portal_home"),
     path("apply/login/", portal.PortalLogin.as_view(), name="portal_login"),

@@ -410,6 +410,21 @@ def enterprise_batches(request):
     return render(request, "permits/enterprise.html", {"form": form, "page_obj": page})
 
 
+@login_required
+def enterprise_batch(request, pk):
+    """One list's card, which the page polls while the background task registers it."""
+    _need(request, "permits.view_enterpriseregistration")
+    batch = (
+        EnterpriseRegistration.objects.restrict(request.user)
+        .select_related("enterprise")
+        .filter(pk=pk)
+        .first()
+    )
+    if batch is None:
+        raise Http404
+    return render(request, "permits/_batch.html", {"batch": batch, "poll_url": request.path})
+
+
 # --- public verification --------------------------------------------------------------------
 
 
