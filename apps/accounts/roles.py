@@ -164,6 +164,7 @@ ROLES: dict[str, list[str]] = {
         *_crud("cases", "incident", "view", "change"),
         *_crud("cases", "case", "view", "change"),
         *PERMITS_WORK,
+        *_crud("permits", "enterprisecontact", "view", "add", "change", "delete"),
         *_crud("mediation", "dispute", "view", "change"),
         *_crud("mediation", "mediator", "view", "add", "change", "delete"),
         *_crud("mediation", "lawyerslot", "view", "add", "change", "delete"),

@@ -2,6 +2,7 @@
 certificates and permits. Statuses, numbers and validity change only through the services
 (the review and the endorsement), never by editing them here; personal data shows masked."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,7 @@ from apps.core.masking import mask_id_number, mask_phone
 
 from .models import (
     ApplicationDocument,
+    EnterpriseContact,
     EnterpriseRegistration,
     HomeVisit,
     PermitApplication,
@@ -219,3 +221,31 @@ class EnterpriseRegistrationAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # uploaded through the page or the API, which check the file
+
+
+@admin.register(EnterpriseContact)
+class EnterpriseContactAdmin(ScopedAdmin):
+    """The station names an enterprise's contact person: a citizen who has signed up in the
+    portal, entered by their account name (the phone number), since citizens' accounts are
+    no station's to list."""
+
+    list_display = ["unit", "user", "station", "created_at"]
+    list_select_related = ["unit", "user", "station"]
+    search_fields = ["unit__name", "user__username"]
+    readonly_fields = ["station", "created_at"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            from apps.accounts.choices import UserKind
+            from apps.accounts.models import User
+
+            return forms.ModelChoiceField(
+                label=_("Citizen account (phone number)"),
+                queryset=User.objects.filter(
+                    kind=UserKind.CITIZEN, station=None, bureau=None, is_staff=False
+                ),
+                to_field_name="username",
+                widget=forms.TextInput,
+                error_messages={"invalid_choice": _("No citizen's account has this name.")},
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -5,6 +5,8 @@ the demo citizen's account).
   now holds a residence permit; her portal shows both, with their QR codes.
 - The park post's queue has work on it: two new registrations, one waiting for the
   employment proof the officer asked for, one resubmitted.
+- 周经理 (13983461400) is the contact person of the park's enterprise: from the portal he
+  uploads its workers' list at /apply/enterprise/.
 """
 
 import io
@@ -21,13 +23,16 @@ from apps.accounts.choices import UserKind
 from apps.accounts.demo import DEMO_PASSWORD
 from apps.accounts.models import User
 from apps.core.idnumbers import FEMALE, MALE, make_id_number
+from apps.registry.choices import UnitKind
+from apps.registry.models import Unit
 from apps.stations.models import Community, Post
 
 from . import services
 from .choices import ApplicationKind, Basis, DocumentKind
-from .models import PermitApplication, ResidenceCertificate
+from .models import EnterpriseContact, PermitApplication, ResidenceCertificate
 
 DEMO_CITIZEN = "13983461234"
+DEMO_CONTACT = "13983461400"
 
 
 def _photo(text: str) -> ContentFile:
@@ -157,4 +162,8 @@ def seed_permits() -> int:
                 application=application, by=officer, message="请上传劳动合同或在职证明"
             )
         created += 1
+
+    unit = Unit.objects.filter(station=park.station, kind=UnitKind.ENTERPRISE).first()
+    if unit is not None:
+        EnterpriseContact.objects.create(user=_citizen(DEMO_CONTACT, "周", "经理"), unit=unit)
     return created

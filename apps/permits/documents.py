@@ -41,7 +41,9 @@ def document_pdf(document, *, verify_url: str) -> bytes:
     pdf.setTitle(document.number)
     pdf.setFont(FONT, 16)
     title = _("Residence permit") if is_permit else _("Residence certificate")
-    pdf.drawString(10 * mm, height - 15 * mm, f"{'居住证' if is_permit else '居住凭证'} {title}")
+    # The catalogue makes the title 居住证 / 居住凭证 (the Chinese is no longer spelled out
+    # beside it, which printed it twice).
+    pdf.drawString(10 * mm, height - 15 * mm, str(title))
     pdf.setFont(FONT, 9)
     lines = [
         f"{_('Number')}: {document.number}",

@@ -22,7 +22,7 @@ from apps.registry.imports import ImportFileError, read_rows
 
 from . import tasks
 from .choices import ApplicationKind, ApplicationStatus, Basis
-from .models import EnterpriseRegistration, PermitApplication
+from .models import EnterpriseContact, EnterpriseRegistration, PermitApplication
 from .services import _issue_certificate, normalise_phone
 from .workflow import check_transition
 
@@ -38,11 +38,33 @@ WORKER_COLUMNS = {
 REQUIRED = ("name", "id_number", "phone")
 
 
+def contact_unit(user):
+    """The enterprise this user is the contact person of, or None."""
+    if not user.is_authenticated:
+        return None
+    link = EnterpriseContact.objects.select_related("unit").filter(user=user).first()
+    return link.unit if link else None
+
+
+def contact_batches(user):
+    """The contact person's view: every list of their own unit (whoever uploaded it), and
+    no other unit's. The link to the unit is the scope here, not a station."""
+    unit = contact_unit(user)
+    if unit is None:
+        return EnterpriseRegistration.objects.none()
+    return EnterpriseRegistration.objects.filter(enterprise=unit).select_related("enterprise")
+
+
 def enterprise_upload(*, by, enterprise, upload) -> EnterpriseRegistration:
-    """Keep the list privately and register it in the background."""
-    if not by.has_perm("permits.add_enterpriseregistration"):
+    """Keep the list privately and register it in the background. Officers upload for the
+    enterprises in their scope, a contact person for their own enterprise only."""
+    contact_of = contact_unit(by)
+    if contact_of is not None:
+        if contact_of.pk != enterprise.pk:
+            raise OutOfScope(_("Not found."))
+    elif not by.has_perm("permits.add_enterpriseregistration"):
         raise NotAllowed(_("You cannot register an enterprise's workers."))
-    if not is_in_scope(enterprise, by, CHANGE):
+    elif not is_in_scope(enterprise, by, CHANGE):
         raise OutOfScope(_("Not found."))
     if upload.size > MAX_FILE_BYTES:
         raise DomainError(_("The file may be at most 10 MB."), code="invalid_upload")

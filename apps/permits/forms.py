@@ -108,12 +108,18 @@ class SignupForm(SignupCodeForm):
     )
 
 
-class EnterpriseUploadForm(BootstrapForm):
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Unit.objects.none())
+class WorkersFileForm(BootstrapForm):
+    """The list alone: what an enterprise's contact person uploads for their own unit."""
+
     file = forms.FileField(
         label=_("Workers (XLSX or CSV: 姓名, 身份证号码, 手机, 居住地址)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+
+
+class EnterpriseUploadForm(WorkersFileForm):
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Unit.objects.none())
+    field_order = ["enterprise", "file"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,12 +12,14 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import SameStationMixin, TimeStampedModel
+from apps.core.progress import get_progress
 from apps.core.scoping import Scope, ScopedManager
 from apps.core.uploads import private_storage
 
@@ -495,3 +497,70 @@ class EnterpriseRegistration(TimeStampedModel):
     @property
     def progress_key(self) -> str:
         return f"permits-enterprise-{self.pk}"
+
+    @property
+    def progress_percent(self) -> int:
+        """How far the background task has come (from the cache, not the database)."""
+        if self.status != self.Status.PROCESSING:
+            return 100
+        return get_progress(self.progress_key)["percent"]
+
+
+class EnterpriseContact(models.Model):
+    """The person an enterprise in the registry names to register its workers: a citizen
+    account (no station, no staff role) that may upload lists for this one unit from the
+    portal and see that unit's lists, and nothing else. Linked by the station's staff."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enterprise_contact",
+        verbose_name=_("user"),
+    )
+    unit = models.ForeignKey(
+        "registry.Unit",
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        limit_choices_to={"kind": "enterprise"},
+        verbose_name=_("enterprise"),
+    )
+    # The unit's station, copied on save so that scoping needs no join.
+    station = models.ForeignKey(
+        "stations.Station",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("station"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager()
+    scope = Scope(station="station_id", bureau="station__bureau_id", owner="user_id")
+
+    class Meta:
+        verbose_name = _("enterprise contact")
+        verbose_name_plural = _("enterprise contacts")
+        ordering = ["unit_id", "id"]
+
+    def __str__(self):
+        return f"{self.unit} · {self.user}"
+
+    def save(self, *args, **kwargs):
+        self.station_id = self.unit.station_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from apps.accounts.choices import UserKind
+
+        super().clean()
+        errors = {}
+        if self.unit_id and self.unit.kind != "enterprise":
+            errors["unit"] = _("Only an enterprise has a contact person.")
+        user = self.user if self.user_id else None
+        if user is not None and (
+            user.kind != UserKind.CITIZEN or user.station_id or user.bureau_id or user.is_staff
+        ):
+            # Staff register lists from their own page; a contact's account reaches one unit.
+            errors["user"] = _("The contact person must be a citizen's account.")
+        if errors:
+            raise ValidationError(errors)

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,12 +21,13 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.views import LoginView
 from apps.core.errors import DomainError
+from apps.core.pagination import NoCountPaginator
 from apps.registry.models import Address
 from apps.stations.models import Community
 
-from . import services
+from . import enterprise, services
 from .choices import ApplicationKind
-from .forms import ApplicationForm, DocumentForm, SignupCodeForm, SignupForm
+from .forms import ApplicationForm, DocumentForm, SignupCodeForm, SignupForm, WorkersFileForm
 from .models import PermitApplication, ResidenceCertificate, ResidencePermit
 from .workflow import EDITABLE
 
@@ -130,6 +132,7 @@ def home(request):
             .select_related("community"),
             "certificates": ResidenceCertificate.objects.restrict(user).filter(holder=user),
             "permits": ResidencePermit.objects.restrict(user).filter(holder=user),
+            "enterprise_unit": enterprise.contact_unit(user),
         },
     )
 
@@ -244,3 +247,51 @@ def permit_start(request, pk):
         return redirect("permits:portal_home")
     messages.success(request, _("Your permit application is ready: check it and submit."))
     return redirect("permits:portal_application", application.pk)
+
+
+# --- an enterprise's contact person ----------------------------------------------------------
+
+
+def _contact_unit(request):
+    unit = enterprise.contact_unit(request.user)
+    if unit is None:
+        raise PermissionDenied  # not anyone's contact person: this page is not for them
+    return unit
+
+
+@portal_login_required
+def enterprise_batches(request):
+    """The contact person uploads their enterprise's workers and follows the lists."""
+    unit = _contact_unit(request)
+    form = WorkersFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise.enterprise_upload(
+                by=request.user, enterprise=unit, upload=form.cleaned_data["file"]
+            )
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(request, _("The list is being registered."))
+            return redirect("permits:portal_enterprise")
+    page = NoCountPaginator(enterprise.contact_batches(request.user), 20).page(
+        request.GET.get("page")
+    )
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "permits/portal_enterprise.html",
+        {"unit": unit, "form": form, "page_obj": page},
+        status=status,
+    )
+
+
+@portal_login_required
+def enterprise_batch(request, pk):
+    """One list's card, which the page polls while the list is being registered; another
+    unit's list is not found."""
+    _contact_unit(request)
+    batch = enterprise.contact_batches(request.user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    return render(request, "permits/_batch.html", {"batch": batch, "poll_url": request.path})

@@ -36,6 +36,7 @@ urlpatterns = [
     path("permits/permits/<int:pk>/endorse/", views.permit_endorse, name="permit_endorse"),
     path("permits/permits/<int:pk>/revoke/", views.permit_revoke, name="permit_revoke"),
     path("permits/enterprise/", views.enterprise_batches, name="enterprise_batches"),
+    path("permits/enterprise/<int:pk>/", views.enterprise_batch, name="enterprise_batch"),
     # citizens
     path("apply/", portal.home, name="portal_home"),
     path("apply/login/", portal.PortalLogin.as_view(), name="portal_login"),
@@ -46,6 +47,8 @@ urlpatterns = [
     path("apply/<int:pk>/upload/", portal.upload, name="portal_upload"),
     path("apply/<int:pk>/submit/", portal.submit, name="portal_submit"),
     path("apply/certificates/<int:pk>/permit/", portal.permit_start, name="portal_permit_start"),
+    path("apply/enterprise/", portal.enterprise_batches, name="portal_enterprise"),
+    path("apply/enterprise/<int:pk>/", portal.enterprise_batch, name="portal_enterprise_batch"),
     # anyone
     path("verify/<str:token>", views.verify_document, name="verify"),
 ]

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
@@ -239,8 +240,10 @@ def application_visit(request, pk):
 
 
 @login_required
+@xframe_options_sameorigin
 def document_file(request, pk):
-    """A document's file, to its applicant and to officers in scope; anyone else gets 404."""
+    """A document's file, to its applicant and to officers in scope; anyone else gets 404.
+    Framable by the workbench's own pages only: the review page embeds PDFs in its viewer."""
     document = (
         ApplicationDocument.objects.restrict(request.user)
         .select_related("application")
@@ -405,6 +408,21 @@ def enterprise_batches(request):
     batches = EnterpriseRegistration.objects.restrict(request.user).select_related("enterprise")
     page = NoCountPaginator(batches, 20).page(request.GET.get("page"))
     return render(request, "permits/enterprise.html", {"form": form, "page_obj": page})
+
+
+@login_required
+def enterprise_batch(request, pk):
+    """One list's card, which the page polls while the background task registers it."""
+    _need(request, "permits.view_enterpriseregistration")
+    batch = (
+        EnterpriseRegistration.objects.restrict(request.user)
+        .select_related("enterprise")
+        .filter(pk=pk)
+        .first()
+    )
+    if batch is None:
+        raise Http404
+    return render(request, "permits/_batch.html", {"batch": batch, "poll_url": request.path})
 
 
 # --- public verification --------------------------------------------------------------------

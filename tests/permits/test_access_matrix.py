@@ -108,8 +108,13 @@ class TestResidencePermit(ResourceMatrix):
 
 
 class TestEnterpriseRegistration(ResourceMatrix):
+    list_url_name = "permits:enterprise_batches"
+    detail_url_name = "permits:enterprise_batch"  # the card the page polls
     api_basename = "enterpriseregistration"
     readers = READERS
+
+    def marker(self, obj):
+        return f'data-batch="{obj.pk}"'
 
     def make(self, org):
         from tests.registry.factories import AddressFactory, UnitFactory

@@ -132,3 +132,21 @@ def test_the_page_and_the_api(client, org, aluminium, django_capture_on_commit_c
     assert body.json()["registered_rows"] == 1 and body.json()["progress"] == 100
     client.force_login(org.user(SHUANGFENG_DESK))
     assert client.get(reverse("enterpriseregistration-list")).json()["results"] == []
+
+
+@pytest.mark.django_db
+def test_the_officers_page_polls_a_list_being_registered(client, org, aluminium):
+    batch = EnterpriseRegistration.objects.create(
+        station=org.xipeng,
+        enterprise=aluminium,
+        uploaded_by=org.user(XIPENG_DESK),
+        file="permits/enterprise/x.csv",
+        file_name="workers.csv",
+    )
+    enterprise.set_progress(batch.progress_key, 1, 4)
+    client.force_login(org.user(XIPENG_DESK))
+    url = reverse("permits:enterprise_batch", args=[batch.pk])
+    page = client.get(reverse("permits:enterprise_batches")).text
+    assert f'hx-get="{url}"' in page and 'aria-valuenow="25"' in page
+    EnterpriseRegistration.objects.filter(pk=batch.pk).update(status="done")
+    assert "hx-trigger" not in client.get(url).text

@@ -222,7 +222,8 @@ def test_the_person_page_lists_the_persons_applications_in_scope_only(org, citiz
     assert application.person == person  # linked by the ID number
 
     def rows_for(user):
-        with translation.override("en"):  # section titles are translated
+        # The section titles are keyed in English whatever the catalogue makes of them.
+        with translation.override("en"):
             sections = sections_for(person=person, user=user)
             return {title: list(rows) for title, rows, _ in sections}
 
