@@ -1,0 +1,100 @@
+"""Reads of the noise app: limits and settings as the state machine needs them, and the
+noise page's live levels and curves in a fixed number of queries whatever the rows."""
+
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.functions import TruncMinute
+from django.utils import timezone
+
+from .choices import Period
+from .models import NoiseEvent, NoiseLimit, NoiseReading, NoiseSensor, NoiseSettings
+
+# GB 3096-2008 counts day and night in local time; Chongqing is on Beijing time.
+LOCAL = ZoneInfo("Asia/Shanghai")
+DAY_STARTS, NIGHT_STARTS = 6, 22
+
+
+def period_at(at: datetime) -> str:
+    """Day is 06:00 up to 22:00 local time, night the rest (22:00 itself is night)."""
+    hour = at.astimezone(LOCAL).hour
+    return Period.DAY if DAY_STARTS <= hour < NIGHT_STARTS else Period.NIGHT
+
+
+def limits() -> dict[str, NoiseLimit]:
+    return {limit.zone_class: limit for limit in NoiseLimit.objects.all()}
+
+
+def noise_settings(bureau_id: int) -> NoiseSettings:
+    """The bureau's settings, or the defaults when its admin has not saved any."""
+    found = NoiseSettings.objects.filter(bureau_id=bureau_id).first()
+    return found or NoiseSettings(bureau_id=bureau_id)
+
+
+def sensors_live(*, user):
+    """The user's sensors with their latest level, the limit now and whether it is over."""
+    latest = NoiseReading.objects.filter(sensor=OuterRef("pk")).order_by("-at")
+    sensors = list(
+        NoiseSensor.objects.restrict(user)
+        .filter(is_active=True)
+        .select_related("station", "community")
+        .annotate(latest_db=Subquery(latest.values("db_a")[:1]))
+        .annotate(latest_at=Subquery(latest.values("at")[:1]))
+    )
+    table, period = limits(), period_at(timezone.now())
+    for sensor in sensors:
+        limit = table.get(sensor.zone_class)
+        sensor.limit_now = limit.for_period(period) if limit else None
+        sensor.is_over = (
+            sensor.latest_db is not None
+            and sensor.limit_now is not None
+            and sensor.latest_db > sensor.limit_now
+        )
+    return sensors
+
+
+def open_events(*, user):
+    return list(
+        NoiseEvent.objects.restrict(user)
+        .filter(closed_at__isnull=True)
+        .select_related("sensor", "incident")
+        .order_by("-opened_at")
+    )
+
+
+def day_curves(*, user, sensors, day=None) -> dict[int, dict]:
+    """Per sensor, the loudest level of each minute of the local day (one query for all
+    sensors) with the limit of that minute, and the hourly maxima for the table."""
+    day = day or timezone.localtime(timezone.now(), LOCAL).date()
+    start = datetime.combine(day, time.min, tzinfo=LOCAL)
+    rows = (
+        NoiseReading.objects.restrict(user)
+        .filter(sensor__in=[s.pk for s in sensors], at__gte=start, at__lt=start + timedelta(days=1))
+        .annotate(minute=TruncMinute("at", tzinfo=LOCAL))
+        .values("sensor_id", "minute")
+        .annotate(level=Max("db_a"))
+        .order_by("sensor_id", "minute")
+    )
+    table = limits()
+    zone = {sensor.pk: table.get(sensor.zone_class) for sensor in sensors}
+    curves = defaultdict(lambda: {"labels": [], "values": [], "limits": [], "hours": {}})
+    for row in rows:
+        curve, limit = curves[row["sensor_id"]], zone[row["sensor_id"]]
+        minute = row["minute"].astimezone(LOCAL)
+        level = float(row["level"])
+        limit_then = limit.for_period(period_at(minute)) if limit else None
+        curve["labels"].append(f"{minute:%H:%M}")
+        curve["values"].append(level)
+        curve["limits"].append(limit_then)
+        hour = f"{minute:%H}:00"
+        loudest = max(curve["hours"].get(hour, (0, None))[0], level)
+        curve["hours"][hour] = (loudest, limit_then)
+    for curve in curves.values():
+        # For the table beside the chart: (hour, loudest level, limit, over it?).
+        curve["hours"] = [
+            (hour, level, limit, limit is not None and level > limit)
+            for hour, (level, limit) in curve["hours"].items()
+        ]
+    return dict(curves)
