@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apps.stations",
     "apps.registry",
     "apps.cases",
+    "apps.noise",
 ]
 
 MIDDLEWARE = [

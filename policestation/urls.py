@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("apps.registry.api.urls")),
     path("", include("apps.core.api.urls")),
     path("", include("apps.cases.api.urls")),
+    path("", include("apps.noise.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("org/", include("apps.stations.urls")),
     path("registry/", include("apps.registry.urls")),
     path("cases/", include("apps.cases.urls")),
+    path("noise/", include("apps.noise.urls")),
     path("audit/access/", AccessLogList.as_view(), name="accesslog_list"),
     path("notifications/", notification_list, name="notification_list"),
     path("notifications/read/", notification_read, name="notification_read"),

@@ -39,6 +39,10 @@ TAXONOMY_VIEW = ["cases.view_incidentcategory"]
 INCIDENTS_WORK = _crud("cases", "incident", "view", "add", "change")
 CASES_WORK = _crud("cases", "case", "view", "add", "change")
 ROSTER_KEEP = _crud("cases", "dutyshift", "view", "add", "change")
+# Noise: station staff watch sensors and turn events into incidents; leaders and bureau
+# admins register sensors and hold their keys.
+NOISE_WATCH = ["noise.view_noisesensor", *_crud("noise", "noiseevent", "view", "change")]
+NOISE_KEEP = [*NOISE_WATCH, *_crud("noise", "noisesensor", "add", "change")]
 
 ROLES: dict[str, list[str]] = {
     DESK_OFFICER: [
@@ -52,6 +56,7 @@ ROLES: dict[str, list[str]] = {
         *INCIDENTS_WORK,
         *ROSTER_KEEP,
         "cases.view_case",
+        *NOISE_WATCH,
     ],
     COMMUNITY_OFFICER: [
         *ORGANISATION_VIEW,
@@ -68,6 +73,7 @@ ROLES: dict[str, list[str]] = {
         *TAXONOMY_VIEW,
         *INCIDENTS_WORK,
         "cases.view_dutyshift",
+        *NOISE_WATCH,
     ],
     CASE_OFFICER: [
         *ORGANISATION_VIEW,
@@ -100,6 +106,7 @@ ROLES: dict[str, list[str]] = {
         *CASES_WORK,
         *ROSTER_KEEP,
         "cases.approve_extension",
+        *NOISE_KEEP,
     ],
     BUREAU_ADMIN: [
         *PERSONAL_DATA,
@@ -127,6 +134,10 @@ ROLES: dict[str, list[str]] = {
         ],
         *_crud("cases", "incident", "view", "change"),
         *_crud("cases", "case", "view", "change"),
+        *NOISE_KEEP,
+        *_crud("noise", "noisesettings", "view", "add", "change"),
+        "noise.view_noiselimit",
+        "noise.view_noisereading",
     ],
     MEDIATOR: ["stations.view_station", "stations.view_post", "stations.view_community"],
     CITIZEN: [],
