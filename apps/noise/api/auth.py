@@ -5,7 +5,8 @@ sensor, so no staff permission can ever be reached with a device key.
 """
 
 from django.contrib.auth.models import AnonymousUser
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from ..models import NoiseSensor
@@ -34,3 +35,18 @@ class SensorKeyAuthentication(authentication.BaseAuthentication):
 class IsSensor(permissions.BasePermission):
     def has_permission(self, request, view):
         return isinstance(request.auth, NoiseSensor)
+
+
+class SensorKeyScheme(OpenApiAuthenticationExtension):
+    """Tells the API schema how sensors authenticate."""
+
+    target_class = SensorKeyAuthentication
+    name = "sensorKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": _("'Sensor <device key>', the key shown once when it was issued."),
+        }

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from apps.accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
 from apps.accounts.roles import sync_roles
 from apps.cases.demo import seed_incidents
+from apps.noise.demo import seed_noise
 from apps.registry.demo import seed_registry
 from apps.stations.demo import seed_organisation
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         residents = seed_registry()
         incidents = seed_incidents()
+        seed_noise()
         if options["verbosity"] == 0:
             return
         made = ", ".join(f"{n} {kind}" for kind, n in organisation.items())
