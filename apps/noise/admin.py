@@ -27,7 +27,13 @@ class NoiseLimitAdmin(admin.ModelAdmin):
 
 @admin.register(NoiseSettings)
 class NoiseSettingsAdmin(ScopedAdmin):
-    list_display = ["bureau", "open_after_seconds", "close_after_seconds", "warning_text"]
+    list_display = [
+        "bureau",
+        "open_after_seconds",
+        "close_after_seconds",
+        "auto_incident_after_minutes",
+        "warning_text",
+    ]
 
 
 @admin.register(NoiseSensor)

@@ -73,6 +73,16 @@ class NoiseSettings(models.Model):
         max_length=200,
         default="音量超过国家标准限值，请调低音量",
     )
+    auto_incident_after_minutes = models.PositiveIntegerField(
+        _("make an incident automatically after (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Empty: never automatically. The incident is taken in the name of the first "
+            "contact of the sensor who works at its station and may take incidents."
+        ),
+    )
 
     objects = ScopedManager()
     scope = Scope(bureau="bureau_id", station_staff_view_via_bureau=True)

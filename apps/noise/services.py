@@ -10,6 +10,7 @@ The state machine, per sensor, over readings in time order:
   a quiet spell, a reading over it ends the spell; when the spell has lasted the close
   delay the event closes at the spell's start (hysteresis: a short dip does not close it,
   a short burst does not open one).
+If the bureau asks for it, an event still open after so many minutes becomes an incident.
 The run and the spell are kept on the sensor, so batches may split them anywhere. A batch
 locks its sensor, so two batches of one sensor are processed one after the other.
 Readings older than the newest already processed (a late, out-of-order batch) are stored
@@ -17,6 +18,7 @@ for the curve but do not drive the machine: its past decisions have been announc
 """
 
 import hashlib
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -39,6 +41,7 @@ from apps.core.scoping import CHANGE, is_in_scope
 from .models import MAX_DB, MIN_DB, NoiseEvent, NoiseReading, NoiseSensor
 from .selectors import limits, noise_settings, period_at
 
+logger = logging.getLogger(__name__)
 MAX_BATCH = 2000
 # A sensor silent this long has not shown the level "staying" over the limit: a run
 # started before the silence does not count towards opening an event.
@@ -237,6 +240,8 @@ def readings_ingest(*, sensor: NoiseSensor, readings) -> IngestResult:
         )
         for opened_event in opened:
             _notify_contacts(sensor, opened_event)
+        if event is not None and config.auto_incident_after_minutes:
+            _auto_incident(sensor, event, config.auto_incident_after_minutes)
     return IngestResult(
         received=len(readings),
         processed=len(new),
@@ -262,6 +267,26 @@ def _notify_contacts(sensor: NoiseSensor, event: NoiseEvent) -> None:
 
 
 # --- events to incidents --------------------------------------------------------------------
+
+
+def _auto_incident(sensor: NoiseSensor, event: NoiseEvent, minutes: int) -> None:
+    """The bureau's option: an event still open after `minutes` becomes an incident, taken
+    in the name of the sensor's first contact at its station who may take incidents. A
+    refusal is logged, never allowed to lose the sensor's batch."""
+    if event.incident_id or sensor.last_reading_at - event.opened_at < timedelta(minutes=minutes):
+        return
+    contacts = sensor.contacts.filter(station_id=sensor.station_id, is_active=True).order_by("pk")
+    taker = next((user for user in contacts if user.has_perm("cases.add_incident")), None)
+    if taker is None:
+        logger.warning(
+            "noise event %s: no contact of sensor %s may take incidents", event.pk, sensor.pk
+        )
+        return
+    try:
+        with transaction.atomic():
+            event.incident = noise_event_to_incident(event=event, by=taker)
+    except DomainError as exc:
+        logger.warning("noise event %s: automatic incident refused: %s", event.pk, exc.message)
 
 
 def noise_event_to_incident(*, event: NoiseEvent, by):

@@ -230,3 +230,31 @@ def test_a_revoked_sensor_keeps_its_history(noise):
     ingest(noise, series(local(DAY, "20:30:00"), 20, 60))
     sensor_revoke_key(sensor=noise.sensor, by=noise.org.user("xipeng_leader"))
     assert NoiseReading.objects.filter(sensor=noise.sensor).count() == 2
+
+
+class TestAutomaticIncident:
+    @pytest.fixture
+    def automatic(self, noise):
+        NoiseSettings.objects.create(bureau=noise.org.jiulongpo, auto_incident_after_minutes=10)
+        return noise
+
+    def test_an_event_open_for_the_set_minutes_becomes_an_incident(self, automatic):
+        ingest(automatic, series(local(DAY, "20:30:00"), 600, 72))  # until 20:39:50
+        assert not Incident.objects.exists()
+        ingest(automatic, series(local(DAY, "20:40:00"), 60, 72))
+        [event] = events(automatic)
+        incident = Incident.objects.get()
+        assert event.incident == incident and incident.source == "sensor"
+        assert incident.received_by == automatic.officer  # the contact who may take it
+        ingest(automatic, series(local(DAY, "20:41:00"), 60, 72))
+        assert Incident.objects.count() == 1
+
+    def test_it_is_off_by_default(self, noise):
+        ingest(noise, series(local(DAY, "20:30:00"), 1800, 72))
+        assert not Incident.objects.exists() and events(noise)[0].incident is None
+
+    def test_without_a_contact_who_may_take_incidents_the_batch_still_counts(self, automatic):
+        automatic.sensor.contacts.set([automatic.manager])  # a citizen, no station
+        ingest(automatic, series(local(DAY, "20:30:00"), 900, 72))
+        assert not Incident.objects.exists()
+        assert NoiseReading.objects.count() == 90 and events(automatic)[0].closed_at is None
