@@ -5,8 +5,8 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Max, OuterRef, Subquery
-from django.db.models.functions import TruncMinute
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce, TruncMinute
 from django.utils import timezone
 
 from .choices import Period
@@ -56,10 +56,24 @@ def sensors_live(*, user):
 
 
 def open_events(*, user):
+    """Open events, each with how many events its sensor had in the week before: a place
+    that repeats is a candidate for an incident even when each event is short."""
+    earlier = (
+        NoiseEvent.objects.filter(
+            sensor=OuterRef("sensor"),
+            opened_at__lt=OuterRef("opened_at"),
+            opened_at__gte=OuterRef("opened_at") - timedelta(days=7),
+        )
+        .order_by()
+        .values("sensor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return list(
         NoiseEvent.objects.restrict(user)
         .filter(closed_at__isnull=True)
         .select_related("sensor", "incident")
+        .annotate(week_before=Coalesce(Subquery(earlier), 0))
         .order_by("-opened_at")
     )
 

@@ -98,3 +98,22 @@ def test_conversion_needs_the_right_and_the_scope(client, noise, persona, status
     response = client.post(reverse("noise:event_to_incident", args=[event.pk]))
     assert response.status_code == status
     assert not Incident.objects.exists()
+
+
+def test_an_event_that_repeats_in_the_week_says_so(client, noise):
+    now = timezone.now()
+    for days in (2, 5, 9):  # the one 9 days ago is outside the week
+        NoiseEvent.objects.create(
+            sensor=noise.sensor,
+            opened_at=now - timedelta(days=days),
+            closed_at=now - timedelta(days=days) + timedelta(minutes=20),
+            peak=70,
+            limit=55,
+            period="day",
+        )
+    loud_minutes(noise.sensor)
+    client.force_login(noise.org.user("xipeng_desk"))
+    response = client.get(URL)
+    [event] = response.context["events"]
+    assert event.week_before == 2
+    assert 'data-repeats="2"' in response.content.decode()
