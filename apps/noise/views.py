@@ -35,7 +35,7 @@ def dashboard(request):
     }
     if request.htmx:
         return render(request, "noise/_live.html", context)
-    curves = selectors.day_curves(user=request.user, sensors=sensors)
+    curves = selectors.day_curves(sensors=sensors)
     context["curves"] = []
     for sensor in sensors:
         curve = curves.get(sensor.pk, {"labels": [], "values": [], "limits": [], "hours": []})
