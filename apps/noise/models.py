@@ -23,6 +23,16 @@ from .choices import Period, ZoneClass
 # own noise floor, above 140 dB(A) is past the threshold of pain (a fault, not a dance).
 MIN_DB = Decimal("20")
 MAX_DB = Decimal("140")
+# GB 3096-2008 table 1: (day, night) limits in dB(A) per zone class. Seeded into NoiseLimit
+# by a data migration, where admins may edit them; a class without a row uses these.
+STANDARD_LIMITS = {
+    "0": (50, 40),
+    "1": (55, 45),
+    "2": (60, 50),
+    "3": (65, 55),
+    "4a": (70, 55),
+    "4b": (70, 60),
+}
 SENSOR_SCOPE = Scope(station="sensor__station_id", bureau="sensor__station__bureau_id")
 
 

@@ -9,7 +9,14 @@ from django.db.models.functions import Coalesce, TruncMinute
 from django.utils import timezone
 
 from .choices import Period
-from .models import NoiseEvent, NoiseLimit, NoiseReading, NoiseSensor, NoiseSettings
+from .models import (
+    STANDARD_LIMITS,
+    NoiseEvent,
+    NoiseLimit,
+    NoiseReading,
+    NoiseSensor,
+    NoiseSettings,
+)
 
 # GB 3096-2008 counts day and night in local time; Chongqing is on Beijing time.
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -23,7 +30,13 @@ def period_at(at: datetime) -> str:
 
 
 def limits() -> dict[str, NoiseLimit]:
-    return {limit.zone_class: limit for limit in NoiseLimit.objects.all()}
+    """Every zone class's limits: as edited by admins, else the standard's."""
+    table = {
+        zone_class: NoiseLimit(zone_class=zone_class, day_limit=day, night_limit=night)
+        for zone_class, (day, night) in STANDARD_LIMITS.items()
+    }
+    table.update((limit.zone_class, limit) for limit in NoiseLimit.objects.all())
+    return table
 
 
 def noise_settings(bureau_id: int) -> NoiseSettings:

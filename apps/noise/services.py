@@ -188,9 +188,7 @@ def readings_ingest(*, sensor: NoiseSensor, readings) -> IngestResult:
             if sensor.last_reading_at is None or at > sensor.last_reading_at
         )
         config = noise_settings(sensor.station.bureau_id)
-        limit_row = limits().get(sensor.zone_class)
-        if limit_row is None:
-            raise DomainError(_("No noise limit is set for this zone class."), code="invalid")
+        limit_row = limits()[sensor.zone_class]
         event = NoiseEvent.objects.filter(sensor=sensor, closed_at__isnull=True).first()
         opened, closed = [], []
         for at, db in new:

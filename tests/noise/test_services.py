@@ -3,14 +3,22 @@ conversion to an incident."""
 
 from datetime import timedelta
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from apps.cases.models import Incident
 from apps.core.errors import Conflict, DomainError, OutOfScope
 from apps.core.models import Notification
-from apps.noise.models import NoiseEvent, NoiseReading, NoiseSettings
+from apps.noise.models import (
+    STANDARD_LIMITS,
+    NoiseEvent,
+    NoiseLimit,
+    NoiseReading,
+    NoiseSettings,
+)
 from apps.noise.services import noise_event_to_incident, readings_ingest, sensor_revoke_key
 
 from .conftest import local, series
@@ -258,3 +266,28 @@ class TestAutomaticIncident:
         ingest(automatic, series(local(DAY, "20:30:00"), 900, 72))
         assert not Incident.objects.exists()
         assert NoiseReading.objects.count() == 90 and events(automatic)[0].closed_at is None
+
+
+class TestLimits:
+    def test_an_admin_edited_limit_is_the_one_applied(self, noise):
+        NoiseLimit.objects.filter(zone_class="1").update(day_limit=75)
+        ingest(noise, series(local(DAY, "20:30:00"), 120, 72))
+        assert events(noise) == []
+
+    def test_without_rows_the_standard_applies(self, noise):
+        NoiseLimit.objects.all().delete()
+        ingest(noise, series(local(DAY, "20:30:00"), 120, 72))
+        [event] = events(noise)
+        assert event.limit == 55
+
+    def test_the_data_migration_seeds_the_standard_table(self, db):
+        # Called directly: a transactional test elsewhere may have flushed its rows.
+        migration = import_module("apps.noise.migrations.0002_seed_limits")
+        NoiseLimit.objects.all().delete()
+        migration.seed(django_apps, None)
+        migration.seed(django_apps, None)  # idempotent
+        table = {
+            row.zone_class: (row.day_limit, row.night_limit) for row in NoiseLimit.objects.all()
+        }
+        assert table == STANDARD_LIMITS
+        assert table["1"] == (55, 45) and table["4b"] == (70, 60)
