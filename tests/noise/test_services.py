@@ -270,7 +270,9 @@ class TestAutomaticIncident:
 
 class TestLimits:
     def test_an_admin_edited_limit_is_the_one_applied(self, noise):
-        NoiseLimit.objects.filter(zone_class="1").update(day_limit=75)
+        NoiseLimit.objects.update_or_create(
+            zone_class="1", defaults={"day_limit": 75, "night_limit": 45}
+        )
         ingest(noise, series(local(DAY, "20:30:00"), 120, 72))
         assert events(noise) == []
 
