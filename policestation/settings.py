@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "apps.cases",
     "apps.permits",
     "apps.mediation",
+    "apps.noise",
 ]
 
 MIDDLEWARE = [

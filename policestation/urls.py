@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("apps.cases.api.urls")),
     path("", include("apps.permits.api.urls")),
     path("", include("apps.mediation.api.urls")),
+    path("", include("apps.noise.api.urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +31,7 @@ urlpatterns = [
     path("cases/", include("apps.cases.urls")),
     path("", include("apps.permits.urls")),  # /permits/, /apply/ and /verify/<token>
     path("mediation/", include("apps.mediation.urls")),
+    path("noise/", include("apps.noise.urls")),
     path("audit/access/", AccessLogList.as_view(), name="accesslog_list"),
     path("notifications/", notification_list, name="notification_list"),
     path("notifications/read/", notification_read, name="notification_read"),

@@ -68,6 +68,11 @@ MEDIATION_WORK = [
     "mediation.view_mediator",
 ]
 
+# Noise: station staff watch sensors and turn events into incidents; leaders and bureau
+# admins register sensors and hold their keys.
+NOISE_WATCH = ["noise.view_noisesensor", *_crud("noise", "noiseevent", "view", "change")]
+NOISE_KEEP = [*NOISE_WATCH, *_crud("noise", "noisesensor", "add", "change")]
+
 ROLES: dict[str, list[str]] = {
     DESK_OFFICER: [
         *ORGANISATION_VIEW,
@@ -82,6 +87,7 @@ ROLES: dict[str, list[str]] = {
         "cases.view_case",
         *PERMITS_WORK,
         *MEDIATION_WORK,
+        *NOISE_WATCH,
     ],
     COMMUNITY_OFFICER: [
         *ORGANISATION_VIEW,
@@ -100,6 +106,7 @@ ROLES: dict[str, list[str]] = {
         "cases.view_dutyshift",
         *PERMITS_WORK,
         *MEDIATION_WORK,
+        *NOISE_WATCH,
     ],
     CASE_OFFICER: [
         *ORGANISATION_VIEW,
@@ -136,6 +143,7 @@ ROLES: dict[str, list[str]] = {
         *MEDIATION_WORK,
         *_crud("mediation", "mediator", "add", "change"),
         *_crud("mediation", "lawyerslot", "add"),
+        *NOISE_KEEP,
     ],
     BUREAU_ADMIN: [
         *PERSONAL_DATA,
@@ -170,6 +178,10 @@ ROLES: dict[str, list[str]] = {
         *_crud("mediation", "lawyerslot", "view", "add", "change", "delete"),
         *_crud("mediation", "mediationsession", "view"),
         *_crud("mediation", "followup", "view"),
+        *NOISE_KEEP,
+        *_crud("noise", "noisesettings", "view", "add", "change"),
+        "noise.view_noiselimit",
+        "noise.view_noisereading",
     ],
     MEDIATOR: [
         "stations.view_station",

@@ -31,6 +31,7 @@ SCALES = {
         "addresses": 4_000,
         "hotel_stays": 5_000,
         "incidents": 20_000,
+        "noise_readings": 200_000,
     },
     "full": {
         "posts": 10_000,
@@ -40,6 +41,7 @@ SCALES = {
         "addresses": 400_000,
         "hotel_stays": 200_000,
         "incidents": 1_000_000,
+        "noise_readings": 5_000_000,
     },
 }
 

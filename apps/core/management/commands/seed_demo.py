@@ -5,6 +5,7 @@ from apps.accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
 from apps.accounts.roles import sync_roles
 from apps.cases.demo import seed_incidents
 from apps.mediation.demo import seed_mediation
+from apps.noise.demo import seed_noise
 from apps.permits.demo import seed_permits
 from apps.registry.demo import seed_registry
 from apps.stations.demo import seed_organisation
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         incidents = seed_incidents()
         seed_permits()
         seed_mediation()
+        seed_noise()
         if options["verbosity"] == 0:
             return
         made = ", ".join(f"{n} {kind}" for kind, n in organisation.items())

@@ -1,0 +1,112 @@
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.api.pagination import TimeCursorPagination
+from apps.core.api.permissions import ActionPermissions
+from apps.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from apps.core.errors import OutOfScope
+from apps.core.scoping import CHANGE
+from apps.core.services import save_in_scope
+
+from .. import services
+from ..models import NoiseEvent, NoiseSensor
+from . import serializers as s
+from .auth import IsSensor, SensorKeyAuthentication
+
+
+class ReadingsView(APIView):
+    """A sensor posts its readings in batches with `Authorization: Sensor <key>`; the
+    answer says whether to play the warning now. A re-sent batch changes nothing."""
+
+    authentication_classes = [SensorKeyAuthentication]
+    permission_classes = [IsSensor]
+    throttle_classes = []
+
+    @extend_schema(request=s.ReadingBatchSerializer, responses=s.ReadingAnswerSerializer)
+    def post(self, request):
+        sensor = request.auth
+        data = s.ReadingBatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        named = data.validated_data.get("sensor")
+        if named is not None and named != sensor.pk:
+            if not NoiseSensor.objects.filter(pk=named).exists():
+                raise NotFound(_("Unknown sensor."))
+            raise PermissionDenied(_("The device key is not this sensor's."))
+        result = services.readings_ingest(sensor=sensor, readings=data.validated_data["readings"])
+        return Response(s.ReadingAnswerSerializer(result).data, status=status.HTTP_200_OK)
+
+
+class NoiseSensorViewSet(ScopedModelViewSet):
+    """Sensors: list, detail, register (the answer carries the device key, once), edit, and
+    key rotation or revocation."""
+
+    queryset = NoiseSensor.objects.all()
+    serializer_class = s.NoiseSensorSerializer
+    permission_classes = [ActionPermissions]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    prefetch_related = ("contacts",)
+
+    def _changeable(self) -> NoiseSensor:
+        sensor = self.get_object()
+        if not NoiseSensor.objects.restrict(self.request.user, CHANGE).filter(pk=sensor.pk):
+            raise OutOfScope(_("Not found."))
+        return sensor
+
+    def _with_key(self, sensor, key, code):
+        sensor.key = key
+        return Response(s.NoiseSensorKeySerializer(sensor).data, status=code)
+
+    @extend_schema(request=s.NoiseSensorSerializer, responses={201: s.NoiseSensorKeySerializer})
+    def create(self, request, *args, **kwargs):
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        sensor, key = services.sensor_create(by=request.user, **data.validated_data)
+        return self._with_key(sensor, key, status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        save_in_scope(by=self.request.user, save=serializer.save)
+
+    @extend_schema(request=None, responses=s.NoiseSensorKeySerializer)
+    @action(detail=True, methods=["post"], url_path="rotate-key")
+    def rotate_key(self, request, pk=None):
+        """A new device key; the old one stops working at once."""
+        sensor = self._changeable()
+        key = services.sensor_rotate_key(sensor=sensor, by=request.user)
+        return self._with_key(self.get_queryset().get(pk=sensor.pk), key, status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses=s.NoiseSensorSerializer)
+    @action(detail=True, methods=["post"], url_path="revoke-key")
+    def revoke_key(self, request, pk=None):
+        sensor = services.sensor_revoke_key(sensor=self._changeable(), by=request.user)
+        return Response(s.NoiseSensorSerializer(self.get_queryset().get(pk=sensor.pk)).data)
+
+
+class EventPagination(TimeCursorPagination):
+    ordering = ("-opened_at", "-id")
+
+
+class NoiseEventViewSet(ScopedReadOnlyViewSet):
+    """Noise events, newest first, and their conversion to an incident."""
+
+    queryset = NoiseEvent.objects.all()
+    serializer_class = s.NoiseEventSerializer
+    pagination_class = EventPagination
+    permission_classes = [ActionPermissions]
+    select_related = ("sensor", "incident")
+    filterset_fields = ["sensor", "period"]
+
+    @extend_schema(request=None, responses={201: s.NoiseEventSerializer})
+    @action(detail=True, methods=["post"], url_path="to-incident")
+    def to_incident(self, request, pk=None):
+        """Open an incident (source: sensor) for the event and link it."""
+        event = self.get_object()
+        if not request.user.has_perm("cases.add_incident"):
+            raise PermissionDenied()
+        services.noise_event_to_incident(event=event, by=request.user)
+        event = self.get_queryset().get(pk=event.pk)
+        return Response(s.NoiseEventSerializer(event).data, status=status.HTTP_201_CREATED)

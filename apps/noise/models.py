@@ -1,0 +1,270 @@
+"""Noise sensors on camera poles (歇台子's square-dance loudspeakers): the GB 3096-2008 limits
+per zone class, each sub-bureau's event settings, the sensors with their hashed device keys,
+their readings and the events (over the limit for a while) they raise.
+
+Readings and events belong to their sensor's station, so `restrict()` scopes them through
+the sensor; the limits are the national standard's table, one for everybody.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import SameStationMixin, TimeStampedModel
+from apps.core.scoping import Scope, ScopedManager
+
+from .choices import Period, ZoneClass
+
+# What a sound level meter on a pole can honestly report: below 20 dB(A) is the meter's
+# own noise floor, above 140 dB(A) is past the threshold of pain (a fault, not a dance).
+MIN_DB = Decimal("20")
+MAX_DB = Decimal("140")
+# GB 3096-2008 table 1: (day, night) limits in dB(A) per zone class. Seeded into NoiseLimit
+# by a data migration, where admins may edit them; a class without a row uses these.
+STANDARD_LIMITS = {
+    "0": (50, 40),
+    "1": (55, 45),
+    "2": (60, 50),
+    "3": (65, 55),
+    "4a": (70, 55),
+    "4b": (70, 60),
+}
+SENSOR_SCOPE = Scope(station="sensor__station_id", bureau="sensor__station__bureau_id")
+
+
+class NoiseLimit(models.Model):
+    """The day and night limits of one zone class (GB 3096-2008 table 1), in dB(A)."""
+
+    zone_class = models.CharField(_("zone class"), max_length=2, choices=ZoneClass, unique=True)
+    day_limit = models.PositiveSmallIntegerField(
+        _("day limit, dB(A)"), validators=[MinValueValidator(20), MaxValueValidator(140)]
+    )
+    night_limit = models.PositiveSmallIntegerField(
+        _("night limit, dB(A)"), validators=[MinValueValidator(20), MaxValueValidator(140)]
+    )
+
+    class Meta:
+        verbose_name = _("noise limit")
+        verbose_name_plural = _("noise limits")
+        ordering = ["zone_class"]
+
+    def __str__(self):
+        return f"{self.get_zone_class_display()}: {self.day_limit}/{self.night_limit}"
+
+    def for_period(self, period: str) -> int:
+        return self.day_limit if period == Period.DAY else self.night_limit
+
+
+class NoiseSettings(models.Model):
+    """A sub-bureau's noise-event thresholds, edited by its admin."""
+
+    bureau = models.OneToOneField(
+        "stations.Bureau",
+        on_delete=models.CASCADE,
+        related_name="noise_settings",
+        verbose_name=_("sub-bureau"),
+    )
+    open_after_seconds = models.PositiveIntegerField(
+        _("open an event after (seconds over the limit)"),
+        default=60,
+        validators=[MinValueValidator(0), MaxValueValidator(3600)],
+    )
+    close_after_seconds = models.PositiveIntegerField(
+        _("close an event after (seconds below the limit)"),
+        default=300,
+        validators=[MinValueValidator(0), MaxValueValidator(7200)],
+    )
+    warning_text = models.CharField(
+        _("warning played by the sensor"),
+        max_length=200,
+        default="音量超过国家标准限值，请调低音量",
+    )
+    auto_incident_after_minutes = models.PositiveIntegerField(
+        _("make an incident automatically after (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Empty: never automatically. The incident is taken in the name of the first "
+            "contact of the sensor who works at its station and may take incidents."
+        ),
+    )
+
+    objects = ScopedManager()
+    scope = Scope(bureau="bureau_id", station_staff_view_via_bureau=True)
+
+    class Meta:
+        verbose_name = _("noise settings")
+        verbose_name_plural = _("noise settings")
+
+    def __str__(self):
+        return str(self.bureau)
+
+    @property
+    def open_delay(self) -> timedelta:
+        return timedelta(seconds=self.open_after_seconds)
+
+    @property
+    def close_delay(self) -> timedelta:
+        return timedelta(seconds=self.close_after_seconds)
+
+
+class NoiseSensor(SameStationMixin, TimeStampedModel):
+    """A decibel meter on a pole. It authenticates with a device key of which only the
+    SHA-256 is kept; the run counters below carry the event state machine between batches."""
+
+    station = models.ForeignKey(
+        "stations.Station",
+        on_delete=models.PROTECT,
+        related_name="noise_sensors",
+        verbose_name=_("station"),
+    )
+    post = models.ForeignKey(
+        "stations.Post",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="noise_sensors",
+        verbose_name=_("responsible post"),
+    )
+    community = models.ForeignKey(
+        "stations.Community",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="noise_sensors",
+        verbose_name=_("village / community"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    zone_class = models.CharField(_("zone class"), max_length=2, choices=ZoneClass)
+    contacts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="noise_sensors",
+        verbose_name=_("contacts to notify"),
+        help_text=_("The property manager and the community officer, for instance."),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+    key_hash = models.CharField(_("device key hash"), max_length=64, blank=True, editable=False)
+    key_revoked_at = models.DateTimeField(_("key revoked at"), null=True, blank=True)
+    # State machine between batches: the newest reading processed, since when the level
+    # has been over the limit without an open event (and the run's peak), and since when
+    # it has been below the limit while an event is open.
+    last_reading_at = models.DateTimeField(_("last reading at"), null=True, blank=True)
+    last_db_a = models.DecimalField(
+        _("last level, dB(A)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    over_since = models.DateTimeField(null=True, blank=True, editable=False)
+    run_peak = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True, editable=False
+    )
+    under_since = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedManager()
+    scope = Scope(station="station_id", bureau="station__bureau_id")
+    same_station = {
+        "post": _("The post belongs to another station."),
+        "community": _("The village / community belongs to another station."),
+    }
+
+    class Meta:
+        verbose_name = _("noise sensor")
+        verbose_name_plural = _("noise sensors")
+        ordering = ["station_id", "name"]
+        indexes = [models.Index(fields=["key_hash"])]
+
+    def __str__(self):
+        return self.name
+
+
+class NoiseReading(models.Model):
+    """One level measured by a sensor; (sensor, at) is unique so a re-sent batch adds nothing."""
+
+    sensor = models.ForeignKey(
+        NoiseSensor, on_delete=models.CASCADE, related_name="readings", verbose_name=_("sensor")
+    )
+    at = models.DateTimeField(_("measured at"))
+    db_a = models.DecimalField(
+        _("level, dB(A)"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(MIN_DB), MaxValueValidator(MAX_DB)],
+    )
+
+    objects = ScopedManager()
+    scope = SENSOR_SCOPE
+
+    class Meta:
+        verbose_name = _("noise reading")
+        verbose_name_plural = _("noise readings")
+        constraints = [
+            models.UniqueConstraint(fields=["sensor", "at"], name="noise_reading_unique_time"),
+            models.CheckConstraint(
+                condition=models.Q(db_a__gte=MIN_DB, db_a__lte=MAX_DB),
+                name="noise_reading_db_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.sensor_id} {self.at:%Y-%m-%d %H:%M:%S} {self.db_a}"
+
+
+class NoiseEvent(models.Model):
+    """A stretch of time a sensor stayed over its limit; open while `closed_at` is empty."""
+
+    sensor = models.ForeignKey(
+        NoiseSensor, on_delete=models.CASCADE, related_name="events", verbose_name=_("sensor")
+    )
+    opened_at = models.DateTimeField(_("over the limit since"))
+    closed_at = models.DateTimeField(_("back below the limit at"), null=True, blank=True)
+    peak = models.DecimalField(_("peak, dB(A)"), max_digits=4, decimal_places=1)
+    limit = models.PositiveSmallIntegerField(_("limit, dB(A)"))
+    period = models.CharField(_("period"), max_length=5, choices=Period)
+    incident = models.OneToOneField(
+        "cases.Incident",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="noise_event",
+        verbose_name=_("incident"),
+    )
+
+    objects = ScopedManager()
+    scope = SENSOR_SCOPE
+
+    class Meta:
+        verbose_name = _("noise event")
+        verbose_name_plural = _("noise events")
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["sensor", "-opened_at"])]
+        constraints = [
+            # At most one open event per sensor: the state machine relies on it.
+            models.UniqueConstraint(
+                fields=["sensor"],
+                condition=models.Q(closed_at__isnull=True),
+                name="noise_event_one_open_per_sensor",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.sensor} {self.opened_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

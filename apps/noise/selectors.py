@@ -1,0 +1,135 @@
+"""Reads of the noise app: limits and settings as the state machine needs them, and the
+noise page's live levels and curves in a fixed number of queries whatever the rows."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce, TruncMinute
+from django.utils import timezone
+
+from .choices import Period
+from .models import (
+    STANDARD_LIMITS,
+    NoiseEvent,
+    NoiseLimit,
+    NoiseReading,
+    NoiseSensor,
+    NoiseSettings,
+)
+
+# GB 3096-2008 counts day and night in local time; Chongqing is on Beijing time.
+LOCAL = ZoneInfo("Asia/Shanghai")
+DAY_STARTS, NIGHT_STARTS = 6, 22
+
+
+def period_at(at: datetime) -> str:
+    """Day is 06:00 up to 22:00 local time, night the rest (22:00 itself is night)."""
+    hour = at.astimezone(LOCAL).hour
+    return Period.DAY if DAY_STARTS <= hour < NIGHT_STARTS else Period.NIGHT
+
+
+def limits() -> dict[str, NoiseLimit]:
+    """Every zone class's limits: as edited by admins, else the standard's."""
+    table = {
+        zone_class: NoiseLimit(zone_class=zone_class, day_limit=day, night_limit=night)
+        for zone_class, (day, night) in STANDARD_LIMITS.items()
+    }
+    table.update((limit.zone_class, limit) for limit in NoiseLimit.objects.all())
+    return table
+
+
+def noise_settings(bureau_id: int) -> NoiseSettings:
+    """The bureau's settings, or the defaults when its admin has not saved any."""
+    found = NoiseSettings.objects.filter(bureau_id=bureau_id).first()
+    return found or NoiseSettings(bureau_id=bureau_id)
+
+
+def sensors_live(*, user):
+    """The user's sensors with their latest level, the limit now and whether it is over."""
+    latest = NoiseReading.objects.filter(sensor=OuterRef("pk")).order_by("-at")
+    sensors = list(
+        NoiseSensor.objects.restrict(user)
+        .filter(is_active=True)
+        .select_related("station", "community")
+        .annotate(latest_db=Subquery(latest.values("db_a")[:1]))
+        .annotate(latest_at=Subquery(latest.values("at")[:1]))
+    )
+    table, period = limits(), period_at(timezone.now())
+    for sensor in sensors:
+        limit = table.get(sensor.zone_class)
+        sensor.limit_now = limit.for_period(period) if limit else None
+        sensor.is_over = (
+            sensor.latest_db is not None
+            and sensor.limit_now is not None
+            and sensor.latest_db > sensor.limit_now
+        )
+    return sensors
+
+
+def open_events(*, user):
+    """Open events, each with how many events its sensor had in the week before: a place
+    that repeats is a candidate for an incident even when each event is short."""
+    earlier = (
+        NoiseEvent.objects.filter(
+            sensor=OuterRef("sensor"),
+            opened_at__lt=OuterRef("opened_at"),
+            opened_at__gte=OuterRef("opened_at") - timedelta(days=7),
+        )
+        .order_by()
+        .values("sensor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        NoiseEvent.objects.restrict(user)
+        .filter(closed_at__isnull=True)
+        .select_related("sensor", "incident")
+        .annotate(week_before=Coalesce(Subquery(earlier), 0))
+        .order_by("-opened_at")
+    )
+
+
+def day_curves(*, sensors, day=None) -> dict[int, dict]:
+    """Per sensor (of those the caller may see: pass a scoped list), the loudest level of
+    each minute of the local day (one query for all sensors) with the limit of that
+    minute, and the hourly maxima for the table."""
+    day = day or timezone.localtime(timezone.now(), LOCAL).date()
+    start = datetime.combine(day, time.min, tzinfo=LOCAL)
+    # The sensors come from a scoped query: filtering by their ids keeps the scope without
+    # joining each of a day's readings to its station and bureau again.
+    rows = (
+        NoiseReading.objects.filter(
+            sensor__in=[s.pk for s in sensors], at__gte=start, at__lt=start + timedelta(days=1)
+        )
+        .annotate(minute=TruncMinute("at", tzinfo=LOCAL))
+        .values_list("sensor_id", "minute")
+        .annotate(level=Max("db_a"))
+        .order_by("sensor_id", "minute")
+    )
+    table = limits()
+    zone = {sensor.pk: table.get(sensor.zone_class) for sensor in sensors}
+    curves = {}
+    for sensor_id, minute, level in rows.iterator(chunk_size=5000):
+        curve = curves.get(sensor_id)
+        if curve is None:
+            curve = curves[sensor_id] = {"labels": [], "values": [], "limits": [], "hours": {}}
+        limit = zone[sensor_id]
+        local_minute = minute.astimezone(LOCAL)
+        hour = local_minute.hour
+        limit_then = None
+        if limit is not None:
+            limit_then = limit.day_limit if DAY_STARTS <= hour < NIGHT_STARTS else limit.night_limit
+        level = float(level)
+        curve["labels"].append(f"{hour:02d}:{local_minute.minute:02d}")
+        curve["values"].append(level)
+        curve["limits"].append(limit_then)
+        loudest = curve["hours"].get(hour, (0, None))[0]
+        curve["hours"][hour] = (max(loudest, level), limit_then)
+    for curve in curves.values():
+        # For the table beside the chart: (hour, loudest level, limit, over it?).
+        curve["hours"] = [
+            (f"{hour:02d}:00", level, limit, limit is not None and level > limit)
+            for hour, (level, limit) in curve["hours"].items()
+        ]
+    return dict(curves)

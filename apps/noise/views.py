@@ -1,0 +1,64 @@
+"""The noise page: live levels against the limit, open events (refreshed by htmx every
+10 s) and the day's curve per sensor; and the one-click conversion of an event."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.errors import DomainError
+from apps.core.scoping import CHANGE
+
+from . import selectors, services
+from .models import NoiseEvent
+
+
+def _need(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+@login_required
+def dashboard(request):
+    _need(request, "noise.view_noisesensor")
+    sensors = selectors.sensors_live(user=request.user)
+    context = {
+        "sensors": sensors,
+        "events": selectors.open_events(user=request.user),
+        "refreshed_at": timezone.now(),
+        "can_convert": request.user.has_perm("noise.change_noiseevent")
+        and request.user.has_perm("cases.add_incident"),
+    }
+    if request.htmx:
+        return render(request, "noise/_live.html", context)
+    curves = selectors.day_curves(sensors=sensors)
+    context["curves"] = []
+    for sensor in sensors:
+        curve = curves.get(sensor.pk, {"labels": [], "values": [], "limits": [], "hours": []})
+        # Element ids of the json_script data each chart reads.
+        curve["ids"] = {
+            part: f"curve-{part}-{sensor.pk}" for part in ("labels", "values", "limits")
+        }
+        context["curves"].append((sensor, curve))
+    return render(request, "noise/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def event_to_incident(request, pk):
+    _need(request, "noise.change_noiseevent")
+    _need(request, "cases.add_incident")
+    event = NoiseEvent.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    try:
+        incident = services.noise_event_to_incident(event=event, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("noise:dashboard")
+    messages.success(request, _("Incident %(number)s opened.") % {"number": incident.number})
+    return redirect(incident)

@@ -1,0 +1,21 @@
+from datetime import timedelta
+
+from django.core.management import call_command
+
+from apps.noise.models import NoiseEvent, NoiseReading, NoiseSensor
+from apps.noise.selectors import LOCAL
+
+
+def test_the_demo_square_has_yesterdays_evening_event_and_stays_put_when_rerun(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    sensor = NoiseSensor.objects.get(name="歇台子社区广场")
+    assert sensor.zone_class == "1" and sensor.community.name == "歇台子社区"
+    [event] = NoiseEvent.objects.filter(sensor=sensor)
+    opened = event.opened_at.astimezone(LOCAL)
+    assert (opened.hour, opened.minute) == (20, 30) and event.peak == 72
+    assert event.closed_at - event.opened_at == timedelta(minutes=12)
+    readings = NoiseReading.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert NoiseSensor.objects.count() == 1 and NoiseEvent.objects.count() == 1
+    assert NoiseReading.objects.count() == readings

@@ -1,0 +1,295 @@
+"""The noise event state machine with explicit local times, batches, notifications and the
+conversion to an incident."""
+
+from datetime import timedelta
+from decimal import Decimal
+from importlib import import_module
+
+import pytest
+from django.apps import apps as django_apps
+from django.utils import timezone
+
+from apps.cases.models import Incident
+from apps.core.errors import Conflict, DomainError, OutOfScope
+from apps.core.models import Notification
+from apps.noise.models import (
+    STANDARD_LIMITS,
+    NoiseEvent,
+    NoiseLimit,
+    NoiseReading,
+    NoiseSettings,
+)
+from apps.noise.services import noise_event_to_incident, readings_ingest, sensor_revoke_key
+
+from .conftest import local, series
+
+DAY = "2026-06-01"
+
+
+def ingest(scene, readings):
+    return readings_ingest(sensor=scene.sensor, readings=readings)
+
+
+def events(scene):
+    return list(NoiseEvent.objects.filter(sensor=scene.sensor).order_by("opened_at"))
+
+
+class TestOpening:
+    def test_it_opens_an_event_after_a_minute_over_the_limit(self, noise):
+        result = ingest(noise, series(local(DAY, "20:30:00"), 60, 72))  # 20:30:00–20:30:50
+        assert events(noise) == [] and result.play_warning is False and result.text == ""
+        result = ingest(noise, series(local(DAY, "20:31:00"), 10, 73))
+        [event] = events(noise)
+        assert event.opened_at == local(DAY, "20:30:00")
+        assert (event.peak, event.limit, event.period) == (Decimal("73.0"), 55, "day")
+        assert event.closed_at is None
+        assert result.play_warning is True
+        assert result.text == "音量超过国家标准限值，请调低音量"
+
+    def test_a_burst_shorter_than_the_open_delay_opens_nothing(self, noise):
+        readings = series(local(DAY, "20:30:00"), 50, 80) + series(local(DAY, "20:30:50"), 60, 50)
+        result = ingest(noise, readings)
+        assert events(noise) == [] and result.play_warning is False
+
+    def test_a_level_at_the_limit_is_not_over_it(self, noise):
+        ingest(noise, series(local(DAY, "20:30:00"), 180, 55))
+        assert events(noise) == []
+
+    def test_the_open_delay_comes_from_the_bureau_settings(self, noise):
+        NoiseSettings.objects.create(bureau=noise.org.jiulongpo, open_after_seconds=0)
+        result = ingest(noise, series(local(DAY, "20:30:00"), 10, 60))
+        assert len(events(noise)) == 1 and result.play_warning is True
+
+    def test_a_batch_split_anywhere_gives_the_same_event(self, noise):
+        readings = series(local(DAY, "20:30:00"), 120, 72)
+        for i in range(0, len(readings), 3):
+            ingest(noise, readings[i : i + 3])
+        [event] = events(noise)
+        assert event.opened_at == local(DAY, "20:30:00")
+
+    def test_a_silence_breaks_the_run(self, noise):
+        ingest(noise, series(local(DAY, "20:30:00"), 30, 72))
+        ingest(noise, series(local(DAY, "20:45:00"), 40, 72))  # 15 minutes later
+        assert events(noise) == []
+        ingest(noise, series(local(DAY, "20:45:40"), 30, 72))
+        [event] = events(noise)
+        assert event.opened_at == local(DAY, "20:45:00")
+
+
+class TestHoldingAndClosing:
+    @pytest.fixture
+    def opened(self, noise):
+        ingest(noise, series(local(DAY, "20:30:00"), 120, 72))  # open from 20:30, until 20:31:50
+        return noise
+
+    def test_it_holds_through_a_short_dip_and_keeps_the_peak(self, opened):
+        ingest(opened, series(local(DAY, "20:32:00"), 120, 50))  # two quiet minutes
+        result = ingest(opened, series(local(DAY, "20:34:00"), 60, 78))
+        [event] = events(opened)
+        assert event.closed_at is None and event.peak == Decimal("78.0")
+        assert result.play_warning is True
+
+    def test_it_closes_itself_after_five_minutes_below_hysteresis(self, opened):
+        result = ingest(opened, series(local(DAY, "20:32:00"), 300, 50))  # to 20:36:50
+        assert events(opened)[0].closed_at is None and result.play_warning is True
+        result = ingest(opened, series(local(DAY, "20:37:00"), 10, 50))
+        [event] = events(opened)
+        assert event.closed_at == local(DAY, "20:32:00")  # when it dropped back
+        assert result.play_warning is False and result.closed == [event]
+
+    def test_a_burst_during_the_quiet_spell_restarts_it(self, opened):
+        ingest(opened, series(local(DAY, "20:32:00"), 240, 50))
+        ingest(opened, series(local(DAY, "20:36:00"), 10, 70))
+        ingest(opened, series(local(DAY, "20:36:10"), 300, 50))  # to 20:41:00 exclusive
+        assert events(opened)[0].closed_at is None
+        ingest(opened, series(local(DAY, "20:41:10"), 10, 50))
+        assert events(opened)[0].closed_at == local(DAY, "20:36:10")
+
+    def test_a_new_event_opens_after_one_closed(self, opened):
+        ingest(opened, series(local(DAY, "20:32:00"), 310, 50))
+        ingest(opened, series(local(DAY, "20:40:00"), 70, 75))
+        first, second = events(opened)
+        assert first.closed_at is not None and second.closed_at is None
+        assert second.opened_at == local(DAY, "20:40:00")
+
+
+class TestDayNightBoundaries:
+    def test_at_22_00_the_night_limit_applies(self, noise):
+        # 50 dB(A) is under the day limit of class 1 (55) and over the night one (45).
+        ingest(noise, series(local(DAY, "21:58:00"), 120, 50))
+        assert events(noise) == []
+        ingest(noise, series(local(DAY, "22:00:00"), 70, 50))
+        [event] = events(noise)
+        assert event.opened_at == local(DAY, "22:00:00")
+        assert (event.period, event.limit) == ("night", 45)
+
+    def test_at_06_00_the_day_limit_applies(self, noise):
+        ingest(noise, series(local(DAY, "05:50:00"), 600, 50))  # over the night limit
+        [event] = events(noise)
+        assert event.period == "night"
+        ingest(noise, series(local(DAY, "06:00:00"), 310, 50))  # now under the day limit
+        [event] = events(noise)
+        assert event.closed_at == local(DAY, "06:00:00")
+
+    def test_before_06_00_it_is_still_night(self, noise):
+        ingest(noise, series(local(DAY, "05:58:50"), 70, 50))
+        [event] = events(noise)
+        assert event.opened_at == local(DAY, "05:58:50") and event.period == "night"
+
+
+class TestBatches:
+    def test_a_re_sent_batch_adds_nothing_and_acts_once(self, noise):
+        readings = series(local(DAY, "20:30:00"), 120, 72)
+        first = ingest(noise, readings)
+        notified = Notification.objects.count()
+        again = ingest(noise, readings)
+        assert NoiseReading.objects.filter(sensor=noise.sensor).count() == 12
+        assert len(events(noise)) == 1
+        assert (first.processed, again.processed) == (12, 0)
+        assert again.opened == [] and again.play_warning is True
+        assert Notification.objects.count() == notified
+
+    def test_a_late_batch_is_stored_but_does_not_reopen_the_past(self, noise):
+        ingest(noise, series(local(DAY, "20:40:00"), 30, 50))
+        result = ingest(noise, series(local(DAY, "20:30:00"), 120, 80))
+        assert result.processed == 0 and events(noise) == []
+        assert NoiseReading.objects.filter(sensor=noise.sensor).count() == 15
+
+    @pytest.mark.parametrize("level", ["19.9", "140.1", "-5", "abc"])
+    def test_a_bad_level_rejects_the_whole_batch(self, noise, level):
+        readings = series(local(DAY, "20:30:00"), 120, 72)
+        readings[5]["db_a"] = level
+        with pytest.raises(DomainError) as error:
+            ingest(noise, readings)
+        assert error.value.code == "invalid"
+        assert not NoiseReading.objects.exists() and not NoiseEvent.objects.exists()
+        noise.sensor.refresh_from_db()
+        assert noise.sensor.last_reading_at is None
+
+    def test_the_extremes_of_the_range_are_accepted(self, noise):
+        ingest(noise, [{"at": local(DAY, "20:30:00"), "db_a": 20}])
+        ingest(noise, [{"at": local(DAY, "20:30:10"), "db_a": 140}])
+        assert NoiseReading.objects.count() == 2
+
+    def test_a_naive_or_future_time_is_refused(self, noise):
+        with pytest.raises(DomainError):
+            ingest(noise, [{"at": local(DAY, "20:30:00").replace(tzinfo=None), "db_a": 60}])
+        with pytest.raises(DomainError):
+            ingest(noise, [{"at": timezone.now() + timedelta(hours=1), "db_a": 60}])
+        with pytest.raises(DomainError):
+            ingest(noise, [])
+        assert not NoiseReading.objects.exists()
+
+
+class TestNotifications:
+    def test_opening_notifies_the_contacts_in_app_and_externally(self, noise):
+        ingest(noise, series(local(DAY, "20:30:00"), 70, 72))
+        sent = Notification.objects.order_by("recipient_id")
+        assert {n.recipient for n in sent} == {noise.manager, noise.officer}
+        assert all(n.external for n in sent)
+        assert all(noise.sensor.name in n.title for n in sent)
+
+    def test_holding_and_closing_notify_nobody_again(self, noise):
+        ingest(noise, series(local(DAY, "20:30:00"), 70, 72))
+        ingest(noise, series(local(DAY, "20:31:10"), 400, 50))
+        assert Notification.objects.count() == 2
+        assert events(noise)[0].closed_at is not None
+
+
+class TestToIncident:
+    @pytest.fixture
+    def event(self, noise):
+        ingest(noise, series(local(DAY, "20:30:00"), 70, 72))
+        return events(noise)[0]
+
+    def test_it_opens_a_sensor_incident_at_the_sensor_linked_to_the_event(self, noise, event):
+        incident = noise_event_to_incident(event=event, by=noise.org.user("xipeng_desk"))
+        event.refresh_from_db()
+        assert event.incident == incident
+        assert incident.source == "sensor"
+        assert incident.category == noise.noise_category
+        assert incident.station == noise.org.xipeng
+        assert incident.community == noise.org.yingxin
+        assert (incident.latitude, incident.longitude) == (
+            noise.sensor.latitude,
+            noise.sensor.longitude,
+        )
+        assert "72.0" in incident.description
+
+    def test_converting_twice_is_a_conflict(self, noise, event):
+        noise_event_to_incident(event=event, by=noise.org.user("xipeng_desk"))
+        with pytest.raises(Conflict):
+            noise_event_to_incident(event=event, by=noise.org.user("xipeng_desk"))
+        assert Incident.objects.count() == 1
+
+    def test_without_a_noise_category_the_incident_has_none(self, noise, event):
+        noise.noise_category.name = "其他"
+        noise.noise_category.save()
+        incident = noise_event_to_incident(event=event, by=noise.org.user("xipeng_desk"))
+        assert incident.category is None
+
+    def test_another_station_cannot_convert_it(self, noise, event):
+        with pytest.raises(OutOfScope):
+            noise_event_to_incident(event=event, by=noise.org.user("shuangfeng_desk"))
+        assert not Incident.objects.exists()
+
+
+def test_a_revoked_sensor_keeps_its_history(noise):
+    ingest(noise, series(local(DAY, "20:30:00"), 20, 60))
+    sensor_revoke_key(sensor=noise.sensor, by=noise.org.user("xipeng_leader"))
+    assert NoiseReading.objects.filter(sensor=noise.sensor).count() == 2
+
+
+class TestAutomaticIncident:
+    @pytest.fixture
+    def automatic(self, noise):
+        NoiseSettings.objects.create(bureau=noise.org.jiulongpo, auto_incident_after_minutes=10)
+        return noise
+
+    def test_an_event_open_for_the_set_minutes_becomes_an_incident(self, automatic):
+        ingest(automatic, series(local(DAY, "20:30:00"), 600, 72))  # until 20:39:50
+        assert not Incident.objects.exists()
+        ingest(automatic, series(local(DAY, "20:40:00"), 60, 72))
+        [event] = events(automatic)
+        incident = Incident.objects.get()
+        assert event.incident == incident and incident.source == "sensor"
+        assert incident.received_by == automatic.officer  # the contact who may take it
+        ingest(automatic, series(local(DAY, "20:41:00"), 60, 72))
+        assert Incident.objects.count() == 1
+
+    def test_it_is_off_by_default(self, noise):
+        ingest(noise, series(local(DAY, "20:30:00"), 1800, 72))
+        assert not Incident.objects.exists() and events(noise)[0].incident is None
+
+    def test_without_a_contact_who_may_take_incidents_the_batch_still_counts(self, automatic):
+        automatic.sensor.contacts.set([automatic.manager])  # a citizen, no station
+        ingest(automatic, series(local(DAY, "20:30:00"), 900, 72))
+        assert not Incident.objects.exists()
+        assert NoiseReading.objects.count() == 90 and events(automatic)[0].closed_at is None
+
+
+class TestLimits:
+    def test_an_admin_edited_limit_is_the_one_applied(self, noise):
+        NoiseLimit.objects.update_or_create(
+            zone_class="1", defaults={"day_limit": 75, "night_limit": 45}
+        )
+        ingest(noise, series(local(DAY, "20:30:00"), 120, 72))
+        assert events(noise) == []
+
+    def test_without_rows_the_standard_applies(self, noise):
+        NoiseLimit.objects.all().delete()
+        ingest(noise, series(local(DAY, "20:30:00"), 120, 72))
+        [event] = events(noise)
+        assert event.limit == 55
+
+    def test_the_data_migration_seeds_the_standard_table(self, db):
+        # Called directly: a transactional test elsewhere may have flushed its rows.
+        migration = import_module("apps.noise.migrations.0002_seed_limits")
+        NoiseLimit.objects.all().delete()
+        migration.seed(django_apps, None)
+        migration.seed(django_apps, None)  # idempotent
+        table = {
+            row.zone_class: (row.day_limit, row.night_limit) for row in NoiseLimit.objects.all()
+        }
+        assert table == STANDARD_LIMITS
+        assert table["1"] == (55, 45) and table["4b"] == (70, 60)

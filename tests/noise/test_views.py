@@ -1,0 +1,119 @@
+"""The noise page: live levels against the limit, open events, today's curves; and the
+event's conversion from the page."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from freezegun import freeze_time
+
+from apps.cases.models import Incident
+from apps.noise.models import NoiseEvent
+from apps.noise.selectors import LOCAL
+from apps.noise.services import readings_ingest
+
+from .conftest import make_sensor, series
+
+URL = reverse("noise:dashboard")
+
+
+@pytest.fixture(autouse=True)
+def _evening():
+    """20:35 in 歇台子: the evening dance, well clear of midnight for today's curve."""
+    with freeze_time("2026-06-01T12:35:00Z"):
+        yield
+
+
+def loud_minutes(sensor, minutes=3, level=72):
+    """The last `minutes` of today (local) at `level`, ending a minute ago."""
+    now = timezone.now().astimezone(LOCAL)
+    start = max(
+        now.replace(hour=0, minute=0, second=0, microsecond=0), now - timedelta(minutes=minutes + 1)
+    )
+    readings_ingest(sensor=sensor, readings=series(start, minutes * 60, level))
+
+
+def test_the_page_shows_levels_events_and_todays_curve(client, noise):
+    loud_minutes(noise.sensor, level=90)
+    client.force_login(noise.org.user("xipeng_desk"))
+    response = client.get(URL)
+    assert response.status_code == 200
+    [sensor] = response.context["sensors"]
+    assert sensor.latest_db == 90 and sensor.is_over
+    assert sensor.limit_now == 55  # class 1 by day
+    [event] = response.context["events"]
+    assert event.sensor == noise.sensor
+    [(shown, curve)] = response.context["curves"]
+    assert shown == noise.sensor and curve["values"] and set(curve["values"]) == {90.0}
+    assert curve["hours"][0][3] is True  # the hour's loudest is over its limit
+    html = response.content.decode()
+    assert f'id="{curve["ids"]["values"]}"' in html and "data-noise-curve" in html
+    assert 'hx-trigger="every 10s"' in html
+    assert reverse("noise:event_to_incident", args=[event.pk]) in html
+
+
+def test_htmx_refresh_answers_the_live_part_only(client, noise):
+    loud_minutes(noise.sensor)
+    client.force_login(noise.org.user("xipeng_desk"))
+    response = client.get(URL, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response.templates[0].name == "noise/_live.html"
+    assert "curves" not in response.context
+
+
+def test_the_page_does_not_grow_in_queries_with_sensors_and_readings(
+    client, noise, django_assert_max_num_queries
+):
+    client.force_login(noise.org.user("xipeng_desk"))
+    loud_minutes(noise.sensor)
+    with django_assert_max_num_queries(20) as few:
+        client.get(URL)
+    for i in range(5):
+        sensor, _key = make_sensor(noise.org, name=f"传感器{i}")
+        loud_minutes(sensor)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(URL)
+    assert len(response.context["curves"]) == 6
+
+
+def test_an_event_becomes_an_incident_from_the_page(client, noise):
+    loud_minutes(noise.sensor)
+    event = NoiseEvent.objects.get()
+    client.force_login(noise.org.user("xipeng_community"))
+    response = client.post(reverse("noise:event_to_incident", args=[event.pk]))
+    incident = Incident.objects.get()
+    assert response.status_code == 302 and response.url == incident.get_absolute_url()
+    event.refresh_from_db()
+    assert event.incident == incident
+    again = client.post(reverse("noise:event_to_incident", args=[event.pk]))
+    assert again.status_code == 302 and Incident.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona,status", [("xipeng_case", 403), ("shuangfeng_desk", 404)])
+def test_conversion_needs_the_right_and_the_scope(client, noise, persona, status):
+    loud_minutes(noise.sensor)
+    event = NoiseEvent.objects.get()
+    client.force_login(noise.org.user(persona))
+    response = client.post(reverse("noise:event_to_incident", args=[event.pk]))
+    assert response.status_code == status
+    assert not Incident.objects.exists()
+
+
+def test_an_event_that_repeats_in_the_week_says_so(client, noise):
+    now = timezone.now()
+    for days in (2, 5, 9):  # the one 9 days ago is outside the week
+        NoiseEvent.objects.create(
+            sensor=noise.sensor,
+            opened_at=now - timedelta(days=days),
+            closed_at=now - timedelta(days=days) + timedelta(minutes=20),
+            peak=70,
+            limit=55,
+            period="day",
+        )
+    loud_minutes(noise.sensor)
+    client.force_login(noise.org.user("xipeng_desk"))
+    response = client.get(URL)
+    [event] = response.context["events"]
+    assert event.week_before == 2
+    assert 'data-repeats="2"' in response.content.decode()
