@@ -25,6 +25,7 @@ def test_a_sensor_added_in_admin_shows_its_key_once(client, org):
             "contacts": [officer.pk],
             "is_active": "on",
         },
+        HTTP_ACCEPT_LANGUAGE="en",  # the message is read in English below
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     sensor = NoiseSensor.objects.get(name="宝华村广场")
