@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from apps.accounts.choices import UserKind
 from apps.core.api.serializers import MaskedField, ScopedRelatedField
 from apps.core.progress import get_progress
 from apps.core.scoping import VIEW
@@ -94,6 +95,24 @@ class ApplicationCreateSerializer(serializers.Serializer):
         queryset=Address.objects.all(), action=VIEW, required=False, allow_null=True
     )
     address_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.context["request"].user.kind == UserKind.CITIZEN:
+            # A citizen applies for any community, as on the portal (the service checks the
+            # address belongs to it); an officer only for their station's.
+            fields["community"] = serializers.PrimaryKeyRelatedField(
+                queryset=Community.objects.all()
+            )
+            fields["address"] = serializers.PrimaryKeyRelatedField(
+                queryset=Address.objects.all(), required=False, allow_null=True
+            )
+        return fields
+
+
+class PermitStartSerializer(serializers.Serializer):
+    basis = serializers.ChoiceField(choices=Basis.choices, required=False)
+    basis_detail = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
 class DocumentAddSerializer(serializers.Serializer):

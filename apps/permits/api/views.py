@@ -1,8 +1,12 @@
 """The API of the tablet (review) and of the window: applications with one action endpoint
 per state change, certificates, and permits with their endorsement. Changes go through the
-services only; another station's record is a 404."""
+services only; another station's record is a 404.
 
-from django.db.models import F
+Citizens use the same endpoints for their own records (the portal's app): they read what
+`restrict()` gives them (their applications, certificates and permits), file, upload and
+submit with the add permission of their role, and every officer's action stays a 403."""
+
+from django.db.models import F, Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
@@ -20,11 +24,15 @@ from ..choices import ApplicationKind
 from ..filters import PermitApplicationFilter, ResidenceCertificateFilter, ResidencePermitFilter
 from ..models import (
     EnterpriseRegistration,
+    HomeVisit,
     PermitApplication,
     ResidenceCertificate,
     ResidencePermit,
 )
 from . import serializers as s
+
+# The applicant's own steps (officers at the window take them too); deciding needs change.
+APPLICANT_STEP = ["permits.add_permitapplication"]
 
 
 class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -32,6 +40,8 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
     serializer_class = s.PermitApplicationSerializer
     filterset_class = PermitApplicationFilter
     permission_classes = [ActionPermissions]
+    owners_read = True
+    action_permissions = {"documents": APPLICANT_STEP, "submit": APPLICANT_STEP}
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     select_related = ("community",)
 
@@ -44,8 +54,12 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
         # The queue's order, longest waiting first; drafts and decided ones after it.
         qs = super().get_queryset().order_by(F("queued_at").asc(nulls_last=True), "-id")
         if self.action == "retrieve":
-            qs = qs.prefetch_related("documents", "visits")
+            qs = qs.prefetch_related("documents", self._visits())
         return qs
+
+    def _visits(self) -> Prefetch:
+        # Home visits are officers' notes: scoped without an owner, so an applicant gets none.
+        return Prefetch("visits", queryset=HomeVisit.objects.restrict(self.request.user))
 
     def _changeable(self) -> PermitApplication:
         application = self.get_object()
@@ -58,7 +72,7 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
         return application
 
     def _answer(self, application, code=status.HTTP_200_OK):
-        application = PermitApplication.objects.prefetch_related("documents", "visits").get(
+        application = PermitApplication.objects.prefetch_related("documents", self._visits()).get(
             pk=application.pk
         )
         return Response(s.PermitApplicationDetailSerializer(application).data, status=code)
@@ -142,6 +156,28 @@ class ResidenceCertificateViewSet(ScopedReadOnlyViewSet):
     queryset = ResidenceCertificate.objects.all()
     serializer_class = s.ResidenceCertificateSerializer
     filterset_class = ResidenceCertificateFilter
+    permission_classes = [ActionPermissions]
+    owners_read = True
+    action_permissions = {"permit_application": APPLICANT_STEP}
+
+    @extend_schema(
+        request=s.PermitStartSerializer, responses={201: s.PermitApplicationDetailSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="permit-application")
+    def permit_application(self, request, pk=None):
+        """The permit application from this certificate (six months on), prefilled with the
+        registration's data and documents: check it, then submit it."""
+        data = s.PermitStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = services.permit_application_start(
+            certificate=self.get_object(), by=request.user, **data.validated_data
+        )
+        application = PermitApplication.objects.prefetch_related(
+            "documents", Prefetch("visits", queryset=HomeVisit.objects.none())
+        ).get(pk=application.pk)
+        return Response(
+            s.PermitApplicationDetailSerializer(application).data, status=status.HTTP_201_CREATED
+        )
 
 
 class ResidencePermitViewSet(ScopedReadOnlyViewSet):
@@ -149,6 +185,7 @@ class ResidencePermitViewSet(ScopedReadOnlyViewSet):
     serializer_class = s.ResidencePermitSerializer
     filterset_class = ResidencePermitFilter
     permission_classes = [ActionPermissions]
+    owners_read = True
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("endorsements")
