@@ -8,6 +8,7 @@ from apps.registry.models import Address, Unit
 from apps.stations.models import Community
 
 from ..choices import Basis, DocumentKind, VisitResult
+from ..enterprise import contact_unit
 from ..models import (
     ApplicationDocument,
     EnterpriseRegistration,
@@ -220,3 +221,13 @@ class EnterpriseRegistrationSerializer(serializers.ModelSerializer):
 class EnterpriseUploadSerializer(serializers.Serializer):
     enterprise = ScopedRelatedField(queryset=Unit.objects.all())
     file = serializers.FileField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if contact_unit(self.context["request"].user) is not None:
+            # A contact person's lists are their unit's: the field may be left out, and
+            # another unit is refused by the service as not found.
+            fields["enterprise"] = serializers.PrimaryKeyRelatedField(
+                queryset=Unit.objects.all(), required=False
+            )
+        return fields

@@ -12,9 +12,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from apps.core.api.permissions import ActionPermissions
+from apps.core.api.permissions import ActionPermissions, ModelPermissions
 from apps.core.api.viewsets import ScopedReadOnlyViewSet
 from apps.core.errors import OutOfScope
 from apps.core.scoping import CHANGE
@@ -211,14 +212,35 @@ class ResidencePermitViewSet(ScopedReadOnlyViewSet):
         )
 
 
+class ContactOrModelPermissions(ModelPermissions):
+    """An enterprise's contact person lists and uploads their unit's lists by the link to the
+    unit, as on the portal (no role permission); anyone else needs the role's."""
+
+    def has_permission(self, request, view):
+        if request.method in (*SAFE_METHODS, "POST") and view.contact_unit() is not None:
+            return True
+        return super().has_permission(request, view)
+
+
 class EnterpriseRegistrationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """An enterprise's workers from a spreadsheet: POST the file, then poll the batch for its
-    progress and report."""
+    progress and report. The enterprise's contact person sees their unit's lists only."""
 
     queryset = EnterpriseRegistration.objects.all()
     serializer_class = s.EnterpriseRegistrationSerializer
+    permission_classes = [ContactOrModelPermissions]
     parser_classes = [MultiPartParser, FormParser]
     select_related = ("enterprise",)
+
+    def contact_unit(self):
+        if not hasattr(self, "_contact_unit"):
+            self._contact_unit = enterprise.contact_unit(self.request.user)
+        return self._contact_unit
+
+    def get_queryset(self):
+        if self.contact_unit() is not None:
+            return enterprise.contact_batches(self.request.user)
+        return super().get_queryset()
 
     @extend_schema(
         request=s.EnterpriseUploadSerializer, responses={201: s.EnterpriseRegistrationSerializer}
@@ -228,7 +250,7 @@ class EnterpriseRegistrationViewSet(viewsets.mixins.CreateModelMixin, ScopedRead
         data.is_valid(raise_exception=True)
         batch = enterprise.enterprise_upload(
             by=request.user,
-            enterprise=data.validated_data["enterprise"],
+            enterprise=data.validated_data.get("enterprise") or self.contact_unit(),
             upload=data.validated_data["file"],
         )
         batch = EnterpriseRegistration.objects.select_related("enterprise").get(pk=batch.pk)
