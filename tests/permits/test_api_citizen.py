@@ -85,6 +85,16 @@ def test_a_citizen_files_uploads_submits_and_reads_the_certificate(client, org, 
     assert certificate["application"] == pk and certificate["verify_url"].startswith("/")
     detail = client.get(reverse("residencecertificate-detail", args=[certificate["id"]]), **auth)
     assert detail.status_code == 200 and "*" in detail.json()["id_number"]
+    # Their documents open from the links the API gives; a decided application takes no more.
+    documents = client.get(reverse("permitapplication-detail", args=[pk]), **auth).json()
+    file = client.get(documents["documents"][0]["file_url"], **auth)
+    assert file.status_code == 200 and file["Content-Type"] == "image/jpeg"
+    late = client.post(
+        reverse("permitapplication-documents", args=[pk]),
+        {"kind": "portrait", "file": upload()},
+        **auth,
+    )
+    assert late.status_code == 409
 
 
 @pytest.mark.django_db
@@ -138,6 +148,9 @@ def test_another_citizens_application_is_404(client, org, registration):
         404
     )
     assert post(client, "permitapplication-submit", registration.pk).status_code == 404
+    document = registration.documents.first()
+    file_url = reverse("permitapplication-document-file", args=[registration.pk, document.pk])
+    assert client.get(file_url).status_code == 404
     response = client.post(
         reverse("permitapplication-documents", args=[registration.pk]),
         {"kind": "portrait", "file": upload()},

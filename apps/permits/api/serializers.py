@@ -1,3 +1,4 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from apps.accounts.choices import UserKind
@@ -18,6 +19,12 @@ from ..models import (
     ResidenceCertificate,
     ResidencePermit,
 )
+
+
+def _user(serializer):
+    """The requesting user (None when the schema is generated without a request)."""
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
 
 
 class PermitApplicationSerializer(serializers.ModelSerializer):
@@ -60,11 +67,18 @@ class PermitApplicationSerializer(serializers.ModelSerializer):
 
 class DocumentSerializer(serializers.ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
+    file_url = serializers.SerializerMethodField()
 
     class Meta:
         model = ApplicationDocument
-        fields = ["id", "kind", "content_type", "size", "uploaded_at", "url"]
+        fields = ["id", "kind", "content_type", "size", "uploaded_at", "url", "file_url"]
         read_only_fields = fields
+
+    def get_file_url(self, document) -> str:
+        """The file through the API (a device token is enough); `url` is the page's link."""
+        return reverse(
+            "permitapplication-document-file", args=[document.application_id, document.pk]
+        )
 
 
 class HomeVisitSerializer(serializers.ModelSerializer):
@@ -99,7 +113,7 @@ class ApplicationCreateSerializer(serializers.Serializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        if self.context["request"].user.kind == UserKind.CITIZEN:
+        if getattr(_user(self), "kind", None) == UserKind.CITIZEN:
             # A citizen applies for any community, as on the portal (the service checks the
             # address belongs to it); an officer only for their station's.
             fields["community"] = serializers.PrimaryKeyRelatedField(
@@ -224,7 +238,8 @@ class EnterpriseUploadSerializer(serializers.Serializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        if contact_unit(self.context["request"].user) is not None:
+        user = _user(self)
+        if user is not None and contact_unit(user) is not None:
             # A contact person's lists are their unit's: the field may be left out, and
             # another unit is refused by the service as not found.
             fields["enterprise"] = serializers.PrimaryKeyRelatedField(

@@ -8,6 +8,7 @@ submit with the add permission of their role, and every officer's action stays a
 
 from django.db.models import F, Prefetch
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -19,6 +20,7 @@ from apps.core.api.permissions import ActionPermissions, ModelPermissions
 from apps.core.api.viewsets import ScopedReadOnlyViewSet
 from apps.core.errors import OutOfScope
 from apps.core.scoping import CHANGE
+from apps.core.uploads import private_file_response
 
 from .. import enterprise, services
 from ..choices import ApplicationKind
@@ -102,6 +104,25 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
             kind=data.validated_data["kind"],
         )
         return self._answer(application, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={(200, "*/*"): OpenApiTypes.BINARY})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"documents/(?P<document_pk>[0-9]+)/file",
+        url_name="document-file",
+    )
+    def document_file(self, request, pk=None, document_pk=None):
+        """A document's file, for the app signed in with a device token (the HTML link
+        needs a session): to the applicant and to officers in scope."""
+        document = self.get_object().documents.filter(pk=document_pk).first()
+        if document is None:
+            raise OutOfScope(_("Not found."))
+        return private_file_response(
+            document.file.name,
+            content_type=document.content_type,
+            download_name=f"{document.kind}.{document.file.name.rsplit('.', 1)[-1]}",
+        )
 
     @extend_schema(request=None, responses=s.PermitApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
