@@ -193,7 +193,9 @@ ROLES: dict[str, list[str]] = {
         "mediation.view_mediator",
         "mediation.view_lawyerslot",
     ],
-    CITIZEN: [],
+    # Citizens file their own applications (portal and API); they read their own records
+    # through ownership in `restrict()`, not through the officers' view permissions.
+    CITIZEN: ["permits.add_permitapplication"],
 }
 
 

@@ -190,3 +190,65 @@ class TestEnterpriseContact(ResourceMatrix):
         return EnterpriseContact.objects.create(
             user=UserFactory(kind=UserKind.CITIZEN, role=roles.CITIZEN), unit=unit
         )
+
+
+# --- the same through the API (the portal's app) ---------------------------------------------
+
+
+def test_the_contact_uploads_and_lists_through_the_api(
+    client, org, contact, aluminium, glass, django_capture_on_commit_callbacks
+):
+    earlier = desk_batch(org, aluminium)
+    others = desk_batch(org, glass)
+    client.force_login(contact)
+    rows = [["刘一", worker_id(1), "13900000001", ""]]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("enterpriseregistration-list"), {"file": xlsx(rows)})
+    assert response.status_code == 201, response.content
+    batch = EnterpriseRegistration.objects.get(uploaded_by=contact)
+    assert response.json()["id"] == batch.pk and batch.enterprise == aluminium
+    listed = client.get(reverse("enterpriseregistration-list")).json()["results"]
+    assert {row["id"] for row in listed} == {batch.pk, earlier.pk}
+    detail = client.get(reverse("enterpriseregistration-detail", args=[batch.pk])).json()
+    assert detail["status"] == "done" and detail["registered_rows"] == 1
+    assert client.get(reverse("enterpriseregistration-detail", args=[others.pk])).status_code == 404
+
+
+def test_the_contact_cannot_upload_for_another_unit_through_the_api(client, contact, glass):
+    client.force_login(contact)
+    response = client.post(
+        reverse("enterpriseregistration-list"), {"enterprise": glass.pk, "file": xlsx([])}
+    )
+    assert response.status_code == 404 and "error" in response.json()
+    bad = client.post(
+        reverse("enterpriseregistration-list"), {"file": SimpleUploadedFile("a.txt", b"hello")}
+    )
+    assert bad.status_code == 400 and "error" in bad.json()
+    assert not EnterpriseRegistration.objects.exists()
+
+
+def test_a_citizen_without_the_link_gets_403_from_the_batches_api(client, org, aluminium):
+    desk_batch(org, aluminium)
+    citizen = UserFactory(username="13955554444", kind=UserKind.CITIZEN, role=roles.CITIZEN)
+    client.force_login(citizen)
+    assert client.get(reverse("enterpriseregistration-list")).status_code == 403
+    response = client.post(
+        reverse("enterpriseregistration-list"), {"enterprise": aluminium.pk, "file": xlsx([])}
+    )
+    assert response.status_code == 403
+    assert EnterpriseRegistration.objects.count() == 1
+
+
+def test_the_contacts_api_list_does_not_grow_in_queries(
+    client, org, contact, aluminium, django_assert_max_num_queries
+):
+    for _ in range(3):
+        desk_batch(org, aluminium)
+    client.force_login(contact)
+    with django_assert_max_num_queries(8) as few:
+        client.get(reverse("enterpriseregistration-list"))
+    for _ in range(10):
+        desk_batch(org, aluminium)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("enterpriseregistration-list"))
+    assert len(response.json()["results"]) == 13

@@ -1,5 +1,7 @@
 from rest_framework import permissions
 
+from ..scoping import scope_level
+
 
 class ModelPermissions(permissions.DjangoModelPermissions):
     """Role permissions for the API: reading needs the model's view permission too."""
@@ -21,12 +23,27 @@ class ModelPermissions(permissions.DjangoModelPermissions):
 
 class ActionPermissions(ModelPermissions):
     """For viewsets with action endpoints: POST creates with the add permission, and every
-    other POST (a state change such as dispatch or close) needs the change permission."""
+    other POST (a state change such as dispatch or close) needs the change permission.
+
+    A viewset may name other permissions for some actions in `action_permissions` (an
+    applicant's own steps need the add permission, not the officers' change). With
+    `owners_read`, a user who belongs to no station or bureau (a citizen) reads without a
+    view permission: `restrict()` gives them only the rows they own, while the officers'
+    pages, which check the view permission, stay closed to them."""
 
     def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return super().has_permission(request, view)
+        if (
+            request.method in permissions.SAFE_METHODS
+            and getattr(view, "owners_read", False)
+            and scope_level(request.user) == "own"
+        ):
+            return True
         if request.method == "POST" and getattr(view, "action", "create") != "create":
-            if not (request.user and request.user.is_authenticated):
-                return False
+            named = getattr(view, "action_permissions", {}).get(view.action)
+            if named is not None:
+                return request.user.has_perms(named)
             model = view.get_queryset().model
             opts = model._meta
             return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")

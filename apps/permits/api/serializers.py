@@ -1,5 +1,7 @@
+from django.urls import reverse
 from rest_framework import serializers
 
+from apps.accounts.choices import UserKind
 from apps.core.api.serializers import MaskedField, ScopedRelatedField
 from apps.core.progress import get_progress
 from apps.core.scoping import VIEW
@@ -7,6 +9,7 @@ from apps.registry.models import Address, Unit
 from apps.stations.models import Community
 
 from ..choices import Basis, DocumentKind, VisitResult
+from ..enterprise import contact_unit
 from ..models import (
     ApplicationDocument,
     EnterpriseRegistration,
@@ -16,6 +19,12 @@ from ..models import (
     ResidenceCertificate,
     ResidencePermit,
 )
+
+
+def _user(serializer):
+    """The requesting user (None when the schema is generated without a request)."""
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
 
 
 class PermitApplicationSerializer(serializers.ModelSerializer):
@@ -58,11 +67,18 @@ class PermitApplicationSerializer(serializers.ModelSerializer):
 
 class DocumentSerializer(serializers.ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
+    file_url = serializers.SerializerMethodField()
 
     class Meta:
         model = ApplicationDocument
-        fields = ["id", "kind", "content_type", "size", "uploaded_at", "url"]
+        fields = ["id", "kind", "content_type", "size", "uploaded_at", "url", "file_url"]
         read_only_fields = fields
+
+    def get_file_url(self, document) -> str:
+        """The file through the API (a device token is enough); `url` is the page's link."""
+        return reverse(
+            "permitapplication-document-file", args=[document.application_id, document.pk]
+        )
 
 
 class HomeVisitSerializer(serializers.ModelSerializer):
@@ -94,6 +110,24 @@ class ApplicationCreateSerializer(serializers.Serializer):
         queryset=Address.objects.all(), action=VIEW, required=False, allow_null=True
     )
     address_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if getattr(_user(self), "kind", None) == UserKind.CITIZEN:
+            # A citizen applies for any community, as on the portal (the service checks the
+            # address belongs to it); an officer only for their station's.
+            fields["community"] = serializers.PrimaryKeyRelatedField(
+                queryset=Community.objects.all()
+            )
+            fields["address"] = serializers.PrimaryKeyRelatedField(
+                queryset=Address.objects.all(), required=False, allow_null=True
+            )
+        return fields
+
+
+class PermitStartSerializer(serializers.Serializer):
+    basis = serializers.ChoiceField(choices=Basis.choices, required=False)
+    basis_detail = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
 class DocumentAddSerializer(serializers.Serializer):
@@ -201,3 +235,14 @@ class EnterpriseRegistrationSerializer(serializers.ModelSerializer):
 class EnterpriseUploadSerializer(serializers.Serializer):
     enterprise = ScopedRelatedField(queryset=Unit.objects.all())
     file = serializers.FileField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = _user(self)
+        if user is not None and contact_unit(user) is not None:
+            # A contact person's lists are their unit's: the field may be left out, and
+            # another unit is refused by the service as not found.
+            fields["enterprise"] = serializers.PrimaryKeyRelatedField(
+                queryset=Unit.objects.all(), required=False
+            )
+        return fields

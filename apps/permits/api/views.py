@@ -1,30 +1,41 @@
 """The API of the tablet (review) and of the window: applications with one action endpoint
 per state change, certificates, and permits with their endorsement. Changes go through the
-services only; another station's record is a 404."""
+services only; another station's record is a 404.
 
-from django.db.models import F
+Citizens use the same endpoints for their own records (the portal's app): they read what
+`restrict()` gives them (their applications, certificates and permits), file, upload and
+submit with the add permission of their role, and every officer's action stays a 403."""
+
+from django.db.models import F, Prefetch
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from apps.core.api.permissions import ActionPermissions
+from apps.core.api.permissions import ActionPermissions, ModelPermissions
 from apps.core.api.viewsets import ScopedReadOnlyViewSet
 from apps.core.errors import OutOfScope
 from apps.core.scoping import CHANGE
+from apps.core.uploads import private_file_response
 
 from .. import enterprise, services
 from ..choices import ApplicationKind
 from ..filters import PermitApplicationFilter, ResidenceCertificateFilter, ResidencePermitFilter
 from ..models import (
     EnterpriseRegistration,
+    HomeVisit,
     PermitApplication,
     ResidenceCertificate,
     ResidencePermit,
 )
 from . import serializers as s
+
+# The applicant's own steps (officers at the window take them too); deciding needs change.
+APPLICANT_STEP = ["permits.add_permitapplication"]
 
 
 class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -32,6 +43,8 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
     serializer_class = s.PermitApplicationSerializer
     filterset_class = PermitApplicationFilter
     permission_classes = [ActionPermissions]
+    owners_read = True
+    action_permissions = {"documents": APPLICANT_STEP, "submit": APPLICANT_STEP}
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     select_related = ("community",)
 
@@ -44,8 +57,12 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
         # The queue's order, longest waiting first; drafts and decided ones after it.
         qs = super().get_queryset().order_by(F("queued_at").asc(nulls_last=True), "-id")
         if self.action == "retrieve":
-            qs = qs.prefetch_related("documents", "visits")
+            qs = qs.prefetch_related("documents", self._visits())
         return qs
+
+    def _visits(self) -> Prefetch:
+        # Home visits are officers' notes: scoped without an owner, so an applicant gets none.
+        return Prefetch("visits", queryset=HomeVisit.objects.restrict(self.request.user))
 
     def _changeable(self) -> PermitApplication:
         application = self.get_object()
@@ -58,7 +75,7 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
         return application
 
     def _answer(self, application, code=status.HTTP_200_OK):
-        application = PermitApplication.objects.prefetch_related("documents", "visits").get(
+        application = PermitApplication.objects.prefetch_related("documents", self._visits()).get(
             pk=application.pk
         )
         return Response(s.PermitApplicationDetailSerializer(application).data, status=code)
@@ -87,6 +104,25 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
             kind=data.validated_data["kind"],
         )
         return self._answer(application, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={(200, "*/*"): OpenApiTypes.BINARY})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"documents/(?P<document_pk>[0-9]+)/file",
+        url_name="document-file",
+    )
+    def document_file(self, request, pk=None, document_pk=None):
+        """A document's file, for the app signed in with a device token (the HTML link
+        needs a session): to the applicant and to officers in scope."""
+        document = self.get_object().documents.filter(pk=document_pk).first()
+        if document is None:
+            raise OutOfScope(_("Not found."))
+        return private_file_response(
+            document.file.name,
+            content_type=document.content_type,
+            download_name=f"{document.kind}.{document.file.name.rsplit('.', 1)[-1]}",
+        )
 
     @extend_schema(request=None, responses=s.PermitApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -142,6 +178,28 @@ class ResidenceCertificateViewSet(ScopedReadOnlyViewSet):
     queryset = ResidenceCertificate.objects.all()
     serializer_class = s.ResidenceCertificateSerializer
     filterset_class = ResidenceCertificateFilter
+    permission_classes = [ActionPermissions]
+    owners_read = True
+    action_permissions = {"permit_application": APPLICANT_STEP}
+
+    @extend_schema(
+        request=s.PermitStartSerializer, responses={201: s.PermitApplicationDetailSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="permit-application")
+    def permit_application(self, request, pk=None):
+        """The permit application from this certificate (six months on), prefilled with the
+        registration's data and documents: check it, then submit it."""
+        data = s.PermitStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = services.permit_application_start(
+            certificate=self.get_object(), by=request.user, **data.validated_data
+        )
+        application = PermitApplication.objects.prefetch_related(
+            "documents", Prefetch("visits", queryset=HomeVisit.objects.none())
+        ).get(pk=application.pk)
+        return Response(
+            s.PermitApplicationDetailSerializer(application).data, status=status.HTTP_201_CREATED
+        )
 
 
 class ResidencePermitViewSet(ScopedReadOnlyViewSet):
@@ -149,6 +207,7 @@ class ResidencePermitViewSet(ScopedReadOnlyViewSet):
     serializer_class = s.ResidencePermitSerializer
     filterset_class = ResidencePermitFilter
     permission_classes = [ActionPermissions]
+    owners_read = True
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("endorsements")
@@ -174,14 +233,35 @@ class ResidencePermitViewSet(ScopedReadOnlyViewSet):
         )
 
 
+class ContactOrModelPermissions(ModelPermissions):
+    """An enterprise's contact person lists and uploads their unit's lists by the link to the
+    unit, as on the portal (no role permission); anyone else needs the role's."""
+
+    def has_permission(self, request, view):
+        if request.method in (*SAFE_METHODS, "POST") and view.contact_unit() is not None:
+            return True
+        return super().has_permission(request, view)
+
+
 class EnterpriseRegistrationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """An enterprise's workers from a spreadsheet: POST the file, then poll the batch for its
-    progress and report."""
+    progress and report. The enterprise's contact person sees their unit's lists only."""
 
     queryset = EnterpriseRegistration.objects.all()
     serializer_class = s.EnterpriseRegistrationSerializer
+    permission_classes = [ContactOrModelPermissions]
     parser_classes = [MultiPartParser, FormParser]
     select_related = ("enterprise",)
+
+    def contact_unit(self):
+        if not hasattr(self, "_contact_unit"):
+            self._contact_unit = enterprise.contact_unit(self.request.user)
+        return self._contact_unit
+
+    def get_queryset(self):
+        if self.contact_unit() is not None:
+            return enterprise.contact_batches(self.request.user)
+        return super().get_queryset()
 
     @extend_schema(
         request=s.EnterpriseUploadSerializer, responses={201: s.EnterpriseRegistrationSerializer}
@@ -191,7 +271,7 @@ class EnterpriseRegistrationViewSet(viewsets.mixins.CreateModelMixin, ScopedRead
         data.is_valid(raise_exception=True)
         batch = enterprise.enterprise_upload(
             by=request.user,
-            enterprise=data.validated_data["enterprise"],
+            enterprise=data.validated_data.get("enterprise") or self.contact_unit(),
             upload=data.validated_data["file"],
         )
         batch = EnterpriseRegistration.objects.select_related("enterprise").get(pk=batch.pk)
