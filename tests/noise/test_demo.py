@@ -1,14 +1,20 @@
 from datetime import timedelta
 
+import pytest
 from django.core.management import call_command
+from freezegun import freeze_time
 
 from apps.noise.models import NoiseEvent, NoiseReading, NoiseSensor
 from apps.noise.selectors import LOCAL
 
 
-def test_the_demo_square_has_yesterdays_evening_event_and_stays_put_when_rerun(db, settings):
+# Seeded in the morning and late at night (Asia/Shanghai): today's levels must not open an
+# event of their own under the night limit.
+@pytest.mark.parametrize("now", ["2026-11-23 02:30", "2026-11-23 15:00"])
+def test_the_demo_square_has_yesterdays_evening_event_and_stays_put_when_rerun(db, settings, now):
     settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
+    with freeze_time(now, tick=True):
+        call_command("seed_demo", verbosity=0)
     sensor = NoiseSensor.objects.get(name="歇台子社区广场")
     assert sensor.zone_class == "1" and sensor.community.name == "歇台子社区"
     [event] = NoiseEvent.objects.filter(sensor=sensor)
