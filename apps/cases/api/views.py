@@ -73,7 +73,13 @@ class IncidentViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @action(detail=True, methods=["get"])
     def suggestions(self, request, pk=None):
         """The nearest posts for this incident, with on-duty staff and minutes saved."""
-        incident = self.get_object()
+        # Only the place and the station are needed: skip the list's joins and prefetch
+        # (the desk polls this as the place is typed).
+        incident = (
+            Incident.objects.restrict(request.user).select_related("station").filter(pk=pk).first()
+        )
+        if incident is None:
+            raise OutOfScope(_("Not found."))
         if incident.latitude is None:
             raise ValidationError({"latitude": [_("The incident has no coordinates.")]})
         ranking = selectors.rank_posts(
