@@ -11,7 +11,6 @@ from apps.core.api.pagination import TimeCursorPagination
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from apps.core.errors import OutOfScope
-from apps.core.scoping import CHANGE
 
 from .. import selectors, services
 from ..filters import CaseFilter, DutyShiftFilter, IncidentCategoryFilter, IncidentFilter
@@ -52,12 +51,6 @@ class IncidentViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def get_queryset(self):
         return super().get_queryset().prefetch_related("officers")
 
-    def _changeable(self) -> Incident:
-        incident = self.get_object()
-        if not Incident.objects.restrict(self.request.user, CHANGE).filter(pk=incident.pk).exists():
-            raise OutOfScope(_("Not found."))
-        return incident
-
     def _answer(self, incident, code=status.HTTP_200_OK):
         incident = self.get_queryset().get(pk=incident.pk)
         return Response(s.IncidentSerializer(incident).data, status=code)
@@ -94,7 +87,7 @@ class IncidentViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"], url_path="dispatch")
     def dispatch_to_post(self, request, pk=None):
         """Send a post and its officers; another than the nearest needs a reason."""
-        incident = self._changeable()
+        incident = self.get_changeable_object()
         data = s.DispatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         officers = list(User.objects.filter(pk__in=data.validated_data.get("officers", [])))
@@ -114,7 +107,7 @@ class IncidentViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"], url_path="status")
     def field_status(self, request, pk=None):
         """A field report from the tablet: en_route, arrived, handled (with the outcome)."""
-        incident = self._changeable()
+        incident = self.get_changeable_object()
         data = s.StatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         incident = services.incident_status(
@@ -125,7 +118,7 @@ class IncidentViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=s.ChecklistSerializer, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"])
     def checklist(self, request, pk=None):
-        incident = self._changeable()
+        incident = self.get_changeable_object()
         data = s.ChecklistSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         incident = services.incident_checklist_tick(
@@ -136,7 +129,7 @@ class IncidentViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=s.CloseSerializer, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        incident = self._changeable()
+        incident = self.get_changeable_object()
         data = s.CloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         incident = services.incident_close(
@@ -180,12 +173,6 @@ class CaseViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             qs = qs.prefetch_related("parties", "evidence", "incidents")
         return qs
 
-    def _changeable(self) -> Case:
-        case = self.get_object()
-        if not Case.objects.restrict(self.request.user, CHANGE).filter(pk=case.pk).exists():
-            raise OutOfScope(_("Not found."))
-        return case
-
     def _answer(self, case, code=status.HTTP_200_OK):
         case = Case.objects.prefetch_related("parties", "evidence", "incidents").get(pk=case.pk)
         return Response(s.CaseDetailSerializer(case).data, status=code)
@@ -200,7 +187,7 @@ class CaseViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=s.CaseTransitionSerializer, responses=s.CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        case = self._changeable()
+        case = self.get_changeable_object()
         data = s.CaseTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = services.case_transition(case=case, by=request.user, **data.validated_data)
@@ -210,7 +197,7 @@ class CaseViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
         """Extend a public-security case's deadline by 30 days (a leader's approval)."""
-        case = self._changeable()
+        case = self.get_changeable_object()
         data = s.CaseExtendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = services.case_extend_deadline(case=case, by=request.user, **data.validated_data)
@@ -219,7 +206,7 @@ class CaseViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=s.CasePartyAddSerializer, responses={201: s.CaseDetailSerializer})
     @action(detail=True, methods=["post"])
     def parties(self, request, pk=None):
-        case = self._changeable()
+        case = self.get_changeable_object()
         data = s.CasePartyAddSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         services.case_party_add(case=case, by=request.user, **data.validated_data)
@@ -228,7 +215,7 @@ class CaseViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=s.CaseEvidenceAddSerializer, responses={201: s.CaseDetailSerializer})
     @action(detail=True, methods=["post"])
     def evidence(self, request, pk=None):
-        case = self._changeable()
+        case = self.get_changeable_object()
         data = s.CaseEvidenceAddSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.case_evidence_add(

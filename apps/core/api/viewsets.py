@@ -1,10 +1,24 @@
+from django.utils.translation import gettext as _
 from rest_framework import permissions, viewsets
 
+from ..errors import OutOfScope
 from ..scoping import CHANGE, VIEW
 from ..services import save_in_scope
 
 
-class ScopedModelViewSet(viewsets.ModelViewSet):
+class ChangeableObjectMixin:
+    """For action endpoints (POST on a read-only viewset): the URL's record, if the user may
+    also change it. A record one may see but not change is 404, like any out-of-scope one."""
+
+    def get_changeable_object(self):
+        obj = self.get_object()
+        model = self.queryset.model
+        if not model.objects.restrict(self.request.user, CHANGE).filter(pk=obj.pk).exists():
+            raise OutOfScope(_("Not found."))
+        return obj
+
+
+class ScopedModelViewSet(ChangeableObjectMixin, viewsets.ModelViewSet):
     """A viewset over `Model.objects.restrict(user, action)`: other stations' rows are 404.
 
     Writes go through `save_in_scope`, one transaction that refuses a result outside the
@@ -28,7 +42,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         save_in_scope(by=self.request.user, save=serializer.save)
 
 
-class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class ScopedReadOnlyViewSet(ChangeableObjectMixin, viewsets.ReadOnlyModelViewSet):
     select_related: tuple[str, ...] = ()
 
     def get_queryset(self):

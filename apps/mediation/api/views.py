@@ -10,8 +10,6 @@ from rest_framework.response import Response
 from apps.core.api.pagination import TimeCursorPagination
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
-from apps.core.errors import OutOfScope
-from apps.core.scoping import CHANGE
 
 from .. import selectors, services
 from ..filters import (
@@ -28,13 +26,6 @@ from . import serializers as s
 
 class DisputePagination(TimeCursorPagination):
     ordering = ("-received_at", "-id")
-
-
-def _changeable(viewset, model):
-    obj = viewset.get_object()
-    if not model.objects.restrict(viewset.request.user, CHANGE).filter(pk=obj.pk).exists():
-        raise OutOfScope(_("Not found."))
-    return obj
 
 
 def _valid(serializer_class, request, **kwargs):
@@ -85,7 +76,7 @@ class DisputeViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             self.permission_denied(request)
 
     def _step(self, request, serializer_class, call):
-        dispute = _changeable(self, Dispute)
+        dispute = self.get_changeable_object()
         data = _valid(serializer_class, request) if serializer_class else {}
         call(dispute=dispute, by=request.user, **data)
         return self._answer(dispute)
@@ -119,7 +110,7 @@ class DisputeViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=s.PartyInSerializer, responses={201: s.DisputeDetailSerializer})
     @action(detail=True, methods=["post"])
     def parties(self, request, pk=None):
-        dispute = _changeable(self, Dispute)
+        dispute = self.get_changeable_object()
         services.dispute_party_add(
             dispute=dispute, by=request.user, **_valid(s.PartyInSerializer, request)
         )
@@ -128,7 +119,7 @@ class DisputeViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=s.AgreementInSerializer, responses={201: s.DisputeDetailSerializer})
     @action(detail=True, methods=["post"])
     def agreement(self, request, pk=None):
-        dispute = _changeable(self, Dispute)
+        dispute = self.get_changeable_object()
         services.agreement_make(
             dispute=dispute, by=request.user, **_valid(s.AgreementInSerializer, request)
         )
@@ -143,7 +134,7 @@ class DisputeViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=s.SignSerializer, responses=s.DisputeDetailSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        dispute = _changeable(self, Dispute)
+        dispute = self.get_changeable_object()
         party = dispute.parties.filter(pk=_valid(s.SignSerializer, request)["party"]).first()
         if party is None:
             raise ValidationError({"party": [_("Only the dispute's parties can sign.")]})
@@ -154,7 +145,7 @@ class DisputeViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def confirmation(self, request, pk=None):
         """Judicial confirmation (司法确认): applied within 30 days, then decided."""
-        dispute = _changeable(self, Dispute)
+        dispute = self.get_changeable_object()
         data = _valid(s.ConfirmationSerializer, request)
         services.agreement_confirmation(agreement=self._agreement(dispute), by=request.user, **data)
         return self._answer(dispute)
@@ -237,7 +228,7 @@ class FollowUpViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=s.FollowUpRecordSerializer, responses=s.FollowUpSerializer)
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
-        follow_up = _changeable(self, FollowUp)
+        follow_up = self.get_changeable_object()
         data = _valid(s.FollowUpRecordSerializer, request)
         follow_up = services.follow_up_record(follow_up=follow_up, by=request.user, **data)
         return Response(s.FollowUpSerializer(follow_up).data)
@@ -262,12 +253,12 @@ class LawyerSlotViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet)
     @extend_schema(request=s.BookSerializer, responses=s.LawyerSlotSerializer)
     @action(detail=True, methods=["post"])
     def book(self, request, pk=None):
-        slot = _changeable(self, LawyerSlot)
+        slot = self.get_changeable_object()
         slot = services.slot_book(slot=slot, by=request.user, **_valid(s.BookSerializer, request))
         return Response(s.LawyerSlotSerializer(slot).data)
 
     @extend_schema(request=None, responses=s.LawyerSlotSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        slot = services.slot_cancel(slot=_changeable(self, LawyerSlot), by=request.user)
+        slot = services.slot_cancel(slot=self.get_changeable_object(), by=request.user)
         return Response(s.LawyerSlotSerializer(slot).data)

@@ -9,8 +9,6 @@ from rest_framework.views import APIView
 from apps.core.api.pagination import TimeCursorPagination
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
-from apps.core.errors import OutOfScope
-from apps.core.scoping import CHANGE
 from apps.core.services import save_in_scope
 
 from .. import services
@@ -51,12 +49,6 @@ class NoiseSensorViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
     prefetch_related = ("contacts",)
 
-    def _changeable(self) -> NoiseSensor:
-        sensor = self.get_object()
-        if not NoiseSensor.objects.restrict(self.request.user, CHANGE).filter(pk=sensor.pk):
-            raise OutOfScope(_("Not found."))
-        return sensor
-
     def _with_key(self, sensor, key, code):
         sensor.key = key
         return Response(s.NoiseSensorKeySerializer(sensor).data, status=code)
@@ -75,14 +67,14 @@ class NoiseSensorViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"], url_path="rotate-key")
     def rotate_key(self, request, pk=None):
         """A new device key; the old one stops working at once."""
-        sensor = self._changeable()
+        sensor = self.get_changeable_object()
         key = services.sensor_rotate_key(sensor=sensor, by=request.user)
         return self._with_key(self.get_queryset().get(pk=sensor.pk), key, status.HTTP_200_OK)
 
     @extend_schema(request=None, responses=s.NoiseSensorSerializer)
     @action(detail=True, methods=["post"], url_path="revoke-key")
     def revoke_key(self, request, pk=None):
-        sensor = services.sensor_revoke_key(sensor=self._changeable(), by=request.user)
+        sensor = services.sensor_revoke_key(sensor=self.get_changeable_object(), by=request.user)
         return Response(s.NoiseSensorSerializer(self.get_queryset().get(pk=sensor.pk)).data)
 
 

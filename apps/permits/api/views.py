@@ -19,7 +19,6 @@ from rest_framework.response import Response
 from apps.core.api.permissions import ActionPermissions, ModelPermissions
 from apps.core.api.viewsets import ScopedReadOnlyViewSet
 from apps.core.errors import OutOfScope
-from apps.core.scoping import CHANGE
 from apps.core.uploads import private_file_response
 
 from .. import enterprise, services
@@ -64,16 +63,6 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
         # Home visits are officers' notes: scoped without an owner, so an applicant gets none.
         return Prefetch("visits", queryset=HomeVisit.objects.restrict(self.request.user))
 
-    def _changeable(self) -> PermitApplication:
-        application = self.get_object()
-        if (
-            not PermitApplication.objects.restrict(self.request.user, CHANGE)
-            .filter(pk=application.pk)
-            .exists()
-        ):
-            raise OutOfScope(_("Not found."))
-        return application
-
     def _answer(self, application, code=status.HTTP_200_OK):
         application = PermitApplication.objects.prefetch_related("documents", self._visits()).get(
             pk=application.pk
@@ -94,7 +83,7 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
     @extend_schema(request=s.DocumentAddSerializer, responses={201: s.DocumentSerializer})
     @action(detail=True, methods=["post"])
     def documents(self, request, pk=None):
-        application = self._changeable()
+        application = self.get_changeable_object()
         data = s.DocumentAddSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.document_add(
@@ -127,25 +116,31 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
     @extend_schema(request=None, responses=s.PermitApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        application = services.application_submit(application=self._changeable(), by=request.user)
+        application = services.application_submit(
+            application=self.get_changeable_object(), by=request.user
+        )
         return self._answer(application)
 
     @extend_schema(request=None, responses=s.PermitApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        application = services.application_review(application=self._changeable(), by=request.user)
+        application = services.application_review(
+            application=self.get_changeable_object(), by=request.user
+        )
         return self._answer(application)
 
     @extend_schema(request=None, responses=s.PermitApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        application = services.application_approve(application=self._changeable(), by=request.user)
+        application = services.application_approve(
+            application=self.get_changeable_object(), by=request.user
+        )
         return self._answer(application)
 
     @extend_schema(request=s.SupplementSerializer, responses=s.PermitApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def supplement(self, request, pk=None):
-        application = self._changeable()
+        application = self.get_changeable_object()
         data = s.SupplementSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         application = services.application_ask_supplement(
@@ -156,7 +151,7 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
     @extend_schema(request=s.RejectSerializer, responses=s.PermitApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        application = self._changeable()
+        application = self.get_changeable_object()
         data = s.RejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         application = services.application_reject(
@@ -167,7 +162,7 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
     @extend_schema(request=s.VisitSerializer, responses={201: s.PermitApplicationDetailSerializer})
     @action(detail=True, methods=["post"])
     def visit(self, request, pk=None):
-        application = self._changeable()
+        application = self.get_changeable_object()
         data = s.VisitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.home_visit_record(application=application, by=request.user, **data.validated_data)
