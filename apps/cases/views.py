@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +25,13 @@ from apps.core.idnumbers import parse_id_number
 from apps.core.pagination import NoCountPaginator
 from apps.core.scoping import CHANGE, VIEW
 from apps.core.uploads import private_file_response
-from apps.core.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+from apps.core.views import (
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedUpdateView,
+    require_perm,
+)
 from apps.registry.models import Person
 from apps.stations.models import Community, Post, Station
 
@@ -49,11 +55,6 @@ from .forms import (
 )
 from .models import Case, CaseEvidence, DutyShift, Incident, IncidentAttachment
 from .workflow import case_next_statuses
-
-
-def _need(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
 
 
 def _incident(request, pk, action=VIEW) -> Incident:
@@ -121,7 +122,7 @@ class IncidentList(ScopedListView):
 @login_required
 def incident_create(request):
     """The desk's intake form with the suggestion panel beside it."""
-    _need(request, "cases.add_incident")
+    require_perm(request, "cases.add_incident")
     station = _user_station(request)
     categories = selectors.categories_for(user=request.user, bureau_id=station.bureau_id)
     form = IncidentIntakeForm(request.POST or None, user=request.user, categories=categories)
@@ -179,7 +180,7 @@ def _place_from_request(request, station):
 def incident_suggest(request):
     """htmx: the nearest posts for the place being typed or picked, and the caller's
     history for the phone being typed."""
-    _need(request, "cases.add_incident")
+    require_perm(request, "cases.add_incident")
     station = _user_station(request)
     lat, lon, community = _place_from_request(request, station)
     context = {"station": station, "community": community}
@@ -237,7 +238,7 @@ class IncidentDetail(ScopedDetailView):
 
 def _post_action(request, pk, act):
     """Run one incident action from a form post; a domain error becomes a message."""
-    _need(request, "cases.change_incident")
+    require_perm(request, "cases.change_incident")
     incident = _incident(request, pk, CHANGE)
     try:
         act(incident)
@@ -373,7 +374,7 @@ def incident_attach(request, pk):
 
 @login_required
 def attachment_file(request, pk):
-    _need(request, "cases.view_incident")
+    require_perm(request, "cases.view_incident")
     attachment = IncidentAttachment.objects.restrict(request.user).filter(pk=pk).first()
     if attachment is None:
         raise Http404
@@ -387,7 +388,7 @@ def attachment_file(request, pk):
 @login_required
 def board(request):
     """The command room's board: open incidents by status; htmx refreshes it every 10 s."""
-    _need(request, "cases.view_incident")
+    require_perm(request, "cases.view_incident")
     columns = selectors.board(user=request.user)
     context = {
         "columns": [(IncidentStatus(status).label, rows) for status, rows in columns.items()],
@@ -400,14 +401,14 @@ def board(request):
 @login_required
 def jobs(request):
     """The dispatched officer's jobs on the tablet."""
-    _need(request, "cases.view_incident")
+    require_perm(request, "cases.view_incident")
     return render(request, "cases/jobs.html", {"jobs": selectors.my_jobs(user=request.user)})
 
 
 @login_required
 def job_detail(request, pk):
     """One job on the tablet: big buttons for the field reports and the checklist."""
-    _need(request, "cases.view_incident")
+    require_perm(request, "cases.view_incident")
     incident = _incident(request, pk)
     return render(
         request,
@@ -422,7 +423,7 @@ def job_detail(request, pk):
 
 @login_required
 def repeat_callers(request):
-    _need(request, "cases.view_incident")
+    require_perm(request, "cases.view_incident")
     station = _user_station(request)
     settings = selectors.dispatch_settings(station.bureau_id)
     rows = selectors.repeat_callers(
@@ -495,7 +496,7 @@ class CaseDetail(ScopedDetailView):
 
 
 def _case_action(request, pk, act):
-    _need(request, "cases.change_case")
+    require_perm(request, "cases.change_case")
     case = _case(request, pk, CHANGE)
     try:
         act(case)
@@ -589,7 +590,7 @@ def case_evidence(request, pk):
 
 @login_required
 def evidence_file(request, pk):
-    _need(request, "cases.view_case")
+    require_perm(request, "cases.view_case")
     evidence = CaseEvidence.objects.restrict(request.user).filter(pk=pk).first()
     if evidence is None:
         raise Http404
@@ -600,7 +601,7 @@ def evidence_file(request, pk):
 
 @login_required
 def overdue(request):
-    _need(request, "cases.view_case")
+    require_perm(request, "cases.view_case")
     rows = selectors.overdue_cases(user=request.user, within=timedelta(days=3))[:500]
     return render(request, "cases/overdue.html", {"rows": rows, "now": timezone.now()})
 
@@ -619,7 +620,7 @@ def _monday(value: str | None) -> date:
 @login_required
 def roster(request):
     """The week view: one row per person, one column per day, the shifts in the cells."""
-    _need(request, "cases.view_dutyshift")
+    require_perm(request, "cases.view_dutyshift")
     station = _user_station(request)
     monday = _monday(request.GET.get("week"))
     days = [monday + timedelta(days=i) for i in range(7)]
@@ -646,7 +647,7 @@ def roster(request):
 
 @login_required
 def roster_generate(request):
-    _need(request, "cases.add_dutyshift")
+    require_perm(request, "cases.add_dutyshift")
     station = _user_station(request)
     form = RosterPatternForm(
         request.POST or None, station=station, initial={"monday": _monday(None)}
@@ -680,7 +681,7 @@ def roster_generate(request):
 
 @login_required
 def roster_import(request):
-    _need(request, "cases.add_dutyshift")
+    require_perm(request, "cases.add_dutyshift")
     station = _user_station(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     rejected = []

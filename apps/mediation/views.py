@@ -4,7 +4,6 @@ community officer's follow-up list and the lawyer's slots. Thin: services decide
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from apps.core.errors import DomainError
 from apps.core.pagination import NoCountPaginator
 from apps.core.scoping import CHANGE, VIEW
 from apps.core.uploads import private_file_response
-from apps.core.views import ScopedDetailView, ScopedListView
+from apps.core.views import ScopedDetailView, ScopedListView, require_perm
 
 from . import selectors, services
 from .choices import DisputeStatus
@@ -41,11 +40,6 @@ from .models import Agreement, Dispute, LawyerSlot, Mediator, ThreadMessage
 from .pdf import agreement_pdf
 
 S = DisputeStatus
-
-
-def _need(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
 
 
 def _dispute(request, pk, action=VIEW) -> Dispute:
@@ -84,7 +78,7 @@ class DisputeList(ScopedListView):
 
 @login_required
 def dispute_create(request):
-    _need(request, "mediation.add_dispute")
+    require_perm(request, "mediation.add_dispute")
     form = DisputeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -170,7 +164,7 @@ def _act(request, dispute, name):
     by, post = request.user, request.POST
     if name in ("assess", "assign"):
         # Assessment and assignment are the intake staff's, not the mediators'.
-        _need(request, "mediation.add_dispute")
+        require_perm(request, "mediation.add_dispute")
     if name == "assess":
         form = AssessForm(post)
         if form.is_valid():
@@ -188,7 +182,7 @@ def _act(request, dispute, name):
         if form.is_valid():
             return services.dispute_party_add(dispute=dispute, by=by, **form.cleaned_data)
     elif name == "session":
-        _need(request, "mediation.add_mediationsession")
+        require_perm(request, "mediation.add_mediationsession")
         form = SessionForm(post)
         if form.is_valid():
             return services.session_record(dispute=dispute, by=by, **form.cleaned_data)
@@ -217,7 +211,7 @@ def _act(request, dispute, name):
         if form.is_valid():
             return call(dispute=dispute, by=by, **form.cleaned_data)
     elif name == "follow_up":
-        _need(request, "mediation.change_followup")
+        require_perm(request, "mediation.change_followup")
         form = FollowUpForm(post)
         follow_up = dispute.follow_ups.filter(done_at=None).first()
         if follow_up is None:
@@ -234,7 +228,7 @@ def _act(request, dispute, name):
                 upload=form.cleaned_data["file"],
             )
     elif name == "open_incident":
-        _need(request, "cases.add_incident")
+        require_perm(request, "cases.add_incident")
         incident = services.dispute_open_incident(dispute=dispute, by=by)
         messages.success(request, _("Incident %(number)s opened.") % {"number": incident})
         return incident
@@ -246,7 +240,7 @@ def _act(request, dispute, name):
 @login_required
 @require_POST
 def dispute_action(request, pk, name):
-    _need(request, "mediation.change_dispute")
+    require_perm(request, "mediation.change_dispute")
     dispute = _dispute(request, pk, CHANGE)
     try:
         _act(request, dispute, name)
@@ -258,7 +252,7 @@ def dispute_action(request, pk, name):
 @login_required
 def agreement_print(request, pk):
     """The agreement as a PDF in Chinese, for the parties to sign or keep."""
-    _need(request, "mediation.view_dispute")
+    require_perm(request, "mediation.view_dispute")
     agreement = (
         Agreement.objects.restrict(request.user)
         .select_related("dispute__station", "dispute__mediator")
@@ -274,7 +268,7 @@ def agreement_print(request, pk):
 
 @login_required
 def agreement_scan(request, pk):
-    _need(request, "mediation.view_dispute")
+    require_perm(request, "mediation.view_dispute")
     agreement = Agreement.objects.restrict(request.user).filter(pk=pk).exclude(scan="").first()
     if agreement is None:
         raise Http404
@@ -288,7 +282,7 @@ def agreement_scan(request, pk):
 @login_required
 def overdue(request):
     """Disputes past their assessment deadline, the latest first."""
-    _need(request, "mediation.view_dispute")
+    require_perm(request, "mediation.view_dispute")
     return render(
         request, "mediation/overdue.html", {"rows": selectors.overdue_assessments(request.user)}
     )
@@ -297,7 +291,7 @@ def overdue(request):
 @login_required
 def follow_ups(request):
     """The officer's follow-up visits (回访), or all the station's with ?all=1."""
-    _need(request, "mediation.view_followup")
+    require_perm(request, "mediation.view_followup")
     mine = not request.GET.get("all")
     rows = selectors.follow_ups_for(request.user, mine=mine)
     return render(request, "mediation/follow_ups.html", {"rows": rows, "mine": mine})
@@ -330,7 +324,7 @@ class MediatorDetail(ScopedDetailView):
 @login_required
 def slots(request):
     """The lawyers' coming slots, free ones bookable."""
-    _need(request, "mediation.view_lawyerslot")
+    require_perm(request, "mediation.view_lawyerslot")
     rows = (
         LawyerSlot.objects.restrict(request.user)
         .filter(starts_at__gte=timezone.now())
@@ -343,7 +337,7 @@ def slots(request):
 @login_required
 @require_POST
 def slot_book(request, pk):
-    _need(request, "mediation.change_lawyerslot")
+    require_perm(request, "mediation.change_lawyerslot")
     slot = LawyerSlot.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
     if slot is None:
         raise Http404
@@ -372,7 +366,7 @@ def slot_book(request, pk):
 @login_required
 def board(request):
     """The desk's board: escalating, overdue and new disputes, and the station's figures."""
-    _need(request, "mediation.view_dispute")
+    require_perm(request, "mediation.view_dispute")
     rows = Dispute.objects.restrict(request.user).select_related("community", "mediator")
     open_rows = rows.filter(status__in=(S.RECEIVED, S.ASSESSED, S.ASSIGNED, S.IN_MEDIATION))
     context = {
@@ -400,13 +394,13 @@ def _thread_context(dispute, *, token=None):
 @login_required
 def thread(request, pk):
     """The thread's messages, for the dispute page to refresh without reload."""
-    _need(request, "mediation.view_dispute")
+    require_perm(request, "mediation.view_dispute")
     return render(request, "mediation/_thread.html", _thread_context(_dispute(request, pk)))
 
 
 @login_required
 def message_file(request, pk):
-    _need(request, "mediation.view_dispute")
+    require_perm(request, "mediation.view_dispute")
     message = ThreadMessage.objects.restrict(request.user).filter(pk=pk).exclude(file="").first()
     if message is None:
         raise Http404

@@ -3,7 +3,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,19 +11,15 @@ from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
 from apps.core.scoping import CHANGE
+from apps.core.views import require_perm
 
 from . import selectors, services
 from .models import NoiseEvent
 
 
-def _need(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
-
-
 @login_required
 def dashboard(request):
-    _need(request, "noise.view_noisesensor")
+    require_perm(request, "noise.view_noisesensor")
     sensors = selectors.sensors_live(user=request.user)
     context = {
         "sensors": sensors,
@@ -50,8 +45,8 @@ def dashboard(request):
 @login_required
 @require_POST
 def event_to_incident(request, pk):
-    _need(request, "noise.change_noiseevent")
-    _need(request, "cases.add_incident")
+    require_perm(request, "noise.change_noiseevent")
+    require_perm(request, "cases.add_incident")
     event = NoiseEvent.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
     if event is None:
         raise Http404

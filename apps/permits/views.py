@@ -23,7 +23,7 @@ from apps.core.errors import DomainError
 from apps.core.pagination import NoCountPaginator
 from apps.core.scoping import VIEW
 from apps.core.uploads import private_file_response
-from apps.core.views import RevealPersonalDataView, ScopedListView
+from apps.core.views import RevealPersonalDataView, ScopedListView, require_perm
 
 from . import documents, enterprise, selectors, services, verify
 from .choices import ApplicationStatus, PermitState
@@ -40,11 +40,6 @@ from .workflow import TRANSITIONS
 
 logger = logging.getLogger(__name__)
 S = ApplicationStatus
-
-
-def _need(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
 
 
 def _form_errors(form) -> str:
@@ -96,7 +91,7 @@ def _issued(request, model, pk):
 @login_required
 def queue(request):
     """The tablet's queue: my post's applications, longest waiting first, today's counts."""
-    _need(request, "permits.view_permitapplication")
+    require_perm(request, "permits.view_permitapplication")
     status = request.GET.get("status", "")
     rows = selectors.review_queue(user=request.user, status=status)
     page = NoCountPaginator(rows, 30).page(request.GET.get("page"))
@@ -131,7 +126,7 @@ class ApplicationList(ScopedListView):
 
 @login_required
 def application_detail(request, pk):
-    _need(request, "permits.view_permitapplication")
+    require_perm(request, "permits.view_permitapplication")
     application = visible_application(request, pk)
     can_decide = request.user.has_perm("permits.change_permitapplication") and (
         S.APPROVED in TRANSITIONS[application.status]
@@ -164,7 +159,7 @@ class ApplicationReveal(RevealPersonalDataView):
 
 
 def _decide(request, pk, act):
-    _need(request, "permits.change_permitapplication")
+    require_perm(request, "permits.change_permitapplication")
     application = visible_application(request, pk)
     try:
         act(application)
@@ -353,7 +348,7 @@ def permit_photo(request, pk):
 
 
 def _permit_action(request, pk, act):
-    _need(request, "permits.change_residencepermit")
+    require_perm(request, "permits.change_residencepermit")
     permit = _issued(request, ResidencePermit, pk)
     try:
         act(permit)
@@ -389,10 +384,10 @@ def permit_revoke(request, pk):
 @login_required
 def enterprise_batches(request):
     """Upload an enterprise's workers; the batches with their progress and refused rows."""
-    _need(request, "permits.view_enterpriseregistration")
+    require_perm(request, "permits.view_enterpriseregistration")
     form = EnterpriseUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST":
-        _need(request, "permits.add_enterpriseregistration")
+        require_perm(request, "permits.add_enterpriseregistration")
         if form.is_valid():
             try:
                 enterprise.enterprise_upload(
@@ -413,7 +408,7 @@ def enterprise_batches(request):
 @login_required
 def enterprise_batch(request, pk):
     """One list's card, which the page polls while the background task registers it."""
-    _need(request, "permits.view_enterpriseregistration")
+    require_perm(request, "permits.view_enterpriseregistration")
     batch = (
         EnterpriseRegistration.objects.restrict(request.user)
         .select_related("enterprise")
