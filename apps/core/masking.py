@@ -21,4 +21,9 @@ def mask_id_number(value: str | None) -> str:
     return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
 
 
+def mask_name(name: str | None) -> str:
+    """王小红 -> 王**: the family name only, enough to match the person in front of you."""
+    return f"{name[:1]}{'*' * (len(name) - 1)}" if name else ""
+
+
 MASKS = {"phone": mask_phone, "id_number": mask_id_number}

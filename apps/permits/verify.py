@@ -13,11 +13,6 @@ KINDS = {"c": ResidenceCertificate, "p": ResidencePermit}
 VERIFY_PER_MINUTE = 30
 
 
-def mask_name(name: str) -> str:
-    """王小红 -> 王**: the family name only, enough to match the person in front of you."""
-    return f"{name[:1]}{'*' * (len(name) - 1)}" if name else ""
-
-
 def resolve(token: str):
     """The certificate or permit a token stands for, or None for anything else."""
     try:

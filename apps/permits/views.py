@@ -20,6 +20,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
+from apps.core.masking import mask_name
 from apps.core.pagination import NoCountPaginator
 from apps.core.scoping import VIEW
 from apps.core.uploads import private_file_response
@@ -440,7 +441,7 @@ def verify_document(request, token):
         {
             "state": document.state,
             "state_label": PermitState(document.state).label,
-            "masked_name": verify.mask_name(document.name),
+            "masked_name": mask_name(document.name),
             "is_permit": isinstance(document, ResidencePermit),
             "issued_on": document.issued_at.date(),
             "valid_from": getattr(document, "valid_from", None),
