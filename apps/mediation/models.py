@@ -229,7 +229,19 @@ class Dispute(SameStationMixin, TimeStampedModel):
         return self.risk_level == RiskLevel.HIGH or bool(self.signs)
 
 
-class DisputeParty(models.Model):
+class DisputeRecord(models.Model):
+    """A record of one dispute (party, event, session, agreement, follow-up, message): scoped
+    by the dispute's station and, for a mediator's account, by the dispute's mediator."""
+
+    objects = MediatorScopedManager()
+    scope = DISPUTE_CHILD_SCOPE
+    mediator_scope = "dispute__mediator__user_id"
+
+    class Meta:
+        abstract = True
+
+
+class DisputeParty(DisputeRecord):
     """A party to a dispute, linked to the registry when known, or by name and phone."""
 
     dispute = models.ForeignKey(
@@ -247,10 +259,6 @@ class DisputeParty(models.Model):
     name = models.CharField(_("name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
-    objects = MediatorScopedManager()
-    scope = DISPUTE_CHILD_SCOPE
-    mediator_scope = "dispute__mediator__user_id"
-
     class Meta:
         verbose_name = _("dispute party")
         verbose_name_plural = _("dispute parties")
@@ -260,7 +268,7 @@ class DisputeParty(models.Model):
         return f"{self.name} · {self.get_role_display()}"
 
 
-class DisputeEvent(models.Model):
+class DisputeEvent(DisputeRecord):
     """One entry of a dispute's timeline: every transition, flag, session and follow-up."""
 
     dispute = models.ForeignKey(
@@ -278,10 +286,6 @@ class DisputeEvent(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=DisputeStatus, blank=True)
     text = models.CharField(_("text"), max_length=500)
 
-    objects = MediatorScopedManager()
-    scope = DISPUTE_CHILD_SCOPE
-    mediator_scope = "dispute__mediator__user_id"
-
     class Meta:
         verbose_name = _("dispute event")
         verbose_name_plural = _("dispute events")
@@ -291,7 +295,7 @@ class DisputeEvent(models.Model):
         return f"{self.dispute} · {self.text}"
 
 
-class MediationSession(models.Model):
+class MediationSession(DisputeRecord):
     """One mediation session, in the mediation room or online."""
 
     dispute = models.ForeignKey(
@@ -311,10 +315,6 @@ class MediationSession(models.Model):
         verbose_name=_("recorded by"),
     )
 
-    objects = MediatorScopedManager()
-    scope = DISPUTE_CHILD_SCOPE
-    mediator_scope = "dispute__mediator__user_id"
-
     class Meta:
         verbose_name = _("mediation session")
         verbose_name_plural = _("mediation sessions")
@@ -324,7 +324,7 @@ class MediationSession(models.Model):
         return f"{self.dispute} · {timezone.localtime(self.held_at):%Y-%m-%d %H:%M}"
 
 
-class Agreement(models.Model):
+class Agreement(DisputeRecord):
     """The mediation agreement (调解协议): its terms, the parties' signatures (ticked with
     the time, or a signed scan) and its judicial confirmation (司法确认)."""
 
@@ -357,10 +357,6 @@ class Agreement(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-
-    objects = MediatorScopedManager()
-    scope = DISPUTE_CHILD_SCOPE
-    mediator_scope = "dispute__mediator__user_id"
 
     class Meta:
         verbose_name = _("agreement")
@@ -406,7 +402,7 @@ class AgreementSignature(models.Model):
         return f"{self.party.name} · {timezone.localtime(self.signed_at):%Y-%m-%d %H:%M}"
 
 
-class FollowUp(models.Model):
+class FollowUp(DisputeRecord):
     """A follow-up visit (回访) after an agreement: due on a day, on an officer's list."""
 
     dispute = models.ForeignKey(
@@ -436,10 +432,6 @@ class FollowUp(models.Model):
     result = models.CharField(_("result"), max_length=16, choices=FollowUpResult, blank=True)
     note = models.TextField(_("note"), blank=True)
     reminded_on = models.DateField(_("last reminded on"), null=True, blank=True, editable=False)
-
-    objects = MediatorScopedManager()
-    scope = DISPUTE_CHILD_SCOPE
-    mediator_scope = "dispute__mediator__user_id"
 
     class Meta:
         verbose_name = _("follow-up visit")
@@ -519,7 +511,7 @@ class LawyerSlot(SameStationMixin, models.Model):
         return self.booked_at is not None
 
 
-class ThreadMessage(models.Model):
+class ThreadMessage(DisputeRecord):
     """A message of a dispute's online mediation thread (易联调), written by staff or by a
     party who joined through a signed invitation link; kept with the dispute."""
 
@@ -549,10 +541,6 @@ class ThreadMessage(models.Model):
     )
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     content_type = models.CharField(_("content type"), max_length=50, blank=True)
-
-    objects = MediatorScopedManager()
-    scope = DISPUTE_CHILD_SCOPE
-    mediator_scope = "dispute__mediator__user_id"
 
     class Meta:
         verbose_name = _("thread message")
