@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import SameStationMixin, TimeStampedModel
+from apps.core.models import SameStationMixin, TimelineEntry, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager
 from apps.core.uploads import private_storage
 
@@ -336,7 +336,7 @@ class Incident(SameStationMixin, models.Model):
         return self._minutes(self.received_at, self.arrived_at)
 
 
-class IncidentEvent(models.Model):
+class IncidentEvent(TimelineEntry):
     """One entry of an incident's timeline. A tablet's retried submission carries the same
     client id and is acknowledged without acting twice."""
 
@@ -351,15 +351,6 @@ class IncidentEvent(models.Model):
 
     incident = models.ForeignKey(
         Incident, on_delete=models.CASCADE, related_name="events", verbose_name=_("incident")
-    )
-    at = models.DateTimeField(_("time"), default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
     status = models.CharField(_("status"), max_length=12, choices=IncidentStatus, blank=True)
@@ -571,20 +562,11 @@ class CaseEvidence(models.Model):
         return reverse("cases:evidence_file", args=[self.pk])
 
 
-class CaseEvent(models.Model):
+class CaseEvent(TimelineEntry):
     """One entry of a case's timeline: every transition, extension, party and evidence."""
 
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
-    )
-    at = models.DateTimeField(_("time"), default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
     )
     status = models.CharField(_("status"), max_length=14, choices=CaseStatus, blank=True)
     text = models.CharField(_("text"), max_length=500)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.choices import UserKind
-from apps.core.models import SameStationMixin, TimeStampedModel
+from apps.core.models import SameStationMixin, TimelineEntry, TimeStampedModel
 from apps.core.scoping import Scope, ScopedQuerySet
 from apps.core.uploads import private_storage
 
@@ -268,20 +268,11 @@ class DisputeParty(DisputeRecord):
         return f"{self.name} · {self.get_role_display()}"
 
 
-class DisputeEvent(DisputeRecord):
+class DisputeEvent(DisputeRecord, TimelineEntry):
     """One entry of a dispute's timeline: every transition, flag, session and follow-up."""
 
     dispute = models.ForeignKey(
         Dispute, on_delete=models.CASCADE, related_name="events", verbose_name=_("dispute")
-    )
-    at = models.DateTimeField(_("time"), default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
     )
     status = models.CharField(_("status"), max_length=12, choices=DisputeStatus, blank=True)
     text = models.CharField(_("text"), max_length=500)
