@@ -30,6 +30,7 @@ from apps.core.views import (
     ScopedDetailView,
     ScopedListView,
     ScopedUpdateView,
+    form_errors,
     require_perm,
 )
 from apps.registry.models import Person
@@ -92,10 +93,6 @@ def _user_station(request) -> Station:
     if station is None:
         raise Http404
     return station
-
-
-def _form_errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 # --- incidents -----------------------------------------------------------------------------
@@ -260,7 +257,7 @@ def incident_dispatch(request, pk):
 
     def act(incident):
         if not form.is_valid():
-            raise DomainError(_form_errors(form))
+            raise DomainError(form_errors(form))
         services.incident_dispatch(
             incident=incident,
             post=form.cleaned_data["post"],
@@ -284,7 +281,7 @@ def incident_status(request, pk):
 
     def act(incident):
         if not form.is_valid():
-            raise DomainError(_form_errors(form))
+            raise DomainError(form_errors(form))
         services.incident_status(
             incident=incident,
             status=form.cleaned_data["status"],
@@ -327,7 +324,7 @@ def incident_close(request, pk):
 
     def act(incident):
         if not form.is_valid():
-            raise DomainError(_form_errors(form))
+            raise DomainError(form_errors(form))
         closed = services.incident_close(
             incident=incident,
             disposition=form.cleaned_data["disposition"],
@@ -350,7 +347,7 @@ def incident_note(request, pk):
 
     def act(incident):
         if not form.is_valid():
-            raise DomainError(_form_errors(form))
+            raise DomainError(form_errors(form))
         services.incident_note(incident=incident, by=request.user, text=form.cleaned_data["text"])
 
     return redirect(_post_action(request, pk, act))
@@ -363,7 +360,7 @@ def incident_attach(request, pk):
 
     def act(incident):
         if not form.is_valid():
-            raise DomainError(_form_errors(form))
+            raise DomainError(form_errors(form))
         services.incident_attach(
             incident=incident, by=request.user, upload=form.cleaned_data["file"]
         )
@@ -514,7 +511,7 @@ def case_transition(request, pk):
 
     def act(case):
         if not form.is_valid():
-            raise DomainError(_form_errors(form))
+            raise DomainError(form_errors(form))
         services.case_transition(case=case, by=request.user, **form.cleaned_data)
 
     return _case_action(request, case.pk, act)
@@ -527,7 +524,7 @@ def case_extend(request, pk):
 
     def act(case):
         if not form.is_valid():
-            raise DomainError(_form_errors(form))
+            raise DomainError(form_errors(form))
         services.case_extend_deadline(
             case=case, by=request.user, reason=form.cleaned_data["reason"]
         )
@@ -542,7 +539,7 @@ def case_party(request, pk):
 
     def act(case):
         if not form.is_valid():
-            raise DomainError(_form_errors(form))
+            raise DomainError(form_errors(form))
         data = form.cleaned_data
         person = None
         if data["id_number"]:
@@ -575,7 +572,7 @@ def case_evidence(request, pk):
 
     def act(case):
         if not form.is_valid():
-            raise DomainError(_form_errors(form))
+            raise DomainError(form_errors(form))
         services.case_evidence_add(
             case=case,
             by=request.user,

@@ -27,6 +27,11 @@ from .scoping import CHANGE, VIEW
 from .services import personal_data_reveal, save_in_scope
 
 
+def form_errors(form) -> str:
+    """A bound form's errors as one sentence, for an action whose page shows a message."""
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
 def require_perm(request, perm: str) -> None:
     """For function views: a role without the permission gets 403 (records out of scope are
     404 through `restrict`, separately)."""

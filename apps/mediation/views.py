@@ -16,7 +16,7 @@ from apps.core.errors import DomainError
 from apps.core.pagination import NoCountPaginator
 from apps.core.scoping import CHANGE, VIEW
 from apps.core.uploads import private_file_response
-from apps.core.views import ScopedDetailView, ScopedListView, require_perm
+from apps.core.views import ScopedDetailView, ScopedListView, form_errors, require_perm
 
 from . import selectors, services
 from .choices import DisputeStatus
@@ -52,10 +52,6 @@ def _dispute(request, pk, action=VIEW) -> Dispute:
     if dispute is None:
         raise Http404
     return dispute
-
-
-def _errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 class DisputeList(ScopedListView):
@@ -234,7 +230,7 @@ def _act(request, dispute, name):
         return incident
     else:
         raise Http404
-    raise DomainError(_errors(form))
+    raise DomainError(form_errors(form))
 
 
 @login_required
@@ -354,7 +350,7 @@ def slot_book(request, pk):
             return redirect("mediation:slots")
     try:
         if not form.is_valid():
-            raise DomainError(_errors(form))
+            raise DomainError(form_errors(form))
         services.slot_book(slot=slot, by=request.user, dispute=dispute, **form.cleaned_data)
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -428,7 +424,7 @@ def join(request, pk, token):
     if request.method == "POST":
         try:
             if not form.is_valid():
-                raise DomainError(_errors(form))
+                raise DomainError(form_errors(form))
             services.thread_post(
                 dispute=party.dispute,
                 party=party,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.views import LoginView
 from apps.core.errors import DomainError
 from apps.core.pagination import NoCountPaginator
+from apps.core.views import form_errors
 from apps.registry.models import Address
 from apps.stations.models import Community
 
@@ -198,7 +199,7 @@ def upload(request, pk):
     application = _own_application(request, pk)
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, form_errors(form))
     else:
         try:
             services.document_add(

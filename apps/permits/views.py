@@ -24,7 +24,7 @@ from apps.core.masking import mask_name
 from apps.core.pagination import NoCountPaginator
 from apps.core.scoping import VIEW
 from apps.core.uploads import private_file_response
-from apps.core.views import RevealPersonalDataView, ScopedListView, require_perm
+from apps.core.views import RevealPersonalDataView, ScopedListView, form_errors, require_perm
 
 from . import documents, enterprise, selectors, services, verify
 from .choices import ApplicationStatus, PermitState
@@ -41,10 +41,6 @@ from .workflow import TRANSITIONS
 
 logger = logging.getLogger(__name__)
 S = ApplicationStatus
-
-
-def _form_errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def _back(request, fallback):
@@ -199,7 +195,7 @@ def application_supplement(request, pk):
 
     def act(application):
         if not form.is_valid():
-            raise DomainError(_form_errors(form))
+            raise DomainError(form_errors(form))
         services.application_ask_supplement(
             application=application, by=request.user, message=form.cleaned_data["message"]
         )
@@ -214,7 +210,7 @@ def application_reject(request, pk):
 
     def act(application):
         if not form.is_valid():
-            raise DomainError(_form_errors(form))
+            raise DomainError(form_errors(form))
         services.application_reject(
             application=application, by=request.user, reason=form.cleaned_data["reason"]
         )
@@ -229,7 +225,7 @@ def application_visit(request, pk):
 
     def act(application):
         if not form.is_valid():
-            raise DomainError(_form_errors(form))
+            raise DomainError(form_errors(form))
         services.home_visit_record(application=application, by=request.user, **form.cleaned_data)
 
     return _decide(request, pk, act)
@@ -373,7 +369,7 @@ def permit_revoke(request, pk):
 
     def act(permit):
         if not form.is_valid():
-            raise DomainError(_form_errors(form))
+            raise DomainError(form_errors(form))
         services.permit_revoke(permit=permit, by=request.user, reason=form.cleaned_data["reason"])
 
     return _permit_action(request, pk, act)

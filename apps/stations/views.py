@@ -13,6 +13,7 @@ from apps.core.views import (
     ScopedDetailView,
     ScopedListView,
     ScopedUpdateView,
+    form_errors,
 )
 
 from . import filters, forms, selectors
@@ -343,7 +344,7 @@ def service_log_create(request):
         except DomainError as exc:
             error = exc.message
     else:
-        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        error = form_errors(form)
     if request.htmx:
         context = {
             "counters": selectors.service_counters_today(user=request.user),
