@@ -139,10 +139,16 @@ def pdf_to_png(browser, page, name):
     pdf.write_bytes(response.body())
     viewer = browser.new_page(viewport={"width": 1000, "height": 1300})
     viewer.goto(pdf.as_uri())
-    viewer.wait_for_timeout(1500)
-    viewer.screenshot(path=pdf.with_suffix(".png"))
+    # The viewer draws the page some time after loading, later on a busy machine (CI once
+    # took over 1.5 s): wait until the picture holds more than an empty viewer, up to 15 s.
+    png = pdf.with_suffix(".png")
+    for _ in range(30):
+        viewer.wait_for_timeout(500)
+        viewer.screenshot(path=png)
+        if png.stat().st_size > 10_000:
+            break
     viewer.close()
-    assert pdf.with_suffix(".png").stat().st_size > 10_000
+    assert png.stat().st_size > 10_000
 
 
 @pytest.mark.parametrize("size", ["tablet", "tablet-portrait"], indirect=True)
