@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
-from apps.core.geo import haversine_km
+from apps.core.geo import haversine_km, haversine_km_sql
 from apps.stations.choices import AreaKind
-from apps.stations.models import Post, Station
+from apps.stations.models import Bureau, Post, Station
 
 from .choices import CaseStatus, IncidentStatus
 from .models import Case, DispatchSettings, DutyShift, Incident, IncidentCategory
@@ -19,6 +19,19 @@ def dispatch_settings(bureau_id: int) -> DispatchSettings:
     """The bureau's settings, or the defaults when its admin has not saved any."""
     found = DispatchSettings.objects.filter(bureau_id=bureau_id).first()
     return found or DispatchSettings(bureau_id=bureau_id)
+
+
+def station_dispatch_settings(station: Station) -> DispatchSettings:
+    """dispatch_settings() of the station's bureau, without a query when they were loaded
+    with the station (select_related("station__bureau__dispatch_settings")), as the
+    suggestion endpoint the desk polls while typing does."""
+    if Station._meta.get_field("bureau").is_cached(station):
+        bureau = station.bureau
+        if Bureau._meta.get_field("dispatch_settings").is_cached(bureau):
+            return getattr(bureau, "dispatch_settings", None) or DispatchSettings(
+                bureau_id=bureau.pk
+            )
+    return dispatch_settings(station.bureau_id)
 
 
 def travel_minutes(distance_km: float, area: str, settings: DispatchSettings) -> float:
@@ -50,43 +63,47 @@ def rank_posts(
     travel estimate, the minutes saved against the station HQ and who is on duty there.
 
     The candidates are the station's posts that the user may see, or every post of the
-    bureau when the bureau's settings allow cross-station dispatch. Distances are computed
-    in Python over id and coordinates only: a bureau has at most a few thousand posts.
+    bureau when the bureau's settings allow cross-station dispatch. The database orders
+    them by distance and returns the nearest `limit` with their shifts: two queries,
+    whatever the number of posts.
     """
-    settings = dispatch_settings(station.bureau_id)
+    settings = station_dispatch_settings(station)
     if settings.cross_station_dispatch:
         candidates = Post.objects.filter(station__bureau_id=station.bureau_id)
     else:
         candidates = Post.objects.restrict(user).filter(station=station)
-    rows = candidates.filter(is_active=True).values_list("id", "latitude", "longitude", "area")
-    ranked = sorted(
-        ((haversine_km(latitude, longitude, lat, lon), pk, area) for pk, lat, lon, area in rows),
-        key=lambda row: (row[0], row[1]),
-    )[:limit]
+    at = at or timezone.now()
+    nearest = (
+        candidates.filter(is_active=True)
+        .annotate(distance=haversine_km_sql(latitude, longitude, Post._meta.db_table))
+        .order_by("distance", "pk")
+        .select_related("station")
+        .prefetch_related(
+            Prefetch(
+                "duty_shifts",
+                queryset=DutyShift.objects.filter(starts_at__lte=at, ends_at__gt=at)
+                .select_related("staff__user")
+                .order_by("role", "staff__name"),
+                to_attr="on_duty_now",
+            )
+        )[:limit]
+    )
     hq_distance = haversine_km(latitude, longitude, station.latitude, station.longitude)
     hq_minutes = travel_minutes(hq_distance, station.area, settings)
-    at = at or timezone.now()
-    posts = Post.objects.select_related("station").prefetch_related(
-        Prefetch(
-            "duty_shifts",
-            queryset=DutyShift.objects.filter(starts_at__lte=at, ends_at__gt=at)
-            .select_related("staff__user")
-            .order_by("role", "staff__name"),
-            to_attr="on_duty_now",
-        )
-    )
-    by_id = posts.in_bulk([pk for _, pk, _ in ranked])
     suggestions = []
-    for distance, pk, area in ranked:
-        minutes = travel_minutes(distance, area, settings)
+    for post in nearest:
+        # The same formula in Python, so the figures shown do not depend on the database's
+        # floating point.
+        distance = haversine_km(latitude, longitude, post.latitude, post.longitude)
+        minutes = travel_minutes(distance, post.area, settings)
         suggestions.append(
             Suggestion(
-                post=by_id[pk],
+                post=post,
                 distance_km=round(distance, 2),
                 travel_minutes=round(minutes, 1),
                 minutes_saved=round(hq_minutes - minutes, 1),
-                on_duty=by_id[pk].on_duty_now,
-                other_station=by_id[pk].station_id != station.pk,
+                on_duty=post.on_duty_now,
+                other_station=post.station_id != station.pk,
             )
         )
     return Ranking(suggestions, round(hq_distance, 2), round(hq_minutes, 1))

@@ -7,12 +7,14 @@ from django.urls import reverse
 from PIL import Image
 
 from apps.cases.models import Case, Incident
+from apps.core.testing.factories import PostFactory
 from apps.core.testing.personas import (
     SHUANGFENG_DESK,
     XIPENG_CASE,
     XIPENG_DESK,
     XIPENG_LEADER,
 )
+from tests.cases.conftest import place
 
 
 @pytest.fixture
@@ -66,6 +68,21 @@ def test_suggestions_rank_the_park_post_first(desk, scene):
     assert first["post_name"] == "西彭园区警务站"
     assert first["on_duty"] == ["李警官"]
     assert first["minutes_saved"] > 15
+
+
+def test_suggestions_take_the_same_queries_for_3_or_43_posts(
+    desk, scene, django_assert_max_num_queries
+):
+    """The desk polls this while typing: session, user, two permission look-ups, the
+    incident with its bureau's settings, the nearest posts, their shifts — never per post."""
+    incident_id = intake(desk, scene).json()["id"]
+    url = reverse("incident-suggestions", args=[incident_id])
+    for n in range(40):
+        place(PostFactory(station=scene.org.xipeng), "29.30", f"{106.20 + n / 100:.2f}")
+    with django_assert_max_num_queries(7):
+        body = desk.get(url).json()
+    assert [s["post_name"] for s in body["suggestions"][:2]] == ["西彭园区警务站", "大石堡警务站"]
+    assert len(body["suggestions"]) == 5
 
 
 def test_dispatch_then_a_second_dispatch_is_409(desk, scene):

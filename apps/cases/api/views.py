@@ -69,7 +69,10 @@ class IncidentViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         # Only the place and the station are needed: skip the list's joins and prefetch
         # (the desk polls this as the place is typed).
         incident = (
-            Incident.objects.restrict(request.user).select_related("station").filter(pk=pk).first()
+            Incident.objects.restrict(request.user)
+            .select_related("station__bureau__dispatch_settings")
+            .filter(pk=pk)
+            .first()
         )
         if incident is None:
             raise OutOfScope(_("Not found."))
