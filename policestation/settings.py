@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "knox",
     "axes",
     "auditlog",
+    "django_celery_beat",
     "apps.core",
     "apps.accounts",
     "apps.stations",
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     "apps.permits",
     "apps.mediation",
     "apps.noise",
+    "apps.patrols",
+    "apps.stats",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +115,11 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
+    # An unacknowledged task (acks_late) whose worker died is redelivered after this many
+    # seconds; longer than the longest task, so a slow one is not run twice meanwhile.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
@@ -123,7 +131,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
-# Periodic jobs of `celery beat`, in CELERY_TIMEZONE.
+# Periodic jobs of `celery beat`, in CELERY_TIMEZONE. Beat keeps its schedule in the
+# database (django-celery-beat, editable in admin); the entries below are written there
+# (and reset to these values) each time beat starts. The nightly statistics job is created
+# by a migration (stats 0002) instead, so that its time edited in admin stays.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "cases-remind-deadlines": {
         "task": "apps.cases.tasks.cases_remind_deadlines",
@@ -136,6 +148,11 @@ CELERY_BEAT_SCHEDULE = {
     "mediation-remind": {
         "task": "apps.mediation.tasks.mediation_remind",
         "schedule": crontab(hour=8, minute=5),  # overdue assessments, follow-ups due
+    },
+    "patrols-assessment": {
+        "task": "patrols.assessment_previous_month",
+        # 02:00 on the 1st: last month's patrol assessment of every bureau
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
     },
 }
 
@@ -209,6 +226,9 @@ SPECTACULAR_SETTINGS = {
         "apps.core.api.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
+        "FindingKindEnum": "apps.patrols.choices.FindingKind",
+        "FindingStatusEnum": "apps.patrols.choices.FindingStatus",
+        "VideoPatrolKindEnum": "apps.patrols.choices.VideoPatrolKind",
         "DisputeSourceEnum": "apps.mediation.choices.DisputeSource",
         "DisputeCategoryEnum": "apps.mediation.choices.DisputeCategory",
         "DisputeStatusEnum": "apps.mediation.choices.DisputeStatus",
@@ -237,6 +257,10 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "apps.permits.choices.DocumentKind",
         "VisitResultEnum": "apps.permits.choices.VisitResult",
         "FollowUpResultEnum": "apps.mediation.choices.FollowUpResult",
+        "PatrolModeEnum": "apps.patrols.choices.PatrolMode",
+        "SessionModeEnum": "apps.mediation.choices.SessionMode",
+        "PatrolStatusEnum": "apps.patrols.choices.PatrolStatus",
+        "ParticipantKindEnum": "apps.patrols.choices.ParticipantKind",
     },
 }
 
@@ -266,6 +290,14 @@ PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private")
 
 # Carries notifications that ask for SMS/push; the default only logs (apps.core.notifications).
 NOTIFICATION_SENDER = env_str("NOTIFICATION_SENDER") or "apps.core.notifications.LogSender"
+
+# Map tiles come from the police network's own tile server ({z}/{x}/{y} URL); none set: the
+# maps draw on a plain background with a scale (static/js/map.js).
+MAP_TILE_URL = env_str("MAP_TILE_URL")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
+# `seed_demo` also loads the park post's first year (~40,000 rows): tests that only need the
+# rest of the demo turn it off (tests/conftest.py).
+DEMO_PARK_YEAR = env_bool("DEMO_PARK_YEAR", default=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

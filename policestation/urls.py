@@ -20,6 +20,8 @@ api_v1 = [
     path("", include("apps.permits.api.urls")),
     path("", include("apps.mediation.api.urls")),
     path("", include("apps.noise.api.urls")),
+    path("", include("apps.patrols.api.urls")),
+    path("", include("apps.stats.api.urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +34,8 @@ urlpatterns = [
     path("", include("apps.permits.urls")),  # /permits/, /apply/ and /verify/<token>
     path("mediation/", include("apps.mediation.urls")),
     path("noise/", include("apps.noise.urls")),
+    path("patrols/", include("apps.patrols.urls")),
+    path("stats/", include("apps.stats.urls")),
     path("audit/access/", AccessLogList.as_view(), name="accesslog_list"),
     path("notifications/", notification_list, name="notification_list"),
     path("notifications/read/", notification_read, name="notification_read"),

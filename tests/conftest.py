@@ -22,6 +22,13 @@ def _urls_loaded():
 
 
 @pytest.fixture(autouse=True)
+def _demo_without_the_park_year(settings):
+    """The demo tests check their own scenes; the park post's year (tests/stats/
+    test_park_year.py seeds and checks it) would cost each of them seconds."""
+    settings.DEMO_PARK_YEAR = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Throttle counters and lockouts live in the cache (Redis in CI): no test inherits them.
     cache.clear()

@@ -73,6 +73,23 @@ MEDIATION_WORK = [
 NOISE_WATCH = ["noise.view_noisesensor", *_crud("noise", "noiseevent", "view", "change")]
 NOISE_KEEP = [*NOISE_WATCH, *_crud("noise", "noisesensor", "add", "change")]
 
+# Patrols: community officers walk and record; the command room logs camera checks; leaders
+# read the assessment; bureau admins set the rules and recompute.
+PATROLS_VIEW = [f"patrols.view_{model}" for model in ("patrol", "finding", "videopatrol")]
+# The assessment (月考核、季通报、半年排名) is read by leaders and bureau admins only.
+ASSESSMENT_READ = ["patrols.view_assessmentscore"]
+PATROLS_WORK = [
+    *PATROLS_VIEW,
+    *_crud("patrols", "patrol", "add", "change"),
+    *_crud("patrols", "finding", "add", "change"),
+]
+VIDEO_PATROL_KEEP = [*_crud("patrols", "videopatrol", "add", "change"), "patrols.add_finding"]
+
+# Statistics: everyone at a station reads its figures (the desk its home counters); the
+# bureau admin recomputes (the nightly schedule itself is the superuser's, in admin).
+STATS_VIEW = ["stats.view_dailyfact", "stats.view_statsrun"]
+STATS_KEEP = [*STATS_VIEW, "stats.add_statsrun"]
+
 ROLES: dict[str, list[str]] = {
     DESK_OFFICER: [
         *ORGANISATION_VIEW,
@@ -88,6 +105,9 @@ ROLES: dict[str, list[str]] = {
         *PERMITS_WORK,
         *MEDIATION_WORK,
         *NOISE_WATCH,
+        *STATS_VIEW,
+        *PATROLS_VIEW,
+        *VIDEO_PATROL_KEEP,
     ],
     COMMUNITY_OFFICER: [
         *ORGANISATION_VIEW,
@@ -107,6 +127,8 @@ ROLES: dict[str, list[str]] = {
         *PERMITS_WORK,
         *MEDIATION_WORK,
         *NOISE_WATCH,
+        *STATS_VIEW,
+        *PATROLS_WORK,
     ],
     CASE_OFFICER: [
         *ORGANISATION_VIEW,
@@ -144,6 +166,10 @@ ROLES: dict[str, list[str]] = {
         *_crud("mediation", "mediator", "add", "change"),
         *_crud("mediation", "lawyerslot", "add"),
         *NOISE_KEEP,
+        *STATS_VIEW,
+        *PATROLS_WORK,
+        *VIDEO_PATROL_KEEP,
+        *ASSESSMENT_READ,
     ],
     BUREAU_ADMIN: [
         *PERSONAL_DATA,
@@ -179,6 +205,11 @@ ROLES: dict[str, list[str]] = {
         *_crud("mediation", "mediationsession", "view"),
         *_crud("mediation", "followup", "view"),
         *NOISE_KEEP,
+        *STATS_KEEP,
+        *PATROLS_VIEW,
+        *_crud("patrols", "patrolsettings", "view", "add", "change"),
+        *ASSESSMENT_READ,
+        "patrols.add_assessmentscore",
         *_crud("noise", "noisesettings", "view", "add", "change"),
         "noise.view_noiselimit",
         "noise.view_noisereading",

@@ -11,6 +11,7 @@ page, as a ratio. Batch scenarios time a job against its equivalent SQL aggregat
 Data generators (`@generator`) fill PostgreSQL in bulk to the chosen scale.
 """
 
+import pkgutil
 import statistics
 import time
 from collections.abc import Callable
@@ -32,6 +33,7 @@ SCALES = {
         "hotel_stays": 5_000,
         "incidents": 20_000,
         "noise_readings": 200_000,
+        "track_points": 500_000,
     },
     "full": {
         "posts": 10_000,
@@ -42,6 +44,7 @@ SCALES = {
         "hotel_stays": 200_000,
         "incidents": 1_000_000,
         "noise_readings": 5_000_000,
+        "track_points": 10_000_000,
     },
 }
 
@@ -54,6 +57,9 @@ class RequestScenario:
     sql: Callable[[], tuple[str, list]] | None = None
     # For POST scenarios (e.g. a lookup whose body must not travel in the URL).
     body: Callable[[], dict] | None = None
+    # URL and body asked for afresh before each request (untimed): uploads that must not
+    # repeat themselves, e.g. the next batch of a GPS track.
+    fresh: bool = False
 
 
 @dataclass
@@ -79,9 +85,9 @@ def generator(func):
     return func
 
 
-def request_scenario(name: str, *, persona: str, sql=None, body=None):
+def request_scenario(name: str, *, persona: str, sql=None, body=None, fresh=False):
     def register(url):
-        registry.requests.append(RequestScenario(name, url, persona, sql, body))
+        registry.requests.append(RequestScenario(name, url, persona, sql, body, fresh))
         return url
 
     return register
@@ -96,6 +102,8 @@ def batch_scenario(name: str, *, sql):
 
 
 def autodiscover() -> None:
+    """Import every app's `bench` module and its `bench_<part>` modules (an app whose parts
+    are built separately, e.g. patrols' bench_assessment)."""
     for app in apps.get_app_configs():
         if app.name.startswith("apps."):
             try:
@@ -103,6 +111,9 @@ def autodiscover() -> None:
             except ModuleNotFoundError as exc:
                 if exc.name != f"{app.name}.bench":
                     raise
+            for module in pkgutil.iter_modules([app.path]):
+                if module.name.startswith("bench_"):
+                    import_module(f"{app.name}.{module.name}")
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -131,24 +142,29 @@ def time_sql(sql: str, params: list, repeat: int) -> list[float]:
     return samples
 
 
-def time_request(
-    client, url: str, repeat: int, warmup: int = 10, body: dict | None = None
-) -> tuple[list[float], int]:
-    def call():
-        if body is None:
-            return client.get(url)
-        return client.post(url, body, content_type="application/json")
+def time_request(client, url, repeat: int, warmup: int = 10, body=None) -> tuple[list[float], int]:
+    """`url` and `body` may be callables, then asked before each request, outside the
+    timing."""
+
+    def prepare():
+        return (url() if callable(url) else url, body() if callable(body) else body)
+
+    def call(target, payload):
+        if payload is None:
+            return client.get(target)
+        return client.post(target, payload, content_type="application/json")
 
     for _ in range(warmup):
-        call()
+        call(*prepare())
     samples, queries = [], 0
     for _ in range(repeat):
+        target, payload = prepare()
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
-            response = call()
+            response = call(target, payload)
             samples.append(time.perf_counter() - start)
         if response.status_code != 200:
-            raise RuntimeError(f"{url} answered {response.status_code}")
+            raise RuntimeError(f"{target} answered {response.status_code}")
         queries = len(captured)
     return samples, queries
 

@@ -14,4 +14,10 @@ def navigation(request):
             return 0
         return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
-    return {"site_title": settings.SITE_TITLE, "unread_notifications": SimpleLazyObject(unread)}
+    return {
+        "site_title": settings.SITE_TITLE,
+        "unread_notifications": SimpleLazyObject(unread),
+        # Every map's tile server (static/js/map.js); blank: a plain background.
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }

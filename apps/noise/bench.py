@@ -14,7 +14,7 @@ from apps.accounts.models import User
 from apps.core.benchmark import batch_scenario, copy_rows, generator, request_scenario
 from apps.stations.models import Community
 
-from .models import NoiseReading, NoiseSensor
+from .models import MAX_DB, MIN_DB, NoiseReading, NoiseSensor
 from .services import readings_ingest, sensor_create
 
 SENSORS = 20
@@ -63,7 +63,9 @@ def noise_readings_at_scale(sizes: dict, progress) -> None:
     def rows():
         for sensor in sensors:
             for n in range(1, per_sensor + 1):
-                yield [sensor.pk, oldest - timedelta(seconds=10 * n), round(rng.gauss(55, 8), 1)]
+                # Clamped to what a sensor may report: millions of draws reach past 4.5 σ.
+                level = min(max(round(rng.gauss(55, 8), 1), float(MIN_DB)), float(MAX_DB))
+                yield [sensor.pk, oldest - timedelta(seconds=10 * n), level]
 
     total = per_sensor * len(sensors)
     copy_rows("noise_noisereading", ["sensor_id", "at", "db_a"], rows(), total, progress, "noise")

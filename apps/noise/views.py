@@ -17,13 +17,44 @@ from . import selectors, services
 from .models import NoiseEvent
 
 
+def _sensor_map(sensors, events):
+    """What the page's map draws (static/noise/map.js): each sensor at its place, with its
+    level and, when it has one, its open event (the marker turns red)."""
+    open_by_sensor = {event.sensor_id: event for event in events}
+    rows = []
+    for sensor in sensors:
+        event = open_by_sensor.get(sensor.pk)
+        lines = [sensor.name]
+        if sensor.latest_db is not None:
+            lines.append(_("Level %(level)s dB(A)") % {"level": f"{sensor.latest_db:.1f}"})
+        if event:
+            since = timezone.localtime(event.opened_at)
+            lines.append(
+                _("Over the limit since %(time)s, peak %(peak)s dB(A), limit %(limit)s dB(A)")
+                % {"time": f"{since:%H:%M}", "peak": event.peak, "limit": event.limit}
+            )
+        rows.append(
+            {
+                "id": sensor.pk,
+                "lat": float(sensor.latitude),
+                "lon": float(sensor.longitude),
+                "event": event.pk if event else None,
+                "over": bool(sensor.is_over),
+                "popup": lines,
+            }
+        )
+    return rows
+
+
 @login_required
 def dashboard(request):
     require_perm(request, "noise.view_noisesensor")
     sensors = selectors.sensors_live(user=request.user)
+    events = selectors.open_events(user=request.user)
     context = {
         "sensors": sensors,
-        "events": selectors.open_events(user=request.user),
+        "events": events,
+        "sensor_map": _sensor_map(sensors, events),
         "refreshed_at": timezone.now(),
         "can_convert": request.user.has_perm("noise.change_noiseevent")
         and request.user.has_perm("cases.add_incident"),

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from apps.core.admin import ScopedAdmin
+from apps.stats.admin import recompute_statistics
 
 from .models import Bureau, Community, PoliceDistrict, Post, ServiceLog, StaffAssignment, Station
 
@@ -9,6 +10,7 @@ from .models import Bureau, Community, PoliceDistrict, Post, ServiceLog, StaffAs
 class BureauAdmin(ScopedAdmin):
     list_display = ["name", "code", "city_bureau"]
     search_fields = ["name", "code"]
+    actions = [recompute_statistics]
 
 
 @admin.register(Station)

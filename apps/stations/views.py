@@ -377,4 +377,8 @@ def home(request):
         context["my_districts"] = selectors.districts_of(user=user)
     if user.has_perm("stations.view_station"):
         context["station_overview"] = selectors.station_overview(user=user)
+    if user.has_perm("stats.view_dailyfact") and user.has_perm("cases.add_incident"):
+        from apps.stats.selectors import home_counters
+
+        context["stats_counters"] = home_counters(user=user)
     return render(request, "stations/home.html", context)

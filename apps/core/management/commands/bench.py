@@ -65,13 +65,16 @@ class Command(BaseCommand):
     def _request(self, scenario, repeat):
         client = Client(SERVER_NAME="localhost")  # an allowed host, as in the demo
         client.force_login(User.objects.get(username=scenario.persona))
-        url = scenario.url()
-        body = scenario.body() if scenario.body else None
+        if scenario.fresh:  # asked again before each request
+            url, body = scenario.url, scenario.body
+        else:
+            url = scenario.url()
+            body = scenario.body() if scenario.body else None
         samples, queries = benchmark.time_request(client, url, repeat, body=body)
         result = {
             "scenario": scenario.name,
             "kind": "request",
-            "url": url,
+            "url": url() if callable(url) else url,
             "queries": queries,
             **benchmark.summarise(samples),
         }

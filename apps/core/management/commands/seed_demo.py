@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
@@ -6,9 +7,11 @@ from apps.accounts.roles import sync_roles
 from apps.cases.demo import seed_incidents
 from apps.mediation.demo import seed_mediation
 from apps.noise.demo import seed_noise
+from apps.patrols.demo import seed_patrols
 from apps.permits.demo import seed_permits
 from apps.registry.demo import seed_registry
 from apps.stations.demo import seed_organisation
+from apps.stats.demo import seed_park_year
 
 
 class Command(BaseCommand):
@@ -26,11 +29,14 @@ class Command(BaseCommand):
         seed_permits()
         seed_mediation()
         seed_noise()
+        patrols = seed_patrols()
+        if settings.DEMO_PARK_YEAR:
+            seed_park_year()
         if options["verbosity"] == 0:
             return
         made = ", ".join(f"{n} {kind}" for kind, n in organisation.items())
         self.stdout.write(
             f"Organisation: created {made}. Users created: {users}. Residents created: {residents}."
-            f" Incidents created: {incidents}."
+            f" Incidents created: {incidents}. Patrols created: {patrols}."
         )
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}): admin, {', '.join(DEMO_USERS)}")

@@ -1,0 +1,159 @@
+"""Admin of patrols: each sub-bureau's patrol rules, patrols (planned on the patrol pages;
+admin corrects the plan, never the state or what the track derived), and read-only track
+uploads and broadcasts (they come from the tablets), findings and camera checks (written
+only through the services)."""
+
+from django.contrib import admin
+
+from apps.core.admin import ScopedAdmin
+from apps.stations.models import Bureau
+
+from .models import (
+    Broadcast,
+    Finding,
+    Patrol,
+    PatrolParticipant,
+    PatrolSettings,
+    TrackBatch,
+    VideoPatrol,
+)
+
+
+@admin.register(PatrolSettings)
+class PatrolSettingsAdmin(admin.ModelAdmin):
+    """A bureau admin edits their own sub-bureau's rules (the model has no station, so it
+    is scoped here by bureau); superusers every bureau's."""
+
+    list_display = [
+        "bureau",
+        "broadcast_quiet_from",
+        "broadcast_quiet_until",
+        "max_speed_kmh",
+        "coverage_radius_m",
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("bureau")
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(bureau_id=request.user.bureau_id or -1)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "bureau" and not request.user.is_superuser:
+            kwargs["queryset"] = Bureau.objects.filter(pk=request.user.bureau_id or -1)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class ParticipantInline(admin.TabularInline):
+    model = PatrolParticipant
+    extra = 0
+    fields = ["kind", "name", "phone"]
+
+
+class BroadcastInline(admin.TabularInline):
+    model = Broadcast
+    extra = 0
+    fields = ["at", "message", "place", "latitude", "longitude", "by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Patrol)
+class PatrolAdmin(ScopedAdmin):
+    list_display = ["planned_start", "mode", "status", "station", "post", "distance_m"]
+    list_filter = ["status", "mode", "loudspeaker"]
+    search_fields = ["route", "note"]
+    date_hierarchy = "planned_start"
+    list_select_related = ["station", "post"]
+    show_full_result_count = False
+    filter_horizontal = ["officers", "communities"]
+    inlines = [ParticipantInline, BroadcastInline]
+    # State changes go through the services (start, finish, cancel); the track derives the
+    # rest.
+    readonly_fields = [
+        "station",
+        "status",
+        "started_at",
+        "ended_at",
+        "distance_m",
+        "covered",
+        "last_latitude",
+        "last_longitude",
+        "last_seen_at",
+        "created_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # planned on the patrol pages or through the API
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(TrackBatch)
+class TrackBatchAdmin(ScopedAdmin):
+    list_display = ["client_id", "patrol", "received_at", "points", "new_points"]
+    list_select_related = ["patrol"]
+    date_hierarchy = "received_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class _RecordAdmin(ScopedAdmin):
+    """Findings and camera checks are written by the services (one conversion per finding,
+    the links both ways): admin reads them, scoped, and never edits them by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Finding)
+class FindingAdmin(_RecordAdmin):
+    list_display = [
+        "found_at",
+        "kind",
+        "station",
+        "community",
+        "unit",
+        "status",
+        "incident",
+        "dispute",
+    ]
+    list_filter = ["kind", "status"]
+    search_fields = ["description", "place"]
+    date_hierarchy = "found_at"
+    list_select_related = ["station", "community", "unit", "incident", "dispute"]
+    show_full_result_count = False
+
+
+@admin.register(VideoPatrol)
+class VideoPatrolAdmin(_RecordAdmin):
+    list_display = ["checked_at", "kind", "camera", "station", "officer", "finding"]
+    list_filter = ["kind"]
+    search_fields = ["camera", "observation"]
+    date_hierarchy = "checked_at"
+    list_select_related = ["station", "officer", "finding"]
+    show_full_result_count = False

@@ -1,0 +1,157 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from apps.accounts.models import User
+from apps.core.api.serializers import ScopedRelatedField
+from apps.core.masking import mask_phone
+from apps.core.scoping import VIEW
+from apps.stations.models import Community, Post, Station
+
+from ..choices import ParticipantKind, PatrolMode
+from ..models import Broadcast, Patrol, PatrolParticipant
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    """A joint-force participant; the phone is masked when read."""
+
+    class Meta:
+        model = PatrolParticipant
+        fields = ["kind", "name", "phone"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["phone"] = mask_phone(data["phone"])
+        return data
+
+
+class OfficerSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="get_full_name")
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name"]
+
+
+class PatrolSerializer(serializers.ModelSerializer):
+    """A patrol as read: plan, state, what its track added up to, and where it was last."""
+
+    station_name = serializers.CharField(source="station.name", read_only=True)
+    post_name = serializers.CharField(source="post.name", read_only=True, default=None)
+    officers = OfficerSerializer(many=True, read_only=True)
+    participants = ParticipantSerializer(many=True, read_only=True)
+    community_names = serializers.SerializerMethodField()
+    covered = serializers.SerializerMethodField()
+    duration = serializers.SerializerMethodField(help_text=_("Seconds under way."))
+
+    class Meta:
+        model = Patrol
+        fields = [
+            "id",
+            "station",
+            "station_name",
+            "post",
+            "post_name",
+            "mode",
+            "status",
+            "officers",
+            "participants",
+            "communities",
+            "community_names",
+            "route",
+            "planned_start",
+            "planned_end",
+            "started_at",
+            "ended_at",
+            "duration",
+            "loudspeaker",
+            "note",
+            "distance_m",
+            "covered",
+            "last_latitude",
+            "last_longitude",
+            "last_seen_at",
+        ]
+        read_only_fields = fields
+
+    def get_community_names(self, patrol) -> list[str]:
+        return [c.name for c in patrol.communities.all()]
+
+    def get_covered(self, patrol) -> list[str]:
+        return [c.name for c in patrol.covered.all()]
+
+    def get_duration(self, patrol) -> int | None:
+        duration = patrol.duration
+        return None if duration is None else int(duration.total_seconds())
+
+
+class ParticipantInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ParticipantKind.choices)
+    name = serializers.CharField(max_length=50)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+
+
+class PatrolInputSerializer(serializers.Serializer):
+    """Plan or change a patrol; in a partial update the lists given replace the old ones."""
+
+    station = ScopedRelatedField(queryset=Station.objects.all(), required=False)
+    post = ScopedRelatedField(
+        queryset=Post.objects.all(), action=VIEW, required=False, allow_null=True
+    )
+    mode = serializers.ChoiceField(choices=PatrolMode.choices)
+    planned_start = serializers.DateTimeField()
+    planned_end = serializers.DateTimeField(required=False, allow_null=True)
+    officers = ScopedRelatedField(queryset=User.objects.all(), action=VIEW, many=True)
+    communities = ScopedRelatedField(
+        queryset=Community.objects.all(), action=VIEW, many=True, required=False
+    )
+    participants = ParticipantInputSerializer(many=True, required=False)
+    route = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    loudspeaker = serializers.BooleanField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class TrackPointInputSerializer(serializers.Serializer):
+    client_id = serializers.UUIDField()
+    recorded_at = serializers.DateTimeField()
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    accuracy = serializers.FloatField(required=False, allow_null=True)
+    speed = serializers.FloatField(required=False, allow_null=True)
+
+
+class TrackBatchSerializer(serializers.Serializer):
+    """For the schema only: the view parses batches itself (a 2,000-point batch through
+    DRF's nested serializers would cost more than the whole insert)."""
+
+    client_id = serializers.UUIDField()
+    points = TrackPointInputSerializer(many=True)
+
+
+class TrackAnswerSerializer(serializers.Serializer):
+    batch = serializers.UUIDField()
+    received = serializers.IntegerField()
+    new = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    flagged = serializers.IntegerField()
+    ignored = serializers.IntegerField(help_text=_("Recorded outside the time under way."))
+    distance_m = serializers.IntegerField()
+
+
+class TrackSerializer(serializers.Serializer):
+    points = serializers.ListField(
+        child=serializers.ListField(), help_text=_("[latitude, longitude, time, flag]")
+    )
+    distance_m = serializers.IntegerField()
+
+
+class BroadcastSerializer(serializers.ModelSerializer):
+    by_name = serializers.CharField(source="by.get_full_name", read_only=True)
+
+    class Meta:
+        model = Broadcast
+        fields = ["id", "client_id", "at", "message", "place", "latitude", "longitude", "by_name"]
+        read_only_fields = ["id", "by_name"]
+        extra_kwargs = {
+            "client_id": {"required": False, "validators": []},
+            "at": {"required": False},
+        }

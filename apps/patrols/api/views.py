@@ -1,0 +1,196 @@
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from apps.core.api.permissions import ActionPermissions
+from apps.core.api.viewsets import ScopedModelViewSet
+from apps.core.errors import DomainError, OutOfScope
+from apps.core.scoping import CHANGE, VIEW
+
+from .. import selectors, services
+from ..filters import PatrolFilter
+from ..models import Broadcast, Patrol
+from . import serializers as s
+
+
+def _parse_time(value, i: int) -> datetime:
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            parsed = None
+        if parsed is not None and not timezone.is_naive(parsed):
+            return parsed
+    what = _("Point %(i)d") % {"i": i + 1}  # translated only when refused
+    raise DomainError(
+        _("%(what)s: give the time as ISO 8601 with its time zone.") % {"what": what},
+        code="invalid",
+    )
+
+
+def _parse_batch(data) -> tuple[object, list[dict]]:
+    """The batch's JSON as the service takes it, checked only for shape: the service
+    checks the values (the view stays lean for 2,000-point batches)."""
+    if not isinstance(data, dict) or not isinstance(data.get("points"), list):
+        raise ValidationError({"points": [_("Send the points as a list.")]})
+    if "client_id" not in data:
+        raise ValidationError({"client_id": [_("This field is required.")]})
+    if len(data["points"]) > services.MAX_BATCH:
+        raise ValidationError(
+            {"points": [_("At most %(n)d points per batch.") % {"n": services.MAX_BATCH}]}
+        )
+    points = []
+    for i, point in enumerate(data["points"]):
+        if not isinstance(point, dict):
+            raise ValidationError({"points": [_("Point %(i)d is not an object.") % {"i": i + 1}]})
+        points.append({**point, "recorded_at": _parse_time(point.get("recorded_at"), i)})
+    return data["client_id"], points
+
+
+class PatrolViewSet(ScopedModelViewSet):
+    """Patrols: list (filters: status, mode, station, post, date_from, date_to), detail,
+    plan (POST), change (PATCH); POST start, finish, cancel; the GPS track (GET the track,
+    POST a batch of points) and the loudspeaker broadcasts (GET, POST)."""
+
+    queryset = Patrol.objects.all()
+    serializer_class = s.PatrolSerializer
+    filterset_class = PatrolFilter
+    permission_classes = [ActionPermissions]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        action_ = VIEW if self.request.method in ("GET", "HEAD", "OPTIONS") else CHANGE
+        return selectors.patrols_for(self.request.user, action_).prefetch_related("participants")
+
+    def _answer(self, patrol, code=status.HTTP_200_OK):
+        found = selectors.patrols_for(self.request.user).prefetch_related("participants")
+        patrol = found.get(pk=patrol.pk)
+        return Response(s.PatrolSerializer(patrol).data, status=code)
+
+    def _lean(self, action_=VIEW) -> Patrol:
+        """The URL's patrol without the list's joins (the tablet's hot paths)."""
+        found = Patrol.objects.restrict(self.request.user, action_).filter(pk=self.kwargs["pk"])
+        patrol = found.first() if str(self.kwargs["pk"]).isdigit() else None
+        if patrol is None:
+            raise OutOfScope(_("Not found."))
+        return patrol
+
+    def _input(self, partial=False):
+        data = s.PatrolInputSerializer(
+            data=self.request.data, partial=partial, context={"request": self.request}
+        )
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    @extend_schema(request=s.PatrolInputSerializer, responses={201: s.PatrolSerializer})
+    def create(self, request, *args, **kwargs):
+        fields = self._input()
+        patrol = services.patrol_create(by=request.user, post=fields.pop("post", None), **fields)
+        return self._answer(patrol, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PatrolInputSerializer, responses=s.PatrolSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        patrol = self._lean(CHANGE)
+        fields = self._input(partial=True)
+        if "station" in fields and fields.pop("station") != patrol.station:
+            raise ValidationError({"station": [_("A patrol cannot move to another station.")]})
+        return self._answer(services.patrol_update(patrol=patrol, by=request.user, **fields))
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    def _transition(self, service):
+        patrol = self._lean(CHANGE)
+        return self._answer(service(patrol=patrol, by=self.request.user))
+
+    @extend_schema(request=None, responses=s.PatrolSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._transition(services.patrol_start)
+
+    @extend_schema(request=None, responses=s.PatrolSerializer)
+    @action(detail=True, methods=["post"])
+    def finish(self, request, pk=None):
+        """Finishing a finished patrol again is a conflict (409)."""
+        return self._transition(services.patrol_finish)
+
+    @extend_schema(request=None, responses=s.PatrolSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._transition(services.patrol_cancel)
+
+    @extend_schema(
+        methods=["GET"], request=None, responses=s.TrackSerializer, operation_id="patrol_track"
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=s.TrackBatchSerializer,
+        responses=s.TrackAnswerSerializer,
+        operation_id="patrol_track_upload",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def track(self, request, pk=None):
+        """GET: the whole track in time order as [latitude, longitude, time, flag] (flag 0
+        valid, 1 outside China, 2 impossible speed). POST: a batch of points from the
+        tablet; a re-sent batch or point is not stored twice."""
+        if request.method == "GET":
+            patrol = self._lean(VIEW)
+            points = [
+                [lat, lon, timezone.localtime(at).isoformat(), flag]
+                for lat, lon, at, flag in selectors.track_rows(patrol)
+            ]
+            return Response({"points": points, "distance_m": patrol.distance_m})
+        patrol = self._lean(CHANGE)
+        client_id, points = _parse_batch(request.data)
+        result = services.track_ingest(
+            patrol=patrol, by=request.user, client_id=client_id, points=points
+        )
+        return Response(
+            {
+                "batch": str(result.batch),
+                "received": result.received,
+                "new": result.new,
+                "duplicates": result.duplicates,
+                "flagged": result.flagged,
+                "ignored": result.ignored,
+                "distance_m": result.distance_m,
+            }
+        )
+
+    @extend_schema(methods=["GET"], request=None, responses=s.BroadcastSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=s.BroadcastSerializer, responses={201: s.BroadcastSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def broadcasts(self, request, pk=None):
+        """GET: the patrol's loudspeaker broadcasts. POST: log one; refused (400) in the
+        quiet hours (from 21:00 to 07:00 unless the sub-bureau set others)."""
+        if request.method == "GET":
+            patrol = self._lean(VIEW)
+            rows = Broadcast.objects.filter(patrol=patrol).select_related("by")
+            return Response(s.BroadcastSerializer(rows, many=True).data)
+        patrol = self._lean(CHANGE)
+        data = s.BroadcastSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            broadcast, created = services.broadcast_log(
+                patrol=patrol, by=request.user, **data.validated_data
+            )
+        except DomainError as exc:
+            if exc.status != 400:
+                raise
+            # The tablet shows `detail`; `error` is the API's usual shape.
+            return Response(
+                {"detail": exc.message, "error": {"code": exc.code, "message": exc.message}},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(
+            s.BroadcastSerializer(broadcast).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

@@ -1,0 +1,78 @@
+"""The patrol's tablet page (works offline: static/patrols/tablet.js queues points and
+findings in the browser and sends them to the API when the network is back) and the command
+room's live map of the patrols under way (static/patrols/live.js polls the API).
+
+Both pages are shells: the data comes and goes through /api/v1/patrols/ and
+/api/v1/patrol-findings/, so the tablet and the map use the API's rules, nothing of their own.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from apps.core.scoping import CHANGE
+from apps.core.views import require_perm
+
+from .choices import FindingKind, PatrolMode, PatrolStatus
+from .models import Patrol
+
+
+def _tablet_texts():
+    """What tablet.js says, translated here (the script has no catalogue of its own)."""
+    return {
+        "online": _("Connected to the network"),
+        "offline": _("Offline: everything is kept on this tablet"),
+        # %(points)s and %(findings)s are filled in by the script.
+        "waiting": _("%(points)s points / %(findings)s findings"),
+        "never": _("not yet"),
+        "noGps": _("No GPS position: allow location for this page."),
+        "needsNetwork": _("This needs the network; try again when online."),
+        "saved": _("Finding saved; it is sent when the network allows."),
+        "broadcastLogged": _("Broadcast logged."),
+        "refused": _("The server refused:"),
+        "noStorage": _("This browser cannot keep data offline; keep the tablet online."),
+    }
+
+
+@login_required
+def patrol_tablet(request, pk):
+    require_perm(request, "patrols.change_patrol")
+    patrol = (
+        Patrol.objects.restrict(request.user, CHANGE)
+        .select_related("station", "post")
+        .filter(pk=pk)
+        .first()
+    )
+    if patrol is None:
+        raise Http404
+    context = {
+        "patrol": patrol,
+        "finding_kinds": FindingKind.choices,
+        "can_report": request.user.has_perm("patrols.add_finding"),
+        "statuses": dict(PatrolStatus.choices),
+        "texts": _tablet_texts(),
+    }
+    return render(request, "patrols/tablet.html", context)
+
+
+def tablet_service_worker(request):
+    """The tablet page's service worker, served under /patrols/ so that its scope covers the
+    tablet pages (a script under /static/ could only control /static/). Code, no data: it
+    needs no login, and the browser checks it for updates whoever is logged in."""
+    response = render(request, "patrols/tablet-sw.js", content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@login_required
+def live(request):
+    require_perm(request, "patrols.view_patrol")
+    texts = {
+        "modes": dict(PatrolMode.choices),
+        "noPosition": _("no position yet"),
+        "lastSeen": _("last position at"),
+        "detail": reverse("patrols:patrol_detail", args=[0]),
+    }
+    return render(request, "patrols/live.html", {"texts": texts})

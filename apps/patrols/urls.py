@@ -1,0 +1,49 @@
+from django.urls import path
+
+from . import assessment_views, findings_views, tablet_views, views
+
+app_name = "patrols"
+urlpatterns = [
+    path("", views.PatrolList.as_view(), name="patrol_list"),
+    path("new/", views.patrol_create, name="patrol_create"),
+    path("<int:pk>/", views.PatrolDetail.as_view(), name="patrol_detail"),
+    path("<int:pk>/start/", views.patrol_start, name="patrol_start"),
+    path("<int:pk>/finish/", views.patrol_finish, name="patrol_finish"),
+    path("<int:pk>/cancel/", views.patrol_cancel, name="patrol_cancel"),
+    path("<int:pk>/tablet/", tablet_views.patrol_tablet, name="patrol_tablet"),
+    path("live/", tablet_views.live, name="live"),
+    path("tablet-sw.js", tablet_views.tablet_service_worker, name="tablet_sw"),
+    path("findings/", findings_views.FindingList.as_view(), name="finding_list"),
+    path("findings/<int:pk>/", findings_views.FindingDetail.as_view(), name="finding_detail"),
+    path(
+        "findings/<int:pk>/incident/",
+        findings_views.finding_to_incident,
+        name="finding_to_incident",
+    ),
+    path(
+        "findings/<int:pk>/dispute/", findings_views.finding_to_dispute, name="finding_to_dispute"
+    ),
+    path("findings/<int:pk>/handle/", findings_views.finding_handle, name="finding_handle"),
+    path("findings/<int:pk>/photo/", findings_views.finding_photo, name="finding_photo"),
+    path("video/", findings_views.video_list, name="video_list"),
+    path("assessment/", assessment_views.assessment_month, name="assessment"),
+    path("assessment.xlsx", assessment_views.assessment_month_xlsx, name="assessment_xlsx"),
+    path("assessment/quarter/", assessment_views.assessment_quarter, name="assessment_quarter"),
+    path(
+        "assessment/quarter.pdf",
+        assessment_views.assessment_quarter_pdf,
+        name="assessment_quarter_pdf",
+    ),
+    path(
+        "assessment/quarter.xlsx",
+        assessment_views.assessment_quarter_xlsx,
+        name="assessment_quarter_xlsx",
+    ),
+    path("assessment/half-year/", assessment_views.assessment_half, name="assessment_half"),
+    path(
+        "assessment/recompute/",
+        assessment_views.assessment_recompute,
+        name="assessment_recompute",
+    ),
+    path("assessment/progress/", assessment_views.assessment_progress, name="assessment_progress"),
+]

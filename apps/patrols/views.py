@@ -1,0 +1,149 @@
+"""Pages of patrols: the list, planning a patrol, and a patrol's page with its track's
+figures, participants and broadcasts, and the buttons that start, finish or cancel it.
+The map on the patrol's page is filled by the map script from the track API."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.errors import DomainError
+from apps.core.pagination import NoCountPaginator
+from apps.core.scoping import CHANGE
+from apps.core.views import ScopedDetailView, ScopedListView, require_perm
+from apps.stations.models import Station
+
+from . import selectors, services
+from .choices import PatrolStatus
+from .filters import PatrolFilter
+from .findings import findings_of_patrol
+from .forms import ParticipantFormSet, PatrolForm
+from .models import Patrol
+
+
+class PatrolList(ScopedListView):
+    model = Patrol
+    filterset_class = PatrolFilter
+    paginator_class = NoCountPaginator
+    template_name = "patrols/patrol_list.html"
+    create_url_name = "patrols:patrol_create"
+
+    def get_queryset(self):
+        return selectors.patrols_for(self.request.user)
+
+
+def _station(request) -> Station:
+    """The station a new patrol belongs to: the user's own, or the one chosen."""
+    chosen = request.GET.get("station") or request.POST.get("station")
+    stations = Station.objects.restrict(request.user, CHANGE)
+    if chosen and str(chosen).isdigit():
+        station = stations.filter(pk=chosen).first()
+    else:
+        station = stations.filter(pk=request.user.station_id).first() or stations.first()
+    if station is None:
+        raise Http404
+    return station
+
+
+@login_required
+def patrol_create(request):
+    require_perm(request, "patrols.add_patrol")
+    station = _station(request)
+    data = request.POST if request.method == "POST" else None
+    form = PatrolForm(data, station=station)
+    if data is None and request.user.station_id == station.pk:
+        form.initial.update(officers=[request.user.pk], post=request.user.post_id)
+    participants = ParticipantFormSet(data, prefix="participants")
+    if data is not None and form.is_valid() and participants.is_valid():
+        rows = [row for row in participants.cleaned_data if row and row.get("name")]
+        try:
+            patrol = services.patrol_create(
+                by=request.user, station=station, participants=rows, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Patrol planned."))
+            return redirect(patrol)
+    return render(
+        request,
+        "patrols/patrol_form.html",
+        {
+            "form": form,
+            "participants": participants,
+            "station": station,
+            "stations": Station.objects.restrict(request.user, CHANGE)
+            if not request.user.station_id
+            else None,
+            "opts": Patrol._meta,
+        },
+    )
+
+
+class PatrolDetail(ScopedDetailView):
+    model = Patrol
+    template_name = "patrols/patrol_detail.html"
+    select_related = ("station", "post", "created_by")
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("officers", "communities", "covered")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        patrol = self.object
+        context["participants"] = patrol.participants.all()
+        context["broadcasts"] = patrol.broadcasts.select_related("by")
+        context["batches"] = patrol.batches.count()
+        if self.request.user.has_perm("patrols.view_finding"):
+            context["findings"] = findings_of_patrol(patrol=patrol, user=self.request.user)
+        can_change = self.request.user.has_perm("patrols.change_patrol")
+        context["can_start"] = can_change and patrol.status == PatrolStatus.PLANNED
+        context["can_finish"] = can_change and patrol.status == PatrolStatus.ACTIVE
+        # The tablet page (tablet_views): for the officers on the way, and to empty a queue.
+        context["can_tablet"] = can_change and patrol.status in (
+            PatrolStatus.PLANNED,
+            PatrolStatus.ACTIVE,
+        )
+        context["can_cancel"] = can_change and patrol.status in (
+            PatrolStatus.PLANNED,
+            PatrolStatus.ACTIVE,
+        )
+        duration = patrol.duration
+        context["duration_minutes"] = (
+            None if duration is None else round(duration.total_seconds() / 60)
+        )
+        return context
+
+
+def _transition(request, pk, service, done: str):
+    require_perm(request, "patrols.change_patrol")
+    patrol = Patrol.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
+    if patrol is None:
+        raise Http404
+    try:
+        service(patrol=patrol, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(patrol)
+
+
+@login_required
+@require_POST
+def patrol_start(request, pk):
+    return _transition(request, pk, services.patrol_start, _("Patrol under way."))
+
+
+@login_required
+@require_POST
+def patrol_finish(request, pk):
+    return _transition(request, pk, services.patrol_finish, _("Patrol finished."))
+
+
+@login_required
+@require_POST
+def patrol_cancel(request, pk):
+    return _transition(request, pk, services.patrol_cancel, _("Patrol cancelled."))

@@ -1,0 +1,212 @@
+"""The quarterly bulletin (季通报) of a station or the sub-bureau as a PDF in Chinese: the
+quarter's figures with period-on-period and year-on-year changes, charts drawn on the
+server (reportlab graphics, no browser), and the half-year ranking of its stations or posts.
+The fixed text is Chinese as the document is; metric names come from the catalogue in
+Chinese (translation.override). Fonts: reportlab's built-in CID font STSong-Light."""
+
+import io
+from datetime import date
+
+from django.utils import timezone, translation
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from . import selectors
+
+FONT = "STSong-Light"
+BLUE = colors.HexColor("#0d6efd")
+GREY = colors.HexColor("#adb5bd")
+# The half-year ranking's columns: the figures a bulletin ranks stations by.
+RANKED = [
+    "consultations",
+    "permits_issued",
+    "incidents",
+    "response_median",
+    "cases_solved",
+    "disputes_resolved",
+    selectors.RESOLUTION_RATE,
+    "patrol_hours",
+    "noise_events",
+]
+
+
+def _font() -> str:
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    return FONT
+
+
+def _fig(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+    return str(value)
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value:+.1f}%"
+
+
+def _table(data, *, numeric_from=1) -> Table:
+    table = Table(data, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 8),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),
+                ("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"),
+            ]
+        )
+    )
+    return table
+
+
+def _bars(title, labels, series, *, width=125 * mm, height=62 * mm, legend=()) -> Drawing:
+    drawing = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 12 * mm, 14 * mm
+    chart.width, chart.height = width - 18 * mm, height - 24 * mm
+    chart.data = [[float(v or 0) for v in values] for values in series] or [[0]]
+    chart.categoryAxis.categoryNames = [str(label) for label in labels] or [""]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    for index, colour in enumerate((BLUE, GREY)[: len(chart.data)]):
+        chart.bars[index].fillColor = colour
+    drawing.add(chart)
+    drawing.add(String(12 * mm, height - 6 * mm, title, fontName=FONT, fontSize=9))
+    for index, (text, colour) in enumerate(zip(legend, (BLUE, GREY), strict=False)):
+        x = width - 45 * mm + index * 22 * mm
+        drawing.add(
+            String(x, height - 6 * mm, f"■ {text}", fontName=FONT, fontSize=7, fillColor=colour)
+        )
+    return drawing
+
+
+def _hbars(title, labels, values, *, width=125 * mm, height=62 * mm) -> Drawing:
+    drawing = Drawing(width, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 30 * mm, 6 * mm
+    chart.width, chart.height = width - 36 * mm, height - 16 * mm
+    chart.data = [[float(v or 0) for v in values] or [0]]
+    chart.categoryAxis.categoryNames = [str(label)[:12] for label in labels] or [""]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = BLUE
+    drawing.add(chart)
+    drawing.add(String(2 * mm, height - 6 * mm, title, fontName=FONT, fontSize=9))
+    return drawing
+
+
+def quarter_bulletin(*, user, unit, year: int, quarter: int) -> bytes:
+    with translation.override("zh-hans"):
+        return _draw(user=user, unit=unit, year=year, quarter=quarter)
+
+
+def _draw(*, user, unit, year, quarter) -> bytes:
+    _font()
+    at = date(year, (quarter - 1) * 3 + 1, 1)
+    board = selectors.dashboard(user=user, unit=unit, period="quarter", at=at)
+    half_first = date(year, 1 if quarter <= 2 else 7, 1)
+    ranking = selectors.comparison_range(
+        user=user, unit=unit, period="quarter", first_day=half_first, last_day=board.end
+    )
+    out = io.BytesIO()
+    title = f"{unit.name}{year}年第{quarter}季度工作通报"
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=landscape(A4),
+        title=title,
+        leftMargin=14 * mm,
+        rightMargin=14 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+    )
+    heading = ParagraphStyle("heading", fontName=FONT, fontSize=16, leading=22, alignment=1)
+    sub = ParagraphStyle("sub", fontName=FONT, fontSize=11, leading=16)
+    small = ParagraphStyle("small", fontName=FONT, fontSize=8, leading=11)
+    story = [
+        Paragraph(title, heading),
+        Paragraph(
+            f"统计期间：{board.start:%Y年%m月%d日}至{board.end:%Y年%m月%d日}"
+            f"　　编制：{timezone.localdate():%Y年%m月%d日}",
+            small,
+        ),
+        Spacer(0, 3 * mm),
+        Paragraph("一、主要指标", sub),
+    ]
+    rows = [["指标", "本季度", "上季度", "环比", "去年同期", "同比"]]
+    for row in board.rows:
+        name = f"{row['label']}（{row['unit']}）" if row["unit"] else row["label"]
+        rows.append(
+            [
+                name,
+                _fig(row["value"]),
+                _fig(row["previous"]),
+                _pct(row["pop"]["percent"]),
+                _fig(row["year_before"]),
+                _pct(row["yoy"]["percent"]),
+            ]
+        )
+    story += [_table(rows), Spacer(0, 3 * mm), Paragraph("二、图表", sub)]
+    charts = []
+    if "incidents" in board.charts:
+        charts.append(_bars("各季度警情数", board.chart_labels, [board.charts["incidents"]]))
+    split = {name: parts for name, _label, parts in board.breakdowns}
+    if split.get("incidents_by_category"):
+        parts = split["incidents_by_category"][:8]
+        charts.append(_hbars("本季度警情类别", [d for d, _v in parts], [v for _d, v in parts]))
+    elif "consultations" in board.charts:
+        charts.append(_bars("各季度群众咨询", board.chart_labels, [board.charts["consultations"]]))
+    if charts:
+        story.append(Table([charts]))
+    story.append(PageBreak())
+    kind = "派出所" if unit.kind == "bureau" else "警务站"
+    half = "上半年" if quarter <= 2 else "下半年"
+    story.append(
+        Paragraph(
+            f"三、{year}年{half}{kind}排名（{half_first:%m月%d日}至{board.end:%m月%d日}）", sub
+        )
+    )
+    names = [n for n, _l, _u in ranking.metrics]
+    columns = [n for n in RANKED if n in names]
+    labels = {n: label for n, label, _u in ranking.metrics}
+    header = [kind] + [f"{labels[n]}" for n in columns]
+    body = []
+    for row in ranking.rows:
+        cells = [row["unit"].name]
+        for name in columns:
+            value, rank = row["by_metric"][name], row["rank_of"][name]
+            cells.append(f"{_fig(value)}（{rank}）" if rank else _fig(value))
+        body.append(cells)
+    header = [Paragraph(text, small) for text in header]
+    story += [
+        _table([header, *body]) if body else Paragraph("无下级单位。", small),
+        Spacer(0, 2 * mm),
+        Paragraph("括号内为排名；响应时间越短排名越前。", small),
+    ]
+    if body and "incidents" in columns:
+        ordered = sorted(ranking.rows, key=lambda r: r["rank_of"]["incidents"] or 0)
+        story.append(
+            _bars(
+                f"{half}各{kind}警情数",
+                [r["unit"].name for r in ordered][:20],
+                [[r["by_metric"]["incidents"] for r in ordered][:20]],
+                width=250 * mm,
+                height=70 * mm,
+            )
+        )
+    doc.build(story)
+    return out.getvalue()

@@ -1,0 +1,640 @@
+"""The computation of the statistics store (issue 9): for a bureau and a range of local
+(Asia/Shanghai) days, one SQL aggregate per family of metrics (GROUP BY day, station, post
+[, dimension]) — never a loop over records — rolled up from posts to stations to the
+bureau over the aggregated groups, then written day by day with upserts.
+
+Where each metric comes from (choices where the issue is silent):
+
+- consultations, residents_registered: the service-window log (ServiceLog kinds
+  `consultation` and `residence_registration`, by `occurred_at`): the window is where a post
+  registers residents, and it is the only source that knows the post (registry Residence
+  rows carry a station and the day the person moved in, not the day of registration).
+- certificates_issued, permits_issued: apps/permits ResidenceCertificate / ResidencePermit
+  by `issued_at`.
+- incidents (and by major category code, by source), invalid_calls (disposition
+  `invalid`), repeat_callers (calls flagged `is_repeat_caller`), minutes_saved (sum of the
+  incidents' `minutes_saved`), noise_complaints (incidents of a category whose name holds
+  噪声, as apps/noise names it, not opened by a sensor): by `received_at`.
+- response_median / response_p90: arrival minus receipt, in minutes, of the incidents
+  received that day that have arrived; PostgreSQL's percentile_cont, on SQLite the same
+  linear interpolation over the values sorted in SQL.
+- cases_filed / cases_solved (dimension: case kind): `filed_at` / `solved_at`; cases carry
+  no post, so station and bureau rows only.
+- disputes_received / disputes_resolved: `received_at` / `concluded_at` with the outcome
+  `agreement` (the resolution rate is resolved ÷ received over a period).
+- patrol_hours: finished patrols by the day they started, ended minus started.
+- villages_covered: one row (value 1) per village covered by a finished patrol that day,
+  per post, station and bureau; a period counts distinct dimension values.
+- noise_events: NoiseEvent by `opened_at`, at the sensor's station and responsible post.
+
+Only non-zero counts are stored (a missing row reads as 0) and percentiles only when the
+day has arrivals. Rows with a dimension always carry one (uncategorised incidents: "none").
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time as time_module
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Max,
+    Q,
+    Sum,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from apps.cases.choices import CaseKind, Disposition, IncidentSource
+from apps.cases.models import Case, Incident, IncidentEvent
+from apps.mediation.choices import Outcome
+from apps.mediation.models import Dispute
+from apps.noise.models import NoiseEvent
+from apps.patrols.choices import PatrolStatus
+from apps.patrols.models import Patrol
+from apps.permits.models import ResidenceCertificate, ResidencePermit
+from apps.stations.choices import ServiceKind
+from apps.stations.models import Bureau, ServiceLog
+
+from .metrics import METRICS
+from .models import DailyFact, UnitKind
+
+LOCK_CLASS = 9009  # pg_advisory_xact_lock(LOCK_CLASS, bureau id): one writer per bureau
+NOISE_WORD = "噪声"  # how apps/noise finds the bureau's noise category
+NO_CATEGORY = "none"
+CASE_KINDS = tuple(CaseKind.values)
+
+Key = tuple[date, str, int, str, str]  # day, unit kind, unit id, metric, dimension
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def day_bounds(first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    """The aware instants [start of first_day, start of the day after last_day)."""
+    zone = local_zone()
+    start = datetime.combine(first_day, time.min, tzinfo=zone)
+    end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone)
+    return start, end
+
+
+def days_between(first_day: date, last_day: date) -> list[date]:
+    return [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+
+
+def _local_day(field: str):
+    return TruncDate(field, tzinfo=local_zone())
+
+
+def _in_range(field: str, first_day: date, last_day: date) -> Q:
+    start, end = day_bounds(first_day, last_day)
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+POST, STATION, BUREAU = UnitKind.POST.value, UnitKind.STATION.value, UnitKind.BUREAU.value
+POST_LEVEL = {metric.name: metric.post_level for metric in METRICS}
+PERCENTILE_METRICS = {metric.name for metric in METRICS if metric.rollup == "percentile"}
+Day = dict[tuple[str, int, str, str], tuple[int | None, float]]  # key → (station, value)
+
+
+class Facts:
+    """The rows of a computation, keyed like the table; every value lands on its post (if
+    any), its station and the bureau. Plain tuples: model instances are made only for the
+    rows that need writing."""
+
+    def __init__(self, bureau_id: int):
+        self.bureau_id = bureau_id
+        self.days: dict[date, Day] = defaultdict(dict)
+
+    def _land(self, day, station_id, post_id, metric, dimension, value, replace):
+        rows = self.days[day]
+        dimension = str(dimension)
+        targets = [(STATION, station_id, station_id), (BUREAU, self.bureau_id, None)]
+        if post_id is not None and POST_LEVEL[metric]:
+            targets.append((POST, post_id, station_id))
+        for kind, unit, station in targets:
+            key = (kind, unit, metric, dimension)
+            old = None if replace else rows.get(key)
+            rows[key] = (station, value if old is None else old[1] + value)
+
+    def add(self, day, station_id, post_id, metric, value, dimension=""):
+        if value:
+            self._land(day, station_id, post_id, metric, dimension, float(value), False)
+
+    def mark(self, day, station_id, post_id, metric, dimension):
+        """DISTINCT metrics: one row of value 1 per unit, day and dimension value."""
+        self._land(day, station_id, post_id, metric, dimension, 1.0, True)
+
+    def put(self, day, unit_kind, unit_id, station_id, metric, value):
+        if value is not None:
+            self.days[day][(unit_kind, unit_id, metric, "")] = (station_id, float(value))
+
+    def by_day(self) -> dict[date, Day]:
+        """{day: {(unit kind, unit id, metric, dimension): (station id, value)}}, values
+        rounded as stored, zero counts left out."""
+        result: dict[date, Day] = {}
+        for day, rows in self.days.items():
+            result[day] = {
+                key: (station, round(value, 4))
+                for key, (station, value) in rows.items()
+                if value or key[2] in PERCENTILE_METRICS
+            }
+        return result
+
+
+# --- one aggregate per family -----------------------------------------------------------
+
+
+def _service_logs(facts: Facts, bureau_id, first_day, last_day):
+    metric_of = {
+        ServiceKind.CONSULTATION.value: "consultations",
+        ServiceKind.RESIDENCE_REGISTRATION.value: "residents_registered",
+    }
+    groups = (
+        ServiceLog.objects.filter(
+            _in_range("occurred_at", first_day, last_day),
+            station__bureau_id=bureau_id,
+            kind__in=list(metric_of),
+        )
+        .annotate(day=_local_day("occurred_at"))
+        .values("day", "station_id", "post_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for g in groups:
+        facts.add(g["day"], g["station_id"], g["post_id"], metric_of[g["kind"]], g["n"])
+
+
+def _incidents(facts: Facts, bureau_id, first_day, last_day):
+    noise = Q(category__name__contains=NOISE_WORD) & ~Q(source=IncidentSource.SENSOR)
+    groups = (
+        Incident.objects.filter(
+            _in_range("received_at", first_day, last_day), station__bureau_id=bureau_id
+        )
+        .annotate(
+            day=_local_day("received_at"),
+            major=Coalesce("category__parent__code", "category__code"),
+        )
+        .values("day", "station_id", "post_id", "source", "major")
+        .annotate(
+            n=Count("id"),
+            invalid=Count("id", filter=Q(disposition=Disposition.INVALID)),
+            repeat=Count("id", filter=Q(is_repeat_caller=True)),
+            saved=Sum("minutes_saved"),
+            noise=Count("id", filter=noise),
+        )
+        .order_by()
+    )
+    for g in groups:
+        day, station, post = g["day"], g["station_id"], g["post_id"]
+        facts.add(day, station, post, "incidents", g["n"])
+        facts.add(day, station, post, "incidents_by_source", g["n"], g["source"])
+        facts.add(day, station, post, "incidents_by_category", g["n"], g["major"] or NO_CATEGORY)
+        facts.add(day, station, post, "invalid_calls", g["invalid"])
+        facts.add(day, station, post, "repeat_callers", g["repeat"])
+        facts.add(day, station, post, "minutes_saved", g["saved"] or 0)
+        facts.add(day, station, post, "noise_complaints", g["noise"])
+
+
+def _documents(facts: Facts, bureau_id, first_day, last_day):
+    for model, metric in (
+        (ResidenceCertificate, "certificates_issued"),
+        (ResidencePermit, "permits_issued"),
+    ):
+        groups = (
+            model.objects.filter(
+                _in_range("issued_at", first_day, last_day), station__bureau_id=bureau_id
+            )
+            .annotate(day=_local_day("issued_at"))
+            .values("day", "station_id", "post_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for g in groups:
+            facts.add(g["day"], g["station_id"], g["post_id"], metric, g["n"])
+
+
+def _cases(facts: Facts, bureau_id, first_day, last_day):
+    for field, metric in (("filed_at", "cases_filed"), ("solved_at", "cases_solved")):
+        groups = (
+            Case.objects.filter(_in_range(field, first_day, last_day), station__bureau_id=bureau_id)
+            .annotate(day=_local_day(field))
+            .values("day", "station_id", "kind")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for g in groups:
+            facts.add(g["day"], g["station_id"], None, metric, g["n"], g["kind"])
+
+
+def _disputes(facts: Facts, bureau_id, first_day, last_day):
+    for field, metric, extra in (
+        ("received_at", "disputes_received", Q()),
+        ("concluded_at", "disputes_resolved", Q(outcome=Outcome.AGREEMENT)),
+    ):
+        groups = (
+            Dispute.objects.filter(
+                _in_range(field, first_day, last_day), extra, station__bureau_id=bureau_id
+            )
+            .annotate(day=_local_day(field))
+            .values("day", "station_id", "post_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for g in groups:
+            facts.add(g["day"], g["station_id"], g["post_id"], metric, g["n"])
+
+
+def _patrols(facts: Facts, bureau_id, first_day, last_day):
+    finished = Q(
+        _in_range("started_at", first_day, last_day),
+        status=PatrolStatus.FINISHED,
+        ended_at__isnull=False,
+        station__bureau_id=bureau_id,
+    )
+    groups = (
+        Patrol.objects.filter(finished)
+        .annotate(day=_local_day("started_at"))
+        .values("day", "station_id", "post_id")
+        .annotate(
+            duration=Sum(
+                ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
+            )
+        )
+        .order_by()
+    )
+    for g in groups:
+        hours = g["duration"].total_seconds() / 3600 if g["duration"] else 0
+        facts.add(g["day"], g["station_id"], g["post_id"], "patrol_hours", hours)
+
+    covered = (
+        Patrol.covered.through.objects.filter(
+            _in_range("patrol__started_at", first_day, last_day),
+            patrol__status=PatrolStatus.FINISHED,
+            patrol__ended_at__isnull=False,
+            patrol__station__bureau_id=bureau_id,
+        )
+        .annotate(day=_local_day("patrol__started_at"))
+        .values_list("day", "patrol__station_id", "patrol__post_id", "community_id")
+        .distinct()
+        .order_by()
+    )
+    for day, station, post, village in covered:
+        facts.mark(day, station, post, "villages_covered", village)
+
+
+def _noise_events(facts: Facts, bureau_id, first_day, last_day):
+    groups = (
+        NoiseEvent.objects.filter(
+            _in_range("opened_at", first_day, last_day), sensor__station__bureau_id=bureau_id
+        )
+        .annotate(day=_local_day("opened_at"))
+        .values("day", "sensor__station_id", "sensor__post_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for g in groups:
+        facts.add(g["day"], g["sensor__station_id"], g["sensor__post_id"], "noise_events", g["n"])
+
+
+# --- percentiles --------------------------------------------------------------------------
+
+
+def interpolate(ordered: list[float], fraction: float) -> float | None:
+    """What PostgreSQL's percentile_cont(fraction) gives over sorted values."""
+    if not ordered:
+        return None
+    position = fraction * (len(ordered) - 1)
+    low = math.floor(position)
+    high = math.ceil(position)
+    if low == high:
+        return float(ordered[low])
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+_PG_PERCENTILES = """
+    SELECT (i.received_at AT TIME ZONE %(zone)s)::date AS day,
+           i.station_id, i.post_id,
+           GROUPING(i.station_id) AS no_station, GROUPING(i.post_id) AS no_post,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes) AS median,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY minutes) AS p90
+    FROM (
+        SELECT received_at, station_id, post_id,
+               EXTRACT(EPOCH FROM arrived_at - received_at) / 60.0 AS minutes
+        FROM cases_incident
+        WHERE station_id IN (SELECT id FROM stations_station WHERE bureau_id = %(bureau)s)
+          AND received_at >= %(start)s AND received_at < %(end)s
+          AND arrived_at IS NOT NULL
+    ) AS i
+    GROUP BY GROUPING SETS ((1, i.station_id, i.post_id), (1, i.station_id), (1))
+"""
+
+
+def _response_sorted(queryset) -> Iterable[tuple]:
+    """(day, station, post, minutes) sorted by minutes, computed and ordered in SQL."""
+    rows = (
+        queryset.filter(arrived_at__isnull=False)
+        .annotate(
+            day=_local_day("received_at"),
+            took=ExpressionWrapper(
+                F("arrived_at") - F("received_at"), output_field=DurationField()
+            ),
+        )
+        .order_by("took")
+        .values_list("day", "station_id", "post_id", "took")
+    )
+    for day, station, post, took in rows:
+        yield day, station, post, took.total_seconds() / 60
+
+
+def _percentiles(facts: Facts, bureau_id, first_day, last_day):
+    if connection.vendor == "postgresql":
+        start, end = day_bounds(first_day, last_day)
+        params = {
+            "zone": settings.TIME_ZONE,
+            "bureau": bureau_id,
+            "start": start,
+            "end": end,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(_PG_PERCENTILES, params)
+            rows = cursor.fetchall()
+        for day, station, post, no_station, no_post, median, p90 in rows:
+            if no_station:
+                unit = (UnitKind.BUREAU.value, bureau_id, None)
+            elif no_post:
+                unit = (UnitKind.STATION.value, station, station)
+            elif post is not None:
+                unit = (UnitKind.POST.value, post, station)
+            else:
+                continue  # incidents without a post: counted in their station only
+            facts.put(day, unit[0], unit[1], unit[2], "response_median", median)
+            facts.put(day, unit[0], unit[1], unit[2], "response_p90", p90)
+        return
+    # SQLite (development, tests): the values come sorted from SQL; interpolate the same way.
+    samples: dict[tuple, list[float]] = defaultdict(list)
+    queryset = Incident.objects.filter(
+        _in_range("received_at", first_day, last_day), station__bureau_id=bureau_id
+    )
+    for day, station, post, minutes in _response_sorted(queryset):
+        if post is not None:
+            samples[(day, UnitKind.POST.value, post, station)].append(minutes)
+        samples[(day, UnitKind.STATION.value, station, station)].append(minutes)
+        samples[(day, UnitKind.BUREAU.value, bureau_id, None)].append(minutes)
+    for (day, kind, unit, station), values in samples.items():
+        facts.put(day, kind, unit, station, "response_median", interpolate(values, 0.5))
+        facts.put(day, kind, unit, station, "response_p90", interpolate(values, 0.9))
+
+
+def period_percentiles(*, unit_kind: str, unit_id: int, first_day: date, last_day: date) -> dict:
+    """Median and 90th percentile of the response time over a period longer than a day,
+    from the records (percentiles do not add up from days)."""
+    queryset = Incident.objects.filter(
+        _in_range("received_at", first_day, last_day), arrived_at__isnull=False
+    )
+    queryset = queryset.filter(
+        **{
+            UnitKind.POST.value: {"post_id": unit_id},
+            UnitKind.STATION.value: {"station_id": unit_id},
+            UnitKind.BUREAU.value: {"station__bureau_id": unit_id},
+        }[unit_kind]
+    )
+    if connection.vendor == "postgresql":
+        minutes = ExpressionWrapper(
+            F("arrived_at") - F("received_at"), output_field=DurationField()
+        )
+        result = queryset.aggregate(
+            median=PercentileCont(Epoch(minutes), fraction=0.5),
+            p90=PercentileCont(Epoch(minutes), fraction=0.9),
+        )
+        median, p90 = result["median"], result["p90"]
+        return {
+            "response_median": None if median is None else median / 60,
+            "response_p90": None if p90 is None else p90 / 60,
+        }
+    values = [minutes for _d, _s, _p, minutes in _response_sorted(queryset)]
+    return {"response_median": interpolate(values, 0.5), "response_p90": interpolate(values, 0.9)}
+
+
+class Epoch(Func):
+    """Seconds of a PostgreSQL interval."""
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+    output_field = FloatField()
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's continuous percentile (ordered-set aggregate)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, *, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+# --- the computation ----------------------------------------------------------------------
+
+FAMILIES = (
+    _service_logs,
+    _incidents,
+    _percentiles,
+    _documents,
+    _cases,
+    _disputes,
+    _patrols,
+    _noise_events,
+)
+
+
+def aggregate(bureau_id: int, first_day: date, last_day: date) -> Facts:
+    facts = Facts(bureau_id)
+    for family in FAMILIES:
+        family(facts, bureau_id, first_day, last_day)
+    return facts
+
+
+def _test_delay() -> float:
+    """Seconds to sleep after each written day; only the worker-kill test sets it (through
+    the environment of the worker it starts), so that it can kill the worker mid-range."""
+    return float(os.environ.get("STATS_TEST_DAY_DELAY", "0") or 0)
+
+
+Existing = dict[tuple[str, int, str, str], tuple[int, float]]
+
+
+def existing_rows(bureau_id: int, first_day: date, last_day: date) -> dict[date, Existing]:
+    """What the store holds for the bureau over the days: {day: {key: (id, value)}}."""
+    found: dict[date, Existing] = defaultdict(dict)
+    rows = DailyFact.objects.filter(
+        bureau_id=bureau_id, day__gte=first_day, day__lte=last_day
+    ).values_list("day", "id", "unit_kind", "unit_id", "metric", "dimension", "value")
+    for day, pk, kind, unit, metric, dimension, value in rows:
+        found[day][(kind, unit, metric, dimension)] = (pk, value)
+    return found
+
+
+def write_day(bureau_id: int, day: date, rows: Day, existing: Existing | None = None) -> int:
+    """Bring one day of the bureau's store to `rows`: rows that are new or whose value
+    changed are upserted and rows that no longer exist are deleted, in one transaction (a
+    run killed in the middle leaves whole days); a day without changes is not written at
+    all, so a re-run, or a nightly run over quiet days, costs reads only."""
+    if existing is None:
+        existing = existing_rows(bureau_id, day, day).get(day, {})
+    changed = []
+    for key, (station, value) in rows.items():
+        found = existing.get(key)
+        if found is None or found[1] != value:
+            kind, unit, metric, dimension = key
+            changed.append(
+                DailyFact(
+                    day=day,
+                    unit_kind=kind,
+                    unit_id=unit,
+                    bureau_id=bureau_id,
+                    station_id=station,
+                    metric=metric,
+                    dimension=dimension,
+                    value=value,
+                )
+            )
+    stale = [pk for key, (pk, _value) in existing.items() if key not in rows]
+    if not changed and not stale:
+        return len(rows)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Day writes of one bureau take turns; the store is derived data that any
+                # run can rebuild, so its commits need not wait for the disk.
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, bureau_id])
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        if changed:
+            DailyFact.objects.bulk_create(
+                changed,
+                update_conflicts=True,
+                unique_fields=["day", "unit_kind", "unit_id", "metric", "dimension"],
+                update_fields=["value", "computed_at"],
+                batch_size=2000,
+            )
+        if stale:
+            DailyFact.objects.filter(pk__in=stale).delete()
+    return len(rows)
+
+
+def compute_days(
+    bureau: Bureau | int,
+    days: Iterable[date],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Recompute the given days for the bureau; returns (days, rows in the store for
+    them). Consecutive days are aggregated together (one query per family and stretch)."""
+    bureau_id = bureau if isinstance(bureau, int) else bureau.pk
+    days = sorted(set(days))
+    total, done, written = len(days), 0, 0
+    delay = _test_delay()
+    for first, last in _stretches(days):
+        rows = aggregate(bureau_id, first, last).by_day()
+        stretch = days_between(first, last)
+        for chunk_start in range(0, len(stretch), 31):  # the store's rows a month at a time
+            chunk = stretch[chunk_start : chunk_start + 31]
+            existing = existing_rows(bureau_id, chunk[0], chunk[-1])
+            for day in chunk:
+                written += write_day(bureau_id, day, rows.get(day, {}), existing.get(day, {}))
+                done += 1
+                if progress:
+                    progress(done, total)
+                if delay:
+                    time_module.sleep(delay)
+    return total, written
+
+
+def _stretches(days: list[date]) -> list[tuple[date, date]]:
+    stretches: list[tuple[date, date]] = []
+    for day in days:
+        if stretches and stretches[-1][1] + timedelta(days=1) == day:
+            stretches[-1] = (stretches[-1][0], day)
+        else:
+            stretches.append((day, day))
+    return stretches
+
+
+def compute_range(bureau, first_day: date, last_day: date, **kwargs) -> tuple[int, int]:
+    return compute_days(bureau, days_between(first_day, last_day), **kwargs)
+
+
+# --- incremental --------------------------------------------------------------------------
+
+# Append-only sources without a modification time: new rows are found by id.
+ID_SOURCES = {
+    "servicelog": (ServiceLog, "occurred_at", "station__bureau_id"),
+    "certificate": (ResidenceCertificate, "issued_at", "station__bureau_id"),
+    "permit": (ResidencePermit, "issued_at", "station__bureau_id"),
+    "noiseevent": (NoiseEvent, "opened_at", "sensor__station__bureau_id"),
+    "incident": (Incident, "received_at", "station__bureau_id"),
+}
+# Sources with updated_at: the days of each of their day-fields.
+UPDATED_SOURCES = (
+    (Case, ("filed_at", "solved_at"), "station__bureau_id"),
+    (Dispute, ("received_at", "concluded_at"), "station__bureau_id"),
+    (Patrol, ("started_at",), "station__bureau_id"),
+)
+
+
+def source_marks() -> dict[str, int]:
+    """The highest id of each append-only source now (the next run looks above it)."""
+    marks = {}
+    for name, (model, _field, _bureau) in ID_SOURCES.items():
+        marks[name] = model.objects.aggregate(top=Max("id"))["top"] or 0
+    return marks
+
+
+def _distinct_days(queryset, field: str) -> set[date]:
+    return set(
+        queryset.filter(**{f"{field}__isnull": False})
+        .annotate(day=_local_day(field))
+        .values_list("day", flat=True)
+        .distinct()
+        .order_by()
+    )
+
+
+def changed_days(bureau: Bureau | int, since: datetime, marks: dict | None = None) -> set[date]:
+    """Local days whose source records changed after `since` (records with updated_at),
+    or were added above the id marks of the last run (append-only sources), or whose
+    incident has a timeline entry after `since`. One DISTINCT query per source."""
+    bureau_id = bureau if isinstance(bureau, int) else bureau.pk
+    marks = marks or {}
+    days: set[date] = set()
+    for name, (model, field, bureau_path) in ID_SOURCES.items():
+        queryset = model.objects.filter(**{bureau_path: bureau_id})
+        # Without a mark yet, the records' own time stands in.
+        added = Q(id__gt=marks[name]) if name in marks else Q(**{f"{field}__gte": since})
+        if model is Incident:
+            touched = IncidentEvent.objects.filter(at__gte=since).values("incident_id")
+            added |= Q(id__in=touched)
+        days |= _distinct_days(queryset.filter(added), field)
+    for model, fields, bureau_path in UPDATED_SOURCES:
+        queryset = model.objects.filter(**{bureau_path: bureau_id, "updated_at__gte": since})
+        for field in fields:
+            days |= _distinct_days(queryset, field)
+    return days
+
+
+def yesterday(now: datetime | None = None) -> date:
+    return timezone.localtime(now or timezone.now(), local_zone()).date() - timedelta(days=1)

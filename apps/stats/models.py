@@ -1,0 +1,97 @@
+"""The statistics store: one row per (day, unit, metric, dimension), filled by Celery tasks
+with upserts, so re-running a day or a range gives the same rows (issue 9). Units are a
+post, a station or a sub-bureau; every row carries its bureau and (below the bureau) its
+station, so `restrict()` scopes it like any other record."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.scoping import Scope, ScopedManager
+
+
+class UnitKind(models.TextChoices):
+    POST = "post", _("Post")
+    STATION = "station", _("Station")
+    BUREAU = "bureau", _("Sub-bureau")
+
+
+class DailyFact(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField(_("day"))
+    unit_kind = models.CharField(_("unit kind"), max_length=7, choices=UnitKind)
+    unit_id = models.PositiveIntegerField(_("unit id"))
+    bureau = models.ForeignKey(
+        "stations.Bureau", on_delete=models.CASCADE, related_name="+", verbose_name=_("sub-bureau")
+    )
+    station = models.ForeignKey(
+        "stations.Station",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("station"),
+    )
+    metric = models.CharField(_("metric"), max_length=40)
+    dimension = models.CharField(_("dimension"), max_length=60, blank=True, default="")
+    value = models.FloatField(_("value"))
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    objects = ScopedManager()
+    scope = Scope(station="station_id", bureau="bureau_id")
+
+    class Meta:
+        verbose_name = _("daily fact")
+        verbose_name_plural = _("daily facts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "unit_kind", "unit_id", "metric", "dimension"],
+                name="stats_dailyfact_unique_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["unit_kind", "unit_id", "metric", "day"]),
+            models.Index(fields=["bureau", "metric", "day"]),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.unit_kind}:{self.unit_id} {self.metric}={self.value}"
+
+
+class StatsRun(models.Model):
+    """One computation over a range of days for a bureau: what the nightly job and an
+    on-demand recompute did, and the high-water mark the next incremental run starts from."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    bureau = models.ForeignKey(
+        "stations.Bureau", on_delete=models.CASCADE, related_name="+", verbose_name=_("sub-bureau")
+    )
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    incremental = models.BooleanField(_("incremental"), default=False)
+    task_id = models.CharField(_("task id"), max_length=50, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.RUNNING)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Source records changed after this moment are picked up by the next incremental run.
+    watermark = models.DateTimeField(_("changes seen up to"), null=True, blank=True)
+    # The highest id of each append-only source when the run started (compute.ID_SOURCES):
+    # rows above it are new to the next incremental run whatever time they carry.
+    marks = models.JSONField(_("source id marks"), default=dict, blank=True, editable=False)
+    days = models.PositiveIntegerField(_("days computed"), default=0)
+    rows = models.PositiveIntegerField(_("rows written"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    objects = ScopedManager()
+    scope = Scope(bureau="bureau_id")
+
+    class Meta:
+        verbose_name = _("statistics run")
+        verbose_name_plural = _("statistics runs")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.bureau} {self.first_day}–{self.last_day} ({self.get_status_display()})"

@@ -1,0 +1,583 @@
+"""Reading the statistics store (issue 9): a unit (post, station or sub-bureau), metrics from
+the catalogue, a period kind (day, month, quarter, year) and a range, aggregated in SQL
+(GROUP BY the truncated day) and rolled up as each metric says: SUM adds days up, DISTINCT
+counts distinct dimension values over the period, PERCENTILE takes the day's row for a day
+and asks the computation for a longer period. Year-on-year and period-on-period changes with
+a zero base are None (shown as "—"), never infinity.
+
+Every query goes through `DailyFact.objects.restrict(user)`; a unit the user may not see is
+OutOfScope (404)."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, DateField, Sum
+from django.db.models.functions import Trunc
+from django.utils.translation import gettext as _
+
+from apps.core.errors import DomainError, OutOfScope
+from apps.core.scoping import scope_level
+from apps.stations.models import Bureau, Post, Station
+
+from .metrics import BY_NAME, DISTINCT, METRICS, PERCENTILE, RESOLUTION_RATE, SUM
+from .models import DailyFact, UnitKind
+
+PERIODS = ("day", "month", "quarter", "year")
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+# Lower is better when stations are ranked.
+LOWER_IS_BETTER = {"response_median", "response_p90", "invalid_calls", "repeat_callers"}
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+def period_start(kind: str, day: date) -> date:
+    if kind == "day":
+        return day
+    if kind == "month":
+        return day.replace(day=1)
+    if kind == "quarter":
+        return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    return date(day.year, 1, 1)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def period_shift(kind: str, start: date, n: int) -> date:
+    """The start of the period `n` periods after (before, if negative) the one at `start`."""
+    if kind == "day":
+        return start + timedelta(days=n)
+    return _add_months(start, PERIOD_MONTHS[kind] * n)
+
+
+def period_end(kind: str, start: date) -> date:
+    return period_shift(kind, start, 1) - timedelta(days=1)
+
+
+def year_before(kind: str, start: date) -> date:
+    if kind == "day":
+        try:
+            return start.replace(year=start.year - 1)
+        except ValueError:  # 29 February
+            return start.replace(year=start.year - 1, day=28)
+    return _add_months(start, -12)
+
+
+def period_label(kind: str, start: date) -> str:
+    if kind == "day":
+        return start.isoformat()
+    if kind == "month":
+        return f"{start:%Y-%m}"
+    if kind == "quarter":
+        return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+    return str(start.year)
+
+
+def periods_between(kind: str, first_day: date, last_day: date) -> list[date]:
+    starts, start = [], period_start(kind, first_day)
+    while start <= last_day:
+        starts.append(start)
+        start = period_shift(kind, start, 1)
+    return starts
+
+
+def chart_range(kind: str, start: date) -> tuple[date, date]:
+    """What the dashboard's chart spans around the chosen period: the month's days, the
+    year's months or quarters, or the last five years."""
+    if kind == "day":
+        first = start.replace(day=1)
+        return first, period_end("month", first)
+    if kind in ("month", "quarter"):
+        return date(start.year, 1, 1), date(start.year, 12, 31)
+    return date(start.year - 4, 1, 1), date(start.year, 12, 31)
+
+
+# --- arithmetic ---------------------------------------------------------------------------
+
+
+def change(current, base) -> dict:
+    """The difference and the relative change in percent; None where it has no meaning (a
+    missing value, or a zero base: growth from nothing is not a percentage)."""
+    if current is None or base is None:
+        return {"diff": None, "percent": None}
+    diff = current - base
+    percent = round(diff * 100 / base, 1) if base else None
+    return {"diff": diff, "percent": percent}
+
+
+def ratio_percent(numerator, denominator):
+    if not denominator or numerator is None:
+        return None
+    return round(numerator * 100 / denominator, 1)
+
+
+def ranking(values: dict, *, lower_is_better: bool = False) -> dict:
+    """Competition ranks (1, 2, 2, 4) of the keys by value; keys without a value get None."""
+    present = sorted((v for v in values.values() if v is not None), reverse=not lower_is_better)
+    first_rank = {}
+    for index, value in enumerate(present, start=1):
+        first_rank.setdefault(value, index)
+    return {key: (first_rank[v] if v is not None else None) for key, v in values.items()}
+
+
+# --- units --------------------------------------------------------------------------------
+
+
+@dataclass
+class Unit:
+    kind: str
+    id: int
+    name: str
+    station_id: int | None = None
+    bureau_id: int | None = None
+    children: list = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    def __str__(self):
+        return self.name
+
+
+def unit_parse(text: str) -> tuple[str, int]:
+    kind, _sep, pk = (text or "").partition(":")
+    if kind not in UnitKind.values or not pk.isdigit():
+        raise DomainError(
+            _("Unknown unit %(unit)s: write post:<id>, station:<id> or bureau:<id>.")
+            % {"unit": text}
+        )
+    return kind, int(pk)
+
+
+def unit_resolve(*, user, kind: str, pk: int) -> Unit:
+    """The unit if the user may read its figures, else OutOfScope. Station staff read their
+    station and its posts; the bureau's totals are for the bureau (and superusers)."""
+    if kind == UnitKind.POST:
+        post = Post.objects.restrict(user).select_related("station").filter(pk=pk).first()
+        if post is None:
+            raise OutOfScope(_("No such post."))
+        return Unit(kind, post.pk, post.name, post.station_id, post.station.bureau_id)
+    if kind == UnitKind.STATION:
+        station = Station.objects.restrict(user).filter(pk=pk).first()
+        if station is None:
+            raise OutOfScope(_("No such station."))
+        return Unit(kind, station.pk, station.name, station.pk, station.bureau_id)
+    level = scope_level(user)
+    bureau = Bureau.objects.filter(pk=pk).first()
+    if bureau is None or not (level == "all" or (level == "bureau" and user.bureau_id == pk)):
+        raise OutOfScope(_("No such sub-bureau."))
+    return Unit(kind, bureau.pk, bureau.name, None, bureau.pk)
+
+
+def unit_default(user) -> Unit | None:
+    if user.station_id:
+        return unit_resolve(user=user, kind=UnitKind.STATION, pk=user.station_id)
+    if user.bureau_id:
+        return unit_resolve(user=user, kind=UnitKind.BUREAU, pk=user.bureau_id)
+    bureau = Bureau.objects.order_by("pk").first()
+    return unit_resolve(user=user, kind=UnitKind.BUREAU, pk=bureau.pk) if bureau else None
+
+
+def unit_choices(*, user, unit: Unit | None) -> list[tuple[str, str]]:
+    """The units the picker offers: the bureau (for bureau staff), its stations, and the
+    posts of the chosen station only (a bureau has thousands of posts)."""
+    choices = []
+    level = scope_level(user)
+    if level == "all":
+        choices += [(f"bureau:{pk}", name) for pk, name in Bureau.objects.values_list("pk", "name")]
+    elif level == "bureau":
+        choices += [
+            (f"bureau:{pk}", name)
+            for pk, name in Bureau.objects.filter(pk=user.bureau_id).values_list("pk", "name")
+        ]
+    stations = Station.objects.restrict(user).order_by("code")
+    if unit is not None and unit.bureau_id and level == "all":
+        stations = stations.filter(bureau_id=unit.bureau_id)
+    choices += [(f"station:{pk}", name) for pk, name in stations.values_list("pk", "name")]
+    station_id = unit.station_id if unit is not None else user.station_id
+    if station_id:
+        posts = Post.objects.restrict(user).filter(station_id=station_id).order_by("name")
+        choices += [(f"post:{pk}", f"· {name}") for pk, name in posts.values_list("pk", "name")]
+    return choices
+
+
+def unit_children(*, user, unit: Unit) -> list[Unit]:
+    """What a unit is compared across: a bureau's stations, a station's posts."""
+    if unit.kind == UnitKind.BUREAU:
+        rows = Station.objects.restrict(user).filter(bureau_id=unit.id).order_by("code")
+        return [Unit(UnitKind.STATION, s.pk, s.name, s.pk, s.bureau_id) for s in rows]
+    if unit.kind == UnitKind.STATION:
+        rows = Post.objects.restrict(user).filter(station_id=unit.id).order_by("name")
+        return [Unit(UnitKind.POST, p.pk, p.name, unit.id, unit.bureau_id) for p in rows]
+    return []
+
+
+# --- the store ------------------------------------------------------------------------------
+
+
+def metrics_parse(text: str) -> list[str]:
+    names = [name.strip() for name in (text or "").split(",") if name.strip()]
+    if not names:
+        raise DomainError(_("Name at least one metric."))
+    unknown = [n for n in names if n not in BY_NAME and n != RESOLUTION_RATE]
+    if unknown:
+        raise DomainError(_("Unknown metric: %(names)s.") % {"names": ", ".join(unknown)})
+    return names
+
+
+def _facts(user, unit_kind, unit_ids, first_day, last_day):
+    return DailyFact.objects.restrict(user).filter(
+        unit_kind=unit_kind, unit_id__in=unit_ids, day__gte=first_day, day__lte=last_day
+    )
+
+
+def _percentiles(unit_kind, unit_id, first_day, last_day) -> dict:
+    """The response-time percentiles over a span longer than a day, recomputed from the
+    records by the computation (a median of daily medians would be wrong)."""
+    from . import compute
+
+    result = compute.period_percentiles(
+        unit_kind=unit_kind, unit_id=unit_id, first_day=first_day, last_day=last_day
+    )
+    return dict(result or {})
+
+
+def series(
+    *,
+    user,
+    unit_kind: str,
+    unit_ids: list[int],
+    metrics: list[str],
+    period: str,
+    first_day: date,
+    last_day: date,
+    by_dimension: bool = False,
+) -> dict:
+    """{(unit_id, metric, period_start, dimension): value} for the units, metrics and the
+    periods of the range; dimension is "" unless `by_dimension`. One query for the summed
+    metrics, one for the distinct ones; percentiles per period from the computation."""
+    if period not in PERIODS:
+        raise DomainError(
+            _("Unknown period %(period)s: day, month, quarter or year.") % {"period": period}
+        )
+    wanted = set(metrics)
+    if RESOLUTION_RATE in wanted:
+        wanted |= {"disputes_received", "disputes_resolved"}
+        wanted.discard(RESOLUTION_RATE)
+    summed = [n for n in wanted if BY_NAME[n].rollup == SUM]
+    distinct = [n for n in wanted if BY_NAME[n].rollup == DISTINCT]
+    percentile = [n for n in wanted if BY_NAME[n].rollup == PERCENTILE]
+    if period == "day":
+        summed += percentile  # a day's percentile is its row
+        percentile = []
+    out: dict = {}
+    keys = ["unit_id", "metric", "p"] + (["dimension"] if by_dimension else [])
+    # Two statements: a COUNT(DISTINCT) in the same one would force every group through a
+    # sort (three times slower on a station's five years).
+    for names, aggregate in ((summed, Sum("value")), (distinct, Count("dimension", distinct=True))):
+        if not names:
+            continue
+        rows = (
+            _facts(user, unit_kind, unit_ids, first_day, last_day)
+            .filter(metric__in=names)
+            .annotate(p=Trunc("day", period, output_field=DateField()))
+            .values(*keys)
+            .annotate(total=aggregate)
+            .order_by()
+        )
+        for row in rows:
+            key = (row["unit_id"], row["metric"], row["p"], row.get("dimension", ""))
+            out[key] = row["total"]
+    if percentile:
+        for unit_id in unit_ids:
+            for start in periods_between(period, first_day, last_day):
+                first = max(start, first_day)
+                last = min(period_end(period, start), last_day)
+                values = _percentiles(unit_kind, unit_id, first, last)
+                for name in percentile:
+                    if values.get(name) is not None:
+                        out[(unit_id, name, start, "")] = values[name]
+    if RESOLUTION_RATE in metrics:
+        for (unit_id, name, start, dim), received in list(out.items()):
+            if name == "disputes_received" and not dim:
+                resolved = out.get((unit_id, "disputes_resolved", start, ""), 0)
+                out[(unit_id, RESOLUTION_RATE, start, "")] = ratio_percent(resolved, received)
+    return out
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+
+def metric_label(name: str) -> str:
+    if name == RESOLUTION_RATE:
+        return _("Dispute resolution rate")
+    return str(BY_NAME[name].label)
+
+
+def metric_unit(name: str) -> str:
+    return "%" if name == RESOLUTION_RATE else str(BY_NAME[name].unit)
+
+
+def table_metrics(unit: Unit) -> list[str]:
+    """Every metric the unit has, with the resolution rate after the disputes."""
+    names = []
+    for metric in METRICS:
+        if unit.kind == UnitKind.POST and not metric.post_level:
+            continue
+        names.append(metric.name)
+        if metric.name == "disputes_resolved":
+            names.append(RESOLUTION_RATE)
+    return names
+
+
+def dimension_names(unit: Unit, pairs: set) -> dict:
+    """{(metric, dimension): what to call it}: a category's name (one query), a source's or
+    a case kind's label; anything else as stored."""
+    from apps.cases.choices import CaseKind, IncidentSource
+    from apps.cases.models import IncidentCategory
+
+    names = {}
+    codes = {dim for metric, dim in pairs if metric == "incidents_by_category"}
+    if codes and unit.bureau_id:
+        categories = dict(
+            IncidentCategory.objects.filter(
+                bureau_id=unit.bureau_id, parent__isnull=True, code__in=codes
+            ).values_list("code", "name")
+        )
+        for code in codes:
+            names[("incidents_by_category", code)] = categories.get(
+                code, _("No category") if code == "none" else code
+            )
+    for metric, dim in pairs:
+        if metric == "incidents_by_source":
+            names[(metric, dim)] = str(dict(IncidentSource.choices).get(dim, dim))
+        elif metric in ("cases_filed", "cases_solved"):
+            names[(metric, dim)] = str(dict(CaseKind.choices).get(dim, dim))
+    return names
+
+
+CHARTED = ("incidents", "consultations", "disputes_received", "patrol_hours")
+
+
+@dataclass
+class Dashboard:
+    unit: Unit
+    period: str
+    start: date
+    end: date
+    rows: list  # one dict per metric: value, previous, year_before, pop, yoy
+    chart_labels: list
+    charts: dict  # metric -> values along chart_labels
+    breakdowns: list  # (metric, label, [(dimension, value)]) for the current period
+
+
+def dashboard(*, user, unit: Unit, period: str, at: date) -> Dashboard:
+    """The table of every metric for the period containing `at`, with the previous period
+    and the same period a year before, and the chart series around it: a constant number
+    of queries (the compared periods, the chart's range, the breakdowns by dimension, the
+    percentiles of each compared period from the computation), whatever the data."""
+    start = period_start(period, at)
+    end = period_end(period, start)
+    previous = period_shift(period, start, -1)
+    last_year = year_before(period, start)
+    chart_first, chart_last = chart_range(period, start)
+    names = table_metrics(unit)
+    plain = [n for n in names if n == RESOLUTION_RATE or BY_NAME[n].rollup != PERCENTILE]
+    common = dict(user=user, unit_kind=unit.kind, unit_ids=[unit.id], period=period)
+    # The table's periods with every metric, the chart's few metrics over its own range.
+    values = series(**common, metrics=plain, first_day=min(previous, last_year), last_day=end)
+    charted = [n for n in CHARTED if n in names]
+    values.update(series(**common, metrics=charted, first_day=chart_first, last_day=chart_last))
+    # Percentiles only for the three compared periods (the chart leaves them out: a
+    # recomputation per chart point would cost a query each).
+    percentiles = [n for n in names if n != RESOLUTION_RATE and BY_NAME[n].rollup == PERCENTILE]
+    if percentiles:
+        for begin in sorted({start, previous, last_year}):
+            values.update(
+                series(
+                    user=user,
+                    unit_kind=unit.kind,
+                    unit_ids=[unit.id],
+                    metrics=percentiles,
+                    period=period,
+                    first_day=begin,
+                    last_day=period_end(period, begin),
+                )
+            )
+
+    def get(name, begin):
+        value = values.get((unit.id, name, begin, ""))
+        if value is None and name != RESOLUTION_RATE and BY_NAME[name].rollup != PERCENTILE:
+            return 0  # no row: nothing happened that day
+        return value
+
+    rows = []
+    for name in names:
+        current, prev, before = get(name, start), get(name, previous), get(name, last_year)
+        rows.append(
+            {
+                "metric": name,
+                "label": metric_label(name),
+                "unit": metric_unit(name),
+                "value": current,
+                "previous": prev,
+                "year_before": before,
+                "pop": change(current, prev),
+                "yoy": change(current, before),
+            }
+        )
+    chart_starts = periods_between(period, chart_first, chart_last)
+    charts = {name: [get(name, begin) for begin in chart_starts] for name in charted}
+    dimensional = [m.name for m in METRICS if m.dimension and m.rollup == SUM and m.name in names]
+    split = series(
+        user=user,
+        unit_kind=unit.kind,
+        unit_ids=[unit.id],
+        metrics=dimensional,
+        period=period,
+        first_day=start,
+        last_day=end,
+        by_dimension=True,
+    )
+    names_of = dimension_names(unit, {(m, dim) for (_u, m, _p, dim) in split})
+    breakdowns = []
+    for name in dimensional:
+        parts = sorted(
+            (
+                (names_of.get((name, dim), dim), v)
+                for (_u, m, _p, dim), v in split.items()
+                if m == name
+            ),
+            key=lambda item: (-item[1], item[0]),
+        )
+        breakdowns.append((name, metric_label(name), parts))
+    return Dashboard(
+        unit=unit,
+        period=period,
+        start=start,
+        end=end,
+        rows=rows,
+        chart_labels=[period_label(period, b) for b in chart_starts],
+        charts=charts,
+        breakdowns=breakdowns,
+    )
+
+
+@dataclass
+class Comparison:
+    unit: Unit
+    period: str
+    start: date
+    end: date
+    metrics: list  # (name, label, unit)
+    rows: list  # one dict per child unit: unit, values {metric: value}, ranks {metric: rank}
+
+
+def comparison(*, user, unit: Unit, period: str, at: date, with_percentiles=True) -> Comparison:
+    """The unit's children (a bureau's stations, a station's posts) side by side over one
+    period, each metric ranked."""
+    start = period_start(period, at)
+    return comparison_range(
+        user=user,
+        unit=unit,
+        period=period,
+        first_day=start,
+        last_day=period_end(period, start),
+        with_percentiles=with_percentiles,
+    )
+
+
+def comparison_range(
+    *, user, unit: Unit, period: str, first_day: date, last_day: date, with_percentiles=True
+) -> Comparison:
+    """The children side by side over a range inside one calendar year (a period, or a
+    half-year): one query for the stored metrics, percentiles per child."""
+    start, end = first_day, last_day
+    # The range lies in one year: one bucket (a day's percentiles are the day's rows).
+    bucket_period = "day" if period == "day" and start == end else "year"
+    bucket = start if bucket_period == "day" else date(start.year, 1, 1)
+    children = unit_children(user=user, unit=unit)
+    child_kind = children[0].kind if children else UnitKind.STATION
+    names = [
+        n
+        for n in table_metrics(children[0] if children else unit)
+        if with_percentiles or n == RESOLUTION_RATE or BY_NAME[n].rollup != PERCENTILE
+    ]
+    values = {}
+    if children:
+        values = series(
+            user=user,
+            unit_kind=child_kind,
+            unit_ids=[c.id for c in children],
+            metrics=names,
+            period=bucket_period,
+            first_day=start,
+            last_day=end,
+        )
+    table = {}
+    for child in children:
+        row = {}
+        for name in names:
+            value = values.get((child.id, name, bucket, ""))
+            if value is None and name != RESOLUTION_RATE and BY_NAME[name].rollup != PERCENTILE:
+                value = 0
+            row[name] = value
+        table[child.id] = row
+    ranks = {
+        name: ranking(
+            {c.id: table[c.id][name] for c in children},
+            lower_is_better=name in LOWER_IS_BETTER,
+        )
+        for name in names
+    }
+    rows = [
+        {
+            "unit": child,
+            "values": [table[child.id][name] for name in names],
+            "ranks": [ranks[name][child.id] for name in names],
+            "by_metric": table[child.id],
+            "rank_of": {name: ranks[name][child.id] for name in names},
+        }
+        for child in children
+    ]
+    return Comparison(
+        unit=unit,
+        period=period,
+        start=start,
+        end=end,
+        metrics=[(n, metric_label(n), metric_unit(n)) for n in names],
+        rows=rows,
+    )
+
+
+def home_counters(*, user) -> dict:
+    """The desk's counters of today, live from the records (the store is filled nightly):
+    incidents received today, open, dispatched and under way, consultations at the window."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from apps.cases.choices import IncidentStatus
+    from apps.cases.models import Incident
+    from apps.stations.choices import ServiceKind
+    from apps.stations.models import ServiceLog
+
+    today = timezone.localdate()
+    since = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
+    moving = [IncidentStatus.DISPATCHED, IncidentStatus.EN_ROUTE, IncidentStatus.ARRIVED]
+    closed = [IncidentStatus.HANDLED, IncidentStatus.CLOSED]
+    incidents = Incident.objects.restrict(user).aggregate(
+        today=Count("id", filter=Q(received_at__gte=since)),
+        open=Count("id", filter=~Q(status__in=closed)),
+        dispatched=Count("id", filter=Q(status__in=moving)),
+    )
+    consultations = (
+        ServiceLog.objects.restrict(user)
+        .on_day(today)
+        .filter(kind=ServiceKind.CONSULTATION)
+        .count()
+    )
+    return {**incidents, "consultations": consultations}

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import board_views, views
+
+app_name = "stats"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("dashboard.xlsx", views.dashboard, name="dashboard_xlsx"),
+    path("compare/", views.compare, name="compare"),
+    path("compare.xlsx", views.compare, name="compare_xlsx"),
+    path("bulletin.pdf", views.bulletin, name="bulletin"),
+    path("runs/", views.runs, name="runs"),
+    path("runs/new/", views.recompute, name="recompute"),
+    path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("board/", board_views.board, name="board"),
+]

@@ -1,0 +1,218 @@
+"""The statistics pages (issue 9): the dashboard of one unit and period with year-on-year
+and period-on-period changes and charts, the side-by-side comparison of a unit's stations
+or posts with ranks, their XLSX files, the quarterly bulletin PDF, and the recomputation
+runs with their progress. Thin: the figures come from apps.stats.selectors."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.errors import DomainError, OutOfScope
+from apps.core.progress import get_progress
+from apps.core.scoping import scope_level
+from apps.core.views import form_errors, require_perm
+from apps.stations.models import Bureau
+
+from . import bulletin as pdf
+from . import exports, selectors
+from .forms import PeriodForm, QuarterForm, RecomputeForm, yesterday
+from .models import StatsRun
+from .services import progress_key, recompute_start
+
+VIEW = "stats.view_dailyfact"
+
+
+def _unit(request) -> selectors.Unit:
+    """The unit named in ?unit=, else the user's own; 404 when out of scope or malformed."""
+    text = request.GET.get("unit")
+    try:
+        if not text:
+            unit = selectors.unit_default(request.user)
+            if unit is None:
+                raise Http404
+            return unit
+        kind, pk = selectors.unit_parse(text)
+        return selectors.unit_resolve(user=request.user, kind=kind, pk=pk)
+    except (OutOfScope, DomainError) as exc:
+        raise Http404(getattr(exc, "message", "")) from exc
+
+
+def _picker(request):
+    """The unit, period kind and day from the query string, with the bound form; what
+    does not validate falls back to this month (the unit itself must be in scope)."""
+    unit = _unit(request)
+    data = {"unit": unit.key, "period": "month", "at": yesterday().isoformat()}
+    data.update({k: v for k, v in request.GET.items() if k in ("period", "at") and v})
+    form = PeriodForm(data, units=selectors.unit_choices(user=request.user, unit=unit))
+    if form.is_valid():
+        period, at = form.cleaned_data["period"], form.cleaned_data["at"]
+    else:
+        period, at = "month", yesterday()
+    return form, unit, period, at
+
+
+def _query(unit, period, at) -> str:
+    return f"unit={unit.key}&period={period}&at={at.isoformat()}"
+
+
+@login_required
+def dashboard(request):
+    require_perm(request, VIEW)
+    form, unit, period, at = _picker(request)
+    board = selectors.dashboard(user=request.user, unit=unit, period=period, at=at)
+    if request.resolver_match.url_name == "dashboard_xlsx":
+        return exports.dashboard_xlsx(board)
+    charts = [
+        (name, selectors.metric_label(name), f"chart-{name}", values)
+        for name, values in board.charts.items()
+    ]
+    breakdown_charts = [
+        (
+            name,
+            label,
+            f"split-{name}",
+            f"split-{name}-labels",
+            [d for d, _v in parts],
+            [v for _d, v in parts],
+        )
+        for name, label, parts in board.breakdowns
+        if parts
+    ]
+    context = {
+        "form": form,
+        "board": board,
+        "period_label": selectors.period_label(period, board.start),
+        "charts": charts,
+        "breakdown_charts": breakdown_charts,
+        "query": _query(unit, period, at),
+        "quarter": (board.start.month - 1) // 3 + 1,
+        "can_compare": unit.kind != "post",
+    }
+    return render(request, "stats/dashboard.html", context)
+
+
+@login_required
+def compare(request):
+    require_perm(request, VIEW)
+    form, unit, period, at = _picker(request)
+    if unit.kind == "post":
+        # A post has nothing below it: compare the posts of its station.
+        unit = selectors.unit_resolve(user=request.user, kind="station", pk=unit.station_id)
+    table = selectors.comparison(user=request.user, unit=unit, period=period, at=at)
+    if request.resolver_match.url_name == "compare_xlsx":
+        return exports.comparison_xlsx(table)
+    names = [name for name, _l, _u in table.metrics]
+    metric = request.GET.get("metric")
+    if metric not in names:
+        metric = "incidents"
+    index = names.index(metric)
+    ordered = sorted(
+        table.rows,
+        key=lambda row: (row["ranks"][index] is None, row["ranks"][index] or 0, row["unit"].name),
+    )
+    context = {
+        "form": form,
+        "table": table,
+        "rows": ordered,
+        "metric": metric,
+        "metric_label": selectors.metric_label(metric),
+        "chart_labels": [row["unit"].name for row in ordered],
+        "chart_values": [row["values"][index] for row in ordered],
+        "period_label": selectors.period_label(period, table.start),
+        "query": _query(unit, period, at),
+    }
+    return render(request, "stats/compare.html", context)
+
+
+@login_required
+def bulletin(request):
+    """The quarterly bulletin (季通报) of a station or the bureau as a PDF, with the
+    half-year ranking of its stations or posts."""
+    require_perm(request, VIEW)
+
+    unit = _unit(request)
+    if unit.kind == "post":
+        raise Http404
+    default = yesterday()
+    data = {"unit": unit.key, "year": default.year, "quarter": (default.month - 1) // 3 + 1}
+    data.update({k: v for k, v in request.GET.items() if k in ("year", "quarter") and v})
+    form = QuarterForm(data, units=[(unit.key, unit.name)])
+    if not form.is_valid():
+        return HttpResponse(form_errors(form), status=400, content_type="text/plain")
+    year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+    body = pdf.quarter_bulletin(user=request.user, unit=unit, year=year, quarter=quarter)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="bulletin-{unit.kind}-{unit.id}-{year}-q{quarter}.pdf"'
+    )
+    return response
+
+
+# --- recomputation --------------------------------------------------------------------------
+
+
+def _bureaus(user) -> list[tuple[int, str]]:
+    if scope_level(user) == "all":
+        return list(Bureau.objects.order_by("code").values_list("pk", "name"))
+    return list(Bureau.objects.filter(pk=user.bureau_id).values_list("pk", "name"))
+
+
+@login_required
+def runs(request):
+    require_perm(request, "stats.view_statsrun")
+    rows = StatsRun.objects.restrict(request.user).select_related("bureau")[:50]
+    form = None
+    if request.user.has_perm("stats.add_statsrun") and scope_level(request.user) != "station":
+        today = yesterday()
+        form = RecomputeForm(
+            initial={"first_day": date(today.year, 1, 1), "last_day": today},
+            bureaus=_bureaus(request.user),
+        )
+    return render(request, "stats/runs.html", {"runs": rows, "form": form})
+
+
+@login_required
+@require_POST
+def recompute(request):
+    """Start recomputing a range of days for a bureau; the run's page shows the progress."""
+    require_perm(request, "stats.add_statsrun")
+    if scope_level(request.user) == "station":
+        raise Http404
+    form = RecomputeForm(request.POST, bureaus=_bureaus(request.user))
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("stats:runs")
+
+    bureau = get_object_or_404(Bureau, pk=form.cleaned_data["bureau"])
+    try:
+        run = recompute_start(
+            by=request.user,
+            bureau=bureau,
+            first_day=form.cleaned_data["first_day"],
+            last_day=form.cleaned_data["last_day"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("stats:runs")
+    messages.success(request, _("Recomputation started."))
+    return redirect("stats:run_detail", pk=run.pk)
+
+
+@login_required
+def run_detail(request, pk):
+    """A run and, while it works, its progress bar: the fragment polls itself, so the page
+    can be left and opened again at any time."""
+    require_perm(request, "stats.view_statsrun")
+    run = get_object_or_404(StatsRun.objects.restrict(request.user).select_related("bureau"), pk=pk)
+    context = {
+        "run": run,
+        "progress": get_progress(progress_key(run)),
+        "working": run.status == StatsRun.Status.RUNNING,
+    }
+    template = "stats/_run_status.html" if request.htmx else "stats/run_detail.html"
+    return render(request, template, context)

@@ -1,0 +1,322 @@
+// The patrol tablet, online or not. GPS fixes (watchPosition) and findings go into an
+// IndexedDB queue on the tablet first, each with its own client id; the queue is sent to the
+// API in batches of up to 500 points (a batch client id, reused when the same batch is
+// retried) and a row leaves the queue only when the server answered 200/201 for it. Offline
+// (navigator.onLine, the offline event, a failed fetch) nothing is lost: the page shows what
+// is waiting and retries with a growing pause; the online event sends at once. Resent points
+// and findings are no-ops on the server (their client ids), so a lost answer costs nothing.
+(function () {
+  "use strict";
+  var root = document.getElementById("tablet");
+  if (!root) return;
+  var T = JSON.parse(document.getElementById("tablet-text").textContent);
+  var STATUSES = JSON.parse(document.getElementById("tablet-statuses").textContent);
+  var patrol = Number(root.dataset.patrol);
+  var api = root.dataset.api;
+  var findingsUrl = root.dataset.findingsUrl;
+  var status = root.dataset.status;
+  // A page reopened from the offline cache may be older than the patrol's last known state.
+  var RANK = { planned: 0, active: 1, finished: 2, cancelled: 2 };
+  var statusKey = "ps-patrol-" + patrol + "-status";
+  var known = localStorage.getItem(statusKey);
+  if (known && RANK[known] > RANK[status]) status = known;
+  var BATCH = 500, EVERY = 5000, MAX_PAUSE = 60000;
+  var recordedKey = "ps-patrol-" + patrol + "-recorded";
+  var recorded = Number(localStorage.getItem(recordedKey)) || 0;
+  var lastSync = null, lastPosition = null, watchId = null;
+  var pause = 0, timer = null, running = null, pendingBatch = null;
+
+  function $(selector) { return root.querySelector(selector); }
+  function say(text, ok) {
+    var box = $("[data-testid=message]");
+    box.textContent = text || "";
+    box.className = "mt-2 small " + (ok ? "text-success" : "text-danger");
+  }
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
+  }
+
+  // --- The queue: one IndexedDB database per patrol, rows in the order they were made. ---
+  var db = new Promise(function (resolve, reject) {
+    if (!window.indexedDB) return reject(new Error("no IndexedDB"));
+    var open = indexedDB.open("ps-patrol-" + patrol, 1);
+    open.onupgradeneeded = function () {
+      open.result.createObjectStore("points", { keyPath: "seq", autoIncrement: true });
+      open.result.createObjectStore("findings", { keyPath: "seq", autoIncrement: true });
+    };
+    open.onsuccess = function () { resolve(open.result); };
+    open.onerror = function () { reject(open.error); };
+  });
+  db.catch(function () { say(T.noStorage); });
+
+  function store(name, mode, work) {
+    return db.then(function (conn) {
+      return new Promise(function (resolve, reject) {
+        var tx = conn.transaction(name, mode);
+        var request = work(tx.objectStore(name));
+        tx.oncomplete = function () { resolve(request ? request.result : undefined); };
+        tx.onerror = tx.onabort = function () { reject(tx.error); };
+      });
+    });
+  }
+  function oldest(name, n) { return store(name, "readonly", function (s) { return s.getAll(null, n); }); }
+  function drop(name, keys) {
+    return store(name, "readwrite", function (s) { keys.forEach(function (k) { s.delete(k); }); });
+  }
+  function count(name) { return store(name, "readonly", function (s) { return s.count(); }); }
+
+  // --- The server. ---
+  function detail(data) {
+    if (!data || typeof data !== "object") return "";
+    if (typeof data.detail === "string") return data.detail;
+    return Object.keys(data).map(function (key) {
+      var value = data[key];
+      return Array.isArray(value) ? value.join(" ") : String(value);
+    }).join(" ");
+  }
+  function post(url, body) {
+    var init = {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": root.dataset.csrf, Accept: "application/json" },
+    };
+    if (body instanceof FormData) {
+      init.body = body;
+    } else {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body || {});
+    }
+    return fetch(url, init).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) {
+          var error = new Error(detail(data) || String(response.status));
+          error.status = response.status;
+          throw error;
+        }
+        return data;
+      });
+    });
+  }
+
+  function sendPoints() {
+    return oldest("points", BATCH).then(function (rows) {
+      if (!rows.length) return null;
+      // The same rows retried keep their batch id: the server sees one batch, sent twice.
+      var same = pendingBatch && pendingBatch.first === rows[0].seq && pendingBatch.size === rows.length;
+      if (!same) pendingBatch = { id: uuid(), first: rows[0].seq, size: rows.length };
+      var points = rows.map(function (row) {
+        return {
+          client_id: row.client_id, recorded_at: row.recorded_at, latitude: row.latitude,
+          longitude: row.longitude, accuracy: row.accuracy, speed: row.speed,
+        };
+      });
+      return post(api + "track/", { client_id: pendingBatch.id, points: points }).then(function () {
+        pendingBatch = null;
+        return drop("points", rows.map(function (row) { return row.seq; }));
+      }).then(sendPoints);
+    });
+  }
+
+  function sendFindings() {
+    return oldest("findings", 1).then(function (rows) {
+      if (!rows.length) return null;
+      var row = rows[0], body = {};
+      Object.keys(row.data).forEach(function (key) {
+        if (row.data[key] !== null && row.data[key] !== "") body[key] = row.data[key];
+      });
+      if (row.photo) {
+        var form = new FormData();
+        Object.keys(body).forEach(function (key) { form.append(key, body[key]); });
+        form.append("photo", row.photo, row.photoName || "photo.jpg");
+        body = form;
+      }
+      return post(findingsUrl, body).then(function () {
+        return drop("findings", [row.seq]);
+      }).then(sendFindings);
+    });
+  }
+
+  // One sync at a time; a caller that must wait for it (finish) gets the running one.
+  function sync() {
+    clearTimeout(timer);
+    if (running) return running;
+    if (!navigator.onLine) {
+      render();
+      timer = setTimeout(sync, EVERY); // the online event usually comes first
+      return Promise.resolve(false);
+    }
+    running = sendPoints().then(sendFindings).then(function () {
+      pause = 0;
+      lastSync = new Date();
+      return true;
+    }, function (error) {
+      pause = Math.min(MAX_PAUSE, pause ? pause * 2 : 2000);
+      if (error.status) say(T.refused + " " + error.message);
+      return false;
+    }).then(function (done) {
+      running = null;
+      render();
+      timer = setTimeout(sync, pause || EVERY);
+      return done;
+    });
+    return running;
+  }
+
+  // --- The page. ---
+  function render() {
+    var online = navigator.onLine;
+    var network = $("[data-testid=network]");
+    network.textContent = online ? T.online : T.offline;
+    network.className = "badge fs-6 " + (online ? "text-bg-success" : "text-bg-danger");
+    network.dataset.online = String(online);
+    $("[data-testid=patrol-status]").textContent = STATUSES[status] || status;
+    root.dataset.status = status;
+    $("[data-testid=recorded]").textContent = recorded;
+    $("[data-testid=last-sync]").textContent = lastSync ? lastSync.toLocaleTimeString() : T.never;
+    $("[data-testid=position]").textContent = lastPosition
+      ? lastPosition.latitude.toFixed(5) + ", " + lastPosition.longitude.toFixed(5) : "—";
+    $("[data-action=start]").disabled = status !== "planned";
+    $("[data-action=finish]").disabled = status !== "active";
+    Promise.all([count("points"), count("findings")]).then(function (n) {
+      var waiting = $("[data-testid=waiting]");
+      waiting.textContent = T.waiting.replace("%(points)s", n[0]).replace("%(findings)s", n[1]);
+      waiting.dataset.points = n[0];
+      waiting.dataset.findings = n[1];
+    }, function () {});
+  }
+
+  var watchingSince = 0;
+  function record(position) {
+    // A fix older than the watch is the browser's cached one from before: not this walk
+    // (and the server would drop it as recorded before the start).
+    if (position.timestamp && position.timestamp < watchingSince) return;
+    var c = position.coords;
+    if ($("[data-testid=message]").textContent === T.noGps) say("");
+    lastPosition = c;
+    var point = {
+      client_id: uuid(),
+      recorded_at: new Date(position.timestamp || Date.now()).toISOString(),
+      latitude: c.latitude,
+      longitude: c.longitude,
+      accuracy: c.accuracy === undefined ? null : c.accuracy,
+      speed: c.speed === null || c.speed === undefined || isNaN(c.speed) ? null : c.speed * 3.6, // km/h
+    };
+    store("points", "readwrite", function (s) { return s.add(point); }).then(function () {
+      recorded += 1;
+      localStorage.setItem(recordedKey, String(recorded));
+      render();
+    });
+  }
+  function watch() {
+    if (watchId !== null || !navigator.geolocation) return;
+    watchingSince = Date.now();
+    watchId = navigator.geolocation.watchPosition(record, function () { say(T.noGps); }, {
+      enableHighAccuracy: true, maximumAge: 0, // no timeout: standing still is no error
+    });
+  }
+  function unwatch() {
+    if (watchId !== null) navigator.geolocation.clearWatch(watchId);
+    watchId = null;
+  }
+
+  function setStatus(value) {
+    status = value;
+    localStorage.setItem(statusKey, value);
+    keepForOffline();
+  }
+
+  // The page, its scripts and styles go into the cache the service worker answers from when
+  // the network is gone, so that a reload in a dead spot still opens the tablet.
+  var CACHE = "ps-tablet-v1";
+  function keepForOffline() {
+    if (!window.caches || !navigator.onLine) return;
+    var urls = [location.pathname];
+    document.querySelectorAll("script[src], link[rel=stylesheet]").forEach(function (el) {
+      urls.push(el.src || el.href);
+    });
+    caches.open(CACHE).then(function (cache) { return cache.addAll(urls); }).catch(function () {});
+  }
+  if ("serviceWorker" in navigator && root.dataset.sw) {
+    navigator.serviceWorker.register(root.dataset.sw).catch(function () {});
+  }
+
+  function failed(error) {
+    say(error.status ? T.refused + " " + error.message : T.needsNetwork);
+  }
+
+  $("[data-action=start]").addEventListener("click", function () {
+    if (!navigator.onLine) return say(T.needsNetwork);
+    post(api + "start/").then(function () {
+      setStatus("active");
+      say("");
+      watch();
+      render();
+    }, failed);
+  });
+
+  $("[data-action=finish]").addEventListener("click", function () {
+    if (!navigator.onLine) return say(T.needsNetwork);
+    unwatch();
+    sync().then(function () { return post(api + "finish/"); }).then(function () {
+      setStatus("finished");
+      say("");
+      render();
+      sync();
+    }, function (error) {
+      failed(error);
+      if (status === "active") watch();
+    });
+  });
+
+  var broadcast = root.querySelector("[data-form=broadcast]");
+  if (broadcast) broadcast.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!navigator.onLine) return say(T.needsNetwork);
+    var body = { client_id: uuid(), message: broadcast.elements.message.value };
+    if (lastPosition) {
+      body.latitude = lastPosition.latitude;
+      body.longitude = lastPosition.longitude;
+    }
+    post(api + "broadcasts/", body).then(function () { say(T.broadcastLogged, true); }, failed);
+  });
+
+  var finding = root.querySelector("[data-form=finding]");
+  if (finding) finding.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var f = finding.elements;
+    var photo = f.photo.files[0] || null;
+    var row = {
+      data: {
+        client_id: uuid(),
+        patrol: patrol,
+        kind: f.kind.value,
+        description: f.description.value,
+        found_at: new Date().toISOString(),
+        place: f.place.value,
+        latitude: lastPosition ? lastPosition.latitude : null,
+        longitude: lastPosition ? lastPosition.longitude : null,
+      },
+      photo: photo,
+      photoName: photo ? photo.name : null,
+    };
+    store("findings", "readwrite", function (s) { return s.add(row); }).then(function () {
+      finding.reset();
+      say(T.saved, true);
+      render();
+      sync();
+    }, function () { say(T.noStorage); });
+  });
+
+  window.addEventListener("online", function () { pause = 0; render(); sync(); });
+  window.addEventListener("offline", render);
+  if (status === "active") watch();
+  keepForOffline();
+  render();
+  sync();
+})();

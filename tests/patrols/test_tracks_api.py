@@ -1,0 +1,295 @@
+"""/api/v1/patrols/: the list, plan and state changes, the track and the broadcasts, as the
+tablet page uses them."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from freezegun import freeze_time
+
+from apps.core.testing.personas import (
+    ANONYMOUS,
+    SHUANGFENG_DESK,
+    XIPENG_CASE,
+    XIPENG_COMMUNITY,
+    XIPENG_DESK,
+)
+from apps.patrols.models import Broadcast, TrackPoint
+from apps.patrols.services import patrol_finish, track_ingest
+
+from .tracks_helpers import START, as_json, make_patrol, path_m, walk
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def login(client, org, persona=XIPENG_COMMUNITY):
+    if persona != ANONYMOUS:
+        client.force_login(org.user(persona))
+    return client
+
+
+def post(client, url, body=None):
+    return client.post(url, body or {}, content_type="application/json", **EN)
+
+
+def batch(points, client_id=None):
+    return {"client_id": str(client_id or uuid.uuid4()), "points": as_json(points)}
+
+
+class TestPatrolList:
+    def test_the_list_shows_position_distance_duration_officers_and_coverage(self, client, org):
+        patrol = make_patrol(org)
+        track_ingest(
+            patrol=patrol, by=org.user(XIPENG_COMMUNITY), client_id=uuid.uuid4(), points=walk(160)
+        )
+        login(client, org)
+        row = client.get(reverse("patrol-list")).json()["results"][0]
+        assert row["id"] == patrol.pk and row["status"] == "active"
+        assert row["distance_m"] == round(path_m(walk(160)))
+        assert row["last_latitude"] == pytest.approx(29.502 + 0.0159)
+        assert row["last_seen_at"] and row["duration"] > 0
+        assert row["officers"][0]["username"] == XIPENG_COMMUNITY
+        assert row["covered"] == ["迎新村"] and row["community_names"] == ["迎新村"]
+
+    def test_the_list_filters(self, client, org):
+        active = make_patrol(org)
+        planned = make_patrol(org, start=False, at=START + timedelta(days=3), mode="e_car")
+        login(client, org)
+        url = reverse("patrol-list")
+
+        def ids(**params):
+            return [row["id"] for row in client.get(url, params).json()["results"]]
+
+        assert ids(status="planned") == [planned.pk]
+        assert ids(mode="foot") == [active.pk]
+        assert ids(date_from="2026-06-02") == [planned.pk]
+        assert ids(date_to="2026-06-01") == [active.pk]
+        assert ids(post=org.park_post.pk) == [planned.pk, active.pk]
+
+    def test_participants_phones_are_masked(self, client, org):
+        make_patrol(
+            org, participants=[{"kind": "volunteer", "name": "志愿者", "phone": "13812345678"}]
+        )
+        login(client, org)
+        row = client.get(reverse("patrol-list")).json()["results"][0]
+        assert row["participants"] == [
+            {"kind": "volunteer", "name": "志愿者", "phone": "138****5678"}
+        ]
+
+    def test_the_list_costs_the_same_queries_for_many_patrols(
+        self, client, org, django_assert_max_num_queries
+    ):
+        for i in range(12):
+            patrol = make_patrol(
+                org,
+                at=START + timedelta(hours=i),
+                participants=[{"kind": "volunteer", "name": f"志愿者{i}"}],
+            )
+            track_ingest(
+                patrol=patrol,
+                by=org.user(XIPENG_COMMUNITY),
+                client_id=uuid.uuid4(),
+                points=walk(3, start=START + timedelta(hours=i)),
+            )
+        login(client, org)
+        # session, user, count, page, officers, covered, communities, participants
+        with django_assert_max_num_queries(10):
+            response = client.get(reverse("patrol-list"))
+        assert len(response.json()["results"]) == 12
+
+
+class TestPermissions:
+    @pytest.mark.parametrize(
+        "persona, expected", [(ANONYMOUS, 401), (XIPENG_CASE, 403), (SHUANGFENG_DESK, 404)]
+    )
+    def test_detail_track_and_broadcasts(self, client, org, persona, expected):
+        patrol = make_patrol(org)
+        login(client, org, persona)
+        for name in ("patrol-detail", "patrol-track", "patrol-broadcasts"):
+            response = client.get(reverse(name, args=[patrol.pk]))
+            assert response.status_code == expected, (name, response.content)
+
+    @pytest.mark.parametrize(
+        "persona, expected",
+        [(ANONYMOUS, 401), (XIPENG_CASE, 403), (XIPENG_DESK, 403), (SHUANGFENG_DESK, 403)],
+    )
+    def test_only_patrol_workers_send_points(self, client, org, persona, expected):
+        patrol = make_patrol(org)
+        login(client, org, persona)
+        response = post(client, reverse("patrol-track", args=[patrol.pk]), batch(walk(3)))
+        assert response.status_code == expected
+        assert not TrackPoint.objects.exists()
+
+    def test_another_station_with_the_role_gets_404(self, client, org):
+        from apps.accounts import roles
+        from apps.core.testing.factories import UserFactory
+
+        other = UserFactory(
+            username="sf_community", role=roles.COMMUNITY_OFFICER, station=org.shuangfeng
+        )
+        patrol = make_patrol(org)
+        client.force_login(other)
+        assert post(client, reverse("patrol-finish", args=[patrol.pk])).status_code == 404
+        response = post(client, reverse("patrol-track", args=[patrol.pk]), batch(walk(3)))
+        assert response.status_code == 404
+        assert client.get(reverse("patrol-list")).json()["results"] == []
+
+
+class TestLifecycleApi:
+    def test_plan_start_finish_and_finish_again(self, client, org):
+        login(client, org)
+        response = post(
+            client,
+            reverse("patrol-list"),
+            {
+                "post": org.park_post.pk,
+                "mode": "night_village",
+                "planned_start": START.isoformat(),
+                "officers": [org.user(XIPENG_COMMUNITY).pk],
+                "communities": [org.yingxin.pk],
+                "participants": [{"kind": "safety_team", "name": "王队员", "phone": "13900000000"}],
+                "loudspeaker": True,
+            },
+        )
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert body["status"] == "planned" and body["station"] == org.xipeng.pk
+        pk = body["id"]
+        assert post(client, reverse("patrol-start", args=[pk])).json()["status"] == "active"
+        finished = post(client, reverse("patrol-finish", args=[pk]))
+        assert finished.status_code == 200 and finished.json()["ended_at"]
+        again = post(client, reverse("patrol-finish", args=[pk]))
+        assert again.status_code == 409
+        assert again.json()["error"]["message"] == "This patrol is already finished."
+
+    def test_partial_update_and_an_officer_of_another_station(self, client, org):
+        patrol = make_patrol(org, start=False)
+        login(client, org)
+        url = reverse("patrol-detail", args=[patrol.pk])
+        response = client.patch(url, {"route": "迎新村—园区"}, content_type="application/json")
+        assert response.status_code == 200 and response.json()["route"] == "迎新村—园区"
+        response = client.patch(
+            url,
+            {"officers": [org.user(SHUANGFENG_DESK).pk]},
+            content_type="application/json",
+            **EN,
+        )
+        assert response.status_code == 400  # not one the writer may see: "does not exist"
+
+    def test_cancel(self, client, org):
+        patrol = make_patrol(org, start=False)
+        login(client, org)
+        response = post(client, reverse("patrol-cancel", args=[patrol.pk]))
+        assert response.json()["status"] == "cancelled"
+
+
+class TestTrackApi:
+    def test_upload_then_resend_then_read(self, client, org):
+        patrol = make_patrol(org)
+        login(client, org)
+        url = reverse("patrol-track", args=[patrol.pk])
+        body = batch(walk(500))
+        response = post(client, url, body)
+        assert response.status_code == 200, response.content
+        answer = response.json()
+        assert answer == {
+            "batch": body["client_id"],
+            "received": 500,
+            "new": 500,
+            "duplicates": 0,
+            "flagged": 0,
+            "ignored": 0,
+            "distance_m": round(path_m(walk(500))),
+        }
+        again = post(client, url, body).json()
+        assert (again["new"], again["duplicates"]) == (0, 500)
+        track = client.get(url).json()
+        assert len(track["points"]) == 500 and track["distance_m"] == answer["distance_m"]
+        lat, lon, at, flag = track["points"][0]
+        assert (lat, lon, flag) == (29.502, 106.52, 0) and at.startswith("2026-06-01T19:00:00")
+
+    def test_the_track_comes_back_in_time_order(self, client, org):
+        patrol = make_patrol(org)
+        login(client, org)
+        url = reverse("patrol-track", args=[patrol.pk])
+        post(client, url, batch(walk(5, offset=5)))
+        post(client, url, batch(walk(5)))
+        times = [p[2] for p in client.get(url).json()["points"]]
+        assert times == sorted(times) and len(times) == 10
+
+    @pytest.mark.parametrize(
+        "body, field",
+        [
+            ({"client_id": str(uuid.uuid4())}, "points"),
+            ({"points": []}, "client_id"),
+        ],
+    )
+    def test_a_malformed_batch_is_400(self, client, org, body, field):
+        patrol = make_patrol(org)
+        login(client, org)
+        response = post(client, reverse("patrol-track", args=[patrol.pk]), body)
+        assert response.status_code == 400 and field in str(response.json())
+
+    def test_a_point_without_time_zone_is_400(self, client, org):
+        patrol = make_patrol(org)
+        login(client, org)
+        body = batch(walk(2))
+        body["points"][1]["recorded_at"] = "2026-06-01T19:00:10"
+        response = post(client, reverse("patrol-track", args=[patrol.pk]), body)
+        assert response.status_code == 400
+        assert "Point 2" in response.json()["error"]["message"]
+
+    def test_more_than_2000_points_is_400(self, client, org):
+        patrol = make_patrol(org)
+        login(client, org)
+        response = post(client, reverse("patrol-track", args=[patrol.pk]), batch(walk(2001)))
+        assert response.status_code == 400
+
+    def test_a_planned_patrol_answers_409(self, client, org):
+        patrol = make_patrol(org, start=False)
+        login(client, org)
+        response = post(client, reverse("patrol-track", args=[patrol.pk]), batch(walk(2)))
+        assert response.status_code == 409
+
+    def test_an_offline_tablet_after_the_finish(self, client, org):
+        patrol = make_patrol(org)
+        patrol_finish(
+            patrol=patrol, by=org.user(XIPENG_COMMUNITY), now=START + timedelta(seconds=45)
+        )
+        login(client, org)
+        answer = post(client, reverse("patrol-track", args=[patrol.pk]), batch(walk(10))).json()
+        assert (answer["new"], answer["ignored"]) == (5, 5)
+
+
+class TestBroadcastApi:
+    def test_log_and_list(self, client, org):
+        patrol = make_patrol(org)
+        login(client, org)
+        url = reverse("patrol-broadcasts", args=[patrol.pk])
+        key = str(uuid.uuid4())
+        body = {
+            "client_id": key,
+            "message": "防盗防骗，锁好门窗",
+            "at": (START + timedelta(minutes=30)).isoformat(),
+            "place": "迎新村口",
+            "latitude": 29.52,
+            "longitude": 106.52,
+        }
+        response = post(client, url, body)
+        assert response.status_code == 201, response.content
+        assert response.json()["client_id"] == key
+        assert post(client, url, body).status_code == 200  # re-sent: stored once
+        rows = client.get(url).json()
+        assert len(rows) == 1 and rows[0]["place"] == "迎新村口"
+
+    def test_quiet_hours_are_a_400_with_detail(self, client, org):
+        patrol = make_patrol(org)
+        login(client, org)
+        url = reverse("patrol-broadcasts", args=[patrol.pk])
+        with freeze_time("2026-06-01T13:30:00Z"):  # 21:30 in Chongqing
+            response = post(client, url, {"message": "提醒", "place": "迎新村"})
+        assert response.status_code == 400
+        detail = response.json()["detail"]
+        assert "quiet from 21:00 to 07:00" in detail and "21:30" in detail
+        assert not Broadcast.objects.exists()

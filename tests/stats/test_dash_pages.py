@@ -1,0 +1,283 @@
+"""The statistics pages: the dashboard and comparison with their XLSX files, the bulletin
+PDF, the permission matrix (a station's leader sees their station and its posts, the
+bureau sees all, a case officer nothing), constant queries, and the desk's home counters."""
+
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from apps.core.testing.factories import StationFactory
+
+from .dash_data import fact
+
+pytestmark = pytest.mark.django_db
+DASH = reverse("stats:dashboard")
+
+
+def get(client, org, persona, url, **params):
+    client.force_login(org.user(persona))
+    return client.get(url, params, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_the_leader_sees_the_station_year_with_changes(client, org):
+    fact(org.xipeng, "2026-03-03", "incidents", 30)
+    fact(org.xipeng, "2025-03-03", "incidents", 20)
+    fact(org.xipeng, "2026-03-03", "consultations", 9)
+    response = get(
+        client,
+        org,
+        "xipeng_leader",
+        DASH,
+        unit=f"station:{org.xipeng.pk}",
+        period="year",
+        at="2026-06-01",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    rows = {row["metric"]: row for row in response.context["board"].rows}
+    assert rows["incidents"]["value"] == 30 and rows["incidents"]["yoy"]["percent"] == 50.0
+    # a zero base shows a dash, not an error or infinity
+    assert rows["consultations"]["yoy"]["percent"] is None
+    assert 'data-testid="yoy-consultations">—<' in html
+    assert 'data-testid="yoy-incidents">+50.0%<' in html
+    assert 'data-chart="bar"' in html and "chart-labels" in html
+    assert reverse("stats:bulletin") in html
+
+
+def test_by_default_the_leader_sees_their_station(client, org):
+    response = get(client, org, "xipeng_leader", DASH)
+    assert response.status_code == 200
+    assert response.context["board"].unit.name == "西彭派出所"
+
+
+@pytest.mark.parametrize(
+    "persona, unit, status",
+    [
+        ("xipeng_leader", "station:xipeng", 200),
+        ("xipeng_leader", "post:park_post", 200),
+        ("xipeng_leader", "station:shuangfeng", 404),
+        ("xipeng_leader", "station:shiqiaopu", 404),
+        ("xipeng_leader", "bureau:jiulongpo", 404),
+        ("xipeng_desk", "station:xipeng", 200),
+        ("xipeng_case", "station:xipeng", 403),
+        ("jlp_admin", "bureau:jiulongpo", 200),
+        ("jlp_admin", "station:shiqiaopu", 200),
+        ("jlp_admin", "station:shuangfeng", 404),
+        ("jlp_admin", "bureau:yubei", 404),
+        ("superuser", "bureau:yubei", 200),
+        ("xipeng_leader", "village:1", 404),
+    ],
+)
+def test_permission_matrix(client, org, persona, unit, status):
+    kind, name = unit.split(":")
+    target = getattr(org, name, None)
+    for page in ("stats:dashboard", "stats:compare", "stats:dashboard_xlsx", "stats:compare_xlsx"):
+        response = get(
+            client, org, persona, reverse(page), unit=f"{kind}:{target.pk if target else 1}"
+        )
+        assert response.status_code == status, page
+
+
+def test_anonymous_is_sent_to_log_in(client):
+    assert client.get(DASH).status_code == 302
+
+
+def test_the_bureau_compares_its_stations_with_ranks(client, org):
+    fact(org.xipeng, "2026-05-03", "incidents", 5)
+    fact(org.shiqiaopu, "2026-05-03", "incidents", 9)
+    fact(org.xipeng, "2026-05-03", "response_median", 4)  # day rows: ranked lowest first
+    fact(org.shuangfeng, "2026-05-03", "incidents", 99)  # another bureau
+    response = get(
+        client,
+        org,
+        "jlp_admin",
+        reverse("stats:compare"),
+        unit=f"bureau:{org.jiulongpo.pk}",
+        period="day",
+        at="2026-05-03",
+    )
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [r["unit"].name for r in rows] == ["石桥铺派出所", "西彭派出所"]
+    assert [r["by_metric"]["incidents"] for r in rows] == [9, 5]
+    assert [r["rank_of"]["incidents"] for r in rows] == [1, 2]
+    assert rows[1]["rank_of"]["response_median"] == 1
+    assert response.context["chart_values"] == [9, 5]
+
+
+def test_the_leader_compares_the_posts_of_the_station(client, org):
+    fact(org.park_post, "2026-05-03", "consultations", 4)
+    response = get(
+        client,
+        org,
+        "xipeng_leader",
+        reverse("stats:compare"),
+        unit=f"station:{org.xipeng.pk}",
+        period="month",
+        at="2026-05-03",
+        metric="consultations",
+    )
+    assert response.status_code == 200
+    [row] = response.context["rows"]
+    assert row["unit"].name == "西彭园区警务站" and row["by_metric"]["consultations"] == 4
+
+
+def _sheet(response):
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
+    return list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+def test_the_tables_export_to_xlsx(client, org):
+    fact(org.xipeng, "2026-03-03", "incidents", 30)
+    fact(org.xipeng, "2026-03-03", "incidents_by_source", 30, "=HYPERLINK(1)")
+    rows = _sheet(
+        get(
+            client,
+            org,
+            "xipeng_leader",
+            reverse("stats:dashboard_xlsx"),
+            unit=f"station:{org.xipeng.pk}",
+            period="month",
+            at="2026-03-01",
+        )
+    )
+    assert rows[0][0] == "Metric" and rows[0][2] == "2026-03"
+    incidents = next(r for r in rows if r[0] == "Incidents")
+    assert incidents[2] == 30 and incidents[4] is None  # no base: the cell stays empty
+    assert any(r[0] == "Incidents by source: =HYPERLINK(1)" for r in rows)  # not a formula
+    rows = _sheet(
+        get(
+            client,
+            org,
+            "jlp_admin",
+            reverse("stats:compare_xlsx"),
+            unit=f"bureau:{org.jiulongpo.pk}",
+            period="month",
+            at="2026-03-01",
+        )
+    )
+    assert rows[0][:3] == ("Unit", "Consultations", "Rank")
+    assert {r[0] for r in rows[1:]} == {"西彭派出所", "石桥铺派出所"}
+
+
+def test_the_quarterly_bulletin_is_a_pdf_with_pages(client, org):
+    fact(org.xipeng, "2026-05-03", "incidents", 5)
+    fact(org.xipeng, "2026-05-03", "incidents_by_category", 5, "01")
+    fact(org.shiqiaopu, "2026-02-03", "incidents", 9)
+    response = get(
+        client,
+        org,
+        "jlp_admin",
+        reverse("stats:bulletin"),
+        unit=f"bureau:{org.jiulongpo.pk}",
+        year=2026,
+        quarter=2,
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert response.content.count(b"/Type /Page\n") + response.content.count(b"/Type /Page ") >= 2
+    # the leader's bulletin ranks the station's posts; another station's is out of reach
+    leader = get(
+        client,
+        org,
+        "xipeng_leader",
+        reverse("stats:bulletin"),
+        unit=f"station:{org.xipeng.pk}",
+        year=2026,
+        quarter=2,
+    )
+    assert leader.status_code == 200 and leader.content.startswith(b"%PDF")
+    other = get(
+        client,
+        org,
+        "xipeng_leader",
+        reverse("stats:bulletin"),
+        unit=f"station:{org.shuangfeng.pk}",
+        year=2026,
+        quarter=2,
+    )
+    assert other.status_code == 404
+    bad = get(
+        client,
+        org,
+        "jlp_admin",
+        reverse("stats:bulletin"),
+        unit=f"bureau:{org.jiulongpo.pk}",
+        year=2026,
+        quarter=7,
+    )
+    assert bad.status_code == 400
+
+
+def _queries(client, url, params):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params).status_code == 200
+    return len(captured)
+
+
+def test_the_station_year_page_makes_a_constant_number_of_queries(client, org):
+    client.force_login(org.user("xipeng_leader"))
+    params = {"unit": f"station:{org.xipeng.pk}", "period": "year", "at": "2026-06-01"}
+    fact(org.xipeng, "2026-03-03", "incidents", 1)
+    fact(org.xipeng, "2026-03-03", "incidents_by_category", 1, "01")
+    few = _queries(client, DASH, params)
+    for month in range(1, 13):
+        for metric in ("incidents", "consultations", "patrol_hours", "disputes_received"):
+            fact(org.xipeng, date(2026, month, 2), metric, month)
+            fact(org.xipeng, date(2025, month, 2), metric, month)
+        fact(org.xipeng, date(2026, month, 2), "incidents_by_category", 1, f"{month:02d}")
+        fact(org.xipeng, date(2026, month, 2), "incidents_by_source", 1, "110")
+    assert _queries(client, DASH, params) == few
+
+
+def test_the_comparison_makes_a_constant_number_of_queries(client, org):
+    client.force_login(org.user("jlp_admin"))
+    params = {"unit": f"bureau:{org.jiulongpo.pk}", "period": "month", "at": "2026-06-01"}
+    few = _queries(client, reverse("stats:compare"), params)
+    for n in range(5):
+        station = StationFactory(bureau=org.jiulongpo, code=f"extra-{n}", name=f"站{n}")
+        fact(station, "2026-06-01", "incidents", n)
+    more = _queries(client, reverse("stats:compare"), params)
+    # the percentiles are recomputed per station from the records: one query each at most
+    assert more - few <= 5 * 1
+
+
+def test_the_desk_sees_todays_counters_on_the_home_page(client, org):
+    from apps.cases.models import Incident
+
+    response = get(client, org, "xipeng_desk", reverse("home"))
+    assert response.status_code == 200
+    counters = response.context["stats_counters"]
+    assert counters == {"today": 0, "open": 0, "dispatched": 0, "consultations": 0}
+    assert 'data-testid="home-counters"' in response.content.decode()
+    assert Incident.objects.count() == 0
+    assert "stats_counters" not in get(client, org, "xipeng_case", reverse("home")).context
+
+
+def test_breakdowns_name_categories_and_sources(client, org):
+    from apps.cases.models import IncidentCategory
+
+    IncidentCategory.objects.create(bureau=org.jiulongpo, code="07", name="纠纷类", kind="dispute")
+    fact(org.xipeng, "2026-03-03", "incidents_by_category", 4, "07")
+    fact(org.xipeng, "2026-03-03", "incidents_by_category", 1, "none")
+    fact(org.xipeng, "2026-03-03", "incidents_by_source", 2, "walk_in")
+    response = get(
+        client,
+        org,
+        "xipeng_leader",
+        DASH,
+        unit=f"station:{org.xipeng.pk}",
+        period="month",
+        at="2026-03-03",
+    )
+    split = {name: parts for name, _label, parts in response.context["board"].breakdowns}
+    assert split["incidents_by_category"] == [("纠纷类", 4), ("No category", 1)]
+    assert split["incidents_by_source"] == [("Walk-in", 2)]

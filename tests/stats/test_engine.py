@@ -1,0 +1,279 @@
+"""The statistics engine: every metric against hand-built records, idempotent re-runs,
+the incremental nightly job, the seed's time-saved arithmetic, percentiles (PostgreSQL's
+percentile_cont and the SQLite fallback agree), and who may start a recompute."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from apps.cases.models import Incident
+from apps.core.errors import NotAllowed, OutOfScope
+from apps.core.progress import get_progress
+from apps.core.testing.factories import PostFactory
+from apps.core.testing.personas import JLP_ADMIN, XIPENG_DESK, XIPENG_LEADER, YUBEI_ADMIN
+from apps.mediation.choices import Outcome
+from apps.mediation.models import Dispute
+from apps.stats import compute, services
+from apps.stats.models import DailyFact, StatsRun
+
+from .engine_data import DAY1, DAY2, at, build, incident, service
+
+pytestmark = pytest.mark.django_db
+
+
+def facts():
+    return {
+        (f.day, f.unit_kind, f.unit_id, f.metric, f.dimension): f.value
+        for f in DailyFact.objects.all()
+    }
+
+
+def value(day, kind, unit, metric, dimension=""):
+    row = DailyFact.objects.filter(
+        day=day, unit_kind=kind, unit_id=unit.pk, metric=metric, dimension=dimension
+    ).first()
+    return None if row is None else row.value
+
+
+@pytest.fixture
+def built(org):
+    extra = build(org, org.users[XIPENG_DESK])
+    compute.compute_range(org.jiulongpo, DAY1, DAY2)
+    return org, extra
+
+
+def test_incident_metrics(built):
+    org, _ = built
+    post, xipeng, bureau = org.park_post, org.xipeng, org.jiulongpo
+    assert value(DAY1, "post", post, "incidents") == 3
+    assert value(DAY1, "station", xipeng, "incidents") == 4
+    assert value(DAY1, "bureau", bureau, "incidents") == 4  # 双凤 is another bureau
+    assert value(DAY2, "station", org.shiqiaopu, "incidents") == 1
+    assert value(DAY2, "bureau", bureau, "incidents") == 1
+    # A direct count over the records says the same.
+    start, end = compute.day_bounds(DAY1, DAY1)
+    direct = Incident.objects.filter(
+        station__bureau=bureau, received_at__gte=start, received_at__lt=end
+    ).count()
+    assert value(DAY1, "bureau", bureau, "incidents") == direct
+    assert value(DAY1, "post", post, "incidents_by_source", "110") == 2
+    assert value(DAY1, "post", post, "incidents_by_source", "sensor") == 1
+    assert value(DAY1, "station", xipeng, "incidents_by_source", "phone") == 1
+    assert value(DAY1, "post", post, "incidents_by_category", "05") == 2
+    assert value(DAY1, "post", post, "incidents_by_category", "02") == 1
+    assert value(DAY1, "station", xipeng, "incidents_by_category", "none") == 1
+    assert value(DAY1, "post", post, "invalid_calls") is None  # zero: no row
+    assert value(DAY1, "station", xipeng, "invalid_calls") == 1
+    assert value(DAY1, "post", post, "repeat_callers") == 1
+    assert value(DAY1, "post", post, "minutes_saved") == 22.5
+    assert value(DAY1, "bureau", bureau, "minutes_saved") == 22.5
+    assert value(DAY1, "post", post, "noise_complaints") == 1  # the sensor's is no complaint
+
+
+def test_response_percentiles(built):
+    org, _ = built
+    # Post: 5, 10, 30 min; station adds 20 (no post); percentile_cont interpolates.
+    assert value(DAY1, "post", org.park_post, "response_median") == 10
+    assert value(DAY1, "post", org.park_post, "response_p90") == pytest.approx(26)
+    assert value(DAY1, "station", org.xipeng, "response_median") == 15
+    assert value(DAY1, "station", org.xipeng, "response_p90") == pytest.approx(27)
+    assert value(DAY1, "bureau", org.jiulongpo, "response_median") == 15
+    assert value(DAY2, "station", org.shiqiaopu, "response_median") == 7
+    assert value(DAY2, "post", org.park_post, "response_median") is None
+    period = compute.period_percentiles(
+        unit_kind="station", unit_id=org.xipeng.pk, first_day=DAY1, last_day=DAY2
+    )
+    assert period == {"response_median": 15, "response_p90": pytest.approx(27)}
+    period = compute.period_percentiles(
+        unit_kind="bureau", unit_id=org.jiulongpo.pk, first_day=DAY1, last_day=DAY2
+    )
+    # 5, 7, 10, 20, 30
+    assert period["response_median"] == 10
+    assert period["response_p90"] == pytest.approx(26)
+
+
+def test_window_documents_cases_disputes(built):
+    org, _ = built
+    post, xipeng, bureau = org.park_post, org.xipeng, org.jiulongpo
+    assert value(DAY1, "post", post, "consultations") == 2
+    assert value(DAY1, "post", post, "residents_registered") == 1
+    assert value(DAY2, "station", xipeng, "residents_registered") == 1
+    assert value(DAY2, "post", post, "residents_registered") is None
+    assert value(DAY1, "post", post, "certificates_issued") == 1
+    assert value(DAY2, "post", post, "permits_issued") == 1
+    assert value(DAY2, "station", xipeng, "permits_issued") == 2
+    assert value(DAY1, "station", xipeng, "cases_filed", "criminal") == 1
+    assert value(DAY1, "station", xipeng, "cases_filed", "public_security") == 1
+    assert value(DAY2, "bureau", bureau, "cases_filed", "criminal") == 1
+    assert value(DAY2, "station", xipeng, "cases_solved", "criminal") == 1
+    assert not DailyFact.objects.filter(unit_kind="post", metric__startswith="cases_").exists()
+    assert value(DAY1, "post", post, "disputes_received") == 2
+    assert value(DAY2, "post", post, "disputes_resolved") == 1  # the failed one is not
+
+
+def test_patrols_and_noise(built):
+    org, extra = built
+    post, xipeng = org.park_post, org.xipeng
+    assert value(DAY1, "post", post, "patrol_hours") == 3.5
+    assert value(DAY1, "station", xipeng, "patrol_hours") == 4.5  # the active one is not
+    villages = {org.yingxin.pk, extra["village2"].pk}
+    for kind, unit in (("post", post), ("station", xipeng), ("bureau", org.jiulongpo)):
+        rows = DailyFact.objects.filter(
+            day=DAY1, unit_kind=kind, unit_id=unit.pk, metric="villages_covered"
+        )
+        assert {int(r.dimension) for r in rows} == villages
+        assert {r.value for r in rows} == {1.0}
+    assert value(DAY1, "post", post, "noise_events") == 1
+    assert value(DAY2, "station", org.shiqiaopu, "noise_events") == 1
+    assert value(DAY2, "bureau", org.jiulongpo, "noise_events") == 1
+
+
+def test_rows_carry_bureau_and_station(built):
+    org, _ = built
+    assert set(DailyFact.objects.values_list("bureau_id", flat=True)) == {org.jiulongpo.pk}
+    assert not DailyFact.objects.filter(unit_kind="bureau").exclude(station=None).exists()
+    post_rows = DailyFact.objects.filter(unit_kind="post", unit_id=org.park_post.pk)
+    assert set(post_rows.values_list("station_id", flat=True)) == {org.xipeng.pk}
+
+
+def test_rerun_gives_the_same_rows(built):
+    org, _ = built
+    before = facts()
+    ids = set(DailyFact.objects.values_list("id", flat=True))
+    compute.compute_range(org.jiulongpo, DAY1, DAY2)
+    assert facts() == before
+    assert set(DailyFact.objects.values_list("id", flat=True)) == ids  # upserted in place
+
+
+def test_rows_that_no_longer_exist_are_deleted(built):
+    org, _ = built
+    Incident.objects.filter(station=org.shiqiaopu).delete()
+    compute.compute_range(org.jiulongpo, DAY2, DAY2)
+    assert value(DAY2, "station", org.shiqiaopu, "incidents") is None
+    assert value(DAY2, "station", org.shiqiaopu, "response_median") is None
+    assert value(DAY1, "station", org.xipeng, "incidents") == 4  # other days untouched
+
+
+def test_incremental_recomputes_only_changed_days(built):
+    org, _ = built
+    bureau = org.jiulongpo
+    first = services.nightly_bureau(bureau=bureau)
+    yesterday = compute.yesterday()
+    assert first.status == StatsRun.Status.DONE
+    assert (first.first_day, first.last_day, first.days) == (yesterday, yesterday, 1)
+    # An old dispute is concluded after the run; a window entry is added, backdated.
+    dispute = Dispute.objects.filter(outcome=Outcome.FAILED).get()
+    dispute.outcome = Outcome.AGREEMENT
+    dispute.save()
+    service(org.xipeng, org.users[XIPENG_DESK], at(DAY1 - timedelta(days=5), 9))
+    assert compute.changed_days(bureau, first.watermark, first.marks) == {
+        DAY1,  # received
+        DAY2,  # concluded
+        DAY1 - timedelta(days=5),  # the backdated window entry (found by id)
+    }
+    computed = []
+    original = compute.compute_days
+
+    def spy(bureau, days, **kwargs):
+        computed.extend(days)
+        return original(bureau, days, **kwargs)
+
+    compute.compute_days = spy
+    try:
+        second = services.nightly_bureau(bureau=bureau)
+    finally:
+        compute.compute_days = original
+    assert sorted(computed) == [DAY1 - timedelta(days=5), DAY1, DAY2, yesterday]
+    assert second.incremental and second.days == 4
+    assert value(DAY2, "post", org.park_post, "disputes_resolved") == 2
+    assert value(DAY1 - timedelta(days=5), "station", org.xipeng, "consultations") == 1
+    # Nothing changed since: only yesterday.
+    third = services.nightly_bureau(bureau=bureau)
+    assert third.days == 1
+
+
+def test_an_incident_event_marks_its_day(built):
+    org, _ = built
+    run = services.nightly_bureau(bureau=org.jiulongpo)
+    old = Incident.objects.filter(station=org.shiqiaopu).get()
+    old.events.create(kind="note", text="补充")
+    assert compute.changed_days(org.jiulongpo, run.watermark, run.marks) == {DAY2}
+
+
+def test_seed_time_saved_arithmetic(org):
+    """6 departure points × 10 incidents a day × 10 minutes = 600 minutes a day."""
+    user = org.users[XIPENG_DESK]
+    posts = [org.park_post] + [PostFactory(station=org.xipeng) for _ in range(5)]
+    for post in posts:
+        for n in range(10):
+            incident(org.xipeng, user, at(DAY1, 8 + n), post=post, minutes_saved=Decimal("10"))
+    compute.compute_range(org.jiulongpo, DAY1, DAY1)
+    assert value(DAY1, "station", org.xipeng, "minutes_saved") == 600
+    assert value(DAY1, "bureau", org.jiulongpo, "minutes_saved") == 600
+    assert {value(DAY1, "post", post, "minutes_saved") for post in posts} == {100}
+
+
+@pytest.mark.parametrize(
+    "minutes", [[4], [1, 2], [3, 1, 2], [1, 2, 3, 4, 100], [7.5, 7.5, 9, 12.25, 30, 41, 2]]
+)
+def test_percentile_fallback_equals_percentile_cont(org, minutes):
+    user = org.users[XIPENG_DESK]
+    for n, m in enumerate(minutes):
+        incident(org.xipeng, user, at(DAY1, 8, n), post=org.park_post, arrived_min=m)
+    compute.compute_range(org.jiulongpo, DAY1, DAY1)
+    ordered = sorted(minutes)
+    for fraction, metric in ((0.5, "response_median"), (0.9, "response_p90")):
+        expected = compute.interpolate(ordered, fraction)
+        assert value(DAY1, "post", org.park_post, metric) == pytest.approx(expected)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT percentile_cont(%s) WITHIN GROUP (ORDER BY v) "
+                    "FROM unnest(%s::float8[]) AS v",
+                    [fraction, [float(m) for m in minutes]],
+                )
+                assert cursor.fetchone()[0] == pytest.approx(expected)
+
+
+def test_recompute_start_permissions(org, django_capture_on_commit_callbacks):
+    for persona in (XIPENG_DESK, XIPENG_LEADER):
+        with pytest.raises(NotAllowed):
+            services.recompute_start(
+                by=org.users[persona], bureau=org.jiulongpo, first_day=DAY1, last_day=DAY2
+            )
+    with pytest.raises(OutOfScope):
+        services.recompute_start(
+            by=org.users[YUBEI_ADMIN], bureau=org.jiulongpo, first_day=DAY1, last_day=DAY2
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.recompute_start(
+            by=org.users[JLP_ADMIN], bureau=org.jiulongpo, first_day=DAY1, last_day=DAY2
+        )
+    run.refresh_from_db()
+    assert run.status == StatsRun.Status.DONE and run.days == 2 and run.task_id
+    assert get_progress(services.progress_key(run)) == {"done": 2, "total": 2, "percent": 100}
+
+
+def test_recompute_start_refuses_bad_ranges(org):
+    from apps.core.errors import DomainError
+
+    with pytest.raises(DomainError):
+        services.recompute_start(
+            by=org.users[JLP_ADMIN], bureau=org.jiulongpo, first_day=DAY2, last_day=DAY1
+        )
+
+
+def test_management_command(built, capsys):
+    org, _ = built
+    DailyFact.objects.all().delete()
+    call_command(
+        "stats_recompute", "--bureau", org.jiulongpo.code, "--from", str(DAY1), "--to", str(DAY2)
+    )
+    out = capsys.readouterr().out
+    assert "2/2" in out
+    assert value(DAY1, "station", org.xipeng, "incidents") == 4
+    run = StatsRun.objects.get()
+    assert run.status == StatsRun.Status.DONE and not run.incremental
