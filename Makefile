@@ -43,8 +43,10 @@ demo: demo-setup
 	@echo ""
 	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), one file per process at a time.
+TEST_WORKERS ?= 2
 test: install-dev
-	$(DEMO_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(DEMO_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

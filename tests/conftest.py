@@ -1,4 +1,5 @@
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
@@ -26,6 +27,25 @@ def _demo_without_the_park_year(settings):
     """The demo tests check their own scenes; the park post's year (tests/stats/
     test_park_year.py seeds and checks it) would cost each of them seconds."""
     settings.DEMO_PARK_YEAR = False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_redis_database(worker_id):
+    """Under pytest-xdist each process gets its own Redis database for the cache, as
+    pytest-django gives it its own SQL database: `_fresh_cache` flushes the cache before
+    every test, which must not wipe the other process's lockouts and throttles."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    default = settings.CACHES["default"]
+    if worker_id == "master" or "redis" not in default["BACKEND"].lower():
+        yield
+        return
+    location = urlsplit(default["LOCATION"])
+    number = (int(location.path.strip("/") or 0) - 1 - int(worker_id.removeprefix("gw"))) % 16
+    own = {**default, "LOCATION": urlunsplit(location._replace(path=f"/{number}"))}
+    with override_settings(CACHES={"default": own}):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +90,8 @@ def pytest_runtest_logreport(report):
 def pytest_sessionfinish(session, exitstatus):
     # CI sets FORBID_SKIPS: a test skipped for a missing service, or a run in which the
     # browser journeys did not run, must fail loudly.
-    if not os.environ.get("FORBID_SKIPS"):
+    # Under pytest-xdist only the controller, which receives every process's reports, judges.
+    if not os.environ.get("FORBID_SKIPS") or hasattr(session.config, "workerinput"):
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
