@@ -112,7 +112,7 @@ def signup(request):
                     form.add_error(None, exc.message)
                     status = 400
                 else:
-                    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                    login(request, user, backend="apps.accounts.backends.CachedModelBackend")
                     return redirect("permits:portal_home")
             else:
                 status = 400

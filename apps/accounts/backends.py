@@ -1,0 +1,45 @@
+"""Permission checks that do not query the database on every request.
+
+Django's ModelBackend reads a user's permissions with two queries per request (their own and
+their groups'), the first time a view, a template or the API asks. They change only when
+roles do, while the desk polls some endpoints while typing; so the set is kept in the cache
+per user, under a generation number that every change of groups or permissions bumps
+(apps/accounts/signals.py). A cached set is used only while its generation is the current
+one, and for PERMISSIONS_TIMEOUT at most.
+"""
+
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+
+GENERATION_KEY = "permissions:generation"
+PERMISSIONS_TIMEOUT = 5 * 60  # seconds
+
+
+def _user_key(user) -> str:
+    return f"permissions:user:{user.pk}"
+
+
+class CachedModelBackend(ModelBackend):
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            found = cache.get_many([GENERATION_KEY, _user_key(user_obj)])
+            generation = found.get(GENERATION_KEY, 0)
+            # A superuser holds every permission: the flag is part of what the set was for.
+            stamp = (generation, user_obj.is_superuser)
+            stored = found.get(_user_key(user_obj))
+            if stored is not None and stored[0] == stamp:
+                user_obj._perm_cache = stored[1]
+            else:
+                user_obj._perm_cache = super().get_all_permissions(user_obj)
+                cache.set(_user_key(user_obj), (stamp, user_obj._perm_cache), PERMISSIONS_TIMEOUT)
+        return user_obj._perm_cache
+
+
+def forget_permissions() -> None:
+    """Retire every cached permission set (the next check of each user reads the database)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet
+        cache.set(GENERATION_KEY, 1, None)
