@@ -65,7 +65,8 @@ lock:
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
 
-# Benchmark against PostgreSQL: BENCH_SCALE=small (quick) or full; see README "Quality".
+# Benchmark against PostgreSQL: BENCH_SCALE=small (quick) or full, BENCH_ONLY=stations,cases
+# for some apps only; see README "Quality".
 BENCH_SCALE ?= small
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/policestation_bench
 bench: install-dev

@@ -75,6 +75,16 @@ class Registry:
     requests: list[RequestScenario] = field(default_factory=list)
     batches: list[BatchScenario] = field(default_factory=list)
 
+    def keep_only(self, apps: set[str]) -> None:
+        """Drop the generators and scenarios of every app not in `apps` ("apps.cases")."""
+
+        def kept(func) -> bool:
+            return func.__module__.rsplit(".", 1)[0] in apps
+
+        self.generators = [g for g in self.generators if kept(g)]
+        self.requests = [r for r in self.requests if kept(r.url)]
+        self.batches = [b for b in self.batches if kept(b.run)]
+
 
 registry = Registry()
 
