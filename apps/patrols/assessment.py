@@ -357,6 +357,10 @@ def assessment_compute(*, bureau, month: date) -> int:
     sql, params = _insert_scores_sql(measures_sql(bureau.pk, month, night), month, weights, now)
     set_progress(key, 0, 2)
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A month's statement runs for well under a second; PostgreSQL's JIT compiled
+            # ~270 functions for it (130 ms of 600 at full scale), more than it saved.
+            cursor.execute("SET LOCAL jit = off")
         # Scores have no dependants or signals: one DELETE, no rows fetched.
         cursor.execute(
             "DELETE FROM patrols_assessmentscore WHERE month = %s AND station_id IN "
