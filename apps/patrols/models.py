@@ -157,6 +157,8 @@ class Patrol(SameStationMixin, TimeStampedModel):
         ordering = ["-planned_start", "-pk"]
         indexes = [
             models.Index(fields=["station", "-planned_start"]),
+            # The bureau's list, newest first, page by page (keyset pagination).
+            models.Index(fields=["-planned_start", "-id"], name="patrols_newest_first"),
             models.Index(fields=["status"]),
         ]
 

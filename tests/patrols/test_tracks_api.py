@@ -93,10 +93,22 @@ class TestPatrolList:
                 points=walk(3, start=START + timedelta(hours=i)),
             )
         login(client, org)
-        # session, user, count, page, officers, covered, communities, participants
-        with django_assert_max_num_queries(10):
+        # session, user, permissions (2, not cached yet), page, officers, covered,
+        # communities, participants: no COUNT(*)
+        with django_assert_max_num_queries(9):
             response = client.get(reverse("patrol-list"))
         assert len(response.json()["results"]) == 12
+
+    def test_the_list_pages_newest_first_without_counting(self, client, org):
+        made = [make_patrol(org, at=START + timedelta(hours=i)).pk for i in range(5)]
+        login(client, org)
+        seen, url, params = [], reverse("patrol-list"), {"page_size": 2}
+        while url:
+            page = client.get(url, params).json()
+            assert "count" not in page
+            seen += [row["id"] for row in page["results"]]
+            url, params = page["next"], None
+        assert seen == made[::-1]
 
 
 class TestPermissions:

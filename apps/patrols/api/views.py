@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from apps.core.api.pagination import TimeCursorPagination
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import ScopedModelViewSet
 from apps.core.errors import DomainError, OutOfScope
@@ -53,6 +54,11 @@ def _parse_batch(data) -> tuple[object, list[dict]]:
     return data["client_id"], points
 
 
+class PatrolPagination(TimeCursorPagination):
+    # Patrols grow by hundreds of thousands a year: no COUNT(*) over them on every page.
+    ordering = ("-planned_start", "-id")
+
+
 class PatrolViewSet(ScopedModelViewSet):
     """Patrols: list (filters: status, mode, station, post, date_from, date_to), detail,
     plan (POST), change (PATCH); POST start, finish, cancel; the GPS track (GET the track,
@@ -61,6 +67,7 @@ class PatrolViewSet(ScopedModelViewSet):
     queryset = Patrol.objects.all()
     serializer_class = s.PatrolSerializer
     filterset_class = PatrolFilter
+    pagination_class = PatrolPagination
     permission_classes = [ActionPermissions]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
