@@ -171,50 +171,23 @@ def test_the_quarterly_bulletin_is_a_pdf_with_pages(client, org):
     fact(org.xipeng, "2026-05-03", "incidents", 5)
     fact(org.xipeng, "2026-05-03", "incidents_by_category", 5, "01")
     fact(org.shiqiaopu, "2026-02-03", "incidents", 9)
-    response = get(
-        client,
-        org,
-        "jlp_admin",
-        reverse("stats:bulletin"),
-        unit=f"bureau:{org.jiulongpo.pk}",
-        year=2026,
-        quarter=2,
-    )
+
+    def bulletin(persona, unit, quarter=2):
+        return get(
+            client, org, persona, reverse("stats:bulletin"), unit=unit, year=2026, quarter=quarter
+        )
+
+    bureau = f"bureau:{org.jiulongpo.pk}"
+    response = bulletin("jlp_admin", bureau)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert response.content.count(b"/Type /Page\n") + response.content.count(b"/Type /Page ") >= 2
     # the leader's bulletin ranks the station's posts; another station's is out of reach
-    leader = get(
-        client,
-        org,
-        "xipeng_leader",
-        reverse("stats:bulletin"),
-        unit=f"station:{org.xipeng.pk}",
-        year=2026,
-        quarter=2,
-    )
+    leader = bulletin("xipeng_leader", f"station:{org.xipeng.pk}")
     assert leader.status_code == 200 and leader.content.startswith(b"%PDF")
-    other = get(
-        client,
-        org,
-        "xipeng_leader",
-        reverse("stats:bulletin"),
-        unit=f"station:{org.shuangfeng.pk}",
-        year=2026,
-        quarter=2,
-    )
-    assert other.status_code == 404
-    bad = get(
-        client,
-        org,
-        "jlp_admin",
-        reverse("stats:bulletin"),
-        unit=f"bureau:{org.jiulongpo.pk}",
-        year=2026,
-        quarter=7,
-    )
-    assert bad.status_code == 400
+    assert bulletin("xipeng_leader", f"station:{org.shuangfeng.pk}").status_code == 404
+    assert bulletin("jlp_admin", bureau, quarter=7).status_code == 400
 
 
 def _queries(client, url, params):
