@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo and the tests run in DEBUG (the demo key and password are refused otherwise).
 DEMO_ENV := DEBUG=true
 
-.PHONY: demo demo-setup test lint format lock install install-dev clean bench
+.PHONY: demo demo-setup test lint format lock install install-dev clean bench backup restore
 
 $(BIN)/python: | .env
 	$(PYTHON) -m venv $(VENV)
@@ -71,3 +71,12 @@ BENCH_SCALE ?= small
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/policestation_bench
 bench: install-dev
 	$(DEMO_ENV) DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench --scale $(BENCH_SCALE)
+
+# Backup and restore of the configured database and the uploaded files (README "Backup and
+# restore"): `make backup` writes backups/<date-time>/; `make restore BACKUP=backups/...`.
+backup: install
+	$(BIN)/python manage.py backup
+
+restore: install
+	@test -n "$(BACKUP)" || (echo "Name the backup: make restore BACKUP=backups/<date-time>"; exit 2)
+	$(BIN)/python manage.py restore "$(BACKUP)"
