@@ -68,3 +68,13 @@ def test_a_page_size_that_is_no_whole_number_is_refused(client, org):
         assert response.status_code == 400, bad
         assert "page_size" in error(response)["fields"]
     assert client.get(reverse("post-list") + "?page_size=200").status_code == 200
+
+
+def test_an_empty_typed_filter_is_refused_not_ignored(client, org):
+    client.force_login(org.user(XIPENG_DESK))
+    response = client.get(reverse("address-list"), {"station": ""}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    assert "station" in str(error(response))
+    assert "此筛选条件需要一个值" in str(error(response))
+    # A text filter may be empty; a given id filters.
+    assert client.get(reverse("address-list"), {"station": org.xipeng.pk}).status_code == 200
