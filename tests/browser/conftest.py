@@ -79,6 +79,10 @@ def page(browser, size, request, live_server):
     )
     context.set_default_timeout(10_000)
     tab = context.new_page()
+    # Chromium reports what the Content-Security-Policy blocked on the console: every
+    # journey doubles as a check that the policy and the pages agree.
+    blocked = []
+    tab.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m.text))
     yield tab
     ARTIFACTS.mkdir(exist_ok=True)
     name = _slug(request.node.name)
@@ -87,6 +91,7 @@ def page(browser, size, request, live_server):
         tab.screenshot(path=ARTIFACTS / f"FAILED-{name}.png", full_page=True)
         (ARTIFACTS / f"FAILED-{name}.html").write_text(tab.content(), encoding="utf-8")
     context.close()
+    assert not blocked, f"blocked by the Content-Security-Policy: {blocked}"
 
 
 @pytest.fixture
