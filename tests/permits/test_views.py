@@ -172,6 +172,9 @@ def test_the_verify_page_shows_state_masked_name_and_nothing_else_without_login(
         signing.dumps(["c", 1, "x"], salt="another-salt"),
         signing.dumps(["x", 1, "x"], salt=VERIFY_SALT),
     ],
+    # Fixed ids: the signed tokens carry the time, and pytest-xdist's processes must
+    # collect the same test names.
+    ids=["guess", "number", "wrong-nonce", "wrong-salt", "wrong-kind"],
 )
 def test_a_bad_or_forged_verify_token_is_a_404_and_logged(client, certificate, token, caplog):
     assert client.get(reverse("permits:verify", args=[token])).status_code == 404
