@@ -29,7 +29,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django admin on the workbench's own site: its own permission and an optional second factor.
+    "policestation.admin.WorkbenchAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "apps.core",
     "apps.accounts",
     "apps.stations",
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor (admin only)?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "apps.accounts.middleware.SessionExpiryMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -180,6 +185,11 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env_int("SESSION_ABSOLUTE_HOURS", 12))
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+
+# Django admin needs the permission accounts.use_admin (the sub-bureau admin role) and, with
+# ADMIN_REQUIRE_OTP, a one-time code from the user's authenticator app in this session.
+ADMIN_REQUIRE_OTP = env_bool("ADMIN_REQUIRE_OTP", default=False)
+OTP_TOTP_ISSUER = "policestation"
 
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)

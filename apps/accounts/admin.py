@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.core.admin import ScopedAdmin
 
@@ -61,6 +62,26 @@ class DeviceTokenAdmin(ScopedAdmin):
     search_fields = ["user__username", "device"]
     list_select_related = ["user"]
     fields = ["user", "device", "created", "expiry"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# django-otp's own admin shows the secret keys and draws QR codes with a library we do not
+# ship; here a superuser only sees who has an authenticator app and removes a lost one.
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -57,6 +57,7 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [("use_admin", _("Can use the administration site"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["badge_number"],
@@ -89,7 +90,13 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         if self.station_id:
             self.bureau_id = self.station.bureau_id
+        # set_password() leaves the new raw password here until the save: whoever changed it
+        # (the user, an admin, a reset), every device token of the old password stops working.
+        # Browser sessions end by themselves: their stored password hash no longer matches.
+        password_changed = self._password is not None and self.pk is not None
         super().save(*args, **kwargs)
+        if password_changed:
+            DeviceToken.objects.filter(user=self).delete()
 
     @property
     def role_names(self) -> set[str]:

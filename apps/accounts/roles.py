@@ -187,6 +187,7 @@ ROLES: dict[str, list[str]] = {
             for perm in _crud("registry", model, "view", "add", "change", "delete")
         ],
         *_crud("registry", "importbatch", "view", "add"),
+        "accounts.use_admin",
         *_crud("accounts", "user", "view", "add", "change"),
         *_crud("accounts", "devicetoken", "view", "delete"),
         "core.view_accesslog",
