@@ -15,6 +15,7 @@ in this process, as `.delay()` did, and its errors reach the caller as before.
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from django.db import transaction
@@ -31,6 +32,11 @@ GRACE = timedelta(minutes=1)
 # Sent rows are kept this long for the admin list, then deleted by the flush.
 KEEP_SENT = timedelta(days=7)
 FLUSH_TASK = "apps.core.tasks.queued_tasks_flush"
+# After a failed send, this process leaves further tasks to the flush for this long instead
+# of waiting for the broker's timeouts again for each (a notice to twenty recipients is
+# twenty tasks).
+BROKER_PAUSE_SECONDS = 15
+_broker_failed_at = float("-inf")
 
 
 def enqueue(task, *args, **kwargs) -> QueuedTask:
@@ -66,15 +72,21 @@ def _mark_failed(row: QueuedTask, exc: Exception) -> None:
 
 
 def _send_committed(row: QueuedTask, task) -> None:
+    global _broker_failed_at
     if _celery().conf.task_always_eager:
         _send(row, task)
         _mark_sent(row)
         return
+    if time.monotonic() - _broker_failed_at < BROKER_PAUSE_SECONDS:
+        _mark_failed(row, BrokerUnavailable("not tried: the broker failed moments ago"))
+        return
     try:
         _send(row, task)
     except Exception as exc:  # whatever the broker raised: the flush sends it later
+        _broker_failed_at = time.monotonic()
         _mark_failed(row, exc)
         return
+    _broker_failed_at = float("-inf")
     _mark_sent(row)
     # The broker answers again: send what waited for it now rather than at the next beat.
     if _waiting().exists():

@@ -16,12 +16,18 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from apps.core import outbox
 from apps.core.models import Notification, QueuedTask
 from apps.core.notifications import notify
 from apps.core.outbox import FLUSH_TASK, enqueue, queued_tasks_flush
 from apps.core.tasks import notification_send
 from apps.core.testing.personas import CITIZEN, JLP_ADMIN, XIPENG_DESK
 from policestation.celery import app
+
+
+@pytest.fixture(autouse=True)
+def _broker_not_paused(monkeypatch):
+    monkeypatch.setattr(outbox, "_broker_failed_at", float("-inf"))
 
 
 @pytest.fixture
@@ -86,6 +92,23 @@ def test_a_task_the_broker_cannot_take_waits_with_the_reason(
     row.refresh_from_db()
     assert row.sent_at is None and row.attempts == 1
     assert row.last_error.startswith("OperationalError: Error 111")
+
+
+def test_after_a_failed_send_the_next_tasks_wait_without_trying_for_a_while(
+    org, broker_down, django_capture_on_commit_callbacks, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue(notification_send, external_note(org).pk)
+        second = enqueue(notification_send, external_note(org).pk)
+    assert broker_down.call_count == 1  # one wait for the broker's timeouts, not one each
+    second.refresh_from_db()
+    assert second.attempts == 1 and "not tried" in second.last_error
+    # The pause over, the next task tries the broker again.
+    monkeypatch.setattr(outbox, "_broker_failed_at", outbox._broker_failed_at - 16)
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue(notification_send, external_note(org).pk)
+    assert broker_down.call_count == 2
+    assert QueuedTask.objects.filter(sent_at__isnull=True).count() == 3
 
 
 def test_the_flush_sends_what_waited_once_the_broker_is_back(org):
