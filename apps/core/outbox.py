@@ -4,7 +4,8 @@
 QueuedTask row in the caller's transaction and sends the task once that transaction
 commits, so a rolled-back change queues nothing. When the broker cannot take it (Redis
 stopped or silent), the send fails within seconds (the broker's socket timeouts in
-settings), the request goes on, and the row waits with its error until
+settings; then this process does not try again for BROKER_PAUSE_SECONDS), the request goes
+on, and the row waits with its error until
 `queued_tasks_flush` sends it: every minute from celery beat, on demand with
 `manage.py flush_queued_tasks`, and soon after the next send that succeeds. A row may be
 sent twice (sent, then the mark lost with the database); every task is idempotent

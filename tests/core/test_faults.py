@@ -171,6 +171,8 @@ def app_env(tmp: Path, database_url: str, redis_url: str = "") -> dict:
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "DB_CONNECT_TIMEOUT": "2",
+        # Persistent connections, as deployed: a broken one must be dropped and replaced.
+        "DB_CONN_MAX_AGE": "60",
         "PRIVATE_MEDIA_ROOT": str(tmp / "private"),
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
