@@ -108,26 +108,48 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer is given up after a few seconds, and the request
+    # answers 503 (apps.core.handlers), instead of waiting for the system's TCP timeout.
+    # Persistent connections are health-checked before use: once the server is back, the
+    # next request reconnects by itself.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DB_CONNECT_TIMEOUT", 3
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker, result backend and cache; absent means in-process -------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # Redis down or silent: every cache call answers "miss" (and writes are dropped) within
+    # a second instead of failing the request; what each use then does is in README
+    # "Faults" (permissions read from the database, throttles and rate limits let through,
+    # login lockouts unaffected: django-axes keeps them in the database).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "policestation"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
-    # An unacknowledged task (acks_late) whose worker died is redelivered after this many
-    # seconds; longer than the longest task, so a slow one is not run twice meanwhile.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+        # An unacknowledged task (acks_late) whose worker died is redelivered after this
+        # many seconds; longer than the longest task, so a slow one is not run twice.
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        # A send to a broker that is down or silent fails within seconds (the task stays in
+        # the outbox, apps.core.outbox) instead of holding the request.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
     }
+    CELERY_BROKER_CONNECTION_TIMEOUT = 2
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
@@ -135,6 +157,10 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Nobody reads a task's return value (tasks write their results to the database). Asking
+# for none also keeps a send independent of the result store: with results, a send first
+# subscribes to Redis and, Redis down, retries for ~20 s before failing.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_TIME_LIMIT = 30 * 60
@@ -145,6 +171,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 # by a migration (stats 0002) instead, so that its time edited in admin stays.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    "core-flush-queued-tasks": {
+        "task": "apps.core.tasks.queued_tasks_flush",
+        "schedule": 60.0,  # tasks the broker could not take when they were queued
+    },
     "cases-remind-deadlines": {
         "task": "apps.cases.tasks.cases_remind_deadlines",
         "schedule": crontab(hour=8, minute=0),  # before the morning briefing

@@ -191,6 +191,7 @@ ROLES: dict[str, list[str]] = {
         *_crud("accounts", "user", "view", "add", "change"),
         *_crud("accounts", "devicetoken", "view", "delete"),
         "core.view_accesslog",
+        "core.view_queuedtask",
         *[
             perm
             for model in ("incidentcategory", "procedurestep", "dispatchsettings", "dutyshift")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import Http404
 
-from .models import AccessLog, Notification
+from .models import AccessLog, Notification, QueuedTask
 from .scoping import CHANGE, VIEW
 from .services import personal_data_reveal, save_in_scope
 
@@ -101,6 +101,28 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QueuedTask)
+class QueuedTaskAdmin(admin.ModelAdmin):
+    """Read-only (superusers and sub-bureau admins): which background tasks went out, and
+    which still wait for the broker, with the reason. Arguments are ids, never personal
+    data."""
+
+    list_display = ["created_at", "task_name", "args", "attempts", "sent_at", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), "task_name"]
+    search_fields = ["task_name", "=task_id"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

@@ -35,8 +35,13 @@ def _check_redis() -> str | None:
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database (and Redis, when configured) answer; 503 with a short reason."""
-    problems = [p for p in (_check_database(), _check_redis()) if p]
-    if problems:
+    """200 when the database and Redis (when configured) answer. The database down: 503,
+    nothing works. Redis down: still 200, "degraded": pages are served and records saved
+    (the cache misses, tasks wait in the outbox), so a load balancer keeps the instance."""
+    database, redis = _check_database(), _check_redis()
+    problems = [p for p in (database, redis) if p]
+    if database:
         return JsonResponse({"status": "unavailable", "problems": problems}, status=503)
+    if redis:
+        return JsonResponse({"status": "degraded", "problems": problems})
     return JsonResponse({"status": "ok"})

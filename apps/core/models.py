@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -125,3 +127,35 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class QueuedTask(models.Model):
+    """A Celery task asked for by a change, written in the change's own transaction (a
+    transactional outbox, apps.core.outbox): sent once the change commits and, if the
+    broker could not take it then, sent again by the periodic flush until it does. A row
+    may be sent twice (sent, then the mark lost): every task is idempotent."""
+
+    task_id = models.UUIDField(_("task id"), default=uuid.uuid4, unique=True, editable=False)
+    task_name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The flush reads only the rows still waiting, oldest first.
+            models.Index(
+                fields=["created_at"],
+                name="core_queuedtask_waiting",
+                condition=models.Q(sent_at__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task_name} {self.task_id}"

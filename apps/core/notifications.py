@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 
 from .masking import MASKS
 from .models import Notification
+from .outbox import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +49,8 @@ def notify(
     if external:
         from .tasks import notification_send
 
-        ids = [n.pk for n in created]
-        transaction.on_commit(lambda: [notification_send.delay(pk) for pk in ids])
+        for notification in created:
+            enqueue(notification_send, notification.pk)
     return created
 
 

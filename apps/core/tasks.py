@@ -19,3 +19,11 @@ def notification_send(notification_id: int) -> None:
     from .notifications import notification_deliver
 
     notification_deliver(notification_id=notification_id)
+
+
+@shared_task(**TASK_OPTIONS)
+def queued_tasks_flush() -> int:
+    """Send the tasks the broker could not take when they were queued (apps.core.outbox)."""
+    from .outbox import queued_tasks_flush as flush
+
+    return flush()

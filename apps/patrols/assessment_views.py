@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.outbox import enqueue
 from apps.core.progress import get_progress, set_progress
 from apps.core.views import require_perm
 from apps.stations.models import Bureau, Station
@@ -199,7 +200,7 @@ def assessment_recompute(request):
         messages.error(request, _("Give a month that has begun, as YYYY-MM."))
         return redirect("patrols:assessment")
     set_progress(assessment.progress_key(bureau.pk, month), 0, 2)
-    assessment_task.delay(bureau.pk, month.isoformat())
+    enqueue(assessment_task, bureau.pk, month.isoformat())
     messages.success(
         request, _("The assessment of %(month)s is being computed.") % {"month": f"{month:%Y-%m}"}
     )

@@ -5,6 +5,7 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
+from apps.core.outbox import enqueue
 from apps.core.tasks import TASK_OPTIONS
 
 
@@ -28,5 +29,5 @@ def assessment_previous_month() -> int:
     month = previous_month(timezone.localdate()).isoformat()
     bureaus = list(Bureau.objects.values_list("pk", flat=True))
     for bureau_id in bureaus:
-        assessment_compute.delay(bureau_id, month)
+        enqueue(assessment_compute, bureau_id, month)
     return len(bureaus)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError, NotAllowed, OutOfScope
 from apps.core.idnumbers import parse_id_number
+from apps.core.outbox import enqueue
 from apps.core.progress import set_progress
 from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.uploads import private_storage
@@ -84,7 +85,7 @@ def enterprise_upload(*, by, enterprise, upload) -> EnterpriseRegistration:
             file=name,
             file_name=upload.name[:200],
         )
-        transaction.on_commit(lambda: tasks.enterprise_register.delay(batch.pk))
+        enqueue(tasks.enterprise_register, batch.pk)
     return batch
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import Conflict, DomainError
+from apps.core.outbox import enqueue
 from apps.core.progress import set_progress
 from apps.stations.models import Station
 
@@ -77,7 +78,7 @@ def import_upload(
             update_existing=update_existing,
             kind=kind,
         )
-        transaction.on_commit(lambda: tasks.import_check.delay(batch.pk))
+        enqueue(tasks.import_check, batch.pk)
     return batch
 
 
@@ -105,7 +106,7 @@ def import_commit(*, batch: ImportBatch, by) -> ImportBatch:
             raise Conflict(_("This import is not waiting for a commit."))
         batch.status = ImportBatch.Status.COMMITTING
         batch.save(update_fields=["status", "updated_at"])
-        transaction.on_commit(lambda: tasks.import_apply.delay(batch.pk))
+        enqueue(tasks.import_apply, batch.pk)
     return batch
 
 

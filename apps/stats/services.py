@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError, NotAllowed, OutOfScope
+from apps.core.outbox import enqueue
 from apps.core.progress import set_progress
 from apps.core.scoping import CHANGE
 from apps.stations.models import Bureau
@@ -38,18 +39,14 @@ def recompute_start(*, by, bureau: Bureau, first_day: date, last_day: date) -> S
         raise DomainError(_("The last day cannot be in the future."), code="invalid")
     if (last_day - first_day).days + 1 > MAX_RANGE_DAYS:
         raise DomainError(_("Recompute at most three years at a time."), code="invalid")
+    from .tasks import compute_range
+
     with transaction.atomic():
         run = StatsRun.objects.create(bureau=bureau, first_day=first_day, last_day=last_day)
         set_progress(progress_key(run), 0, (last_day - first_day).days + 1)
-        transaction.on_commit(lambda: _queue(run))
+        run.task_id = str(enqueue(compute_range, run.pk).task_id)
+        run.save(update_fields=["task_id"])
     return run
-
-
-def _queue(run: StatsRun) -> None:
-    from .tasks import compute_range
-
-    result = compute_range.delay(run.pk)
-    StatsRun.objects.filter(pk=run.pk, task_id="").update(task_id=result.id or "")
 
 
 def run_execute(*, run_id: int, final_attempt: bool = True) -> StatsRun | None:

@@ -92,10 +92,13 @@ class TestMonthPage:
 class TestRecompute:
     url = "/patrols/assessment/recompute/"
 
-    def test_a_bureau_admin_recomputes_and_sees_the_progress_done(self, client, org):
+    def test_a_bureau_admin_recomputes_and_sees_the_progress_done(
+        self, client, org, django_capture_on_commit_callbacks
+    ):
         build_october(org)
         as_user(client, org, "jlp_admin")
-        response = client.post(self.url, {"month": "2026-10"})
+        with django_capture_on_commit_callbacks(execute=True):  # the task goes out on commit
+            response = client.post(self.url, {"month": "2026-10"})
         assert response.status_code == 302
         assert "progress=1" in response.url
         assert AssessmentScore.objects.filter(month=OCTOBER).count() == 7
@@ -192,10 +195,12 @@ class TestTasks:
         assert tasks.assessment_compute.delay(org.jiulongpo.pk, "2026-10-01").get() == 7
         assert AssessmentScore.objects.get(community=org.yingxin).score == Decimal("21.94")
 
-    def test_the_monthly_run_computes_last_month_of_every_bureau(self, org):
+    def test_the_monthly_run_computes_last_month_of_every_bureau(
+        self, org, django_capture_on_commit_callbacks
+    ):
         build_october(org)
         at = datetime(2026, 11, 1, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-        with freeze_time(at):
+        with freeze_time(at), django_capture_on_commit_callbacks(execute=True):
             assert tasks.assessment_previous_month.delay().get() == 2
         assert set(AssessmentScore.objects.values_list("month", flat=True)) == {OCTOBER}
         assert AssessmentScore.objects.filter(station=org.shuangfeng).exists()
@@ -239,9 +244,11 @@ class TestApi:
     def test_anonymous_is_refused(self, client, october):
         assert client.get(self.url).status_code in (401, 403)
 
-    def test_a_bureau_admin_recomputes_through_the_api(self, client, org):
+    def test_a_bureau_admin_recomputes_through_the_api(
+        self, client, org, django_capture_on_commit_callbacks
+    ):
         build_october(org)
-        with translation.override("en"):
+        with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
             response = as_user(client, org, "jlp_admin").post(
                 self.url + "recompute/", {"month": "2026-10"}, content_type="application/json"
             )

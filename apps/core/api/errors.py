@@ -2,7 +2,6 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -10,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..errors import DomainError
+from ..handlers import DATABASE_DOWN, RETRY_AFTER_SECONDS, UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
@@ -39,14 +39,11 @@ def exception_handler(exc, context):
     """Every API error as {"error": {"code", "message", "fields"?}}, in the request's language."""
     if isinstance(exc, DomainError):
         return _error(exc.code, exc.message, status=exc.status)
-    if isinstance(exc, OperationalError | InterfaceError):
+    if isinstance(exc, DATABASE_DOWN):
         # The database is down or restarting: tell the tablet to retry, not that it erred.
         logger.error("database unavailable during an API request: %s", exc)
         return _error(
-            "unavailable",
-            _("The service is briefly unavailable. Please retry."),
-            status=503,
-            headers={"Retry-After": "30"},
+            "unavailable", UNAVAILABLE, status=503, headers={"Retry-After": RETRY_AFTER_SECONDS}
         )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(

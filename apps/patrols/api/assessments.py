@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import ScopedReadOnlyViewSet
 from apps.core.filters import ScopedFilterSet
+from apps.core.outbox import enqueue
 from apps.core.progress import get_progress, set_progress
 from apps.stations.models import Community, Station
 
@@ -116,7 +117,7 @@ class AssessmentScoreViewSet(ScopedReadOnlyViewSet):
         month = data.validated_data["month"]
         key = assessment.progress_key(bureau.pk, month)
         set_progress(key, 0, 2)
-        assessment_task.delay(bureau.pk, month.isoformat())
+        enqueue(assessment_task, bureau.pk, month.isoformat())
         return Response(
             {
                 "bureau": bureau.pk,
