@@ -44,6 +44,7 @@ import os
 import time as time_module
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -81,7 +82,7 @@ from apps.stations.choices import ServiceKind
 from apps.stations.models import Bureau, ServiceLog
 
 from .metrics import METRICS
-from .models import DailyFact, UnitKind
+from .models import DailyFact, DirtyDay, UnitKind
 
 LOCK_CLASS = 9009  # pg_advisory_xact_lock(LOCK_CLASS, bureau id): one writer per bureau
 NO_CATEGORY = "none"
@@ -605,9 +606,11 @@ def compute_days(
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, int]:
     """Recompute the given days for the bureau; returns (days, rows in the store for
-    them). Consecutive days are aggregated together (one query per family and stretch)."""
+    them). Consecutive days are aggregated together (one query per family and stretch).
+    The days' dirty marks made before it started are cleared at the end."""
     bureau_id = bureau if isinstance(bureau, int) else bureau.pk
     days = sorted(set(days))
+    started = timezone.now()
     total, done, written = len(days), 0, 0
     delay = _test_delay()
     for first, last in _stretches(days):
@@ -623,6 +626,7 @@ def compute_days(
                     progress(done, total)
                 if delay:
                     time_module.sleep(delay)
+    dirty_clear(bureau_id, days, before=started)
     return total, written
 
 
@@ -642,28 +646,46 @@ def compute_range(bureau, first_day: date, last_day: date, **kwargs) -> tuple[in
 
 # --- incremental --------------------------------------------------------------------------
 
-# Append-only sources without a modification time: new rows are found by id.
-ID_SOURCES = {
-    "servicelog": (ServiceLog, "occurred_at", "station__bureau_id"),
-    "certificate": (ResidenceCertificate, "issued_at", "station__bureau_id"),
-    "permit": (ResidencePermit, "issued_at", "station__bureau_id"),
-    "noiseevent": (NoiseEvent, "opened_at", "sensor__station__bureau_id"),
-    "incident": (Incident, "received_at", "station__bureau_id"),
-}
-# Sources with updated_at: the days of each of their day-fields.
-UPDATED_SOURCES = (
-    (Case, ("filed_at", "solved_at"), "station__bureau_id"),
-    (Dispute, ("received_at", "concluded_at"), "station__bureau_id"),
-    (Patrol, ("started_at",), "station__bureau_id"),
+BY_ID = "id"  # append-only, no modification time: new rows are those above the last run's ids
+BY_UPDATE = "updated_at"  # rows modified since the last run's watermark
+
+
+@dataclass(frozen=True)
+class Source:
+    """A model the computation reads: the fields whose local day its records count on, the
+    path to its bureau, how the nightly run finds what changed, and its many-to-many
+    relations that count on the record's days too. The one list of them serves the nightly
+    run (changed_days) and the signals that mark dirty days (apps.stats.signals):
+    deletions and a day field moved away from a day, which no watermark can see."""
+
+    name: str
+    model: type
+    days: tuple[str, ...]
+    bureau: str
+    changes: str
+    relations: tuple[str, ...] = ()
+
+
+SOURCES = (
+    Source("servicelog", ServiceLog, ("occurred_at",), "station__bureau_id", BY_ID),
+    Source("certificate", ResidenceCertificate, ("issued_at",), "station__bureau_id", BY_ID),
+    Source("permit", ResidencePermit, ("issued_at",), "station__bureau_id", BY_ID),
+    Source("noiseevent", NoiseEvent, ("opened_at",), "sensor__station__bureau_id", BY_ID),
+    Source("incident", Incident, ("received_at",), "station__bureau_id", BY_ID),
+    Source("case", Case, ("filed_at", "solved_at"), "station__bureau_id", BY_UPDATE),
+    Source("dispute", Dispute, ("received_at", "concluded_at"), "station__bureau_id", BY_UPDATE),
+    Source("patrol", Patrol, ("started_at",), "station__bureau_id", BY_UPDATE, ("covered",)),
+    Source("finding", Finding, ("found_at", "handled_at"), "station__bureau_id", BY_UPDATE),
 )
 
 
 def source_marks() -> dict[str, int]:
     """The highest id of each append-only source now (the next run looks above it)."""
-    marks = {}
-    for name, (model, _field, _bureau) in ID_SOURCES.items():
-        marks[name] = model.objects.aggregate(top=Max("id"))["top"] or 0
-    return marks
+    return {
+        source.name: source.model.objects.aggregate(top=Max("id"))["top"] or 0
+        for source in SOURCES
+        if source.changes == BY_ID
+    }
 
 
 def _distinct_days(queryset, field: str) -> set[date]:
@@ -679,23 +701,56 @@ def _distinct_days(queryset, field: str) -> set[date]:
 def changed_days(bureau: Bureau | int, since: datetime, marks: dict | None = None) -> set[date]:
     """Local days whose source records changed after `since` (records with updated_at),
     or were added above the id marks of the last run (append-only sources), or whose
-    incident has a timeline entry after `since`. One DISTINCT query per source."""
+    incident has a timeline entry after `since`. One DISTINCT query per source and field."""
     bureau_id = bureau if isinstance(bureau, int) else bureau.pk
     marks = marks or {}
     days: set[date] = set()
-    for name, (model, field, bureau_path) in ID_SOURCES.items():
-        queryset = model.objects.filter(**{bureau_path: bureau_id})
-        # Without a mark yet, the records' own time stands in.
-        added = Q(id__gt=marks[name]) if name in marks else Q(**{f"{field}__gte": since})
-        if model is Incident:
+    for source in SOURCES:
+        queryset = source.model.objects.filter(**{source.bureau: bureau_id})
+        if source.changes == BY_UPDATE:
+            changed = Q(updated_at__gte=since)
+        elif source.name in marks:
+            changed = Q(id__gt=marks[source.name])
+        else:  # without a mark yet, the records' own time stands in
+            changed = Q(**{f"{source.days[0]}__gte": since})
+        if source.model is Incident:
             touched = IncidentEvent.objects.filter(at__gte=since).values("incident_id")
-            added |= Q(id__in=touched)
-        days |= _distinct_days(queryset.filter(added), field)
-    for model, fields, bureau_path in UPDATED_SOURCES:
-        queryset = model.objects.filter(**{bureau_path: bureau_id, "updated_at__gte": since})
-        for field in fields:
-            days |= _distinct_days(queryset, field)
+            changed |= Q(id__in=touched)
+        for field in source.days:
+            days |= _distinct_days(queryset.filter(changed), field)
     return days
+
+
+# --- dirty days ---------------------------------------------------------------------------
+
+
+def local_day(moment: datetime | None) -> date | None:
+    return None if moment is None else timezone.localtime(moment, local_zone()).date()
+
+
+def dirty_mark(bureau_id: int, days: Iterable[date | None]) -> None:
+    """Mark days of the bureau for the next nightly run (again: the mark's time moves on)."""
+    rows = [
+        DirtyDay(bureau_id=bureau_id, day=day, marked_at=timezone.now())
+        for day in sorted({day for day in days if day is not None})
+    ]
+    if rows:
+        DirtyDay.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["bureau", "day"],
+            update_fields=["marked_at"],
+        )
+
+
+def dirty_days(bureau_id: int) -> set[date]:
+    return set(DirtyDay.objects.filter(bureau_id=bureau_id).values_list("day", flat=True))
+
+
+def dirty_clear(bureau_id: int, days: Iterable[date], *, before: datetime) -> None:
+    """Clear the marks of computed days made before the computation started reading (a day
+    marked again meanwhile stays for the next run)."""
+    DirtyDay.objects.filter(bureau_id=bureau_id, day__in=list(days), marked_at__lte=before).delete()
 
 
 def yesterday(now: datetime | None = None) -> date:

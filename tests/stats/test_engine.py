@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
-from apps.cases.models import Incident
+from apps.cases.models import Case, Incident
 from apps.core.errors import NotAllowed, OutOfScope
 from apps.core.progress import get_progress
 from apps.core.testing.factories import PostFactory
@@ -18,7 +19,7 @@ from apps.mediation.choices import Outcome
 from apps.mediation.models import Dispute
 from apps.patrols.stats import patrol_counts
 from apps.stats import compute, services
-from apps.stats.models import DailyFact, StatsRun
+from apps.stats.models import DailyFact, DirtyDay, StatsRun
 
 from .engine_data import DAY1, DAY2, at, build, case, incident, service
 
@@ -253,6 +254,68 @@ def test_an_incident_event_marks_its_day(built):
     old = Incident.objects.filter(station=org.shiqiaopu).get()
     old.events.create(kind="note", text="补充")
     assert compute.changed_days(org.jiulongpo, run.watermark, run.marks) == {DAY2}
+
+
+def test_a_deleted_record_has_its_day_recomputed_by_the_nightly_run(built):
+    org, _ = built
+    services.nightly_bureau(bureau=org.jiulongpo)
+    Incident.objects.filter(station=org.shiqiaopu).delete()  # received DAY2
+    Case.objects.filter(station=org.shiqiaopu).delete()  # filed DAY2
+    assert compute.dirty_days(org.jiulongpo.pk) == {DAY2}
+    run = services.nightly_bureau(bureau=org.jiulongpo)
+    assert (run.first_day, run.days) == (DAY2, 2)  # and yesterday
+    assert value(DAY2, "station", org.shiqiaopu, "incidents") is None
+    assert value(DAY2, "bureau", org.jiulongpo, "cases_filed", "criminal") is None
+    assert value(DAY1, "station", org.xipeng, "incidents") == 4
+    assert compute.dirty_days(org.jiulongpo.pk) == set()
+    assert services.nightly_bureau(bureau=org.jiulongpo).days == 1
+
+
+def test_an_incident_moved_to_another_day_has_both_days_recomputed(built):
+    org, _ = built
+    services.nightly_bureau(bureau=org.jiulongpo)
+    moved = Incident.objects.get(station=org.shiqiaopu)
+    moved.received_at -= timedelta(days=1)  # DAY2 → DAY1, no timeline entry
+    moved.save()
+    assert compute.dirty_days(org.jiulongpo.pk) == {DAY1, DAY2}
+    services.nightly_bureau(bureau=org.jiulongpo)
+    assert value(DAY2, "station", org.shiqiaopu, "incidents") is None
+    assert value(DAY1, "station", org.shiqiaopu, "incidents") == 1
+    assert value(DAY1, "bureau", org.jiulongpo, "incidents") == 5
+
+
+def test_a_change_that_keeps_the_day_marks_nothing(built):
+    org, _ = built
+    kept = Incident.objects.get(station=org.shiqiaopu)
+    kept.place_text = "别处"
+    kept.save()
+    kept.received_at += timedelta(minutes=5)
+    kept.save(update_fields=["received_at"])
+    assert compute.dirty_days(org.jiulongpo.pk) == set()
+
+
+def test_a_patrols_villages_changing_marks_its_day(built):
+    org, extra = built
+    services.nightly_bureau(bureau=org.jiulongpo)
+    village2 = extra["village2"]
+    village2.covered_by_patrols.clear()  # the reverse side: both patrols that covered it
+    assert compute.dirty_days(org.jiulongpo.pk) == {DAY1}
+    services.nightly_bureau(bureau=org.jiulongpo)
+    rows = DailyFact.objects.filter(day=DAY1, unit_kind="station", metric="villages_covered")
+    assert {int(r.dimension) for r in rows} == {org.yingxin.pk}
+    patrol = org.yingxin.covered_by_patrols.order_by("started_at").first()
+    patrol.covered.add(village2)
+    assert compute.dirty_days(org.jiulongpo.pk) == {DAY1}
+
+
+def test_a_mark_made_after_the_computation_started_stays(built):
+    org, _ = built
+    compute.dirty_mark(org.jiulongpo.pk, [DAY1, DAY2])
+    started = timezone.now()
+    # DAY2 marked again while the computation ran
+    DirtyDay.objects.filter(day=DAY2).update(marked_at=started + timedelta(seconds=1))
+    compute.dirty_clear(org.jiulongpo.pk, [DAY1, DAY2], before=started)
+    assert compute.dirty_days(org.jiulongpo.pk) == {DAY2}
 
 
 def test_seed_time_saved_arithmetic(org):
