@@ -554,30 +554,29 @@ def comparison_range(
     )
 
 
-def home_counters(*, user) -> dict:
+def home_counters(*, user, now=None) -> dict:
     """The desk's counters of today, live from the records (the store is filled nightly):
-    incidents received today, open, dispatched and under way, consultations at the window."""
+    incidents received today, open (as the command board counts them), dispatched and
+    under way, consultations at the window."""
     from django.db.models import Q
-    from django.utils import timezone
 
     from apps.cases.choices import IncidentStatus
     from apps.cases.models import Incident
     from apps.stations.choices import ServiceKind
     from apps.stations.models import ServiceLog
 
-    today = timezone.localdate()
-    since = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
+    from .board import OPEN_STATUSES, today_bounds
+
+    start, end = today_bounds(now)
     moving = [IncidentStatus.DISPATCHED, IncidentStatus.EN_ROUTE, IncidentStatus.ARRIVED]
-    closed = [IncidentStatus.HANDLED, IncidentStatus.CLOSED]
     incidents = Incident.objects.restrict(user).aggregate(
-        today=Count("id", filter=Q(received_at__gte=since)),
-        open=Count("id", filter=~Q(status__in=closed)),
+        today=Count("id", filter=Q(received_at__gte=start, received_at__lt=end)),
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
         dispatched=Count("id", filter=Q(status__in=moving)),
     )
     consultations = (
         ServiceLog.objects.restrict(user)
-        .on_day(today)
-        .filter(kind=ServiceKind.CONSULTATION)
+        .filter(kind=ServiceKind.CONSULTATION, occurred_at__gte=start, occurred_at__lt=end)
         .count()
     )
     return {**incidents, "consultations": consultations}

@@ -225,14 +225,44 @@ def test_the_comparison_makes_a_constant_number_of_queries(client, org):
 
 
 def test_the_desk_sees_todays_counters_on_the_home_page(client, org):
-    from apps.cases.models import Incident
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.stats.board import board_data, today_bounds
+
+    from .engine_data import incident, service
+
+    desk = org.user("xipeng_desk")
+    now = timezone.now()
+    midnight, _ = today_bounds()
+    yesterday = midnight - timedelta(hours=1)
+    for received, status in [
+        (now, "received"),
+        (now, "dispatched"),
+        (now, "en_route"),
+        (yesterday, "arrived"),
+        (yesterday, "handled"),  # handled, not closed: still open, as on the board
+    ]:
+        incident(org.xipeng, desk, received, status=status)
+    incident(org.xipeng, desk, now, status="closed", disposition="settled")
+    incident(org.xipeng, desk, yesterday, status="closed", disposition="settled")
+    incident(org.shuangfeng, desk, now)  # another station's
+    service(org.xipeng, desk, now)
+    service(org.xipeng, desk, now)
+    service(org.xipeng, desk, now, kind="other")
+    service(org.xipeng, desk, yesterday)
+    service(org.shuangfeng, desk, now)
 
     response = get(client, org, "xipeng_desk", reverse("home"))
     assert response.status_code == 200
     counters = response.context["stats_counters"]
-    assert counters == {"today": 0, "open": 0, "dispatched": 0, "consultations": 0}
-    assert 'data-testid="home-counters"' in response.content.decode()
-    assert Incident.objects.count() == 0
+    assert counters == {"today": 4, "open": 5, "dispatched": 3, "consultations": 2}
+    # One definition of "open" for the desk and the command board.
+    assert counters["open"] == board_data(user=desk)["counters"]["open"]
+    html = response.content.decode()
+    for name, figure in [("today", 4), ("open", 5), ("dispatched", 3), ("consultations", 2)]:
+        assert f'data-testid="count-{name}">{figure}<' in html
     assert "stats_counters" not in get(client, org, "xipeng_case", reverse("home")).context
 
 
