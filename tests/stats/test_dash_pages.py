@@ -10,8 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from apps.core.testing.factories import StationFactory
+from apps.stats.bulletin import RANKED
 
 from .dash_data import fact
 
@@ -167,27 +170,113 @@ def test_the_tables_export_to_xlsx(client, org):
     assert {r[0] for r in rows[1:]} == {"西彭派出所", "石桥铺派出所"}
 
 
-def test_the_quarterly_bulletin_is_a_pdf_with_pages(client, org):
-    fact(org.xipeng, "2026-05-03", "incidents", 5)
-    fact(org.xipeng, "2026-05-03", "incidents_by_category", 5, "01")
-    fact(org.shiqiaopu, "2026-02-03", "incidents", 9)
+def _bulletin(client, org, persona, unit, *, quarter=2, url="stats:bulletin"):
+    return get(client, org, persona, reverse(url), unit=unit, year=2026, quarter=quarter)
 
-    def bulletin(persona, unit, quarter=2):
-        return get(
-            client, org, persona, reverse("stats:bulletin"), unit=unit, year=2026, quarter=quarter
-        )
 
-    bureau = f"bureau:{org.jiulongpo.pk}"
-    response = bulletin("jlp_admin", bureau)
+BLUE_FILL = (0.050980, 0.431373, 0.992157)  # bulletin.BLUE, the bars' colour
+
+
+def _pdf(response):
+    """Each page's text and the (width, height) of the rectangles it draws in the bars'
+    blue: the charts are reportlab drawings, vector operators in the page."""
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    assert response.content.count(b"/Type /Page\n") + response.content.count(b"/Type /Page ") >= 2
+    reader = PdfReader(BytesIO(response.content))
+    pages = []
+    for page in reader.pages:
+        bars, blue = [], False
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"rg":
+                blue = tuple(round(float(v), 6) for v in operands) == BLUE_FILL
+            elif operator == b"re" and blue:
+                bars.append((float(operands[2]), float(operands[3])))
+        pages.append((page.extract_text(), bars))
+    return pages
+
+
+def test_the_quarterly_bulletin_has_its_title_figures_charts_and_ranking(client, org):
+    for month, value in ((1, 3), (4, 6), (5, 5)):
+        fact(org.jiulongpo, date(2026, month, 3), "incidents", value)
+    fact(org.jiulongpo, "2026-05-03", "incidents_by_category", 11, "01")
+    fact(org.xipeng, "2026-05-03", "incidents", 5)
+    fact(org.shiqiaopu, "2026-02-03", "incidents", 9)
+    bureau = f"bureau:{org.jiulongpo.pk}"
+    (summary, summary_bars), (charts, chart_bars), (ranking, ranking_bars) = _pdf(
+        _bulletin(client, org, "jlp_admin", bureau)
+    )
+    assert "九龙坡区分局2026年第2季度工作通报" in summary
+    assert "统计期间：2026年04月01日至2026年06月30日" in summary
+    assert "警情" in summary and "环比" in summary and "同比" in summary
+    # The charts, drawn in order: the quarters' incidents (Q1 3, Q2 11; empty quarters have
+    # no bar), as high as their figures, then the quarter's one category, across.
+    assert "各季度警情数" in charts and "本季度警情类别" in charts
+    assert not summary_bars
+    [(_w, first), (_w, second), (category, _h)] = chart_bars
+    assert second / first == pytest.approx(11 / 3, rel=0.01) and category > 0
+    # The half-year ranking of the stations, with its chart of two bars.
+    assert "三、2026年上半年派出所排名（01月01日至06月30日）" in ranking
+    assert "截至" not in ranking
+    assert "石桥铺派出所" in ranking and "西彭派出所" in ranking
+    assert "9（1）" in ranking and "5（2）" in ranking
+    assert "2026年上半年各派出所警情数" in ranking
+    [nine, five] = [h for _w, h in ranking_bars]
+    assert nine / five == pytest.approx(9 / 5, rel=0.01)
+
+
+def test_a_first_quarter_bulletin_ranks_the_half_year_so_far_and_says_so(client, org):
+    fact(org.shiqiaopu, "2026-02-03", "incidents", 9)
+    fact(org.xipeng, "2026-05-03", "incidents", 5)  # after the first quarter
+    *_, (ranking, _bars) = _pdf(
+        _bulletin(client, org, "jlp_admin", f"bureau:{org.jiulongpo.pk}", quarter=1)
+    )
+    assert "三、2026年上半年（截至3月31日）派出所排名（01月01日至03月31日）" in ranking
+    assert "9（1）" in ranking and "0（2）" in ranking
+
+
+def test_the_bulletin_is_in_scope_and_checks_its_quarter(client, org):
     # the leader's bulletin ranks the station's posts; another station's is out of reach
-    leader = bulletin("xipeng_leader", f"station:{org.xipeng.pk}")
-    assert leader.status_code == 200 and leader.content.startswith(b"%PDF")
-    assert bulletin("xipeng_leader", f"station:{org.shuangfeng.pk}").status_code == 404
-    assert bulletin("jlp_admin", bureau, quarter=7).status_code == 400
+    [*_, (ranking, _bars)] = _pdf(
+        _bulletin(client, org, "xipeng_leader", f"station:{org.xipeng.pk}")
+    )
+    assert "警务站排名" in ranking and "西彭园区警务站" in ranking
+    assert (
+        _bulletin(client, org, "xipeng_leader", f"station:{org.shuangfeng.pk}").status_code == 404
+    )
+    assert (
+        _bulletin(client, org, "jlp_admin", f"bureau:{org.jiulongpo.pk}", quarter=7).status_code
+        == 400
+    )
+    assert _bulletin(client, org, "xipeng_leader", f"post:{org.park_post.pk}").status_code == 404
+
+
+def test_the_bulletins_ranking_exports_to_xlsx(client, org):
+    fact(org.xipeng, "2026-05-03", "incidents", 5)
+    fact(org.shiqiaopu, "2026-02-03", "incidents", 9)
+    fact(org.xipeng, "2026-03-03", "consultations", 4)
+    fact(org.xipeng, "2026-08-03", "incidents", 50)  # the second half-year
+    response = _bulletin(
+        client, org, "jlp_admin", f"bureau:{org.jiulongpo.pk}", url="stats:bulletin_ranking"
+    )
+    rows = _sheet(response)
+    assert rows[0][:5] == ("Unit", "Consultations", "Rank", "Residence permits issued", "Rank")
+    assert "Incidents" in rows[0] and "Dispute resolution rate" in rows[0]
+    assert len(rows[0]) == 1 + 2 * len(RANKED)
+    by_unit = {row[0]: row for row in rows[1:]}
+    incidents = rows[0].index("Incidents")
+    assert by_unit["石桥铺派出所"][incidents : incidents + 2] == (9, 1)
+    assert by_unit["西彭派出所"][incidents : incidents + 2] == (5, 2)
+    assert by_unit["西彭派出所"][1:3] == (4, 1)
+    assert (
+        _bulletin(
+            client,
+            org,
+            "xipeng_leader",
+            f"station:{org.shuangfeng.pk}",
+            url="stats:bulletin_ranking",
+        ).status_code
+        == 404
+    )
 
 
 def _queries(client, url, params):
