@@ -2,6 +2,7 @@
 PDF, the permission matrix (a station's leader sees their station and its posts, the
 bureau sees all, a case officer nothing), constant queries, and the desk's home counters."""
 
+import json
 from datetime import date
 from io import BytesIO
 
@@ -50,6 +51,46 @@ def test_the_leader_sees_the_station_year_with_changes(client, org):
     assert 'data-testid="yoy-incidents">+50.0%<' in html
     assert 'data-chart="bar"' in html and "chart-labels" in html
     assert reverse("stats:bulletin") in html
+
+
+def _json(response, element_id):
+    html = response.content.decode()
+    start = html.index(">", html.index(f'<script id="{element_id}" type="application/json">'))
+    return json.loads(html[start + 1 : html.index("</script>", start)])
+
+
+def test_the_dashboard_charts_response_times_resolution_noise_and_time_saved(client, org):
+    from .engine_data import at, incident
+
+    desk = org.user("xipeng_desk")
+    for day, minutes in ((date(2026, 2, 3), 4), (date(2026, 2, 9), 6), (date(2026, 3, 3), 10)):
+        incident(org.xipeng, desk, at(day, 9), arrived_min=minutes)
+    fact(org.xipeng, "2026-03-03", "noise_events", 2)
+    fact(org.xipeng, "2026-03-03", "minutes_saved", 30.5)
+    fact(org.xipeng, "2026-03-03", "disputes_received", 4)
+    fact(org.xipeng, "2026-03-04", "disputes_resolved", 3)
+    response = get(
+        client,
+        org,
+        "xipeng_leader",
+        DASH,
+        unit=f"station:{org.xipeng.pk}",
+        period="month",
+        at="2026-03-15",
+    )
+    html = response.content.decode()
+    assert _json(response, "chart-labels")[:3] == ["2026-01", "2026-02", "2026-03"]
+    rest = [None] * 9
+    # Recomputed from the records per month: February 4 and 6 minutes.
+    assert _json(response, "chart-response_median") == [None, 5.0, 10.0, *rest]
+    assert _json(response, "chart-response_p90") == [None, pytest.approx(5.8), 10.0, *rest]
+    assert _json(response, "chart-dispute_resolution_rate") == [None, None, 75.0, *rest]
+    assert _json(response, "chart-noise_events") == [0, 0, 2, *[0] * 9]
+    assert _json(response, "chart-minutes_saved") == [0, 0, 30.5, *[0] * 9]
+    for name in ("response_median", "response_p90", "dispute_resolution_rate", "noise_events"):
+        assert f'data-values-from="chart-{name}" data-label=' in html
+        assert f'data-testid="chart-{name}"' in html
+    assert 'data-testid="value-response_median">10<' in html
 
 
 def test_by_default_the_leader_sees_their_station(client, org):
