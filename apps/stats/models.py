@@ -78,7 +78,7 @@ class StatsRun(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # Source records changed after this moment are picked up by the next incremental run.
     watermark = models.DateTimeField(_("changes seen up to"), null=True, blank=True)
-    # The highest id of each append-only source when the run started (compute.ID_SOURCES):
+    # The highest id of each append-only source when the run started (compute.SOURCES):
     # rows above it are new to the next incremental run whatever time they carry.
     marks = models.JSONField(_("source id marks"), default=dict, blank=True, editable=False)
     days = models.PositiveIntegerField(_("days computed"), default=0)

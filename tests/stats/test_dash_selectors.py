@@ -162,10 +162,7 @@ def test_the_resolution_rate_is_resolved_over_received_and_empty_without_dispute
     assert (x.pk, RESOLUTION_RATE, date(2026, 4, 1), "") not in values
 
 
-def test_the_dashboard_compares_with_the_previous_period_and_a_year_before(org, monkeypatch):
-    from apps.stats import compute
-
-    monkeypatch.setattr(compute, "period_percentiles", lambda **kw: {}, raising=False)
+def test_the_dashboard_compares_with_the_previous_period_and_a_year_before(org):
     user = org.user("xipeng_leader")
     x = org.xipeng
     fact(x, "2026-03-03", "incidents", 30)
