@@ -67,6 +67,9 @@ class BatchScenario:
     name: str
     run: Callable[[], object]
     sql: Callable[[], tuple[str, list]]
+    # Called before each timed run, untimed: puts back what the previous run did (e.g.
+    # deletes the rows it wrote), so that every run does the real work.
+    setup: Callable[[], None] | None = None
 
 
 @dataclass
@@ -103,9 +106,9 @@ def request_scenario(name: str, *, persona: str, sql=None, body=None, fresh=Fals
     return register
 
 
-def batch_scenario(name: str, *, sql):
+def batch_scenario(name: str, *, sql, setup=None):
     def register(run):
-        registry.batches.append(BatchScenario(name, run, sql))
+        registry.batches.append(BatchScenario(name, run, sql, setup=setup))
         return run
 
     return register

@@ -38,6 +38,7 @@ from apps.core.errors import Conflict, DomainError, OutOfScope
 from apps.core.notifications import notify
 from apps.core.scoping import CHANGE, is_in_scope
 
+from .complaints import NOISE_CATEGORY_MARK
 from .models import MAX_DB, MIN_DB, NoiseEvent, NoiseReading, NoiseSensor
 from .selectors import limits, noise_settings, period_at
 
@@ -304,7 +305,7 @@ def noise_event_to_incident(*, event: NoiseEvent, by):
                 bureau_id=sensor.station.bureau_id,
                 parent__isnull=False,
                 is_active=True,
-                name__contains="噪声",
+                name__contains=NOISE_CATEGORY_MARK,
             )
             .order_by("code")
             .first()

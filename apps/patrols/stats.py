@@ -6,8 +6,8 @@ that started in the range; night patrols started at or after the bureau's `night
 (default 20:00) or before 06:00, local time; villages covered are the distinct villages of
 the unit that the range's finished patrols covered; findings raised were found in the
 range, handled ones were handled in it; noise events opened in the range; noise complaints
-are incidents received in the range whose category is a noise category (广场舞噪声,
-社会生活噪声: the name contains 噪声, as apps.noise files its events).
+are incidents received in the range that apps.noise.complaints calls complaints (a noise
+category, not opened by a sensor; the statistics store reads the same rule).
 
 Units: a station's patrols, findings, sensors and incidents carry it; a post's patrols are
 those of the post, its findings and incidents those in its villages (community.post) or
@@ -23,13 +23,12 @@ from django.db.models.functions import ExtractHour, ExtractMinute
 from django.utils import timezone
 
 from apps.cases.models import Incident
+from apps.noise.complaints import NOISE_COMPLAINT
 from apps.noise.models import NoiseEvent
 from apps.stations.models import Community
 
 from .choices import FindingStatus, PatrolStatus
 from .models import Finding, Patrol, PatrolSettings
-
-NOISE_CATEGORY_MARK = "噪声"
 
 
 def _night_starts(station, post, community) -> time:
@@ -57,9 +56,7 @@ def patrol_counts(
     findings = Finding.objects.filter(trouble=True)  # a visit with nothing found is not one
     events = NoiseEvent.objects.filter(opened_at__gte=start, opened_at__lt=end)
     complaints = Incident.objects.filter(
-        received_at__gte=start,
-        received_at__lt=end,
-        category__name__contains=NOISE_CATEGORY_MARK,
+        NOISE_COMPLAINT, received_at__gte=start, received_at__lt=end
     )
     if station is not None:
         patrols = patrols.filter(station=station)

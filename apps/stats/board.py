@@ -26,6 +26,8 @@ from apps.patrols.choices import PatrolMode, PatrolStatus
 from apps.patrols.models import Patrol
 from apps.stations.models import Post
 
+# An open incident is one not yet closed, handled ones included: what the board shows and
+# counts, and what the desk's home counters count (selectors.home_counters).
 OPEN_STATUSES = (
     IncidentStatus.RECEIVED,
     IncidentStatus.ASSIGNED,
@@ -248,14 +250,22 @@ def _noise_events(user, now):
     ]
 
 
+def today_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """Today in local time, [midnight, the next midnight): the counters' "today"."""
+    start = timezone.localtime(now or timezone.now()).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return start, start + timedelta(days=1)
+
+
 def board_data(*, user, now: datetime | None = None, posts_version: str | None = None) -> dict:
     """The live board for `user` (whose role may view incidents): posts, open incidents,
     patrols under way, open noise events and today's counters. With the `posts_version` of
     an earlier answer, `posts` is None while they have not changed."""
     now = now or timezone.now()
-    day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    day_start, day_end = today_bounds(now)
     incidents = Incident.objects.restrict(user)
-    today = incidents.filter(received_at__gte=day_start, received_at__lt=day_start + timedelta(1))
+    today = incidents.filter(received_at__gte=day_start, received_at__lt=day_end)
     invalid = Q(disposition=Disposition.INVALID) | Q(category__kind=CategoryKind.INVALID)
     aggregates = {
         "incidents": Count("pk"),

@@ -110,6 +110,33 @@ def _hbars(title, labels, values, *, width=125 * mm, height=62 * mm) -> Drawing:
     return drawing
 
 
+def half_year(year: int, quarter: int) -> tuple[date, date]:
+    """The half-year a quarter's bulletin ranks: from January or July to the quarter's end
+    (for Q1 and Q3 the half-year so far)."""
+    first = date(year, 1 if quarter <= 2 else 7, 1)
+    return first, selectors.period_end("quarter", date(year, quarter * 3 - 2, 1))
+
+
+def half_year_name(year: int, quarter: int) -> str:
+    """上半年 / 下半年, and for Q1 and Q3, whose half-year is not over, up to when."""
+    _first, last = half_year(year, quarter)
+    name = f"{year}年{'上' if quarter <= 2 else '下'}半年"
+    return name if quarter % 2 == 0 else f"{name}（截至{last.month}月{last.day}日）"
+
+
+def half_year_ranking(*, user, unit, year: int, quarter: int) -> selectors.Comparison:
+    """The bulletin's ranking: the unit's stations (or posts) over the half-year."""
+    first, last = half_year(year, quarter)
+    return selectors.comparison_range(
+        user=user, unit=unit, period="quarter", first_day=first, last_day=last
+    )
+
+
+def ranked_columns(ranking: selectors.Comparison) -> list[str]:
+    names = {name for name, _label, _unit in ranking.metrics}
+    return [name for name in RANKED if name in names]
+
+
 def quarter_bulletin(*, user, unit, year: int, quarter: int) -> bytes:
     with translation.override("zh-hans"):
         return _draw(user=user, unit=unit, year=year, quarter=quarter)
@@ -119,10 +146,8 @@ def _draw(*, user, unit, year, quarter) -> bytes:
     _font()
     at = date(year, (quarter - 1) * 3 + 1, 1)
     board = selectors.dashboard(user=user, unit=unit, period="quarter", at=at)
-    half_first = date(year, 1 if quarter <= 2 else 7, 1)
-    ranking = selectors.comparison_range(
-        user=user, unit=unit, period="quarter", first_day=half_first, last_day=board.end
-    )
+    half_first, half_last = half_year(year, quarter)
+    ranking = half_year_ranking(user=user, unit=unit, year=year, quarter=quarter)
     out = io.BytesIO()
     title = f"{unit.name}{year}年第{quarter}季度工作通报"
     doc = SimpleDocTemplate(
@@ -174,14 +199,11 @@ def _draw(*, user, unit, year, quarter) -> bytes:
         story.append(Table([charts]))
     story.append(PageBreak())
     kind = "派出所" if unit.kind == "bureau" else "警务站"
-    half = "上半年" if quarter <= 2 else "下半年"
+    half = half_year_name(year, quarter)
     story.append(
-        Paragraph(
-            f"三、{year}年{half}{kind}排名（{half_first:%m月%d日}至{board.end:%m月%d日}）", sub
-        )
+        Paragraph(f"三、{half}{kind}排名（{half_first:%m月%d日}至{half_last:%m月%d日}）", sub)
     )
-    names = [n for n, _l, _u in ranking.metrics]
-    columns = [n for n in RANKED if n in names]
+    columns = ranked_columns(ranking)
     labels = {n: label for n, label, _u in ranking.metrics}
     header = [kind] + [f"{labels[n]}" for n in columns]
     body = []

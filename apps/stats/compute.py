@@ -13,19 +13,25 @@ Where each metric comes from (choices where the issue is silent):
   by `issued_at`.
 - incidents (and by major category code, by source), invalid_calls (disposition
   `invalid`), repeat_callers (calls flagged `is_repeat_caller`), minutes_saved (sum of the
-  incidents' `minutes_saved`), noise_complaints (incidents of a category whose name holds
-  噪声, as apps/noise names it, not opened by a sensor): by `received_at`.
+  incidents' `minutes_saved`), noise_complaints (apps.noise.complaints: a noise category,
+  not opened by a sensor — the rule the patrol counts read too): by `received_at`.
 - response_median / response_p90: arrival minus receipt, in minutes, of the incidents
   received that day that have arrived; PostgreSQL's percentile_cont, on SQLite the same
   linear interpolation over the values sorted in SQL.
-- cases_filed / cases_solved (dimension: case kind): `filed_at` / `solved_at`; cases carry
-  no post, so station and bureau rows only.
+- cases_filed / cases_solved (dimension: case kind): `filed_at` / `solved_at`. A case
+  carries no post of its own: it counts at the post of the earliest of its incidents that
+  has one (the call it was opened from); a case accepted without such an incident counts
+  at its station and bureau only.
 - disputes_received / disputes_resolved: `received_at` / `concluded_at` with the outcome
   `agreement` (the resolution rate is resolved ÷ received over a period).
 - patrol_hours: finished patrols by the day they started, ended minus started.
 - villages_covered: one row (value 1) per village covered by a finished patrol that day,
   per post, station and bureau; a period counts distinct dimension values.
 - noise_events: NoiseEvent by `opened_at`, at the sensor's station and responsible post.
+- findings_raised / findings_handled: patrol findings (apps.patrols Finding) by `found_at`
+  / by `handled_at` when handled, at the post of their village as apps.patrols.stats
+  counts them; an enterprise visit where nothing was found (findings.NOTHING_FOUND) is on
+  record but no finding.
 
 Only non-zero counts are stored (a missing row reads as 0) and percentiles only when the
 day has arrivals. Rows with a dimension always carry one (uncategorised incidents: "none").
@@ -38,6 +44,7 @@ import os
 import time as time_module
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -46,34 +53,38 @@ from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
     Count,
+    DateField,
     DurationField,
     ExpressionWrapper,
     F,
     FloatField,
     Func,
     Max,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, Trunc, TruncDate
 from django.utils import timezone
 
-from apps.cases.choices import CaseKind, Disposition, IncidentSource
+from apps.cases.choices import CaseKind, Disposition
 from apps.cases.models import Case, Incident, IncidentEvent
 from apps.mediation.choices import Outcome
 from apps.mediation.models import Dispute
+from apps.noise.complaints import NOISE_COMPLAINT
 from apps.noise.models import NoiseEvent
-from apps.patrols.choices import PatrolStatus
-from apps.patrols.models import Patrol
+from apps.patrols.choices import FindingStatus, PatrolStatus
+from apps.patrols.findings import NOTHING_FOUND
+from apps.patrols.models import Finding, Patrol
 from apps.permits.models import ResidenceCertificate, ResidencePermit
 from apps.stations.choices import ServiceKind
 from apps.stations.models import Bureau, ServiceLog
 
 from .metrics import METRICS
-from .models import DailyFact, UnitKind
+from .models import DailyFact, DirtyDay, UnitKind
 
 LOCK_CLASS = 9009  # pg_advisory_xact_lock(LOCK_CLASS, bureau id): one writer per bureau
-NOISE_WORD = "噪声"  # how apps/noise finds the bureau's noise category
 NO_CATEGORY = "none"
 CASE_KINDS = tuple(CaseKind.values)
 
@@ -106,7 +117,6 @@ def _in_range(field: str, first_day: date, last_day: date) -> Q:
 
 
 POST, STATION, BUREAU = UnitKind.POST.value, UnitKind.STATION.value, UnitKind.BUREAU.value
-POST_LEVEL = {metric.name: metric.post_level for metric in METRICS}
 PERCENTILE_METRICS = {metric.name for metric in METRICS if metric.rollup == "percentile"}
 Day = dict[tuple[str, int, str, str], tuple[int | None, float]]  # key → (station, value)
 
@@ -124,7 +134,7 @@ class Facts:
         rows = self.days[day]
         dimension = str(dimension)
         targets = [(STATION, station_id, station_id), (BUREAU, self.bureau_id, None)]
-        if post_id is not None and POST_LEVEL[metric]:
+        if post_id is not None:
             targets.append((POST, post_id, station_id))
         for kind, unit, station in targets:
             key = (kind, unit, metric, dimension)
@@ -180,7 +190,6 @@ def _service_logs(facts: Facts, bureau_id, first_day, last_day):
 
 
 def _incidents(facts: Facts, bureau_id, first_day, last_day):
-    noise = Q(category__name__contains=NOISE_WORD) & ~Q(source=IncidentSource.SENSOR)
     groups = (
         Incident.objects.filter(
             _in_range("received_at", first_day, last_day), station__bureau_id=bureau_id
@@ -195,7 +204,7 @@ def _incidents(facts: Facts, bureau_id, first_day, last_day):
             invalid=Count("id", filter=Q(disposition=Disposition.INVALID)),
             repeat=Count("id", filter=Q(is_repeat_caller=True)),
             saved=Sum("minutes_saved"),
-            noise=Count("id", filter=noise),
+            noise=Count("id", filter=NOISE_COMPLAINT),
         )
         .order_by()
     )
@@ -229,16 +238,21 @@ def _documents(facts: Facts, bureau_id, first_day, last_day):
 
 
 def _cases(facts: Facts, bureau_id, first_day, last_day):
+    first_post = Subquery(
+        Incident.objects.filter(case=OuterRef("pk"), post__isnull=False)
+        .order_by("received_at", "pk")
+        .values("post_id")[:1]
+    )
     for field, metric in (("filed_at", "cases_filed"), ("solved_at", "cases_solved")):
         groups = (
             Case.objects.filter(_in_range(field, first_day, last_day), station__bureau_id=bureau_id)
-            .annotate(day=_local_day(field))
-            .values("day", "station_id", "kind")
+            .annotate(day=_local_day(field), post=first_post)
+            .values("day", "station_id", "post", "kind")
             .annotate(n=Count("id"))
             .order_by()
         )
         for g in groups:
-            facts.add(g["day"], g["station_id"], None, metric, g["n"], g["kind"])
+            facts.add(g["day"], g["station_id"], g["post"], metric, g["n"], g["kind"])
 
 
 def _disputes(facts: Facts, bureau_id, first_day, last_day):
@@ -309,6 +323,25 @@ def _noise_events(facts: Facts, bureau_id, first_day, last_day):
     )
     for g in groups:
         facts.add(g["day"], g["sensor__station_id"], g["sensor__post_id"], "noise_events", g["n"])
+
+
+def _findings(facts: Facts, bureau_id, first_day, last_day):
+    for field, metric, extra in (
+        ("found_at", "findings_raised", Q()),
+        ("handled_at", "findings_handled", Q(status=FindingStatus.HANDLED)),
+    ):
+        groups = (
+            Finding.objects.filter(
+                _in_range(field, first_day, last_day), extra, station__bureau_id=bureau_id
+            )
+            .exclude(NOTHING_FOUND)
+            .annotate(day=_local_day(field))
+            .values("day", "station_id", "community__post_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for g in groups:
+            facts.add(g["day"], g["station_id"], g["community__post_id"], metric, g["n"])
 
 
 # --- percentiles --------------------------------------------------------------------------
@@ -400,34 +433,63 @@ def _percentiles(facts: Facts, bureau_id, first_day, last_day):
         facts.put(day, kind, unit, station, "response_p90", interpolate(values, 0.9))
 
 
-def period_percentiles(*, unit_kind: str, unit_id: int, first_day: date, last_day: date) -> dict:
-    """Median and 90th percentile of the response time over a period longer than a day,
-    from the records (percentiles do not add up from days)."""
+UNIT_FIELD = {POST: "post_id", STATION: "station_id", BUREAU: "station__bureau_id"}
+
+
+def response_percentiles(
+    *, unit_kind: str, unit_ids: list[int], first_day: date, last_day: date, period=None
+) -> dict:
+    """Median and 90th percentile of the response time, in minutes, per unit and per period
+    (month, quarter, year; None: the range as one) of the range, recomputed from the records
+    in one query, since percentiles do not add up from days: {(unit id, first day of the
+    period, or of the range): {"response_median": …, "response_p90": …}}. Periods are
+    clipped to the range; a unit and period without arrivals is absent."""
+    field = UNIT_FIELD[unit_kind]
     queryset = Incident.objects.filter(
-        _in_range("received_at", first_day, last_day), arrived_at__isnull=False
-    )
-    queryset = queryset.filter(
-        **{
-            UnitKind.POST.value: {"post_id": unit_id},
-            UnitKind.STATION.value: {"station_id": unit_id},
-            UnitKind.BUREAU.value: {"station__bureau_id": unit_id},
-        }[unit_kind]
-    )
+        _in_range("received_at", first_day, last_day),
+        arrived_at__isnull=False,
+        **{f"{field}__in": unit_ids},
+    ).annotate(unit=F(field))
+    keys = ["unit"]
+    if period:
+        start = Trunc("received_at", period, output_field=DateField(), tzinfo=local_zone())
+        queryset = queryset.annotate(p=start)
+        keys.append("p")
+    took = ExpressionWrapper(F("arrived_at") - F("received_at"), output_field=DurationField())
     if connection.vendor == "postgresql":
-        minutes = ExpressionWrapper(
-            F("arrived_at") - F("received_at"), output_field=DurationField()
+        rows = (
+            queryset.values(*keys)
+            .annotate(
+                median=PercentileCont(Epoch(took), fraction=0.5),
+                p90=PercentileCont(Epoch(took), fraction=0.9),
+            )
+            .order_by()
         )
-        result = queryset.aggregate(
-            median=PercentileCont(Epoch(minutes), fraction=0.5),
-            p90=PercentileCont(Epoch(minutes), fraction=0.9),
-        )
-        median, p90 = result["median"], result["p90"]
         return {
-            "response_median": None if median is None else median / 60,
-            "response_p90": None if p90 is None else p90 / 60,
+            (row["unit"], row.get("p", first_day)): {
+                "response_median": row["median"] / 60,
+                "response_p90": row["p90"] / 60,
+            }
+            for row in rows
         }
-    values = [minutes for _d, _s, _p, minutes in _response_sorted(queryset)]
-    return {"response_median": interpolate(values, 0.5), "response_p90": interpolate(values, 0.9)}
+    # SQLite: the durations come sorted from SQL; interpolate as percentile_cont does.
+    samples: dict[tuple, list[float]] = defaultdict(list)
+    rows = queryset.annotate(took=took).order_by("took").values_list(*keys, "took")
+    for row in rows:
+        key = (row[0], row[1] if period else first_day)
+        samples[key].append(row[-1].total_seconds() / 60)
+    return {
+        key: {"response_median": interpolate(values, 0.5), "response_p90": interpolate(values, 0.9)}
+        for key, values in samples.items()
+    }
+
+
+def period_percentiles(*, unit_kind: str, unit_id: int, first_day: date, last_day: date) -> dict:
+    """The response-time percentiles of one unit over a range of days (None: no arrivals)."""
+    found = response_percentiles(
+        unit_kind=unit_kind, unit_ids=[unit_id], first_day=first_day, last_day=last_day
+    )
+    return found.get((unit_id, first_day), {"response_median": None, "response_p90": None})
 
 
 class Epoch(Func):
@@ -459,6 +521,7 @@ FAMILIES = (
     _disputes,
     _patrols,
     _noise_events,
+    _findings,
 )
 
 
@@ -543,9 +606,11 @@ def compute_days(
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, int]:
     """Recompute the given days for the bureau; returns (days, rows in the store for
-    them). Consecutive days are aggregated together (one query per family and stretch)."""
+    them). Consecutive days are aggregated together (one query per family and stretch).
+    The days' dirty marks made before it started are cleared at the end."""
     bureau_id = bureau if isinstance(bureau, int) else bureau.pk
     days = sorted(set(days))
+    started = timezone.now()
     total, done, written = len(days), 0, 0
     delay = _test_delay()
     for first, last in _stretches(days):
@@ -561,6 +626,7 @@ def compute_days(
                     progress(done, total)
                 if delay:
                     time_module.sleep(delay)
+    dirty_clear(bureau_id, days, before=started)
     return total, written
 
 
@@ -580,28 +646,46 @@ def compute_range(bureau, first_day: date, last_day: date, **kwargs) -> tuple[in
 
 # --- incremental --------------------------------------------------------------------------
 
-# Append-only sources without a modification time: new rows are found by id.
-ID_SOURCES = {
-    "servicelog": (ServiceLog, "occurred_at", "station__bureau_id"),
-    "certificate": (ResidenceCertificate, "issued_at", "station__bureau_id"),
-    "permit": (ResidencePermit, "issued_at", "station__bureau_id"),
-    "noiseevent": (NoiseEvent, "opened_at", "sensor__station__bureau_id"),
-    "incident": (Incident, "received_at", "station__bureau_id"),
-}
-# Sources with updated_at: the days of each of their day-fields.
-UPDATED_SOURCES = (
-    (Case, ("filed_at", "solved_at"), "station__bureau_id"),
-    (Dispute, ("received_at", "concluded_at"), "station__bureau_id"),
-    (Patrol, ("started_at",), "station__bureau_id"),
+BY_ID = "id"  # append-only, no modification time: new rows are those above the last run's ids
+BY_UPDATE = "updated_at"  # rows modified since the last run's watermark
+
+
+@dataclass(frozen=True)
+class Source:
+    """A model the computation reads: the fields whose local day its records count on, the
+    path to its bureau, how the nightly run finds what changed, and its many-to-many
+    relations that count on the record's days too. The one list of them serves the nightly
+    run (changed_days) and the signals that mark dirty days (apps.stats.signals):
+    deletions and a day field moved away from a day, which no watermark can see."""
+
+    name: str
+    model: type
+    days: tuple[str, ...]
+    bureau: str
+    changes: str
+    relations: tuple[str, ...] = ()
+
+
+SOURCES = (
+    Source("servicelog", ServiceLog, ("occurred_at",), "station__bureau_id", BY_ID),
+    Source("certificate", ResidenceCertificate, ("issued_at",), "station__bureau_id", BY_ID),
+    Source("permit", ResidencePermit, ("issued_at",), "station__bureau_id", BY_ID),
+    Source("noiseevent", NoiseEvent, ("opened_at",), "sensor__station__bureau_id", BY_ID),
+    Source("incident", Incident, ("received_at",), "station__bureau_id", BY_ID),
+    Source("case", Case, ("filed_at", "solved_at"), "station__bureau_id", BY_UPDATE),
+    Source("dispute", Dispute, ("received_at", "concluded_at"), "station__bureau_id", BY_UPDATE),
+    Source("patrol", Patrol, ("started_at",), "station__bureau_id", BY_UPDATE, ("covered",)),
+    Source("finding", Finding, ("found_at", "handled_at"), "station__bureau_id", BY_UPDATE),
 )
 
 
 def source_marks() -> dict[str, int]:
     """The highest id of each append-only source now (the next run looks above it)."""
-    marks = {}
-    for name, (model, _field, _bureau) in ID_SOURCES.items():
-        marks[name] = model.objects.aggregate(top=Max("id"))["top"] or 0
-    return marks
+    return {
+        source.name: source.model.objects.aggregate(top=Max("id"))["top"] or 0
+        for source in SOURCES
+        if source.changes == BY_ID
+    }
 
 
 def _distinct_days(queryset, field: str) -> set[date]:
@@ -617,23 +701,56 @@ def _distinct_days(queryset, field: str) -> set[date]:
 def changed_days(bureau: Bureau | int, since: datetime, marks: dict | None = None) -> set[date]:
     """Local days whose source records changed after `since` (records with updated_at),
     or were added above the id marks of the last run (append-only sources), or whose
-    incident has a timeline entry after `since`. One DISTINCT query per source."""
+    incident has a timeline entry after `since`. One DISTINCT query per source and field."""
     bureau_id = bureau if isinstance(bureau, int) else bureau.pk
     marks = marks or {}
     days: set[date] = set()
-    for name, (model, field, bureau_path) in ID_SOURCES.items():
-        queryset = model.objects.filter(**{bureau_path: bureau_id})
-        # Without a mark yet, the records' own time stands in.
-        added = Q(id__gt=marks[name]) if name in marks else Q(**{f"{field}__gte": since})
-        if model is Incident:
+    for source in SOURCES:
+        queryset = source.model.objects.filter(**{source.bureau: bureau_id})
+        if source.changes == BY_UPDATE:
+            changed = Q(updated_at__gte=since)
+        elif source.name in marks:
+            changed = Q(id__gt=marks[source.name])
+        else:  # without a mark yet, the records' own time stands in
+            changed = Q(**{f"{source.days[0]}__gte": since})
+        if source.model is Incident:
             touched = IncidentEvent.objects.filter(at__gte=since).values("incident_id")
-            added |= Q(id__in=touched)
-        days |= _distinct_days(queryset.filter(added), field)
-    for model, fields, bureau_path in UPDATED_SOURCES:
-        queryset = model.objects.filter(**{bureau_path: bureau_id, "updated_at__gte": since})
-        for field in fields:
-            days |= _distinct_days(queryset, field)
+            changed |= Q(id__in=touched)
+        for field in source.days:
+            days |= _distinct_days(queryset.filter(changed), field)
     return days
+
+
+# --- dirty days ---------------------------------------------------------------------------
+
+
+def local_day(moment: datetime | None) -> date | None:
+    return None if moment is None else timezone.localtime(moment, local_zone()).date()
+
+
+def dirty_mark(bureau_id: int, days: Iterable[date | None]) -> None:
+    """Mark days of the bureau for the next nightly run (again: the mark's time moves on)."""
+    rows = [
+        DirtyDay(bureau_id=bureau_id, day=day, marked_at=timezone.now())
+        for day in sorted({day for day in days if day is not None})
+    ]
+    if rows:
+        DirtyDay.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["bureau", "day"],
+            update_fields=["marked_at"],
+        )
+
+
+def dirty_days(bureau_id: int) -> set[date]:
+    return set(DirtyDay.objects.filter(bureau_id=bureau_id).values_list("day", flat=True))
+
+
+def dirty_clear(bureau_id: int, days: Iterable[date], *, before: datetime) -> None:
+    """Clear the marks of computed days made before the computation started reading (a day
+    marked again meanwhile stays for the next run)."""
+    DirtyDay.objects.filter(bureau_id=bureau_id, day__in=list(days), marked_at__lte=before).delete()
 
 
 def yesterday(now: datetime | None = None) -> date:

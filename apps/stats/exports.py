@@ -44,20 +44,35 @@ def dashboard_xlsx(board):
     )
 
 
-def comparison_xlsx(table):
-    label = period_label(table.period, table.start)
+def comparison_xlsx(table, *, only=None, title=None, filename=None):
+    """The side-by-side table, each metric with its rank; `only` picks metrics and their
+    order (the bulletin's ranking)."""
+    names = [name for name, _label, _unit in table.metrics]
+    columns = [names.index(name) for name in only if name in names] if only else range(len(names))
     headers = [_("Unit")]
-    for _name, metric_label, _unit in table.metrics:
-        headers += [metric_label, _("Rank")]
+    for index in columns:
+        headers += [table.metrics[index][1], _("Rank")]
     rows = []
     for row in table.rows:
         cells = [row["unit"].name]
-        for value, rank in zip(row["values"], row["ranks"], strict=True):
-            cells += [_num(value), _num(rank)]
+        for index in columns:
+            cells += [_num(row["values"][index]), _num(row["ranks"][index])]
         rows.append(cells)
+    label = period_label(table.period, table.start)
     return xlsx_response(
-        filename=f"stats-compare-{table.unit.kind}-{table.unit.id}-{table.period}-{table.start}.xlsx",
-        title=f"{table.unit.name} {label}",
+        filename=filename
+        or f"stats-compare-{table.unit.kind}-{table.unit.id}-{table.period}-{table.start}.xlsx",
+        title=title or f"{table.unit.name} {label}",
         headers=headers,
         rows=rows,
+    )
+
+
+def ranking_xlsx(ranking, *, columns, year, quarter):
+    """The quarterly bulletin's half-year ranking table."""
+    return comparison_xlsx(
+        ranking,
+        only=columns,
+        title=_("Ranking %(first)s to %(last)s") % {"first": ranking.start, "last": ranking.end},
+        filename=f"ranking-{ranking.unit.kind}-{ranking.unit.id}-{year}-q{quarter}.xlsx",
     )

@@ -18,7 +18,6 @@ class Metric:
     unit: str = ""
     rollup: str = SUM
     dimension: str = ""  # what the dimension column holds for this metric, if anything
-    post_level: bool = True  # also kept per post (else per station and bureau only)
 
 
 METRICS = [
@@ -40,6 +39,8 @@ METRICS = [
     Metric("disputes_resolved", _("Disputes resolved")),
     Metric("patrol_hours", _("Patrol hours"), _("h")),
     Metric("villages_covered", _("Villages covered"), rollup=DISTINCT, dimension=_("village id")),
+    Metric("findings_raised", _("Patrol findings raised")),
+    Metric("findings_handled", _("Patrol findings handled")),
     Metric("noise_events", _("Noise events")),
     Metric("noise_complaints", _("Noise complaints")),
 ]

@@ -78,7 +78,7 @@ class StatsRun(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # Source records changed after this moment are picked up by the next incremental run.
     watermark = models.DateTimeField(_("changes seen up to"), null=True, blank=True)
-    # The highest id of each append-only source when the run started (compute.ID_SOURCES):
+    # The highest id of each append-only source when the run started (compute.SOURCES):
     # rows above it are new to the next incremental run whatever time they carry.
     marks = models.JSONField(_("source id marks"), default=dict, blank=True, editable=False)
     days = models.PositiveIntegerField(_("days computed"), default=0)
@@ -95,3 +95,25 @@ class StatsRun(models.Model):
 
     def __str__(self):
         return f"{self.bureau} {self.first_day}–{self.last_day} ({self.get_status_display()})"
+
+
+class DirtyDay(models.Model):
+    """A day of a bureau whose figures a change left stale where the nightly run's
+    watermarks cannot see it: a source record deleted, or its day moved away (marked by
+    apps.stats.signals). The nightly run recomputes it; computing a day clears its mark."""
+
+    bureau = models.ForeignKey(
+        "stations.Bureau", on_delete=models.CASCADE, related_name="+", verbose_name=_("sub-bureau")
+    )
+    day = models.DateField(_("day"))
+    marked_at = models.DateTimeField(_("marked at"))
+
+    class Meta:
+        verbose_name = _("day to recompute")
+        verbose_name_plural = _("days to recompute")
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "day"], name="stats_dirtyday_unique_day")
+        ]
+
+    def __str__(self):
+        return f"{self.bureau_id} {self.day}"

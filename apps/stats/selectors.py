@@ -235,17 +235,6 @@ def _facts(user, unit_kind, unit_ids, first_day, last_day):
     )
 
 
-def _percentiles(unit_kind, unit_id, first_day, last_day) -> dict:
-    """The response-time percentiles over a span longer than a day, recomputed from the
-    records by the computation (a median of daily medians would be wrong)."""
-    from . import compute
-
-    result = compute.period_percentiles(
-        unit_kind=unit_kind, unit_id=unit_id, first_day=first_day, last_day=last_day
-    )
-    return dict(result or {})
-
-
 def series(
     *,
     user,
@@ -259,7 +248,9 @@ def series(
 ) -> dict:
     """{(unit_id, metric, period_start, dimension): value} for the units, metrics and the
     periods of the range; dimension is "" unless `by_dimension`. One query for the summed
-    metrics, one for the distinct ones; percentiles per period from the computation."""
+    metrics, one for the distinct ones, one for the percentiles of every unit and period
+    (recomputed from the records by the computation: a median of daily medians would be
+    wrong)."""
     if period not in PERIODS:
         raise DomainError(
             _("Unknown period %(period)s: day, month, quarter or year.") % {"period": period}
@@ -293,14 +284,19 @@ def series(
             key = (row["unit_id"], row["metric"], row["p"], row.get("dimension", ""))
             out[key] = row["total"]
     if percentile:
-        for unit_id in unit_ids:
-            for start in periods_between(period, first_day, last_day):
-                first = max(start, first_day)
-                last = min(period_end(period, start), last_day)
-                values = _percentiles(unit_kind, unit_id, first, last)
-                for name in percentile:
-                    if values.get(name) is not None:
-                        out[(unit_id, name, start, "")] = values[name]
+        from . import compute
+
+        found = compute.response_percentiles(
+            unit_kind=unit_kind,
+            unit_ids=unit_ids,
+            first_day=first_day,
+            last_day=last_day,
+            period=period,
+        )
+        for (unit_id, start), values in found.items():
+            for name in percentile:
+                if values[name] is not None:
+                    out[(unit_id, name, start, "")] = values[name]
     if RESOLUTION_RATE in metrics:
         for (unit_id, name, start, dim), received in list(out.items()):
             if name == "disputes_received" and not dim:
@@ -322,12 +318,11 @@ def metric_unit(name: str) -> str:
     return "%" if name == RESOLUTION_RATE else str(BY_NAME[name].unit)
 
 
-def table_metrics(unit: Unit) -> list[str]:
-    """Every metric the unit has, with the resolution rate after the disputes."""
+def table_metrics() -> list[str]:
+    """Every metric of the catalogue (posts, stations and bureaus have them all), with the
+    resolution rate after the disputes."""
     names = []
     for metric in METRICS:
-        if unit.kind == UnitKind.POST and not metric.post_level:
-            continue
         names.append(metric.name)
         if metric.name == "disputes_resolved":
             names.append(RESOLUTION_RATE)
@@ -360,7 +355,18 @@ def dimension_names(unit: Unit, pairs: set) -> dict:
     return names
 
 
-CHARTED = ("incidents", "consultations", "disputes_received", "patrol_hours")
+# What the dashboard draws along the chart's range, in this order.
+CHARTED = (
+    "incidents",
+    "response_median",
+    "response_p90",
+    "minutes_saved",
+    "consultations",
+    "disputes_received",
+    RESOLUTION_RATE,
+    "patrol_hours",
+    "noise_events",
+)
 
 
 @dataclass
@@ -379,31 +385,30 @@ def dashboard(*, user, unit: Unit, period: str, at: date) -> Dashboard:
     """The table of every metric for the period containing `at`, with the previous period
     and the same period a year before, and the chart series around it: a constant number
     of queries (the compared periods, the chart's range, the breakdowns by dimension, the
-    percentiles of each compared period from the computation), whatever the data."""
+    percentiles of the chart's range and of the compared periods outside it), whatever
+    the data."""
     start = period_start(period, at)
     end = period_end(period, start)
     previous = period_shift(period, start, -1)
     last_year = year_before(period, start)
     chart_first, chart_last = chart_range(period, start)
-    names = table_metrics(unit)
-    plain = [n for n in names if n == RESOLUTION_RATE or BY_NAME[n].rollup != PERCENTILE]
-    common = dict(user=user, unit_kind=unit.kind, unit_ids=[unit.id], period=period)
-    # The table's periods with every metric, the chart's few metrics over its own range.
-    values = series(**common, metrics=plain, first_day=min(previous, last_year), last_day=end)
-    charted = [n for n in CHARTED if n in names]
-    values.update(series(**common, metrics=charted, first_day=chart_first, last_day=chart_last))
-    # Percentiles only for the three compared periods (the chart leaves them out: a
-    # recomputation per chart point would cost a query each).
+    names = table_metrics()
     percentiles = [n for n in names if n != RESOLUTION_RATE and BY_NAME[n].rollup == PERCENTILE]
-    if percentiles:
-        for begin in sorted({start, previous, last_year}):
+    plain = [n for n in names if n not in percentiles]
+    common = dict(user=user, unit_kind=unit.kind, unit_ids=[unit.id], period=period)
+    # The table's periods with every stored metric, the charted ones over the chart's range
+    # (its percentiles recomputed from the records in one query) …
+    values = series(**common, metrics=plain, first_day=min(previous, last_year), last_day=end)
+    values.update(
+        series(**common, metrics=list(CHARTED), first_day=chart_first, last_day=chart_last)
+    )
+    # … and the percentiles of each compared period that the chart does not span.
+    for begin in sorted({start, previous, last_year}):
+        if not chart_first <= begin <= chart_last:
             values.update(
                 series(
-                    user=user,
-                    unit_kind=unit.kind,
-                    unit_ids=[unit.id],
+                    **common,
                     metrics=percentiles,
-                    period=period,
                     first_day=begin,
                     last_day=period_end(period, begin),
                 )
@@ -431,8 +436,8 @@ def dashboard(*, user, unit: Unit, period: str, at: date) -> Dashboard:
             }
         )
     chart_starts = periods_between(period, chart_first, chart_last)
-    charts = {name: [get(name, begin) for begin in chart_starts] for name in charted}
-    dimensional = [m.name for m in METRICS if m.dimension and m.rollup == SUM and m.name in names]
+    charts = {name: [get(name, begin) for begin in chart_starts] for name in CHARTED}
+    dimensional = [m.name for m in METRICS if m.dimension and m.rollup == SUM]
     split = series(
         user=user,
         unit_kind=unit.kind,
@@ -477,7 +482,7 @@ class Comparison:
     rows: list  # one dict per child unit: unit, values {metric: value}, ranks {metric: rank}
 
 
-def comparison(*, user, unit: Unit, period: str, at: date, with_percentiles=True) -> Comparison:
+def comparison(*, user, unit: Unit, period: str, at: date) -> Comparison:
     """The unit's children (a bureau's stations, a station's posts) side by side over one
     period, each metric ranked."""
     start = period_start(period, at)
@@ -487,26 +492,21 @@ def comparison(*, user, unit: Unit, period: str, at: date, with_percentiles=True
         period=period,
         first_day=start,
         last_day=period_end(period, start),
-        with_percentiles=with_percentiles,
     )
 
 
 def comparison_range(
-    *, user, unit: Unit, period: str, first_day: date, last_day: date, with_percentiles=True
+    *, user, unit: Unit, period: str, first_day: date, last_day: date
 ) -> Comparison:
     """The children side by side over a range inside one calendar year (a period, or a
-    half-year): one query for the stored metrics, percentiles per child."""
+    half-year): one query for the stored metrics, one for every child's percentiles."""
     start, end = first_day, last_day
     # The range lies in one year: one bucket (a day's percentiles are the day's rows).
     bucket_period = "day" if period == "day" and start == end else "year"
     bucket = start if bucket_period == "day" else date(start.year, 1, 1)
     children = unit_children(user=user, unit=unit)
     child_kind = children[0].kind if children else UnitKind.STATION
-    names = [
-        n
-        for n in table_metrics(children[0] if children else unit)
-        if with_percentiles or n == RESOLUTION_RATE or BY_NAME[n].rollup != PERCENTILE
-    ]
+    names = table_metrics()
     values = {}
     if children:
         values = series(
@@ -554,30 +554,29 @@ def comparison_range(
     )
 
 
-def home_counters(*, user) -> dict:
+def home_counters(*, user, now=None) -> dict:
     """The desk's counters of today, live from the records (the store is filled nightly):
-    incidents received today, open, dispatched and under way, consultations at the window."""
+    incidents received today, open (as the command board counts them), dispatched and
+    under way, consultations at the window."""
     from django.db.models import Q
-    from django.utils import timezone
 
     from apps.cases.choices import IncidentStatus
     from apps.cases.models import Incident
     from apps.stations.choices import ServiceKind
     from apps.stations.models import ServiceLog
 
-    today = timezone.localdate()
-    since = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
+    from .board import OPEN_STATUSES, today_bounds
+
+    start, end = today_bounds(now)
     moving = [IncidentStatus.DISPATCHED, IncidentStatus.EN_ROUTE, IncidentStatus.ARRIVED]
-    closed = [IncidentStatus.HANDLED, IncidentStatus.CLOSED]
     incidents = Incident.objects.restrict(user).aggregate(
-        today=Count("id", filter=Q(received_at__gte=since)),
-        open=Count("id", filter=~Q(status__in=closed)),
+        today=Count("id", filter=Q(received_at__gte=start, received_at__lt=end)),
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
         dispatched=Count("id", filter=Q(status__in=moving)),
     )
     consultations = (
         ServiceLog.objects.restrict(user)
-        .on_day(today)
-        .filter(kind=ServiceKind.CONSULTATION)
+        .filter(kind=ServiceKind.CONSULTATION, occurred_at__gte=start, occurred_at__lt=end)
         .count()
     )
     return {**incidents, "consultations": consultations}

@@ -82,9 +82,11 @@ def _fail(run: StatsRun, exc: Exception) -> None:
 
 
 def nightly_bureau(*, bureau: Bureau, now=None, task_id: str = "") -> StatsRun:
-    """Yesterday plus every day whose source records changed since the last incremental
+    """Yesterday, the days marked dirty (a record deleted, or its day moved: compute's
+    dirty_mark), and every day whose source records changed since the last incremental
     run's watermark. The watermark and id marks are taken before reading, and only a run
-    that finishes advances them, so a change made during a run is seen by the next one."""
+    that finishes advances them (and clears the marks), so a change made during a run is
+    seen by the next one."""
     now = now or timezone.now()
     previous = (
         StatsRun.objects.filter(bureau=bureau, incremental=True, status=StatsRun.Status.DONE)
@@ -93,7 +95,7 @@ def nightly_bureau(*, bureau: Bureau, now=None, task_id: str = "") -> StatsRun:
         .first()
     )
     marks = compute.source_marks()
-    days = {compute.yesterday(now)}
+    days = {compute.yesterday(now)} | compute.dirty_days(bureau.pk)
     if previous is not None:
         days |= compute.changed_days(bureau, previous.watermark, previous.marks)
     today = timezone.localtime(now, compute.local_zone()).date()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("compare.xlsx", views.compare, name="compare_xlsx"),
     path("bulletin.pdf", views.bulletin, name="bulletin"),
+    path("bulletin-ranking.xlsx", views.bulletin_ranking, name="bulletin_ranking"),
     path("runs/", views.runs, name="runs"),
     path("runs/new/", views.recompute, name="recompute"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),

@@ -129,12 +129,9 @@ def compare(request):
     return render(request, "stats/compare.html", context)
 
 
-@login_required
-def bulletin(request):
-    """The quarterly bulletin (季通报) of a station or the bureau as a PDF, with the
-    half-year ranking of its stations or posts."""
-    require_perm(request, VIEW)
-
+def _quarter(request):
+    """The unit (a station or the bureau: posts rank nothing), year and quarter of a
+    bulletin from the query string; a 400 response when they do not validate."""
     unit = _unit(request)
     if unit.kind == "post":
         raise Http404
@@ -144,13 +141,38 @@ def bulletin(request):
     form = QuarterForm(data, units=[(unit.key, unit.name)])
     if not form.is_valid():
         return HttpResponse(form_errors(form), status=400, content_type="text/plain")
-    year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+    return unit, form.cleaned_data["year"], form.cleaned_data["quarter"]
+
+
+@login_required
+def bulletin(request):
+    """The quarterly bulletin (季通报) of a station or the bureau as a PDF, with the
+    half-year ranking of its stations or posts."""
+    require_perm(request, VIEW)
+    found = _quarter(request)
+    if isinstance(found, HttpResponse):
+        return found
+    unit, year, quarter = found
     body = pdf.quarter_bulletin(user=request.user, unit=unit, year=year, quarter=quarter)
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="bulletin-{unit.kind}-{unit.id}-{year}-q{quarter}.pdf"'
     )
     return response
+
+
+@login_required
+def bulletin_ranking(request):
+    """The bulletin's half-year ranking table as XLSX."""
+    require_perm(request, VIEW)
+    found = _quarter(request)
+    if isinstance(found, HttpResponse):
+        return found
+    unit, year, quarter = found
+    ranking = pdf.half_year_ranking(user=request.user, unit=unit, year=year, quarter=quarter)
+    return exports.ranking_xlsx(
+        ranking, columns=pdf.ranked_columns(ranking), year=year, quarter=quarter
+    )
 
 
 # --- recomputation --------------------------------------------------------------------------

@@ -22,6 +22,8 @@ SIZES = {
     "tablet-portrait": {"width": 768, "height": 1024},
 }
 PHONE = {"phone": {"width": 390, "height": 844}}
+# The command room's wall screen (issue 9), for the journeys that name it.
+WALL = {"wall": {"width": 1920, "height": 1080}}
 
 pytestmark = pytest.mark.browser
 
@@ -75,7 +77,7 @@ def size(request):
 def page(browser, size, request, live_server):
     """A Chinese-speaking browser tab at one of the sizes, against the live server."""
     context = browser.new_context(
-        viewport=(SIZES | PHONE)[size], locale="zh-CN", base_url=live_server.url
+        viewport=(SIZES | PHONE | WALL)[size], locale="zh-CN", base_url=live_server.url
     )
     context.set_default_timeout(10_000)
     tab = context.new_page()

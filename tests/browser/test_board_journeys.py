@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from apps.core.testing.factories import PASSWORD
 from apps.core.testing.personas import XIPENG_COMMUNITY, XIPENG_LEADER
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, WALL
 from tests.stats.board_scene import incident, noise_event, patrol, sensor
 
 # A round of the board is 5 s; an expectation waits for up to two.
@@ -26,9 +26,7 @@ def received_today(rows):
 
 @pytest.fixture
 def wall_page(browser, live_server):
-    context = browser.new_context(
-        viewport={"width": 1920, "height": 1080}, locale="zh-CN", base_url=live_server.url
-    )
+    context = browser.new_context(viewport=WALL["wall"], locale="zh-CN", base_url=live_server.url)
     context.set_default_timeout(15_000)
     tab = context.new_page()
     yield tab

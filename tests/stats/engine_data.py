@@ -12,8 +12,8 @@ from apps.cases.models import Case, Incident, IncidentCategory
 from apps.mediation.choices import DisputeCategory, DisputeSource, Outcome
 from apps.mediation.models import Dispute
 from apps.noise.models import NoiseEvent, NoiseSensor
-from apps.patrols.choices import PatrolMode, PatrolStatus
-from apps.patrols.models import Patrol
+from apps.patrols.choices import FindingStatus, PatrolMode, PatrolStatus
+from apps.patrols.models import Finding, Patrol
 from apps.permits.choices import ApplicationKind, Basis
 from apps.permits.models import PermitApplication, ResidenceCertificate, ResidencePermit
 from apps.stations.choices import ServiceKind
@@ -168,6 +168,20 @@ def noise_event(station, opened, *, post=None):
     )
 
 
+def finding(station, user, found, *, community=None, handled=None, trouble=True):
+    return Finding.objects.create(
+        station=station,
+        community=community,
+        kind="hazard" if trouble else "other",
+        trouble=trouble,
+        description="测试发现",
+        found_at=found,
+        status=FindingStatus.HANDLED if handled else FindingStatus.OPEN,
+        handled_at=handled,
+        found_by=user,
+    )
+
+
 def build(org, user):
     """Records of every source; returns what the tests compare against."""
     xipeng, shiqiaopu, post = org.xipeng, org.shiqiaopu, org.park_post
@@ -183,7 +197,7 @@ def build(org, user):
         category=noise,
         minutes_saved=Decimal("10.0"),
     )
-    incident(
+    theft_call = incident(
         xipeng,
         user,
         at(DAY1, 10),
@@ -227,7 +241,10 @@ def build(org, user):
     document(ResidencePermit, xipeng, org.yingxin, at(DAY2, 15), user, post=post)
     document(ResidencePermit, xipeng, org.yingxin, at(DAY2, 16), user)
 
-    case(xipeng, user, filed=at(DAY1, 9), solved=at(DAY2, 9))
+    # Cases: the theft at the post became the first (filed DAY1, solved DAY2): it counts at
+    # the post; the others were accepted without an incident: station and bureau only.
+    theft_case = case(xipeng, user, filed=at(DAY1, 9), solved=at(DAY2, 9))
+    Incident.objects.filter(pk=theft_call.pk).update(case=theft_case)
     case(xipeng, user, kind=CaseKind.PUBLIC_SECURITY, filed=at(DAY1, 10))
     case(shiqiaopu, user, filed=at(DAY2, 10))
 
@@ -244,4 +261,12 @@ def build(org, user):
 
     noise_event(xipeng, at(DAY1, 20, 40), post=post)
     noise_event(shiqiaopu, at(DAY2, 21))
+
+    # Findings: DAY1 two in the post's village (one handled DAY2), one in 泥璧村 (no post);
+    # an enterprise visit where nothing was found is no finding; DAY2 one at 石桥铺.
+    finding(xipeng, user, at(DAY1, 21), community=org.yingxin, handled=at(DAY2, 8))
+    finding(xipeng, user, at(DAY1, 21, 30), community=org.yingxin)
+    finding(xipeng, user, at(DAY1, 9), community=village2)
+    finding(xipeng, user, at(DAY1, 10), community=org.yingxin, handled=at(DAY1, 10), trouble=False)
+    finding(shiqiaopu, user, at(DAY2, 9), handled=at(DAY2, 9, 30))
     return {"village2": village2}

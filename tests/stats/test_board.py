@@ -207,6 +207,26 @@ def test_the_api_answers_the_board_for_the_callers_scope(client, org, wall):
     assert data["counters"]["incidents_today"] >= 1
 
 
+def test_the_answer_is_what_its_openapi_serializer_describes(client, org, wall):
+    """The plain dict of board_data, rendered as JSON, equals its serializer's rendering:
+    every key is described, with the type it has (for a role that sees everything, and for
+    one whose patrols and noise parts are null)."""
+    from apps.stats.api.serializers import BoardSerializer
+
+    for persona in (XIPENG_LEADER, XIPENG_CASE):
+        client.force_login(org.user(persona))
+        answer = client.get(reverse("board")).json()
+        assert answer["incidents"] and answer["posts"]
+        assert BoardSerializer(answer).data == answer
+        assert BoardSerializer(data=answer).is_valid(), persona
+    assert answer["patrols"] is None and answer["noise_events"] is None
+    client.force_login(org.user(XIPENG_LEADER))
+    answer = client.get(reverse("board")).json()
+    assert answer["patrols"] and answer["noise_events"]
+    again = client.get(reverse("board"), {"posts_version": answer["posts_version"]}).json()
+    assert again["posts"] is None and BoardSerializer(again).data == again
+
+
 def _more_rows(org, n):
     officer = org.user(XIPENG_COMMUNITY)
     for i in range(n):

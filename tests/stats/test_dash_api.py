@@ -108,3 +108,104 @@ def test_scope_and_roles(client, org):
     assert status("xipeng_case", f"station:{org.xipeng.pk}") == 403
     client.logout()
     assert status("anonymous", f"station:{org.xipeng.pk}") in (401, 403)
+
+
+def test_grouped_by_station_a_series_per_station_of_the_bureau(client, org):
+    from datetime import date
+
+    from .engine_data import at, incident
+
+    fact(org.xipeng, "2026-02-03", "incidents", 4)
+    fact(org.shiqiaopu, "2026-02-03", "incidents", 9)
+    fact(org.shuangfeng, "2026-02-03", "incidents", 99)  # another bureau's station
+    fact(org.jiulongpo, "2026-02-03", "incidents", 13)  # the bureau's own total: not a child
+    desk = org.user("xipeng_desk")
+    for minutes in (4, 6, 30):
+        incident(org.xipeng, desk, at(date(2026, 2, 3), 9), arrived_min=minutes)
+    response = call(
+        client,
+        org,
+        "jlp_admin",
+        unit=f"bureau:{org.jiulongpo.pk}",
+        metric="incidents,response_median",
+        period="year",
+        group="station",
+        **{"from": "2026-01-01", "to": "2026-12-31"},
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["unit"]["kind"] == "bureau"
+    series = {(s["of_unit"]["name"], s["metric"]): s["points"] for s in body["series"]}
+    assert set(series) == {
+        ("西彭派出所", "incidents"),
+        ("西彭派出所", "response_median"),
+        ("石桥铺派出所", "incidents"),
+        ("石桥铺派出所", "response_median"),
+    }
+    assert [p["value"] for p in series[("西彭派出所", "incidents")]] == [4.0]
+    assert [p["value"] for p in series[("石桥铺派出所", "incidents")]] == [9.0]
+    assert [p["value"] for p in series[("西彭派出所", "response_median")]] == [6.0]
+    assert series[("石桥铺派出所", "response_median")] == []  # no arrivals: no point
+    assert {s["of_unit"]["kind"] for s in body["series"]} == {"station"}
+
+
+def test_grouped_by_post_a_series_per_post_of_the_station_in_scope(client, org):
+    fact(org.park_post, "2026-01-05", "consultations", 3)
+    fact(org.xipeng, "2026-01-05", "consultations", 8)
+    response = call(
+        client,
+        org,
+        "xipeng_leader",
+        unit=f"station:{org.xipeng.pk}",
+        metric="consultations",
+        period="month",
+        group="post",
+        **{"from": "2026-01-01", "to": "2026-02-28"},
+    )
+    assert response.status_code == 200, response.content
+    [series] = response.json()["series"]
+    assert series["of_unit"] == {"kind": "post", "id": org.park_post.pk, "name": "西彭园区警务站"}
+    assert [(p["label"], p["value"]) for p in series["points"]] == [
+        ("2026-01", 3.0),
+        ("2026-02", 0.0),
+    ]
+    # Without grouping the series is the station's own.
+    plain = call(
+        client,
+        org,
+        "xipeng_leader",
+        unit=f"station:{org.xipeng.pk}",
+        metric="consultations",
+        period="year",
+        **{"from": "2026-01-01", "to": "2026-12-31"},
+    ).json()["series"]
+    assert plain[0]["of_unit"]["kind"] == "station" and plain[0]["points"][0]["value"] == 8.0
+
+
+@pytest.mark.parametrize(
+    "persona, unit, group, status",
+    [
+        ("jlp_admin", "bureau:jiulongpo", "post", 400),  # a bureau's posts: ask per station
+        ("jlp_admin", "station:xipeng", "station", 400),
+        ("jlp_admin", "station:xipeng", "post", 200),
+        ("xipeng_leader", "bureau:jiulongpo", "station", 404),
+        ("xipeng_leader", "station:shuangfeng", "post", 404),
+        ("xipeng_leader", "station:xipeng", "weekday", 400),
+    ],
+)
+def test_grouping_by_child_unit_needs_the_right_parent_in_scope(
+    client, org, persona, unit, group, status
+):
+    kind, name = unit.split(":")
+    response = call(
+        client,
+        org,
+        persona,
+        unit=f"{kind}:{getattr(org, name).pk}",
+        metric="incidents",
+        group=group,
+        **{"from": "2026-01-01", "to": "2026-01-31"},
+    )
+    assert response.status_code == status
+    if status == 400:
+        assert "group" in str(response.json()["error"])

@@ -2,6 +2,7 @@
 PDF, the permission matrix (a station's leader sees their station and its posts, the
 bureau sees all, a case officer nothing), constant queries, and the desk's home counters."""
 
+import json
 from datetime import date
 from io import BytesIO
 
@@ -10,8 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from apps.core.testing.factories import StationFactory
+from apps.stats.bulletin import RANKED
 
 from .dash_data import fact
 
@@ -47,6 +51,46 @@ def test_the_leader_sees_the_station_year_with_changes(client, org):
     assert 'data-testid="yoy-incidents">+50.0%<' in html
     assert 'data-chart="bar"' in html and "chart-labels" in html
     assert reverse("stats:bulletin") in html
+
+
+def _json(response, element_id):
+    html = response.content.decode()
+    start = html.index(">", html.index(f'<script id="{element_id}" type="application/json">'))
+    return json.loads(html[start + 1 : html.index("</script>", start)])
+
+
+def test_the_dashboard_charts_response_times_resolution_noise_and_time_saved(client, org):
+    from .engine_data import at, incident
+
+    desk = org.user("xipeng_desk")
+    for day, minutes in ((date(2026, 2, 3), 4), (date(2026, 2, 9), 6), (date(2026, 3, 3), 10)):
+        incident(org.xipeng, desk, at(day, 9), arrived_min=minutes)
+    fact(org.xipeng, "2026-03-03", "noise_events", 2)
+    fact(org.xipeng, "2026-03-03", "minutes_saved", 30.5)
+    fact(org.xipeng, "2026-03-03", "disputes_received", 4)
+    fact(org.xipeng, "2026-03-04", "disputes_resolved", 3)
+    response = get(
+        client,
+        org,
+        "xipeng_leader",
+        DASH,
+        unit=f"station:{org.xipeng.pk}",
+        period="month",
+        at="2026-03-15",
+    )
+    html = response.content.decode()
+    assert _json(response, "chart-labels")[:3] == ["2026-01", "2026-02", "2026-03"]
+    rest = [None] * 9
+    # Recomputed from the records per month: February 4 and 6 minutes.
+    assert _json(response, "chart-response_median") == [None, 5.0, 10.0, *rest]
+    assert _json(response, "chart-response_p90") == [None, pytest.approx(5.8), 10.0, *rest]
+    assert _json(response, "chart-dispute_resolution_rate") == [None, None, 75.0, *rest]
+    assert _json(response, "chart-noise_events") == [0, 0, 2, *[0] * 9]
+    assert _json(response, "chart-minutes_saved") == [0, 0, 30.5, *[0] * 9]
+    for name in ("response_median", "response_p90", "dispute_resolution_rate", "noise_events"):
+        assert f'data-values-from="chart-{name}" data-label=' in html
+        assert f'data-testid="chart-{name}"' in html
+    assert 'data-testid="value-response_median">10<' in html
 
 
 def test_by_default_the_leader_sees_their_station(client, org):
@@ -167,27 +211,113 @@ def test_the_tables_export_to_xlsx(client, org):
     assert {r[0] for r in rows[1:]} == {"西彭派出所", "石桥铺派出所"}
 
 
-def test_the_quarterly_bulletin_is_a_pdf_with_pages(client, org):
-    fact(org.xipeng, "2026-05-03", "incidents", 5)
-    fact(org.xipeng, "2026-05-03", "incidents_by_category", 5, "01")
-    fact(org.shiqiaopu, "2026-02-03", "incidents", 9)
+def _bulletin(client, org, persona, unit, *, quarter=2, url="stats:bulletin"):
+    return get(client, org, persona, reverse(url), unit=unit, year=2026, quarter=quarter)
 
-    def bulletin(persona, unit, quarter=2):
-        return get(
-            client, org, persona, reverse("stats:bulletin"), unit=unit, year=2026, quarter=quarter
-        )
 
-    bureau = f"bureau:{org.jiulongpo.pk}"
-    response = bulletin("jlp_admin", bureau)
+BLUE_FILL = (0.050980, 0.431373, 0.992157)  # bulletin.BLUE, the bars' colour
+
+
+def _pdf(response):
+    """Each page's text and the (width, height) of the rectangles it draws in the bars'
+    blue: the charts are reportlab drawings, vector operators in the page."""
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    assert response.content.count(b"/Type /Page\n") + response.content.count(b"/Type /Page ") >= 2
+    reader = PdfReader(BytesIO(response.content))
+    pages = []
+    for page in reader.pages:
+        bars, blue = [], False
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"rg":
+                blue = tuple(round(float(v), 6) for v in operands) == BLUE_FILL
+            elif operator == b"re" and blue:
+                bars.append((float(operands[2]), float(operands[3])))
+        pages.append((page.extract_text(), bars))
+    return pages
+
+
+def test_the_quarterly_bulletin_has_its_title_figures_charts_and_ranking(client, org):
+    for month, value in ((1, 3), (4, 6), (5, 5)):
+        fact(org.jiulongpo, date(2026, month, 3), "incidents", value)
+    fact(org.jiulongpo, "2026-05-03", "incidents_by_category", 11, "01")
+    fact(org.xipeng, "2026-05-03", "incidents", 5)
+    fact(org.shiqiaopu, "2026-02-03", "incidents", 9)
+    bureau = f"bureau:{org.jiulongpo.pk}"
+    (summary, summary_bars), (charts, chart_bars), (ranking, ranking_bars) = _pdf(
+        _bulletin(client, org, "jlp_admin", bureau)
+    )
+    assert "九龙坡区分局2026年第2季度工作通报" in summary
+    assert "统计期间：2026年04月01日至2026年06月30日" in summary
+    assert "警情" in summary and "环比" in summary and "同比" in summary
+    # The charts, drawn in order: the quarters' incidents (Q1 3, Q2 11; empty quarters have
+    # no bar), as high as their figures, then the quarter's one category, across.
+    assert "各季度警情数" in charts and "本季度警情类别" in charts
+    assert not summary_bars
+    [(_w, first), (_w, second), (category, _h)] = chart_bars
+    assert second / first == pytest.approx(11 / 3, rel=0.01) and category > 0
+    # The half-year ranking of the stations, with its chart of two bars.
+    assert "三、2026年上半年派出所排名（01月01日至06月30日）" in ranking
+    assert "截至" not in ranking
+    assert "石桥铺派出所" in ranking and "西彭派出所" in ranking
+    assert "9（1）" in ranking and "5（2）" in ranking
+    assert "2026年上半年各派出所警情数" in ranking
+    [nine, five] = [h for _w, h in ranking_bars]
+    assert nine / five == pytest.approx(9 / 5, rel=0.01)
+
+
+def test_a_first_quarter_bulletin_ranks_the_half_year_so_far_and_says_so(client, org):
+    fact(org.shiqiaopu, "2026-02-03", "incidents", 9)
+    fact(org.xipeng, "2026-05-03", "incidents", 5)  # after the first quarter
+    *_, (ranking, _bars) = _pdf(
+        _bulletin(client, org, "jlp_admin", f"bureau:{org.jiulongpo.pk}", quarter=1)
+    )
+    assert "三、2026年上半年（截至3月31日）派出所排名（01月01日至03月31日）" in ranking
+    assert "9（1）" in ranking and "0（2）" in ranking
+
+
+def test_the_bulletin_is_in_scope_and_checks_its_quarter(client, org):
     # the leader's bulletin ranks the station's posts; another station's is out of reach
-    leader = bulletin("xipeng_leader", f"station:{org.xipeng.pk}")
-    assert leader.status_code == 200 and leader.content.startswith(b"%PDF")
-    assert bulletin("xipeng_leader", f"station:{org.shuangfeng.pk}").status_code == 404
-    assert bulletin("jlp_admin", bureau, quarter=7).status_code == 400
+    [*_, (ranking, _bars)] = _pdf(
+        _bulletin(client, org, "xipeng_leader", f"station:{org.xipeng.pk}")
+    )
+    assert "警务站排名" in ranking and "西彭园区警务站" in ranking
+    assert (
+        _bulletin(client, org, "xipeng_leader", f"station:{org.shuangfeng.pk}").status_code == 404
+    )
+    assert (
+        _bulletin(client, org, "jlp_admin", f"bureau:{org.jiulongpo.pk}", quarter=7).status_code
+        == 400
+    )
+    assert _bulletin(client, org, "xipeng_leader", f"post:{org.park_post.pk}").status_code == 404
+
+
+def test_the_bulletins_ranking_exports_to_xlsx(client, org):
+    fact(org.xipeng, "2026-05-03", "incidents", 5)
+    fact(org.shiqiaopu, "2026-02-03", "incidents", 9)
+    fact(org.xipeng, "2026-03-03", "consultations", 4)
+    fact(org.xipeng, "2026-08-03", "incidents", 50)  # the second half-year
+    response = _bulletin(
+        client, org, "jlp_admin", f"bureau:{org.jiulongpo.pk}", url="stats:bulletin_ranking"
+    )
+    rows = _sheet(response)
+    assert rows[0][:5] == ("Unit", "Consultations", "Rank", "Residence permits issued", "Rank")
+    assert "Incidents" in rows[0] and "Dispute resolution rate" in rows[0]
+    assert len(rows[0]) == 1 + 2 * len(RANKED)
+    by_unit = {row[0]: row for row in rows[1:]}
+    incidents = rows[0].index("Incidents")
+    assert by_unit["石桥铺派出所"][incidents : incidents + 2] == (9, 1)
+    assert by_unit["西彭派出所"][incidents : incidents + 2] == (5, 2)
+    assert by_unit["西彭派出所"][1:3] == (4, 1)
+    assert (
+        _bulletin(
+            client,
+            org,
+            "xipeng_leader",
+            f"station:{org.shuangfeng.pk}",
+            url="stats:bulletin_ranking",
+        ).status_code
+        == 404
+    )
 
 
 def _queries(client, url, params):
@@ -225,14 +355,44 @@ def test_the_comparison_makes_a_constant_number_of_queries(client, org):
 
 
 def test_the_desk_sees_todays_counters_on_the_home_page(client, org):
-    from apps.cases.models import Incident
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.stats.board import board_data, today_bounds
+
+    from .engine_data import incident, service
+
+    desk = org.user("xipeng_desk")
+    now = timezone.now()
+    midnight, _ = today_bounds()
+    yesterday = midnight - timedelta(hours=1)
+    for received, status in [
+        (now, "received"),
+        (now, "dispatched"),
+        (now, "en_route"),
+        (yesterday, "arrived"),
+        (yesterday, "handled"),  # handled, not closed: still open, as on the board
+    ]:
+        incident(org.xipeng, desk, received, status=status)
+    incident(org.xipeng, desk, now, status="closed", disposition="settled")
+    incident(org.xipeng, desk, yesterday, status="closed", disposition="settled")
+    incident(org.shuangfeng, desk, now)  # another station's
+    service(org.xipeng, desk, now)
+    service(org.xipeng, desk, now)
+    service(org.xipeng, desk, now, kind="other")
+    service(org.xipeng, desk, yesterday)
+    service(org.shuangfeng, desk, now)
 
     response = get(client, org, "xipeng_desk", reverse("home"))
     assert response.status_code == 200
     counters = response.context["stats_counters"]
-    assert counters == {"today": 0, "open": 0, "dispatched": 0, "consultations": 0}
-    assert 'data-testid="home-counters"' in response.content.decode()
-    assert Incident.objects.count() == 0
+    assert counters == {"today": 4, "open": 5, "dispatched": 3, "consultations": 2}
+    # One definition of "open" for the desk and the command board.
+    assert counters["open"] == board_data(user=desk)["counters"]["open"]
+    html = response.content.decode()
+    for name, figure in [("today", 4), ("open", 5), ("dispatched", 3), ("consultations", 2)]:
+        assert f'data-testid="count-{name}">{figure}<' in html
     assert "stats_counters" not in get(client, org, "xipeng_case", reverse("home")).context
 
 

@@ -6,10 +6,12 @@ from datetime import date
 import pytest
 
 from apps.core.errors import DomainError, OutOfScope
+from apps.core.testing.personas import XIPENG_DESK
 from apps.stats import selectors
 from apps.stats.metrics import RESOLUTION_RATE
 
 from .dash_data import fact
+from .engine_data import at, incident
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +107,7 @@ def test_days_roll_up_by_sum_and_by_distinct_dimension(org):
     }
 
 
-def test_percentiles_are_the_days_rows_for_a_day_and_recomputed_for_longer(org, monkeypatch):
+def test_percentiles_are_the_days_rows_for_a_day_and_recomputed_for_longer(org):
     user = org.user("xipeng_leader")
     x = org.xipeng
     fact(x, "2026-01-05", "response_median", 7.5)
@@ -120,30 +122,25 @@ def test_percentiles_are_the_days_rows_for_a_day_and_recomputed_for_longer(org, 
         last_day=date(2026, 1, 6),
     )
     assert by_day[(x.pk, "response_median", date(2026, 1, 5), "")] == 7.5
-    calls = []
-
-    def period_percentiles(*, unit_kind, unit_id, first_day, last_day):
-        calls.append((unit_kind, unit_id, first_day, last_day))
-        return {"response_median": 9.0, "response_p90": 20.0}
-
-    from apps.stats import compute
-
-    monkeypatch.setattr(compute, "period_percentiles", period_percentiles)
+    desk = org.users[XIPENG_DESK]
+    for day, minutes in [(5, 1), (12, 10), (13, 20), (13, 22), (13, 90)]:
+        incident(x, desk, at(date(2026, 1, day), 9, minutes % 60), arrived_min=minutes)
+    incident(x, desk, at(date(2026, 2, 2), 9), arrived_min=5)
+    incident(org.shiqiaopu, desk, at(date(2026, 1, 12), 9), arrived_min=60)  # another unit
     by_month = selectors.series(
         user=user,
         unit_kind="station",
         unit_ids=[x.pk],
-        metrics=["response_median"],
+        metrics=["response_median", "response_p90"],
         period="month",
         first_day=date(2026, 1, 10),
         last_day=date(2026, 2, 28),
     )
-    # not the mean or median of the daily medians: the computation's figure for the span
-    assert by_month[(x.pk, "response_median", date(2026, 1, 1), "")] == 9.0
-    assert calls == [
-        ("station", x.pk, date(2026, 1, 10), date(2026, 1, 31)),
-        ("station", x.pk, date(2026, 2, 1), date(2026, 2, 28)),
-    ]
+    # Recomputed from January 10 on: 10, 20, 22, 90 — not the median of the daily
+    # medians (10 and 22) nor the stored day rows.
+    assert by_month[(x.pk, "response_median", date(2026, 1, 1), "")] == pytest.approx(21)
+    assert by_month[(x.pk, "response_p90", date(2026, 1, 1), "")] == pytest.approx(69.6)
+    assert by_month[(x.pk, "response_median", date(2026, 2, 1), "")] == pytest.approx(5)
 
 
 def test_the_resolution_rate_is_resolved_over_received_and_empty_without_disputes(org):
@@ -165,10 +162,7 @@ def test_the_resolution_rate_is_resolved_over_received_and_empty_without_dispute
     assert (x.pk, RESOLUTION_RATE, date(2026, 4, 1), "") not in values
 
 
-def test_the_dashboard_compares_with_the_previous_period_and_a_year_before(org, monkeypatch):
-    from apps.stats import compute
-
-    monkeypatch.setattr(compute, "period_percentiles", lambda **kw: {}, raising=False)
+def test_the_dashboard_compares_with_the_previous_period_and_a_year_before(org):
     user = org.user("xipeng_leader")
     x = org.xipeng
     fact(x, "2026-03-03", "incidents", 30)

@@ -8,18 +8,20 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
-from apps.cases.models import Incident
+from apps.cases.models import Case, Incident
 from apps.core.errors import NotAllowed, OutOfScope
 from apps.core.progress import get_progress
 from apps.core.testing.factories import PostFactory
 from apps.core.testing.personas import JLP_ADMIN, XIPENG_DESK, XIPENG_LEADER, YUBEI_ADMIN
 from apps.mediation.choices import Outcome
 from apps.mediation.models import Dispute
+from apps.patrols.stats import patrol_counts
 from apps.stats import compute, services
-from apps.stats.models import DailyFact, StatsRun
+from apps.stats.models import DailyFact, DirtyDay, StatsRun
 
-from .engine_data import DAY1, DAY2, at, build, incident, service
+from .engine_data import DAY1, DAY2, at, build, case, incident, service
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +111,11 @@ def test_window_documents_cases_disputes(built):
     assert value(DAY1, "station", xipeng, "cases_filed", "public_security") == 1
     assert value(DAY2, "bureau", bureau, "cases_filed", "criminal") == 1
     assert value(DAY2, "station", xipeng, "cases_solved", "criminal") == 1
-    assert not DailyFact.objects.filter(unit_kind="post", metric__startswith="cases_").exists()
+    # The theft case counts at the post its incident was answered from; nothing else does.
+    assert value(DAY1, "post", post, "cases_filed", "criminal") == 1
+    assert value(DAY2, "post", post, "cases_solved", "criminal") == 1
+    post_cases = DailyFact.objects.filter(unit_kind="post", metric__startswith="cases_")
+    assert post_cases.count() == 2
     assert value(DAY1, "post", post, "disputes_received") == 2
     assert value(DAY2, "post", post, "disputes_resolved") == 1  # the failed one is not
 
@@ -129,6 +135,53 @@ def test_patrols_and_noise(built):
     assert value(DAY1, "post", post, "noise_events") == 1
     assert value(DAY2, "station", org.shiqiaopu, "noise_events") == 1
     assert value(DAY2, "bureau", org.jiulongpo, "noise_events") == 1
+
+
+def test_a_case_counts_at_the_post_of_its_first_incident_with_one(org):
+    user = org.users[XIPENG_DESK]
+    other = PostFactory(station=org.xipeng)
+    theft = case(org.xipeng, user, filed=at(DAY1, 15))
+    for received, post in ((at(DAY1, 7), None), (at(DAY1, 8), other), (at(DAY1, 9), org.park_post)):
+        call = incident(org.xipeng, user, received, post=post)
+        Incident.objects.filter(pk=call.pk).update(case=theft)
+    compute.compute_range(org.jiulongpo, DAY1, DAY1)
+    assert value(DAY1, "post", other, "cases_filed", "criminal") == 1
+    assert value(DAY1, "post", org.park_post, "cases_filed", "criminal") is None
+    assert value(DAY1, "station", org.xipeng, "cases_filed", "criminal") == 1
+
+
+def test_patrol_findings_leave_out_visits_where_nothing_was_found(built):
+    org, _ = built
+    post, xipeng, bureau = org.park_post, org.xipeng, org.jiulongpo
+    assert value(DAY1, "post", post, "findings_raised") == 2
+    assert value(DAY1, "station", xipeng, "findings_raised") == 3
+    assert value(DAY1, "post", post, "findings_handled") is None  # the visit is not one
+    assert value(DAY2, "post", post, "findings_handled") == 1
+    assert value(DAY2, "station", org.shiqiaopu, "findings_raised") == 1
+    assert value(DAY2, "bureau", bureau, "findings_handled") == 2
+
+
+def _stored(unit_kind, unit, metric):
+    rows = DailyFact.objects.filter(unit_kind=unit_kind, unit_id=unit.pk, metric=metric)
+    return sum(rows.values_list("value", flat=True))
+
+
+def test_the_store_and_the_patrol_counts_read_the_same_rules(built):
+    """Noise complaints (a sensor's incident in a noise category is no complaint), patrol
+    findings (an enterprise visit with nothing found is none) and noise events: the store
+    and apps.patrols.stats give the same figures."""
+    org, _ = built
+    start, end = compute.day_bounds(DAY1, DAY2)
+    assert Incident.objects.filter(source="sensor", category__name__contains="噪声").exists()
+    for unit_kind, unit, kwargs in (
+        ("station", org.xipeng, {"station": org.xipeng}),
+        ("station", org.shiqiaopu, {"station": org.shiqiaopu}),
+        ("post", org.park_post, {"post": org.park_post}),
+    ):
+        counts = patrol_counts(start=start, end=end, **kwargs)
+        for metric in ("noise_complaints", "findings_raised", "findings_handled", "noise_events"):
+            assert _stored(unit_kind, unit, metric) == counts[metric], (unit, metric)
+    assert patrol_counts(start=start, end=end, station=org.xipeng)["noise_complaints"] == 1
 
 
 def test_rows_carry_bureau_and_station(built):
@@ -201,6 +254,68 @@ def test_an_incident_event_marks_its_day(built):
     old = Incident.objects.filter(station=org.shiqiaopu).get()
     old.events.create(kind="note", text="补充")
     assert compute.changed_days(org.jiulongpo, run.watermark, run.marks) == {DAY2}
+
+
+def test_a_deleted_record_has_its_day_recomputed_by_the_nightly_run(built):
+    org, _ = built
+    services.nightly_bureau(bureau=org.jiulongpo)
+    Incident.objects.filter(station=org.shiqiaopu).delete()  # received DAY2
+    Case.objects.filter(station=org.shiqiaopu).delete()  # filed DAY2
+    assert compute.dirty_days(org.jiulongpo.pk) == {DAY2}
+    run = services.nightly_bureau(bureau=org.jiulongpo)
+    assert (run.first_day, run.days) == (DAY2, 2)  # and yesterday
+    assert value(DAY2, "station", org.shiqiaopu, "incidents") is None
+    assert value(DAY2, "bureau", org.jiulongpo, "cases_filed", "criminal") is None
+    assert value(DAY1, "station", org.xipeng, "incidents") == 4
+    assert compute.dirty_days(org.jiulongpo.pk) == set()
+    assert services.nightly_bureau(bureau=org.jiulongpo).days == 1
+
+
+def test_an_incident_moved_to_another_day_has_both_days_recomputed(built):
+    org, _ = built
+    services.nightly_bureau(bureau=org.jiulongpo)
+    moved = Incident.objects.get(station=org.shiqiaopu)
+    moved.received_at -= timedelta(days=1)  # DAY2 → DAY1, no timeline entry
+    moved.save()
+    assert compute.dirty_days(org.jiulongpo.pk) == {DAY1, DAY2}
+    services.nightly_bureau(bureau=org.jiulongpo)
+    assert value(DAY2, "station", org.shiqiaopu, "incidents") is None
+    assert value(DAY1, "station", org.shiqiaopu, "incidents") == 1
+    assert value(DAY1, "bureau", org.jiulongpo, "incidents") == 5
+
+
+def test_a_change_that_keeps_the_day_marks_nothing(built):
+    org, _ = built
+    kept = Incident.objects.get(station=org.shiqiaopu)
+    kept.place_text = "别处"
+    kept.save()
+    kept.received_at += timedelta(minutes=5)
+    kept.save(update_fields=["received_at"])
+    assert compute.dirty_days(org.jiulongpo.pk) == set()
+
+
+def test_a_patrols_villages_changing_marks_its_day(built):
+    org, extra = built
+    services.nightly_bureau(bureau=org.jiulongpo)
+    village2 = extra["village2"]
+    village2.covered_by_patrols.clear()  # the reverse side: both patrols that covered it
+    assert compute.dirty_days(org.jiulongpo.pk) == {DAY1}
+    services.nightly_bureau(bureau=org.jiulongpo)
+    rows = DailyFact.objects.filter(day=DAY1, unit_kind="station", metric="villages_covered")
+    assert {int(r.dimension) for r in rows} == {org.yingxin.pk}
+    patrol = org.yingxin.covered_by_patrols.order_by("started_at").first()
+    patrol.covered.add(village2)
+    assert compute.dirty_days(org.jiulongpo.pk) == {DAY1}
+
+
+def test_a_mark_made_after_the_computation_started_stays(built):
+    org, _ = built
+    compute.dirty_mark(org.jiulongpo.pk, [DAY1, DAY2])
+    started = timezone.now()
+    # DAY2 marked again while the computation ran
+    DirtyDay.objects.filter(day=DAY2).update(marked_at=started + timedelta(seconds=1))
+    compute.dirty_clear(org.jiulongpo.pk, [DAY1, DAY2], before=started)
+    assert compute.dirty_days(org.jiulongpo.pk) == {DAY2}
 
 
 def test_seed_time_saved_arithmetic(org):

@@ -1,31 +1,38 @@
 """The demo's first year of 西彭园区警务站 against the seed figures (issue 9): direct counts
 over the source records of the first half-year (2020-11-01 … 2021-04-30) and the first year
-(2020-11-01 … 2021-10-31), local time. The year is seeded once, after the organisation and
-the users (the other demos add nothing to the park post's first year)."""
+(2020-11-01 … 2021-10-31), local time; then what the statistics API shows for each of its
+months and the statistics page for each of its quarters, every metric and breakdown, against
+the same records counted here without the engine. The year is seeded once, after the
+organisation and the users (the other demos add nothing to the park post's first year)."""
 
 import statistics
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.demo import seed_users
+from apps.accounts.models import User
 from apps.accounts.roles import sync_roles
-from apps.cases.models import Incident
+from apps.cases.choices import CaseKind, IncidentSource
+from apps.cases.models import Case, Incident, IncidentCategory
 from apps.cases.services import taxonomy_seed
 from apps.core.idnumbers import parse_id_number
 from apps.mediation.models import Dispute
-from apps.patrols.models import Patrol
+from apps.noise.models import NoiseEvent
+from apps.patrols.models import Finding, Patrol
 from apps.permits.choices import ApplicationKind
 from apps.permits.models import PermitApplication, ResidenceCertificate, ResidencePermit
 from apps.registry.models import Person, Residence
 from apps.stations.choices import ServiceKind
 from apps.stations.demo import seed_organisation
 from apps.stations.models import Bureau, Post, ServiceLog
-from apps.stats.compute import compute_range, period_percentiles
+from apps.stats import selectors
+from apps.stats.compute import compute_range
 from apps.stats.demo import seed_park_year
-from apps.stats.metrics import BY_NAME, DISTINCT
-from apps.stats.models import DailyFact, UnitKind
+from apps.stats.metrics import METRICS, RESOLUTION_RATE, SUM
 
 START, HALF, END = (
     timezone.make_aware(datetime(*ymd)) for ymd in [(2020, 11, 1), (2021, 5, 1), (2021, 11, 1)]
@@ -63,7 +70,7 @@ def park(db, settings):
     return Post.objects.get(name="西彭园区警务站")
 
 
-def test_the_park_posts_first_year_gives_the_seed_figures(park):
+def test_the_park_posts_first_year_gives_the_seed_figures(park, client):
     half, year = direct_counts(park, "half"), direct_counts(park, "year")
     # 人民网 2021-05-11: "近500次咨询, 登记居住人口2100余人, 暂住证384个".
     assert 450 <= half["consultations"] < 500
@@ -82,7 +89,7 @@ def test_the_park_posts_first_year_gives_the_seed_figures(park):
 
     check_permits_went_to_residents_registered_six_months_before(park)
     check_the_year_is_realistic_and_fictitious(park)
-    check_the_store_equals_the_direct_counts(park)
+    check_the_page_and_the_api_show_the_direct_counts(park, client, half, year)
 
     # Seeded once: a second run adds nothing.
     total = (ServiceLog.objects.count(), Incident.objects.count(), Person.objects.count())
@@ -133,73 +140,175 @@ def check_the_year_is_realistic_and_fictitious(park):
     assert Patrol.objects.filter(post=park, ended_at__lt=END).count() >= 100
 
 
-def store_total(park, metric, first, last):
-    """The store's total of a metric for the post over [first, last) as the pages read it:
-    days add up, a distinct metric counts distinct dimension values."""
-    rows = DailyFact.objects.filter(
-        unit_kind=UnitKind.POST,
-        unit_id=park.pk,
-        metric=metric,
-        day__gte=timezone.localdate(first),
-        day__lt=timezone.localdate(last),
+# --- what the page and the API show, against the records ----------------------------------
+
+MONTHS = [date(2020, 11, 1) + relativedelta(months=n) for n in range(12)]
+COUNTED = [m.name for m in METRICS if m.rollup == SUM and not m.dimension]
+SPLIT = [m.name for m in METRICS if m.dimension and m.rollup == SUM]
+
+
+def _month(moment) -> date:
+    return timezone.localtime(moment).date().replace(day=1)
+
+
+def source_events(park):
+    """The park post's records as counted events, read straight from the rows (not through
+    the engine): (metric, dimension, when, value), villages covered as (village, when),
+    response times as (minutes, when)."""
+    events, villages, responses = [], [], []
+    for kind, when in ServiceLog.objects.filter(post=park).values_list("kind", "occurred_at"):
+        metric = {
+            ServiceKind.CONSULTATION: "consultations",
+            ServiceKind.RESIDENCE_REGISTRATION: "residents_registered",
+        }.get(kind)
+        if metric:
+            events.append((metric, "", when, 1))
+    for model, metric in (
+        (ResidenceCertificate, "certificates_issued"),
+        (ResidencePermit, "permits_issued"),
+    ):
+        for when in model.objects.filter(post=park).values_list("issued_at", flat=True):
+            events.append((metric, "", when, 1))
+    for i in Incident.objects.filter(post=park).select_related("category__parent"):
+        when, category = i.received_at, i.category
+        major = (category.parent or category).code if category else "none"
+        # A noise complaint: a noise category, not opened by a sensor.
+        complaint = bool(category) and "噪声" in category.name and i.source != "sensor"
+        events += [
+            ("incidents", "", when, 1),
+            ("incidents_by_category", major, when, 1),
+            ("incidents_by_source", i.source, when, 1),
+            ("invalid_calls", "", when, int(i.disposition == "invalid")),
+            ("repeat_callers", "", when, int(i.is_repeat_caller)),
+            ("minutes_saved", "", when, float(i.minutes_saved or 0)),
+            ("noise_complaints", "", when, int(complaint)),
+        ]
+        if i.arrived_at:
+            responses.append(((i.arrived_at - i.received_at).total_seconds() / 60, when))
+    for case in Case.objects.filter(incidents__post=park).distinct():
+        first = case.incidents.exclude(post=None).order_by("received_at", "pk").first()
+        if first.post_id == park.pk:
+            events += [("cases_filed", case.kind, case.filed_at, 1)] if case.filed_at else []
+            events += [("cases_solved", case.kind, case.solved_at, 1)] if case.solved_at else []
+    for dispute in Dispute.objects.filter(post=park):
+        events.append(("disputes_received", "", dispute.received_at, 1))
+        if dispute.concluded_at and dispute.outcome == "agreement":
+            events.append(("disputes_resolved", "", dispute.concluded_at, 1))
+    for patrol in Patrol.objects.filter(post=park, status="finished").prefetch_related("covered"):
+        hours = (patrol.ended_at - patrol.started_at).total_seconds() / 3600
+        events.append(("patrol_hours", "", patrol.started_at, hours))
+        villages += [(village.pk, patrol.started_at) for village in patrol.covered.all()]
+    for finding in Finding.objects.filter(community__post=park, trouble=True):
+        events.append(("findings_raised", "", finding.found_at, 1))
+        if finding.status == "handled":
+            events.append(("findings_handled", "", finding.handled_at, 1))
+    for when in NoiseEvent.objects.filter(sensor__post=park).values_list("opened_at", flat=True):
+        events.append(("noise_events", "", when, 1))
+    return events, villages, responses
+
+
+def direct_figures(events, villages, responses, inside) -> dict:
+    """{metric: value} and {(split metric, dimension): value} over the moments `inside`
+    accepts, as the pages define them (resolution rate in percent to one decimal,
+    percentiles by linear interpolation, as percentile_cont)."""
+    figures = {name: 0 for name in COUNTED}
+    for metric, dimension, when, value in events:
+        if inside(when):
+            key = (metric, dimension) if dimension else metric
+            figures[key] = figures.get(key, 0) + value
+    figures["villages_covered"] = len({village for village, when in villages if inside(when)})
+    minutes = sorted(m for m, when in responses if inside(when))
+    figures["response_median"] = statistics.median(minutes) if minutes else None
+    figures["response_p90"] = (
+        statistics.quantiles(minutes, n=10, method="inclusive")[8] if len(minutes) > 1 else None
     )
-    if BY_NAME[metric].rollup == DISTINCT:
-        return rows.values("dimension").distinct().count()
-    return round(sum(rows.values_list("value", flat=True)), 6)
+    received = figures["disputes_received"]
+    figures[RESOLUTION_RATE] = (
+        round(figures["disputes_resolved"] * 100 / received, 1) if received else None
+    )
+    return figures
 
 
-def check_the_store_equals_the_direct_counts(park):
+def _same(shown, direct, what):
+    """Counts exactly; hours, minutes and percentiles to the store's 4 decimals a day."""
+    assert set(shown) == set(direct), what
+    for key, value in direct.items():
+        if value is None or shown[key] is None:
+            assert shown[key] == value, (what, key)
+        else:
+            assert shown[key] == pytest.approx(value, abs=0.01), (what, key)
+
+
+def check_the_page_and_the_api_show_the_direct_counts(park, client, half, year):
     """Issue 9: "With the demo data's year for 西彭园区警务站, the numbers on the page must
     equal what a direct count over the source records gives"."""
     days, _rows = compute_range(park.station.bureau, date(2020, 11, 1), date(2021, 10, 31))
     assert days == 365
-    for period, (first, last) in PERIODS.items():
-        counts = direct_counts(park, period)
-        in_period = {"post": park, "received_at__gte": first, "received_at__lt": last}
-        incidents = list(Incident.objects.filter(**in_period))
-        disputes = Dispute.objects.filter(post=park)
-        patrols = list(
-            Patrol.objects.filter(
-                post=park, status="finished", started_at__gte=first, started_at__lt=last
-            )
+    events, villages, responses = source_events(park)
+    leader = User.objects.get(username="xipeng_leader")
+    client.force_login(leader)
+
+    def api(metrics, **params):
+        query = {"unit": f"post:{park.pk}", "metric": ",".join(metrics), "period": "month"}
+        query.update({"from": "2020-11-01", "to": "2021-10-31"}, **params)
+        response = client.get(reverse("stats-series"), query)
+        assert response.status_code == 200, response.content
+        return response.json()["series"]
+
+    # The API's monthly series of every metric, month by month.
+    everything = [m.name for m in METRICS if not m.dimension or m.rollup != SUM]
+    shown = {month: {} for month in MONTHS}
+    for series in api([*everything, RESOLUTION_RATE]):
+        for point in series["points"]:
+            shown[date.fromisoformat(point["period"])][series["metric"]] = point["value"]
+    for series in api(SPLIT, group="dimension"):
+        for point in series["points"]:
+            key = (series["metric"], point["dimension"])
+            shown[date.fromisoformat(point["period"])][key] = point["value"]
+    for month in MONTHS:
+        direct = direct_figures(
+            events, villages, responses, lambda when, m=month: _month(when) == m
         )
-        responses = sorted(
-            (i.arrived_at - i.received_at).total_seconds() / 60 for i in incidents if i.arrived_at
+        # A month without arrivals or disputes has no point for them (the page shows "—").
+        missing = {"response_median": None, "response_p90": None, RESOLUTION_RATE: None}
+        _same(missing | shown[month], direct, month)
+    # The half-year and the year, as the seeds count them, from the API's months.
+    for totals, months in ((half, MONTHS[:6]), (year, MONTHS)):
+        summed = {name: sum(shown[m][name] for m in months) for name in COUNTED}
+        assert summed["consultations"] == totals["consultations"]
+        assert summed["residents_registered"] == totals["registrations_logged"]
+        assert summed["certificates_issued"] == totals["certificates"]
+        assert summed["permits_issued"] == totals["permits"]
+    yearly = direct_figures(events, villages, responses, lambda when: START <= when < END)
+    assert yearly["incidents"] > 700 and yearly["disputes_received"] > 0
+    assert yearly["villages_covered"] == 3 and yearly["patrol_hours"] > 100
+    assert yearly["invalid_calls"] > 0 and yearly["repeat_callers"] > 0
+    assert len([k for k in yearly if k[0] == "incidents_by_source"]) >= 4
+
+    # The statistics page of each quarter inside the year: the table and the breakdowns.
+    unit = selectors.unit_resolve(user=leader, kind="post", pk=park.pk)
+    categories = dict(IncidentCategory.objects.filter(parent=None).values_list("code", "name"))
+    labels = {
+        "incidents_by_category": lambda code: categories[code],
+        "incidents_by_source": lambda code: str(IncidentSource(code).label),
+        "cases_filed": lambda code: str(CaseKind(code).label),
+        "cases_solved": lambda code: str(CaseKind(code).label),
+    }
+    for at in (date(2021, 1, 1), date(2021, 4, 1), date(2021, 7, 1)):
+        board = selectors.dashboard(user=leader, unit=unit, period="quarter", at=at)
+        first, last = board.start, board.end
+        direct = direct_figures(
+            events,
+            villages,
+            responses,
+            lambda when, first=first, last=last: first <= timezone.localtime(when).date() <= last,
         )
-        direct = {
-            "consultations": counts["consultations"],
-            "residents_registered": counts["registrations_logged"],
-            "certificates_issued": counts["certificates"],
-            "permits_issued": counts["permits"],
-            "incidents": len(incidents),
-            "invalid_calls": sum(i.disposition == "invalid" for i in incidents),
-            "repeat_callers": sum(i.is_repeat_caller for i in incidents),
-            "minutes_saved": round(float(sum(i.minutes_saved or 0 for i in incidents)), 6),
-            "disputes_received": disputes.filter(
-                received_at__gte=first, received_at__lt=last
-            ).count(),
-            "disputes_resolved": disputes.filter(
-                concluded_at__gte=first, concluded_at__lt=last, outcome="agreement"
-            ).count(),
-            "patrol_hours": round(
-                sum((p.ended_at - p.started_at).total_seconds() for p in patrols) / 3600, 6
-            ),
-            "villages_covered": len({v.pk for p in patrols for v in p.covered.all()}),
+        table = {row["metric"]: row["value"] for row in board.rows if row["metric"] not in SPLIT}
+        _same(table, {key: v for key, v in direct.items() if isinstance(key, str)}, at)
+        split = {(name, label): v for name, _l, parts in board.breakdowns for label, v in parts}
+        by_label = {
+            (key[0], labels[key[0]](key[1])): value
+            for key, value in direct.items()
+            if not isinstance(key, str)
         }
-        stored = {metric: store_total(park, metric, first, last) for metric in direct}
-        # The store keeps each day's value to 4 decimals: patrol hours of whole minutes
-        # (k/60 h) differ by well under a minute over the year; everything else is exact.
-        assert stored.pop("patrol_hours") == pytest.approx(direct.pop("patrol_hours"), abs=0.01)
-        assert stored == direct, period
-        assert stored["disputes_received"] > 0 and stored["villages_covered"] == 3
-        assert stored["invalid_calls"] > 0 and stored["repeat_callers"] > 0
-        percentiles = period_percentiles(
-            unit_kind=UnitKind.POST,
-            unit_id=park.pk,
-            first_day=timezone.localdate(first),
-            last_day=timezone.localdate(last) - timedelta(days=1),
-        )
-        assert percentiles["response_median"] == pytest.approx(statistics.median(responses))
-        # percentile_cont's linear interpolation is the "inclusive" method.
-        p90 = statistics.quantiles(responses, n=10, method="inclusive")[8]
-        assert percentiles["response_p90"] == pytest.approx(p90)
+        _same(split, by_label, at)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..board import board_data
+from .serializers import BoardSerializer
 
 BOARD_PERMISSION = "cases.view_incident"
 
@@ -24,7 +25,7 @@ class BoardView(APIView):
                 description="posts_version of an earlier answer: posts is null while unchanged",
             )
         ],
-        responses={200: dict},
+        responses=BoardSerializer,
     )
     def get(self, request):
         if not request.user.has_perm(BOARD_PERMISSION):

@@ -1,7 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from ..board import OPEN_STATUSES
 from ..selectors import PERIODS
+
+# dimension: a point per dimension value; station, post: a series per child unit (a
+# bureau's stations, a station's posts) for the unit kind named here.
+GROUPS = {"dimension": None, "station": "bureau", "post": "station"}
 
 
 class StatsQuerySerializer(serializers.Serializer):
@@ -12,7 +17,7 @@ class StatsQuerySerializer(serializers.Serializer):
     period = serializers.ChoiceField(choices=PERIODS, default="month")
     # "from" is a Python keyword: the field is declared under its query-string name below.
     to = serializers.DateField()
-    group = serializers.ChoiceField(choices=["", "dimension"], required=False, default="")
+    group = serializers.ChoiceField(choices=["", *GROUPS], required=False, default="")
 
     def get_fields(self):
         fields = super().get_fields()
@@ -34,18 +39,21 @@ class PointSerializer(serializers.Serializer):
     value = serializers.FloatField(allow_null=True)
 
 
+class StatsUnitSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class SeriesSerializer(serializers.Serializer):
+    of_unit = StatsUnitSerializer(
+        help_text=_("whose figures: the unit asked for, or a child with group=station or post")
+    )
     metric = serializers.CharField()
     label = serializers.CharField()
     unit = serializers.CharField()
     rollup = serializers.CharField()
     points = PointSerializer(many=True)
-
-
-class StatsUnitSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    id = serializers.IntegerField()
-    name = serializers.CharField()
 
 
 class StatsAnswerSerializer(serializers.Serializer):
@@ -54,3 +62,95 @@ class StatsAnswerSerializer(serializers.Serializer):
     first_day = serializers.DateField()
     last_day = serializers.DateField()
     series = SeriesSerializer(many=True)
+
+
+# --- /api/v1/board/ ------------------------------------------------------------------------
+# The live board's answer as apps.stats.board.board_data builds it (a plain dict, returned
+# as it is for speed): these serializers are its contract in the OpenAPI schema, and
+# tests/stats/test_board.py checks that they render a real answer unchanged.
+
+
+class BoardPostSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    station = serializers.CharField()
+    lat = serializers.FloatField(allow_null=True)
+    lon = serializers.FloatField(allow_null=True)
+
+
+class BoardIncidentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.ChoiceField(choices=[s.value for s in OPEN_STATUSES])
+    status_label = serializers.CharField()
+    priority = serializers.IntegerField()
+    minutes = serializers.IntegerField(allow_null=True, help_text=_("minutes since receipt"))
+    received_at = serializers.DateTimeField()
+    lat = serializers.FloatField(allow_null=True)
+    lon = serializers.FloatField(allow_null=True)
+    place = serializers.CharField(allow_blank=True)
+    category = serializers.CharField(allow_blank=True)
+    post = serializers.CharField(allow_blank=True)
+    color = serializers.CharField()
+    band = serializers.ChoiceField(choices=["new", "waiting", "late", "on_scene"])
+    url = serializers.CharField()
+
+
+class BoardPatrolSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    mode = serializers.CharField()
+    mode_label = serializers.CharField()
+    route = serializers.CharField(allow_blank=True)
+    post = serializers.CharField(allow_blank=True)
+    officers = serializers.ListField(child=serializers.CharField())
+    started_at = serializers.DateTimeField(allow_null=True)
+    lat = serializers.FloatField(allow_null=True, help_text=_("last position"))
+    lon = serializers.FloatField(allow_null=True)
+    seen_at = serializers.DateTimeField(allow_null=True)
+
+
+class BoardNoiseEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    sensor = serializers.CharField()
+    level = serializers.FloatField(allow_null=True, help_text=_("dB(A) now"))
+    peak = serializers.FloatField(allow_null=True)
+    limit = serializers.IntegerField()
+    since = serializers.DateTimeField()
+    minutes = serializers.IntegerField(allow_null=True)
+    lat = serializers.FloatField(allow_null=True)
+    lon = serializers.FloatField(allow_null=True)
+
+
+BoardOpenByStatusSerializer = type(
+    "BoardOpenByStatusSerializer",
+    (serializers.Serializer,),
+    {status.value: serializers.IntegerField() for status in OPEN_STATUSES},
+)
+
+
+class BoardCountersSerializer(serializers.Serializer):
+    incidents_today = serializers.IntegerField()
+    open = serializers.IntegerField()
+    open_by_status = BoardOpenByStatusSerializer()
+    dispatched_today = serializers.IntegerField()
+    arrived_today = serializers.IntegerField()
+    invalid_today = serializers.IntegerField()
+    median_response_today = serializers.FloatField(allow_null=True, help_text=_("minutes"))
+    patrols_under_way = serializers.IntegerField(allow_null=True)
+    noise_open = serializers.IntegerField(allow_null=True)
+
+
+class BoardSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    posts_version = serializers.CharField()
+    posts = BoardPostSerializer(
+        many=True, allow_null=True, help_text=_("null while unchanged since posts_version")
+    )
+    incidents = BoardIncidentSerializer(many=True)
+    patrols = BoardPatrolSerializer(
+        many=True, allow_null=True, help_text=_("null for a role that may not view patrols")
+    )
+    noise_events = BoardNoiseEventSerializer(
+        many=True, allow_null=True, help_text=_("null for a role that may not view noise")
+    )
+    counters = BoardCountersSerializer()

@@ -1,21 +1,51 @@
 """/api/v1/stats/: the statistics store by unit, metric, period and grouping (issue 9)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.errors import DomainError
+
 from .. import selectors
 from ..metrics import BY_NAME
 from . import serializers as s
 
 
+def _unit(unit: selectors.Unit) -> dict:
+    return {"kind": unit.kind, "id": unit.id, "name": unit.name}
+
+
+def _points(values, unit_id, name, starts, by_dimension) -> list[dict]:
+    """A metric's points for one unit: per period, or per period and dimension value; a
+    period without rows is 0 for counted metrics and absent for percentiles and ratios."""
+    metric = BY_NAME.get(name)
+    if by_dimension and metric and metric.dimension:
+        return [
+            {"period": p, "dimension": dim, "value": v}
+            for (u, m, p, dim), v in sorted(values.items(), key=lambda i: (i[0][2], i[0][3]))
+            if u == unit_id and m == name
+        ]
+    counted = metric is not None and metric.rollup != selectors.PERCENTILE
+    points = [
+        {
+            "period": start,
+            "dimension": "",
+            "value": values.get((unit_id, name, start, ""), 0 if counted else None),
+        }
+        for start in starts
+    ]
+    return points if counted else [p for p in points if p["value"] is not None]
+
+
 class StatsView(APIView):
     """GET ?unit=station:<id>&metric=incidents[,…]&period=month&from=2026-01-01&to=2026-12-31
-    [&group=dimension]: one series per metric with a point per period (and dimension); a
-    period without rows is 0 for counted metrics, absent for percentiles. 400 for a bad
-    unit, metric or period; 404 for a unit outside the caller's scope."""
+    [&group=dimension|station|post]: one series per metric (and, with group=station for a
+    bureau or group=post for a station, per child unit in the caller's scope) with a point
+    per period (and dimension). 400 for a bad unit, metric, period or grouping; 404 for a
+    unit outside the caller's scope."""
 
     permission_classes = [IsAuthenticated]
 
@@ -26,7 +56,13 @@ class StatsView(APIView):
             OpenApiParameter("period", str, enum=list(selectors.PERIODS)),
             OpenApiParameter("from", str, required=True),
             OpenApiParameter("to", str, required=True),
-            OpenApiParameter("group", str, enum=["dimension"]),
+            OpenApiParameter(
+                "group",
+                str,
+                enum=list(s.GROUPS),
+                description="dimension: a point per dimension value; station (for a "
+                "sub-bureau) or post (for a station): a series per child unit",
+            ),
         ],
         responses=s.StatsAnswerSerializer,
     )
@@ -39,56 +75,47 @@ class StatsView(APIView):
         kind, pk = selectors.unit_parse(data["unit"])
         metrics = selectors.metrics_parse(data["metric"])
         unit = selectors.unit_resolve(user=request.user, kind=kind, pk=pk)
-        period, first, last = data["period"], data["from"], data["to"]
-        by_dimension = data["group"] == "dimension"
-        values = selectors.series(
-            user=request.user,
-            unit_kind=unit.kind,
-            unit_ids=[unit.id],
-            metrics=metrics,
-            period=period,
-            first_day=first,
-            last_day=last,
-            by_dimension=by_dimension,
-        )
+        period, first, last, group = data["period"], data["from"], data["to"], data["group"]
+        units = [unit]
+        if s.GROUPS.get(group):
+            if unit.kind != s.GROUPS[group]:
+                raise DomainError(
+                    _("group=%(group)s needs a unit of kind %(kind)s.")
+                    % {"group": group, "kind": s.GROUPS[group]}
+                )
+            units = selectors.unit_children(user=request.user, unit=unit)
+        values = {}
+        if units:
+            values = selectors.series(
+                user=request.user,
+                unit_kind=units[0].kind,
+                unit_ids=[u.id for u in units],
+                metrics=metrics,
+                period=period,
+                first_day=first,
+                last_day=last,
+                by_dimension=group == "dimension",
+            )
         starts = selectors.periods_between(period, first, last)
         answer = []
-        for name in metrics:
-            metric = BY_NAME.get(name)
-            rollup = metric.rollup if metric else "ratio"
-            if by_dimension and metric and metric.dimension:
-                points = [
-                    {"period": p, "dimension": dim, "value": v}
-                    for (_u, m, p, dim), v in sorted(
-                        values.items(), key=lambda i: (i[0][2], i[0][3])
-                    )
-                    if m == name
-                ]
-            else:
-                counted = metric is not None and rollup != selectors.PERCENTILE
-                points = [
+        for member in units:
+            for name in metrics:
+                points = _points(values, member.id, name, starts, group == "dimension")
+                for point in points:
+                    point["label"] = selectors.period_label(period, point["period"])
+                metric = BY_NAME.get(name)
+                answer.append(
                     {
-                        "period": start,
-                        "dimension": "",
-                        "value": values.get((unit.id, name, start, ""), 0 if counted else None),
+                        "of_unit": _unit(member),
+                        "metric": name,
+                        "label": selectors.metric_label(name),
+                        "unit": selectors.metric_unit(name),
+                        "rollup": metric.rollup if metric else "ratio",
+                        "points": points,
                     }
-                    for start in starts
-                ]
-                if not counted:
-                    points = [p for p in points if p["value"] is not None]
-            for point in points:
-                point["label"] = selectors.period_label(period, point["period"])
-            answer.append(
-                {
-                    "metric": name,
-                    "label": selectors.metric_label(name),
-                    "unit": selectors.metric_unit(name),
-                    "rollup": rollup,
-                    "points": points,
-                }
-            )
+                )
         body = {
-            "unit": {"kind": unit.kind, "id": unit.id, "name": unit.name},
+            "unit": _unit(unit),
             "period": period,
             "first_day": first,
             "last_day": last,

@@ -98,6 +98,8 @@ class Command(BaseCommand):
     def _batch(self, scenario):
         samples = []
         for _ in range(5):
+            if scenario.setup:
+                scenario.setup()
             start = time.perf_counter()
             scenario.run()
             samples.append(time.perf_counter() - start)
