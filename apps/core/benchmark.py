@@ -7,7 +7,12 @@ A scenario is a small registered function in an app's `bench.py`:
 
 Request scenarios are timed through Django's test client (server time, no network) and
 report p50/p95 and queries per request next to the hand-written SQL that returns the same
-page, as a ratio. Batch scenarios time a job against its equivalent SQL aggregate.
+page, as a ratio. Batch scenarios time a job against its equivalent SQL aggregate; an
+ingestion job declares how many items one run takes in, and the harness reports the rate:
+
+    @batch_scenario("noise: ingest 10,000 readings", sql=insert_sql, items=10_000,
+                    unit="readings")
+
 Data generators (`@generator`) fill PostgreSQL in bulk to the chosen scale.
 """
 
@@ -70,6 +75,10 @@ class BatchScenario:
     # Called before each timed run, untimed: puts back what the previous run did (e.g.
     # deletes the rows it wrote), so that every run does the real work.
     setup: Callable[[], None] | None = None
+    # What one run processes, for an ingestion rate (e.g. 10,000 "points"); None: a job
+    # whose size is not a count of items (a report, a recompute).
+    items: int | None = None
+    unit: str = "items"
 
 
 @dataclass
@@ -106,9 +115,9 @@ def request_scenario(name: str, *, persona: str, sql=None, body=None, fresh=Fals
     return register
 
 
-def batch_scenario(name: str, *, sql, setup=None):
+def batch_scenario(name: str, *, sql, setup=None, items: int | None = None, unit: str = "items"):
     def register(run):
-        registry.batches.append(BatchScenario(name, run, sql, setup=setup))
+        registry.batches.append(BatchScenario(name, run, sql, setup, items, unit))
         return run
 
     return register
@@ -142,6 +151,11 @@ def summarise(samples: list[float]) -> dict:
         "p95_ms": round(percentile(samples, 0.95) * 1000, 2),
         "mean_ms": round(statistics.fmean(samples) * 1000, 2),
     }
+
+
+def per_second(items: int, p50_ms: float) -> int:
+    """The rate of a run that took `items` in within `p50_ms` (the median run)."""
+    return round(items / max(p50_ms / 1000, 1e-6))
 
 
 def time_sql(sql: str, params: list, repeat: int) -> list[float]:

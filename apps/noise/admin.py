@@ -31,7 +31,10 @@ class NoiseSettingsAdmin(ScopedAdmin):
         "bureau",
         "open_after_seconds",
         "close_after_seconds",
-        "auto_incident_after_minutes",
+        "incident_after_minutes",
+        "auto_incident_on_duration",
+        "repeat_threshold",
+        "auto_incident_on_repeat",
         "warning_text",
     ]
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import SameStationMixin, TimeStampedModel
@@ -59,6 +60,12 @@ class NoiseLimit(models.Model):
         return self.day_limit if period == Period.DAY else self.night_limit
 
 
+AUTOMATIC_HELP = _(
+    "The incident is taken in the name of the first contact of the sensor who works at its "
+    "station and may take incidents."
+)
+
+
 class NoiseSettings(models.Model):
     """A sub-bureau's noise-event thresholds, edited by its admin."""
 
@@ -83,15 +90,31 @@ class NoiseSettings(models.Model):
         max_length=200,
         default="音量超过国家标准限值，请调低音量",
     )
-    auto_incident_after_minutes = models.PositiveIntegerField(
-        _("make an incident automatically after (minutes)"),
+    # When an event may become an incident (issue 8, item 11): when it has lasted long
+    # enough, or when it is the Nth at its sensor within 7 days; each rule may also convert
+    # by itself. apps.noise.selectors.incident_grounds applies them.
+    incident_after_minutes = models.PositiveIntegerField(
+        _("an event may become an incident after (minutes)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(1440)],
+    )
+    auto_incident_on_duration = models.BooleanField(
+        _("automatically when it has lasted that long"),
+        default=False,
+        help_text=AUTOMATIC_HELP,
+    )
+    repeat_threshold = models.PositiveSmallIntegerField(
+        _("an event may become an incident when it is the nth at its sensor in 7 days"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
-        help_text=_(
-            "Empty: never automatically. The incident is taken in the name of the first "
-            "contact of the sensor who works at its station and may take incidents."
-        ),
+        default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(50)],
+        help_text=_("Empty: repeats alone never make an incident."),
+    )
+    auto_incident_on_repeat = models.BooleanField(
+        _("automatically when it repeats that often"),
+        default=False,
+        help_text=AUTOMATIC_HELP,
     )
 
     objects = ScopedManager()
@@ -264,6 +287,9 @@ class NoiseEvent(models.Model):
 
     def __str__(self):
         return f"{self.sensor} {self.opened_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("noise:event_detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:

@@ -1,5 +1,6 @@
-"""Reads of the noise app: limits and settings as the state machine needs them, and the
-noise page's live levels and curves in a fixed number of queries whatever the rows."""
+"""Reads of the noise app: limits and settings as the state machine needs them, the rules
+by which an event may become an incident, and the noise page's live levels and curves in a
+fixed number of queries whatever the rows."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -21,6 +22,10 @@ from .models import (
 # GB 3096-2008 counts day and night in local time; Chongqing is on Beijing time.
 LOCAL = ZoneInfo("Asia/Shanghai")
 DAY_STARTS, NIGHT_STARTS = 6, 22
+# "Repeats at the same place in a week": the events of a sensor counted back from each one.
+REPEAT_WINDOW = timedelta(days=7)
+# The grounds on which an event may become an incident (incident_grounds).
+DURATION, REPEAT = "duration", "repeat"
 
 
 def period_at(at: datetime) -> str:
@@ -67,27 +72,83 @@ def sensors_live(*, user):
     return sensors
 
 
-def open_events(*, user):
-    """Open events, each with how many events its sensor had in the week before: a place
-    that repeats is a candidate for an incident even when each event is short."""
+def with_repeats(events):
+    """The events, each annotated with `repeats_in_week`: how many events its sensor had
+    in the REPEAT_WINDOW before it opened (0: the first there this week)."""
     earlier = (
         NoiseEvent.objects.filter(
             sensor=OuterRef("sensor"),
             opened_at__lt=OuterRef("opened_at"),
-            opened_at__gte=OuterRef("opened_at") - timedelta(days=7),
+            opened_at__gte=OuterRef("opened_at") - REPEAT_WINDOW,
         )
         .order_by()
         .values("sensor")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return list(
-        NoiseEvent.objects.restrict(user)
-        .filter(closed_at__isnull=True)
-        .select_related("sensor", "incident")
-        .annotate(week_before=Coalesce(Subquery(earlier), 0))
-        .order_by("-opened_at")
+    return events.annotate(repeats_in_week=Coalesce(Subquery(earlier), 0))
+
+
+def repeats_in_week(event: NoiseEvent) -> int:
+    """`repeats_in_week` of one event: its annotation, else one query."""
+    if hasattr(event, "repeats_in_week"):
+        return event.repeats_in_week
+    return with_repeats(NoiseEvent.objects.filter(pk=event.pk)).values_list(
+        "repeats_in_week", flat=True
+    )[0]
+
+
+def lasted(event: NoiseEvent) -> timedelta:
+    """How long the event has been over the limit, on the sensor's clock: to its close, or
+    while open to the sensor's newest reading (readings arrive in batches, and a silent
+    sensor has not shown that the noise went on)."""
+    end = event.closed_at or event.sensor.last_reading_at or event.opened_at
+    return max(end - event.opened_at, timedelta(0))
+
+
+def incident_grounds(event: NoiseEvent, config: NoiseSettings) -> list[str]:
+    """Why the event may become an incident under its bureau's rules (issue 8, item 11):
+    DURATION when it has lasted `incident_after_minutes`, REPEAT when it is at least the
+    `repeat_threshold`-th event at its sensor in 7 days. Empty: it may not (yet)."""
+    grounds = []
+    if lasted(event) >= timedelta(minutes=config.incident_after_minutes):
+        grounds.append(DURATION)
+    if config.repeat_threshold and repeats_in_week(event) + 1 >= config.repeat_threshold:
+        grounds.append(REPEAT)
+    return grounds
+
+
+def converts_by_itself(grounds: list[str], config: NoiseSettings) -> bool:
+    """Whether one of the grounds is a rule the bureau set to convert automatically."""
+    return (DURATION in grounds and config.auto_incident_on_duration) or (
+        REPEAT in grounds and config.auto_incident_on_repeat
     )
+
+
+class BureauSettings(dict):
+    """noise_settings() per bureau id, each read once (a list of events of many bureaus)."""
+
+    def __missing__(self, bureau_id):
+        self[bureau_id] = noise_settings(bureau_id)
+        return self[bureau_id]
+
+
+def open_events(*, user):
+    """Open events with their repeats in the week, their bureau's settings (`rules`) and,
+    as `grounds`, why each may become an incident: a place that repeats qualifies even when
+    each event is short."""
+    events = list(
+        with_repeats(
+            NoiseEvent.objects.restrict(user)
+            .filter(closed_at__isnull=True)
+            .select_related("sensor__station", "incident")
+        ).order_by("-opened_at")
+    )
+    configs = BureauSettings()
+    for event in events:
+        event.rules = configs[event.sensor.station.bureau_id]
+        event.grounds = incident_grounds(event, event.rules)
+    return events
 
 
 def day_curves(*, sensors, day=None) -> dict[int, dict]:

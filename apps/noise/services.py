@@ -10,7 +10,9 @@ The state machine, per sensor, over readings in time order:
   a quiet spell, a reading over it ends the spell; when the spell has lasted the close
   delay the event closes at the spell's start (hysteresis: a short dip does not close it,
   a short burst does not open one).
-If the bureau asks for it, an event still open after so many minutes becomes an incident.
+An event may become an incident when it has lasted the bureau's minutes or repeats at its
+sensor within a week (selectors.incident_grounds); the bureau may have either rule convert
+by itself, checked for every event a batch opens, closes or keeps open.
 The run and the spell are kept on the sensor, so batches may split them anywhere. A batch
 locks its sensor, so two batches of one sensor are processed one after the other.
 Readings older than the newest already processed (a late, out-of-order batch) are stored
@@ -40,7 +42,15 @@ from apps.core.scoping import CHANGE, is_in_scope
 
 from .complaints import NOISE_CATEGORY_MARK
 from .models import MAX_DB, MIN_DB, NoiseEvent, NoiseReading, NoiseSensor
-from .selectors import limits, noise_settings, period_at
+from .selectors import (
+    converts_by_itself,
+    incident_grounds,
+    lasted,
+    limits,
+    noise_settings,
+    period_at,
+    repeats_in_week,
+)
 
 logger = logging.getLogger(__name__)
 MAX_BATCH = 2000
@@ -191,6 +201,8 @@ def readings_ingest(*, sensor: NoiseSensor, readings) -> IngestResult:
         config = noise_settings(sensor.station.bureau_id)
         limit_row = limits()[sensor.zone_class]
         event = NoiseEvent.objects.filter(sensor=sensor, closed_at__isnull=True).first()
+        if event is not None:
+            event.sensor = sensor  # the locked row, whose clock advances below
         opened, closed = [], []
         for at, db in new:
             period = period_at(at)
@@ -239,8 +251,10 @@ def readings_ingest(*, sensor: NoiseSensor, readings) -> IngestResult:
         )
         for opened_event in opened:
             _notify_contacts(sensor, opened_event)
-        if event is not None and config.auto_incident_after_minutes:
-            _auto_incident(sensor, event, config.auto_incident_after_minutes)
+        if config.auto_incident_on_duration or config.auto_incident_on_repeat:
+            touched = {e.pk: e for e in (*opened, *closed, event) if e is not None}
+            for candidate in touched.values():
+                _auto_incident(sensor, candidate, config)
     return IngestResult(
         received=len(readings),
         processed=len(new),
@@ -268,11 +282,11 @@ def _notify_contacts(sensor: NoiseSensor, event: NoiseEvent) -> None:
 # --- events to incidents --------------------------------------------------------------------
 
 
-def _auto_incident(sensor: NoiseSensor, event: NoiseEvent, minutes: int) -> None:
-    """The bureau's option: an event still open after `minutes` becomes an incident, taken
-    in the name of the sensor's first contact at its station who may take incidents. A
-    refusal is logged, never allowed to lose the sensor's batch."""
-    if event.incident_id or sensor.last_reading_at - event.opened_at < timedelta(minutes=minutes):
+def _auto_incident(sensor: NoiseSensor, event: NoiseEvent, config) -> None:
+    """The bureau's option: an event that qualifies on a rule set to convert by itself
+    becomes an incident, taken in the name of the sensor's first contact at its station who
+    may take incidents. A refusal is logged, never allowed to lose the sensor's batch."""
+    if event.incident_id or not converts_by_itself(incident_grounds(event, config), config):
         return
     contacts = sensor.contacts.filter(station_id=sensor.station_id, is_active=True).order_by("pk")
     taker = next((user for user in contacts if user.has_perm("cases.add_incident")), None)
@@ -288,9 +302,39 @@ def _auto_incident(sensor: NoiseSensor, event: NoiseEvent, minutes: int) -> None
         logger.warning("noise event %s: automatic incident refused: %s", event.pk, exc.message)
 
 
+def _check_qualifies(event: NoiseEvent, config) -> None:
+    if incident_grounds(event, config):
+        return
+    minutes = int(lasted(event).total_seconds() // 60)
+    if not config.repeat_threshold:
+        raise Conflict(
+            _(
+                "This noise event cannot become an incident yet: it has lasted %(lasted)d of "
+                "the %(minutes)d minutes it takes."
+            )
+            % {"lasted": minutes, "minutes": config.incident_after_minutes},
+            code="not_qualified",
+        )
+    raise Conflict(
+        _(
+            "This noise event cannot become an incident yet: it has lasted %(lasted)d of the "
+            "%(minutes)d minutes it takes, and it is the sensor's event no. %(nth)d within 7 "
+            "days, where no. %(repeats)d would qualify."
+        )
+        % {
+            "lasted": minutes,
+            "minutes": config.incident_after_minutes,
+            "nth": repeats_in_week(event) + 1,
+            "repeats": config.repeat_threshold,
+        },
+        code="not_qualified",
+    )
+
+
 def noise_event_to_incident(*, event: NoiseEvent, by):
     """Open a sensor incident (警情) for the event, at the sensor's place, in the bureau's
-    noise category when it has one; the event links to it. Converting twice is a conflict."""
+    noise category when it has one; the event links to it. Only an event that qualifies
+    (selectors.incident_grounds) may; converting twice is a conflict."""
     with transaction.atomic():
         event = (
             NoiseEvent.objects.restrict(by, CHANGE).select_for_update().filter(pk=event.pk).first()
@@ -300,6 +344,8 @@ def noise_event_to_incident(*, event: NoiseEvent, by):
         if event.incident_id:
             raise Conflict(_("This noise event is already an incident."))
         sensor = NoiseSensor.objects.select_related("station", "community").get(pk=event.sensor_id)
+        event.sensor = sensor
+        _check_qualifies(event, noise_settings(sensor.station.bureau_id))
         category = (
             IncidentCategory.objects.filter(
                 bureau_id=sensor.station.bureau_id,

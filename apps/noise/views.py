@@ -1,5 +1,6 @@
 """The noise page: live levels against the limit, open events (refreshed by htmx every
-10 s) and the day's curve per sensor; and the one-click conversion of an event."""
+10 s) and the day's curve per sensor; an event's page; and the one-click conversion of an
+event that qualifies for an incident (selectors.incident_grounds)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,10 +12,14 @@ from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
 from apps.core.scoping import CHANGE
-from apps.core.views import require_perm
+from apps.core.views import ScopedDetailView, require_perm
 
 from . import selectors, services
 from .models import NoiseEvent
+
+
+def _may_convert(user) -> bool:
+    return user.has_perm("noise.change_noiseevent") and user.has_perm("cases.add_incident")
 
 
 def _sensor_map(sensors, events):
@@ -56,8 +61,7 @@ def dashboard(request):
         "events": events,
         "sensor_map": _sensor_map(sensors, events),
         "refreshed_at": timezone.now(),
-        "can_convert": request.user.has_perm("noise.change_noiseevent")
-        and request.user.has_perm("cases.add_incident"),
+        "can_convert": _may_convert(request.user),
     }
     if request.htmx:
         return render(request, "noise/_live.html", context)
@@ -73,6 +77,28 @@ def dashboard(request):
     return render(request, "noise/dashboard.html", context)
 
 
+class EventDetail(ScopedDetailView):
+    """An event, open or closed: how long it lasted, its repeats at the sensor in the week,
+    why it may (or may not yet) become an incident, and the button when it may."""
+
+    model = NoiseEvent
+    template_name = "noise/event_detail.html"
+    select_related = ("sensor__station", "sensor__community", "incident")
+
+    def get_queryset(self):
+        return selectors.with_repeats(super().get_queryset())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = self.object
+        config = selectors.noise_settings(event.sensor.station.bureau_id)
+        context["rules"] = config
+        context["grounds"] = selectors.incident_grounds(event, config)
+        context["lasted_minutes"] = int(selectors.lasted(event).total_seconds() // 60)
+        context["can_convert"] = _may_convert(self.request.user) and not event.incident_id
+        return context
+
+
 @login_required
 @require_POST
 def event_to_incident(request, pk):
@@ -85,6 +111,6 @@ def event_to_incident(request, pk):
         incident = services.noise_event_to_incident(event=event, by=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("noise:dashboard")
+        return redirect(event)
     messages.success(request, _("Incident %(number)s opened.") % {"number": incident.number})
     return redirect(incident)

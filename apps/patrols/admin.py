@@ -1,7 +1,7 @@
 """Admin of patrols: each sub-bureau's patrol rules, patrols (planned on the patrol pages;
 admin corrects the plan, never the state or what the track derived), and read-only track
 uploads and broadcasts (they come from the tablets), findings and camera checks (written
-only through the services)."""
+only through the services), and the assessment's scores (written by its task)."""
 
 from django.contrib import admin
 
@@ -9,6 +9,7 @@ from apps.core.admin import ScopedAdmin
 from apps.stations.models import Bureau
 
 from .models import (
+    AssessmentScore,
     Broadcast,
     Finding,
     Patrol,
@@ -118,7 +119,8 @@ class TrackBatchAdmin(ScopedAdmin):
 
 class _RecordAdmin(ScopedAdmin):
     """Findings and camera checks are written by the services (one conversion per finding,
-    the links both ways): admin reads them, scoped, and never edits them by hand."""
+    the links both ways), scores by the assessment task (recomputed, never hand-edited):
+    admin reads them, scoped, and never edits them by hand."""
 
     def has_add_permission(self, request):
         return False
@@ -156,4 +158,23 @@ class VideoPatrolAdmin(_RecordAdmin):
     search_fields = ["camera", "observation"]
     date_hierarchy = "checked_at"
     list_select_related = ["station", "officer", "finding"]
+    show_full_result_count = False
+
+
+@admin.register(AssessmentScore)
+class AssessmentScoreAdmin(_RecordAdmin):
+    list_display = [
+        "month",
+        "subject",
+        "station",
+        "community",
+        "officer",
+        "patrol_hours",
+        "score",
+        "rank",
+    ]
+    list_filter = ["subject"]
+    search_fields = ["community__name", "officer__username", "officer__last_name"]
+    date_hierarchy = "month"
+    list_select_related = ["station", "community", "officer"]
     show_full_result_count = False

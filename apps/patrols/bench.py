@@ -232,6 +232,8 @@ def _insert_sql():
 batch_scenario(
     f"patrols: ingest {BATCH * INGEST_BATCHES:,} points ({INGEST_BATCHES}×{BATCH})",
     sql=_insert_sql,
+    items=BATCH * INGEST_BATCHES,
+    unit="points",
 )(_ingest)
 
 

@@ -149,11 +149,13 @@ def seed_patrols() -> int:
     points = _route(start, waypoints, 40, "dusk")
     patrol_finish(patrol=dusk, by=officer, now=start + STEP * len(points))
     _upload(dusk, officer, points, "dusk")
-    broadcast_log(
+    broadcast_at = _local(yesterday, time(19, 5))
+    broadcast_log(  # replayed as it was logged: on yesterday's clock, before the quiet hours
         patrol=dusk,
         by=officer,
         message="我们是西彭派出所民警，请关好门窗、看好家禽，发现可疑情况请拨打110。",
-        at=_local(yesterday, time(19, 5)),
+        at=broadcast_at,
+        now=broadcast_at,
         place="泥璧村村道",
         latitude=float(nibi.latitude),
         longitude=float(nibi.longitude),

@@ -16,6 +16,10 @@ dispute (纠纷). Rules decided here:
   note "visited, no trouble found"): the visit is on record, and `NOTHING_FOUND` lets the
   assessment and the lists leave it out of the findings raised and handled.
 - A resent `client_id` (the offline tablet retries) returns the existing finding.
+- A finding with coordinates but no village (the tablet sends its GPS fix, not a village)
+  gets the station's village nearest to the point within the bureau's coverage radius, so
+  that the incident or dispute it becomes carries the village too. Farther than that from
+  every village, it stays without one.
 """
 
 import uuid
@@ -24,7 +28,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +44,7 @@ from apps.stations.models import Station
 
 from .choices import FindingKind, FindingStatus, PatrolStatus, VideoPatrolKind
 from .models import Finding, Patrol, VideoPatrol
+from .selectors import community_near
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 # Conversions get a client id derived from the finding's, so a retried conversion that
@@ -61,6 +66,18 @@ def findings_of_patrol(*, patrol, user):
         .filter(patrol=patrol)
         .select_related(*LIST_JOINS)
         .order_by("-found_at", "-pk")
+    )
+
+
+def enterprises_visited(*, patrol, user):
+    """The enterprises (registry units) a patrol's findings name, each with its findings
+    and how many of them found trouble (0: visited, nothing found), by name: one query."""
+    return (
+        Finding.objects.restrict(user)
+        .filter(patrol=patrol, unit__isnull=False)
+        .values("unit_id", "unit__name")
+        .annotate(findings=Count("pk"), troubles=Count("pk", filter=Q(trouble=True)))
+        .order_by("unit__name", "unit_id")
     )
 
 
@@ -120,6 +137,8 @@ def _new_finding(
     if not Station.objects.restrict(by, CHANGE).filter(pk=station.pk).exists():
         raise OutOfScope(_("Not found."))
     _clean_place(latitude, longitude)
+    if community is None and latitude is not None:
+        community = community_near(station=station, latitude=latitude, longitude=longitude)
     found_at = found_at or timezone.now()
     _check_time(found_at, _("The time of the finding cannot be in the future."))
     finding = Finding(

@@ -16,10 +16,14 @@ class FindingFilter(ScopedFilterSet):
     # An id, not a dropdown: a station's patrols grow by a dozen a day. Rows stay scoped by
     # the list's queryset, so another station's patrol id simply matches nothing.
     patrol = django_filters.NumberFilter(field_name="patrol_id", label=_("Patrol no."))
+    # Yes: only findings and visits at an enterprise (registry unit); no: only the others.
+    enterprise = django_filters.BooleanFilter(
+        field_name="unit", lookup_expr="isnull", exclude=True, label=_("At an enterprise")
+    )
 
     class Meta:
         model = Finding
-        fields = ["q", "kind", "status", "patrol", "date"]
+        fields = ["q", "kind", "status", "patrol", "date", "enterprise"]
 
 
 class VideoPatrolFilter(ScopedFilterSet):

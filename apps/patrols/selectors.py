@@ -1,8 +1,10 @@
-"""Reads of the patrols app: the bureau's rules, the patrol lists and a patrol's track."""
+"""Reads of the patrols app: the bureau's rules, the patrol lists, a patrol's track and the
+village a point on the way belongs to."""
 
 from django.db.models import Prefetch
 
 from apps.accounts.models import User
+from apps.core.geo import haversine_km_sql
 from apps.stations.models import Community
 
 from .models import Patrol, PatrolSettings, TrackPoint
@@ -36,4 +38,18 @@ def track_rows(patrol):
         TrackPoint.objects.filter(patrol=patrol)
         .order_by("recorded_at", "id")
         .values_list("latitude", "longitude", "recorded_at", "flag")
+    )
+
+
+def community_near(*, station, latitude, longitude) -> Community | None:
+    """The station's village / community nearest to the point, if it lies within the
+    bureau's coverage radius (the distance at which a patrol counts as having covered a
+    village): one query, the distance computed by the database."""
+    radius_km = patrol_settings(station.bureau_id).coverage_radius_m / 1000
+    return (
+        Community.objects.filter(station=station)
+        .annotate(distance_km=haversine_km_sql(latitude, longitude, Community._meta.db_table))
+        .filter(distance_km__lte=radius_km)
+        .order_by("distance_km", "pk")
+        .first()
     )

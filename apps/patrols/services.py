@@ -46,6 +46,10 @@ LOCAL = ZoneInfo("Asia/Shanghai")
 MAX_BATCH = 2000
 # A device clock a little ahead of the server's is tolerated, a date in the future is not.
 CLOCK_SKEW = timedelta(minutes=5)
+# A broadcast is logged as it is made (the tablet needs the network for it): its time may
+# lag the server's by a slow request or a clock a little behind, no more, so that the quiet
+# hours are judged on the server's clock and a time in the past cannot dodge them.
+BROADCAST_LAG = timedelta(minutes=5)
 
 
 # --- patrols ---------------------------------------------------------------------------------
@@ -637,14 +641,27 @@ def broadcast_log(
     client_id=None,
     now: datetime | None = None,
 ) -> tuple[Broadcast, bool]:
-    """Log a loudspeaker broadcast of a patrol under way (or one recorded while it was,
-    sent late by an offline tablet); refused in the bureau's quiet hours. Returns
-    (broadcast, created): a re-sent client id returns the stored one."""
+    """Log a loudspeaker broadcast of a patrol under way, made now or at most
+    BROADCAST_LAG ago; refused in the bureau's quiet hours, judged on the server's clock
+    (`now`; only tests pass it) as well as on the broadcast's time. Returns (broadcast,
+    created): a re-sent client id returns the stored one."""
     now = now or timezone.now()
     at = at or now
     _aware(at, _("the time"))
     if at > now + CLOCK_SKEW:
         raise DomainError(_("The broadcast's time is in the future."), code="invalid")
+    if at < now - BROADCAST_LAG:
+        raise DomainError(
+            _(
+                "A broadcast is logged when it is made: its time may be at most %(minutes)d "
+                "minutes before the server's (%(time)s)."
+            )
+            % {
+                "minutes": int(BROADCAST_LAG.total_seconds() // 60),
+                "time": f"{timezone.localtime(now, LOCAL):%H:%M}",
+            },
+            code="invalid",
+        )
     message = (message or "").strip()
     if not message:
         raise DomainError(_("Say what was broadcast."), code="invalid")
@@ -669,7 +686,12 @@ def broadcast_log(
                 code="invalid",
             )
         config = patrol_settings(patrol.station.bureau_id)
-        if is_quiet(at, config.broadcast_quiet_from, config.broadcast_quiet_until):
+        quiet = [
+            moment
+            for moment in (now, at)
+            if is_quiet(moment, config.broadcast_quiet_from, config.broadcast_quiet_until)
+        ]
+        if quiet:
             raise DomainError(
                 _(
                     "Loudspeakers are quiet from %(start)s to %(end)s so as not to disturb "
@@ -678,7 +700,7 @@ def broadcast_log(
                 % {
                     "start": f"{config.broadcast_quiet_from:%H:%M}",
                     "end": f"{config.broadcast_quiet_until:%H:%M}",
-                    "time": f"{timezone.localtime(at, LOCAL):%H:%M}",
+                    "time": f"{timezone.localtime(quiet[0], LOCAL):%H:%M}",
                 },
                 code="quiet_hours",
             )

@@ -7,6 +7,7 @@ Both pages are shells: the data comes and goes through /api/v1/patrols/ and
 """
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from apps.core.scoping import CHANGE
 from apps.core.views import require_perm
+from apps.registry.choices import UnitKind
+from apps.registry.models import Unit
 
 from .choices import FindingKind, PatrolMode, PatrolStatus
 from .models import Patrol
@@ -30,10 +33,30 @@ def _tablet_texts():
         "noGps": _("No GPS position: allow location for this page."),
         "needsNetwork": _("This needs the network; try again when online."),
         "saved": _("Finding saved; it is sent when the network allows."),
+        "visitSaved": _("Enterprise visit saved; it is sent when the network allows."),
         "broadcastLogged": _("Broadcast logged."),
         "refused": _("The server refused:"),
         "noStorage": _("This browser cannot keep data offline; keep the tablet online."),
     }
+
+
+def _enterprises(user, station):
+    """The station's registry units an enterprise-protection visit may record, enterprises
+    first: rendered into the page, so that the choice works offline like the rest of the
+    form (the page is cached by the service worker)."""
+    return (
+        Unit.objects.restrict(user)
+        .filter(station=station)
+        .annotate(
+            enterprise_first=Case(
+                When(kind=UnitKind.ENTERPRISE, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("enterprise_first", "name")
+        .values_list("pk", "name")
+    )
 
 
 @login_required
@@ -51,6 +74,7 @@ def patrol_tablet(request, pk):
         "patrol": patrol,
         "finding_kinds": FindingKind.choices,
         "can_report": request.user.has_perm("patrols.add_finding"),
+        "enterprises": _enterprises(request.user, patrol.station),
         "statuses": dict(PatrolStatus.choices),
         "texts": _tablet_texts(),
     }

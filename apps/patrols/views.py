@@ -18,7 +18,7 @@ from apps.stations.models import Station
 from . import selectors, services
 from .choices import PatrolStatus
 from .filters import PatrolFilter
-from .findings import findings_of_patrol
+from .findings import enterprises_visited, findings_of_patrol
 from .forms import ParticipantFormSet, PatrolForm
 from .models import Patrol
 
@@ -98,6 +98,7 @@ class PatrolDetail(ScopedDetailView):
         context["batches"] = patrol.batches.count()
         if self.request.user.has_perm("patrols.view_finding"):
             context["findings"] = findings_of_patrol(patrol=patrol, user=self.request.user)
+            context["enterprises"] = enterprises_visited(patrol=patrol, user=self.request.user)
         can_change = self.request.user.has_perm("patrols.change_patrol")
         context["can_start"] = can_change and patrol.status == PatrolStatus.PLANNED
         context["can_finish"] = can_change and patrol.status == PatrolStatus.ACTIVE

@@ -75,6 +75,13 @@
   function detail(data) {
     if (!data || typeof data !== "object") return "";
     if (typeof data.detail === "string") return data.detail;
+    if (data.error && typeof data.error.message === "string") {
+      // The API's one error shape; a refused form names its fields' messages.
+      var fields = data.error.fields || {};
+      return [data.error.message].concat(Object.keys(fields).map(function (key) {
+        return [].concat(fields[key]).join(" ");
+      })).join(" ");
+    }
     return Object.keys(data).map(function (key) {
       var value = data[key];
       return Array.isArray(value) ? value.join(" ") : String(value);
@@ -287,18 +294,33 @@
   });
 
   var finding = root.querySelector("[data-form=finding]");
+  // An enterprise visit where nothing was found needs the enterprise (a list rendered into
+  // the page, so it works offline) and neither a kind nor a description.
+  function visitOnly() {
+    var f = finding.elements, nothing = !!(f.nothing_found && f.nothing_found.checked);
+    f.kind.disabled = nothing;
+    f.description.required = !nothing;
+    if (f.unit) f.unit.required = nothing;
+    return nothing;
+  }
+  if (finding && finding.elements.nothing_found) {
+    finding.elements.nothing_found.addEventListener("change", visitOnly);
+  }
   if (finding) finding.addEventListener("submit", function (event) {
     event.preventDefault();
     var f = finding.elements;
+    var nothing = visitOnly();
     var photo = f.photo.files[0] || null;
     var row = {
       data: {
         client_id: uuid(),
         patrol: patrol,
-        kind: f.kind.value,
+        kind: nothing ? null : f.kind.value,
         description: f.description.value,
         found_at: new Date().toISOString(),
         place: f.place.value,
+        unit: f.unit ? f.unit.value : null,
+        nothing_found: nothing || null,
         latitude: lastPosition ? lastPosition.latitude : null,
         longitude: lastPosition ? lastPosition.longitude : null,
       },
@@ -307,7 +329,8 @@
     };
     store("findings", "readwrite", function (s) { return s.add(row); }).then(function () {
       finding.reset();
-      say(T.saved, true);
+      visitOnly();
+      say(nothing ? T.visitSaved : T.saved, true);
       render();
       sync();
     }, function () { say(T.noStorage); });

@@ -17,6 +17,7 @@ from apps.patrols.choices import PatrolMode, PatrolStatus, PointFlag
 from apps.patrols.models import Broadcast, Finding, Patrol, PatrolSettings, TrackPoint
 from tests.browser.conftest import SIZES
 from tests.noise.conftest import noise, series  # noqa: F401  (the noise scene fixture)
+from tests.registry.factories import AddressFactory, UnitFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,6 +60,7 @@ def active_patrol(org, **extra):
 @pytest.mark.parametrize("size", ["tablet"], indirect=True)
 def test_a_patrol_on_a_tablet_loses_the_network_and_loses_nothing(page, log_in, snap, org):
     patrol = active_patrol(org)
+    plant = UnitFactory(address=AddressFactory(community=org.yingxin), name="西彭铝业")
     context = page.context
     context.grant_permissions(["geolocation"])
     context.set_geolocation(START)
@@ -89,8 +91,13 @@ def test_a_patrol_on_a_tablet_loses_the_network_and_loses_nothing(page, log_in, 
         files=[{"name": "wall.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]
     )
     page.locator("[data-form=finding] button[type=submit]").click()
-    expect(waiting).to_have_attribute("data-points", "5")
     expect(waiting).to_have_attribute("data-findings", "2")
+    # An enterprise visit with nothing found: the enterprise from the list in the page.
+    page.locator("#finding-unit").select_option(str(plant.pk))
+    page.locator("#finding-nothing-found").check()
+    page.locator("[data-form=finding] button[type=submit]").click()
+    expect(waiting).to_have_attribute("data-points", "5")
+    expect(waiting).to_have_attribute("data-findings", "3")
     assert TrackPoint.objects.filter(patrol=patrol).count() == before  # nothing got through
     assert not Finding.objects.exists()
     snap("offline")
@@ -103,7 +110,7 @@ def test_a_patrol_on_a_tablet_loses_the_network_and_loses_nothing(page, log_in, 
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.reload()
     expect(page.get_by_test_id("network")).to_have_attribute("data-online", "false")
-    expect(waiting).to_have_attribute("data-findings", "2")
+    expect(waiting).to_have_attribute("data-findings", "3")
     last = START["latitude"] + 6 * STEP
     walk(page, context, 6)
     expect(page.get_by_test_id("position")).to_contain_text(f"{last:.5f}")
@@ -119,7 +126,8 @@ def test_a_patrol_on_a_tablet_loses_the_network_and_loses_nothing(page, log_in, 
     assert points.count() == total  # every point, once
     assert points.values("client_id").distinct().count() == total
     assert points.last().latitude == pytest.approx(last)
-    finding, seen = Finding.objects.order_by("pk")  # each once, in the order made
+    finding, seen, visit = Finding.objects.order_by("pk")  # each once, in the order made
+    assert visit.unit == plant and not visit.trouble and visit.status == "handled"
     assert seen.kind == "suspicious_person" and seen.photo and seen.patrol == patrol
     assert seen.photo.read(3) == b"\xff\xd8\xff"  # the picture itself, stored privately
     assert finding.patrol == patrol and finding.kind == "hazard" and not finding.photo

@@ -1,6 +1,9 @@
 import copy
+import io
+import time
 
 from apps.core import benchmark
+from apps.core.management.commands.bench import Command
 
 
 def test_the_bench_keeps_only_the_named_apps():
@@ -21,10 +24,6 @@ def test_the_bench_keeps_only_the_named_apps():
 
 
 def test_a_batch_scenarios_setup_runs_before_each_run_outside_the_timing(db):
-    import time
-
-    from apps.core.management.commands.bench import Command
-
     calls = []
 
     def setup():
@@ -37,3 +36,36 @@ def test_a_batch_scenarios_setup_runs_before_each_run_outside_the_timing(db):
     result = Command()._batch(scenario)
     assert calls == ["setup", "run"] * 5
     assert result["p95_ms"] < 50  # the setup's sleep is not in the timing
+
+
+def test_an_ingestion_scenario_reports_its_rate_and_a_job_none(db):
+    def sleep_20ms():
+        time.sleep(0.02)
+
+    command = Command(stdout=io.StringIO())
+    ingest = command._batch(
+        benchmark.BatchScenario(
+            "ingest", sleep_20ms, lambda: ("SELECT 1", []), items=10_000, unit="points"
+        )
+    )
+    assert (ingest["items"], ingest["unit"]) == (10_000, "points")
+    assert ingest["per_s"] == benchmark.per_second(10_000, ingest["p50_ms"])
+    assert 0 < ingest["per_s"] <= 500_000  # 10,000 in 20 ms or more
+    job = command._batch(benchmark.BatchScenario("job", sleep_20ms, lambda: ("SELECT 1", [])))
+    assert "per_s" not in job
+    command._print([ingest, job])
+    lines = command.stdout.getvalue().splitlines()
+    assert lines[2].endswith(f"{ingest['per_s']:,} points/s")
+    assert lines[3].endswith("–")
+
+
+def test_per_second_is_items_over_the_median_run():
+    assert benchmark.per_second(10_000, 500.0) == 20_000
+    assert benchmark.per_second(10_000, 2_000.0) == 5_000
+
+
+def test_the_patrol_and_noise_ingestion_scenarios_declare_what_they_take_in():
+    benchmark.autodiscover()
+    declared = {b.run.__module__: (b.items, b.unit) for b in benchmark.registry.batches if b.items}
+    assert declared["apps.patrols.bench"] == (10_000, "points")
+    assert declared["apps.noise.bench"] == (10_000, "readings")

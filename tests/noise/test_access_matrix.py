@@ -36,6 +36,7 @@ class TestNoiseSensor(ResourceMatrix):
 
 class TestNoiseEvent(ResourceMatrix):
     list_url_name = "noise:dashboard"
+    detail_url_name = "noise:event_detail"
     api_basename = "noiseevent"
     readers = NOISE_READERS
 

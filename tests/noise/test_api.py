@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from freezegun import freeze_time
 
 from apps.cases.models import Incident
 from apps.noise.models import NoiseEvent, NoiseReading, NoiseSensor
@@ -12,6 +13,7 @@ from apps.noise.services import sensor_revoke_key, sensor_rotate_key
 from .conftest import local, make_sensor
 
 URL = "/api/v1/noise/readings/"
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 DAY = "2026-06-01"
 
 
@@ -165,11 +167,14 @@ class TestSensorsApi:
         assert client.post(url).status_code == 404
 
 
+@freeze_time("2026-06-01T13:00:00Z")  # 21:00 in Chongqing, after the evening's readings
 class TestEventsApi:
-    def test_an_event_becomes_an_incident(self, client, noise):
-        post(client, batch(), noise.key)
+    def test_an_event_that_lasted_eleven_minutes_becomes_an_incident(self, client, noise):
+        post(client, batch(seconds=660), noise.key)
         event = NoiseEvent.objects.get()
         client.force_login(noise.org.user("xipeng_desk"))
+        row = client.get(reverse("noiseevent-detail", args=[event.pk])).json()
+        assert row["qualifies_for_incident"] is True and row["incident_grounds"] == ["duration"]
         url = reverse("noiseevent-to-incident", args=[event.pk])
         response = client.post(url)
         assert response.status_code == 201, response.content
@@ -178,6 +183,32 @@ class TestEventsApi:
         assert incident.source == "sensor"
         again = client.post(url)
         assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
+
+    def test_a_short_first_event_does_not_qualify_and_is_refused_with_409(self, client, noise):
+        post(client, batch(), noise.key)  # 70 seconds
+        event = NoiseEvent.objects.get()
+        client.force_login(noise.org.user("xipeng_desk"))
+        [row] = client.get(reverse("noiseevent-list")).json()["results"]
+        assert (row["repeats_in_week"], row["qualifies_for_incident"]) == (0, False)
+        assert row["incident_grounds"] == []
+        response = client.post(reverse("noiseevent-to-incident", args=[event.pk]), **EN)
+        assert response.status_code == 409
+        error = response.json()["error"]
+        assert error["code"] == "not_qualified"
+        assert "cannot become an incident yet" in error["message"]
+        assert not Incident.objects.exists()
+
+    def test_the_third_event_at_the_sensor_in_a_week_qualifies(self, client, noise):
+        for minute in (30, 40, 50):  # three short dances, quiet (the event closes) between
+            post(client, batch(start=f"20:{minute}:00"), noise.key)
+            post(client, batch(start=f"20:{minute + 1}:10", seconds=310, level=40), noise.key)
+        client.force_login(noise.org.user("xipeng_desk"))
+        rows = client.get(reverse("noiseevent-list")).json()["results"]  # newest first
+        assert [r["repeats_in_week"] for r in rows] == [2, 1, 0]
+        assert [r["qualifies_for_incident"] for r in rows] == [True, False, False]
+        assert rows[0]["incident_grounds"] == ["repeat"]
+        response = client.post(reverse("noiseevent-to-incident", args=[rows[0]["id"]]))
+        assert response.status_code == 201, response.content
 
     def test_without_the_incident_right_it_is_403(self, client, noise):
         post(client, batch(), noise.key)

@@ -31,7 +31,8 @@ def test_the_same_batch_sent_three_times_at_once_counts_once(noise):
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_desks_converting_one_event_make_one_incident(noise):
-    readings_ingest(sensor=noise.sensor, readings=series(local(DAY, "20:30:00"), 120, 72))
+    # Eleven minutes: an event that may become an incident.
+    readings_ingest(sensor=noise.sensor, readings=series(local(DAY, "20:30:00"), 660, 72))
     event = NoiseEvent.objects.get()
     desk, officer = noise.org.user("xipeng_desk"), noise.org.user("xipeng_community")
 

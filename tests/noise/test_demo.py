@@ -5,7 +5,7 @@ from django.core.management import call_command
 from freezegun import freeze_time
 
 from apps.noise.models import NoiseEvent, NoiseReading, NoiseSensor
-from apps.noise.selectors import LOCAL
+from apps.noise.selectors import DURATION, LOCAL, incident_grounds, noise_settings
 
 
 # Seeded in the morning and late at night (Asia/Shanghai): today's levels must not open an
@@ -21,6 +21,8 @@ def test_the_demo_square_has_yesterdays_evening_event_and_stays_put_when_rerun(d
     opened = event.opened_at.astimezone(LOCAL)
     assert (opened.hour, opened.minute) == (20, 30) and event.peak == 72
     assert event.closed_at - event.opened_at == timedelta(minutes=12)
+    # Past the default 10 minutes: the desk may make it an incident with one click.
+    assert incident_grounds(event, noise_settings(sensor.station.bureau_id)) == [DURATION]
     readings = NoiseReading.objects.count()
     call_command("seed_demo", verbosity=0)
     assert NoiseSensor.objects.count() == 1 and NoiseEvent.objects.count() == 1

@@ -8,6 +8,7 @@ from importlib import import_module
 import pytest
 from django.apps import apps as django_apps
 from django.utils import timezone
+from django.utils.translation import override
 
 from apps.cases.models import Incident
 from apps.core.errors import Conflict, DomainError, OutOfScope
@@ -18,6 +19,13 @@ from apps.noise.models import (
     NoiseLimit,
     NoiseReading,
     NoiseSettings,
+)
+from apps.noise.selectors import (
+    DURATION,
+    REPEAT,
+    incident_grounds,
+    noise_settings,
+    repeats_in_week,
 )
 from apps.noise.services import noise_event_to_incident, readings_ingest, sensor_revoke_key
 
@@ -199,7 +207,8 @@ class TestNotifications:
 class TestToIncident:
     @pytest.fixture
     def event(self, noise):
-        ingest(noise, series(local(DAY, "20:30:00"), 70, 72))
+        """Eleven minutes of the dance: past the default 10 minutes, so it qualifies."""
+        ingest(noise, series(local(DAY, "20:30:00"), 660, 72))
         return events(noise)[0]
 
     def test_it_opens_a_sensor_incident_at_the_sensor_linked_to_the_event(self, noise, event):
@@ -240,10 +249,82 @@ def test_a_revoked_sensor_keeps_its_history(noise):
     assert NoiseReading.objects.filter(sensor=noise.sensor).count() == 2
 
 
+def earlier_event(scene, days_before: float, of=DAY, clock="20:30:00"):
+    """A closed 2-minute event of the scene's sensor, `days_before` the given local time."""
+    opened = local(of, clock) - timedelta(days=days_before)
+    return NoiseEvent.objects.create(
+        sensor=scene.sensor,
+        opened_at=opened,
+        closed_at=opened + timedelta(minutes=2),
+        peak=70,
+        limit=55,
+        period="day",
+    )
+
+
+class TestWhenAnEventMayBecomeAnIncident:
+    """Issue 8, item 11: when it lasts beyond the bureau's minutes, or repeats at the same
+    sensor in a week (the Nth event within 7 days); otherwise a 409 that says why."""
+
+    def test_a_short_first_event_is_refused_with_what_it_lacks(self, noise):
+        ingest(noise, series(local(DAY, "20:30:00"), 180, 72))  # over the limit for 3 minutes
+        [event] = events(noise)
+        with override("en"), pytest.raises(Conflict) as refused:
+            noise_event_to_incident(event=event, by=noise.org.user("xipeng_desk"))
+        assert refused.value.code == "not_qualified" and refused.value.status == 409
+        message = refused.value.message
+        assert "lasted 2 of the 10 minutes" in message
+        assert "event no. 1 within 7 days, where no. 3 would qualify" in message
+        assert not Incident.objects.exists()
+
+    def test_the_bureaus_minutes_are_reached_on_the_sensors_clock(self, noise):
+        NoiseSettings.objects.create(bureau=noise.org.jiulongpo, incident_after_minutes=5)
+        ingest(noise, series(local(DAY, "20:30:00"), 300, 72))  # readings up to 20:34:50
+        [event] = events(noise)
+        assert incident_grounds(event, noise_settings(noise.org.jiulongpo.pk)) == []
+        ingest(noise, series(local(DAY, "20:35:00"), 10, 72))  # 20:35:00: five minutes on
+        event.refresh_from_db()
+        assert incident_grounds(event, noise_settings(noise.org.jiulongpo.pk)) == [DURATION]
+        incident = noise_event_to_incident(event=event, by=noise.org.user("xipeng_desk"))
+        assert incident.source == "sensor"
+
+    def test_the_third_event_at_the_sensor_within_7_days_qualifies_however_short(self, noise):
+        earlier_event(noise, 6.9)
+        ingest(noise, series(local(DAY, "20:30:00"), 90, 72))
+        [_earlier, second] = events(noise)
+        assert repeats_in_week(second) == 1
+        with pytest.raises(Conflict):
+            noise_event_to_incident(event=second, by=noise.org.user("xipeng_desk"))
+        ingest(noise, series(local(DAY, "20:32:00"), 330, 40))  # quiet: it closes
+        ingest(noise, series(local(DAY, "21:00:00"), 90, 72))
+        third = events(noise)[-1]
+        assert repeats_in_week(third) == 2
+        assert incident_grounds(third, noise_settings(noise.org.jiulongpo.pk)) == [REPEAT]
+        incident = noise_event_to_incident(event=third, by=noise.org.user("xipeng_desk"))
+        assert third.pk == NoiseEvent.objects.get(incident=incident).pk
+
+    def test_the_week_is_seven_days_back_from_the_event(self, noise):
+        earlier_event(noise, 7)  # exactly a week before: counts
+        earlier_event(noise, 7.001)  # just before that: does not
+        ingest(noise, series(local(DAY, "20:30:00"), 90, 72))
+        assert repeats_in_week(events(noise)[-1]) == 1
+
+    def test_without_a_repeat_threshold_repeats_never_qualify(self, noise):
+        NoiseSettings.objects.create(bureau=noise.org.jiulongpo, repeat_threshold=None)
+        for days in (1, 2, 3, 4):
+            earlier_event(noise, days)
+        ingest(noise, series(local(DAY, "20:30:00"), 90, 72))
+        event = events(noise)[-1]
+        with override("en"), pytest.raises(Conflict, match="lasted 1 of the 10 minutes it takes"):
+            noise_event_to_incident(event=event, by=noise.org.user("xipeng_desk"))
+
+
 class TestAutomaticIncident:
     @pytest.fixture
     def automatic(self, noise):
-        NoiseSettings.objects.create(bureau=noise.org.jiulongpo, auto_incident_after_minutes=10)
+        NoiseSettings.objects.create(
+            bureau=noise.org.jiulongpo, incident_after_minutes=10, auto_incident_on_duration=True
+        )
         return noise
 
     def test_an_event_open_for_the_set_minutes_becomes_an_incident(self, automatic):
@@ -258,8 +339,28 @@ class TestAutomaticIncident:
         assert Incident.objects.count() == 1
 
     def test_it_is_off_by_default(self, noise):
-        ingest(noise, series(local(DAY, "20:30:00"), 1800, 72))
-        assert not Incident.objects.exists() and events(noise)[0].incident is None
+        for days in (1, 2, 3):
+            earlier_event(noise, days)
+        ingest(noise, series(local(DAY, "20:30:00"), 1800, 72))  # long, and the 4th this week
+        assert not Incident.objects.exists() and events(noise)[-1].incident is None
+
+    def test_an_event_that_lasted_long_and_closed_within_one_batch_is_converted(self, automatic):
+        readings = series(local(DAY, "20:30:00"), 720, 72) + series(local(DAY, "20:42:00"), 360, 40)
+        ingest(automatic, readings)  # a sensor back online with its buffer
+        [event] = events(automatic)
+        assert event.closed_at is not None and event.incident is not None
+
+    def test_the_nth_event_of_the_week_becomes_an_incident_as_it_opens(self, noise):
+        NoiseSettings.objects.create(
+            bureau=noise.org.jiulongpo, repeat_threshold=2, auto_incident_on_repeat=True
+        )
+        ingest(noise, series(local(DAY, "20:30:00"), 90, 72))
+        assert not Incident.objects.exists()  # the first this week
+        ingest(noise, series(local(DAY, "20:32:00"), 330, 40))
+        ingest(noise, series(local("2026-06-02", "20:30:00"), 70, 72))
+        first, second = events(noise)
+        assert first.incident is None and second.incident == Incident.objects.get()
+        assert second.closed_at is None  # converted at once, while it is still loud
 
     def test_without_a_contact_who_may_take_incidents_the_batch_still_counts(self, automatic):
         automatic.sensor.contacts.set([automatic.manager])  # a citizen, no station
@@ -293,3 +394,14 @@ class TestLimits:
         }
         assert table == STANDARD_LIMITS
         assert table["1"] == (55, 45) and table["4b"] == (70, 60)
+
+
+def test_the_migration_keeps_a_bureaus_automatic_minutes_automatic(org):
+    # Before 0003 a bureau's "automatically after N minutes" was the only rule; its N stays
+    # and stays automatic (the current models stand in for the historical ones).
+    migration = import_module("apps.noise.migrations.0003_incident_rules")
+    kept = NoiseSettings.objects.create(bureau=org.jiulongpo, incident_after_minutes=15)
+    migration.carry_over(django_apps, None)
+    kept.refresh_from_db()
+    assert kept.incident_after_minutes == 15 and kept.auto_incident_on_duration
+    assert not kept.auto_incident_on_repeat

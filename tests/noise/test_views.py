@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
+from apps.cases.choices import IncidentSource
 from apps.cases.models import Incident
+from apps.cases.services import incident_report
 from apps.noise.models import NoiseEvent
 from apps.noise.selectors import LOCAL
 from apps.noise.services import readings_ingest
@@ -35,7 +37,7 @@ def loud_minutes(sensor, minutes=3, level=72):
 
 
 def test_the_page_shows_levels_events_and_todays_curve(client, noise):
-    loud_minutes(noise.sensor, level=90)
+    loud_minutes(noise.sensor, minutes=11, level=90)
     client.force_login(noise.org.user("xipeng_desk"))
     response = client.get(URL)
     assert response.status_code == 200
@@ -78,7 +80,7 @@ def test_the_page_does_not_grow_in_queries_with_sensors_and_readings(
 
 
 def test_an_event_becomes_an_incident_from_the_page(client, noise):
-    loud_minutes(noise.sensor)
+    loud_minutes(noise.sensor, minutes=11)  # past the default 10 minutes
     event = NoiseEvent.objects.get()
     client.force_login(noise.org.user("xipeng_community"))
     response = client.post(reverse("noise:event_to_incident", args=[event.pk]))
@@ -115,5 +117,62 @@ def test_an_event_that_repeats_in_the_week_says_so(client, noise):
     client.force_login(noise.org.user("xipeng_desk"))
     response = client.get(URL)
     [event] = response.context["events"]
-    assert event.week_before == 2
-    assert 'data-repeats="2"' in response.content.decode()
+    assert event.repeats_in_week == 2 and event.grounds == ["repeat"]  # the 3rd this week
+    html = response.content.decode()
+    assert 'data-repeats="2"' in html and 'data-grounds="repeat"' in html
+    assert reverse("noise:event_to_incident", args=[event.pk]) in html
+
+
+def test_a_short_first_event_says_when_it_would_qualify_and_offers_no_button(client, noise):
+    loud_minutes(noise.sensor)  # three minutes
+    client.force_login(noise.org.user("xipeng_desk"))
+    response = client.get(URL, HTTP_ACCEPT_LANGUAGE="en")
+    [event] = response.context["events"]
+    assert event.grounds == []
+    html = response.content.decode()
+    assert 'data-grounds=""' in html and "after 10 minutes over the limit" in html
+    assert "as event no. 3 here within 7 days" in html
+    assert reverse("noise:event_to_incident", args=[event.pk]) not in html
+
+
+def test_a_refused_conversion_is_a_message_on_the_events_page(client, noise):
+    loud_minutes(noise.sensor)
+    event = NoiseEvent.objects.get()
+    client.force_login(noise.org.user("xipeng_community"))
+    response = client.post(
+        reverse("noise:event_to_incident", args=[event.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 302 and response.url == event.get_absolute_url()
+    page = client.get(response.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "cannot become an incident yet" in page
+    assert not Incident.objects.exists()
+
+
+def test_the_events_page_tells_its_story_and_the_incident_links_back_to_it(client, noise):
+    loud_minutes(noise.sensor, minutes=11)
+    event = NoiseEvent.objects.get()
+    client.force_login(noise.org.user("xipeng_community"))
+    page = client.get(event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="event-lasted">10 min' in html and 'data-grounds="duration"' in html
+    assert reverse("noise:event_to_incident", args=[event.pk]) in html
+    response = client.post(reverse("noise:event_to_incident", args=[event.pk]))
+    incident = Incident.objects.get()
+    incident_page = client.get(incident.get_absolute_url()).content.decode()
+    assert 'id="from-noise-event"' in incident_page
+    assert f'href="{event.get_absolute_url()}"' in incident_page
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert 'id="event-incident"' in html and 'id="to-incident"' not in html
+    assert response.url == incident.get_absolute_url()
+
+
+def test_a_sensor_incident_without_an_event_has_no_noise_link(client, noise):
+    incident, _ = incident_report(
+        by=noise.org.user("xipeng_desk"),
+        source=IncidentSource.SENSOR,
+        station=noise.org.xipeng,
+        place_text="迎新村广场",
+    )
+    client.force_login(noise.org.user("xipeng_desk"))
+    assert "from-noise-event" not in client.get(incident.get_absolute_url()).content.decode()

@@ -73,6 +73,14 @@ def test_the_tablet_posts_a_finding_and_a_resent_one_is_200_with_the_same(api, o
     assert Finding.objects.count() == 1
 
 
+def test_the_tablets_finding_without_a_village_gets_the_nearest_one(api, org):
+    # What tablet.js sends: the GPS fix, no village (迎新村 is about 60 m away).
+    body = {"kind": "hazard", "description": "电线垂落", "latitude": 29.5205, "longitude": 106.52}
+    response = api.post(LIST, body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["community_name"] == "迎新村"
+
+
 def test_a_finding_with_a_photo_is_multipart_and_the_photo_is_served_in_scope(api, org, client):
     other = shuangfeng_officer(org)
     response = api.post(
@@ -109,7 +117,15 @@ def test_an_enterprise_visit_with_nothing_found(api, org):
     assert response.status_code == 201, response.content
     data = response.json()
     assert data["kind"] == "other" and data["status"] == "handled"
-    assert data["unit_name"] == "西彭铝业有限公司"
+    assert data["unit_name"] == "西彭铝业有限公司" and data["trouble"] is False
+
+
+def test_the_tablet_sends_an_enterprise_visit_with_a_photo_as_multipart(api, org):
+    unit = make_unit(org)
+    response = api.post(LIST, {"unit": unit.pk, "nothing_found": "true", "photo": jpeg()})
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["trouble"] is False and data["status"] == "handled" and data["photo_url"]
 
 
 def test_to_incident_then_again_is_409_and_to_dispute_too(api, org):

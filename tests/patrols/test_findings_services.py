@@ -4,6 +4,7 @@ patrols raising a finding."""
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import override
 from apps.cases.choices import IncidentSource
 from apps.cases.models import Incident, IncidentCategory
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
+from apps.core.testing.factories import CommunityFactory
 from apps.core.testing.personas import JLP_ADMIN, XIPENG_CASE, XIPENG_COMMUNITY, XIPENG_DESK
 from apps.core.uploads import UploadRefused, private_storage
 from apps.mediation.choices import DisputeSource
@@ -25,7 +27,7 @@ from apps.patrols.findings import (
     finding_to_incident,
     video_patrol_log,
 )
-from apps.patrols.models import Finding, VideoPatrol
+from apps.patrols.models import Finding, PatrolSettings, VideoPatrol
 
 from .findings_scene import (
     fake_jpeg,
@@ -114,6 +116,53 @@ def test_a_photo_is_checked_by_content_reencoded_and_kept_private(org):
     with pytest.raises(UploadRefused, match="not accepted"):
         make_finding(org, photo=fake_jpeg(), description="另一个发现")
     assert Finding.objects.count() == 1
+
+
+# --- the village of a point ---------------------------------------------------------------
+# 迎新村 lies at 29.52, 106.52 (CommunityFactory); 0.001° of latitude is about 111 m.
+
+
+def tablet_finding(org, latitude, longitude, **fields):
+    """A finding as the tablet sends it: the GPS fix, no village."""
+    return make_finding(org, community=None, latitude=latitude, longitude=longitude, **fields)
+
+
+def test_a_finding_from_the_tablet_gets_the_nearest_village_within_the_coverage_radius(org):
+    baohua = CommunityFactory(
+        station=org.xipeng, name="宝华村", latitude=Decimal("29.524"), longitude=Decimal("106.52")
+    )
+    # Nearer 迎新村 (about 110 m) than 宝华村 (about 330 m): both are within 500 m.
+    assert tablet_finding(org, 29.521, 106.52).community == org.yingxin
+    assert tablet_finding(org, 29.5232, 106.52, description="另一处").community == baohua
+
+
+def test_a_point_beyond_the_radius_has_no_village_and_the_radius_is_the_bureaus(org):
+    far = tablet_finding(org, 29.526, 106.52)  # about 670 m from 迎新村
+    assert far.community is None
+    PatrolSettings.objects.create(bureau=org.jiulongpo, coverage_radius_m=1000)
+    assert tablet_finding(org, 29.526, 106.52, description="又一处").community == org.yingxin
+
+
+def test_another_stations_village_is_never_derived(org):
+    # 石桥铺's village on the very spot (same bureau): a 西彭 finding is not put in it.
+    spot = {"latitude": Decimal("29.5301"), "longitude": Decimal("106.52")}
+    CommunityFactory(station=org.shiqiaopu, name="石桥村", **spot)
+    assert tablet_finding(org, 29.5301, 106.52).community is None
+
+
+def test_a_village_given_is_kept_and_none_without_coordinates(org):
+    baohua = CommunityFactory(station=org.xipeng, name="宝华村")
+    given = make_finding(org, community=baohua, latitude=29.52, longitude=106.52)
+    assert given.community == baohua
+    assert make_finding(org, community=None, description="无坐标").community is None
+
+
+def test_the_incident_and_the_dispute_of_a_tablet_finding_carry_the_village(org):
+    incident = finding_to_incident(finding=tablet_finding(org, 29.5205, 106.5203), by=officer(org))
+    assert incident.community == org.yingxin
+    sign = tablet_finding(org, 29.5205, 106.5203, kind="dispute_sign", description="两户争吵")
+    dispute = finding_to_dispute(finding=sign, by=officer(org), category="neighbour")
+    assert dispute.community == org.yingxin
 
 
 # --- conversions --------------------------------------------------------------------------

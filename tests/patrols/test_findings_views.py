@@ -14,7 +14,7 @@ from apps.core.testing.personas import (
 from apps.mediation.models import Dispute
 from apps.patrols.models import Finding, VideoPatrol
 
-from .findings_scene import jpeg, make_finding, shuangfeng_officer
+from .findings_scene import jpeg, make_finding, make_patrol, make_unit, shuangfeng_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -190,8 +190,6 @@ def test_the_patrol_page_partial_lists_a_patrols_findings_in_one_query(org):
 
     from apps.patrols.findings import findings_of_patrol
 
-    from .findings_scene import make_patrol, make_unit
-
     patrol, other = make_patrol(org), make_patrol(org)
     unit = make_unit(org)
     mine = [make_finding(org, patrol=patrol, unit=unit) for _ in range(3)]
@@ -204,3 +202,31 @@ def test_the_patrol_page_partial_lists_a_patrols_findings_in_one_query(org):
     assert len(queries) == 1
     assert all(detail(f) in html for f in mine) and detail(elsewhere) not in html
     assert findings_of_patrol(patrol=patrol, user=shuangfeng_officer(org)).count() == 0
+
+
+def test_enterprise_visits_show_on_the_patrol_page_and_in_the_list(web, org):
+    patrol = make_patrol(org)
+    plant, depot = make_unit(org), make_unit(org, name="西彭物流园")
+    visit = make_finding(
+        org, patrol=patrol, unit=plant, kind="", description="", nothing_found=True
+    )
+    trouble = make_finding(
+        org, patrol=patrol, unit=depot, kind="enterprise_trouble", description="消防通道堵塞"
+    )
+    hazard = make_finding(org, patrol=patrol)
+    page = web.get(reverse("patrols:patrol_detail", args=[patrol.pk])).content.decode()
+    visited = page.split('id="patrol-enterprises"')[1].split("</dd>")[0]
+    assert "西彭铝业有限公司" in visited and "nothing found" in visited
+    assert "西彭物流园" in visited and "1 finding" in visited
+    row = page.split(f'data-finding="{visit.pk}"')[1].split("</tr>")[0]
+    assert 'data-visit="nothing-found"' in row and "Nothing found" in row
+    listed = web.get(reverse("patrols:finding_list"), {"enterprise": "true"}).content.decode()
+    assert detail(visit) in listed and detail(trouble) in listed
+    assert detail(hazard) not in listed
+
+
+def test_a_patrol_without_enterprise_visits_shows_none(web, org):
+    patrol = make_patrol(org)
+    make_finding(org, patrol=patrol)
+    page = web.get(reverse("patrols:patrol_detail", args=[patrol.pk])).content.decode()
+    assert 'id="patrol-enterprises"' not in page

@@ -288,10 +288,11 @@ class TestBroadcastApi:
             "latitude": 29.52,
             "longitude": 106.52,
         }
-        response = post(client, url, body)
-        assert response.status_code == 201, response.content
-        assert response.json()["client_id"] == key
-        assert post(client, url, body).status_code == 200  # re-sent: stored once
+        with freeze_time(START + timedelta(minutes=32)):
+            response = post(client, url, body)
+            assert response.status_code == 201, response.content
+            assert response.json()["client_id"] == key
+            assert post(client, url, body).status_code == 200  # re-sent: stored once
         rows = client.get(url).json()
         assert len(rows) == 1 and rows[0]["place"] == "迎新村口"
 
@@ -304,4 +305,21 @@ class TestBroadcastApi:
         assert response.status_code == 400
         detail = response.json()["detail"]
         assert "quiet from 21:00 to 07:00" in detail and "21:30" in detail
+        assert not Broadcast.objects.exists()
+
+    @pytest.mark.parametrize(
+        "at, says",
+        [
+            ("2026-06-01T20:30:00+08:00", "at most 5 minutes before the server's (22:30)"),
+            ("2026-06-01T22:27:00+08:00", "quiet from 21:00 to 07:00"),
+        ],
+    )
+    def test_a_time_in_the_past_cannot_bypass_the_quiet_hours(self, client, org, at, says):
+        patrol = make_patrol(org)
+        login(client, org)
+        url = reverse("patrol-broadcasts", args=[patrol.pk])
+        with freeze_time("2026-06-01T14:30:00Z"):  # 22:30 in Chongqing
+            response = post(client, url, {"message": "提醒", "at": at})
+        assert response.status_code == 400
+        assert says in response.json()["error"]["message"]
         assert not Broadcast.objects.exists()

@@ -342,16 +342,49 @@ class TestBroadcasts:
         )
         patrol = night_patrol(org)
         by = org.user(XIPENG_COMMUNITY)
-        now = local("08:00", "2026-06-02")
         for clock, day in (("21:30", "2026-06-01"), ("06:30", "2026-06-02")):
-            broadcast_log(patrol=patrol, by=by, message="提醒", at=local(clock, day), now=now)
-        with pytest.raises(DomainError, match="quiet from 22:00 to 06:00"):
-            broadcast_log(patrol=patrol, by=by, message="提醒", at=local("05:59", "2026-06-02"))
+            with freeze_time(local(clock, day)):
+                broadcast_log(patrol=patrol, by=by, message="提醒")
+        with (
+            freeze_time(local("05:59", "2026-06-02")),
+            pytest.raises(DomainError, match="quiet from 22:00 to 06:00"),
+        ):
+            broadcast_log(patrol=patrol, by=by, message="提醒")
         assert Broadcast.objects.count() == 2
+
+    @pytest.mark.parametrize(
+        "clock, at, refused",
+        [
+            # 22:30: the evening's time, two hours back, is not believed.
+            ("22:30", "20:30", r"at most 5 minutes before the server's \(22:30\)"),
+            # Within the lag, but the server's clock is in the quiet hours.
+            ("21:02", "20:58", "quiet from 21:00 to 07:00 .* no broadcast at 21:02"),
+            ("22:30", "22:27", "quiet from 21:00 to 07:00"),
+            # The morning: a time from before 07:00 is quiet even when the server's is not.
+            ("07:01", "06:59", "no broadcast at 06:59"),
+            ("20:30", "20:24:59", "at most 5 minutes"),
+        ],
+    )
+    def test_a_time_in_the_past_does_not_dodge_the_quiet_hours(self, org, clock, at, refused):
+        patrol = night_patrol(org)
+        day = "2026-06-02" if clock.startswith("07") else "2026-06-01"
+        by = org.user(XIPENG_COMMUNITY)
+        with freeze_time(local(clock, day)), pytest.raises(DomainError, match=refused) as caught:
+            broadcast_log(patrol=patrol, by=by, message="提醒", at=local(at, day))
+        assert caught.value.status == 400
+        assert not Broadcast.objects.exists()
+
+    def test_a_broadcast_up_to_five_minutes_old_is_logged_at_its_own_time(self, org):
+        patrol = night_patrol(org)
+        with freeze_time(local("20:59")):
+            broadcast, created = broadcast_log(
+                patrol=patrol, by=org.user(XIPENG_COMMUNITY), message="提醒", at=local("20:54")
+            )
+        assert created and broadcast.at == local("20:54")
 
     def test_a_broadcast_is_logged_with_place_and_a_resent_one_once(self, org):
         patrol = night_patrol(org)
-        by, at, key = org.user(XIPENG_COMMUNITY), local("19:30"), uuid.uuid4()
+        by, at, key = org.user(XIPENG_COMMUNITY), local("19:58"), uuid.uuid4()
         fields = dict(
             patrol=patrol, by=by, message="注意防火", at=at, place="迎新村口", client_id=key
         )
@@ -368,8 +401,8 @@ class TestBroadcasts:
 
     def test_a_broadcast_needs_a_message_and_both_coordinates(self, org):
         patrol = night_patrol(org)
-        by = org.user(XIPENG_COMMUNITY)
+        by, now = org.user(XIPENG_COMMUNITY), local("19:00")
         with pytest.raises(DomainError, match="what was broadcast"):
-            broadcast_log(patrol=patrol, by=by, message="  ", at=local("19:00"))
+            broadcast_log(patrol=patrol, by=by, message="  ", now=now)
         with pytest.raises(DomainError, match="both latitude"):
-            broadcast_log(patrol=patrol, by=by, message="x", at=local("19:00"), latitude=29.5)
+            broadcast_log(patrol=patrol, by=by, message="x", now=now, latitude=29.5)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from apps.core.context_processors import navigation
+from apps.core.testing.factories import CommunityFactory
 from apps.core.testing.personas import (
     JLP_ADMIN,
     SHUANGFENG_DESK,
@@ -22,7 +23,9 @@ from apps.noise.selectors import LOCAL
 from apps.noise.services import readings_ingest
 from apps.patrols.choices import PatrolMode, PatrolStatus
 from apps.patrols.models import Patrol
+from apps.registry.choices import UnitKind
 from tests.noise.conftest import noise, series  # noqa: F401  (the noise scene fixture)
+from tests.registry.factories import AddressFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +98,30 @@ def test_the_community_officer_opens_the_tablet_page(client, org):
     assert "patrols/tablet.js" in html and 'data-sw="/patrols/tablet-sw.js"' in html
     texts = json_data(response, "tablet-text")
     assert "%(points)s" in texts["waiting"] and "%(findings)s" in texts["waiting"]
+
+
+def test_the_tablet_offers_the_stations_enterprises_for_a_visit_enterprises_first(client, org):
+    address = AddressFactory(community=org.yingxin)
+    hotel = UnitFactory(address=address, name="阿里旅馆", kind=UnitKind.HOTEL)
+    plant = UnitFactory(address=address, name="西彭铝业", kind=UnitKind.ENTERPRISE)
+    elsewhere = CommunityFactory(station=org.shuangfeng, name="双凤村")
+    theirs = UnitFactory(address=AddressFactory(community=elsewhere), name="双凤机械厂")
+    patrol = make_patrol(org, mode=PatrolMode.ENTERPRISE)
+    client.force_login(org.user(XIPENG_COMMUNITY))
+    response = client.get(reverse("patrols:patrol_tablet", args=[patrol.pk]))
+    assert [pk for pk, _name in response.context["enterprises"]] == [plant.pk, hotel.pk]
+    html = response.content.decode()
+    assert 'id="finding-unit" name="unit"' in html and 'name="nothing_found"' in html
+    assert f'<option value="{plant.pk}">西彭铝业</option>' in html
+    assert theirs.name not in html
+    assert "visitSaved" in json_data(response, "tablet-text")
+
+
+def test_without_units_the_tablet_has_no_enterprise_choice(client, org):
+    patrol = make_patrol(org)
+    client.force_login(org.user(XIPENG_COMMUNITY))
+    html = client.get(reverse("patrols:patrol_tablet", args=[patrol.pk])).content.decode()
+    assert 'name="unit"' not in html and 'name="nothing_found"' not in html
 
 
 def test_no_broadcast_form_on_a_patrol_without_loudspeaker(client, org):

@@ -5,6 +5,7 @@ from apps.core.api.serializers import ModelSerializer, ScopedRelatedField
 from apps.core.scoping import VIEW
 
 from ..models import MAX_DB, MIN_DB, NoiseEvent, NoiseSensor
+from ..selectors import BureauSettings, incident_grounds
 
 
 class NoiseSensorSerializer(ModelSerializer):
@@ -49,8 +50,15 @@ class NoiseSensorKeySerializer(NoiseSensorSerializer):
 
 
 class NoiseEventSerializer(serializers.ModelSerializer):
+    """An event with how often its sensor had one in the 7 days before it (annotated by
+    selectors.with_repeats) and whether, under its bureau's rules, it may become an
+    incident and why ("duration", "repeat")."""
+
     sensor_name = serializers.CharField(source="sensor.name", read_only=True)
     incident_number = serializers.CharField(source="incident.number", read_only=True, default=None)
+    repeats_in_week = serializers.IntegerField(read_only=True)
+    incident_grounds = serializers.SerializerMethodField()
+    qualifies_for_incident = serializers.SerializerMethodField()
 
     class Meta:
         model = NoiseEvent
@@ -65,7 +73,23 @@ class NoiseEventSerializer(serializers.ModelSerializer):
             "period",
             "incident",
             "incident_number",
+            "repeats_in_week",
+            "incident_grounds",
+            "qualifies_for_incident",
         ]
+
+    def _grounds(self, event) -> list[str]:
+        # The bureaus' settings, read once per bureau for the whole page (root context).
+        configs = self.context.setdefault("noise_settings", BureauSettings())
+        if not hasattr(event, "grounds"):
+            event.grounds = incident_grounds(event, configs[event.sensor.station.bureau_id])
+        return event.grounds
+
+    def get_incident_grounds(self, event) -> list[str]:
+        return self._grounds(event)
+
+    def get_qualifies_for_incident(self, event) -> bool:
+        return bool(self._grounds(event))
 
 
 class ReadingSerializer(serializers.Serializer):

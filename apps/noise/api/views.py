@@ -13,6 +13,7 @@ from apps.core.services import save_in_scope
 
 from .. import services
 from ..models import NoiseEvent, NoiseSensor
+from ..selectors import with_repeats
 from . import serializers as s
 from .auth import IsSensor, SensorKeyAuthentication
 
@@ -83,19 +84,25 @@ class EventPagination(TimeCursorPagination):
 
 
 class NoiseEventViewSet(ScopedReadOnlyViewSet):
-    """Noise events, newest first, and their conversion to an incident."""
+    """Noise events, newest first, with their repeats in the week and whether they may
+    become an incident, and their conversion to one."""
 
     queryset = NoiseEvent.objects.all()
     serializer_class = s.NoiseEventSerializer
     pagination_class = EventPagination
     permission_classes = [ActionPermissions]
-    select_related = ("sensor", "incident")
+    select_related = ("sensor__station", "incident")
     filterset_fields = ["sensor", "period"]
+
+    def get_queryset(self):
+        return with_repeats(super().get_queryset())
 
     @extend_schema(request=None, responses={201: s.NoiseEventSerializer})
     @action(detail=True, methods=["post"], url_path="to-incident")
     def to_incident(self, request, pk=None):
-        """Open an incident (source: sensor) for the event and link it."""
+        """Open an incident (source: sensor) for the event and link it; 409 (code
+        not_qualified) when the event has neither lasted long enough nor repeated often
+        enough under the bureau's rules, or when it is an incident already."""
         event = self.get_object()
         if not request.user.has_perm("cases.add_incident"):
             raise PermissionDenied()

@@ -50,6 +50,7 @@ class FindingSerializer(serializers.ModelSerializer):
             "patrol",
             "kind",
             "kind_display",
+            "trouble",
             "description",
             "found_at",
             "place",

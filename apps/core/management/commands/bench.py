@@ -112,20 +112,26 @@ class Command(BaseCommand):
             "sql_p50_ms": baseline["p50_ms"],
         }
         result["ratio"] = round(result["p50_ms"] / max(baseline["p50_ms"], 0.001), 1)
+        if scenario.items:
+            # The sustained rate of the median run, e.g. points/s against the target.
+            result["items"] = scenario.items
+            result["unit"] = scenario.unit
+            result["per_s"] = benchmark.per_second(scenario.items, result["p50_ms"])
         return result
 
     def _print(self, results):
         header = (
             f"{'scenario':44} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} "
-            f"{'SQL p50':>8} {'ratio':>6}"
+            f"{'SQL p50':>8} {'ratio':>6} {'rate':>20}"
         )
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for r in results:
+            rate = f"{r['per_s']:,} {r['unit']}/s" if "per_s" in r else "–"
             self.stdout.write(
                 f"{r['scenario']:44} {r['p50_ms']:>8} {r['p95_ms']:>8} "
                 f"{r.get('queries', '–')!s:>7} {r.get('sql_p50_ms', '–')!s:>8} "
-                f"{r.get('ratio', '–')!s:>6}"
+                f"{r.get('ratio', '–')!s:>6} {rate:>20}"
             )
 
     def _ensure_database(self):
