@@ -36,6 +36,7 @@ def _tablet_texts():
         "visitSaved": _("Enterprise visit saved; it is sent when the network allows."),
         "broadcastLogged": _("Broadcast logged."),
         "refused": _("The server refused:"),
+        "discard": _("Discard"),
         "noStorage": _("This browser cannot keep data offline; keep the tablet online."),
     }
 

@@ -130,8 +130,27 @@
     });
   }
 
+  // A finding the server refuses as invalid (400, 413, 422) would be refused again: it is set
+  // aside with the server's message, shown for the officer to read and discard, so that the
+  // findings after it still leave. Any other failure (offline, 5xx, a lapsed login) retries.
+  var REFUSED_FOR_GOOD = [400, 413, 422];
+  function setAside(row, message) {
+    row.refused = message;
+    return store("findings", "readwrite", function (s) { return s.put(row); });
+  }
+  function waitingFindings() {
+    return store("findings", "readonly", function (s) { return s.getAll(); }).then(function (rows) {
+      return rows.filter(function (row) { return !row.refused; });
+    });
+  }
+  function refusedFindings() {
+    return store("findings", "readonly", function (s) { return s.getAll(); }).then(function (rows) {
+      return rows.filter(function (row) { return row.refused; });
+    });
+  }
+
   function sendFindings() {
-    return oldest("findings", 1).then(function (rows) {
+    return waitingFindings().then(function (rows) {
       if (!rows.length) return null;
       var row = rows[0], body = {};
       Object.keys(row.data).forEach(function (key) {
@@ -145,6 +164,9 @@
       }
       return post(findingsUrl, body).then(function () {
         return drop("findings", [row.seq]);
+      }, function (error) {
+        if (REFUSED_FOR_GOOD.indexOf(error.status) < 0) throw error;
+        return setAside(row, error.message);
       }).then(sendFindings);
     });
   }
@@ -190,12 +212,32 @@
       ? lastPosition.latitude.toFixed(5) + ", " + lastPosition.longitude.toFixed(5) : "—";
     $("[data-action=start]").disabled = status !== "planned";
     $("[data-action=finish]").disabled = status !== "active";
-    Promise.all([count("points"), count("findings")]).then(function (n) {
+    Promise.all([count("points"), waitingFindings()]).then(function (n) {
       var waiting = $("[data-testid=waiting]");
-      waiting.textContent = T.waiting.replace("%(points)s", n[0]).replace("%(findings)s", n[1]);
+      var findings = n[1].length;
+      waiting.textContent = T.waiting.replace("%(points)s", n[0]).replace("%(findings)s", findings);
       waiting.dataset.points = n[0];
-      waiting.dataset.findings = n[1];
+      waiting.dataset.findings = findings;
     }, function () {});
+    refusedFindings().then(renderRefused, function () {});
+  }
+
+  function renderRefused(rows) {
+    var list = $("[data-testid=refused]");
+    list.hidden = !rows.length;
+    list.querySelector("ul").replaceChildren.apply(list.querySelector("ul"), rows.map(function (row) {
+      var item = document.createElement("li");
+      item.className = "list-group-item d-flex justify-content-between align-items-start gap-2";
+      var text = document.createElement("div");
+      text.textContent = (row.data.description || row.data.kind || "") + " — " + row.refused;
+      var discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "btn btn-sm btn-outline-secondary";
+      discard.textContent = T.discard;
+      discard.addEventListener("click", function () { drop("findings", [row.seq]).then(render); });
+      item.append(text, discard);
+      return item;
+    }));
   }
 
   var watchingSince = 0;

@@ -157,6 +157,39 @@ def test_a_patrol_on_a_tablet_loses_the_network_and_loses_nothing(page, log_in, 
     snap("synced-portrait")
 
 
+@pytest.mark.parametrize("size", ["tablet"], indirect=True)
+def test_a_finding_the_server_refuses_is_set_aside_and_the_next_one_still_goes(page, log_in, org):
+    patrol = active_patrol(org)
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation(START)
+    log_in(XIPENG_COMMUNITY)
+    page.goto(f"/patrols/{patrol.pk}/tablet/")
+    waiting = page.get_by_test_id("waiting")
+    page.context.set_offline(True)
+    expect(page.get_by_test_id("network")).to_have_attribute("data-online", "false")
+    # A "photo" that is no picture: the server refuses it, and would refuse it every time.
+    page.locator("#finding-kind").select_option("hazard")
+    page.locator("#finding-description").fill("井盖缺失")
+    page.locator("#finding-photo").set_input_files(
+        files=[{"name": "cover.jpg", "mimeType": "image/jpeg", "buffer": b"not a picture"}]
+    )
+    page.locator("[data-form=finding] button[type=submit]").click()
+    page.locator("#finding-kind").select_option("other")
+    page.locator("#finding-description").fill("路灯不亮")
+    page.locator("#finding-photo").set_input_files(files=[])
+    page.locator("[data-form=finding] button[type=submit]").click()
+    expect(waiting).to_have_attribute("data-findings", "2")
+
+    page.context.set_offline(False)
+    expect(waiting).to_have_attribute("data-findings", "0", timeout=15_000)
+    assert list(Finding.objects.values_list("description", flat=True)) == ["路灯不亮"]
+    refused = page.get_by_test_id("refused")
+    expect(refused).to_be_visible()
+    expect(refused).to_contain_text("井盖缺失")
+    refused.get_by_role("button").click()
+    expect(refused).to_be_hidden()
+
+
 @pytest.mark.parametrize("size", ["tablet-portrait"], indirect=True)
 def test_the_tablet_starts_and_finishes_the_patrol(page, log_in, snap, org):
     patrol = active_patrol(org, loudspeaker=False)
