@@ -129,14 +129,21 @@ def _rows(output: Path) -> list[dict]:
 
 
 def _failures(output: Path) -> list[str]:
-    path = output / "locust_failures.csv"
-    if not path.exists():
-        return []
-    with path.open(newline="") as failures:
-        return [
-            f"{row['Method']} {row['Name']}: {row['Occurrences']}× {row['Error'][:300]}"
-            for row in csv.DictReader(failures)
-        ]
+    """Failed requests, and errors of the users' own code (a broken locustfile)."""
+    found = []
+    if (path := output / "locust_failures.csv").exists():
+        with path.open(newline="") as failures:
+            found += [
+                f"{row['Method']} {row['Name']}: {row['Occurrences']}× {row['Error'][:300]}"
+                for row in csv.DictReader(failures)
+            ]
+    if (path := output / "locust_exceptions.csv").exists():
+        with path.open(newline="") as exceptions:
+            found += [
+                f"locustfile: {row['Count']}× {row['Message']}\n{row['Traceback'][-1500:]}"
+                for row in csv.DictReader(exceptions)
+            ]
+    return found
 
 
 def run(
@@ -175,9 +182,10 @@ def run(
     )
     report = Report()
     with (
-        stack.celery_worker(env, log_dir=output),
+        stack.celery_worker(env, log_dir=output) as celery_ready,
         stack.gunicorn(env, workers=workers, log_dir=output) as server,
     ):
+        celery_ready()
         step(f"gunicorn ({workers} workers) on {server.url} and a Celery worker; locust runs")
         _locust(server.url, minutes=minutes, users=users, spawn_rate=spawn_rate, output=output)
         step("locust done; draining the SMS queue")
@@ -191,14 +199,14 @@ def run(
         return report
     records = json.loads(records_path.read_text())
     server_errors = sum(n for status, n in report.statuses.items() if status >= 500)
-    if server_errors:
+    if server_errors or records["server_errors"]:
         report.problems.append(f"gunicorn answered {server_errors} requests with 5xx:")
         report.problems += server.server_errors()[:10]
         report.problems += [
             f"{e['name']} → {e['status']}: {e['body']}" for e in records["server_errors"]
         ]
     if failures := _failures(output):
-        report.problems.append("requests that failed:")
+        report.problems.append("failed requests and errors of the locustfile:")
         report.problems += failures
     outcome = scenario.check(records, since=since)
     report.submissions, report.repeats = outcome.counts, records["repeats"]

@@ -207,6 +207,8 @@ class DeskOfficer(SessionClient):
             return
         post = own[0]["post"]
         on_duty = [t["id"] for t in SETUP["tablet"] if t["post"] == post]
+        if not on_duty:  # a run with fewer tablets than posts
+            return
         dispatch = {
             "post": post,
             "officers": [random.choice(on_duty)],

@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,8 +142,9 @@ def gunicorn(env: dict, *, workers: int, log_dir: Path) -> Iterator[Server]:
 
 
 @contextmanager
-def celery_worker(env: dict, *, log_dir: Path, concurrency: int = 2) -> Iterator[None]:
-    """docker-compose's worker command; tasks wait in Redis until it is up."""
+def celery_worker(env: dict, *, log_dir: Path, concurrency: int = 2) -> Iterator[Callable]:
+    """docker-compose's worker command; yields `ready()`, which waits (at most 60 s) until
+    it consumes, so that gunicorn can start meanwhile."""
     log_dir.mkdir(parents=True, exist_ok=True)
     command = [
         BIN / "celery",
@@ -159,13 +160,15 @@ def celery_worker(env: dict, *, log_dir: Path, concurrency: int = 2) -> Iterator
     ]
     log = log_dir / "celery.log"
     process = _start(command, env, log)
-    try:
-        # Started before gunicorn and locust, so that its start does not compete with theirs.
+
+    def ready() -> None:
         deadline = time.monotonic() + 60
         while " ready." not in log.read_text(errors="replace"):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the Celery worker did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.3)
-        yield
+
+    try:
+        yield ready
     finally:
         stop(process)
