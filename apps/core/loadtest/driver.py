@@ -67,7 +67,8 @@ def _fresh_database() -> None:
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 
-def _locust(url: str, *, minutes: float, users: int, spawn_rate: float, output: Path) -> None:
+def _locust(url: str, *, minutes: float, users: int, spawn_rate: float, output: Path) -> int:
+    """Locust's exit code: 1 when a request failed or the users' code raised."""
     command = [
         stack.BIN / "locust",
         "--locustfile",
@@ -93,7 +94,7 @@ def _locust(url: str, *, minutes: float, users: int, spawn_rate: float, output: 
         "LOADTEST_RECORDS": str(output / "records.json"),
     }
     with (output / "locust.log").open("wb") as log:
-        subprocess.run(
+        return subprocess.run(
             [str(part) for part in command],
             cwd=stack.ROOT,
             env=env,
@@ -101,7 +102,7 @@ def _locust(url: str, *, minutes: float, users: int, spawn_rate: float, output: 
             stderr=subprocess.STDOUT,
             timeout=minutes * 60 + 120,
             check=False,
-        )
+        ).returncode
 
 
 def _drain(since) -> None:
@@ -187,7 +188,9 @@ def run(
     ):
         celery_ready()
         step(f"gunicorn ({workers} workers) on {server.url} and a Celery worker; locust runs")
-        _locust(server.url, minutes=minutes, users=users, spawn_rate=spawn_rate, output=output)
+        exit_code = _locust(
+            server.url, minutes=minutes, users=users, spawn_rate=spawn_rate, output=output
+        )
         step("locust done; draining the SMS queue")
         _drain(since)
     step("stopped; checking")
@@ -205,8 +208,10 @@ def run(
         report.problems += [
             f"{e['name']} → {e['status']}: {e['body']}" for e in records["server_errors"]
         ]
-    if failures := _failures(output):
-        report.problems.append("failed requests and errors of the locustfile:")
+    # Locust's CSV files lag its counts by up to a second; its exit code does not.
+    failures = _failures(output)
+    if exit_code or failures:
+        report.problems.append(f"locust exited with {exit_code}; failed requests and errors:")
         report.problems += failures
     outcome = scenario.check(records, since=since)
     report.submissions, report.repeats = outcome.counts, records["repeats"]

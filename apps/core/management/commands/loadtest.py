@@ -25,10 +25,12 @@ class Command(BaseCommand):
         database = settings.DATABASES["default"]
         if database["ENGINE"] != "django.db.backends.postgresql" or not settings.REDIS_URL:
             raise CommandError("The load test needs PostgreSQL (DATABASE_URL) and REDIS_URL.")
-        if not database["NAME"].endswith("_load"):
+        # Never a real database, nor a test run's (pytest's are named test_…).
+        name = database["NAME"]
+        if not name.endswith("_load") or name.startswith("test_"):
             raise CommandError(
                 f"The load test drops and re-creates its database: name one ending in _load "
-                f"(DATABASE_URL names {database['NAME']!r})."
+                f"and not starting with test_ (DATABASE_URL names {name!r})."
             )
         if not settings.DEBUG:
             raise CommandError(
