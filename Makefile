@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo and the tests run in DEBUG (the demo key and password are refused otherwise).
 DEMO_ENV := DEBUG=true
 
-.PHONY: demo demo-setup test lint format lock install install-dev clean bench backup restore
+.PHONY: demo demo-setup test lint format lock install install-dev clean bench backup restore loadtest
 
 $(BIN)/python: | .env
 	$(PYTHON) -m venv $(VENV)
@@ -63,7 +63,7 @@ lock:
 		-c requirements.lock -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts loadtest-results
 
 # Benchmark against PostgreSQL: BENCH_SCALE=small (quick) or full, BENCH_ONLY=stations,cases
 # for some apps only; see README "Quality".
@@ -71,6 +71,18 @@ BENCH_SCALE ?= small
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/policestation_bench
 bench: install-dev
 	$(DEMO_ENV) DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench --scale $(BENCH_SCALE)
+
+# Load test (README "Load test"): 50 desk and tablet users for LOADTEST_MINUTES against
+# gunicorn, PostgreSQL, Redis and a Celery worker on 127.0.0.1. It re-creates the database
+# LOADTEST_DATABASE_URL names (ending in _load) and empties LOADTEST_REDIS_URL's database;
+# results in loadtest-results/. The driver runs in DEBUG (to seed the demo), gunicorn not.
+LOADTEST_MINUTES ?= 10
+LOADTEST_USERS ?= 50
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/policestation_load
+LOADTEST_REDIS_URL ?= redis://127.0.0.1:6379/8
+loadtest: install-dev
+	$(DEMO_ENV) DATABASE_URL=$(LOADTEST_DATABASE_URL) REDIS_URL=$(LOADTEST_REDIS_URL) \
+		$(BIN)/python manage.py loadtest --minutes $(LOADTEST_MINUTES) --users $(LOADTEST_USERS)
 
 # Backup and restore of the configured database and the uploaded files (README "Backup and
 # restore"): `make backup` writes backups/<date-time>/; `make restore BACKUP=backups/...`.

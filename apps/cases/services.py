@@ -5,7 +5,8 @@ Concurrency: a state change locks its row (`select_for_update`) and re-reads the
 inside the transaction, so of two simultaneous dispatches one wins and the other gets a
 Conflict. Numbers come from `NumberSequence` under a row lock in the same transaction, so
 they have neither gaps nor repeats. Tablet submissions carry a client id; a retry with the
-same id returns the first result without acting again.
+same id returns the first result without acting again. The id is looked up under the row
+lock, so a copy sent while the first is still running waits for it and is answered alike.
 """
 
 import uuid
@@ -263,12 +264,13 @@ def incident_dispatch(
     """Send a post (and, when named, its officers) to an incident. Choosing another post
     than the nearest needs a reason. A second dispatch — two desks clicking at once — is
     refused with a Conflict: the row is locked and its status read again."""
-    if (repeated := _repeat(client_id)) is not None:
-        return repeated
     officers = list(officers)
     reason = reason.strip()
     with transaction.atomic():
         incident = _locked(incident, by)
+        # Under the lock: a copy sent while the first was running finds it done here.
+        if (repeated := _repeat(client_id)) is not None:
+            return repeated
         if incident.status == IncidentStatus.CLOSED:
             raise Conflict(_("This incident is closed and cannot be dispatched."))
         if incident.status == IncidentStatus.ASSIGNED and (not officers or incident.post != post):
@@ -363,12 +365,13 @@ def incident_status(
 ) -> Incident:
     """An officer's report from the field: on the way, arrived, handled (with the result).
     Only the dispatched officers (or the station's desk) may report."""
-    if (repeated := _repeat(client_id)) is not None:
-        return repeated
     if status not in (IncidentStatus.EN_ROUTE, IncidentStatus.ARRIVED, IncidentStatus.HANDLED):
         raise DomainError(_("Report “on the way”, “arrived” or “handled”."), code="invalid")
     with transaction.atomic():
         incident = _locked(incident, by)
+        # Under the lock: a copy sent while the first was running finds it done here.
+        if (repeated := _repeat(client_id)) is not None:
+            return repeated
         check_incident_transition(incident.status, status)
         if status == IncidentStatus.HANDLED and not outcome.strip():
             raise DomainError(_("Record the result of the handling."), code="invalid")
@@ -393,10 +396,11 @@ def incident_checklist_tick(
     *, incident: Incident, step: int, done: bool, by, client_id: uuid.UUID | None = None
 ) -> Incident:
     """Tick (or untick) one step of the handling procedure, while the incident is open."""
-    if (repeated := _repeat(client_id)) is not None:
-        return repeated
     with transaction.atomic():
         incident = _locked(incident, by)
+        # Under the lock: a copy sent while the first was running finds it done here.
+        if (repeated := _repeat(client_id)) is not None:
+            return repeated
         if incident.status == IncidentStatus.CLOSED:
             raise Conflict(_("This incident is closed."))
         if not 0 <= step < len(incident.checklist):

@@ -1,0 +1,54 @@
+"""The load test's own checks can fail: what locust saw acknowledged against the rows, the
+numbering, and the driver's refusal to re-create a database that is not a load database."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from apps.core.loadtest.scenario import Outcome, _compare, _gapless
+
+
+def records(sent, acked):
+    return {"sent": {"incident": sent}, "acked": {"incident": acked}}
+
+
+def test_it_passes_when_every_acknowledged_submission_is_stored_once():
+    outcome = Outcome()
+    # The third was cut off by the end of the run: sent, stored, never acknowledged.
+    _compare(outcome, "incident", records(["a", "b", "c"], ["a", "b"]), ["a", "b", "c"])
+    assert outcome.problems == []
+    assert outcome.counts == {"incident": (2, 3)}
+
+
+def test_it_names_an_acknowledged_submission_that_is_not_stored():
+    outcome = Outcome()
+    _compare(outcome, "incident", records(["a", "b"], ["a", "b"]), ["a"])
+    assert outcome.problems == ["incident: 1 acknowledged but not stored: ['b']"]
+
+
+def test_it_names_a_retry_that_was_stored_twice_and_a_row_never_sent():
+    outcome = Outcome()
+    _compare(outcome, "incident", records(["a"], ["a"]), ["a", "a", "z"])
+    assert outcome.problems == [
+        "incident: 1 stored more than once: ['a']",
+        "incident: 1 stored but never sent: ['z']",
+    ]
+
+
+def test_it_compares_ids_whatever_their_type():
+    outcome = Outcome()
+    _compare(outcome, "approval", {"sent": {"approval": [4]}, "acked": {"approval": [4]}}, [4])
+    assert outcome.problems == []
+
+
+def test_it_finds_gaps_and_repeats_in_numbers():
+    prefix = "500107-xipeng-ZA2026"
+    outcome = Outcome()
+    _gapless(outcome, "case", [f"{prefix}00001", f"{prefix}00002"], prefix)
+    assert outcome.problems == []
+    _gapless(outcome, "case", [f"{prefix}00001", f"{prefix}00003", f"{prefix}00003"], prefix)
+    assert outcome.problems == ["case numbers 500107-xipeng-ZA2026…: missing [2], repeated [3]"]
+
+
+def test_it_refuses_to_re_create_a_database_that_is_not_a_load_database(db):
+    with pytest.raises(CommandError, match=r"PostgreSQL|ending in _load"):
+        call_command("loadtest", minutes=0.1)
