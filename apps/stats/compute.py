@@ -559,44 +559,72 @@ def write_day(bureau_id: int, day: date, rows: Day, existing: Existing | None = 
     all, so a re-run, or a nightly run over quiet days, costs reads only."""
     if existing is None:
         existing = existing_rows(bureau_id, day, day).get(day, {})
-    changed = []
-    for key, (station, value) in rows.items():
-        found = existing.get(key)
-        if found is None or found[1] != value:
-            kind, unit, metric, dimension = key
-            changed.append(
-                DailyFact(
-                    day=day,
-                    unit_kind=kind,
-                    unit_id=unit,
-                    bureau_id=bureau_id,
-                    station_id=station,
-                    metric=metric,
-                    dimension=dimension,
-                    value=value,
-                )
-            )
+    changed = [
+        (key, station, value)
+        for key, (station, value) in rows.items()
+        if (found := existing.get(key)) is None or found[1] != value
+    ]
     stale = [pk for key, (pk, _value) in existing.items() if key not in rows]
     if not changed and not stale:
         return len(rows)
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # Day writes of one bureau take turns; the store is derived data that any
-                # run can rebuild, so its commits need not wait for the disk.
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, bureau_id])
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        if changed:
-            DailyFact.objects.bulk_create(
-                changed,
-                update_conflicts=True,
-                unique_fields=["day", "unit_kind", "unit_id", "metric", "dimension"],
-                update_fields=["value", "computed_at"],
-                batch_size=2000,
-            )
+            _upsert_postgresql(bureau_id, day, changed)
+        else:
+            _upsert_orm(bureau_id, day, changed)
         if stale:
-            DailyFact.objects.filter(pk__in=stale).delete()
+            DailyFact.objects.filter(pk__in=stale)._raw_delete(using=DailyFact.objects.db)
     return len(rows)
+
+
+# The day's rows travel as one array per column and land in one INSERT … SELECT: a year is
+# hundreds of thousands of rows, which Django's bulk_create would prepare value by value.
+_PG_UPSERT = f"""
+    INSERT INTO {DailyFact._meta.db_table}
+           (day, unit_kind, unit_id, bureau_id, station_id, metric, dimension, value, computed_at)
+    SELECT %s, kind, unit, %s, station, metric, dimension, value, now()
+      FROM unnest(%s::text[], %s::int[], %s::bigint[], %s::text[], %s::text[], %s::float8[])
+           AS r(kind, unit, station, metric, dimension, value)
+    ON CONFLICT (day, unit_kind, unit_id, metric, dimension)
+    DO UPDATE SET value = EXCLUDED.value, computed_at = EXCLUDED.computed_at
+"""
+
+
+def _upsert_postgresql(bureau_id: int, day: date, changed: list) -> None:
+    with connection.cursor() as cursor:
+        # Day writes of one bureau take turns; the store is derived data that any run can
+        # rebuild, so its commits need not wait for the disk.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, bureau_id])
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        if changed:
+            keys, stations, values = zip(*changed, strict=True)
+            kinds, units, metrics, dimensions = (list(column) for column in zip(*keys, strict=True))
+            cursor.execute(
+                _PG_UPSERT,
+                [day, bureau_id, kinds, units, list(stations), metrics, dimensions, list(values)],
+            )
+
+
+def _upsert_orm(bureau_id: int, day: date, changed: list) -> None:
+    DailyFact.objects.bulk_create(
+        [
+            DailyFact(
+                day=day,
+                unit_kind=kind,
+                unit_id=unit,
+                bureau_id=bureau_id,
+                station_id=station,
+                metric=metric,
+                dimension=dimension,
+                value=value,
+            )
+            for (kind, unit, metric, dimension), station, value in changed
+        ],
+        update_conflicts=True,
+        unique_fields=["day", "unit_kind", "unit_id", "metric", "dimension"],
+        update_fields=["value", "computed_at"],
+        batch_size=2000,
+    )
 
 
 def compute_days(
