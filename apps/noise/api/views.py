@@ -96,9 +96,9 @@ class NoiseEventViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"], url_path="to-incident")
     def to_incident(self, request, pk=None):
         """Open an incident (source: sensor) for the event and link it."""
-        event = self.get_object()
         if not request.user.has_perm("cases.add_incident"):
-            raise PermissionDenied()
+            raise PermissionDenied()  # before the lookup: without the role, 403 for any id
+        event = self.get_object()
         services.noise_event_to_incident(event=event, by=request.user)
         event = self.get_queryset().get(pk=event.pk)
         return Response(s.NoiseEventSerializer(event).data, status=status.HTTP_201_CREATED)
