@@ -7,15 +7,12 @@ registration approved with its certificate, the dispute assigned to the mediator
 with a session, an agreement (scanned) and its follow-up, the patrol under way.
 """
 
-import io
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from apps.accounts.services import device_token_issue
 from apps.cases import services as cases
@@ -23,7 +20,7 @@ from apps.cases.models import DispatchSettings, DutyShift, IncidentCategory, Pro
 from apps.core.idnumbers import FEMALE, make_id_number
 from apps.core.models import AccessLog
 from apps.core.notifications import notify
-from apps.core.testing.factories import ServiceLogFactory, StaffAssignmentFactory, UserFactory
+from apps.core.testing.factories import ServiceLogFactory, StaffAssignmentFactory
 from apps.core.testing.personas import (
     CITIZEN,
     MEDIATOR,
@@ -50,6 +47,7 @@ from apps.permits.models import (
 )
 from apps.registry.models import ImportBatch, Residence, SavedQuery
 from apps.stats.models import DailyFact, StatsRun
+from tests.patrols.findings_scene import jpeg
 from tests.registry.factories import (
     AddressFactory,
     FocusRecordFactory,
@@ -58,12 +56,6 @@ from tests.registry.factories import (
     PersonFactory,
     UnitFactory,
 )
-
-
-def jpeg(name="photo.jpg") -> SimpleUploadedFile:
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 30, 30)).save(out, "JPEG")
-    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
 @dataclass
@@ -357,5 +349,4 @@ def build_scene(org: Org) -> Scene:
         field="id_number",
         page="/registry/persons/",
     )
-    o["otheruser"] = UserFactory(username="xipeng_auxiliary", station=org.xipeng)
     return scene
