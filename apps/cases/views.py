@@ -247,15 +247,15 @@ def _post_action(request, pk, act):
 @login_required
 @require_POST
 def incident_dispatch(request, pk):
-    incident = _incident(request, pk, CHANGE)
-    posts = Post.objects.filter(station__bureau_id=incident.station.bureau_id)
-    form = DispatchForm(
-        request.POST,
-        posts=posts,
-        officers=User.objects.filter(station__bureau_id=incident.station.bureau_id),
-    )
-
     def act(incident):
+        # The form's choices depend on the incident, found by _post_action after the
+        # permission check: without the role, 403 before any lookup.
+        bureau_id = incident.station.bureau_id
+        form = DispatchForm(
+            request.POST,
+            posts=Post.objects.filter(station__bureau_id=bureau_id),
+            officers=User.objects.filter(station__bureau_id=bureau_id),
+        )
         if not form.is_valid():
             raise DomainError(form_errors(form))
         services.incident_dispatch(
@@ -505,7 +505,6 @@ def _case_action(request, pk, act):
 @login_required
 @require_POST
 def case_transition(request, pk):
-    case = _case(request, pk, CHANGE)
     choices = [(s, s) for s in CaseStatus.values]
     form = CaseTransitionForm(request.POST, choices=choices)
 
@@ -514,7 +513,7 @@ def case_transition(request, pk):
             raise DomainError(form_errors(form))
         services.case_transition(case=case, by=request.user, **form.cleaned_data)
 
-    return _case_action(request, case.pk, act)
+    return _case_action(request, pk, act)
 
 
 @login_required

@@ -155,12 +155,21 @@ class DisputeDetail(ScopedDetailView):
         return context
 
 
+# Steps that need a permission beyond changing the dispute, checked before the dispute is
+# looked up: without the role, 403 whatever the id.
+STEP_PERMISSIONS = {
+    # Assessment and assignment are the intake staff's, not the mediators'.
+    "assess": "mediation.add_dispute",
+    "assign": "mediation.add_dispute",
+    "session": "mediation.add_mediationsession",
+    "follow_up": "mediation.change_followup",
+    "open_incident": "cases.add_incident",
+}
+
+
 def _act(request, dispute, name):
     """Run the step `name` with the posted form; returns nothing or raises DomainError."""
     by, post = request.user, request.POST
-    if name in ("assess", "assign"):
-        # Assessment and assignment are the intake staff's, not the mediators'.
-        require_perm(request, "mediation.add_dispute")
     if name == "assess":
         form = AssessForm(post)
         if form.is_valid():
@@ -178,7 +187,6 @@ def _act(request, dispute, name):
         if form.is_valid():
             return services.dispute_party_add(dispute=dispute, by=by, **form.cleaned_data)
     elif name == "session":
-        require_perm(request, "mediation.add_mediationsession")
         form = SessionForm(post)
         if form.is_valid():
             return services.session_record(dispute=dispute, by=by, **form.cleaned_data)
@@ -207,7 +215,6 @@ def _act(request, dispute, name):
         if form.is_valid():
             return call(dispute=dispute, by=by, **form.cleaned_data)
     elif name == "follow_up":
-        require_perm(request, "mediation.change_followup")
         form = FollowUpForm(post)
         follow_up = dispute.follow_ups.filter(done_at=None).first()
         if follow_up is None:
@@ -224,7 +231,6 @@ def _act(request, dispute, name):
                 upload=form.cleaned_data["file"],
             )
     elif name == "open_incident":
-        require_perm(request, "cases.add_incident")
         incident = services.dispute_open_incident(dispute=dispute, by=by)
         messages.success(request, _("Incident %(number)s opened.") % {"number": incident})
         return incident
@@ -237,6 +243,8 @@ def _act(request, dispute, name):
 @require_POST
 def dispute_action(request, pk, name):
     require_perm(request, "mediation.change_dispute")
+    if name in STEP_PERMISSIONS:
+        require_perm(request, STEP_PERMISSIONS[name])
     dispute = _dispute(request, pk, CHANGE)
     try:
         _act(request, dispute, name)
@@ -420,8 +428,11 @@ def join(request, pk, token):
     party, refused = _party(request, pk, token)
     if refused:
         return refused
-    form = MessageForm(request.POST or None, request.FILES or None)
+    form = MessageForm()
     if request.method == "POST":
+        # Bound even when empty (`request.POST or None` is not): an unbound form cannot
+        # carry the error.
+        form = MessageForm(request.POST, request.FILES)
         try:
             if not form.is_valid():
                 raise DomainError(form_errors(form))

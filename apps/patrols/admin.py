@@ -6,7 +6,6 @@ only through the services), and the assessment's scores (written by its task).""
 from django.contrib import admin
 
 from apps.core.admin import ScopedAdmin
-from apps.stations.models import Bureau
 
 from .models import (
     AssessmentScore,
@@ -21,9 +20,8 @@ from .models import (
 
 
 @admin.register(PatrolSettings)
-class PatrolSettingsAdmin(admin.ModelAdmin):
-    """A bureau admin edits their own sub-bureau's rules (the model has no station, so it
-    is scoped here by bureau); superusers every bureau's."""
+class PatrolSettingsAdmin(ScopedAdmin):
+    """A bureau admin edits their own sub-bureau's rules; superusers every bureau's."""
 
     list_display = [
         "bureau",
@@ -33,16 +31,7 @@ class PatrolSettingsAdmin(admin.ModelAdmin):
         "coverage_radius_m",
     ]
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("bureau")
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(bureau_id=request.user.bureau_id or -1)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "bureau" and not request.user.is_superuser:
-            kwargs["queryset"] = Bureau.objects.filter(pk=request.user.bureau_id or -1)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    list_select_related = ["bureau"]
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser

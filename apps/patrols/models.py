@@ -85,6 +85,10 @@ class PatrolSettings(models.Model):
     weight_findings_handled = _weight(_("points per finding handled"), "2.00")
     weight_incidents = _weight(_("points deducted per incident in the area"), "0.50")
 
+    objects = ScopedManager()
+    # Like the other bureaus' settings: read by the bureau's stations, changed by its admin.
+    scope = Scope(bureau="bureau_id", station_staff_view_via_bureau=True)
+
     class Meta:
         verbose_name = _("patrol settings")
         verbose_name_plural = _("patrol settings")

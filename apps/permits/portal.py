@@ -22,7 +22,7 @@ from apps.accounts.views import LoginView
 from apps.core.errors import DomainError
 from apps.core.pagination import NoCountPaginator
 from apps.core.ratelimit import count_hit
-from apps.core.views import form_errors
+from apps.core.views import form_errors, require_perm
 from apps.registry.models import Address
 from apps.stations.models import Community
 
@@ -33,6 +33,9 @@ from .models import PermitApplication, ResidenceCertificate, ResidencePermit
 from .workflow import EDITABLE
 
 SIGNUPS_PER_HOUR_PER_IP = 10
+# Filing, as in the API: the citizens' role has it (and the window's officers'); any other
+# account reads its own records here but files nothing.
+APPLY = "permits.add_permitapplication"
 PREFILLED = (
     "community",
     "address",
@@ -148,6 +151,7 @@ def _prefill(user) -> dict:
 
 @portal_login_required
 def application_new(request):
+    require_perm(request, APPLY)
     communities = Community.objects.order_by("station__name", "name")
     form = ApplicationForm(
         request.POST or None, communities=communities, initial=_prefill(request.user)
@@ -196,6 +200,7 @@ def application(request, pk):
 @portal_login_required
 @require_POST
 def upload(request, pk):
+    require_perm(request, APPLY)
     application = _own_application(request, pk)
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -218,6 +223,7 @@ def upload(request, pk):
 @portal_login_required
 @require_POST
 def submit(request, pk):
+    require_perm(request, APPLY)
     application = _own_application(request, pk)
     try:
         services.application_submit(application=application, by=request.user)
@@ -232,6 +238,7 @@ def submit(request, pk):
 @require_POST
 def permit_start(request, pk):
     """The permit application from a certificate: everything prefilled, documents reused."""
+    require_perm(request, APPLY)
     certificate = (
         ResidenceCertificate.objects.restrict(request.user)
         .filter(pk=pk, holder=request.user)

@@ -234,18 +234,18 @@ def application_visit(request, pk):
 @login_required
 @xframe_options_sameorigin
 def document_file(request, pk):
-    """A document's file, to its applicant and to officers in scope; anyone else gets 404.
-    Framable by the workbench's own pages only: the review page embeds PDFs in its viewer."""
+    """A document's file, to its applicant and to officers in scope (without the role: 403
+    whatever the id, as for certificates). Framable by the workbench's own pages only: the
+    review page embeds PDFs in its viewer."""
     document = (
         ApplicationDocument.objects.restrict(request.user)
         .select_related("application")
         .filter(pk=pk)
         .first()
     )
-    if document is None or (
-        document.application.applicant_id != request.user.pk
-        and not request.user.has_perm("permits.view_applicationdocument")
-    ):
+    if document is None or document.application.applicant_id != request.user.pk:
+        require_perm(request, "permits.view_applicationdocument")
+    if document is None:
         raise Http404
     return private_file_response(
         document.file.name,

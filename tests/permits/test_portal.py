@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from freezegun import freeze_time
 
+from apps.accounts import roles
 from apps.accounts.choices import UserKind
 from apps.accounts.models import User
 from apps.core.models import Notification
@@ -190,7 +191,7 @@ def test_a_permit_cannot_be_started_before_six_months(client, org, citizen, offi
 
 @pytest.mark.django_db
 def test_a_citizen_sees_only_their_own(client, org, registration):
-    other = UserFactory(username="13700000003", kind=UserKind.CITIZEN)
+    other = UserFactory(username="13700000003", kind=UserKind.CITIZEN, role=roles.CITIZEN)
     client.force_login(other)
     page = client.get(reverse("permits:portal_application", args=[registration.pk]))
     assert page.status_code == 404

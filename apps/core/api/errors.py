@@ -2,6 +2,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -44,6 +45,11 @@ def exception_handler(exc, context):
         logger.error("database unavailable during an API request: %s", exc)
         return _error(
             "unavailable", UNAVAILABLE, status=503, headers={"Retry-After": RETRY_AFTER_SECONDS}
+        )
+    if isinstance(exc, ProtectedError | RestrictedError):
+        # A DELETE of a record that others still point at (a mediator with disputes).
+        return _error(
+            "conflict", _("This record is still in use and cannot be deleted."), status=409
         )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(

@@ -225,7 +225,9 @@ class FailSerializer(serializers.Serializer):
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    # A default, not just optional: the services take the note as an argument (reopening
+    # refuses an empty one with its own message).
+    note = serializers.CharField(max_length=300, allow_blank=True, default="")
 
 
 class FollowUpRecordSerializer(serializers.Serializer):

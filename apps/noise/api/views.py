@@ -103,9 +103,9 @@ class NoiseEventViewSet(ScopedReadOnlyViewSet):
         """Open an incident (source: sensor) for the event and link it; 409 (code
         not_qualified) when the event has neither lasted long enough nor repeated often
         enough under the bureau's rules, or when it is an incident already."""
-        event = self.get_object()
         if not request.user.has_perm("cases.add_incident"):
-            raise PermissionDenied()
+            raise PermissionDenied()  # before the lookup: without the role, 403 for any id
+        event = self.get_object()
         services.noise_event_to_incident(event=event, by=request.user)
         event = self.get_queryset().get(pk=event.pk)
         return Response(s.NoiseEventSerializer(event).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,59 @@
+"""The scene of the access matrix, built once per test module.
+
+Eleven personas times some four hundred routes are too many requests to rebuild the scene
+for each: `scene` builds the organisation and one record of every kind once, inside an
+outer transaction that is rolled back when the module is done. Each test's own transaction
+(pytest-django's `db`) nests in it as a savepoint, and `probe` runs every persona's request
+in one more savepoint, rolled back, so that a write one persona may make never changes
+what the next one meets.
+"""
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import Client, override_settings
+
+from apps.accounts.services import device_token_issue
+from apps.core.testing.personas import ANONYMOUS, PERSONAS, build_org
+
+from .scene import build_scene
+
+
+@pytest.fixture(scope="module")
+def _scene_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("private")
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings, _scene_media):
+    """The scene's files outlive one test: every test reads them from the module's folder
+    (this replaces tests/conftest.py's per-test folder)."""
+    settings.PRIVATE_MEDIA_ROOT = _scene_media
+
+
+@pytest.fixture(scope="module")
+def scene(django_db_setup, django_db_blocker, _scene_media):
+    fast_passwords = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PRIVATE_MEDIA_ROOT=_scene_media, PASSWORD_HASHERS=fast_passwords),
+        transaction.atomic(),
+    ):
+        built = build_scene(build_org())
+        built.sessions, built.tokens = _logins(built.org)
+        yield built
+        transaction.set_rollback(True)
+
+
+def _logins(org) -> tuple[dict[str, str], dict[str, str]]:
+    """Per persona, made once: a browser session (its cookie) for the pages and a device
+    token for the API, as the tablets call it."""
+    sessions, tokens = {}, {}
+    for persona in PERSONAS:
+        if persona == ANONYMOUS:
+            continue
+        client = Client()
+        client.force_login(org.user(persona))
+        sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        _token, tokens[persona] = device_token_issue(user=org.user(persona), device="matrix")
+    return sessions, tokens
