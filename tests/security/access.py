@@ -25,6 +25,7 @@ from apps.core.testing.personas import (
     XIPENG_COMMUNITY,
     XIPENG_DESK,
 )
+from policestation.admin import may_use_admin
 
 LOGIN, FORBIDDEN, NOT_FOUND, OK = "login", "403", "404", "ok"
 
@@ -180,6 +181,7 @@ ROUTES: list[Route] = [
         SIGNED_IN,
         at("home"),
         at("accounts:devices"),
+        at("accounts:password_change", methods="GET POST", data={}),
         at("notification_list"),
         at("notification_read", methods="POST", data={"id": "#notification"}),
         at("auth-me"),
@@ -201,6 +203,12 @@ ROUTES: list[Route] = [
         at("notification-detail", "notification"),
         at("notification-read", "notification", "POST"),
         sees=frozenset({XIPENG_DESK}),
+    ),
+    # The second factor of Django admin: for those who may use admin (staff with the role).
+    *group(
+        perm("accounts.use_admin"),
+        at("accounts:otp_setup", methods="GET POST", data={}),
+        at("accounts:otp_verify", methods="GET POST", data={}),
     ),
     # --- the citizens' portal: any account, its own records only --------------------------
     *group(
@@ -673,6 +681,7 @@ ROUTES: list[Route] = [
     ),
     # --- noise -----------------------------------------------------------------------------
     *group(perm("noise.view_noisesensor"), at("noise:dashboard")),
+    *group(perm("noise.view_noiseevent"), at("noise:event_detail", "event")),
     *group(
         perm("noise.change_noiseevent", "cases.add_incident"),
         at("noise:event_to_incident", "event", "POST"),
@@ -789,7 +798,14 @@ ROUTES: list[Route] = [
         perm("stats.view_dailyfact"),
         *(
             at(f"stats:{name}")
-            for name in ("dashboard", "dashboard_xlsx", "compare", "compare_xlsx", "bulletin")
+            for name in (
+                "dashboard",
+                "dashboard_xlsx",
+                "compare",
+                "compare_xlsx",
+                "bulletin",
+                "bulletin_ranking",
+            )
         ),
         at(
             "stats-series",
@@ -830,6 +846,8 @@ ADMIN_SCENE: dict[str, tuple[str | None, frozenset]] = {
     },
     "core.AccessLog": ("accesslog", SEES_IN_ADMIN),
     "core.Notification": ("notification", SEES_IN_ADMIN),
+    "core.QueuedTask": (None, SEES_IN_ADMIN),
+    "otp_totp.TOTPDevice": (None, SEES_IN_ADMIN),
     "accounts.User": ("user", SEES_IN_ADMIN),
     "accounts.DeviceToken": ("devicetoken", SEES_IN_ADMIN),
     "stations.Bureau": ("bureau", SEES_IN_ADMIN),
@@ -876,6 +894,7 @@ ADMIN_SCENE: dict[str, tuple[str | None, frozenset]] = {
     "patrols.TrackBatch": ("trackbatch", SEES_IN_ADMIN),
     "patrols.Finding": ("finding", SEES_IN_ADMIN),
     "patrols.VideoPatrol": ("videopatrol", SEES_IN_ADMIN),
+    "patrols.AssessmentScore": ("assessment", SEES_IN_ADMIN),
     "stats.DailyFact": ("dailyfact", SEES_IN_ADMIN),
     "stats.StatsRun": ("statsrun", SEES_IN_ADMIN),
 }
@@ -894,6 +913,9 @@ ADMIN_ADDS_NONE = frozenset(
         "cases.Incident",
         "core.AccessLog",
         "core.Notification",
+        "core.QueuedTask",
+        "otp_totp.TOTPDevice",
+        "patrols.AssessmentScore",
         "mediation.Dispute",
         "mediation.FollowUp",
         "mediation.MediationSession",
@@ -920,7 +942,7 @@ ADMIN_ADDS_NONE = frozenset(
 
 def expected_in_admin(page: str, persona: str, user, model, sees: frozenset) -> str:
     """page: "changelist", "add" or "change" (of the scene's record)."""
-    if persona == ANONYMOUS or not user.is_staff:
+    if persona == ANONYMOUS or not may_use_admin(user):
         return LOGIN
     opts = model._meta
 
