@@ -39,6 +39,7 @@ SCALES = {
         "incidents": 20_000,
         "noise_readings": 200_000,
         "track_points": 500_000,
+        "disputes": 2_000,
     },
     "full": {
         "posts": 10_000,
@@ -50,6 +51,7 @@ SCALES = {
         "incidents": 1_000_000,
         "noise_readings": 5_000_000,
         "track_points": 10_000_000,
+        "disputes": 100_000,
     },
 }
 
@@ -75,6 +77,9 @@ class BatchScenario:
     # Called before each timed run, untimed: puts back what the previous run did (e.g.
     # deletes the rows it wrote), so that every run does the real work.
     setup: Callable[[], None] | None = None
+    # The same for each timed run of the SQL, when the SQL writes too (e.g. the statistics
+    # store's rows): the baseline then starts from where the job did.
+    sql_setup: Callable[[], None] | None = None
     # What one run processes, for an ingestion rate (e.g. 10,000 "points"); None: a job
     # whose size is not a count of items (a report, a recompute).
     items: int | None = None
@@ -115,9 +120,11 @@ def request_scenario(name: str, *, persona: str, sql=None, body=None, fresh=Fals
     return register
 
 
-def batch_scenario(name: str, *, sql, setup=None, items: int | None = None, unit: str = "items"):
+def batch_scenario(
+    name: str, *, sql, setup=None, sql_setup=None, items: int | None = None, unit: str = "items"
+):
     def register(run):
-        registry.batches.append(BatchScenario(name, run, sql, setup, items, unit))
+        registry.batches.append(BatchScenario(name, run, sql, setup, sql_setup, items, unit))
         return run
 
     return register
@@ -158,13 +165,18 @@ def per_second(items: int, p50_ms: float) -> int:
     return round(items / max(p50_ms / 1000, 1e-6))
 
 
-def time_sql(sql: str, params: list, repeat: int) -> list[float]:
+def time_sql(sql: str, params, repeat: int, setup: Callable[[], None] | None = None) -> list[float]:
+    """Seconds of each execution, rows fetched; a script that writes returns none. `setup`
+    runs before each, untimed."""
     samples = []
     with connection.cursor() as cursor:
         for _ in range(repeat):
+            if setup:
+                setup()
             start = time.perf_counter()
             cursor.execute(sql, params)
-            cursor.fetchall()
+            if cursor.description is not None:
+                cursor.fetchall()
             samples.append(time.perf_counter() - start)
     return samples
 

@@ -38,6 +38,26 @@ def test_a_batch_scenarios_setup_runs_before_each_run_outside_the_timing(db):
     assert result["p95_ms"] < 50  # the setup's sleep is not in the timing
 
 
+def test_a_batch_scenarios_sql_that_writes_is_timed_after_its_own_untimed_setup(db):
+    calls = []
+
+    def sql_setup():
+        calls.append("sql_setup")
+        time.sleep(0.05)
+
+    # A write returns no rows to fetch: the baseline of a job that fills a table.
+    scenario = benchmark.BatchScenario(
+        "fake",
+        run=lambda: calls.append("run"),
+        sql=lambda: ("DELETE FROM django_session WHERE expire_date IS NULL", []),
+        setup=lambda: calls.append("setup"),
+        sql_setup=sql_setup,
+    )
+    result = Command()._batch(scenario)
+    assert calls == ["setup", "run"] * 5 + ["sql_setup"] * 5
+    assert result["sql_p50_ms"] < 50  # the setup's sleep is not in the timing
+
+
 def test_an_ingestion_scenario_reports_its_rate_and_a_job_none(db):
     def sleep_20ms():
         time.sleep(0.02)

@@ -104,7 +104,7 @@ class Command(BaseCommand):
             scenario.run()
             samples.append(time.perf_counter() - start)
         sql, params = scenario.sql()
-        baseline = benchmark.summarise(benchmark.time_sql(sql, params, 5))
+        baseline = benchmark.summarise(benchmark.time_sql(sql, params, 5, setup=scenario.sql_setup))
         result = {
             "scenario": scenario.name,
             "kind": "batch",
