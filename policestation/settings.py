@@ -341,6 +341,9 @@ if not DEBUG:
     if env_bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The change history masks personal data as pages do (apps/core/masking.py).
+AUDITLOG_MASK_CALLABLE = "apps.core.masking.mask_personal"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

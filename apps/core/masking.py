@@ -27,3 +27,15 @@ def mask_name(name: str | None) -> str:
 
 
 MASKS = {"phone": mask_phone, "id_number": mask_id_number}
+
+
+def mask_personal(value: str | None) -> str:
+    """A value masked by its shape: an ID number (18 characters) or a phone (digits, as a
+    citizen's account name is); any other text is no personal number and is kept. For
+    django-auditlog's change history (AUDITLOG_MASK_CALLABLE), which names no kind."""
+    text = str(value or "")
+    if len(text) == 18 and text[:17].isdigit():
+        return mask_id_number(text)
+    if text.lstrip("+").isdigit():
+        return mask_phone(text)
+    return text
