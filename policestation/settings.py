@@ -347,9 +347,14 @@ AUDITLOG_MASK_CALLABLE = "apps.core.masking.mask_personal"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler masks ID numbers and phones that a library's message may carry.
+    "filters": {"personal_data": {"()": "apps.core.logs.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own records reach the root's handler (its default ones would skip the
+        # filter: a console in DEBUG, mail to ADMINS with the request's data).
+        "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
         # axes logs every successful login at INFO; failures and lockouts stay visible.
         "axes": {"level": "WARNING"},
