@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
@@ -340,6 +341,16 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     if env_bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Personal-data access log: entries are kept at least six months (the purge of older ones
+# is the auditor's; PostgreSQL refuses to delete younger ones, core migration 0003).
+ACCESS_LOG_RETENTION_FLOOR_DAYS = 183
+ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", ACCESS_LOG_RETENTION_FLOOR_DAYS)
+if ACCESS_LOG_RETENTION_DAYS < ACCESS_LOG_RETENTION_FLOOR_DAYS:
+    raise ImproperlyConfigured(
+        f"ACCESS_LOG_RETENTION_DAYS must be at least {ACCESS_LOG_RETENTION_FLOOR_DAYS}"
+        f" (six months), not {ACCESS_LOG_RETENTION_DAYS}."
+    )
 
 # The change history masks personal data as pages do (apps/core/masking.py).
 AUDITLOG_MASK_CALLABLE = "apps.core.masking.mask_personal"
