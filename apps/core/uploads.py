@@ -50,7 +50,6 @@ ACTIVE_PDF_NAMES = {"/JS", "/JavaScript", "/OpenAction", "/AA", "/Launch", "/Emb
 # A workbook's parts unpacked: a list of 200,000 rows is ~50 MB; far beyond is a zip bomb.
 MAX_WORKBOOK_UNPACKED = 200 * 1024 * 1024
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # what Excel and WPS save on Chinese systems
-TEXT_NAMES = (".csv", ".txt")  # text has no signature: its name says it is meant as a list
 
 
 class UploadRefused(DomainError):
@@ -145,15 +144,20 @@ def check_upload(upload, *, allowed: tuple[str, ...], max_bytes: int) -> Checked
 
 
 def check_spreadsheet(
-    upload, *, max_bytes: int, allowed: tuple[str, ...] = ("xlsx", "csv")
+    upload,
+    *,
+    max_bytes: int,
+    allowed: tuple[str, ...] = ("xlsx", "csv"),
+    text_names: tuple[str, ...] = (".csv",),
 ) -> CheckedUpload:
     """A list to import: an XLSX workbook (whatever its name: a zip holding a workbook, no
-    macros, not a zip bomb) or a .csv (.txt) file of text (UTF-8 or GB18030, no binary)."""
+    macros, not a zip bomb) or a .csv file of text (UTF-8 or GB18030, no binary). Text has
+    no signature: its name (`text_names`) says it is meant as a list."""
     content = _read(upload, max_bytes=max_bytes)
     if content.startswith(b"PK\x03\x04") and "xlsx" in allowed:
         _check_workbook(content)
         return CheckedUpload(content=content, kind="xlsx")
-    if "csv" in allowed and (upload.name or "").lower().endswith(TEXT_NAMES) and _is_text(content):
+    if "csv" in allowed and (upload.name or "").lower().endswith(text_names) and _is_text(content):
         return CheckedUpload(content=content, kind="csv")
     if allowed == ("xlsx", "csv"):
         _refuse(_("Upload an XLSX or CSV file."), "no spreadsheet")

@@ -73,7 +73,10 @@ class CollisionForm(HubForm):
             if upload is not None:
                 try:
                     checked = check_spreadsheet(
-                        upload, max_bytes=MAX_NUMBERS_FILE_BYTES, allowed=("csv",)
+                        upload,
+                        max_bytes=MAX_NUMBERS_FILE_BYTES,
+                        allowed=("csv",),
+                        text_names=(".csv", ".txt"),
                     )
                 except UploadRefused as exc:
                     self.add_error("numbers_file", exc.message)
