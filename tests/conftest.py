@@ -82,20 +82,24 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-class LogGuard(logging.Handler):
-    """Every log record of the run, kept as it was logged (before the handlers' filter
-    masks it), so that each test's end can check what was logged meanwhile."""
+class LogGuard:
+    """Every log record of the run, kept as it was made (before any handler's filter masks
+    it), so that each test's end can check what was logged meanwhile. A record factory
+    rather than a handler: a later logging set-up (celery's Django fixup calls
+    django.setup() again when admin lists its tasks) replaces the handlers, not this."""
 
-    def __init__(self):
-        super().__init__(logging.DEBUG)
+    def __init__(self, factory):
+        self.factory = factory
         self.records: list[tuple[str, str, str]] = []
         self.checked = 0
 
-    def emit(self, record):
+    def __call__(self, *args, **kwargs):
+        record = self.factory(*args, **kwargs)
         text = ""
         if record.exc_info:
             text = logging.Formatter().formatException(record.exc_info)
         self.records.append((record.name, record.getMessage(), text))
+        return record
 
     def leaks(self, secrets) -> list[str]:
         """Records holding a secret, or, from the workbench's own code, an ID number or a
@@ -116,11 +120,10 @@ class LogGuard(logging.Handler):
 def _log_guard():
     """Issue 10, item 4: logs never hold ID numbers, phones, passwords, tokens or codes.
     Active for the whole suite: a test after which such a record was logged fails."""
-    guard = LogGuard()
-    root = logging.getLogger()
-    root.handlers.insert(0, guard)  # first: the console's filter masks the record after
+    guard = LogGuard(logging.getLogRecordFactory())
+    logging.setLogRecordFactory(guard)
     yield guard
-    root.removeHandler(guard)
+    logging.setLogRecordFactory(guard.factory)
 
 
 @pytest.fixture

@@ -154,7 +154,7 @@ NOT_PROBED = {
     "page",
     *{name for names in PERSONAL_FIELDS.values() for name in names},
 }
-ROW_ID = 6  # characters kept for the row's id
+ROW_ID = 6  # characters kept for the row's number
 NUMBERED = {"incident", "case", "dispute", "residencecertificate", "residencepermit"}
 
 
@@ -176,15 +176,15 @@ def probe_fields():
 
 
 def fill_with_probes() -> int:
-    """Every row's free-text fields hold a probe, ending with the row's id (names are
+    """Every row's free-text fields hold a probe, ending with the row's number (names are
     unique per station)."""
     filled = 0
     for index, (model, f) in enumerate(probe_fields()):
         start = FORMULA_STARTS[index % len(FORMULA_STARTS)]
         fits = f.max_length is None or f.max_length >= len(PROBE) + ROW_ID
         probe = start + (PROBE if fits else SHORT_PROBE).removeprefix("=")
-        for pk in model.objects.values_list("pk", flat=True):
-            model.objects.filter(pk=pk).update(**{f.name: f"{probe}{pk}"})
+        for number, pk in enumerate(model.objects.values_list("pk", flat=True)):
+            model.objects.filter(pk=pk).update(**{f.name: f"{probe}{number}"})
             filled += 1
     return filled
 
