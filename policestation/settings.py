@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
@@ -381,12 +382,30 @@ if not DEBUG:
     if env_bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Personal-data access log: entries are kept at least six months (the purge of older ones
+# is the auditor's; PostgreSQL refuses to delete younger ones, core migration 0003).
+ACCESS_LOG_RETENTION_FLOOR_DAYS = 183
+ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", ACCESS_LOG_RETENTION_FLOOR_DAYS)
+if ACCESS_LOG_RETENTION_DAYS < ACCESS_LOG_RETENTION_FLOOR_DAYS:
+    raise ImproperlyConfigured(
+        f"ACCESS_LOG_RETENTION_DAYS must be at least {ACCESS_LOG_RETENTION_FLOOR_DAYS}"
+        f" (six months), not {ACCESS_LOG_RETENTION_DAYS}."
+    )
+
+# The change history masks personal data as pages do (apps/core/masking.py).
+AUDITLOG_MASK_CALLABLE = "apps.core.masking.mask_personal"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler masks ID numbers and phones that a library's message may carry.
+    "filters": {"personal_data": {"()": "apps.core.logs.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own records reach the root's handler (its default ones would skip the
+        # filter: a console in DEBUG, mail to ADMINS with the request's data).
+        "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
         # axes logs every successful login at INFO; failures and lockouts stay visible.
         "axes": {"level": "WARNING"},

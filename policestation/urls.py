@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.core.health import healthz
-from apps.core.views import AccessLogList, notification_list, notification_read
+from apps.core.views import AccessLogList, access_log_purge, notification_list, notification_read
 from apps.stations.views import home
 
 admin.site.site_header = _("Police station workbench · administration")
@@ -37,6 +37,7 @@ urlpatterns = [
     path("patrols/", include("apps.patrols.urls")),
     path("stats/", include("apps.stats.urls")),
     path("audit/access/", AccessLogList.as_view(), name="accesslog_list"),
+    path("audit/access/purge/", access_log_purge, name="accesslog_purge"),
     path("notifications/", notification_list, name="notification_list"),
     path("notifications/read/", notification_read, name="notification_read"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,9 +1,13 @@
+import logging
 import os
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
 
+from apps.accounts.demo import DEMO_PASSWORD
+from apps.core.masking import redact
+from apps.core.testing.factories import PASSWORD
 from apps.core.testing.personas import build_org
 
 
@@ -76,6 +80,64 @@ def _private_files(settings, tmp_path):
 def _fast_passwords(settings):
     # Real hashing is deliberately slow; eleven personas per test would take minutes.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class LogGuard:
+    """Every log record of the run, kept as it was made (before any handler's filter masks
+    it), so that each test's end can check what was logged meanwhile. A record factory
+    rather than a handler: a later logging set-up (celery's Django fixup calls
+    django.setup() again when admin lists its tasks) replaces the handlers, not this."""
+
+    def __init__(self, factory):
+        self.factory = factory
+        self.records: list[tuple[str, str, str]] = []
+        self.checked = 0
+
+    def __call__(self, *args, **kwargs):
+        record = self.factory(*args, **kwargs)
+        text = ""
+        if record.exc_info:
+            text = logging.Formatter().formatException(record.exc_info)
+        self.records.append((record.name, record.getMessage(), text))
+        return record
+
+    def leaks(self, secrets) -> list[str]:
+        """Records holding a secret, or, from the workbench's own code, an ID number or a
+        phone; what other libraries log (a path, an exception) is written masked."""
+        found = []
+        for name, message, text in self.records[self.checked :]:
+            if name.startswith("factory"):  # the tests' own data builders, at DEBUG
+                continue
+            written = redact(f"{message}\n{text}")
+            own = name == "apps" or name.startswith("apps.")
+            if (own and redact(message) != message) or any(s in written for s in secrets):
+                found.append(f"{name}: {message}")
+        self.checked = len(self.records)
+        return found
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _log_guard():
+    """Issue 10, item 4: logs never hold ID numbers, phones, passwords, tokens or codes.
+    Active for the whole suite: a test after which such a record was logged fails."""
+    guard = LogGuard(logging.getLogRecordFactory())
+    logging.setLogRecordFactory(guard)
+    yield guard
+    logging.setLogRecordFactory(guard.factory)
+
+
+@pytest.fixture
+def log_secrets() -> set[str]:
+    """What no log record may hold in this test; a test adds the tokens and codes it made."""
+    return {PASSWORD, DEMO_PASSWORD}
+
+
+@pytest.fixture(autouse=True)
+def _no_secrets_in_logs(_log_guard, log_secrets):
+    yield
+    leaks = _log_guard.leaks(log_secrets)
+    if leaks:
+        pytest.fail("Log records hold personal data or secrets:\n" + "\n".join(leaks))
 
 
 _browser_journeys_passed = 0

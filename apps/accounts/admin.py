@@ -1,17 +1,32 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.core.admin import ScopedAdmin
 
+from .choices import UserKind
 from .models import DeviceToken, User
+
+
+class _ShownAccount:
+    """The user as the password page shows them: the account name as `shown_username`."""
+
+    def __init__(self, user):
+        self.pk, self._user = user.pk, user
+
+    def get_username(self):
+        return self._user.shown_username
+
+    def __str__(self):
+        return str(self._user)
 
 
 @admin.register(User)
 class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     list_display = [
-        "username",
+        "login",
         "get_full_name",
         "kind",
         "badge_number",
@@ -41,6 +56,28 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
     personal_data_fields = ("phone",)
+
+    @admin.display(description=_("username"), ordering="username")
+    def login(self, user):
+        return user.shown_username
+
+    def user_change_password(self, request, id, form_url=""):
+        # The page names the account (in its title and a hidden field for password
+        # managers): a citizen's account name is their phone, shown masked there too.
+        response = super().user_change_password(request, id, form_url)
+        if isinstance(response, TemplateResponse) and response.context_data:
+            user = response.context_data["original"]
+            response.context_data["title"] = str(response.context_data["title"]).replace(
+                user.username, user.shown_username
+            )
+            response.context_data["original"] = _ShownAccount(user)
+        return response
+
+    def get_personal_data_fields(self, request, obj=None):
+        # A citizen's account name is their mobile number.
+        if obj is not None and obj.kind == UserKind.CITIZEN:
+            return (*self.personal_data_fields, "username")
+        return self.personal_data_fields
 
     def save_model(self, request, obj, form, change):
         # A sub-bureau admin's new account belongs to their bureau unless placed at a station.

@@ -22,11 +22,12 @@ class AccountsConfig(AppConfig):
         from . import signals  # noqa: F401
         from .models import User
 
-        # Who changed whose roles and station; never the password hash.
+        # Who changed whose roles and station; never the password hash. A citizen's
+        # account name is their phone: masked like it (officers' names are kept).
         auditlog.register(
             User,
             exclude_fields=["password", "last_login"],
-            mask_fields=["phone"],
+            mask_fields=["phone", "username"],
             m2m_fields={"groups"},
         )
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken, AuthTokenManager
 
+from apps.core.masking import mask_phone
 from apps.core.scoping import Scope, ScopedQuerySet
 
 from .choices import UserKind
@@ -74,7 +75,14 @@ class User(AbstractUser):
 
     def __str__(self):
         full_name = self.get_full_name()
-        return f"{full_name} ({self.username})" if full_name else self.username
+        login = self.shown_username
+        return f"{full_name} ({login})" if full_name else login
+
+    @property
+    def shown_username(self) -> str:
+        """The account name as pages show it: a citizen's is their mobile number, masked
+        like every phone (the full number only through a logged view)."""
+        return mask_phone(self.username) if self.kind == UserKind.CITIZEN else self.username
 
     def get_full_name(self):
         # Chinese names: family name first, no space.

@@ -15,6 +15,7 @@ STATION_LEADER = "所领导"
 BUREAU_ADMIN = "分局管理员"
 MEDIATOR = "调解员"
 CITIZEN = "群众"
+AUDITOR = "审计员"
 
 
 def _crud(app_label: str, model: str, *actions: str) -> list[str]:
@@ -229,6 +230,10 @@ ROLES: dict[str, list[str]] = {
     # Citizens file their own applications (portal and API); they read their own records
     # through ownership in `restrict()`, not through the officers' view permissions.
     CITIZEN: ["permits.add_permitapplication"],
+    # The auditor reads the personal-data access log of their station or bureau and alone
+    # deletes entries past the retention (apps.core.services.access_log_purge); nobody
+    # changes an entry. They see who looked at what, never the data itself.
+    AUDITOR: ["core.view_accesslog", "core.delete_accesslog"],
 }
 
 

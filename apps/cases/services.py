@@ -23,7 +23,7 @@ from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.geo import haversine_km, in_china
 from apps.core.notifications import notify
 from apps.core.scoping import CHANGE, is_in_scope
-from apps.core.uploads import check_upload, store_private
+from apps.core.uploads import check_spreadsheet, check_upload, store_private
 from apps.stations.models import Community, Post, StaffAssignment, Station
 
 from . import diversion
@@ -56,6 +56,7 @@ from .workflow import CLOSING_OUTCOMES, check_case_transition, check_incident_tr
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
+MAX_ROSTER_BYTES = 5 * 1024 * 1024
 CASE_SERIES = {CaseKind.CRIMINAL: "XS", CaseKind.PUBLIC_SECURITY: "ZA"}
 
 
@@ -804,8 +805,9 @@ def roster_import(*, by, station: Station, upload) -> tuple[int, list[dict]]:
 
     if not Station.objects.restrict(by, CHANGE).filter(pk=station.pk).exists():
         raise OutOfScope(_("Not found."))
+    checked = check_spreadsheet(upload, max_bytes=MAX_ROSTER_BYTES)
     try:
-        rows = list(read_rows(upload.read(), spec=SHIFT_COLUMNS))
+        rows = list(read_rows(checked.content, spec=SHIFT_COLUMNS))
     except ImportFileError as exc:
         raise DomainError(str(exc), code="invalid") from exc
     staff = {s.name: s for s in StaffAssignment.objects.filter(station=station)}

@@ -153,19 +153,19 @@ def incident_create(request):
 def _place_from_request(request, station):
     """Coordinates for the suggestion panel: typed or picked, else the village chosen or
     named in the place text."""
-    lat, lon = request.GET.get("latitude"), request.GET.get("longitude")
+    lat, lon = request.POST.get("latitude"), request.POST.get("longitude")
     try:
         if lat and lon:
             return float(lat), float(lon), None
     except ValueError:
         pass
     communities = Community.objects.restrict(request.user).filter(station=station)
-    chosen = request.GET.get("community")
+    chosen = request.POST.get("community")
     if chosen and chosen.isdigit():
         community = communities.filter(pk=chosen).first()
         if community:
             return float(community.latitude), float(community.longitude), community
-    text = request.GET.get("place_text", "")
+    text = request.POST.get("place_text", "")
     if text:
         for community in communities.only("name", "latitude", "longitude"):
             if community.name in text:
@@ -174,9 +174,11 @@ def _place_from_request(request, station):
 
 
 @login_required
+@require_POST
 def incident_suggest(request):
     """htmx: the nearest posts for the place being typed or picked, and the caller's
-    history for the phone being typed."""
+    history for the phone being typed. A POST: the caller's phone must not stand in a URL,
+    which access logs and browser histories keep."""
     require_perm(request, "cases.add_incident")
     station = _user_station(request)
     lat, lon, community = _place_from_request(request, station)
@@ -192,7 +194,7 @@ def incident_suggest(request):
             context["place_error"] = _(
                 "The coordinates are outside China. Check latitude and longitude."
             )
-    phone = "".join(request.GET.get("caller_phone", "").split())
+    phone = "".join(request.POST.get("caller_phone", "").split())
     if len(phone) >= 7:
         calls, repeat = selectors.caller_calls(station=station, phone=phone)
         settings = selectors.dispatch_settings(station.bureau_id)

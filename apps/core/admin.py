@@ -13,14 +13,29 @@ class ScopedAdmin(admin.ModelAdmin):
     # Shown in full only on the change page, to users allowed to, and each view is logged.
     personal_data_fields: tuple[str, ...] = ()
 
+    def get_personal_data_fields(self, request, obj=None) -> tuple[str, ...]:
+        return self.personal_data_fields
+
+    def _hidden_personal_data(self, request, obj) -> tuple[str, ...]:
+        if request.user.has_perm("core.view_personal_data"):
+            return ()
+        return self.get_personal_data_fields(request, obj)
+
     def get_queryset(self, request):
         return self.model.objects.restrict(request.user, VIEW)
 
     def get_exclude(self, request, obj=None):
         excluded = list(super().get_exclude(request, obj) or [])
-        if not request.user.has_perm("core.view_personal_data"):
-            excluded += self.personal_data_fields
-        return excluded
+        return excluded + list(self._hidden_personal_data(request, obj))
+
+    def get_fieldsets(self, request, obj=None):
+        # Declared fieldsets name the hidden fields too: drop them there as well, or the
+        # page would look for a form field that is not there.
+        hidden = self._hidden_personal_data(request, obj)
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -30,7 +45,7 @@ class ScopedAdmin(admin.ModelAdmin):
             and request.user.has_perm("core.view_personal_data")
         ):
             obj = self.get_object(request, object_id)
-            for field in self.personal_data_fields:
+            for field in self.get_personal_data_fields(request, obj):
                 personal_data_reveal(by=request.user, obj=obj, field=field, request=request)
         return response
 

@@ -1,12 +1,15 @@
 """Spreadsheet exports. Personal data arrives already masked; cells that a spreadsheet
 would run as a formula (=, +, -, @) are neutralised."""
 
+import re
 from io import BytesIO
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters a sheet's name may not hold (titles name stations and villages).
+_NOT_IN_SHEET_TITLES = re.compile(r"[\\*?:/\[\]]")
 
 
 def safe_cell(value):
@@ -17,7 +20,7 @@ def safe_cell(value):
 
 def xlsx_response(*, filename: str, title: str, headers: list[str], rows) -> HttpResponse:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.create_sheet(title=_NOT_IN_SHEET_TITLES.sub("-", title)[:31].strip("'"))
     sheet.append([safe_cell(str(h)) for h in headers])
     for row in rows:
         sheet.append([safe_cell(value) for value in row])

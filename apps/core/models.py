@@ -6,7 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .scoping import Scope, ScopedManager
+from .errors import NotAllowed
+from .scoping import Scope, ScopedManager, ScopedQuerySet
 
 
 class TimeStampedModel(models.Model):
@@ -57,11 +58,33 @@ class SameStationMixin:
             raise ValidationError(errors)
 
 
+class AppendOnly(NotAllowed):
+    code = "append_only"
+
+
+class AccessLogQuerySet(ScopedQuerySet):
+    """No update and no delete: entries leave only through the auditor's purge of those
+    past the retention (services.access_log_purge), which calls `_purge`."""
+
+    def update(self, **kwargs):
+        raise AppendOnly(_("The personal-data access log cannot be changed."))
+
+    def delete(self):
+        raise AppendOnly(_("Only the auditor's purge removes access-log entries."))
+
+    def _purge(self) -> int:
+        return models.QuerySet.delete(self)[0]
+
+
 class AccessLog(models.Model):
     """One full view of a piece of personal data: who saw which field of whom, when, where.
 
     Append-only, with the time in the key columns so that the table can be partitioned by
-    time later. It never stores the value itself, only what was looked at.
+    time later. It never stores the value itself, only what was looked at. An entry is
+    never changed, and deleted only by the auditor's purge once past the retention
+    (ACCESS_LOG_RETENTION_DAYS, at least six months); on PostgreSQL a trigger refuses
+    UPDATE, and DELETE of entries younger than six months, whoever sends them
+    (migration 0003).
     """
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
@@ -83,7 +106,7 @@ class AccessLog(models.Model):
     page = models.CharField(_("page"), max_length=300)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
-    objects = ScopedManager()
+    objects = models.Manager.from_queryset(AccessLogQuerySet)()
     scope = Scope(station="station_id", bureau="station__bureau_id")
 
     class Meta:
@@ -95,6 +118,14 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.subject_label} · {self.field}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly(_("The personal-data access log cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly(_("Only the auditor's purge removes access-log entries."))
 
 
 class Notification(models.Model):

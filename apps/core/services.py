@@ -1,12 +1,18 @@
+import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .errors import OutOfScope
+from .errors import NotAllowed, OutOfScope
 from .scoping import CHANGE, VIEW, is_in_scope
+
+logger = logging.getLogger(__name__)
 
 M = TypeVar("M")
 
@@ -43,3 +49,18 @@ def personal_data_reveal(*, by, obj, field: str, request) -> str:
         ip_address=request.META.get("REMOTE_ADDR"),
     )
     return getattr(obj, field)
+
+
+def access_log_purge(*, by) -> int:
+    """Delete the access-log entries (of `by`'s scope) older than the retention,
+    ACCESS_LOG_RETENTION_DAYS (at least six months): the auditor's task, and the only way
+    an entry ever leaves the log. Returns how many went; the purge itself is logged."""
+    from .models import AccessLog
+
+    if not by.has_perm("core.delete_accesslog"):
+        raise NotAllowed(_("Only an auditor may delete old access-log entries."))
+    before = timezone.now() - timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS)
+    with transaction.atomic():
+        deleted = AccessLog.objects.restrict(by).filter(at__lt=before)._purge()
+    logger.info("access log: %d entries before %s deleted by user %s", deleted, before, by.pk)
+    return deleted

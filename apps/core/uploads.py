@@ -1,8 +1,10 @@
-"""Uploaded files (evidence, documents): checked by what they contain, not by their name,
-re-encoded where that strips hidden content, and kept outside the public media URL.
+"""Uploaded files (evidence, documents, spreadsheets): checked by what they contain, not by
+their name, re-encoded where that strips hidden content, and kept outside the public media
+URL.
 
-`check_upload` refuses with an `UploadRefused` (a DomainError with a message for the user)
-and logs the refusal without the file's name, which may itself hold personal data.
+`check_upload` (images, PDFs, videos) and `check_spreadsheet` (XLSX, CSV) refuse with an
+`UploadRefused` (a DomainError with a message for the user) and log the refusal without
+the file's name, which may itself hold personal data.
 `store_private` keeps the bytes under PRIVATE_MEDIA_ROOT; `private_file_response` serves
 them, and only views that have checked `restrict()` call it.
 """
@@ -11,7 +13,9 @@ import hashlib
 import io
 import logging
 import os
+import re
 import uuid
+import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -35,12 +39,17 @@ KINDS = {
     "png": ("image/png", "png"),
     "pdf": ("application/pdf", "pdf"),
     "mp4": ("video/mp4", "mp4"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "csv": ("text/csv", "csv"),
 }
-LABELS = {"jpeg": "JPEG", "png": "PNG", "pdf": "PDF", "mp4": "MP4"}
+LABELS = {"jpeg": "JPEG", "png": "PNG", "pdf": "PDF", "mp4": "MP4", "xlsx": "XLSX", "csv": "CSV"}
 # A photo of an A4 page at 600 dpi is ~35 megapixels; anything far beyond is a bomb.
 MAX_IMAGE_PIXELS = 60_000_000
 # PDF names that run code or open things when the file is viewed.
 ACTIVE_PDF_NAMES = {"/JS", "/JavaScript", "/OpenAction", "/AA", "/Launch", "/EmbeddedFiles"}
+# A workbook's parts unpacked: a list of 200,000 rows is ~50 MB; far beyond is a zip bomb.
+MAX_WORKBOOK_UNPACKED = 200 * 1024 * 1024
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # what Excel and WPS save on Chinese systems
 
 
 class UploadRefused(DomainError):
@@ -102,26 +111,95 @@ def _refuse(message: str, reason: str):
     raise UploadRefused(message)
 
 
-def check_upload(upload, *, allowed: tuple[str, ...], max_bytes: int) -> CheckedUpload:
-    """Read an uploaded file and return what may be stored, or refuse it."""
+def _read(upload, *, max_bytes: int) -> bytes:
     if upload.size > max_bytes:
         _refuse(
             _("The file is too large: at most %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)},
             f"size {upload.size} over {max_bytes}",
         )
-    content = upload.read()
+    if not upload.size:
+        _refuse(_("The file is empty."), "empty file")
+    return upload.read()
+
+
+def _refuse_kind(kind, allowed):
+    _refuse(
+        _("This file type is not accepted. Upload %(kinds)s.")
+        % {"kinds": "、".join(LABELS[k] for k in allowed)},
+        f"content is {kind or 'unknown'}, allowed {allowed}",
+    )
+
+
+def check_upload(upload, *, allowed: tuple[str, ...], max_bytes: int) -> CheckedUpload:
+    """Read an uploaded file and return what may be stored, or refuse it."""
+    content = _read(upload, max_bytes=max_bytes)
     kind = sniff(content[:16])
     if kind not in allowed:
-        _refuse(
-            _("This file type is not accepted. Upload %(kinds)s.")
-            % {"kinds": "、".join(LABELS[k] for k in allowed)},
-            f"content is {kind or 'unknown'}, allowed {allowed}",
-        )
+        _refuse_kind(kind, allowed)
     if kind in ("jpeg", "png"):
         content = _reencoded_image(content, kind)
     elif kind == "pdf":
         _check_pdf(content)
     return CheckedUpload(content=content, kind=kind)
+
+
+def check_spreadsheet(
+    upload,
+    *,
+    max_bytes: int,
+    allowed: tuple[str, ...] = ("xlsx", "csv"),
+    text_names: tuple[str, ...] = (".csv",),
+) -> CheckedUpload:
+    """A list to import: an XLSX workbook (whatever its name: a zip holding a workbook, no
+    macros, not a zip bomb) or a .csv file of text (UTF-8 or GB18030, no binary). Text has
+    no signature: its name (`text_names`) says it is meant as a list."""
+    content = _read(upload, max_bytes=max_bytes)
+    if content.startswith(b"PK\x03\x04") and "xlsx" in allowed:
+        _check_workbook(content)
+        return CheckedUpload(content=content, kind="xlsx")
+    if "csv" in allowed and (upload.name or "").lower().endswith(text_names) and _is_text(content):
+        return CheckedUpload(content=content, kind="csv")
+    if allowed == ("xlsx", "csv"):
+        _refuse(_("Upload an XLSX or CSV file."), "no spreadsheet")
+    _refuse_kind(None, allowed)
+
+
+# Control characters that no text file holds (tab, line feed, form feed, CR are text).
+_BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _is_text(content: bytes) -> bool:
+    if _BINARY.search(content):
+        return False
+    for encoding in CSV_ENCODINGS:
+        try:
+            content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
+def _check_workbook(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        _refuse(_("The spreadsheet is damaged and cannot be read."), "bad zip")
+    names = {part.filename for part in parts}
+    if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
+        _refuse(_("This file is no XLSX workbook."), "zip without a workbook")
+    if any(_runs_code(name) for name in names):
+        _refuse(_("Workbooks with macros or embedded programs are not accepted."), "macros")
+    if sum(part.file_size for part in parts) > MAX_WORKBOOK_UNPACKED:
+        _refuse(_("The spreadsheet is too large to process."), "zip bomb")
+
+
+def _runs_code(part: str) -> bool:
+    """VBA macros, ActiveX controls and embedded OLE programs (printer settings, also
+    .bin, are harmless)."""
+    part = part.lower()
+    return "vbaproject" in part or part.startswith(("xl/activex/", "xl/embeddings/"))
 
 
 def _reencoded_image(content: bytes, kind: str) -> bytes:

@@ -5,6 +5,7 @@ through `Model.objects.restrict(user, action)` (404 when out of scope). Writes g
 `save_in_scope`, one transaction.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -14,10 +15,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import generic
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
+from . import services
 from .errors import DomainError, OutOfScope
 from .filters import AccessLogFilter
 from .models import AccessLog, Notification
@@ -169,9 +172,11 @@ class RevealPersonalDataView(ScopedMixin, generic.View):
 
 
 class AccessLogList(ScopedListView):
-    """Who looked at which personal data, for leaders and sub-bureau admins."""
+    """Who looked at which personal data, for leaders, sub-bureau admins and auditors; the
+    auditor also deletes the entries past the retention here."""
 
     model = AccessLog
+    template_name = "core/accesslog_list.html"
     filterset_class = AccessLogFilter
     paginator_class = NoCountPaginator
     select_related = ("user", "station")
@@ -183,6 +188,28 @@ class AccessLogList(ScopedListView):
         ("page", _("Page")),
         ("ip_address", _("IP address")),
     ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["retention_days"] = settings.ACCESS_LOG_RETENTION_DAYS
+        return context
+
+
+@login_required
+@require_POST
+def access_log_purge(request):
+    require_perm(request, "core.delete_accesslog")
+    deleted = services.access_log_purge(by=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d entry older than %(days)d days deleted.",
+            "%(n)d entries older than %(days)d days deleted.",
+            deleted,
+        )
+        % {"n": deleted, "days": settings.ACCESS_LOG_RETENTION_DAYS},
+    )
+    return redirect("accesslog_list")
 
 
 @login_required

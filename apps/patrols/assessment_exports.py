@@ -3,6 +3,7 @@ formula cells neutralised) and the quarter bulletin as a PDF in Chinese (reportl
 font STSong-Light, no font file) with a bar chart drawn on the server."""
 
 import io
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -158,7 +159,8 @@ def quarter_pdf(*, bureau, year, quarter, table) -> bytes:
     subheading = ParagraphStyle("subheading", fontName=FONT, fontSize=11, leading=16)
     months = "、".join(f"{m:%Y-%m}" for m in table.months)
     story = [
-        Paragraph(title, heading),
+        # Paragraphs parse markup (<img src> reads files): the bureau's name is text.
+        Paragraph(escape(title), heading),
         Paragraph(_("Months: %(months)s") % {"months": months}, subheading),
         Spacer(0, 4 * mm),
     ]

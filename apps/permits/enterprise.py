@@ -5,10 +5,7 @@ one in a background task, each valid row in its own savepoint (a bad row never u
 good ones), with progress in the cache and a report of every refused row.
 """
 
-import uuid
-
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +15,7 @@ from apps.core.idnumbers import parse_id_number
 from apps.core.outbox import enqueue
 from apps.core.progress import set_progress
 from apps.core.scoping import CHANGE, is_in_scope
-from apps.core.uploads import private_storage
+from apps.core.uploads import check_spreadsheet, store_private
 from apps.registry.imports import ImportFileError, read_rows
 
 from . import tasks
@@ -67,17 +64,9 @@ def enterprise_upload(*, by, enterprise, upload) -> EnterpriseRegistration:
         raise NotAllowed(_("You cannot register an enterprise's workers."))
     elif not is_in_scope(enterprise, by, CHANGE):
         raise OutOfScope(_("Not found."))
-    if upload.size > MAX_FILE_BYTES:
-        raise DomainError(_("The file may be at most 10 MB."), code="invalid_upload")
-    content = upload.read()
-    if not (content.startswith(b"PK\x03\x04") or upload.name.lower().endswith(".csv")):
-        raise DomainError(_("Upload an XLSX or CSV file."), code="invalid_upload")
-    kind = "xlsx" if content.startswith(b"PK\x03\x04") else "csv"
+    checked = check_spreadsheet(upload, max_bytes=MAX_FILE_BYTES)
     with transaction.atomic():
-        name = private_storage().save(
-            f"permits/enterprise/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{kind}",
-            ContentFile(content),
-        )
+        name = store_private(checked, folder="permits/enterprise")
         batch = EnterpriseRegistration.objects.create(
             station_id=enterprise.station_id,
             enterprise=enterprise,

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.masking import mask_phone
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.progress import get_progress
 from apps.core.scoping import Scope, ScopedManager
@@ -446,7 +447,7 @@ class SignupCode(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.phone} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{mask_phone(self.phone)} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class EnterpriseRegistration(TimeStampedModel):

@@ -29,6 +29,8 @@ class AddressForm(ScopedModelForm):
 
 
 class PersonForm(ScopedModelForm):
+    masked_fields = {"phone": "phone"}
+
     class Meta:
         model = Person
         fields = [
@@ -62,6 +64,8 @@ class HousingForm(ScopedModelForm):
 
 
 class UnitForm(ScopedModelForm):
+    masked_fields = {"contact_phone": "phone"}
+
     class Meta:
         model = Unit
         fields = [

@@ -3,12 +3,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import add_bootstrap_class
+from apps.core.uploads import UploadRefused, check_spreadsheet
 
 from . import hub
 from .choices import UnitKind
 from .models import SavedQuery, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_NUMBERS_FILE_BYTES = 2 * 1024 * 1024
 
 
 class HubForm(forms.Form):
@@ -69,14 +71,18 @@ class CollisionForm(HubForm):
         if data.get("right") == "list":
             upload = data.get("numbers_file")
             if upload is not None:
-                if upload.size > 2 * 1024 * 1024:
-                    self.add_error("numbers_file", _("The file may be at most 2 MB."))
-                else:
-                    data["numbers"] = (
-                        (data.get("numbers") or "")
-                        + "\n"
-                        + upload.read().decode("utf-8", errors="ignore")
+                try:
+                    checked = check_spreadsheet(
+                        upload,
+                        max_bytes=MAX_NUMBERS_FILE_BYTES,
+                        allowed=("csv",),
+                        text_names=(".csv", ".txt"),
                     )
+                except UploadRefused as exc:
+                    self.add_error("numbers_file", exc.message)
+                else:
+                    text = checked.content.decode("utf-8", errors="ignore")
+                    data["numbers"] = (data.get("numbers") or "") + "\n" + text
             if not (data.get("numbers") or "").strip():
                 self.add_error("numbers", _("Paste the numbers or upload a file."))
         return data

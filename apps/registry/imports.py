@@ -9,11 +9,14 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from xml.etree.ElementTree import ParseError
+from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from apps.core.idnumbers import parse_id_number
 from apps.stations.models import Community
@@ -105,11 +108,7 @@ def read_rows(data: bytes, kind: str = "persons", *, spec=None) -> Iterator[dict
     `spec` — (columns, required) like COLUMNS' values — lets other apps read their sheets."""
     spec_columns, required = spec or COLUMNS[kind]
     if data[:4] == b"PK\x03\x04":
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        rows = (
-            [("" if v is None else str(v)).strip() for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        )
+        rows = iter(_workbook_rows(data))
     else:
         for encoding in ("utf-8-sig", "gb18030"):
             try:
@@ -136,6 +135,19 @@ def read_rows(data: bytes, kind: str = "persons", *, spec=None) -> Iterator[dict
             raise ImportFileError(_("A file may hold at most %(n)d rows.") % {"n": MAX_ROWS})
         if any(row):
             yield {name: row[index] if index < len(row) else "" for name, index in columns.items()}
+
+
+def _workbook_rows(data: bytes) -> list[list[str]]:
+    """The first sheet's rows; a workbook whose parts do not parse is refused as a whole
+    (uploads.check_spreadsheet has checked that it is one, and not a zip bomb)."""
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        return [
+            [("" if v is None else str(v)).strip() for v in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+    except (InvalidFileException, BadZipFile, KeyError, ValueError, TypeError, ParseError):
+        raise ImportFileError(_("The spreadsheet is damaged and cannot be read.")) from None
 
 
 @dataclass

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from apps.core.errors import Conflict, DomainError
 from apps.core.outbox import enqueue
 from apps.core.progress import set_progress
+from apps.core.uploads import check_spreadsheet, store_private
 from apps.stations.models import Station
 
 from . import tasks
@@ -63,17 +64,12 @@ def import_upload(
         raise DomainError(_("Choose the station the records belong to."), code="invalid")
     if not Station.objects.restrict(by, "change").filter(pk=station.pk).exists():
         raise DomainError(_("You can only import into your own station."), code="not_found")
-    if upload.size > MAX_IMPORT_BYTES:
-        raise DomainError(_("The file may be at most 30 MB."), code="invalid")
-    head = upload.read(8)
-    upload.seek(0)
-    if not (head.startswith(b"PK\x03\x04") or upload.name.lower().endswith(".csv")):
-        raise DomainError(_("Upload an XLSX or CSV file."), code="invalid")
+    checked = check_spreadsheet(upload, max_bytes=MAX_IMPORT_BYTES)
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             station=station,
             uploaded_by=by,
-            file=upload,
+            file=store_private(checked, folder="imports"),
             file_name=upload.name[:200],
             update_existing=update_existing,
             kind=kind,

@@ -24,4 +24,5 @@ class StationsConfig(AppConfig):
             auditlog.register(
                 model,
                 m2m_fields={"responsible_officers"} if model is models.PoliceDistrict else None,
+                mask_fields=["phone"] if model is models.StaffAssignment else None,
             )

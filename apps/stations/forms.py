@@ -58,6 +58,8 @@ class CommunityForm(ScopedModelForm):
 
 
 class StaffAssignmentForm(ScopedModelForm):
+    masked_fields = {"phone": "phone"}
+
     class Meta:
         model = StaffAssignment
         fields = [

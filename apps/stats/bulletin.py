@@ -6,6 +6,7 @@ Chinese (translation.override). Fonts: reportlab's built-in CID font STSong-Ligh
 
 import io
 from datetime import date
+from xml.sax.saxutils import escape
 
 from django.utils import timezone, translation
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
@@ -163,7 +164,8 @@ def _draw(*, user, unit, year, quarter) -> bytes:
     sub = ParagraphStyle("sub", fontName=FONT, fontSize=11, leading=16)
     small = ParagraphStyle("small", fontName=FONT, fontSize=8, leading=11)
     story = [
-        Paragraph(title, heading),
+        # Paragraphs parse markup (<img src> reads files): names are text, escaped.
+        Paragraph(escape(title), heading),
         Paragraph(
             f"统计期间：{board.start:%Y年%m月%d日}至{board.end:%Y年%m月%d日}"
             f"　　编制：{timezone.localdate():%Y年%m月%d日}",

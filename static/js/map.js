@@ -38,7 +38,14 @@
     return this.layers[name];
   };
 
-  // Popups are built from text, never from HTML: names and places come from users.
+  // Popups and tooltips are built from text, never from HTML (Leaflet takes a string as
+  // HTML): names and places come from users.
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value;
+    return span;
+  }
+
   function popup(lines) {
     var box = document.createElement("div");
     (Array.isArray(lines) ? lines : [lines]).forEach(function (line, i) {
@@ -86,7 +93,7 @@
         className: "ps-marker" + (item.className ? " " + item.className : ""),
       });
       if (item.popup) marker.bindPopup(popup(item.popup));
-      if (item.tooltip) marker.bindTooltip(item.tooltip, { direction: "top", offset: [0, -8] });
+      if (item.tooltip) marker.bindTooltip(text(item.tooltip), { direction: "top", offset: [0, -8] });
       marker.addTo(group);
       if (item.front) marker.bringToFront();
     });

@@ -29,7 +29,7 @@ def test_it_is_idempotent_and_repairs_a_changed_role(db):
     assert not desk.permissions.filter(codename="delete_station").exists()
 
 
-def test_the_seven_roles_of_the_station_exist(db):
+def test_the_eight_roles_of_the_station_exist(db):
     assert set(Group.objects.values_list("name", flat=True)) >= {
         "值班民警",
         "社区民警",
@@ -38,4 +38,5 @@ def test_the_seven_roles_of_the_station_exist(db):
         "分局管理员",
         "调解员",
         "群众",
+        "审计员",
     }

@@ -34,7 +34,7 @@ def test_the_suggestion_panel_finds_the_village_named_in_the_place(desk, scene):
             community=scene.org.yingxin,
             caller_phone="13900001111",
         )
-    fragment = desk.get(
+    fragment = desk.post(
         reverse("cases:incident_suggest"),
         {"place_text": "迎新村3组有人打架", "caller_phone": "139 0000 1111"},
     ).content.decode()
@@ -44,7 +44,7 @@ def test_the_suggestion_panel_finds_the_village_named_in_the_place(desk, scene):
 
 
 def test_the_suggestion_panel_refuses_coordinates_outside_china(desk, scene):
-    fragment = desk.get(
+    fragment = desk.post(
         reverse("cases:incident_suggest"), {"latitude": "40.7", "longitude": "-74.0"}
     ).content.decode()
     assert "alert-danger" in fragment
