@@ -43,6 +43,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0002_notification")]
+    dependencies = [("core", "0003_queuedtask")]
 
     operations = [migrations.RunPython(forward, backward)]
