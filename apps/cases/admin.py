@@ -5,7 +5,7 @@ workflow's services, never by editing a status here)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import ScopedAdmin
+from apps.core.admin import ReadOnlyInline, ScopedAdmin
 from apps.core.masking import mask_phone
 
 from .models import (
@@ -60,17 +60,6 @@ class DutyShiftAdmin(ScopedAdmin):
     date_hierarchy = "starts_at"
     list_select_related = ["staff", "post", "station"]
     raw_id_fields = ["staff"]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class IncidentEventInline(ReadOnlyInline):

@@ -81,16 +81,9 @@ class ScopedAdmin(admin.ModelAdmin):
         raise Http404
 
 
-@admin.register(AccessLog)
-class AccessLogAdmin(ScopedAdmin):
-    """Read-only: the access log is evidence, nobody edits or deletes it here."""
-
-    list_display = ["at", "user", "station", "subject_label", "field", "page", "ip_address"]
-    list_filter = ["field", "subject_type"]
-    search_fields = ["subject_label", "user__username"]
-    date_hierarchy = "at"
-    list_select_related = ["user", "station"]
-    show_full_result_count = False
+class ReadOnlyAdminMixin:
+    """Records that only the services, the tablets or the sensors write (or that are
+    evidence): admin shows them and never adds, edits or deletes one."""
 
     def has_add_permission(self, request):
         return False
@@ -102,8 +95,35 @@ class AccessLogAdmin(ScopedAdmin):
         return False
 
 
+class ReadOnlyScopedAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    pass
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyScopedAdmin):
+    """Read-only: the access log is evidence, nobody edits or deletes it here."""
+
+    list_display = ["at", "user", "station", "subject_label", "field", "page", "ip_address"]
+    list_filter = ["field", "subject_type"]
+    search_fields = ["subject_label", "user__username"]
+    date_hierarchy = "at"
+    list_select_related = ["user", "station"]
+    show_full_result_count = False
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Superusers only (a notification has no station to scope it by): support can see what
     was sent to whom, never edit it."""
 
@@ -117,18 +137,9 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(QueuedTask)
-class QueuedTaskAdmin(admin.ModelAdmin):
+class QueuedTaskAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only (superusers and sub-bureau admins): which background tasks went out, and
     which still wait for the broker, with the reason. Arguments are ids, never personal
     data."""
@@ -138,12 +149,3 @@ class QueuedTaskAdmin(admin.ModelAdmin):
     search_fields = ["task_name", "=task_id"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,7 +4,7 @@ of disputes (their states change only through the workflow's services)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import ScopedAdmin
+from apps.core.admin import ReadOnlyInline, ScopedAdmin
 from apps.core.masking import mask_phone
 
 from .models import (
@@ -18,17 +18,6 @@ from .models import (
     Mediator,
     ThreadMessage,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Mediator)

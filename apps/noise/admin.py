@@ -5,7 +5,7 @@ the sensors and the state machine, never from hand edits)."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import ScopedAdmin
+from apps.core.admin import ReadOnlyScopedAdmin, ScopedAdmin
 
 from . import services
 from .models import NoiseEvent, NoiseLimit, NoiseReading, NoiseSensor, NoiseSettings
@@ -78,17 +78,6 @@ class NoiseSensorAdmin(ScopedAdmin):
         for sensor in queryset:
             services.sensor_revoke_key(sensor=sensor, by=request.user)
         self.message_user(request, _("Keys revoked."))
-
-
-class ReadOnlyScopedAdmin(ScopedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(NoiseEvent)

@@ -5,7 +5,7 @@ only through the services), and the assessment's scores (written by its task).""
 
 from django.contrib import admin
 
-from apps.core.admin import ScopedAdmin
+from apps.core.admin import ReadOnlyScopedAdmin, ScopedAdmin
 
 from .models import (
     AssessmentScore,
@@ -90,35 +90,17 @@ class PatrolAdmin(ScopedAdmin):
 
 
 @admin.register(TrackBatch)
-class TrackBatchAdmin(ScopedAdmin):
+class TrackBatchAdmin(ReadOnlyScopedAdmin):
     list_display = ["client_id", "patrol", "received_at", "points", "new_points"]
     list_select_related = ["patrol"]
     date_hierarchy = "received_at"
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class _RecordAdmin(ScopedAdmin):
+class _RecordAdmin(ReadOnlyScopedAdmin):
     """Findings and camera checks are written by the services (one conversion per finding,
     the links both ways), scores by the assessment task (recomputed, never hand-edited):
     admin reads them, scoped, and never edits them by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Finding)

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import ScopedAdmin
+from apps.core.admin import ReadOnlyInline, ScopedAdmin
 from apps.core.masking import mask_id_number, mask_phone
 
 from .models import (
@@ -20,17 +20,6 @@ from .models import (
     ResidencePermit,
     SignupCode,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class DocumentInline(ReadOnlyInline):

@@ -8,23 +8,12 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import ScopedAdmin
+from apps.core.admin import ReadOnlyScopedAdmin
 from apps.core.errors import DomainError
 
 from . import services
 from .metrics import METRICS
 from .models import DailyFact, StatsRun
-
-
-class ReadOnlyScopedAdmin(ScopedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MetricFilter(admin.SimpleListFilter):
