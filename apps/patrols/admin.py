@@ -5,7 +5,7 @@ only through the services), and the assessment's scores (written by its task).""
 
 from django.contrib import admin
 
-from apps.core.admin import ReadOnlyScopedAdmin, ScopedAdmin
+from apps.core.admin import ReadOnlyInline, ReadOnlyScopedAdmin, ScopedAdmin
 
 from .models import (
     AssessmentScore,
@@ -43,18 +43,10 @@ class ParticipantInline(admin.TabularInline):
     fields = ["kind", "name", "phone"]
 
 
-class BroadcastInline(admin.TabularInline):
+class BroadcastInline(ReadOnlyInline):
     model = Broadcast
-    extra = 0
     fields = ["at", "message", "place", "latitude", "longitude", "by"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Patrol)
