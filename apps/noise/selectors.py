@@ -151,6 +151,16 @@ def open_events(*, user):
     return events
 
 
+def past_week_events(*, user, limit: int = 50):
+    """The week's closed events, newest first, with their repeats: where to look back at
+    the evening's square dance, open its page and, if it qualifies, make it an incident."""
+    return with_repeats(
+        NoiseEvent.objects.restrict(user)
+        .filter(closed_at__isnull=False, opened_at__gte=timezone.now() - REPEAT_WINDOW)
+        .select_related("sensor", "incident")
+    ).order_by("-opened_at")[:limit]
+
+
 def day_curves(*, sensors, day=None) -> dict[int, dict]:
     """Per sensor (of those the caller may see: pass a scoped list), the loudest level of
     each minute of the local day (one query for all sensors) with the limit of that

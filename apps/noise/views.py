@@ -65,6 +65,7 @@ def dashboard(request):
     }
     if request.htmx:
         return render(request, "noise/_live.html", context)
+    context["past_week"] = selectors.past_week_events(user=request.user)
     curves = selectors.day_curves(sensors=sensors)
     context["curves"] = []
     for sensor in sensors:

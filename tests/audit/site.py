@@ -440,6 +440,7 @@ NOT_WALKED = {
     "api/v1/auth/tokens/(?P<token_key>[^/.]+)/$": "a device token: its name and dates",
     "api/v1/noise/readings/": "a sensor's batches (sensor key only, POST)",
     "admin/autocomplete/": "str() of records, as the walked selects show them",
+    "accounts/two-factor/verify/": "the admin's code form, asked only with ADMIN_REQUIRE_OTP",
 }
 NOT_WALKED_PATTERNS = {
     r"^admin/.+/(add|delete|history)/$": "see walk.NOT_FOLLOWED_ROUTES",

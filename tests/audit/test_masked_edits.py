@@ -53,7 +53,7 @@ def test_a_new_phone_typed_over_the_mask_is_saved(client, org):
 def test_the_user_admin_opens_without_the_phone_for_an_admin_without_the_permission(client, org):
     admin_user = UserFactory(bureau=org.jiulongpo, is_staff=True)
     admin_user.user_permissions.set(
-        Permission.objects.filter(codename__in=["view_user", "change_user"])
+        Permission.objects.filter(codename__in=["use_admin", "view_user", "change_user"])
     )
     officer = org.user(XIPENG_DESK)
     officer.phone = "13700008888"

@@ -2,6 +2,7 @@
 event's conversion from the page."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -13,7 +14,7 @@ from apps.cases.models import Incident
 from apps.cases.services import incident_report
 from apps.noise.models import NoiseEvent
 from apps.noise.selectors import LOCAL
-from apps.noise.services import readings_ingest
+from apps.noise.services import readings_ingest, sensor_create
 
 from .conftest import make_sensor, series
 
@@ -176,3 +177,38 @@ def test_a_sensor_incident_without_an_event_has_no_noise_link(client, noise):
     )
     client.force_login(noise.org.user("xipeng_desk"))
     assert "from-noise-event" not in client.get(incident.get_absolute_url()).content.decode()
+
+
+def test_the_page_lists_the_weeks_closed_events_with_their_pages(client, noise):
+    now = timezone.now()
+    elsewhere, _key = sensor_create(
+        by=noise.org.user("yubei_admin"),
+        station=noise.org.shuangfeng,
+        name="双凤广场",
+        latitude=Decimal("29.720000"),
+        longitude=Decimal("106.630000"),
+        zone_class="1",
+    )
+
+    def closed(sensor, days_ago):
+        opened = now - timedelta(days=days_ago)
+        return NoiseEvent.objects.create(
+            sensor=sensor,
+            opened_at=opened,
+            closed_at=opened + timedelta(minutes=25),
+            peak=71,
+            limit=55,
+            period="day",
+        )
+
+    recent, older = closed(noise.sensor, 1), closed(noise.sensor, 3)
+    closed(noise.sensor, 8)  # outside the week
+    closed(elsewhere, 1)  # another bureau's square
+    client.force_login(noise.org.user("xipeng_desk"))
+    response = client.get(URL)
+    assert list(response.context["past_week"]) == [recent, older]
+    # Counted back from each event: the one a day ago has the two before it in its week.
+    assert response.context["past_week"][0].repeats_in_week == 2
+    table = response.content.decode().split('data-testid="past-week"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 3  # the head and the two events
+    assert reverse("noise:event_detail", args=[recent.pk]) in table
