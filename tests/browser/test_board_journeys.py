@@ -2,6 +2,7 @@
 patrol and a noise event on the map; an incident taken meanwhile shows in the counters
 without a reload; the network blinks and the board says so, then recovers by itself."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,10 +19,19 @@ ROUND = 12_000
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def received_today(rows):
-    """How many of `rows` were received today in Chongqing (a run near midnight splits)."""
+def received_today(rows, having=None):
+    """How many of `rows` were received today in Chongqing (a run near midnight splits),
+    with the timestamp `having` set if one is named."""
     today = timezone.localdate()
-    return sum(timezone.localtime(row.received_at).date() == today for row in rows)
+    return sum(
+        timezone.localtime(row.received_at).date() == today
+        and (having is None or getattr(row, having) is not None)
+        for row in rows
+    )
+
+
+def minutes_ago(minutes):
+    return timezone.now() - timedelta(minutes=minutes)
 
 
 @pytest.fixture
@@ -43,6 +53,8 @@ def test_the_wall_screen_lives_through_a_network_blink(wall_page, org):
             ago=40,
             now=None,
             post=org.park_post,
+            assigned_at=minutes_ago(39),
+            dispatched_at=minutes_ago(38),
             latitude=Decimal("29.400000"),
             longitude=Decimal("106.450000"),
         )
@@ -54,6 +66,10 @@ def test_the_wall_screen_lives_through_a_network_blink(wall_page, org):
             ago=70,
             now=None,
             place_text="西彭园区金属大道",
+            assigned_at=minutes_ago(69),
+            dispatched_at=minutes_ago(68),
+            en_route_at=minutes_ago(67),
+            arrived_at=minutes_ago(55),
             latitude=Decimal("29.480000"),
             longitude=Decimal("106.360000"),
         )
@@ -72,6 +88,10 @@ def test_the_wall_screen_lives_through_a_network_blink(wall_page, org):
     expect(page.locator("#board-map path.ps-board-late")).to_have_count(1)  # dispatched 40 min ago
     today = page.locator("[data-counter=incidents_today]")
     expect(today).to_have_text(str(received_today(rows)))
+    for counter in ("dispatched", "arrived"):
+        expect(page.locator(f"[data-counter={counter}_today]")).to_have_text(
+            str(received_today(rows, having=f"{counter}_at"))
+        )
     expect(page.locator("#board-incidents li")).to_have_count(3)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "board-1920x1080.png")
