@@ -13,6 +13,7 @@ from apps.accounts.choices import UserKind
 from apps.cases.models import IncidentCategory
 from apps.core.testing.factories import UserFactory
 from apps.core.testing.personas import XIPENG_COMMUNITY
+from apps.noise.models import NoiseEvent
 from apps.noise.services import sensor_create
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -41,7 +42,7 @@ class NoiseScene:
     noise_category: IncidentCategory
 
 
-def make_sensor(org, name="迎新村广场", **extra):
+def make_sensor(org, name="迎新村广场", by=None, **extra):
     fields = {
         "station": org.xipeng,
         "community": org.yingxin,
@@ -51,7 +52,19 @@ def make_sensor(org, name="迎新村广场", **extra):
         "zone_class": "1",
         **extra,
     }
-    return sensor_create(by=org.user("xipeng_leader"), **fields)
+    return sensor_create(by=by or org.user("xipeng_leader"), **fields)
+
+
+def closed_event(sensor, opened, minutes=20):
+    """A closed event of `sensor` that opened at `opened` and lasted `minutes`."""
+    return NoiseEvent.objects.create(
+        sensor=sensor,
+        opened_at=opened,
+        closed_at=opened + timedelta(minutes=minutes),
+        peak=70,
+        limit=55,
+        period="day",
+    )
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from apps.noise.selectors import (
 )
 from apps.noise.services import noise_event_to_incident, readings_ingest, sensor_revoke_key
 
-from .conftest import local, series
+from .conftest import closed_event, local, series
 
 DAY = "2026-06-01"
 
@@ -251,15 +251,7 @@ def test_a_revoked_sensor_keeps_its_history(noise):
 
 def earlier_event(scene, days_before: float, of=DAY, clock="20:30:00"):
     """A closed 2-minute event of the scene's sensor, `days_before` the given local time."""
-    opened = local(of, clock) - timedelta(days=days_before)
-    return NoiseEvent.objects.create(
-        sensor=scene.sensor,
-        opened_at=opened,
-        closed_at=opened + timedelta(minutes=2),
-        peak=70,
-        limit=55,
-        period="day",
-    )
+    return closed_event(scene.sensor, local(of, clock) - timedelta(days=days_before), minutes=2)
 
 
 class TestWhenAnEventMayBecomeAnIncident:

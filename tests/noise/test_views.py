@@ -14,9 +14,9 @@ from apps.cases.models import Incident
 from apps.cases.services import incident_report
 from apps.noise.models import NoiseEvent
 from apps.noise.selectors import LOCAL
-from apps.noise.services import readings_ingest, sensor_create
+from apps.noise.services import readings_ingest
 
-from .conftest import make_sensor, series
+from .conftest import closed_event, make_sensor, series
 
 URL = reverse("noise:dashboard")
 
@@ -106,14 +106,7 @@ def test_conversion_needs_the_right_and_the_scope(client, noise, persona, status
 def test_an_event_that_repeats_in_the_week_says_so(client, noise):
     now = timezone.now()
     for days in (2, 5, 9):  # the one 9 days ago is outside the week
-        NoiseEvent.objects.create(
-            sensor=noise.sensor,
-            opened_at=now - timedelta(days=days),
-            closed_at=now - timedelta(days=days) + timedelta(minutes=20),
-            peak=70,
-            limit=55,
-            period="day",
-        )
+        closed_event(noise.sensor, now - timedelta(days=days))
     loud_minutes(noise.sensor)
     client.force_login(noise.org.user("xipeng_desk"))
     response = client.get(URL)
@@ -181,25 +174,18 @@ def test_a_sensor_incident_without_an_event_has_no_noise_link(client, noise):
 
 def test_the_page_lists_the_weeks_closed_events_with_their_pages(client, noise):
     now = timezone.now()
-    elsewhere, _key = sensor_create(
+    elsewhere, _key = make_sensor(
+        noise.org,
+        "双凤广场",
         by=noise.org.user("yubei_admin"),
         station=noise.org.shuangfeng,
-        name="双凤广场",
+        community=None,
         latitude=Decimal("29.720000"),
         longitude=Decimal("106.630000"),
-        zone_class="1",
     )
 
     def closed(sensor, days_ago):
-        opened = now - timedelta(days=days_ago)
-        return NoiseEvent.objects.create(
-            sensor=sensor,
-            opened_at=opened,
-            closed_at=opened + timedelta(minutes=25),
-            peak=71,
-            limit=55,
-            period="day",
-        )
+        return closed_event(sensor, now - timedelta(days=days_ago), minutes=25)
 
     recent, older = closed(noise.sensor, 1), closed(noise.sensor, 3)
     closed(noise.sensor, 8)  # outside the week
