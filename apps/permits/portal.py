@@ -277,12 +277,10 @@ def address_options(request):
 @portal_login_required
 def application(request, pk):
     application = _own_application(request, pk)
-    issued = None
+    issued = None  # the certificate or permit it gave, once approved
     if application.status == ApplicationStatus.APPROVED:
         model = (
-            ResidencePermit
-            if application.kind == ApplicationKind.PERMIT
-            else (ResidenceCertificate)
+            ResidencePermit if application.kind == ApplicationKind.PERMIT else ResidenceCertificate
         )
         issued = model.objects.restrict(request.user).filter(application=application).first()
     return render(
