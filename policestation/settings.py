@@ -201,6 +201,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # ModelBackend with each user's permission set kept in the cache between requests.
     "apps.accounts.backends.CachedModelBackend",
+    # Citizens only: the portal's login with a code texted to the phone.
+    "apps.accounts.backends.PhoneCodeBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -228,6 +230,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
 AXES_VERBOSE = False
+# Kept out of the failed attempts' request data that axes stores: the portal's SMS code.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
 KNOX_TOKEN_MODEL = "accounts.DeviceToken"
 # knox's own migrations create its default token table even when the model is swapped;

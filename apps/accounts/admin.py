@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.core.admin import ScopedAdmin
+from apps.core.masking import mask_phone
 
 from .choices import UserKind
-from .models import DeviceToken, User
+from .models import DeviceToken, PhoneCode, User
 
 
 class _ShownAccount:
@@ -100,6 +101,27 @@ class DeviceTokenAdmin(ScopedAdmin):
     list_select_related = ["user"]
     fields = ["user", "device", "created", "expiry"]
     readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PhoneCode)
+class PhoneCodeAdmin(admin.ModelAdmin):
+    """For the superuser's investigations of abuse: who asked for codes and for what, never
+    the codes (only their keyed hashes are kept anyway)."""
+
+    list_display = ["masked_phone", "purpose", "created_at", "attempts", "used_at"]
+    list_filter = ["purpose"]
+    fields = ["masked_phone", "purpose", "created_at", "attempts", "used_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone)
 
     def has_add_permission(self, request):
         return False

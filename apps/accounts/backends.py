@@ -8,7 +8,7 @@ per user, under a generation number that every change of groups or permissions b
 one, and for PERMISSIONS_TIMEOUT at most.
 """
 
-from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.core.cache import cache
 
 GENERATION_KEY = "permissions:generation"
@@ -43,3 +43,24 @@ def forget_permissions() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet
         cache.set(GENERATION_KEY, 1, None)
+
+
+class PhoneCodeBackend(BaseBackend):
+    """A citizen logs in with the code texted to their phone (the portal's "log in with an
+    SMS code"): `authenticate(request, username=phone, sms_token=code)`. The credential is
+    named a token so that Django masks it in the failure signal; django-axes, first in
+    AUTHENTICATION_BACKENDS, refuses a locked-out phone before this runs and counts each
+    failure after it. Permissions come from CachedModelBackend, as for every login."""
+
+    def authenticate(self, request, username=None, sms_token=None, **kwargs):
+        if username is None or sms_token is None:
+            return None
+        from .citizens import citizen_by_code
+
+        return citizen_by_code(phone=username, code=sms_token)
+
+    def get_user(self, user_id):
+        from .models import User
+
+        user = User._default_manager.filter(pk=user_id).first()
+        return user if user is not None and user.is_active else None

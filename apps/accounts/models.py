@@ -9,7 +9,7 @@ from knox.models import AbstractAuthToken, AuthTokenManager
 from apps.core.masking import mask_phone
 from apps.core.scoping import Scope, ScopedQuerySet
 
-from .choices import UserKind
+from .choices import CodePurpose, UserKind
 
 
 class UserManager(DjangoUserManager.from_queryset(ScopedQuerySet)):
@@ -133,3 +133,25 @@ class DeviceToken(AbstractAuthToken):
 
     def __str__(self):
         return f"{self.user} · {self.device or self.token_key}"
+
+
+class PhoneCode(models.Model):
+    """A six-digit code texted to a phone to sign up, log in or reset the password on the
+    citizens' portal: kept as a keyed hash, good for minutes, a few attempts, once
+    (apps/accounts/citizens.py holds the rules)."""
+
+    phone = models.CharField(_("phone"), max_length=20)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=CodePurpose)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS code")
+        verbose_name_plural = _("SMS codes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["phone", "created_at"])]
+
+    def __str__(self):
+        return f"{mask_phone(self.phone)} · {self.get_purpose_display()}"

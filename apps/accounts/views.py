@@ -40,9 +40,11 @@ def locked_out(request, original_response=None, credentials=None):
             {"error": {"code": "locked_out", "message": lockout_message()}}, status=429
         )
     form = LoginForm(request, data=request.POST or None)
+    # A citizen locked out on the portal (by password or by SMS code) stays on its pages.
+    portal = request.path.startswith(reverse("permits:portal_home"))
     return render(
         request,
-        "accounts/login.html",
+        "permits/portal_login.html" if portal else "accounts/login.html",
         {"form": form, "locked_out_message": lockout_message()},
         status=429,
     )

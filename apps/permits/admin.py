@@ -18,7 +18,6 @@ from .models import (
     PermitEndorsement,
     ResidenceCertificate,
     ResidencePermit,
-    SignupCode,
 )
 
 
@@ -168,25 +167,6 @@ class PermitEndorsementAdmin(ScopedAdmin):
     readonly_fields = ["permit", "endorsed_at", "by", "valid_until"]
 
     def has_add_permission(self, request):
-        return False
-
-
-@admin.register(SignupCode)
-class SignupCodeAdmin(admin.ModelAdmin):
-    """For the superuser's investigations of abuse: who asked for codes, never the codes."""
-
-    list_display = ["masked_phone", "created_at", "attempts", "used_at"]
-    fields = ["masked_phone", "created_at", "attempts", "used_at"]
-    readonly_fields = fields
-
-    @admin.display(description=_("phone"))
-    def masked_phone(self, obj):
-        return mask_phone(obj.phone)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
 

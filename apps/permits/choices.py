@@ -23,6 +23,18 @@ class ApplicationStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class EventKind(models.TextChoices):
+    """The steps of an application's timeline: its changes of status and the home visits."""
+
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    NEEDS_SUPPLEMENT = "needs_supplement", _("Needs supplement")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    VISITED = "visited", _("Home visit")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
 class DocumentKind(models.TextChoices):
     ID_FRONT = "id_front", _("ID card, front")
     ID_BACK = "id_back", _("ID card, back")

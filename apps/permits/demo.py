@@ -29,7 +29,12 @@ from apps.stations.models import Community, Post
 
 from . import services
 from .choices import ApplicationKind, Basis, DocumentKind
-from .models import EnterpriseContact, PermitApplication, ResidenceCertificate
+from .models import (
+    ApplicationEvent,
+    EnterpriseContact,
+    PermitApplication,
+    ResidenceCertificate,
+)
 
 DEMO_CITIZEN = "13983461234"
 DEMO_CONTACT = "13983461400"
@@ -65,6 +70,13 @@ def _register(*, by, community, name, id_number, phone, basis, address_text, det
             application=application, by=by, upload=_photo(f"{name} {kind}"), kind=kind
         )
     return services.application_submit(application=application, by=by)
+
+
+def _review_and_approve(application, officer) -> None:
+    """As the officer does on the tablet: open each document, then approve."""
+    for document in application.documents.select_related("application"):
+        services.document_opened(document=document, by=officer)
+    services.application_approve(application=application, by=officer)
 
 
 def _citizen(phone: str, family: str, given: str) -> User:
@@ -109,13 +121,17 @@ def seed_permits() -> int:
         address_text=f"{community.name}3组12号",
         detail="西彭铝产业园 某铝业公司",
     )
-    services.application_approve(application=registration, by=officer)
+    _review_and_approve(registration, officer)
     # Eight months ago, so that the permit has been possible for two.
     eight_months_ago = timezone.now() - relativedelta(months=8)
     ResidenceCertificate.objects.filter(application=registration).update(issued_at=eight_months_ago)
     PermitApplication.objects.filter(pk=registration.pk).update(
-        submitted_at=eight_months_ago, decided_at=eight_months_ago
+        created_at=eight_months_ago,
+        submitted_at=eight_months_ago,
+        accepted_at=eight_months_ago,
+        decided_at=eight_months_ago,
     )
+    ApplicationEvent.objects.filter(application=registration).update(at=eight_months_ago)
     registration.refresh_from_db()
     permit_application = services.permit_application_start(
         certificate=registration.certificate, by=citizen
@@ -127,7 +143,7 @@ def seed_permits() -> int:
         kind=DocumentKind.EMPLOYMENT_OR_STUDY,
     )
     services.application_submit(application=permit_application, by=citizen)
-    services.application_approve(application=permit_application, by=officer)
+    _review_and_approve(permit_application, officer)
     created = 2
 
     waiting = [

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from apps.core.errors import DomainError, NotAllowed, OutOfScope
 from apps.core.idnumbers import parse_id_number
 from apps.core.outbox import enqueue
+from apps.core.phones import normalise_phone
 from apps.core.progress import set_progress
 from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.uploads import check_spreadsheet, store_private
@@ -21,7 +22,7 @@ from apps.registry.imports import ImportFileError, read_rows
 from . import tasks
 from .choices import ApplicationKind, ApplicationStatus, Basis
 from .models import EnterpriseContact, EnterpriseRegistration, PermitApplication
-from .services import _issue_certificate, normalise_phone
+from .services import _issue_certificate
 from .workflow import check_transition
 
 S = ApplicationStatus

@@ -5,6 +5,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.forms import add_bootstrap_class
 from apps.registry.models import Address, Unit
@@ -22,6 +23,16 @@ class BootstrapForm(forms.Form):
 
 class SupplementForm(BootstrapForm):
     message = forms.CharField(label=_("What must be added"), max_length=500)
+
+
+class ApproveForm(forms.Form):
+    documents_confirmed = forms.BooleanField(
+        label=_(
+            "I checked every document otherwise (e.g. the originals at the window),"
+            " without opening each one here"
+        ),
+        required=False,
+    )
 
 
 class RejectForm(BootstrapForm):
@@ -45,7 +56,7 @@ class VisitForm(BootstrapForm):
 
 
 class DocumentForm(BootstrapForm):
-    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    kind = forms.ChoiceField(label=_("Which document"), choices=DocumentKind.choices)
     file = forms.FileField(
         label=_("File (photo or PDF)"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
@@ -62,7 +73,7 @@ class ApplicationForm(BootstrapForm):
         label=_("Standard address"), queryset=Address.objects.none(), required=False
     )
     address_text = forms.CharField(label=_("Or type the address"), max_length=200, required=False)
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=18)
     phone = forms.CharField(label=_("Phone"), max_length=20)
     basis = forms.ChoiceField(label=_("Basis"), choices=Basis.choices)
@@ -90,22 +101,61 @@ class ApplicationForm(BootstrapForm):
         self.fields["address"].label_from_instance = lambda a: a.text
 
 
-class SignupCodeForm(BootstrapForm):
+class PhoneForm(BootstrapForm):
+    """Step one of sign-up, login by code and password reset: the phone, asked once."""
+
     phone = forms.CharField(
-        label=_("Mobile phone"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
+        label=_("Mobile phone"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"inputmode": "tel", "autocomplete": "tel", "type": "tel", "autofocus": True}
+        ),
     )
 
 
-class SignupForm(SignupCodeForm):
-    code = forms.CharField(
+def _code_field():
+    return forms.CharField(
         label=_("Code from the SMS"),
         max_length=6,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9]*",
+                "autofocus": True,
+            }
+        ),
     )
-    name = forms.CharField(label=_("Name"), max_length=50, required=False)
-    password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+
+
+def _new_password_field(label):
+    return forms.CharField(
+        label=label,
+        help_text=_("At least 8 characters, not only digits."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+
+class SignupForm(BootstrapForm):
+    """Step two of sign-up: the code texted to the phone of step one, the name and the
+    password (the account's name is the phone)."""
+
+    code = _code_field()
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
+    password = _new_password_field(_("Password"))
+
+
+class CodeForm(BootstrapForm):
+    """Step two of the login by code."""
+
+    code = _code_field()
+
+
+class ResetForm(BootstrapForm):
+    """Step two of the password reset: the code and the new password."""
+
+    code = _code_field()
+    password = _new_password_field(_("New password"))
 
 
 class WorkersFileForm(BootstrapForm):

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.masking import mask_phone
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.progress import get_progress
 from apps.core.scoping import Scope, ScopedManager
@@ -29,6 +28,7 @@ from .choices import (
     ApplicationStatus,
     Basis,
     DocumentKind,
+    EventKind,
     PermitState,
     VisitResult,
 )
@@ -137,6 +137,9 @@ class PermitApplication(SameStationMixin, TimeStampedModel):
     # When the application last entered the officers' queue: the queue's order.
     queued_at = models.DateTimeField(_("waiting since"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The last time a complete application reached the station (its submission, or its
+    # resubmission after a supplement): the legal time limit runs from here (deadlines.py).
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     officer_message = models.CharField(_("officer's message"), max_length=500, blank=True)
     rejection_reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -147,6 +150,11 @@ class PermitApplication(SameStationMixin, TimeStampedModel):
         blank=True,
         related_name="+",
         verbose_name=_("decided by"),
+    )
+    # Approved on the officer's explicit confirmation that they checked the documents,
+    # without opening each one here (the originals at the window, say).
+    documents_confirmed = models.BooleanField(
+        _("documents confirmed without opening each"), default=False
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -226,6 +234,79 @@ class ApplicationDocument(models.Model):
 
     def get_absolute_url(self):
         return reverse("permits:document_file", args=[self.pk])
+
+
+class DocumentOpening(models.Model):
+    """An officer opened a document's file (the review page's viewer, a new tab or the
+    tablet's API): approving asks that the approving officer opened every document. The
+    first opening per officer is kept; a replaced document takes its openings with it."""
+
+    document = models.ForeignKey(
+        ApplicationDocument,
+        on_delete=models.CASCADE,
+        related_name="openings",
+        verbose_name=_("document"),
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("officer"),
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+
+    objects = ScopedManager()
+    # The officers' trace of their review: the applicant does not see it.
+    scope = Scope(
+        station="document__application__station_id",
+        bureau="document__application__station__bureau_id",
+    )
+
+    class Meta:
+        verbose_name = _("document opening")
+        verbose_name_plural = _("document openings")
+        ordering = ["document_id", "opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "officer"], name="permits_document_opened_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.document} · {self.officer}"
+
+
+class ApplicationEvent(models.Model):
+    """One step of an application as its timeline shows it: each change of status, and
+    each home visit (its date only: the findings are the officers' notes)."""
+
+    application = models.ForeignKey(
+        PermitApplication,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+
+    objects = ScopedManager()
+    scope = VIA_APPLICATION
+
+    class Meta:
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+        ordering = ["application_id", "at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.at:%Y-%m-%d}"
 
 
 class HomeVisit(models.Model):
@@ -429,25 +510,6 @@ class PermitEndorsement(models.Model):
 
     def __str__(self):
         return f"{self.permit.number} · {self.endorsed_at:%Y-%m-%d}"
-
-
-class SignupCode(models.Model):
-    """An SMS code sent to a phone number to sign up on the portal: stored hashed, valid for
-    a few minutes, a few attempts, once."""
-
-    phone = models.CharField(_("phone"), max_length=20, db_index=True)
-    code_hash = models.CharField(max_length=128)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("sign-up code")
-        verbose_name_plural = _("sign-up codes")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{mask_phone(self.phone)} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class EnterpriseRegistration(TimeStampedModel):

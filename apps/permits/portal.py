@@ -8,31 +8,43 @@ filtered to them as applicant or holder.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts import citizens
+from apps.accounts.choices import CodePurpose
 from apps.accounts.views import LoginView
 from apps.core.errors import DomainError
+from apps.core.masking import mask_phone
 from apps.core.pagination import NoCountPaginator
-from apps.core.ratelimit import count_hit
+from apps.core.phones import normalise_phone
 from apps.core.views import form_errors, require_perm
 from apps.registry.models import Address
 from apps.stations.models import Community
 
-from . import enterprise, services
-from .choices import ApplicationKind
-from .forms import ApplicationForm, DocumentForm, SignupCodeForm, SignupForm, WorkersFileForm
+from . import enterprise, selectors, services
+from .choices import ApplicationKind, ApplicationStatus
+from .forms import (
+    ApplicationForm,
+    CodeForm,
+    DocumentForm,
+    PhoneForm,
+    ResetForm,
+    SignupForm,
+    WorkersFileForm,
+)
 from .models import PermitApplication, ResidenceCertificate, ResidencePermit
 from .workflow import EDITABLE
 
-SIGNUPS_PER_HOUR_PER_IP = 10
 # Filing, as in the API: the citizens' role has it (and the window's officers'); any other
 # account reads its own records here but files nothing.
 APPLY = "permits.add_permitapplication"
@@ -60,9 +72,15 @@ def portal_login_required(view):
 
 class PortalLogin(LoginView):
     template_name = "permits/portal_login.html"
+    # The phone whose password was just reset, to fill in the form once.
+    KNOWN_PHONE = "portal:known_phone"
 
     def get_default_redirect_url(self):
         return reverse("permits:portal_home")
+
+    def get_initial(self):
+        phone = self.request.session.pop(self.KNOWN_PHONE, None)
+        return {"username": phone} if phone else {}
 
 
 def _own_application(request, pk) -> PermitApplication:
@@ -77,68 +95,143 @@ def _own_application(request, pk) -> PermitApplication:
     return application
 
 
-def _ip_over_limit(request) -> bool:
-    count = count_hit(f"permits:signup:{request.META.get('REMOTE_ADDR', '')}", 3600)
-    # Cache down: let it through; the limit of codes per phone is kept in the database.
-    return count is not None and count > SIGNUPS_PER_HOUR_PER_IP
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
+
+
+def _code_flow(request, *, purpose: str, form_class, finish, template: str):
+    """Two steps on one page: the phone, to which a code is texted; then the code and what
+    the purpose needs (`form_class`), which `finish(phone, cleaned_data)` turns into the
+    response. The phone of step one waits in the session: it is asked once."""
+    key = f"portal:{purpose}:phone"
+    phone = request.session.get(key)
+    phone_form, form = PhoneForm(), form_class()
+    context, status = {}, 200
+    step = request.POST.get("step", "") if request.method == "POST" else ""
+    if step == "change":
+        request.session.pop(key, None)
+        phone = None
+    elif step == "send" or (step == "resend" and phone):
+        phone_form = PhoneForm(request.POST if step == "send" else {"phone": phone})
+        if phone_form.is_valid():
+            try:
+                code = citizens.phone_code_send(
+                    phone=phone_form.cleaned_data["phone"],
+                    purpose=purpose,
+                    client_ip=request.META.get("REMOTE_ADDR", ""),
+                )
+            except DomainError as exc:
+                status = 429 if exc.code == "throttled" else 400
+                if step == "send":
+                    phone_form.add_error("phone", exc.message)
+                else:
+                    context["send_error"] = exc.message
+            else:
+                phone = normalise_phone(phone_form.cleaned_data["phone"])
+                request.session[key] = phone
+                context["sent"] = True
+                # No SMS gateway in a demo: the page shows the code it would have texted.
+                context["demo_code"] = code if settings.DEBUG else ""
+        else:
+            status = 400
+    elif step == "finish" and phone:
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                response = finish(phone, form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = 400
+            else:
+                request.session.pop(key, None)
+                return response
+        else:
+            status = 400
+    context |= {
+        "phone_form": phone_form,
+        "form": form,
+        "phone": phone,
+        "masked_phone": mask_phone(phone),
+        "code_minutes": int(citizens.CODE_TTL.total_seconds() // 60),
+        "next": _safe_next(request),
+    }
+    return render(request, template, context, status=status)
 
 
 def signup(request):
-    """Step 1: the phone gets a code; step 2: code and password make the account."""
+    """Sign up: the phone (a code is texted to it), then the code, the name and a password.
+    The account's name is the phone."""
     if request.user.is_authenticated:
         return redirect("permits:portal_home")
-    code_form, form = SignupCodeForm(), SignupForm()
-    status = 200
-    if request.method == "POST":
-        if _ip_over_limit(request):
-            messages.error(request, _("Too many sign-up attempts from here: try again later."))
-            return render(
-                request, "permits/signup.html", {"code_form": code_form, "form": form}, status=429
-            )
-        if "code" not in request.POST:
-            code_form = SignupCodeForm(request.POST)
-            if code_form.is_valid():
-                try:
-                    services.signup_code_send(phone=code_form.cleaned_data["phone"])
-                except DomainError as exc:
-                    code_form.add_error("phone", exc.message)
-                    status = 429 if exc.code == "throttled" else 400
-                else:
-                    messages.info(request, _("A code was sent to your phone."))
-                    form = SignupForm(initial={"phone": code_form.cleaned_data["phone"]})
-        else:
-            form = SignupForm(request.POST)
-            if form.is_valid():
-                try:
-                    user = services.citizen_signup(**form.cleaned_data)
-                except DomainError as exc:
-                    form.add_error(None, exc.message)
-                    status = 400
-                else:
-                    login(request, user, backend="apps.accounts.backends.CachedModelBackend")
-                    return redirect("permits:portal_home")
-            else:
-                status = 400
-    return render(
-        request, "permits/signup.html", {"code_form": code_form, "form": form}, status=status
+
+    def finish(phone, data):
+        user = citizens.citizen_signup(phone=phone, **data)
+        login(request, user, backend="apps.accounts.backends.CachedModelBackend")
+        messages.success(request, _("Welcome. Your account is ready."))
+        return redirect("permits:portal_home")
+
+    return _code_flow(
+        request,
+        purpose=CodePurpose.SIGNUP,
+        form_class=SignupForm,
+        finish=finish,
+        template="permits/signup.html",
+    )
+
+
+def code_login(request):
+    """Log in with a code texted to the phone instead of the password (citizens only)."""
+    if request.user.is_authenticated:
+        return redirect("permits:portal_home")
+
+    def finish(phone, data):
+        # Through authenticate(): django-axes counts a wrong code as a failed login.
+        user = authenticate(request, username=phone, sms_token=data["code"])
+        if user is None:
+            raise DomainError(_("The code is not right or has expired: ask for a new one."))
+        login(request, user)
+        return redirect(_safe_next(request) or "permits:portal_home")
+
+    return _code_flow(
+        request,
+        purpose=CodePurpose.LOGIN,
+        form_class=CodeForm,
+        finish=finish,
+        template="permits/portal_code_login.html",
+    )
+
+
+def password_reset(request):
+    """Forgot the password: the phone, then the code texted to it and a new password. Every
+    other session and device token of the account ends; the login page follows."""
+
+    def finish(phone, data):
+        citizens.citizen_password_reset(phone=phone, **data)
+        if request.user.is_authenticated:
+            logout(request)
+        request.session[PortalLogin.KNOWN_PHONE] = phone
+        messages.success(request, _("Your password is changed: log in with the new one."))
+        return redirect("permits:portal_login")
+
+    return _code_flow(
+        request,
+        purpose=CodePurpose.RESET,
+        form_class=ResetForm,
+        finish=finish,
+        template="permits/portal_reset.html",
     )
 
 
 @portal_login_required
 def home(request):
+    """The citizen's records and, of the next steps, only those possible now."""
     user = request.user
-    return render(
-        request,
-        "permits/portal_home.html",
-        {
-            "applications": PermitApplication.objects.restrict(user)
-            .filter(applicant=user)
-            .select_related("community"),
-            "certificates": ResidenceCertificate.objects.restrict(user).filter(holder=user),
-            "permits": ResidencePermit.objects.restrict(user).filter(holder=user),
-            "enterprise_unit": enterprise.contact_unit(user),
-        },
-    )
+    context = selectors.portal_overview(user=user)
+    context["enterprise_unit"] = enterprise.contact_unit(user)
+    return render(request, "permits/portal_home.html", context)
 
 
 def _prefill(user) -> dict:
@@ -184,6 +277,12 @@ def address_options(request):
 @portal_login_required
 def application(request, pk):
     application = _own_application(request, pk)
+    issued = None  # the certificate or permit it gave, once approved
+    if application.status == ApplicationStatus.APPROVED:
+        model = (
+            ResidencePermit if application.kind == ApplicationKind.PERMIT else ResidenceCertificate
+        )
+        issued = model.objects.restrict(request.user).filter(application=application).first()
     return render(
         request,
         "permits/portal_application.html",
@@ -193,6 +292,8 @@ def application(request, pk):
             "editable": application.status in EDITABLE,
             "missing": services.missing_documents(application),
             "upload_form": DocumentForm(),
+            "timeline": selectors.application_timeline(application=application, user=request.user),
+            "issued": issued,
         },
     )
 

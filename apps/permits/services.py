@@ -8,12 +8,9 @@ change notifies the applicant (message centre and the external sender).
 """
 
 import logging
-import re
-import secrets
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
@@ -23,22 +20,23 @@ from django.utils.translation import gettext as _
 from apps.accounts.choices import UserKind
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.idnumbers import parse_id_number
-from apps.core.masking import mask_phone
-from apps.core.notifications import get_sender, notify
+from apps.core.notifications import notify
+from apps.core.phones import normalise_phone
 from apps.core.scoping import CHANGE, VIEW, is_in_scope
 from apps.core.uploads import check_upload, store_private
 from apps.registry.models import Address, Person
 
-from .choices import ApplicationKind, ApplicationStatus, DocumentKind
+from .choices import ApplicationKind, ApplicationStatus, DocumentKind, EventKind
 from .models import (
     ApplicationDocument,
+    ApplicationEvent,
+    DocumentOpening,
     DocumentSequence,
     HomeVisit,
     PermitApplication,
     PermitEndorsement,
     ResidenceCertificate,
     ResidencePermit,
-    SignupCode,
 )
 from .workflow import EDITABLE, check_transition, required_documents
 
@@ -115,12 +113,15 @@ def _tell_applicant(application: PermitApplication, title: str, body: str = "") 
     )
 
 
-def _set_status(application: PermitApplication, to: str, **stamps) -> None:
+def _set_status(application: PermitApplication, to: str, *, by, **stamps) -> None:
+    """Move the application on (if the workflow allows), stamp it, put the step on its
+    timeline and tell the applicant."""
     check_transition(application.status, to)
     application.status = to
     for name, value in stamps.items():
         setattr(application, name, value)
     application.save()
+    ApplicationEvent.objects.create(application=application, kind=to, by=by)
     title = _("Your application (%(kind)s): %(status)s") % {
         "kind": application.get_kind_display(),
         "status": application.get_status_display(),
@@ -137,16 +138,6 @@ def normalise_id_number(raw: str) -> str:
     except ValidationError as exc:
         logger.warning("ID number refused: %s", exc.error_list[0].code)
         raise DomainError(" ".join(exc.messages), code="invalid_id_number") from exc
-
-
-PHONE = re.compile(r"^1[3-9]\d{9}$")
-
-
-def normalise_phone(raw: str) -> str:
-    value = re.sub(r"[\s-]", "", raw or "")
-    if not PHONE.match(value):
-        raise DomainError(_("Enter an 11-digit mobile phone number."), code="invalid_phone")
-    return value
 
 
 def _place(*, community, address, address_text: str) -> tuple:
@@ -290,10 +281,12 @@ def application_submit(*, application: PermitApplication, by) -> PermitApplicati
         if application.kind == ApplicationKind.PERMIT:
             check_permit_eligible(application.registration)
         now = timezone.now()
-        stamps = {"queued_at": now}
+        # Complete (the documents are all there): the station accepts it now, and the time
+        # limit runs from here, after a supplement too.
+        stamps = {"queued_at": now, "accepted_at": now}
         if to == S.SUBMITTED:
             stamps["submitted_at"] = now
-        _set_status(application, to, **stamps)
+        _set_status(application, to, by=by, **stamps)
     return application
 
 
@@ -301,7 +294,7 @@ def application_review(*, application: PermitApplication, by) -> PermitApplicati
     """An officer opens the review (the applicant sees that someone is on it)."""
     with transaction.atomic():
         application = _locked_for_officer(application, by)
-        _set_status(application, S.UNDER_REVIEW)
+        _set_status(application, S.UNDER_REVIEW, by=by)
     return application
 
 
@@ -312,7 +305,7 @@ def application_ask_supplement(
         raise _invalid(_("Say what the applicant must add."))
     with transaction.atomic():
         application = _locked_for_officer(application, by)
-        _set_status(application, S.NEEDS_SUPPLEMENT, officer_message=message.strip()[:500])
+        _set_status(application, S.NEEDS_SUPPLEMENT, by=by, officer_message=message.strip()[:500])
     return application
 
 
@@ -324,6 +317,7 @@ def application_reject(*, application: PermitApplication, by, reason: str) -> Pe
         _set_status(
             application,
             S.REJECTED,
+            by=by,
             rejection_reason=reason.strip()[:500],
             decided_at=timezone.now(),
             decided_by=by,
@@ -332,12 +326,38 @@ def application_reject(*, application: PermitApplication, by, reason: str) -> Pe
     return application
 
 
-def application_approve(*, application: PermitApplication, by) -> PermitApplication:
+def unopened_documents(application: PermitApplication, by) -> list[ApplicationDocument]:
+    """The application's documents that this officer has not opened yet."""
+    return list(application.documents.exclude(openings__officer=by).order_by("kind", "id"))
+
+
+def document_opened(*, document: ApplicationDocument, by) -> None:
+    """Note that an officer opened the document's file (not its applicant, who uploaded
+    it); the first opening per officer is kept."""
+    if by.pk == document.application.applicant_id or not _is_officer(by):
+        return
+    DocumentOpening.objects.get_or_create(document=document, officer=by)
+
+
+def application_approve(
+    *, application: PermitApplication, by, documents_confirmed: bool = False
+) -> PermitApplication:
     """Approve and issue at once: the residence certificate for a registration, the
-    residence permit for a permit application."""
+    residence permit for a permit application. The approving officer has opened every
+    document, or confirms explicitly that they checked them otherwise."""
     with transaction.atomic():
         application = _locked_for_officer(application, by)
         check_transition(application.status, S.APPROVED)
+        unopened = unopened_documents(application, by)
+        if unopened and not documents_confirmed:
+            raise DomainError(
+                _(
+                    "Open every document before approving, or confirm that you checked them"
+                    " otherwise. Not opened yet: %(docs)s."
+                )
+                % {"docs": "、".join(str(d.get_kind_display()) for d in unopened)},
+                code="documents_not_opened",
+            )
         if application.kind == ApplicationKind.PERMIT:
             check_permit_eligible(application.registration)
         if application.person_id is None:
@@ -345,9 +365,11 @@ def application_approve(*, application: PermitApplication, by) -> PermitApplicat
         _set_status(
             application,
             S.APPROVED,
+            by=by,
             decided_at=timezone.now(),
             decided_by=by,
             queued_at=None,
+            documents_confirmed=bool(unopened),
         )
         if application.kind == ApplicationKind.REGISTRATION:
             _issue_certificate(application)
@@ -408,7 +430,7 @@ def home_visit_record(
     with transaction.atomic():
         application = _locked_for_officer(application, by)
         if application.status in (S.SUBMITTED, S.RESUBMITTED):
-            _set_status(application, S.UNDER_REVIEW)
+            _set_status(application, S.UNDER_REVIEW, by=by)
         elif application.status != S.UNDER_REVIEW:
             raise Conflict(_("Only applications waiting for a decision can be visited."))
         visit = HomeVisit(
@@ -423,6 +445,14 @@ def home_visit_record(
         except ValidationError as exc:
             raise _invalid(" ".join(exc.messages)) from exc
         visit.save()
+        # On the applicant's timeline: the day of the visit, at the hour it is recorded.
+        now = timezone.localtime()
+        ApplicationEvent.objects.create(
+            application=application,
+            kind=EventKind.VISITED,
+            at=now.replace(year=visited_on.year, month=visited_on.month, day=visited_on.day),
+            by=by,
+        )
     return visit
 
 
@@ -602,75 +632,3 @@ def permits_mark_lapsed() -> int:
             )
             count += 1
     return count
-
-
-# --- citizen sign-up -------------------------------------------------------------------------
-
-CODE_TTL = timedelta(minutes=10)
-CODES_PER_HOUR = 3
-CODE_ATTEMPTS = 5
-
-
-def signup_code_send(*, phone: str) -> None:
-    """Send a six-digit code to the phone through the configured sender; at most three an
-    hour per phone (repeated sign-ups from one phone are refused)."""
-    from apps.accounts.models import User
-
-    phone = normalise_phone(phone)
-    if User.objects.filter(username=phone).exists():
-        raise Conflict(_("This phone number already has an account: log in instead."))
-    since = timezone.now() - timedelta(hours=1)
-    if SignupCode.objects.filter(phone=phone, created_at__gte=since).count() >= CODES_PER_HOUR:
-        logger.warning("sign-up code refused: too many for %s", mask_phone(phone))
-        raise DomainError(
-            _("Too many codes for this phone number: try again in an hour."), code="throttled"
-        )
-    code = f"{secrets.randbelow(10**6):06d}"
-    SignupCode.objects.create(phone=phone, code_hash=make_password(code))
-    get_sender().send(
-        phone=phone,
-        title=_("Your sign-up code is %(code)s (valid 10 minutes)") % {"code": code},
-        body="",
-    )
-
-
-def citizen_signup(*, phone: str, code: str, password: str, name: str = ""):
-    """Create a citizen's account once the code sent to the phone is confirmed."""
-    from django.contrib.auth.models import Group
-    from django.contrib.auth.password_validation import validate_password
-
-    from apps.accounts import roles
-    from apps.accounts.models import User
-
-    phone = normalise_phone(phone)
-    live = SignupCode.objects.filter(
-        phone=phone,
-        used_at__isnull=True,
-        created_at__gte=timezone.now() - CODE_TTL,
-        attempts__lt=CODE_ATTEMPTS,
-    )
-    sent = live.first()
-    if sent is None:
-        raise _invalid(_("Ask for a new code: this one has expired or was used."))
-    if not check_password((code or "").strip(), sent.code_hash):
-        # Counted outside the sign-up's transaction, which the refusal rolls back.
-        SignupCode.objects.filter(pk=sent.pk).update(attempts=F("attempts") + 1)
-        logger.warning("sign-up refused: wrong code for %s", mask_phone(phone))
-        raise _invalid(_("The code is not right."))
-    with transaction.atomic():
-        # Used once: of two sign-ups racing with the same code, one finds it gone.
-        if not live.filter(pk=sent.pk).update(used_at=timezone.now()):
-            raise _invalid(_("Ask for a new code: this one has expired or was used."))
-        if User.objects.filter(username=phone).exists():
-            raise Conflict(_("This phone number already has an account: log in instead."))
-        try:
-            validate_password(password)
-        except ValidationError as exc:
-            raise _invalid(" ".join(exc.messages)) from exc
-        user = User(username=phone, phone=phone, kind=UserKind.CITIZEN, last_name=name.strip())
-        user.set_password(password)
-        user.save()
-        group = Group.objects.filter(name=roles.CITIZEN).first()
-        if group:
-            user.groups.add(group)
-    return user

@@ -14,19 +14,24 @@ KINDS = {"c": ResidenceCertificate, "p": ResidencePermit}
 VERIFY_PER_MINUTE = 30
 
 
+# Why a check fails, as the verification page says it.
+TAMPERED = "tampered"  # not signed by us: changed, cut short, or made up
+VOIDED = "voided"  # ours, but its document was issued again (new nonce) or is gone
+
+
 def resolve(token: str):
-    """The certificate or permit a token stands for, or None for anything else."""
+    """(the certificate or permit a token stands for, None) or (None, why not)."""
     try:
         kind, pk, nonce = signing.loads(token, salt=VERIFY_SALT)
     except (signing.BadSignature, ValueError, TypeError):
-        return None
+        return None, TAMPERED
     model = KINDS.get(kind)
     if model is None or not isinstance(pk, int) or not isinstance(nonce, str):
-        return None
+        return None, TAMPERED
     document = model.objects.select_related("station").filter(pk=pk).first()
     if document is None or not hmac.compare_digest(document.verify_nonce, nonce):
-        return None
-    return document
+        return None, VOIDED
+    return document, ""
 
 
 def over_limit(ip: str) -> bool:

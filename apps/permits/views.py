@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,9 +30,17 @@ from apps.core.views import RevealPersonalDataView, ScopedListView, form_errors,
 from . import documents, enterprise, selectors, services, verify
 from .choices import ApplicationStatus, PermitState
 from .filters import PermitApplicationFilter, ResidenceCertificateFilter, ResidencePermitFilter
-from .forms import EnterpriseUploadForm, RejectForm, RevokeForm, SupplementForm, VisitForm
+from .forms import (
+    ApproveForm,
+    EnterpriseUploadForm,
+    RejectForm,
+    RevokeForm,
+    SupplementForm,
+    VisitForm,
+)
 from .models import (
     ApplicationDocument,
+    DocumentOpening,
     EnterpriseRegistration,
     PermitApplication,
     ResidenceCertificate,
@@ -128,12 +137,20 @@ def application_detail(request, pk):
     can_decide = request.user.has_perm("permits.change_permitapplication") and (
         S.APPROVED in TRANSITIONS[application.status]
     )
+    documents = list(application.documents.all())
+    opened = set(
+        DocumentOpening.objects.restrict(request.user)
+        .filter(document__application=application, officer=request.user)
+        .values_list("document_id", flat=True)
+    )
     return render(
         request,
         "permits/application_detail.html",
         {
             "application": application,
-            "documents": application.documents.all(),
+            "documents": documents,
+            "opened": opened,
+            "unopened": [d for d in documents if d.pk not in opened],
             "visits": application.visits.select_related("officer"),
             "can_decide": can_decide,
             "supplement_form": SupplementForm(),
@@ -175,8 +192,16 @@ def _decide(request, pk, act):
 @login_required
 @require_POST
 def application_approve(request, pk):
+    confirmed = ApproveForm(request.POST)
+    confirmed.is_valid()  # a box: ticked or not, nothing to refuse
     return _decide(
-        request, pk, lambda a: services.application_approve(application=a, by=request.user)
+        request,
+        pk,
+        lambda a: services.application_approve(
+            application=a,
+            by=request.user,
+            documents_confirmed=confirmed.cleaned_data.get("documents_confirmed", False),
+        ),
     )
 
 
@@ -236,7 +261,8 @@ def application_visit(request, pk):
 def document_file(request, pk):
     """A document's file, to its applicant and to officers in scope (without the role: 403
     whatever the id, as for certificates). Framable by the workbench's own pages only: the
-    review page embeds PDFs in its viewer."""
+    review page embeds PDFs in its viewer. An officer's opening is noted for the approval;
+    the review page's thumbnails (?thumbnail=1) are not an opening."""
     document = (
         ApplicationDocument.objects.restrict(request.user)
         .select_related("application")
@@ -247,6 +273,8 @@ def document_file(request, pk):
         require_perm(request, "permits.view_applicationdocument")
     if document is None:
         raise Http404
+    if not request.GET.get("thumbnail"):
+        services.document_opened(document=document, by=request.user)
     return private_file_response(
         document.file.name,
         content_type=document.content_type,
@@ -421,29 +449,32 @@ def enterprise_batch(request, pk):
 
 
 def verify_document(request, token):
-    """What the QR code opens, for anyone: valid / lapsed / revoked, the masked name and the
-    validity. Nothing else, and nothing for a token that is not one."""
+    """What the QR code opens, for anyone: genuine or not, and for a genuine document its
+    number, its state (valid / lapsed / revoked), the masked name and the validity. A link
+    that is not one says why the check failed (never the staff's "not found" page)."""
     ip = request.META.get("REMOTE_ADDR", "")
     if verify.over_limit(ip):
         logger.warning("verification throttled for %s", ip)
         return render(request, "permits/verify.html", {"throttled": True}, status=429)
-    document = verify.resolve(token)
+    document, failure = verify.resolve(token)
     if document is None:
-        logger.warning("verification refused: unknown token from %s", ip)
-        raise Http404
-    response = render(
-        request,
-        "permits/verify.html",
-        {
-            "state": document.state,
-            "state_label": PermitState(document.state).label,
-            "masked_name": mask_name(document.name),
-            "is_permit": isinstance(document, ResidencePermit),
-            "issued_on": document.issued_at.date(),
-            "valid_from": getattr(document, "valid_from", None),
-            "valid_until": getattr(document, "valid_until", None),
-        },
-    )
+        logger.warning("verification failed (%s) from %s", failure, ip)
+        response = render(request, "permits/verify.html", {"failure": failure}, status=404)
+    else:
+        response = render(
+            request,
+            "permits/verify.html",
+            {
+                "document": document,
+                "state": document.state,
+                "state_label": PermitState(document.state).label,
+                "masked_name": mask_name(document.name),
+                "is_permit": isinstance(document, ResidencePermit),
+                "issued_on": timezone.localdate(document.issued_at),
+                "valid_from": getattr(document, "valid_from", None),
+                "valid_until": getattr(document, "valid_until", None),
+            },
+        )
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.choices import UserKind
 from apps.core.errors import DomainError
 from apps.core.pagination import NoCountPaginator
 from apps.core.views import (
@@ -369,6 +370,8 @@ def home(request):
     """One page per role: counters and quick entry for the desk, the district for community
     police, the station overview for leaders, the bureau for its admins."""
     user = request.user
+    if user.kind == UserKind.CITIZEN:
+        return redirect("permits:portal_home")  # a citizen's home is the portal
     context = {"today": timezone.localdate()}
     if user.has_perm("stations.add_servicelog") and user.station_id:
         context["counters"] = selectors.service_counters_today(user=user)

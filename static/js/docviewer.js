@@ -145,6 +145,25 @@
     full.href = src;
     viewer.hidden = false;
     viewer.scrollIntoView({ block: "nearest" });
+    markOpened(card);
+  }
+
+  // The server noted the opening when it served the file; the cards and the approval's
+  // list of documents not opened yet follow suit without a reload.
+  function markOpened(card) {
+    card.dataset.opened = "1";
+    var left = Array.prototype.filter.call(
+      document.querySelectorAll("[data-doc-viewer]"),
+      function (c) { return c.dataset.opened === "0"; }
+    );
+    var block = document.getElementById("unopened-block");
+    if (!block) return;
+    if (left.length === 0) {
+      block.hidden = true;
+      return;
+    }
+    document.getElementById("unopened-list").textContent =
+      left.map(function (c) { return c.dataset.label; }).join("、");
   }
 
   document.querySelectorAll("[data-doc-viewer]").forEach(function (card) {

@@ -32,7 +32,7 @@ from PIL import Image
 
 from apps.accounts import roles
 from apps.accounts.choices import UserKind
-from apps.accounts.models import User
+from apps.accounts.models import PhoneCode, User
 from apps.core.models import AccessLog
 
 from .walk import Page, Walk, routes, start_pages
@@ -100,6 +100,7 @@ def client_of(user) -> Client:
 # Every model field that holds an ID number or a person's phone.
 PERSONAL_FIELDS = {
     "accounts.user": ["phone"],
+    "accounts.phonecode": ["phone"],
     "cases.incident": ["caller_phone"],
     "cases.caseparty": ["phone"],
     "mediation.mediator": ["phone"],
@@ -108,7 +109,6 @@ PERSONAL_FIELDS = {
     "permits.permitapplication": ["id_number", "phone"],
     "permits.residencecertificate": ["id_number"],
     "permits.residencepermit": ["id_number"],
-    "permits.signupcode": ["phone"],
     "registry.person": ["id_number", "phone"],
     "registry.unit": ["contact_phone"],
     "stations.staffassignment": ["phone"],
@@ -238,7 +238,7 @@ def complete_the_demo():
     from apps.mediation.services import invitation_token, thread_post
     from apps.patrols.models import Finding
     from apps.permits import enterprise
-    from apps.permits.models import EnterpriseContact, SignupCode
+    from apps.permits.models import EnterpriseContact
     from apps.registry import services as registry
     from apps.registry.models import Person
     from apps.stats.models import StatsRun
@@ -247,7 +247,7 @@ def complete_the_demo():
     case = Case.objects.filter(station=desk.station).first()
     CaseParty.objects.create(case=case, role="victim", name="陈某", phone="13700001111")
     Mediator.objects.filter(station=desk.station).update(phone="13700002222")
-    SignupCode.objects.create(phone="13700003333", code_hash="x")
+    PhoneCode.objects.create(phone="13700003333", purpose="signup", code_hash="x")
     incident = Incident.objects.filter(station=desk.station).exclude(status="closed").first()
     incident_attach(incident=incident, by=desk, upload=png("scene.png"))
     case_officer = User.objects.get(username="xipeng_case")

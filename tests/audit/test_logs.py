@@ -129,20 +129,21 @@ def test_an_intake_and_dispatch_with_the_callers_phone_log_no_phone(client, org,
 def test_a_sign_up_with_an_sms_code_and_a_permit_application_log_neither_code_nor_number(
     client, org, monkeypatch, log_secrets, everything_logged
 ):
-    """Through the default sender, which logs each message it stands in for sending."""
-    from apps.permits import services
+    """Through the default sender, which logs each message it stands in for sending; a
+    wrong code is logged (masked phone), the code itself never."""
+    from apps.accounts import citizens
 
     code = "246810"
-    monkeypatch.setattr(services.secrets, "randbelow", lambda _n: int(code))
+    monkeypatch.setattr(citizens.secrets, "randbelow", lambda _n: int(code))
     log_secrets.add(code)
     signup = reverse("permits:portal_signup")
-    client.post(signup, {"phone": CITIZEN_PHONE})
+    client.post(signup, {"step": "send", "phone": CITIZEN_PHONE})
     assert any(message.startswith("SMS to 139****5678") for _n, message, _t in everything_logged())
-    client.post(signup, {"phone": CITIZEN_PHONE, "code": "000000", "password": "Migrant-2026!"})
+    client.post(signup, {"step": "finish", "code": "000000", "password": "Migrant-2026!"})
+    assert any("wrong signup code for 139****5678" in m for _n, m, _t in everything_logged())
     log_secrets.add("Migrant-2026!")
     response = client.post(
-        signup,
-        {"phone": CITIZEN_PHONE, "code": code, "name": "王小红", "password": "Migrant-2026!"},
+        signup, {"step": "finish", "code": code, "name": "王小红", "password": "Migrant-2026!"}
     )
     assert response.status_code == 302
     application = {
@@ -206,12 +207,15 @@ def test_redaction_masks_valid_id_numbers_and_mobiles_only():
     )
 
 
-def test_the_default_sender_writes_what_a_message_says_only_with_debug_on(settings, caplog):
-    """So that a demo's sign-up (DEBUG on, no SMS gateway) can read its code in the log."""
+def test_the_default_sender_never_writes_what_a_message_says(settings, caplog):
+    """Not even with DEBUG on (a demo's portal shows its codes on its own page)."""
     from apps.core.notifications import LogSender
 
     with caplog.at_level(logging.INFO, logger="apps.core.notifications"):
         LogSender().send(phone=CITIZEN_PHONE, title="申请已受理", body="")
         settings.DEBUG = True
-        LogSender().send(phone=CITIZEN_PHONE, title="演示", body="")
-    assert caplog.messages == ["SMS to 139****5678 (5 characters)", "SMS to 139****5678: 演示"]
+        LogSender().send(phone=CITIZEN_PHONE, title="验证码 123456", body="")
+    assert caplog.messages == [
+        "SMS to 139****5678 (5 characters)",
+        "SMS to 139****5678 (10 characters)",
+    ]

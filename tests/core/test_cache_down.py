@@ -4,14 +4,16 @@ each use of the cache does what README "Faults" says. Nothing listens on port 1,
 failure is a real refused connection, not a mock."""
 
 import pytest
-from django.test import RequestFactory
 from django.urls import reverse
 
+from apps.accounts import citizens
 from apps.accounts.backends import forget_permissions
+from apps.accounts.choices import CodePurpose
+from apps.core.errors import DomainError
 from apps.core.ratelimit import count_hit
 from apps.core.testing.factories import PASSWORD
 from apps.core.testing.personas import XIPENG_DESK
-from apps.permits import portal, verify
+from apps.permits import verify
 
 REDIS_DOWN = {
     "default": {
@@ -47,12 +49,20 @@ def test_it_counts_with_a_cache_that_answers():
     assert [count_hit("y", 60) for _ in range(3)] == [1, 2, 3]
 
 
-def test_document_checks_and_sign_ups_are_let_through_when_nothing_counts(cache_down):
-    request = RequestFactory().post("/apply/signup/", REMOTE_ADDR="10.9.8.7")
+def test_document_checks_and_sms_codes_per_address_are_let_through_when_nothing_counts(
+    db, cache_down
+):
     for _ in range(verify.VERIFY_PER_MINUTE + 5):
         assert verify.over_limit("10.9.8.7") is False
-    for _ in range(portal.SIGNUPS_PER_HOUR_PER_IP + 5):
-        assert portal._ip_over_limit(request) is False
+    for n in range(citizens.CODES_PER_HOUR_PER_ADDRESS + 5):
+        citizens.phone_code_send(
+            phone=f"1390000{n:04d}", purpose=CodePurpose.SIGNUP, client_ip="10.9.8.7"
+        )
+    # The limit per phone is kept in the database: it still holds.
+    with pytest.raises(DomainError):
+        citizens.phone_code_send(
+            phone="13900000000", purpose=CodePurpose.SIGNUP, client_ip="10.9.8.7"
+        )
 
 
 def test_login_lockouts_do_not_depend_on_the_cache(client, org, cache_down):

@@ -17,7 +17,6 @@ MODELS = [
     "residencepermit",
     "permitendorsement",
     "enterpriseregistration",
-    "signupcode",
 ]
 
 

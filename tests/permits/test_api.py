@@ -54,6 +54,13 @@ def test_the_window_files_uploads_submits_and_the_officer_approves(client, org, 
     assert len(response.json()["documents"]) == len(REGISTRATION_DOCUMENTS)
     assert action(client, pk, "submit").json()["status"] == "submitted"
     client.force_login(officer)
+    # The tablet opens each document before approving (the file endpoint notes it).
+    refused = action(client, pk, "approve")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "documents_not_opened"
+    for document in response.json()["documents"]:
+        url = reverse("permitapplication-document-file", args=[pk, document["id"]])
+        assert client.get(url).status_code == 200
     assert action(client, pk, "approve").json()["status"] == "approved"
     again = action(client, pk, "approve")
     assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
@@ -127,13 +134,13 @@ def test_endorse_and_revoke_endpoints(client, org, citizen, officer):
     with freeze_time("2026-01-05"):
         registration = new_registration(org, citizen)
         services.application_submit(application=registration, by=citizen)
-        services.application_approve(application=registration, by=officer)
+        services.application_approve(application=registration, by=officer, documents_confirmed=True)
     with freeze_time("2026-07-10"):
         application = services.permit_application_start(
             certificate=registration.certificate, by=citizen, basis="housing"
         )
         services.application_submit(application=application, by=citizen)
-        services.application_approve(application=application, by=officer)
+        services.application_approve(application=application, by=officer, documents_confirmed=True)
         permit = ResidencePermit.objects.get(application=application)
         client.force_login(officer)
         early = client.post(reverse("residencepermit-endorse", args=[permit.pk]))

@@ -74,7 +74,10 @@ def test_a_citizen_files_uploads_submits_and_reads_the_certificate(client, org, 
     assert post(client, "permitapplication-submit", pk, **auth).json()["status"] == "submitted"
 
     client.force_login(officer)
-    assert post(client, "permitapplication-approve", pk).json()["status"] == "approved"
+    # The officer checked the originals at the window: approved on their confirmation.
+    approved = post(client, "permitapplication-approve", pk, {"documents_confirmed": True})
+    assert approved.json()["status"] == "approved"
+    assert PermitApplication.objects.get(pk=pk).documents_confirmed
     client.logout()
 
     mine = client.get(reverse("permitapplication-list"), **auth).json()["results"]
@@ -176,7 +179,7 @@ def test_a_citizen_starts_the_permit_and_reads_it_but_cannot_endorse(client, org
     with freeze_time("2026-01-05"):
         registration = new_registration(org, citizen)
         services.application_submit(application=registration, by=citizen)
-        services.application_approve(application=registration, by=officer)
+        services.application_approve(application=registration, by=officer, documents_confirmed=True)
     with freeze_time("2026-07-10"):
         client.force_login(citizen)
         url = reverse("residencecertificate-permit-application", args=[registration.certificate.pk])
@@ -190,7 +193,7 @@ def test_a_citizen_starts_the_permit_and_reads_it_but_cannot_endorse(client, org
             "submitted"
         )
         application = PermitApplication.objects.get(pk=body["id"])
-        services.application_approve(application=application, by=officer)
+        services.application_approve(application=application, by=officer, documents_confirmed=True)
         permit = ResidencePermit.objects.get(application=application)
         permits = client.get(reverse("residencepermit-list")).json()["results"]
         assert [row["id"] for row in permits] == [permit.pk]
@@ -207,7 +210,7 @@ def test_a_citizen_cannot_start_a_permit_from_anothers_certificate(client, org, 
     with freeze_time("2026-01-05"):
         registration = new_registration(org, citizen)
         services.application_submit(application=registration, by=citizen)
-        services.application_approve(application=registration, by=officer)
+        services.application_approve(application=registration, by=officer, documents_confirmed=True)
     with freeze_time("2026-07-10"):
         client.force_login(another_citizen())
         url = reverse("residencecertificate-permit-application", args=[registration.certificate.pk])

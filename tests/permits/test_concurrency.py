@@ -22,7 +22,9 @@ def test_of_two_simultaneous_approvals_one_wins_and_one_gets_a_conflict(org, cit
 
     def approve(index):
         return services.application_approve(
-            application=PermitApplication.objects.get(pk=application.pk), by=officers[index]
+            application=PermitApplication.objects.get(pk=application.pk),
+            by=officers[index],
+            documents_confirmed=True,
         )
 
     results = run_together(2, approve)

@@ -45,7 +45,7 @@ def test_the_whole_life_registration_certificate_permit_endorsement_and_lapse(
         )
         application = services.application_submit(application=application, by=citizen)
         assert application.status == S.RESUBMITTED
-        services.application_approve(application=application, by=officer)
+        services.application_approve(application=application, by=officer, documents_confirmed=True)
         certificate = ResidenceCertificate.objects.get(application=application)
         assert certificate.number == "500107-xipeng-PZ202600001"
         assert certificate.holder == citizen and certificate.name == "王小红"
@@ -63,7 +63,9 @@ def test_the_whole_life_registration_certificate_permit_endorsement_and_lapse(
         assert permit_application.address_text == "迎新村3组12号"
         assert permit_application.documents.count() == 5
         services.application_submit(application=permit_application, by=citizen)
-        services.application_approve(application=permit_application, by=officer)
+        services.application_approve(
+            application=permit_application, by=officer, documents_confirmed=True
+        )
         permit = ResidencePermit.objects.get(application=permit_application)
         assert permit.valid_from == date(2026, 7, 6) and permit.valid_until == date(2027, 7, 6)
         assert permit.photo.name == permit_application.documents.get(kind="portrait").file.name
@@ -177,7 +179,7 @@ def test_it_refuses_submitting_without_the_required_documents(org, citizen):
 def test_illegal_transitions_are_conflicts(org, citizen, officer, registration):
     services.application_reject(application=registration, by=officer, reason="材料虚假")
     with pytest.raises(Conflict):
-        services.application_approve(application=registration, by=officer)
+        services.application_approve(application=registration, by=officer, documents_confirmed=True)
     with pytest.raises(Conflict):
         services.application_submit(application=registration, by=citizen)
     registration.refresh_from_db()
@@ -187,9 +189,11 @@ def test_illegal_transitions_are_conflicts(org, citizen, officer, registration):
 @pytest.mark.django_db
 def test_only_officers_in_scope_decide(org, citizen, registration):
     with pytest.raises(NotAllowed):
-        services.application_approve(application=registration, by=citizen)
+        services.application_approve(application=registration, by=citizen, documents_confirmed=True)
     with pytest.raises(OutOfScope):
-        services.application_approve(application=registration, by=org.user(SHUANGFENG_DESK))
+        services.application_approve(
+            application=registration, by=org.user(SHUANGFENG_DESK), documents_confirmed=True
+        )
     registration.refresh_from_db()
     assert registration.status == S.SUBMITTED
 
@@ -251,13 +255,13 @@ def test_a_revoked_permit_cannot_be_endorsed(org, citizen, officer):
     with freeze_time("2026-01-05"):
         registration = new_registration(org, citizen)
         services.application_submit(application=registration, by=citizen)
-        services.application_approve(application=registration, by=officer)
+        services.application_approve(application=registration, by=officer, documents_confirmed=True)
     with freeze_time("2026-08-01"):
         application = services.permit_application_start(
             certificate=registration.certificate, by=citizen, basis="housing"
         )
         services.application_submit(application=application, by=citizen)
-        services.application_approve(application=application, by=officer)
+        services.application_approve(application=application, by=officer, documents_confirmed=True)
         permit = application.permit
         services.permit_revoke(permit=permit, by=officer, reason="虚假材料")
         assert ResidencePermit.objects.get(pk=permit.pk).state == PermitState.REVOKED
@@ -274,7 +278,7 @@ def test_counts_per_post_and_day_for_the_statistics(org, citizen, officer):
         first = new_registration(org, citizen)
         services.application_submit(application=first, by=citizen)
     with freeze_time("2026-03-03 10:00"):
-        services.application_approve(application=first, by=officer)
+        services.application_approve(application=first, by=officer, documents_confirmed=True)
         second = new_registration(
             org,
             citizen,
@@ -315,13 +319,13 @@ def test_a_second_permit_is_refused_while_one_is_held(org, citizen, officer):
     with freeze_time("2026-01-05"):
         registration = new_registration(org, citizen)
         services.application_submit(application=registration, by=citizen)
-        services.application_approve(application=registration, by=officer)
+        services.application_approve(application=registration, by=officer, documents_confirmed=True)
     with freeze_time("2026-08-01"):
         application = services.permit_application_start(
             certificate=registration.certificate, by=citizen, basis="housing"
         )
         services.application_submit(application=application, by=citizen)
-        services.application_approve(application=application, by=officer)
+        services.application_approve(application=application, by=officer, documents_confirmed=True)
         with pytest.raises(Conflict):
             services.permit_application_start(
                 certificate=registration.certificate, by=citizen, basis="housing"

@@ -25,7 +25,7 @@ S = ApplicationStatus
 
 @pytest.fixture
 def certificate(officer, registration) -> ResidenceCertificate:
-    services.application_approve(application=registration, by=officer)
+    services.application_approve(application=registration, by=officer, documents_confirmed=True)
     return ResidenceCertificate.objects.get(application=registration)
 
 
@@ -52,10 +52,17 @@ def test_the_queue_lists_my_posts_waiting_applications_longest_waiting_first(
     assert list(rejected.context["page_obj"]) == []
 
 
+def open_documents(client, application):
+    for document in application.documents.all():
+        assert client.get(reverse("permits:document_file", args=[document.pk])).status_code == 200
+
+
 @pytest.mark.django_db
 def test_one_tap_approve_from_the_queue_issues_the_certificate(client, officer, registration):
     client.force_login(officer)
     queue = reverse("permits:queue")
+    open_documents(client, registration)
+    assert 'action="/permits/applications/' in client.get(queue).content.decode()
     response = client.post(reverse("permits:approve", args=[registration.pk]), {"next": queue})
     assert response.status_code == 302 and response.url == queue
     registration.refresh_from_db()
@@ -160,28 +167,50 @@ def test_the_verify_page_shows_state_masked_name_and_nothing_else_without_login(
     assert response.context["state"] == "valid"
     assert response.context["masked_name"] == "王**"
     body = response.content.decode()
+    assert "核验通过" in body and certificate.number in body
     assert "王小红" not in body
-    assert certificate.number not in body
     assert certificate.id_number[-4:] not in body
+    # The header leads the visitor to the citizens' portal, not to the officers' login.
+    assert 'id="portal-brand"' in body and 'href="/"' not in body
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "token",
+    "token, reason",
     [
-        "guess",
-        "1",
-        signing.dumps(["c", 1, "wrong-nonce"], salt=VERIFY_SALT),
-        signing.dumps(["c", 1, "x"], salt="another-salt"),
-        signing.dumps(["x", 1, "x"], salt=VERIFY_SALT),
+        ("guess", verify.TAMPERED),
+        ("1", verify.TAMPERED),
+        (signing.dumps(["c", 1, "wrong-nonce"], salt=VERIFY_SALT), verify.VOIDED),
+        (signing.dumps(["c", 1, "x"], salt="another-salt"), verify.TAMPERED),
+        (signing.dumps(["x", 1, "x"], salt=VERIFY_SALT), verify.TAMPERED),
     ],
     # Fixed ids: the signed tokens carry the time, and pytest-xdist's processes must
     # collect the same test names.
     ids=["guess", "number", "wrong-nonce", "wrong-salt", "wrong-kind"],
 )
-def test_a_bad_or_forged_verify_token_is_a_404_and_logged(client, certificate, token, caplog):
-    assert client.get(reverse("permits:verify", args=[token])).status_code == 404
-    assert "verification refused" in caplog.text
+def test_a_bad_or_forged_verify_token_fails_the_check_says_why_and_is_logged(
+    client, certificate, token, reason, caplog
+):
+    response = client.get(reverse("permits:verify", args=[token]))
+    assert response.status_code == 404
+    assert response.context["failure"] == reason
+    body = response.content.decode()
+    # The verification page's own answer, never the officers' "not in your station".
+    assert "核验失败" in body and "不在您的派出所范围内" not in body
+    assert f"verification failed ({reason})" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_tampered_link_and_a_voided_one_give_their_own_reasons(client, certificate):
+    token = certificate.verify_token
+    tampered = client.get(reverse("permits:verify", args=[token[:-3] + "abc"]))
+    assert tampered.context["failure"] == verify.TAMPERED
+    assert "链接已被改动或不完整" in tampered.content.decode()
+    ResidenceCertificate.objects.filter(pk=certificate.pk).update(verify_nonce="reissued")
+    voided = client.get(certificate.get_verify_url())
+    assert voided.context["failure"] == verify.VOIDED
+    assert "二维码已作废" in voided.content.decode()
+    assert certificate.number not in voided.content.decode()
 
 
 @pytest.mark.django_db

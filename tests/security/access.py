@@ -160,6 +160,8 @@ ROUTES: list[Route] = [
         at("set_language", methods="POST", data={"language": "en"}),
         at("permits:portal_login", methods="GET POST"),
         at("permits:portal_signup", methods="GET POST"),
+        at("permits:portal_code_login", methods="GET POST"),
+        at("permits:portal_password_reset", methods="GET POST"),
         at("permits:verify", kwargs=(("token", "$verify_token"),)),
         at(
             "mediation:join",
@@ -852,6 +854,7 @@ ADMIN_SCENE: dict[str, tuple[str | None, frozenset]] = {
     "otp_totp.TOTPDevice": (None, SEES_IN_ADMIN),
     "accounts.User": ("user", SEES_IN_ADMIN),
     "accounts.DeviceToken": ("devicetoken", SEES_IN_ADMIN),
+    "accounts.PhoneCode": ("phonecode", SEES_IN_ADMIN),
     "stations.Bureau": ("bureau", SEES_IN_ADMIN),
     "stations.Station": ("station", SEES_IN_ADMIN),
     "stations.Post": ("post", SEES_IN_ADMIN),
@@ -878,7 +881,6 @@ ADMIN_SCENE: dict[str, tuple[str | None, frozenset]] = {
     "permits.ResidenceCertificate": ("certificate", SEES_IN_ADMIN),
     "permits.ResidencePermit": ("permit", SEES_IN_ADMIN),
     "permits.PermitEndorsement": ("endorsement", SEES_IN_ADMIN),
-    "permits.SignupCode": ("signupcode", SEES_IN_ADMIN),
     "permits.EnterpriseRegistration": ("enterprise", SEES_IN_ADMIN),
     "permits.EnterpriseContact": ("enterprisecontact", SEES_IN_ADMIN),
     "mediation.Mediator": ("mediator", SEES_IN_ADMIN),
@@ -907,6 +909,7 @@ ADMIN_SCENE: dict[str, tuple[str | None, frozenset]] = {
 ADMIN_ADDS_NONE = frozenset(
     {
         "accounts.DeviceToken",
+        "accounts.PhoneCode",
         "auditlog.LogEntry",
         "axes.AccessAttempt",
         "axes.AccessFailureLog",
@@ -934,7 +937,6 @@ ADMIN_ADDS_NONE = frozenset(
         "permits.PermitEndorsement",
         "permits.ResidenceCertificate",
         "permits.ResidencePermit",
-        "permits.SignupCode",
         "registry.ImportBatch",
         "stats.DailyFact",
         "stats.StatsRun",

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from apps.accounts.models import PhoneCode
 from apps.accounts.services import device_token_issue
 from apps.cases import services as cases
 from apps.cases.models import DispatchSettings, DutyShift, IncidentCategory, ProcedureStep
@@ -43,7 +44,6 @@ from apps.permits.models import (
     EnterpriseRegistration,
     PermitEndorsement,
     ResidencePermit,
-    SignupCode,
 )
 from apps.registry.models import ImportBatch, Residence, SavedQuery
 from apps.stats.models import DailyFact, StatsRun
@@ -175,7 +175,7 @@ def build_scene(org: Org) -> Scene:
     o["homevisit"] = permits.home_visit_record(
         application=application, by=community, visited_on=timezone.localdate(), result="confirmed"
     )
-    permits.application_approve(application=application, by=community)
+    permits.application_approve(application=application, by=community, documents_confirmed=True)
     application.refresh_from_db()
     certificate = application.certificate
     certificate.issued_at = now - timedelta(days=400)
@@ -186,7 +186,9 @@ def build_scene(org: Org) -> Scene:
         application=permit_application, by=citizen, upload=jpeg(), kind="employment_or_study"
     )
     permits.application_submit(application=permit_application, by=citizen)
-    permits.application_approve(application=permit_application, by=community)
+    permits.application_approve(
+        application=permit_application, by=community, documents_confirmed=True
+    )
     o["permit"] = ResidencePermit.objects.get(application=permit_application)
     o["endorsement"] = PermitEndorsement.objects.create(
         permit=o["permit"], by=community, valid_until=o["permit"].valid_until
@@ -206,7 +208,7 @@ def build_scene(org: Org) -> Scene:
         file_name="workers.csv",
         status=EnterpriseRegistration.Status.DONE,
     )
-    o["signupcode"] = SignupCode.objects.create(phone="13900000000", code_hash="x")
+    o["phonecode"] = PhoneCode.objects.create(phone="13900000000", purpose="signup", code_hash="x")
     scene.values["verify_token"] = certificate.verify_token
 
     # --- mediation ---------------------------------------------------------------------

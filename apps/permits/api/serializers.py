@@ -135,6 +135,10 @@ class DocumentAddSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
+class ApproveSerializer(serializers.Serializer):
+    documents_confirmed = serializers.BooleanField(required=False, default=False)
+
+
 class SupplementSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=500)
 

@@ -104,9 +104,12 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
     def document_file(self, request, pk=None, document_pk=None):
         """A document's file, for the app signed in with a device token (the HTML link
         needs a session): to the applicant and to officers in scope."""
-        document = self.get_object().documents.filter(pk=document_pk).first()
+        application = self.get_object()
+        document = application.documents.filter(pk=document_pk).first()
         if document is None:
             raise OutOfScope(_("Not found."))
+        document.application = application
+        services.document_opened(document=document, by=request.user)
         return private_file_response(
             document.file.name,
             content_type=document.content_type,
@@ -129,11 +132,16 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
         )
         return self._answer(application)
 
-    @extend_schema(request=None, responses=s.PermitApplicationDetailSerializer)
+    @extend_schema(request=s.ApproveSerializer, responses=s.PermitApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        """Approve and issue; refused unless the officer opened every document (the
+        document file endpoint notes it) or sends documents_confirmed."""
+        application = self.get_changeable_object()
+        data = s.ApproveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         application = services.application_approve(
-            application=self.get_changeable_object(), by=request.user
+            application=application, by=request.user, **data.validated_data
         )
         return self._answer(application)
 
