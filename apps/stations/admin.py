@@ -53,6 +53,7 @@ class BoundaryImportForm(forms.Form):
     station = forms.ModelChoiceField(queryset=Station.objects.none(), label=gettext_lazy("Station"))
     file = forms.FileField(
         label=gettext_lazy("GeoJSON file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".geojson,.json"}),
         help_text=gettext_lazy(
             "A FeatureCollection in WGS 84 (EPSG:4326, not GCJ-02): one Polygon or"
             " MultiPolygon feature per village or community, named by its properties.name."
