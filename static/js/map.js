@@ -64,7 +64,7 @@
     L.control.scale({ imperial: false }).addTo(this.map);
     this.map.setView(center, Number(el.dataset.zoom) || 14);
     this.map.on("movestart", function () { if (!self.fitting) self.moved = true; });
-    this.map.on("zoomend moveend resize", function () { self.declutter(); });
+    this.map.on("zoomend moveend resize", function () { self.declutterSoon(); });
     el.psMap = this;
     if (el.dataset.places) {
       this.places(JSON.parse(document.getElementById(el.dataset.places).textContent));
@@ -117,23 +117,26 @@
   function offset(side, gap) {
     return { right: [gap, 0], left: [-gap, 0], bottom: [0, gap], top: [0, -gap] }[side];
   }
-  // The box the label would take on `side`, from its box on the right of the marker.
-  function boxOn(side, right, gap) {
-    var w = right.right - right.left, h = right.bottom - right.top;
-    var x = right.left - gap, y = right.top + h / 2; // the marker's centre
-    var left = { right: x + gap, left: x - gap - w, bottom: x - w / 2, top: x - w / 2 }[side];
-    var top = { right: y - h / 2, left: y - h / 2, bottom: y + gap, top: y - gap - h }[side];
-    return { left: left, top: top, right: left + w, bottom: top + h };
+  // The centre of the marker of a label, from the label's box on `side` of it.
+  function centre(side, box, gap) {
+    var w = box.right - box.left, h = box.bottom - box.top;
+    return {
+      x: { right: box.left - gap, left: box.right + gap, bottom: box.left + w / 2, top: box.left + w / 2 }[side],
+      y: { right: box.top + h / 2, left: box.top + h / 2, bottom: box.top - gap, top: box.bottom + gap }[side],
+    };
   }
-  function place(tip, side, gap) {
-    if (tip.options.direction === side) return;
-    tip.options.direction = side;
-    tip.options.offset = offset(side, gap);
-    tip.update();
+  // The box the label takes on `side` of a marker at `c`.
+  function boxOn(side, c, w, h, gap) {
+    var left = { right: c.x + gap, left: c.x - gap - w, bottom: c.x - w / 2, top: c.x - w / 2 }[side];
+    var top = { right: c.y - h / 2, left: c.y - h / 2, bottom: c.y + gap, top: c.y - gap - h }[side];
+    return { left: left, top: top, right: left + w, bottom: top + h };
   }
 
   // Greedy, most important first: each label takes the first side around its marker where
   // it overlaps no label already placed (nor leaves the map); with none free it is hidden.
+  // All the reads come first and all the writes after (one layout, not one per label: a
+  // bureau's wall screen has hundreds), and a label moves by its own offset, as Leaflet
+  // would place it on that side, without Leaflet measuring it again.
   Widget.prototype.declutter = function () {
     var labels = [];
     this.map.eachLayer(function (layer) {
@@ -141,9 +144,7 @@
       var node = tip && tip.options.permanent && tip.getElement();
       if (node) labels.push({ tip: tip, node: node, priority: layer.options.labelPriority || 0, gap: layer.options.labelGap || 8 });
     });
-    // Measure every label on the right (writes first, then one layout for all the reads).
-    labels.forEach(function (l) { l.node.classList.remove("ps-label-hidden"); });
-    labels.forEach(function (l) { place(l.tip, "right", l.gap); });
+    // A hidden label (visibility: hidden) keeps its box: it is measured where it is.
     labels.forEach(function (l) { l.box = l.node.getBoundingClientRect(); });
     var frame = this.el.getBoundingClientRect();
     labels.sort(function (a, b) { return b.priority - a.priority; });
@@ -154,18 +155,38 @@
         return box.left < k.right + 2 && k.left < box.right + 2 && box.top < k.bottom + 1 && k.top < box.bottom + 1;
       });
     }
-    var moves = [];
     labels.forEach(function (l) {
-      var side = SIDES.filter(function (s) { return free(boxOn(s, l.box, l.gap)); })[0];
-      if (!side) {
-        l.node.classList.add("ps-label-hidden");
-        return;
-      }
-      kept.push(boxOn(side, l.box, l.gap));
-      if (side !== "right") moves.push([l, side]);
+      var w = l.box.right - l.box.left, h = l.box.bottom - l.box.top;
+      var c = centre(l.tip.options.direction, l.box, l.gap);
+      l.side = null;
+      SIDES.some(function (side) {
+        var box = boxOn(side, c, w, h, l.gap);
+        if (!free(box)) return false;
+        kept.push(box);
+        l.side = side;
+        l.to = box;
+        return true;
+      });
     });
-    moves.forEach(function (m) { place(m[0].tip, m[1], m[0].gap); });
+    labels.forEach(function (l) {
+      l.node.classList.toggle("ps-label-hidden", !l.side);
+      if (!l.side || l.side === l.tip.options.direction) return;
+      l.tip.options.direction = l.side;
+      l.tip.options.offset = offset(l.side, l.gap);
+      var at = L.DomUtil.getPosition(l.node);
+      L.DomUtil.setPosition(l.node, at.add([l.to.left - l.box.left, l.to.top - l.box.top]));
+    });
     this.el.dataset.labels = String(kept.length);
+  };
+
+  // Labels are sorted out once per frame, however many layers were redrawn in it.
+  Widget.prototype.declutterSoon = function () {
+    var self = this;
+    if (this.pending) return;
+    this.pending = requestAnimationFrame(function () {
+      self.pending = null;
+      self.declutter();
+    });
   };
 
   function point(p) { return [Number(p.lat), Number(p.lon)]; }
@@ -217,7 +238,7 @@
     this.el.dataset.boundaries = String((data.communities || []).filter(function (c) { return c.boundary; }).length);
     // The places are the view while the page has no data of its own (or keeps them in view).
     if (this.placesBounds && !this.moved && (!this.fitted || "fitPlaces" in this.el.dataset)) this.refit();
-    this.declutter();
+    this.declutterSoon();
   };
 
   // The village whose boundary holds the point, else the one whose dot is within a few
@@ -291,7 +312,7 @@
       marker.addTo(group);
       if (item.front) marker.bringToFront();
     });
-    this.declutter();
+    this.declutterSoon();
     return latlngs;
   };
 
