@@ -340,10 +340,13 @@ PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private")
 # Carries notifications that ask for SMS/push; the default only logs (apps.core.notifications).
 NOTIFICATION_SENDER = env_str("NOTIFICATION_SENDER") or "apps.core.notifications.LogSender"
 
-# Map tiles come from the police network's own tile server ({z}/{x}/{y} URL); none set: the
-# maps draw on a plain background with a scale (static/js/map.js).
+# Map tiles come from the police network's own tile server ({z}/{x}/{y} URL), or from a
+# bureau's offline tile package (an MBTiles file of raster tiles, served by the workbench
+# at /tiles/, apps/core/tiles.py); neither: the maps draw the village boundaries on a plain
+# background with a scale (static/js/map.js). Set one of the two, not both.
 MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
+MAP_MBTILES_PATH = env_str("MAP_MBTILES_PATH")
 # `seed_demo` also loads the park post's first year (~40,000 rows): tests that only need the
 # rest of the demo turn it off (tests/conftest.py).
 DEMO_PARK_YEAR = env_bool("DEMO_PARK_YEAR", default=True)

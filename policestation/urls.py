@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.core.health import healthz
+from apps.core.tiles import tile
 from apps.core.views import AccessLogList, access_log_purge, notification_list, notification_read
 from apps.stations.views import home
 
@@ -27,6 +28,7 @@ api_v1 = [
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("tiles/<int:z>/<int:x>/<int:y>.<str:ext>", tile, name="map_tile"),
     path("accounts/", include("apps.accounts.urls")),
     path("org/", include("apps.stations.urls")),
     path("registry/", include("apps.registry.urls")),

@@ -35,6 +35,7 @@ from apps.core.views import (
 )
 from apps.registry.models import Person
 from apps.stations.models import Community, Post, Station
+from apps.stations.selectors import map_places
 
 from . import selectors, services
 from .choices import CaseStatus, IncidentStatus
@@ -132,17 +133,8 @@ def incident_create(request):
         else:
             messages.success(request, _("Incident %(number)s recorded.") % {"number": incident})
             return redirect(incident)
-    places = {
-        "station": [float(station.latitude), float(station.longitude), str(station)],
-        "posts": [
-            [float(p.latitude), float(p.longitude), p.name]
-            for p in Post.objects.restrict(request.user).filter(station=station, is_active=True)
-        ],
-        "communities": [
-            [float(c.latitude), float(c.longitude), c.name, c.pk]
-            for c in form.fields["community"].queryset
-        ],
-    }
+    # The map beside the form (static/js/placemap.js): the station's posts and villages.
+    places = map_places(user=request.user, station_id=station.pk)
     return render(
         request,
         "cases/incident_intake.html",

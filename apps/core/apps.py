@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from . import tiles  # noqa: F401  (registers the check of the maps' base layer)

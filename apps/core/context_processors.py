@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from .models import Notification
+from .tiles import map_config
 
 
 def navigation(request):
@@ -17,7 +18,6 @@ def navigation(request):
     return {
         "site_title": settings.SITE_TITLE,
         "unread_notifications": SimpleLazyObject(unread),
-        # Every map's tile server (static/js/map.js); blank: a plain background.
-        "map_tile_url": settings.MAP_TILE_URL,
-        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        # Every map's base layer (_map_assets.html); called only by a page with a map.
+        "map_config": map_config,
     }

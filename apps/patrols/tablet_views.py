@@ -17,6 +17,7 @@ from apps.core.scoping import CHANGE
 from apps.core.views import require_perm
 from apps.registry.choices import UnitKind
 from apps.registry.models import Unit
+from apps.stations.selectors import map_places
 
 from .choices import FindingKind, PatrolMode, PatrolStatus
 from .models import Patrol
@@ -38,6 +39,7 @@ def _tablet_texts():
         "refused": _("The server refused:"),
         "discard": _("Discard"),
         "noStorage": _("This browser cannot keep data offline; keep the tablet online."),
+        "here": _("You are here"),
     }
 
 
@@ -78,6 +80,9 @@ def patrol_tablet(request, pk):
         "enterprises": _enterprises(request.user, patrol.station),
         "statuses": dict(PatrolStatus.choices),
         "texts": _tablet_texts(),
+        # The map: rendered into the page, so that it opens offline like the rest of it.
+        "places": map_places(user=request.user, station_id=patrol.station_id),
+        "planned": " ".join(str(pk) for pk in patrol.communities.values_list("pk", flat=True)),
     }
     return render(request, "patrols/tablet.html", context)
 

@@ -1,9 +1,21 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.admin import ScopedAdmin
+from apps.core.errors import DomainError
+from apps.core.scoping import CHANGE
 from apps.stats.admin import recompute_statistics
 
+from .boundaries import MAX_BOUNDARY_POINTS, MAX_FILE_BYTES
 from .models import Bureau, Community, PoliceDistrict, Post, ServiceLog, StaffAssignment, Station
+from .services import community_boundaries_import
 
 
 @admin.register(Bureau)
@@ -37,12 +49,88 @@ class PoliceDistrictAdmin(ScopedAdmin):
     filter_horizontal = ["responsible_officers"]
 
 
+class BoundaryImportForm(forms.Form):
+    station = forms.ModelChoiceField(queryset=Station.objects.none(), label=gettext_lazy("Station"))
+    file = forms.FileField(
+        label=gettext_lazy("GeoJSON file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".geojson,.json"}),
+        help_text=gettext_lazy(
+            "A FeatureCollection in WGS 84 (EPSG:4326, not GCJ-02): one Polygon or"
+            " MultiPolygon feature per village or community, named by its properties.name."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = Station.objects.restrict(user, CHANGE)
+
+
 @admin.register(Community)
 class CommunityAdmin(ScopedAdmin):
-    list_display = ["name", "kind", "station", "district", "post", "population"]
+    list_display = ["name", "kind", "station", "district", "post", "population", "has_boundary"]
     list_filter = ["kind"]
     search_fields = ["name", "station__name"]
     list_select_related = ["station", "district", "post"]
+
+    def get_queryset(self, request):
+        # The list says whether a boundary is there without loading it.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                with_boundary=ExpressionWrapper(
+                    Q(boundary__isnull=False), output_field=BooleanField()
+                )
+            )
+        )
+
+    @admin.display(description=gettext_lazy("boundary"), boolean=True, ordering="with_boundary")
+    def has_boundary(self, obj):
+        return obj.with_boundary
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_boundaries)
+        return [
+            path("import-boundaries/", view, name="stations_community_import_boundaries"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_import": self.has_change_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def import_boundaries(self, request):
+        """Upload a GeoJSON file of a station's village boundaries (all or nothing)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = BoundaryImportForm(request.POST or None, request.FILES or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                count = community_boundaries_import(
+                    by=request.user,
+                    station=form.cleaned_data["station"],
+                    # One byte past the limit is enough for the service to refuse it.
+                    data=upload.read(MAX_FILE_BYTES + 1),
+                )
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+            else:
+                self.message_user(
+                    request,
+                    _("Boundaries of %(n)d villages / communities imported.") % {"n": count},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:stations_community_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import village boundaries"),
+            "form": form,
+            "opts": self.model._meta,
+            "max_points": MAX_BOUNDARY_POINTS,
+            "max_mb": MAX_FILE_BYTES // (1024 * 1024),
+        }
+        return TemplateResponse(request, "admin/stations/community/import_boundaries.html", context)
 
 
 @admin.register(StaffAssignment)

@@ -1,12 +1,20 @@
 """Loads the demo organisation of demo_data.py; idempotent (keyed on codes and names)."""
 
 from datetime import date
+from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .choices import AreaKind
 from .demo_data import BUREAUS
 from .models import Bureau, Community, PoliceDistrict, Post, Station
+from .services import community_boundaries_import
+
+# Approximate boundaries of 西彭's villages (not surveyed: see the file's description),
+# loaded through the same import as a bureau's file in admin.
+DEMO_BOUNDARIES = Path(__file__).with_name("demo_boundaries.geojson")
+DEMO_BOUNDARIES_STATION = "500107-xipeng"
 
 
 @transaction.atomic
@@ -81,3 +89,14 @@ def seed_organisation() -> dict[str, int]:
                     )
                     count("communities", was_created)
     return created
+
+
+def seed_boundaries() -> int:
+    """Import the demo boundaries of 西彭 as the sub-bureau's administrator would (after
+    the users exist); returns how many villages got one."""
+    admin = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    return community_boundaries_import(
+        by=admin,
+        station=Station.objects.get(code=DEMO_BOUNDARIES_STATION),
+        data=DEMO_BOUNDARIES.read_bytes(),
+    )

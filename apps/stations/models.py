@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager, ScopedQuerySet
 
+from .boundaries import validate_boundary
 from .choices import AreaKind, CommunityKind, PostKind, ServiceKind, StaffKind, StationUnit
 
 
@@ -216,6 +217,15 @@ class Community(SameStationMixin, TimeStampedModel):
     latitude, longitude = _coordinate_fields()
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # GeoJSON Polygon/MultiPolygon (WGS 84), imported from a file in admin
+    # (services.community_boundaries_import): the maps' base layer.
+    boundary = models.JSONField(
+        _("boundary"),
+        null=True,
+        blank=True,
+        validators=[validate_boundary],
+        help_text=_("A GeoJSON Polygon or MultiPolygon in WGS 84; imported from a file."),
+    )
 
     objects = ScopedManager()
     scope = Scope(station="station_id", bureau="station__bureau_id")

@@ -62,3 +62,54 @@ def station_overview(*, user):
             services_today=_count(ServiceLog, occurred_at__gte=day_start),
         )
     )
+
+
+def _float(value):
+    return None if value is None else float(value)
+
+
+def map_places(*, user, station_id: int | None = None) -> dict:
+    """What every map draws beneath its own data (static/js/map.js): the stations' HQs, the
+    posts in service, and the villages and communities with their boundaries (GeoJSON, or
+    None), in the user's scope, or in one of its stations. Three queries whatever the size."""
+    stations = Station.objects.restrict(user)
+    posts = Post.objects.restrict(user).filter(is_active=True)
+    communities = Community.objects.restrict(user)
+    if station_id is not None:
+        stations = stations.filter(pk=station_id)
+        posts = posts.filter(station_id=station_id)
+        communities = communities.filter(station_id=station_id)
+    point = ("id", "name", "latitude", "longitude")
+    return {
+        "stations": [
+            {
+                "id": s["id"],
+                "name": s["name"],
+                "lat": _float(s["latitude"]),
+                "lon": _float(s["longitude"]),
+            }
+            for s in stations.order_by("pk").values(*point)
+        ],
+        "posts": [
+            {
+                "id": p["id"],
+                "name": p["name"],
+                "station": p["station_id"],
+                "lat": _float(p["latitude"]),
+                "lon": _float(p["longitude"]),
+            }
+            for p in posts.order_by("pk").values(*point, "station_id")
+        ],
+        "communities": [
+            {
+                "id": c["id"],
+                "name": c["name"],
+                "kind": c["kind"],
+                "station": c["station_id"],
+                "lat": _float(c["latitude"]),
+                "lon": _float(c["longitude"]),
+                "boundary": c["boundary"],
+            }
+            for c in communities.order_by("pk").values(*point, "kind", "station_id", "boundary")
+        ],
+    }

@@ -5,11 +5,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.errors import DomainError, OutOfScope
+from apps.core.errors import DomainError, NotAllowed, OutOfScope
 from apps.core.scoping import CHANGE
 
+from . import boundaries
 from .choices import ServiceKind
-from .models import Post, ServiceLog, Station
+from .models import Community, Post, ServiceLog, Station
 
 
 def service_log_record(
@@ -61,3 +62,48 @@ def service_log_record(
             raise
         return existing, False
     return entry, True
+
+
+def community_boundaries_import(*, by, station: Station, data: bytes) -> int:
+    """Set the boundaries of `station`'s villages and communities from a GeoJSON
+    FeatureCollection whose features name them (properties.name); returns how many were set.
+
+    All or nothing: a feature that names no village of the station, a geometry that breaks
+    the rule (boundaries.validate_boundary) or lies far from its village refuses the whole
+    file. Villages the file does not name keep the boundary they had.
+    """
+    if not by.has_perm("stations.change_community"):
+        raise NotAllowed(_("You may not change villages and communities."))
+    read = boundaries.read_feature_collection(data)
+    with transaction.atomic():
+        if not Station.objects.restrict(by, CHANGE).filter(pk=station.pk).exists():
+            raise OutOfScope(_("Not found."))
+        communities = {
+            c.name: c
+            for c in Community.objects.restrict(by, CHANGE)
+            .select_for_update()
+            .filter(station=station, name__in=list(read))
+        }
+        unknown = [name for name in read if name not in communities]
+        if unknown:
+            raise DomainError(
+                _("%(station)s has no village or community named: %(names)s.")
+                % {"station": station, "names": "、".join(unknown[:10])},
+                code="invalid",
+            )
+        for name, geometry in read.items():
+            community = communities[name]
+            far = boundaries.distance_km(geometry, community.latitude, community.longitude)
+            if far > boundaries.MAX_DISTANCE_KM:
+                raise DomainError(
+                    _(
+                        "%(name)s: the boundary lies %(km).0f km from the village's position;"
+                        " is it the right village, in WGS 84?"
+                    )
+                    % {"name": name, "km": far},
+                    code="invalid",
+                )
+            community.boundary = geometry
+            # One save each (not bulk_update): the change history records who set it.
+            community.save(update_fields=["boundary", "updated_at"])
+    return len(communities)

@@ -21,6 +21,8 @@ def _texts():
     return {
         "lost": _("Connection lost, retrying…"),
         "minutes": _("min"),
+        # The map's label of an incident: its category and age (打架斗殴 · 12分钟).
+        "age": _("%(minutes)s min"),
         "none": _("None."),
         "noPosition": _("no position yet"),
         "level": _("now"),

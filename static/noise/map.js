@@ -13,7 +13,7 @@
     var items = JSON.parse(source.textContent).map(function (s) {
       var open = s.event !== null;
       return {
-        lat: s.lat, lon: s.lon, popup: s.popup, tooltip: s.popup[0], front: open,
+        lat: s.lat, lon: s.lon, popup: s.popup, label: s.popup[0], priority: open ? 70 : 50, front: open,
         color: open ? "#dc3545" : s.over ? "#fd7e14" : "#198754",
         radius: open ? 11 : 8,
         className: open ? "ps-noise-event ps-sensor-" + s.id : "ps-sensor-" + s.id,

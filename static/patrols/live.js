@@ -28,7 +28,8 @@
       if (has) {
         items.push({
           lat: p.last_latitude, lon: p.last_longitude, color: "#0d6efd",
-          className: "ps-patrol ps-patrol-" + p.id, tooltip: title,
+          // Named by its officers, as on the wall screen; the mode and route in the popup.
+          className: "ps-patrol ps-patrol-" + p.id, label: who || title, priority: 60,
           popup: [title, who, T.lastSeen + " " + when(p.last_seen_at)].filter(Boolean),
         });
       }

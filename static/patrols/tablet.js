@@ -240,6 +240,42 @@
     }));
   }
 
+  // --- The map: the station's posts and villages (rendered into the page, so they show
+  // offline too), and this patrol's own track: what the server has, then what was recorded
+  // here, each new fix as it comes. Before the start, where the tablet is. ---
+  var mapEl = document.getElementById("tablet-map");
+  var widget = mapEl && window.PSMap ? window.PSMap.get(mapEl) : null;
+  var sentTrack = [], localTrack = [];
+  function drawTrack() {
+    if (!widget) return;
+    var valid = widget.track(sentTrack.concat(localTrack));
+    mapEl.dataset.points = String(valid.length);
+    widget.fit(valid, true);
+    if (valid.length) widget.follow(valid[valid.length - 1]);
+  }
+  function trackPoint(p) { return [p.latitude, p.longitude, p.recorded_at, 0]; }
+  if (widget) {
+    store("points", "readonly", function (s) { return s.getAll(); }).then(function (rows) {
+      localTrack = rows.map(trackPoint).concat(localTrack);
+      drawTrack();
+    }, function () {});
+    if (navigator.onLine) {
+      fetch(api + "track/", { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { points: [] }; })
+        .then(function (data) { sentTrack = data.points || []; drawTrack(); })
+        .catch(function () {});
+    }
+    if (status === "planned" && navigator.geolocation) {
+      navigator.geolocation.getCurrentPosition(function (position) {
+        if (status !== "planned") return;
+        widget.markers("here", [{
+          lat: position.coords.latitude, lon: position.coords.longitude, color: "#0d6efd",
+          radius: 7, className: "ps-here", label: T.here, priority: 95,
+        }]);
+      }, function () {}, { maximumAge: 60000, timeout: 20000 });
+    }
+  }
+
   var watchingSince = 0;
   function record(position) {
     // A fix older than the watch is the browser's cached one from before: not this walk
@@ -257,6 +293,11 @@
       speed: c.speed === null || c.speed === undefined || isNaN(c.speed) ? null : c.speed * 3.6, // km/h
     };
     store("points", "readwrite", function (s) { return s.add(point); }).then(function () {
+      if (widget) {
+        widget.layer("here");
+        localTrack.push(trackPoint(point));
+        drawTrack();
+      }
       recorded += 1;
       localStorage.setItem(recordedKey, String(recorded));
       render();

@@ -62,6 +62,13 @@
   }
 
   var postsVersion = "";
+  // Labels that win a collision first: a late incident over everything, then the others
+  // by how long they have waited, patrols and noise, and the posts last.
+  var BAND_PRIORITY = { late: 90, waiting: 85, "new": 80, on_scene: 70 };
+
+  function age(minutes) {
+    return T.age.replace("%(minutes)s", minutes === null || minutes === undefined ? "—" : minutes);
+  }
 
   function draw(data) {
     var all = [];
@@ -71,7 +78,7 @@
       all = all.concat(widget.markers("posts", data.posts.map(function (p) {
         return {
           lat: p.lat, lon: p.lon, color: "#6f42c1", radius: 7, className: "ps-board-post",
-          tooltip: p.name, popup: [p.name, p.station],
+          label: p.name, priority: 30, popup: [p.name, p.station],
         };
       })));
     }
@@ -79,14 +86,16 @@
       return {
         lat: i.lat, lon: i.lon, color: i.color, radius: i.priority === 1 ? 11 : 9,
         className: "ps-board-incident ps-board-" + i.band + " ps-board-status-" + i.status,
-        popup: incidentLines(i), tooltip: i.number, front: i.band === "late",
+        popup: incidentLines(i), front: i.band === "late",
+        label: (i.category || i.number) + " · " + age(i.minutes),
+        priority: BAND_PRIORITY[i.band] + (i.priority === 1 ? 5 : 0), labelClass: "ps-label-" + i.band,
       };
     })));
     if (data.patrols) {
       all = all.concat(widget.markers("patrols", data.patrols.map(function (p) {
         return {
           lat: p.lat, lon: p.lon, color: "#0d6efd", radius: 9, className: "ps-board-patrol",
-          tooltip: p.mode_label,
+          label: p.officers.length ? p.officers.join("、") : p.mode_label, priority: 60,
           popup: [p.mode_label + (p.route ? " · " + p.route : ""), p.officers.join("、"), clock(p.seen_at)].filter(Boolean),
         };
       })));
@@ -95,7 +104,8 @@
       all = all.concat(widget.markers("noise", data.noise_events.map(function (n) {
         return {
           lat: n.lat, lon: n.lon, color: "#d63384", radius: 10, className: "ps-board-noise",
-          tooltip: n.sensor, popup: [n.sensor, T.level + " " + (n.level === null ? "—" : n.level) + " dB(A) · " + T.limit + " " + n.limit, T.since + " " + clock(n.since)],
+          label: n.sensor + " · " + (n.level === null ? "—" : n.level) + " dB(A)", priority: 65,
+          popup: [n.sensor, T.level + " " + (n.level === null ? "—" : n.level) + " dB(A) · " + T.limit + " " + n.limit, T.since + " " + clock(n.since)],
         };
       })));
     }

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
-from apps.core.context_processors import navigation
 from apps.core.testing.factories import CommunityFactory
 from apps.core.testing.personas import (
     JLP_ADMIN,
@@ -55,32 +54,35 @@ def json_data(response, element_id):
 # --- The tile server setting ---------------------------------------------------------------
 
 
-def test_without_a_tile_server_the_maps_have_no_tiles(rf, settings, org):
+def test_without_a_tile_server_the_maps_have_no_tiles(client, settings, org):
     settings.MAP_TILE_URL = ""
     settings.MAP_TILE_ATTRIBUTION = ""
-    request = rf.get("/")
-    request.user = org.user(XIPENG_DESK)
-    context = navigation(request)
-    assert context["map_tile_url"] == "" and context["map_tile_attribution"] == ""
+    settings.MAP_MBTILES_PATH = ""
+    client.force_login(org.user(XIPENG_DESK))
+    response = client.get(reverse("patrols:live"))
+    assert json_data(response, "ps-map-config") == {"tiles": "", "attribution": ""}
+    assert "//" not in response.content.decode().split('id="live-map"')[1].split(">")[0]
 
 
 def test_the_tile_server_reaches_every_map(client, settings, org, noise):  # noqa: F811
     settings.MAP_TILE_URL = "https://tiles.gaj.example/{z}/{x}/{y}.png"
     settings.MAP_TILE_ATTRIBUTION = "市局地图"
-    client.force_login(org.user(XIPENG_DESK))
-    for url in (reverse("noise:dashboard"), reverse("patrols:live")):
-        html = client.get(url).content.decode()
-        assert 'data-tiles="https://tiles.gaj.example/{z}/{x}/{y}.png"' in html, url
-        assert 'data-attribution="市局地图"' in html, url
+    settings.MAP_MBTILES_PATH = ""
+    patrol = make_patrol(org)
+    client.force_login(org.user(XIPENG_COMMUNITY))
+    for url in (
+        reverse("noise:dashboard"),
+        reverse("patrols:live"),
+        reverse("patrols:patrol_detail", args=[patrol.pk]),
+        reverse("patrols:patrol_tablet", args=[patrol.pk]),
+    ):
+        response = client.get(url)
+        assert json_data(response, "ps-map-config") == {
+            "tiles": "https://tiles.gaj.example/{z}/{x}/{y}.png",
+            "attribution": "市局地图",
+        }, url
+        html = response.content.decode()
         assert "vendor/leaflet/leaflet.js" in html and "js/map.js" in html
-
-
-def test_a_blank_tile_setting_leaves_the_map_without_tiles(client, settings, org):
-    settings.MAP_TILE_URL = ""
-    client.force_login(org.user(XIPENG_DESK))
-    html = client.get(reverse("patrols:live")).content.decode()
-    assert 'data-tiles=""' in html
-    assert "//" not in html.split('id="live-map"')[1].split(">")[0]  # no tile host at all
 
 
 # --- The tablet page -----------------------------------------------------------------------

@@ -278,6 +278,16 @@ ROUTES: list[Route] = [
         at("stations:staff_reveal", "staff", "POST", kwargs=(("field", "phone"),)),
     ),
     *crud("bureau", "stations.bureau", "bureau", writes=""),
+    # The maps: their places (the user's scope, or one station of it) and the offline tile
+    # package (tests/security/conftest.py gives the scene one with the tile 0/0/0).
+    *group(
+        perm("stations.view_community"),
+        at("places", "station", lookup=None, query="station=#station"),
+    ),
+    *group(
+        perm("stations.view_station"),
+        at("map_tile", kwargs=(("z", 0), ("x", 0), ("y", 0), ("ext", "png"))),
+    ),
     *crud("station", "stations.station", "station", "PUT PATCH", patch={"phone": "023-68000999"}),
     *group(perm("stations.view_servicelog"), at("stations:servicelog_list")),
     *group(

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from apps.accounts.services import device_token_issue
+from apps.core.testing.mbtiles import make_mbtiles
 from apps.core.testing.personas import ANONYMOUS, PERSONAS, build_org
 
 from .scene import build_scene
@@ -29,6 +30,16 @@ def _private_files(settings, _scene_media):
     """The scene's files outlive one test: every test reads them from the module's folder
     (this replaces tests/conftest.py's per-test folder)."""
     settings.PRIVATE_MEDIA_ROOT = _scene_media
+
+
+@pytest.fixture(autouse=True)
+def _tile_package(settings, _scene_media):
+    """An offline tile package with one tile, so that the tile route has one to serve."""
+    path = _scene_media / "tiles.mbtiles"
+    if not path.exists():
+        make_mbtiles(path, {(0, 0, 0): "#eef3ea"})
+    settings.MAP_MBTILES_PATH = str(path)
+    settings.MAP_TILE_URL = ""
 
 
 @pytest.fixture(scope="module")

@@ -117,3 +117,29 @@ class ServiceLogCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     occurred_at = serializers.DateTimeField(required=False, allow_null=True)
     client_id = serializers.UUIDField(required=False, allow_null=True)
+
+
+class PlaceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+
+
+class PlacePostSerializer(PlaceSerializer):
+    station = serializers.IntegerField()
+
+
+class PlaceCommunitySerializer(PlacePostSerializer):
+    kind = serializers.CharField()
+    boundary = serializers.JSONField(
+        allow_null=True, help_text="GeoJSON Polygon or MultiPolygon (WGS 84), or null"
+    )
+
+
+class PlacesSerializer(serializers.Serializer):
+    """The maps' base: schema only (the view returns selectors.map_places as it is)."""
+
+    stations = PlaceSerializer(many=True)
+    posts = PlacePostSerializer(many=True)
+    communities = PlaceCommunitySerializer(many=True)

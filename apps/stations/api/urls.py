@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import views
@@ -11,4 +12,7 @@ router.register("communities", views.CommunityViewSet)
 router.register("staff", views.StaffAssignmentViewSet)
 router.register("service-logs", views.ServiceLogViewSet)
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("places/", views.PlacesView.as_view(), name="places"),
+    *router.urls,
+]

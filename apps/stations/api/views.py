@@ -1,7 +1,11 @@
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from apps.core.api.pagination import TimeCursorPagination
 from apps.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
@@ -9,6 +13,7 @@ from apps.core.scoping import CHANGE
 
 from .. import filters
 from ..models import Bureau, Community, PoliceDistrict, Post, ServiceLog, StaffAssignment, Station
+from ..selectors import map_places
 from ..services import service_log_record
 from . import serializers
 
@@ -87,3 +92,29 @@ class ServiceLogViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             serializers.ServiceLogSerializer(entry).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+class PlacesView(APIView):
+    """`GET /api/v1/places/`: the stations, posts and villages (with their boundaries) of
+    the user's scope, or of one station (`?station=`), that the maps draw as their base."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("station", int, description="one station of the scope")],
+        responses=serializers.PlacesSerializer,
+    )
+    def get(self, request):
+        if not request.user.has_perm("stations.view_community"):
+            raise PermissionDenied
+        station = request.query_params.get("station") or None
+        if station is not None and not station.isdigit():
+            raise ValidationError({"station": [_("A station's number.")]})
+        data = map_places(user=request.user, station_id=int(station) if station else None)
+        if station is not None and not data["stations"]:
+            raise NotFound
+        response = Response(data)
+        # Places change seldom (an admin's edit or import): a page opened again within a
+        # few minutes need not fetch them again; private, as they are the user's scope.
+        response["Cache-Control"] = "private, max-age=300"
+        return response

@@ -10,7 +10,7 @@ from apps.noise.demo import seed_noise
 from apps.patrols.demo import seed_patrols
 from apps.permits.demo import seed_permits
 from apps.registry.demo import seed_registry
-from apps.stations.demo import seed_organisation
+from apps.stations.demo import seed_boundaries, seed_organisation
 from apps.stats.demo import seed_park_year
 
 
@@ -24,6 +24,7 @@ class Command(BaseCommand):
             users = seed_users()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
+        seed_boundaries()
         residents = seed_registry()
         incidents = seed_incidents()
         seed_permits()
