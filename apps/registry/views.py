@@ -114,15 +114,21 @@ class PersonDetail(ScopedDetailView):
         return context
 
 
-class PersonCreate(ScopedCreateView):
-    model = Person
+class PersonFormMixin:
     form_class = forms.PersonForm
+    template_name = "registry/person_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+class PersonCreate(PersonFormMixin, ScopedCreateView):
+    model = Person
     cancel_url_name = "registry:person_list"
 
 
-class PersonUpdate(ScopedUpdateView):
+class PersonUpdate(PersonFormMixin, ScopedUpdateView):
     model = Person
-    form_class = forms.PersonForm
 
 
 class PersonReveal(RevealPersonalDataView):
@@ -424,7 +430,7 @@ def import_commit(request, pk):
 @login_required
 @permission_required("registry.add_person", raise_exception=True)
 def resident_register(request):
-    form = forms.ResidentForm(request.POST or None, user=request.user)
+    form = forms.ResidentForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -449,15 +455,15 @@ def resident_register(request):
 @login_required
 @permission_required("registry.view_address", raise_exception=True)
 def address_options(request):
-    """htmx: the buildings of a community, or the rooms of a building, as <option>s."""
+    """htmx: the buildings of a community (by their address), or the rooms of a building,
+    as <option>s."""
     addresses = Address.objects.restrict(request.user).filter(
         community_id=request.GET.get("community") or 0
     )
-    building = request.GET.get("building")
     if "building" in request.GET:
-        rows = addresses.filter(building=building).order_by("unit", "room")
+        rows = selectors.in_building(addresses, request.GET["building"]).order_by("unit", "room")
         options = [(a.pk, a.text) for a in rows.only("pk", "text")[:500]]
     else:
-        names = addresses.order_by("building").values_list("building", flat=True).distinct()
-        options = [(name, name or _("(no building)")) for name in names[:500]]
+        options = selectors.buildings(addresses)
     return render(request, "registry/_options.html", {"options": options})
+
