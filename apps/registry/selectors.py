@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.services import personal_data_lookup
 
+from .filters import PersonFilter
 from .models import Person, Residence, Unit, address_text
 
 
@@ -82,3 +83,15 @@ def id_number_taken(*, number: str, user, request=None, link: bool = True) -> st
         "id": person.pk,
     }
 
+
+CALLER_MATCHES = 8
+
+
+def caller_matches(*, user, text: str, request) -> list[Person]:
+    """The persons a desk's caller lookup finds: the person list's own search (a whole ID or
+    phone number, logged; a name by its characters, pinyin or initials), the first few."""
+    text = text.strip()
+    if len(text) < 2 and text.isascii():
+        return []  # one letter or digit finds half the registry
+    sieve = PersonFilter({"q": text[:50]}, queryset=Person.objects.restrict(user), request=request)
+    return list(sieve.qs.select_related("station")[:CALLER_MATCHES])

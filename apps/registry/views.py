@@ -467,3 +467,14 @@ def address_options(request):
         options = selectors.buildings(addresses)
     return render(request, "registry/_options.html", {"options": options})
 
+
+@login_required
+@permission_required("registry.view_person", raise_exception=True)
+@require_POST
+def caller_lookup(request):
+    """htmx, for the incident intake: the persons matching what the desk typed for the
+    caller, to pick one. A POST: a phone or ID number must not stand in a URL."""
+    matches = selectors.caller_matches(
+        user=request.user, text=request.POST.get("caller_lookup", ""), request=request
+    )
+    return render(request, "registry/_caller_matches.html", {"matches": matches})
