@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,13 @@ class PersonFilter(ScopedFilterSet):
     # or phone number only whole, and logged (ScopedFilterSet.number_fields).
     search_fields = ("name",)
     number_fields = {"id_number": "id_number", "phone": "phone"}
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Name, pinyin initials, whole ID or phone number")}
+        ),
+    )
     community = extend_schema_field(OpenApiTypes.INT)(
         django_filters.ModelChoiceFilter(
             queryset=Community.objects.all(), method="living_in", label=_("Lives in")

@@ -87,11 +87,13 @@ def id_number_taken(*, number: str, user, request=None, link: bool = True) -> st
 CALLER_MATCHES = 8
 
 
-def caller_matches(*, user, text: str, request) -> list[Person]:
-    """The persons a desk's caller lookup finds: the person list's own search (a whole ID or
-    phone number, logged; a name by its characters, pinyin or initials), the first few."""
+def caller_matches(*, user, text: str, request) -> tuple[list[Person], bool]:
+    """The persons a desk's caller lookup finds — the person list's own search (a whole ID
+    or phone number, logged; a name by its characters, pinyin or initials) — the first few,
+    and whether there are more."""
     text = text.strip()
     if len(text) < 2 and text.isascii():
-        return []  # one letter or digit finds half the registry
+        return [], False  # one letter or digit finds half the registry
     sieve = PersonFilter({"q": text[:50]}, queryset=Person.objects.restrict(user), request=request)
-    return list(sieve.qs.select_related("station")[:CALLER_MATCHES])
+    found = list(sieve.qs.select_related("station")[: CALLER_MATCHES + 1])
+    return found[:CALLER_MATCHES], len(found) > CALLER_MATCHES

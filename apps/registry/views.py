@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
 from apps.core.exports import xlsx_response
+from apps.core.filters import is_number, whole_number
 from apps.core.progress import get_progress
 from apps.core.scoping import CHANGE
 from apps.core.templatetags.workbench import cell
@@ -250,6 +251,10 @@ class PersonSieve(PersonList):
         context = super().get_context_data(**kwargs)
         context["saved_queries"] = SavedQuery.objects.restrict(self.request.user)
         context["save_form"] = hub_forms.SavedQueryForm()
+        q = self.request.GET.get("q", "")
+        # A search by number is not saved, and only a whole number finds anyone: say so.
+        context["number_search"] = is_number(q)
+        context["part_of_a_number"] = is_number(q) and whole_number(q) is None
         return context
 
 
@@ -474,7 +479,7 @@ def address_options(request):
 def caller_lookup(request):
     """htmx, for the incident intake: the persons matching what the desk typed for the
     caller, to pick one. A POST: a phone or ID number must not stand in a URL."""
-    matches = selectors.caller_matches(
+    matches, more = selectors.caller_matches(
         user=request.user, text=request.POST.get("caller_lookup", ""), request=request
     )
-    return render(request, "registry/_caller_matches.html", {"matches": matches})
+    return render(request, "registry/_caller_matches.html", {"matches": matches, "more": more})

@@ -59,3 +59,13 @@ def test_an_incident_taken_with_a_picked_caller_is_linked_to_the_person(client, 
     incident = Incident.objects.get()
     assert response["Location"] == incident.get_absolute_url()
     assert incident.caller_person == wang
+
+
+def test_many_matches_show_the_first_few_and_ask_for_more(client, org):
+    from .factories import PersonFactory
+
+    for n in range(10):
+        PersonFactory(station=org.xipeng, name=f"王小{'一二三四五六七八九十'[n]}")
+    client.force_login(org.user(XIPENG_DESK))
+    answer = lookup(client, "wangxiao")
+    assert answer.count("data-caller-person=") == 8 and "请输入更完整的姓名" in answer
