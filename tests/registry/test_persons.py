@@ -96,6 +96,7 @@ def test_a_lookup_by_id_number_is_a_post_and_stays_in_scope(client, org):
         content_type="application/json",
     )
     assert found.status_code == 200 and found.json()["id"] == person.pk
+    assert AccessLog.objects.get().field == "lookup:id_number"
     assert client.get(reverse("person-lookup")).status_code == 405
     client.force_login(org.user(SHUANGFENG_DESK))
     other = client.post(
