@@ -12,7 +12,8 @@ from .services import personal_data_lookup
 # phone number, whole or in part.
 _NUMBER_LIKE = re.compile(r"[\d\s*+xX-]*\d[\d\s*+xX-]*")
 _ID_NUMBER = re.compile(r"\d{17}[\dX]")
-_PHONE = re.compile(r"\+?\d{7,20}")
+# A mobile (11 digits) or a landline with its area code (up to 12), +86 or 0086 before it.
+_PHONE = re.compile(r"(?:\+86|0086)?(\d{7,12})")
 # A number that many records share (a company's switchboard) gives the first ones only.
 LOOKUP_LIMIT = 50
 
@@ -27,8 +28,8 @@ def whole_number(text: str) -> tuple[str, str] | None:
     value = re.sub(r"[\s-]", "", text).upper()
     if _ID_NUMBER.fullmatch(value):
         return "id_number", value
-    if _PHONE.fullmatch(value):
-        return "phone", value
+    if phone := _PHONE.fullmatch(value):
+        return "phone", phone.group(1)
     return None
 
 

@@ -31,9 +31,7 @@ class PersonFilter(ScopedFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
-        widget=forms.TextInput(
-            attrs={"placeholder": _("Name, pinyin initials, whole ID or phone number")}
-        ),
+        widget=forms.TextInput(attrs={"placeholder": _("Name, initials or whole number")}),
     )
     community = extend_schema_field(OpenApiTypes.INT)(
         django_filters.ModelChoiceFilter(

@@ -23,10 +23,11 @@
       if (form.elements.caller_name && !form.elements.caller_name.value) {
         form.elements.caller_name.value = name;
       }
-      var typed = box.value.replace(/[\s-]/g, "");
+      // A whole phone as the search takes it (apps/core/filters.py): +86 and separators off.
+      var typed = box.value.replace(/[\s-]/g, "").match(/^(?:\+86|0086)?(\d{7,12})$/);
       var phone = form.elements.caller_phone;
-      if (phone && !phone.value && /^\+?\d{7,17}$/.test(typed)) {
-        phone.value = typed;
+      if (phone && !phone.value && typed) {
+        phone.value = typed[1];
         // The intake asks for the caller's history when the phone field is typed in.
         phone.dispatchEvent(new KeyboardEvent("keyup"));
       }
