@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import ScopedModelForm, add_bootstrap_class
+from apps.registry.models import Person
 from apps.stations.models import Community, Post, StaffAssignment
 
 from .choices import (
@@ -46,6 +47,10 @@ class IncidentIntakeForm(BootstrapForm):
     )
     caller_phone = forms.CharField(label=_("Caller's phone"), max_length=20, required=False)
     caller_name = forms.CharField(label=_("Caller's name"), max_length=50, required=False)
+    # Picked with the registry's caller lookup (templates/registry/_caller_lookup.html).
+    caller_person = forms.ModelChoiceField(
+        queryset=Person.objects.none(), required=False, widget=forms.HiddenInput
+    )
     source = forms.ChoiceField(
         choices=IncidentSource.choices, initial=IncidentSource.CENTRE_110, label=_("Source")
     )
@@ -74,6 +79,7 @@ class IncidentIntakeForm(BootstrapForm):
         if user.station_id:
             communities = communities.filter(station_id=user.station_id)
         self.fields["community"].queryset = communities
+        self.fields["caller_person"].queryset = Person.objects.restrict(user)
         self.fields["place_text"].widget.attrs["autofocus"] = True
 
 

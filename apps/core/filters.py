@@ -1,16 +1,49 @@
+import re
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .forms import add_bootstrap_class
 from .models import AccessLog
+from .services import personal_data_lookup
+
+# A search that is a number (digits, with the separators and masks people type): an ID or
+# phone number, whole or in part.
+_NUMBER_LIKE = re.compile(r"[\d\s*+xX-]*\d[\d\s*+xX-]*")
+_ID_NUMBER = re.compile(r"\d{17}[\dX]")
+# A mobile (11 digits) or a landline with its area code (up to 12), +86 or 0086 before it.
+_PHONE = re.compile(r"(?:\+86|0086)?(\d{7,12})")
+# A number that many records share (a company's switchboard) gives the first ones only.
+LOOKUP_LIMIT = 50
+
+
+def is_number(text: str) -> bool:
+    return bool(_NUMBER_LIKE.fullmatch(text.strip()))
+
+
+def whole_number(text: str) -> tuple[str, str] | None:
+    """("id_number", number) or ("phone", number) when the text is one whole, without the
+    separators typed (a lower-case x is an X); None when it is part of one, or masked."""
+    value = re.sub(r"[\s-]", "", text).upper()
+    if _ID_NUMBER.fullmatch(value):
+        return "id_number", value
+    if phone := _PHONE.fullmatch(value):
+        return "phone", phone.group(1)
+    return None
 
 
 class ScopedFilterSet(django_filters.FilterSet):
     """Base of every FilterSet: a free-text `q` over `search_fields`, and choice lists of
-    related records restricted to what the user may see (no other station's names leak)."""
+    related records restricted to what the user may see (no other station's names leak).
+
+    `number_fields` names the model's personal numbers ({"id_number": path, "phone": path}).
+    A `q` that is a number finds them by the whole value only — never by a part, which would
+    give a masked 139****4184 back in a few requests — and each such search is written to
+    the access log as a lookup of the records it found."""
 
     search_fields: tuple[str, ...] = ("name",)
+    number_fields: dict[str, str] = {}
     q = django_filters.CharFilter(label=_("Search"), method="search")
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
@@ -51,6 +84,20 @@ class ScopedFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        if self.number_fields and is_number(value):
+            return self.search_number(queryset, value)
+        return self.search_text(queryset, value)
+
+    def search_number(self, queryset, value):
+        kind, number = whole_number(value) or ("", "")
+        path = self.number_fields.get(kind)
+        if path is None:
+            return queryset.none()
+        found = list(queryset.filter(**{path: number}).order_by("pk")[:LOOKUP_LIMIT])
+        personal_data_lookup(by=self.request.user, objects=found, field=kind, request=self.request)
+        return queryset.filter(pk__in=[obj.pk for obj in found])
+
+    def search_text(self, queryset, value):
         condition = Q()
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value})

@@ -51,6 +51,30 @@ def personal_data_reveal(*, by, obj, field: str, request) -> str:
     return getattr(obj, field)
 
 
+LOOKUP = "lookup:"  # the access log's field of a search by a whole number: "lookup:phone"
+
+
+def personal_data_lookup(*, by, objects, field: str, request) -> None:
+    """Log that `by` found these records by the whole value of a personal number (a search
+    by ID number or phone): who looked whom up, when, from where — never the number, so the
+    page is kept without its query string."""
+    from .models import AccessLog
+
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            user=by,
+            station_id=getattr(obj, "station_id", None),
+            subject_type=obj._meta.label_lower,
+            subject_id=str(obj.pk),
+            subject_label=str(obj)[:200],
+            field=f"{LOOKUP}{field}",
+            page=getattr(request, "path", "")[:300],
+            ip_address=getattr(request, "META", {}).get("REMOTE_ADDR"),
+        )
+        for obj in objects
+    )
+
+
 def access_log_purge(*, by) -> int:
     """Delete the access-log entries (of `by`'s scope) older than the retention,
     ACCESS_LOG_RETENTION_DAYS (at least six months): the auditor's task, and the only way

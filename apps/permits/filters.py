@@ -9,7 +9,9 @@ from .models import PermitApplication, ResidenceCertificate, ResidencePermit
 
 
 class PermitApplicationFilter(ScopedFilterSet):
-    search_fields = ("name", "phone", "address_text")
+    search_fields = ("name", "address_text")
+    # Whole numbers only, logged as lookups (see ScopedFilterSet).
+    number_fields = {"id_number": "id_number", "phone": "phone"}
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ApplicationKind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ApplicationStatus.choices)
     post = django_filters.ModelChoiceFilter(label=_("Post"), queryset=Post.objects.all())

@@ -38,19 +38,24 @@ class PersonAdmin(ScopedAdmin):
         return mask_id_number(person.id_number)
 
 
+# Addresses and housing are picked by their address text (searched as typed), not by a bare
+# id: an admin knows 白彭路12号5栋, not 1234.
 @admin.register(Housing)
 class HousingAdmin(ScopedAdmin):
     list_display = ["address", "kind", "owner", "is_rented", "station"]
     list_filter = ["kind", "is_rented"]
     list_select_related = ["address", "owner", "station"]
-    raw_id_fields = ["owner", "address"]
+    search_fields = ["address__text"]
+    raw_id_fields = ["owner"]
+    autocomplete_fields = ["address"]
 
 
 @admin.register(Residence)
 class ResidenceAdmin(ScopedAdmin):
     list_display = ["person", "housing", "relation", "since", "until"]
     list_select_related = ["person", "housing__address"]
-    raw_id_fields = ["person", "housing"]
+    raw_id_fields = ["person"]
+    autocomplete_fields = ["housing"]
 
 
 @admin.register(Unit)
@@ -59,6 +64,7 @@ class UnitAdmin(ScopedAdmin):
     list_filter = ["kind"]
     search_fields = ["name"]
     list_select_related = ["address", "station"]
+    autocomplete_fields = ["address"]
     personal_data_fields = ("contact_phone",)
 
 

@@ -15,6 +15,7 @@ from apps.stations.models import Community, Station
 from . import hub
 from .demo import FAMILY_NAMES, FLOATING_REGIONS, GIVEN_NAMES, LOCAL_REGION
 from .models import Address, HotelStay, Housing, Person, Unit
+from .pinyin import name_keys
 
 XIPENG = "500107-xipeng"
 
@@ -107,11 +108,13 @@ def registry_at_scale(sizes: dict, progress) -> None:
                     )
                 taken.add(number)
                 _home, station = housing[n % len(housing)]
+                name = rng.choice(FAMILY_NAMES) + rng.choice(GIVEN_NAMES)
                 yield [
                     now,
                     now,
                     station,
-                    rng.choice(FAMILY_NAMES) + rng.choice(GIVEN_NAMES),
+                    name,
+                    *name_keys(name),  # COPY skips Person.derive(): the search keys by hand
                     gender,
                     "汉族",
                     birth,
@@ -130,6 +133,8 @@ def registry_at_scale(sizes: dict, progress) -> None:
                 "updated_at",
                 "station_id",
                 "name",
+                "name_pinyin",
+                "name_initials",
                 "gender",
                 "ethnicity",
                 "birth_date",
@@ -232,6 +237,16 @@ def person_sieve():
     return (
         reverse("registry:person_list") + f"?community={community.pk}&age_min=30&category=floating"
     )
+
+
+@request_scenario("persons: search by pinyin initials, page of 50", persona="xipeng_desk")
+def person_search_by_initials():
+    return reverse("registry:person_list") + "?q=wxh"
+
+
+@request_scenario("persons: API search by a whole ID number (logged)", persona="xipeng_desk")
+def person_search_by_id_number():
+    return reverse("person-list") + f"?q={_linked_person().id_number}"
 
 
 def persons_page_sql():

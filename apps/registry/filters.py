@@ -1,5 +1,6 @@
 import django_filters
-from django.db.models import Exists, OuterRef
+from django import forms
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -9,6 +10,7 @@ from apps.core.filters import ScopedFilterSet
 from apps.stations.models import Community
 
 from .models import Address, HotelStay, Housing, ImportBatch, Person, Residence, Unit
+from .pinyin import pinyin_query
 
 
 class AddressFilter(ScopedFilterSet):
@@ -22,8 +24,15 @@ class AddressFilter(ScopedFilterSet):
 class PersonFilter(ScopedFilterSet):
     """The sieve (筛网法): combinable filters over persons."""
 
-    # Names and phones only: ID numbers are looked up by POST, never in a query string.
-    search_fields = ("name", "phone")
+    # A name by its characters, its pinyin or its initials (王小红, wangxiaohong, wxh); an ID
+    # or phone number only whole, and logged (ScopedFilterSet.number_fields).
+    search_fields = ("name",)
+    number_fields = {"id_number": "id_number", "phone": "phone"}
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": _("Name, initials or whole number")}),
+    )
     community = extend_schema_field(OpenApiTypes.INT)(
         django_filters.ModelChoiceFilter(
             queryset=Community.objects.all(), method="living_in", label=_("Lives in")
@@ -56,6 +65,13 @@ class PersonFilter(ScopedFilterSet):
         if user is None or not user.has_perm("registry.view_focusrecord"):
             # Who is a focus person is itself restricted: no filter, no inference.
             del self.filters["is_focus"]
+
+    def search_text(self, queryset, value):
+        key = pinyin_query(value)
+        if key is None:
+            return super().search_text(queryset, value)
+        # Prefixes, which the two indexes serve (see Person.Meta.indexes).
+        return queryset.filter(Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key))
 
     def living_in(self, queryset, name, value):
         current = Residence.objects.filter(

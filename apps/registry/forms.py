@@ -1,5 +1,6 @@
 from django import forms
 from django.forms.models import construct_instance
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,7 @@ from apps.core.scoping import CHANGE
 from apps.stations.forms import DATE_INPUT
 from apps.stations.models import Community, Station
 
+from . import selectors
 from .choices import ResidenceRelation
 from .models import Address, Housing, ImportBatch, Person, Unit
 
@@ -28,7 +30,32 @@ class AddressForm(ScopedModelForm):
         ]
 
 
-class PersonForm(ScopedModelForm):
+class PersonFieldsForm(ScopedModelForm):
+    """A new person's ID number says the rest: gender and date of birth may be left empty
+    (the model fills them in; static/js/idnumber.js does so on the page as it is typed),
+    and a number already registered is named, with a link, when the officer may see that
+    person — otherwise the refusal says nothing of where."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        for name in ("gender", "birth_date"):
+            self.fields[name].required = False
+            self.fields[name].help_text = _("Filled in from the ID number.")
+        if "id_number" in self.fields:
+            self.fields["id_number"].widget.attrs.update(
+                {"autocomplete": "off", "maxlength": 18, "data-id-number": ""}
+            )
+
+    def clean_id_number(self):
+        number = self.cleaned_data["id_number"].strip().upper()
+        taken = selectors.id_number_taken(number=number, user=self.user, request=self.request)
+        if taken:
+            raise forms.ValidationError(taken, code="registered")
+        return number
+
+
+class PersonForm(PersonFieldsForm):
     masked_fields = {"phone": "phone"}
 
     class Meta:
@@ -51,10 +78,6 @@ class PersonForm(ScopedModelForm):
         # The number is shown masked; changing it is a new entry, not an edit of a mask.
         if self.instance.pk:
             del self.fields["id_number"]
-        else:
-            self.fields["id_number"].widget.attrs.update(
-                {"autocomplete": "off", "inputmode": "text", "maxlength": 18}
-            )
 
 
 class HousingForm(ScopedModelForm):
@@ -110,14 +133,37 @@ class ImportForm(forms.Form):
             add_bootstrap_class(field)
 
 
-class ResidentForm(ScopedModelForm):
+class ResidentForm(PersonFieldsForm):
     """Adding a resident at the door on a tablet: who, and where — community, then
     building, then room, each list narrowed by the choice before it."""
 
+    # Each choice asks for the next list (htmx, registry:address_options).
     community = forms.ModelChoiceField(
-        label=_("Village / community"), queryset=Community.objects.all()
+        label=_("Village / community"),
+        queryset=Community.objects.all(),
+        widget=forms.Select(
+            attrs={
+                "class": "form-select-lg",
+                "hx-get": reverse_lazy("registry:address_options"),
+                "hx-target": "#id_building",
+                "hx-trigger": "change",
+                "hx-include": "this",
+            }
+        ),
     )
-    building = forms.CharField(label=_("Building"), required=False)
+    building = forms.CharField(
+        label=_("Building"),
+        required=False,
+        widget=forms.Select(
+            attrs={
+                "class": "form-select-lg",
+                "hx-get": reverse_lazy("registry:address_options"),
+                "hx-target": "#id_address",
+                "hx-trigger": "change",
+                "hx-include": "#id_community, this",
+            }
+        ),
+    )
     address = forms.ModelChoiceField(label=_("Room / address"), queryset=Address.objects.all())
     relation = forms.ChoiceField(label=_("Lives there as"), choices=ResidenceRelation.choices)
     since = forms.DateField(label=_("Since"), widget=DATE_INPUT, initial=timezone.localdate)
@@ -133,9 +179,13 @@ class ResidentForm(ScopedModelForm):
         building = self.data.get("building")
         addresses = self.fields["address"].queryset.filter(community_id=community or 0)
         self.fields["address"].queryset = (
-            addresses.filter(building=building) if building else addresses
+            selectors.in_building(addresses, building) if building else addresses
         )
-        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})
+        # A form shown again keeps its building list (buildings named by their address).
+        self.fields["building"].widget.choices = [
+            ("", "---------"),
+            *(selectors.buildings(addresses) if community else []),
+        ]
 
     def _post_clean(self):
         # Fill the person from the form but leave the model's checks to the service: the

@@ -120,4 +120,14 @@ class ClassificationForm(HubForm):
 
 
 class SavedQueryForm(forms.Form):
-    name = forms.CharField(label=_("Save these filters as"), max_length=60)
+    name = forms.CharField(
+        label=_("Save these filters as"),
+        max_length=60,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "placeholder": _("Save these filters as"),
+                "aria-label": _("Save these filters as"),
+            }
+        ),
+    )

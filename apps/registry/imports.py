@@ -23,6 +23,7 @@ from apps.stations.models import Community
 
 from .choices import PersonCategory
 from .models import Address, HotelStay, Person, Unit
+from .selectors import NOT_HERE
 
 MAX_ROWS = 200_000
 MAX_KEPT_REJECTIONS = 5_000  # the preview lists this many; the count covers them all
@@ -94,7 +95,6 @@ PERSON_UPDATE_FIELDS = [
     "phone",
     "domicile_address",
     "category",
-    "domicile_province",
     "updated_at",
 ]
 
@@ -191,10 +191,10 @@ def check_persons(rows, *, station, user, update_existing: bool, progress=None) 
     )
     for done, (row_number, row, number) in enumerate(parsed, start=1):
         person = existing.get(number)
-        if person is not None and not update_existing:
+        if person is not None and person.pk not in in_scope:
+            result.reject(row_number, str(NOT_HERE))
+        elif person is not None and not update_existing:
             result.reject(row_number, _("Already registered; choose to update to overwrite."))
-        elif person is not None and person.pk not in in_scope:
-            result.reject(row_number, _("Registered at another station."))
         else:
             target = person or Person(station=station, id_number=number)
             _apply(target, row, number)
@@ -235,7 +235,6 @@ def _apply(person: Person, row: dict, number: str) -> None:
     person.phone = row.get("phone", "") or person.phone
     person.domicile_address = row.get("domicile_address", "") or person.domicile_address
     person.category = CATEGORIES[row["category"].lower()]
-    person.domicile_province = number[:2]  # bulk_create does not call Person.save()
 
 
 def _existing_persons(numbers: list[str]) -> dict[str, Person]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.idnumbers import PROVINCES, parse_id_number
 from apps.core.models import SameStationMixin, TimeStampedModel
-from apps.core.scoping import Scope, ScopedManager
+from apps.core.scoping import Scope, ScopedManager, ScopedQuerySet
 from apps.core.uploads import private_storage
 
 from .choices import (
@@ -23,6 +23,7 @@ from .choices import (
     ResidenceRelation,
     UnitKind,
 )
+from .pinyin import NAME_PINYIN_LENGTH, name_keys
 
 STATION_SCOPE = Scope(station="station_id", bureau="station__bureau_id")
 
@@ -90,20 +91,48 @@ class Address(SameStationMixin, TimeStampedModel):
 
     def compose_text(self) -> str:
         """The normalised text: community, road, number, building, unit, room."""
-        parts = [
+        return address_text(
             self.community.name if self.community_id else "",
-            self.road.strip(),
-            f"{self.number.strip()}号",
-        ]
-        for value, suffix in ((self.building, "栋"), (self.unit, "单元"), (self.room, "室")):
-            value = value.strip()
-            if value:
-                parts.append(value if value.endswith(suffix) else f"{value}{suffix}")
-        return "".join(parts)
+            self.road,
+            self.number,
+            self.building,
+            self.unit,
+            self.room,
+        )
+
+
+def address_text(community: str, road: str, number: str, building="", unit="", room="") -> str:
+    """A standard address as text, down to the room or, without unit and room, the building
+    (迎新村白彭路12号3栋): what a building is called wherever one is picked or shown."""
+    parts = [community, road.strip(), f"{number.strip()}号"]
+    for value, suffix in ((building, "栋"), (unit, "单元"), (room, "室")):
+        value = value.strip()
+        if value:
+            parts.append(value if value.endswith(suffix) else f"{value}{suffix}")
+    return "".join(parts)
+
+
+class PersonQuerySet(ScopedQuerySet):
+    """Bulk writes (imports, demo and benchmark data) skip save(): they derive the same."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for person in objs:
+            person.derive()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        for person in objs:
+            person.derive()
+        fields = [*fields, *(name for name in Person.DERIVED if name not in fields)]
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
 
 class Person(TimeStampedModel):
     """A real person (实有人口) registered at a station."""
+
+    DERIVED = ("domicile_province", "name_pinyin", "name_initials")
 
     station = models.ForeignKey(
         "stations.Station",
@@ -124,8 +153,15 @@ class Person(TimeStampedModel):
         _("household registration address"), max_length=200, blank=True
     )
     category = models.CharField(_("category"), max_length=10, choices=PersonCategory)
+    # The name as the desk types it (王小红: wangxiaohong, wxh), for the search by pinyin.
+    name_pinyin = models.CharField(
+        _("name in pinyin"), max_length=NAME_PINYIN_LENGTH, blank=True, editable=False
+    )
+    name_initials = models.CharField(
+        _("initials of the name"), max_length=50, blank=True, editable=False
+    )
 
-    objects = ScopedManager()
+    objects = models.Manager.from_queryset(PersonQuerySet)()
     scope = STATION_SCOPE
 
     class Meta:
@@ -138,18 +174,52 @@ class Person(TimeStampedModel):
             models.Index(fields=["station", "category"]),
             models.Index(fields=["station", "birth_date"]),
             models.Index(fields=["phone"]),
+            # The search by pinyin is by prefix (LIKE 'wxh%'): on PostgreSQL the pattern
+            # operator class lets the index serve it whatever the database's collation.
+            models.Index(
+                fields=["name_initials"],
+                name="registry_person_initials",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["name_pinyin"],
+                name="registry_person_pinyin",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.derive()
+        super().save(*args, **kwargs)
+
+    def derive(self) -> None:
+        """Fill in what the ID number and the name say: the domicile province, the gender
+        and date of birth when not given, and the name's pinyin. Every write of a person
+        runs this (save and the bulk writes), so the search keys never lag the name."""
         self.id_number = self.id_number.strip().upper()
         self.domicile_province = self.id_number[:2]
-        super().save(*args, **kwargs)
+        if not self.gender or not self.birth_date:
+            parsed = parse_id_number(self.id_number)
+            self.gender = self.gender or parsed.gender
+            self.birth_date = self.birth_date or parsed.birth_date
+        self.name_pinyin, self.name_initials = name_keys(self.name)
 
     def get_absolute_url(self):
         return reverse("registry:person_detail", args=[self.pk])
+
+    def clean_fields(self, exclude=None):
+        # Gender and date of birth left empty are the number's, before they are required.
+        try:
+            parsed = parse_id_number(self.id_number)
+        except ValidationError:
+            pass  # clean() says what is wrong with the number
+        else:
+            self.gender = self.gender or parsed.gender
+            self.birth_date = self.birth_date or parsed.birth_date
+        super().clean_fields(exclude)
 
     def clean(self):
         super().clean()

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import Conflict, DomainError
+from apps.core.filters import is_number
 from apps.core.outbox import enqueue
 from apps.core.progress import set_progress
 from apps.core.uploads import check_spreadsheet, store_private
@@ -28,6 +29,9 @@ def saved_query_create(*, by, name: str, params: str) -> SavedQuery:
         query.pop(key, None)
     if not [value for values in query.lists() for value in values[1] if value]:
         raise DomainError(_("Choose at least one filter before saving."), code="invalid")
+    if is_number(query.get("q", "")):
+        # A saved query is shown to colleagues as a link: no ID or phone number in it.
+        raise DomainError(_("A search by ID or phone number cannot be saved."), code="invalid")
     filterset = PersonFilter(query, request=UserRequest(by))
     if not filterset.is_valid():
         raise DomainError(_("The filters are not valid."), code="invalid")

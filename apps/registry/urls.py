@@ -15,6 +15,7 @@ urlpatterns = [
     path("hub/classification/", views.classification, name="hub_classification"),
     path("persons/new/", views.PersonCreate.as_view(), name="person_create"),
     path("persons/register/", views.resident_register, name="resident_register"),
+    path("persons/caller-lookup/", views.caller_lookup, name="caller_lookup"),
     path("addresses/options/", views.address_options, name="address_options"),
     path("persons/<int:pk>/", views.PersonDetail.as_view(), name="person_detail"),
     path("persons/<int:pk>/edit/", views.PersonUpdate.as_view(), name="person_update"),

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
 from apps.core.exports import xlsx_response
+from apps.core.filters import is_number, whole_number
 from apps.core.progress import get_progress
 from apps.core.scoping import CHANGE
 from apps.core.templatetags.workbench import cell
@@ -114,15 +115,21 @@ class PersonDetail(ScopedDetailView):
         return context
 
 
-class PersonCreate(ScopedCreateView):
-    model = Person
+class PersonFormMixin:
     form_class = forms.PersonForm
+    template_name = "registry/person_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+class PersonCreate(PersonFormMixin, ScopedCreateView):
+    model = Person
     cancel_url_name = "registry:person_list"
 
 
-class PersonUpdate(ScopedUpdateView):
+class PersonUpdate(PersonFormMixin, ScopedUpdateView):
     model = Person
-    form_class = forms.PersonForm
 
 
 class PersonReveal(RevealPersonalDataView):
@@ -244,6 +251,10 @@ class PersonSieve(PersonList):
         context = super().get_context_data(**kwargs)
         context["saved_queries"] = SavedQuery.objects.restrict(self.request.user)
         context["save_form"] = hub_forms.SavedQueryForm()
+        q = self.request.GET.get("q", "")
+        # A search by number is not saved, and only a whole number finds anyone: say so.
+        context["number_search"] = is_number(q)
+        context["part_of_a_number"] = is_number(q) and whole_number(q) is None
         return context
 
 
@@ -424,7 +435,7 @@ def import_commit(request, pk):
 @login_required
 @permission_required("registry.add_person", raise_exception=True)
 def resident_register(request):
-    form = forms.ResidentForm(request.POST or None, user=request.user)
+    form = forms.ResidentForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -449,15 +460,26 @@ def resident_register(request):
 @login_required
 @permission_required("registry.view_address", raise_exception=True)
 def address_options(request):
-    """htmx: the buildings of a community, or the rooms of a building, as <option>s."""
+    """htmx: the buildings of a community (by their address), or the rooms of a building,
+    as <option>s."""
     addresses = Address.objects.restrict(request.user).filter(
         community_id=request.GET.get("community") or 0
     )
-    building = request.GET.get("building")
     if "building" in request.GET:
-        rows = addresses.filter(building=building).order_by("unit", "room")
+        rows = selectors.in_building(addresses, request.GET["building"]).order_by("unit", "room")
         options = [(a.pk, a.text) for a in rows.only("pk", "text")[:500]]
     else:
-        names = addresses.order_by("building").values_list("building", flat=True).distinct()
-        options = [(name, name or _("(no building)")) for name in names[:500]]
+        options = selectors.buildings(addresses)
     return render(request, "registry/_options.html", {"options": options})
+
+
+@login_required
+@permission_required("registry.view_person", raise_exception=True)
+@require_POST
+def caller_lookup(request):
+    """htmx, for the incident intake: the persons matching what the desk typed for the
+    caller, to pick one. A POST: a phone or ID number must not stand in a URL."""
+    matches, more = selectors.caller_matches(
+        user=request.user, text=request.POST.get("caller_lookup", ""), request=request
+    )
+    return render(request, "registry/_caller_matches.html", {"matches": matches, "more": more})

@@ -77,3 +77,9 @@ class FocusRecordFactory(factory.django.DjangoModelFactory):
     reason = "多次寻衅滋事"
     level = "watch"
     review_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=90))
+
+
+# 王小红's number, for the search tests; it ends in X, which the desk may type in lower case.
+WANG_XIAOHONG = make_id_number(
+    region="500107", birth_date=date(1990, 5, 4), sequence=14, gender=FEMALE
+)

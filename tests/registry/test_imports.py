@@ -132,14 +132,17 @@ def test_registered_persons_are_updated_only_when_asked(
     assert Person.objects.get().name == "王强"
 
 
-def test_a_person_of_another_station_is_not_overwritten(
+def test_a_person_of_another_station_is_not_overwritten_nor_said_to_be_registered(
     leader, org, django_capture_on_commit_callbacks
 ):
     PersonFactory(station=org.shuangfeng, id_number=WANG, birth_date=date(1990, 2, 3), gender=MALE)
     with django_capture_on_commit_callbacks(execute=True):
         upload(leader, csv_upload(f"王强,{WANG},男,,流动\n"), update_existing="on")
-    batch = ImportBatch.objects.get()
-    assert batch.rejected[0]["message"] == "已登记在其他派出所。"
+        upload(leader, csv_upload(f"王强,{WANG},男,,流动\n"))
+    for batch in ImportBatch.objects.all():
+        message = batch.rejected[0]["message"]
+        assert message == "此身份证号码不能在此登记。请与身份证核对；如无误，请联系分局管理员。"
+        assert "已登记" not in message and "双凤" not in message
 
 
 def test_an_xlsx_file_imports_like_a_csv(leader, org, django_capture_on_commit_callbacks):

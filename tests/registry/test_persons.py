@@ -96,6 +96,7 @@ def test_a_lookup_by_id_number_is_a_post_and_stays_in_scope(client, org):
         content_type="application/json",
     )
     assert found.status_code == 200 and found.json()["id"] == person.pk
+    assert AccessLog.objects.get().field == "lookup:id_number"
     assert client.get(reverse("person-lookup")).status_code == 405
     client.force_login(org.user(SHUANGFENG_DESK))
     other = client.post(
@@ -182,23 +183,29 @@ def test_later_apps_plug_their_records_into_the_person_page(client, org):
 
 
 def test_a_resident_is_registered_at_the_door_with_the_address_picker(client, org):
-    room = AddressFactory(community=org.yingxin, building="5", unit="1", room="302")
-    AddressFactory(community=org.yingxin, building="6", room="101")
+    room = AddressFactory(
+        community=org.yingxin, road="白彭路", number="12", building="5", unit="1", room="302"
+    )
+    AddressFactory(community=org.yingxin, road="白彭路", number="12", building="5", room="101")
+    # Another building "5" on another road is another building.
+    other = AddressFactory(community=org.yingxin, road="科园路", number="3", building="5", room="9")
     client.force_login(org.user(XIPENG_COMMUNITY))
     buildings = client.get(
         reverse("registry:address_options"), {"community": org.yingxin.pk}
     ).content.decode()
-    assert 'value="5"' in buildings and 'value="6"' in buildings
+    assert f'<option value="{room.pk}">迎新村白彭路12号5栋</option>' in buildings
+    assert f'<option value="{other.pk}">迎新村科园路3号5栋</option>' in buildings
+    assert buildings.count("<option") == 3  # the empty choice and the two buildings
     rooms = client.get(
-        reverse("registry:address_options"), {"community": org.yingxin.pk, "building": "5"}
+        reverse("registry:address_options"), {"community": org.yingxin.pk, "building": room.pk}
     ).content.decode()
-    assert f'value="{room.pk}"' in rooms and "101室" not in rooms
+    assert f'value="{room.pk}"' in rooms and "101室" in rooms and "科园路" not in rooms
     response = client.post(
         reverse("registry:resident_register"),
         {
             **person_form(org),
             "community": org.yingxin.pk,
-            "building": "5",
+            "building": room.pk,
             "address": room.pk,
             "relation": "tenant",
             "since": "2026-11-01",
@@ -224,7 +231,7 @@ def test_a_bad_id_number_at_the_door_saves_nothing(client, org):
                 org, id_number=LI_MING[:-1] + "0" if LI_MING[-1] != "0" else LI_MING[:-1] + "1"
             ),
             "community": org.yingxin.pk,
-            "building": "5",
+            "building": room.pk,
             "address": room.pk,
             "relation": "tenant",
             "since": "2026-11-01",
@@ -246,3 +253,105 @@ def test_the_picker_does_not_offer_another_stations_addresses(client, org):
             reverse("registry:address_options"), {"community": org.yingxin.pk}
         ).content.decode()
     )
+
+
+# --- The ID number says the rest, and says who has it already -------------------------------
+
+
+def test_gender_and_birth_date_are_taken_from_the_id_number(client, org):
+    client.force_login(org.user(XIPENG_COMMUNITY))
+    form = person_form(org, gender="", birth_date="")
+    assert client.post(reverse("registry:person_create"), form).status_code == 302
+    person = Person.objects.get()
+    assert (person.gender, person.birth_date) == ("male", date(1985, 3, 7))
+    page = client.get(reverse("registry:person_create")).content.decode()
+    assert "data-id-number" in page and "js/idnumber.js" in page
+    assert "由身份证号码自动填写" in page
+
+
+def test_the_api_and_the_door_take_them_from_the_number_too(client, org):
+    room = AddressFactory(community=org.yingxin, building="5", room="302")
+    client.force_login(org.user(XIPENG_COMMUNITY))
+    client.post(
+        reverse("registry:resident_register"),
+        {
+            **person_form(org, gender="", birth_date=""),
+            "community": org.yingxin.pk,
+            "building": room.pk,
+            "address": room.pk,
+            "relation": "tenant",
+            "since": "2026-11-01",
+        },
+    )
+    other = make_id_number(
+        region="510104", birth_date=date(1995, 3, 8), sequence=12, gender="female"
+    )
+    created = client.post(
+        reverse("person-list"),
+        {"station": org.xipeng.pk, "name": "赵丽", "id_number": other, "category": "floating"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    assert sorted(Person.objects.values_list("name", "gender", "birth_date")) == [
+        ("李明", "male", date(1985, 3, 7)),
+        ("赵丽", "female", date(1995, 3, 8)),
+    ]
+
+
+def test_a_number_registered_in_scope_links_to_that_person(client, org):
+    existing = PersonFactory(
+        station=org.xipeng, name="李明", id_number=LI_MING, birth_date=date(1985, 3, 7), gender=MALE
+    )
+    desk = org.user(XIPENG_DESK)
+    client.force_login(desk)
+    page = client.post(
+        reverse("registry:person_create"), person_form(org, id_number=LI_MING.lower())
+    ).content.decode()
+    assert f'已登记：<a href="{existing.get_absolute_url()}">李明</a>' in page
+    api = client.post(
+        reverse("person-list"),
+        {**person_form(org), "birth_date": "1985-03-07"},
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert f"李明（人员 {existing.pk}）" in api.json()["error"]["fields"]["id_number"][0]
+    assert Person.objects.count() == 1
+    # Found by the whole number: a lookup, as a search by it would be.
+    assert (
+        list(AccessLog.objects.values_list("user", "field", "subject_id"))
+        == [(desk.pk, "lookup:id_number", str(existing.pk))] * 2
+    )
+
+
+def test_a_number_registered_elsewhere_is_refused_without_saying_where(client, org):
+    PersonFactory(
+        station=org.shuangfeng,
+        name="李明",
+        id_number=LI_MING,
+        birth_date=date(1985, 3, 7),
+        gender=MALE,
+    )
+    room = AddressFactory(community=org.yingxin, building="5", room="302")
+    client.force_login(org.user(XIPENG_COMMUNITY))
+    answers = [
+        client.post(reverse("registry:person_create"), person_form(org)).content.decode(),
+        client.post(
+            reverse("registry:resident_register"),
+            {
+                **person_form(org),
+                "community": org.yingxin.pk,
+                "building": room.pk,
+                "address": room.pk,
+                "relation": "tenant",
+                "since": "2026-11-01",
+            },
+        ).content.decode(),
+        client.post(
+            reverse("person-list"), person_form(org), content_type="application/json"
+        ).content.decode(),
+    ]
+    for answer in answers:
+        assert "此身份证号码不能在此登记" in answer
+        assert "已登记" not in answer and "双凤" not in answer and "李明（" not in answer
+    assert Person.objects.count() == 1
+    assert not AccessLog.objects.exists()

@@ -336,6 +336,12 @@ ROUTES: list[Route] = [
         at("registry:unit_reveal", "unit", "POST", kwargs=(("field", "contact_phone"),)),
     ),
     *group(perm("registry.add_person"), at("registry:resident_register", methods="GET POST")),
+    # The intake's caller lookup: a read of the person registry, posted (numbers stay out
+    # of URLs).
+    *group(
+        perm("registry.view_person"),
+        at("registry:caller_lookup", methods="POST", data={"caller_lookup": "张"}),
+    ),
     *group(
         perm("registry.view_address"), at("registry:address_options", query="community=#community")
     ),

@@ -14,6 +14,7 @@ from ..models import (
     SavedQuery,
     Unit,
 )
+from ..selectors import id_number_taken
 
 
 class AddressSerializer(ModelSerializer):
@@ -57,11 +58,19 @@ class PersonSerializer(ModelSerializer):
             "category",
         ]
         read_only_fields = ["domicile_province"]
+        # Left out, they are taken from the ID number (Person.derive).
+        extra_kwargs = {"gender": {"required": False}, "birth_date": {"required": False}}
 
     def validate_id_number(self, value):
-        if self.instance is not None and value != self.instance.id_number:
-            raise serializers.ValidationError(_("An ID number cannot be changed."))
-        return value
+        if self.instance is not None:
+            if value != self.instance.id_number:
+                raise serializers.ValidationError(_("An ID number cannot be changed."))
+            return value
+        request = self.context["request"]
+        taken = id_number_taken(number=value, user=request.user, request=request, link=False)
+        if taken:
+            raise serializers.ValidationError(taken, code="registered")
+        return value.strip().upper()
 
 
 class PersonLookupSerializer(serializers.Serializer):

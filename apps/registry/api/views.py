@@ -11,6 +11,7 @@ from apps.core.api.pagination import TimeCursorPagination
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import ScopedModelViewSet
 from apps.core.idnumbers import parse_id_number
+from apps.core.services import personal_data_lookup
 
 from .. import filters, hub
 from ..filters import PersonFilter
@@ -74,6 +75,7 @@ class PersonViewSet(ScopedModelViewSet):
         person = self.get_queryset().filter(id_number=number).first()
         if person is None:
             raise NotFound(_("Not found."))
+        personal_data_lookup(by=request.user, objects=[person], field="id_number", request=request)
         return Response(self.get_serializer(person).data)
 
 
