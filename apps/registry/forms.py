@@ -3,9 +3,9 @@ from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import ScopedModelForm, add_bootstrap_class
+from apps.core.forms import ScopedModelForm, style_field
+from apps.core.limits import validate_past
 from apps.core.scoping import CHANGE
-from apps.stations.forms import DATE_INPUT
 from apps.stations.models import Community, Station
 
 from .choices import ResidenceRelation
@@ -44,7 +44,6 @@ class PersonForm(ScopedModelForm):
             "domicile_address",
             "category",
         ]
-        widgets = {"birth_date": DATE_INPUT}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,7 +106,7 @@ class ImportForm(forms.Form):
         if user.station_id:
             del self.fields["station"]  # station staff import into their own station
         for field in self.fields.values():
-            add_bootstrap_class(field)
+            style_field(field)
 
 
 class ResidentForm(ScopedModelForm):
@@ -120,12 +119,13 @@ class ResidentForm(ScopedModelForm):
     building = forms.CharField(label=_("Building"), required=False)
     address = forms.ModelChoiceField(label=_("Room / address"), queryset=Address.objects.all())
     relation = forms.ChoiceField(label=_("Lives there as"), choices=ResidenceRelation.choices)
-    since = forms.DateField(label=_("Since"), widget=DATE_INPUT, initial=timezone.localdate)
+    since = forms.DateField(
+        label=_("Since"), initial=timezone.localdate, validators=[validate_past]
+    )
 
     class Meta:
         model = Person
         fields = ["name", "id_number", "gender", "birth_date", "phone", "category"]
-        widgets = {"birth_date": DATE_INPUT}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
