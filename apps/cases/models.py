@@ -665,3 +665,11 @@ class DutyShift(SameStationMixin, models.Model):
     def clean(self):
         super().clean()
         clean_times(self, planned=["starts_at", "ends_at"])
+
+    @property
+    def is_all_day(self) -> bool:
+        """From midnight to midnight, local time (a weekend duty group's day): reads 全天."""
+        starts = timezone.localtime(self.starts_at)
+        return starts.hour == starts.minute == 0 and self.ends_at - self.starts_at == timedelta(
+            days=1
+        )
