@@ -42,6 +42,7 @@ def _tablet_texts():
         ),
         "refusedListed": _("It is kept below: put it back in the form when this one is saved."),
         "again": _("Put back in the form"),
+        "formBusy": _("Save or clear the finding in the form first."),
         "visitSaved": _("Enterprise visit saved; it is sent when the network allows."),
         "broadcastLogged": _("Broadcast logged."),
         "refused": _("The server refused:"),

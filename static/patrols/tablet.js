@@ -36,6 +36,14 @@
     box.dataset.tone = text ? kind : "";
   }
 
+  // Message parts joined as each language writes them: no space after a full-width mark.
+  function joined() {
+    return Array.prototype.reduce.call(arguments, function (text, part) {
+      if (!text) return part;
+      return /[：。，]$/.test(text) ? text + part : text + " " + part;
+    }, "");
+  }
+
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var b = crypto.getRandomValues(new Uint8Array(16));
@@ -171,7 +179,7 @@
         return drop("findings", [row.seq]).then(function () {
           if (row.seq === awaiting) {
             awaiting = null;
-            say(T.sent, true);
+            say(T.sent, refusedShown ? "muted" : true);
           }
         });
       }, function (error) {
@@ -197,7 +205,7 @@
     }, function (error) {
       pause = Math.min(MAX_PAUSE, pause ? pause * 2 : 2000);
       if (error.status) {
-        say(T.refused + " " + error.message);
+        say(joined(T.refused, error.message));
       } else if (awaiting !== null) {
         say(T.saved, true); // the network went: the finding waits on the tablet
       }
@@ -237,8 +245,10 @@
     refusedFindings().then(renderRefused, function () {});
   }
 
+  var refusedShown = 0;
   function renderRefused(rows) {
     var list = $("[data-testid=refused]");
+    refusedShown = rows.length;
     list.hidden = !rows.length;
     // A green "saved" never stands beside a refusal.
     if (rows.length && $("[data-testid=message]").dataset.tone === "ok") say("");
@@ -254,7 +264,10 @@
         again.type = "button";
         again.className = "btn btn-sm btn-primary";
         again.textContent = T.again;
-        again.addEventListener("click", function () { putBack(row); });
+        again.addEventListener("click", function () {
+          if (!formIsEmpty()) return say(T.formBusy); // never overwrite what is being typed
+          putBack(row);
+        });
         buttons.append(again);
       }
       var discard = document.createElement("button");
@@ -324,7 +337,7 @@
   }
 
   function failed(error) {
-    say(error.status ? T.refused + " " + error.message : T.needsNetwork);
+    say(error.status ? joined(T.refused, error.message) : T.needsNetwork);
   }
 
   $("[data-action=start]").addEventListener("click", function () {
@@ -384,13 +397,13 @@
     f.photo.value = "";
     visitOnly();
     restored = data;
-    say(T.refusedFinding + " " + row.refused + " " + T.textKept);
+    say(joined(T.refusedFinding, row.refused, T.textKept));
     return drop("findings", [row.seq]).then(render);
   }
   function refusedNow(row) {
     if (row.seq === awaiting) awaiting = null;
     if (finding && formIsEmpty()) return putBack(row);
-    say(T.refusedFinding + " " + row.refused + " " + T.refusedListed);
+    say(joined(T.refusedFinding, row.refused, T.refusedListed));
   }
   // An enterprise visit where nothing was found needs the enterprise (a list rendered into
   // the page, so it works offline) and neither a kind nor a description.
