@@ -116,7 +116,11 @@ class ResidentForm(ScopedModelForm):
     community = forms.ModelChoiceField(
         label=_("Village / community"), queryset=Community.objects.all()
     )
-    building = forms.CharField(label=_("Building"), required=False)
+    building = forms.CharField(
+        label=_("Building"),
+        required=False,
+        max_length=Address._meta.get_field("building").max_length,
+    )
     address = forms.ModelChoiceField(label=_("Room / address"), queryset=Address.objects.all())
     relation = forms.ChoiceField(label=_("Lives there as"), choices=ResidenceRelation.choices)
     since = forms.DateField(

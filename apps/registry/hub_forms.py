@@ -47,6 +47,7 @@ class CollisionForm(HubForm):
     numbers = forms.CharField(
         label=_("ID or phone numbers, one per line"),
         required=False,
+        max_length=hub.NUMBERS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     numbers_file = forms.FileField(label=_("…or a text/CSV file of them"), required=False)

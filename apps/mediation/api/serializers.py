@@ -248,7 +248,12 @@ class MediatorSerializer(ModelSerializer):
     resolved = serializers.IntegerField(read_only=True)
     concluded = serializers.IntegerField(read_only=True)
     resolution_rate = serializers.SerializerMethodField()
-    phone = MaskedField("phone", required=False, allow_blank=True)
+    phone = MaskedField(
+        "phone",
+        required=False,
+        allow_blank=True,
+        max_length=Mediator._meta.get_field("phone").max_length,
+    )
 
     class Meta:
         model = Mediator
