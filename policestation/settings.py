@@ -71,6 +71,8 @@ MIDDLEWARE = [
     # request.user.is_verified(): has this session passed the second factor (admin only)?
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Too much form text: a page in the user's language, before the CSRF check reads it.
+    "apps.core.handlers.RequestSizeMiddleware",
     "apps.accounts.middleware.SessionExpiryMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

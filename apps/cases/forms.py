@@ -3,7 +3,8 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import ScopedModelForm, add_bootstrap_class
+from apps.core.forms import ScopedModelForm, style_field
+from apps.core.limits import PLACE_MAX_LENGTH, TEXT_MAX_LENGTH, validate_plannable
 from apps.registry.models import Person
 from apps.stations.models import Community, Post, StaffAssignment
 
@@ -18,14 +19,12 @@ from .choices import (
 )
 from .models import Case, DutyShift, IncidentCategory
 
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
 
 class BootstrapForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            add_bootstrap_class(field)
+            style_field(field)
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -41,7 +40,7 @@ class IncidentIntakeForm(BootstrapForm):
     category = CategoryChoiceField(
         queryset=IncidentCategory.objects.none(), label=_("Incident category")
     )
-    place_text = forms.CharField(label=_("Place"), max_length=200)
+    place_text = forms.CharField(label=_("Place"), max_length=PLACE_MAX_LENGTH)
     community = forms.ModelChoiceField(
         queryset=Community.objects.none(), required=False, label=_("Village / community")
     )
@@ -62,7 +61,10 @@ class IncidentIntakeForm(BootstrapForm):
         label=_("Priority"),
     )
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description")
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label=_("Description"),
+        max_length=TEXT_MAX_LENGTH,
     )
     latitude = forms.DecimalField(
         max_digits=9, decimal_places=6, required=False, label=_("Latitude")
@@ -106,7 +108,10 @@ class FieldStatusForm(BootstrapForm):
         ]
     )
     outcome = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Handling result")
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label=_("Handling result"),
+        max_length=TEXT_MAX_LENGTH,
     )
     client_id = forms.UUIDField(required=False)
 
@@ -168,15 +173,12 @@ class DutyShiftForm(ScopedModelForm):
     class Meta:
         model = DutyShift
         fields = ["station", "post", "staff", "starts_at", "ends_at", "role", "note"]
-        widgets = {"starts_at": DATETIME_INPUT, "ends_at": DATETIME_INPUT}
 
 
 class RosterPatternForm(BootstrapForm):
     """Weekdays everyone on duty, weekends a duty group (the seeds' traffic roster)."""
 
-    monday = forms.DateField(
-        label=_("Week starting (Monday)"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    monday = forms.DateField(label=_("Week starting (Monday)"), validators=[validate_plannable])
     post = forms.ModelChoiceField(queryset=Post.objects.none(), required=False, label=_("Post"))
     weekday_staff = forms.ModelMultipleChoiceField(
         queryset=StaffAssignment.objects.none(),

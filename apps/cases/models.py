@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.limits import PLACE_MAX_LENGTH, LongTextField, clean_times
 from apps.core.models import SameStationMixin, TimelineEntry, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager
 from apps.core.uploads import private_storage
@@ -192,7 +193,7 @@ class Incident(SameStationMixin, models.Model):
         related_name="incidents_called",
         verbose_name=_("caller (registry)"),
     )
-    place_text = models.CharField(_("place"), max_length=200)
+    place_text = models.CharField(_("place"), max_length=PLACE_MAX_LENGTH)
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
@@ -215,7 +216,7 @@ class Incident(SameStationMixin, models.Model):
         related_name="incidents",
         verbose_name=_("standard address"),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = LongTextField(_("description"), blank=True)
 
     status = models.CharField(
         _("status"), max_length=12, choices=IncidentStatus, default=IncidentStatus.RECEIVED
@@ -265,7 +266,7 @@ class Incident(SameStationMixin, models.Model):
     )
 
     checklist = models.JSONField(_("handling checklist"), default=list, blank=True)
-    outcome = models.TextField(_("handling result"), blank=True)
+    outcome = LongTextField(_("handling result"), blank=True)
     disposition = models.CharField(_("disposition"), max_length=10, choices=Disposition, blank=True)
     case = models.ForeignKey(
         "Case",
@@ -414,7 +415,7 @@ class Case(SameStationMixin, TimeStampedModel):
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=CaseKind)
     title = models.CharField(_("title"), max_length=120)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = LongTextField(_("summary"), blank=True)
     category = models.ForeignKey(
         IncidentCategory,
         on_delete=models.PROTECT,
@@ -439,7 +440,7 @@ class Case(SameStationMixin, TimeStampedModel):
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=CaseOutcome, blank=True)
-    outcome_note = models.TextField(_("outcome details"), blank=True)
+    outcome_note = LongTextField(_("outcome details"), blank=True)
     deadline = models.DateTimeField(_("handling deadline"), null=True, blank=True)
     extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
     extension_approved_by = models.ForeignKey(
@@ -660,3 +661,15 @@ class DutyShift(SameStationMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("cases:shift_update", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        clean_times(self, planned=["starts_at", "ends_at"])
+
+    @property
+    def is_all_day(self) -> bool:
+        """From midnight to midnight, local time (a weekend duty group's day): reads 全天."""
+        starts = timezone.localtime(self.starts_at)
+        return starts.hour == starts.minute == 0 and self.ends_at - self.starts_at == timedelta(
+            days=1
+        )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.geo import haversine_km, in_china
+from apps.core.limits import ensure_past, ensure_plannable
 from apps.core.notifications import notify
 from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.uploads import check_spreadsheet, check_upload, store_private
@@ -204,8 +205,7 @@ def incident_report(
     latitude, longitude = _check_place(latitude=latitude, longitude=longitude, community=community)
     now = timezone.now()
     received_at = received_at or now
-    if received_at > now + timedelta(minutes=5):
-        raise DomainError(_("The time of receipt cannot be in the future."), code="invalid")
+    ensure_past(received_at, _("The time of receipt cannot be in the future."), now=now)
     phone = "".join(caller_phone.split())
     calls, repeat = caller_calls(
         station=station,
@@ -757,6 +757,7 @@ def roster_generate(*, by, pattern: RosterPattern) -> int:
     already there (a shift is keyed on person and start). Returns the shifts created."""
     if pattern.monday.weekday() != 0:
         raise DomainError(_("A roster week starts on a Monday."), code="invalid")
+    ensure_plannable(pattern.monday + timedelta(days=6), _("The roster week"))
     if not Station.objects.restrict(by, CHANGE).filter(pk=pattern.station.pk).exists():
         raise OutOfScope(_("Not found."))
     tz = timezone.get_current_timezone()

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .forms import add_bootstrap_class
+from .forms import style_field
 from .models import AccessLog
 from .services import personal_data_lookup
 
@@ -77,7 +77,7 @@ class ScopedFilterSet(django_filters.FilterSet):
     def form(self):
         form = super().form
         for field in form.fields.values():
-            add_bootstrap_class(field)
+            style_field(field)
         return form
 
     def search(self, queryset, name, value):

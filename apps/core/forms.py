@@ -25,7 +25,7 @@ class ScopedModelForm(forms.ModelForm):
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset.model, "scope"):
                 field.queryset = queryset.model.objects.restrict(user, CHANGE)
-            add_bootstrap_class(field)
+            style_field(field)
         # Station staff have one station: new records start there.
         if "station" in self.fields and not self.instance.pk and user.station_id:
             self.fields["station"].initial = user.station_id
@@ -39,7 +39,32 @@ class ScopedModelForm(forms.ModelForm):
         return data
 
 
-def add_bootstrap_class(field: forms.Field) -> None:
+class DateInput(forms.DateInput):
+    """The browser's date picker. Its value must be ISO (2026-12-06): Chinese formats
+    render the day as 2026/12/06, which an <input type=date> shows as empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker, filled in ISO to the minute."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None, format="%Y-%m-%dT%H:%M"):
+        super().__init__(attrs, format=format)
+
+
+def style_field(field: forms.Field) -> None:
+    """Bootstrap's class on the field's widget, and the browser's own pickers for dates and
+    times (every form and filter of the workbench goes through here)."""
+    if isinstance(field, forms.DateTimeField) and not isinstance(field.widget, DateTimeInput):
+        field.widget = _picker(DateTimeInput, field)
+    elif isinstance(field, forms.DateField) and not isinstance(field.widget, DateInput):
+        field.widget = _picker(DateInput, field)
     widget = field.widget
     if isinstance(widget, forms.CheckboxInput):
         css = "form-check-input"
@@ -48,3 +73,12 @@ def add_bootstrap_class(field: forms.Field) -> None:
     else:
         css = "form-control"
     widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def _picker(widget_class, field: forms.Field) -> forms.Widget:
+    # What Field.__init__ did for the widget it was given: required, and its own attrs.
+    widget = widget_class(attrs=field.widget.attrs)
+    widget.is_required = field.required
+    widget.is_localized = field.localize
+    widget.attrs.update(field.widget_attrs(widget))
+    return widget

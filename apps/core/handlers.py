@@ -5,18 +5,32 @@ unreachable is not a bug but an outage: 503 with Retry-After and a short message
 the error arose in a view or in a middleware (the session and the user are loaded from the
 database before any view runs). Django hands every such exception, from any layer, to
 `server_error` while it is being handled, so that is where it is recognised.
+
+A form sent with more text than DATA_UPLOAD_MAX_MEMORY_SIZE (5 MB pasted into a
+description) is refused with a page that says so and that nothing was saved, in the page's
+language, DEBUG or not (`RequestSizeMiddleware`: Django would show its debug page, or an
+English "Bad Request (400)").
 """
 
+import logging
 import sys
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
 
+from .limits import TEXT_MAX_LENGTH
+
+logger = logging.getLogger(__name__)
+
 DATABASE_DOWN = (OperationalError, InterfaceError)
+TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 UNAVAILABLE = gettext_lazy("The service is briefly unavailable. Please retry.")
 RETRY_AFTER_SECONDS = "30"
 
@@ -30,9 +44,59 @@ def _json(code: str, message, status: int) -> JsonResponse:
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, TOO_LARGE):
+        return too_large(request)
     if _is_api(request):
         return _json("invalid", _("The request is not valid."), 400)
-    return defaults.bad_request(request, exception)
+    return render(request, "400.html", status=400)
+
+
+def too_large(request):
+    """413: the form's text (not its files) is over the limit; nothing was read or saved."""
+    logger.warning(
+        "request refused, its form data is too large: %s %s", request.method, request.path
+    )
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    if _is_api(request):
+        message = _(
+            "The request is too large: its data is over %(size)d MB. Nothing was saved."
+        ) % {"size": megabytes}
+        return _json("too_large", message, 413)
+    return render(
+        request,
+        "400.html",
+        {"too_large": True, "megabytes": megabytes, "text_max": TEXT_MAX_LENGTH},
+        status=413,
+    )
+
+
+class RequestSizeMiddleware:
+    """Reads a POSTed form here (CsrfViewMiddleware reads it anyway), and checks the size
+    of any other body against Django's own limit, so that too much is answered by
+    `too_large` rather than by an exception deeper in. Files sent in a multipart form are
+    not counted: their own limits are the upload checks' (apps.core.uploads)."""
+
+    FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            if request.method == "POST" and request.content_type in self.FORMS:
+                request.POST  # noqa: B018  (parsing counts the fields' text)
+            elif _content_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+                raise RequestDataTooBig
+        except TOO_LARGE:
+            return too_large(request)
+        return self.get_response(request)
+
+
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def permission_denied(request, exception=None):

@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import add_bootstrap_class
+from apps.core.forms import style_field
+from apps.core.limits import PLACE_MAX_LENGTH, TEXT_MAX_LENGTH, validate_past
 from apps.core.scoping import CHANGE
 from apps.stations.models import Community
 
@@ -28,17 +29,18 @@ class StyledForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if not isinstance(field.widget, forms.CheckboxSelectMultiple):
-                add_bootstrap_class(field)
-
-
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+                style_field(field)
 
 
 class DisputeForm(StyledForm):
     source = forms.ChoiceField(label=_("Source"), choices=DisputeSource.choices)
     category = forms.ChoiceField(label=_("Dispute category"), choices=DisputeCategory.choices)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
-    place_text = forms.CharField(label=_("Place"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
+    )
+    place_text = forms.CharField(label=_("Place"), max_length=PLACE_MAX_LENGTH, required=False)
     community = forms.ModelChoiceField(
         label=_("Village / community"), queryset=Community.objects.none(), required=False
     )
@@ -108,17 +110,22 @@ class PartyForm(StyledForm):
 
 
 class SessionForm(StyledForm):
-    held_at = forms.DateTimeField(label=_("Held at"), widget=DATETIME)
+    held_at = forms.DateTimeField(label=_("Held at"), validators=[validate_past])
     mode = forms.ChoiceField(label=_("Mode"), choices=SessionMode.choices)
-    place = forms.CharField(label=_("Place"), max_length=100, required=False)
+    place = forms.CharField(label=_("Place"), max_length=PLACE_MAX_LENGTH, required=False)
     attendees = forms.CharField(label=_("Attendees"), max_length=300)
     notes = forms.CharField(
-        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Notes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
     )
 
 
 class AgreementForm(StyledForm):
-    terms = forms.CharField(label=_("Terms"), widget=forms.Textarea(attrs={"rows": 5}))
+    terms = forms.CharField(
+        label=_("Terms"), widget=forms.Textarea(attrs={"rows": 5}), max_length=TEXT_MAX_LENGTH
+    )
     signed_parties = forms.MultipleChoiceField(
         label=_("Signed by"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -137,7 +144,7 @@ class ConfirmationForm(StyledForm):
         label=_("Judicial confirmation"),
         choices=[c for c in ConfirmationStatus.choices if c[0]],
     )
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Date"), validators=[validate_past])
 
 
 class FailForm(StyledForm):
@@ -160,6 +167,9 @@ class BookForm(StyledForm):
 
 class MessageForm(StyledForm):
     text = forms.CharField(
-        label=_("Message"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
     )
     file = forms.FileField(label=_("Attachment"), required=False)

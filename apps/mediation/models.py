@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.choices import UserKind
+from apps.core.limits import PLACE_MAX_LENGTH, LongTextField, clean_times
 from apps.core.models import SameStationMixin, TimelineEntry, TimeStampedModel
 from apps.core.scoping import Scope, ScopedQuerySet
 from apps.core.uploads import private_storage
@@ -119,8 +120,8 @@ class Dispute(SameStationMixin, TimeStampedModel):
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
     source = models.CharField(_("source"), max_length=10, choices=DisputeSource)
     category = models.CharField(_("category"), max_length=10, choices=DisputeCategory)
-    description = models.TextField(_("description"))
-    place_text = models.CharField(_("place"), max_length=200, blank=True)
+    description = LongTextField(_("description"))
+    place_text = models.CharField(_("place"), max_length=PLACE_MAX_LENGTH, blank=True)
     community = models.ForeignKey(
         "stations.Community",
         on_delete=models.PROTECT,
@@ -174,7 +175,7 @@ class Dispute(SameStationMixin, TimeStampedModel):
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome, blank=True)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     referral = models.CharField(_("referred to"), max_length=14, choices=Referral, blank=True)
-    outcome_note = models.TextField(_("outcome details"), blank=True)
+    outcome_note = LongTextField(_("outcome details"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # The day the assessment reminder last went out, so that a re-run sends it once a day.
     reminded_on = models.DateField(_("last reminded on"), null=True, blank=True, editable=False)
@@ -296,9 +297,9 @@ class MediationSession(DisputeRecord):
     mode = models.CharField(
         _("mode"), max_length=10, choices=SessionMode, default=SessionMode.IN_PERSON
     )
-    place = models.CharField(_("place"), max_length=100, blank=True)
+    place = models.CharField(_("place"), max_length=PLACE_MAX_LENGTH, blank=True)
     attendees = models.CharField(_("attendees"), max_length=300)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = LongTextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -314,6 +315,10 @@ class MediationSession(DisputeRecord):
     def __str__(self):
         return f"{self.dispute} · {timezone.localtime(self.held_at):%Y-%m-%d %H:%M}"
 
+    def clean(self):
+        super().clean()
+        clean_times(self, past=["held_at"])
+
 
 class Agreement(DisputeRecord):
     """The mediation agreement (调解协议): its terms, the parties' signatures (ticked with
@@ -322,7 +327,7 @@ class Agreement(DisputeRecord):
     dispute = models.ForeignKey(
         Dispute, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("dispute")
     )
-    terms = models.TextField(_("terms"))
+    terms = LongTextField(_("terms"))
     made_at = models.DateTimeField(_("made at"), default=timezone.now)
     scan = models.FileField(
         _("signed scan"), storage=private_storage, max_length=200, blank=True, editable=False
@@ -421,7 +426,7 @@ class FollowUp(DisputeRecord):
         verbose_name=_("done by"),
     )
     result = models.CharField(_("result"), max_length=16, choices=FollowUpResult, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = LongTextField(_("note"), blank=True)
     reminded_on = models.DateField(_("last reminded on"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -452,7 +457,7 @@ class LawyerSlot(SameStationMixin, models.Model):
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    place = models.CharField(_("place"), max_length=100, blank=True)
+    place = models.CharField(_("place"), max_length=PLACE_MAX_LENGTH, blank=True)
     dispute = models.ForeignKey(
         Dispute,
         on_delete=models.SET_NULL,
@@ -497,6 +502,10 @@ class LawyerSlot(SameStationMixin, models.Model):
     def __str__(self):
         return f"{self.mediator.name} · {timezone.localtime(self.starts_at):%m-%d %H:%M}"
 
+    def clean(self):
+        super().clean()
+        clean_times(self, planned=["starts_at"])
+
     @property
     def is_booked(self) -> bool:
         return self.booked_at is not None
@@ -526,7 +535,7 @@ class ThreadMessage(DisputeRecord):
         related_name="messages",
         verbose_name=_("party"),
     )
-    text = models.TextField(_("text"), blank=True)
+    text = LongTextField(_("text"), blank=True)
     file = models.FileField(
         _("attachment"), storage=private_storage, max_length=200, blank=True, editable=False
     )

@@ -21,6 +21,7 @@ from apps.accounts.roles import DESK_OFFICER
 from apps.cases.choices import IncidentSource
 from apps.cases.models import Incident, NumberSequence
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
+from apps.core.limits import ensure_past, ensure_plannable
 from apps.core.notifications import notify
 from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.uploads import check_upload, store_private
@@ -159,8 +160,7 @@ def dispute_receive(
         raise OutOfScope(_("Not found."))
     now = timezone.now()
     received_at = received_at or now
-    if received_at > now + timedelta(minutes=5):
-        raise DomainError(_("The time of receipt cannot be in the future."), code="invalid")
+    ensure_past(received_at, _("The time of receipt cannot be in the future."), now=now)
     dispute = Dispute(
         station=station,
         source=source,
@@ -423,6 +423,7 @@ def session_record(
         raise DomainError(_("Say where the session is held."), code="invalid")
     if not attendees.strip():
         raise DomainError(_("Name who attended."), code="invalid")
+    ensure_past(held_at, _("A session is recorded once held: its time cannot be in the future."))
     with transaction.atomic():
         dispute = _locked(dispute, by)
         if dispute.status == S.ASSIGNED:
@@ -529,6 +530,7 @@ def agreement_confirmation(
     """Track the judicial confirmation (司法确认): applied within 30 days of the agreement,
     then confirmed or not by the court."""
     on = on or timezone.localdate()
+    ensure_past(on, _("The date of the application or decision cannot be in the future."))
     with transaction.atomic():
         _locked(agreement.dispute, by)
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
@@ -724,6 +726,7 @@ def slots_generate(
     if end <= start:
         raise DomainError(_("The sitting must end after it starts."), code="invalid")
     day = first_day + timedelta(days=(weekday - first_day.weekday()) % 7)
+    ensure_plannable(day + timedelta(weeks=weeks - 1), _("The last sitting"))
     tz = timezone.get_current_timezone()
     wanted = []
     for _week in range(weeks):

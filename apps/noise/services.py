@@ -37,6 +37,7 @@ from apps.cases.choices import IncidentSource
 from apps.cases.models import IncidentCategory
 from apps.cases.services import incident_report
 from apps.core.errors import Conflict, DomainError, OutOfScope
+from apps.core.limits import CLOCK_SKEW
 from apps.core.notifications import notify
 from apps.core.scoping import CHANGE, is_in_scope
 
@@ -150,7 +151,7 @@ def _clean_batch(readings) -> dict[datetime, Decimal]:
         raise DomainError(_("The batch has no readings."), code="invalid")
     if len(readings) > MAX_BATCH:
         raise DomainError(_("At most %(n)d readings per batch.") % {"n": MAX_BATCH}, code="invalid")
-    latest_allowed = timezone.now() + timedelta(minutes=5)
+    latest_allowed = timezone.now() + CLOCK_SKEW
     batch = {}
     for i, reading in enumerate(readings):
         at, level = reading.get("at"), reading.get("db_a")

@@ -23,7 +23,6 @@ dispute (纠纷). Rules decided here:
 """
 
 import uuid
-from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -36,6 +35,7 @@ from apps.cases.choices import IncidentSource
 from apps.cases.services import incident_report
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.geo import in_china
+from apps.core.limits import ensure_past
 from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.uploads import check_upload, store_private
 from apps.mediation.choices import DisputeSource
@@ -90,11 +90,6 @@ def _clean_place(latitude, longitude):
         )
 
 
-def _check_time(at, label_future):
-    if at > timezone.now() + timedelta(minutes=5):
-        raise DomainError(label_future, code="invalid")
-
-
 def _repeat(client_id, by) -> Finding | None:
     if client_id is None:
         return None
@@ -140,7 +135,7 @@ def _new_finding(
     if community is None and latitude is not None:
         community = community_near(station=station, latitude=latitude, longitude=longitude)
     found_at = found_at or timezone.now()
-    _check_time(found_at, _("The time of the finding cannot be in the future."))
+    ensure_past(found_at, _("The time of the finding cannot be in the future."))
     finding = Finding(
         station=station,
         patrol=patrol,
@@ -363,7 +358,7 @@ def video_patrol_log(
     if station is None:
         raise DomainError(_("Only station staff log video patrols."), code="invalid")
     checked_at = checked_at or timezone.now()
-    _check_time(checked_at, _("The time of the check cannot be in the future."))
+    ensure_past(checked_at, _("The time of the check cannot be in the future."))
     finding = None
     if finding_kind:
         if not by.has_perm("patrols.add_finding"):

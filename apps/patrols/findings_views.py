@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from apps.cases.choices import Priority
 from apps.cases.models import IncidentCategory
 from apps.core.errors import DomainError
-from apps.core.forms import add_bootstrap_class
+from apps.core.forms import style_field
+from apps.core.limits import TEXT_MAX_LENGTH
 from apps.core.pagination import NoCountPaginator
 from apps.core.scoping import CHANGE, VIEW
 from apps.core.uploads import private_file_response
@@ -33,7 +34,7 @@ class _Form(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            add_bootstrap_class(field)
+            style_field(field)
 
 
 class ToIncidentForm(_Form):
@@ -64,7 +65,9 @@ class ToDisputeForm(_Form):
 
 class HandleForm(_Form):
     note = forms.CharField(
-        max_length=500, label=gettext_lazy("How it was handled"), widget=forms.TextInput
+        max_length=TEXT_MAX_LENGTH,
+        label=gettext_lazy("How it was handled"),
+        widget=forms.TextInput,
     )
 
 
@@ -72,7 +75,9 @@ class VideoPatrolForm(_Form):
     kind = forms.ChoiceField(choices=VideoPatrolKind.choices, label=gettext_lazy("Kind"))
     camera = forms.CharField(max_length=100, label=gettext_lazy("Camera"))
     observation = forms.CharField(
-        label=gettext_lazy("Observation"), widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Observation"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX_LENGTH,
     )
     finding_kind = forms.ChoiceField(
         choices=[("", gettext_lazy("No finding")), *FindingKind.choices],
@@ -80,7 +85,9 @@ class VideoPatrolForm(_Form):
         label=gettext_lazy("Raise a finding"),
     )
     finding_description = forms.CharField(
-        required=False, label=gettext_lazy("Finding (if other than the observation)")
+        required=False,
+        label=gettext_lazy("Finding (if other than the observation)"),
+        max_length=TEXT_MAX_LENGTH,
     )
 
 

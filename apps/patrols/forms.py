@@ -3,19 +3,18 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.choices import UserKind
 from apps.accounts.models import User
-from apps.core.forms import add_bootstrap_class
+from apps.core.forms import style_field
+from apps.core.limits import TEXT_MAX_LENGTH, validate_plannable
 from apps.stations.models import Community, Post
 
 from .choices import ParticipantKind, PatrolMode
-
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class _Bootstrap(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            add_bootstrap_class(field)
+            style_field(field)
 
 
 class PatrolForm(_Bootstrap):
@@ -23,8 +22,10 @@ class PatrolForm(_Bootstrap):
 
     mode = forms.ChoiceField(label=_("mode"), choices=PatrolMode.choices)
     post = forms.ModelChoiceField(queryset=Post.objects.none(), required=False, label=_("post"))
-    planned_start = forms.DateTimeField(label=_("planned start"), widget=DATETIME_INPUT)
-    planned_end = forms.DateTimeField(label=_("planned end"), widget=DATETIME_INPUT, required=False)
+    planned_start = forms.DateTimeField(label=_("planned start"), validators=[validate_plannable])
+    planned_end = forms.DateTimeField(
+        label=_("planned end"), required=False, validators=[validate_plannable]
+    )
     officers = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, label=_("officers")
     )
@@ -37,7 +38,10 @@ class PatrolForm(_Bootstrap):
     route = forms.CharField(label=_("route"), max_length=300, required=False)
     loudspeaker = forms.BooleanField(label=_("loudspeaker patrol"), required=False)
     note = forms.CharField(
-        label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
     )
 
     def __init__(self, *args, station, **kwargs):

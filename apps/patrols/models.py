@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.limits import PLACE_MAX_LENGTH, LongTextField, clean_times
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager
 from apps.core.uploads import private_storage
@@ -131,7 +132,7 @@ class Patrol(SameStationMixin, TimeStampedModel):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     loudspeaker = models.BooleanField(_("loudspeaker patrol"), default=False)
-    note = models.TextField(_("note"), blank=True)
+    note = LongTextField(_("note"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -171,6 +172,10 @@ class Patrol(SameStationMixin, TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("patrols:patrol_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        clean_times(self, past=["started_at", "ended_at"], planned=["planned_start", "planned_end"])
 
     @property
     def duration(self):
@@ -271,7 +276,7 @@ class Broadcast(models.Model):
     client_id = models.UUIDField(_("client id"), default=uuid.uuid4)
     at = models.DateTimeField(_("time"))
     message = models.CharField(_("message"), max_length=200)
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = models.CharField(_("place"), max_length=PLACE_MAX_LENGTH, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     by = models.ForeignKey(
@@ -317,9 +322,9 @@ class Finding(SameStationMixin, TimeStampedModel):
     # False for an enterprise-protection visit where nothing was wrong: the visit is on
     # record, but it is not a finding raised or handled in the counts and the assessment.
     trouble = models.BooleanField(_("something was found"), default=True)
-    description = models.TextField(_("description"))
+    description = LongTextField(_("description"))
     found_at = models.DateTimeField(_("found at"))
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = models.CharField(_("place"), max_length=PLACE_MAX_LENGTH, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     community = models.ForeignKey(
@@ -354,7 +359,7 @@ class Finding(SameStationMixin, TimeStampedModel):
         related_name="+",
         verbose_name=_("handled by"),
     )
-    handling_note = models.TextField(_("how it was handled"), blank=True)
+    handling_note = LongTextField(_("how it was handled"), blank=True)
     incident = models.OneToOneField(
         "cases.Incident",
         on_delete=models.PROTECT,
@@ -398,6 +403,10 @@ class Finding(SameStationMixin, TimeStampedModel):
     def get_absolute_url(self):
         return reverse("patrols:finding_detail", args=[self.pk])
 
+    def clean(self):
+        super().clean()
+        clean_times(self, past=["found_at"])
+
 
 class VideoPatrol(SameStationMixin, TimeStampedModel):
     """A camera check from the command room (鼠标巡逻 / 视频站岗)."""
@@ -411,7 +420,7 @@ class VideoPatrol(SameStationMixin, TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=VideoPatrolKind)
     camera = models.CharField(_("camera"), max_length=100)
     checked_at = models.DateTimeField(_("checked at"))
-    observation = models.TextField(_("observation"))
+    observation = LongTextField(_("observation"))
     finding = models.OneToOneField(
         Finding,
         on_delete=models.SET_NULL,
@@ -439,6 +448,10 @@ class VideoPatrol(SameStationMixin, TimeStampedModel):
 
     def __str__(self):
         return f"{self.camera} {timezone.localtime(self.checked_at):%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        super().clean()
+        clean_times(self, past=["checked_at"])
 
 
 class AssessmentScore(models.Model):

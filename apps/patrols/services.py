@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from apps.accounts.models import User
 from apps.core.errors import Conflict, DomainError, OutOfScope
 from apps.core.geo import EARTH_RADIUS_KM, haversine_km, in_china
+from apps.core.limits import CLOCK_SKEW, PLACE_MAX_LENGTH, ensure_plannable
 from apps.core.scoping import CHANGE
 from apps.stations.models import Community, Post, Station
 
@@ -44,8 +45,6 @@ from .selectors import patrol_settings
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 MAX_BATCH = 2000
-# A device clock a little ahead of the server's is tolerated, a date in the future is not.
-CLOCK_SKEW = timedelta(minutes=5)
 # A broadcast is logged as it is made (the tablet needs the network for it): its time may
 # lag the server's by a slow request or a clock a little behind, no more, so that the quiet
 # hours are judged on the server's clock and a time in the past cannot dodge them.
@@ -131,6 +130,8 @@ def _check_plan(mode, planned_start, planned_end) -> None:
     _aware(planned_end, _("the planned end"))
     if planned_end is not None and planned_end <= planned_start:
         raise DomainError(_("The planned end must be after the planned start."), code="invalid")
+    ensure_plannable(planned_start, _("The planned start"))
+    ensure_plannable(planned_end, _("The planned end"))
 
 
 def patrol_create(
@@ -665,7 +666,7 @@ def broadcast_log(
     message = (message or "").strip()
     if not message:
         raise DomainError(_("Say what was broadcast."), code="invalid")
-    if len(message) > 200 or len(place) > 200:
+    if len(message) > 200 or len(place) > PLACE_MAX_LENGTH:
         raise DomainError(_("The message or the place is too long."), code="invalid")
     if (latitude is None) != (longitude is None):
         raise DomainError(_("Give both latitude and longitude, or neither."), code="invalid")

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from apps.core.limits import PLACE_MAX_LENGTH, TEXT_MAX_LENGTH
 from apps.core.scoping import CHANGE
 from apps.core.views import require_perm
 from apps.registry.choices import UnitKind
@@ -34,6 +35,15 @@ def _tablet_texts():
         "noGps": _("No GPS position: allow location for this page."),
         "needsNetwork": _("This needs the network; try again when online."),
         "saved": _("Finding saved; it is sent when the network allows."),
+        "sending": _("Sending the finding…"),
+        "sent": _("Finding saved at the station."),
+        "refusedFinding": _("The server refused the finding:"),
+        "textKept": _(
+            "Its text is back in the form: choose another photo or correct it, then save again."
+        ),
+        "refusedListed": _("It is kept below: put it back in the form when this one is saved."),
+        "again": _("Put back in the form"),
+        "formBusy": _("Save or clear the finding in the form first."),
         "visitSaved": _("Enterprise visit saved; it is sent when the network allows."),
         "broadcastLogged": _("Broadcast logged."),
         "refused": _("The server refused:"),
@@ -79,6 +89,8 @@ def patrol_tablet(request, pk):
         "can_report": request.user.has_perm("patrols.add_finding"),
         "enterprises": _enterprises(request.user, patrol.station),
         "statuses": dict(PatrolStatus.choices),
+        "text_max_length": TEXT_MAX_LENGTH,
+        "place_max_length": PLACE_MAX_LENGTH,
         "texts": _tablet_texts(),
         # The map: rendered into the page, so that it opens offline like the rest of it.
         "places": map_places(user=request.user, station_id=patrol.station_id),

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from apps.core.forms import add_bootstrap_class
+from apps.core.forms import style_field
+from apps.core.limits import validate_past
 from apps.registry.models import Address, Unit
 from apps.stations.models import Community
 
@@ -18,7 +19,7 @@ class BootstrapForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            add_bootstrap_class(field)
+            style_field(field)
 
 
 class SupplementForm(BootstrapForm):
@@ -44,9 +45,7 @@ class RevokeForm(BootstrapForm):
 
 
 class VisitForm(BootstrapForm):
-    visited_on = forms.DateField(
-        label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    visited_on = forms.DateField(label=_("Visited on"), validators=[validate_past])
     result = forms.ChoiceField(label=_("Result"), choices=VisitResult.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 

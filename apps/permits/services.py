@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.choices import UserKind
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.idnumbers import parse_id_number
+from apps.core.limits import ensure_past
 from apps.core.notifications import notify
 from apps.core.phones import normalise_phone
 from apps.core.scoping import CHANGE, VIEW, is_in_scope
@@ -425,8 +426,7 @@ def home_visit_record(
     *, application: PermitApplication, by, visited_on, result: str, note: str = ""
 ) -> HomeVisit:
     """Record a check on site; an application still waiting moves under review."""
-    if visited_on > timezone.localdate():
-        raise _invalid(_("A visit cannot be in the future."))
+    ensure_past(visited_on, _("A visit cannot be in the future."))
     with transaction.atomic():
         application = _locked_for_officer(application, by)
         if application.status in (S.SUBMITTED, S.RESUBMITTED):

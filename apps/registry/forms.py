@@ -4,9 +4,9 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import ScopedModelForm, add_bootstrap_class
+from apps.core.forms import ScopedModelForm, style_field
+from apps.core.limits import validate_past
 from apps.core.scoping import CHANGE
-from apps.stations.forms import DATE_INPUT
 from apps.stations.models import Community, Station
 
 from . import selectors
@@ -71,7 +71,6 @@ class PersonForm(PersonFieldsForm):
             "domicile_address",
             "category",
         ]
-        widgets = {"birth_date": DATE_INPUT}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,7 +129,7 @@ class ImportForm(forms.Form):
         if user.station_id:
             del self.fields["station"]  # station staff import into their own station
         for field in self.fields.values():
-            add_bootstrap_class(field)
+            style_field(field)
 
 
 class ResidentForm(PersonFieldsForm):
@@ -166,12 +165,13 @@ class ResidentForm(PersonFieldsForm):
     )
     address = forms.ModelChoiceField(label=_("Room / address"), queryset=Address.objects.all())
     relation = forms.ChoiceField(label=_("Lives there as"), choices=ResidenceRelation.choices)
-    since = forms.DateField(label=_("Since"), widget=DATE_INPUT, initial=timezone.localdate)
+    since = forms.DateField(
+        label=_("Since"), initial=timezone.localdate, validators=[validate_past]
+    )
 
     class Meta:
         model = Person
         fields = ["name", "id_number", "gender", "birth_date", "phone", "category"]
-        widgets = {"birth_date": DATE_INPUT}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

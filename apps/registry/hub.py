@@ -22,6 +22,8 @@ from .filters import PersonFilter
 from .models import HotelStay, Person, Residence
 
 _ID_OR_PHONE = re.compile(r"[0-9]{17}[0-9Xx]|1[3-9][0-9]{9}")
+# A pasted list of numbers (form or API): some 100,000 ID numbers at most.
+NUMBERS_MAX_LENGTH = 2_000_000
 
 
 def persons_of_query(*, user, params: str, request=None):

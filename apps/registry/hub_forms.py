@@ -2,14 +2,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import add_bootstrap_class
+from apps.core.forms import style_field
 from apps.core.uploads import UploadRefused, check_spreadsheet
 
 from . import hub
 from .choices import UnitKind
 from .models import SavedQuery, Unit
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_NUMBERS_FILE_BYTES = 2 * 1024 * 1024
 
 
@@ -21,7 +20,7 @@ class HubForm(forms.Form):
             queryset = getattr(field, "queryset", None)
             if queryset is not None:
                 field.queryset = queryset.restrict(user)
-            add_bootstrap_class(field)
+            style_field(field)
 
 
 class CollisionForm(HubForm):
@@ -33,8 +32,8 @@ class CollisionForm(HubForm):
     ]
 
     left = forms.ChoiceField(label=_("First set"), choices=LEFT)
-    start = forms.DateField(label=_("From"), required=False, widget=DATE)
-    end = forms.DateField(label=_("To"), required=False, widget=DATE)
+    start = forms.DateField(label=_("From"), required=False)
+    end = forms.DateField(label=_("To"), required=False)
     hotel = forms.ModelChoiceField(
         label=_("Hotel"), required=False, queryset=Unit.objects.filter(kind=UnitKind.HOTEL)
     )
@@ -48,6 +47,7 @@ class CollisionForm(HubForm):
     numbers = forms.CharField(
         label=_("ID or phone numbers, one per line"),
         required=False,
+        max_length=hub.NUMBERS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     numbers_file = forms.FileField(label=_("…or a text/CSV file of them"), required=False)
@@ -109,10 +109,10 @@ class ComparisonForm(HubForm):
     measure = forms.ChoiceField(
         label=_("Count"), choices=[(k, v[0]) for k, v in hub.MEASURES.items()]
     )
-    first_start = forms.DateField(label=_("First period from"), widget=DATE)
-    first_end = forms.DateField(label=_("to"), widget=DATE)
-    second_start = forms.DateField(label=_("Second period from"), widget=DATE)
-    second_end = forms.DateField(label=_("to"), widget=DATE)
+    first_start = forms.DateField(label=_("First period from"))
+    first_end = forms.DateField(label=_("to"))
+    second_start = forms.DateField(label=_("Second period from"))
+    second_end = forms.DateField(label=_("to"))
 
 
 class ClassificationForm(HubForm):

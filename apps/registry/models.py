@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.idnumbers import PROVINCES, parse_id_number
+from apps.core.limits import clean_times
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager, ScopedQuerySet
 from apps.core.uploads import private_storage
@@ -316,6 +317,10 @@ class Residence(SameStationMixin, TimeStampedModel):
     def __str__(self):
         return f"{self.person} · {self.housing}"
 
+    def clean(self):
+        super().clean()
+        clean_times(self, past=["since"])
+
 
 class Unit(SameStationMixin, TimeStampedModel):
     """A real unit (实有单位): enterprise, shop, hotel, school …"""
@@ -401,6 +406,7 @@ class HotelStay(SameStationMixin, models.Model):
         super().clean()
         if self.hotel_id and self.hotel.kind != UnitKind.HOTEL:
             raise ValidationError({"hotel": _("This unit is not a hotel.")})
+        clean_times(self, past=["checked_in_at", "checked_out_at"])
 
 
 class FocusRecord(SameStationMixin, TimeStampedModel):
@@ -438,6 +444,10 @@ class FocusRecord(SameStationMixin, TimeStampedModel):
 
     def __str__(self):
         return f"{self.person} · {self.get_level_display()}"
+
+    def clean(self):
+        super().clean()
+        clean_times(self, planned=["review_on"])
 
 
 class SavedQuery(TimeStampedModel):

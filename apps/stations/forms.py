@@ -3,12 +3,10 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import ScopedModelForm, add_bootstrap_class
+from apps.core.forms import ScopedModelForm, style_field
 
 from .choices import ServiceKind
 from .models import Community, PoliceDistrict, Post, StaffAssignment, Station
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class StationForm(ScopedModelForm):
@@ -32,7 +30,6 @@ class PostForm(ScopedModelForm):
             "opened_on",
             "is_active",
         ]
-        widgets = {"opened_on": DATE_INPUT}
 
 
 class PoliceDistrictForm(ScopedModelForm):
@@ -75,7 +72,6 @@ class StaffAssignmentForm(ScopedModelForm):
             "started_on",
             "ended_on",
         ]
-        widgets = {"started_on": DATE_INPUT, "ended_on": DATE_INPUT}
 
 
 class ServiceLogForm(forms.Form):
@@ -94,4 +90,4 @@ class ServiceLogForm(forms.Form):
         # A fresh id per rendered form: a double click records the service once.
         self.fields["client_id"].initial = uuid.uuid4()
         for field in self.fields.values():
-            add_bootstrap_class(field)
+            style_field(field)

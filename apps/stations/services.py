@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError, NotAllowed, OutOfScope
+from apps.core.limits import ensure_past
 from apps.core.scoping import CHANGE
 
 from . import boundaries
@@ -40,8 +41,7 @@ def service_log_record(
     if not Station.objects.restrict(by, CHANGE).filter(pk=station.pk).exists():
         raise OutOfScope(_("Not found."))
     now = timezone.now()
-    if occurred_at is not None and occurred_at > now + timezone.timedelta(minutes=5):
-        raise DomainError(_("The time of a service cannot be in the future."), code="invalid")
+    ensure_past(occurred_at, _("The time of a service cannot be in the future."), now=now)
     entry = ServiceLog(
         station=station,
         post=post,

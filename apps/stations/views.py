@@ -347,13 +347,11 @@ def service_log_create(request):
     else:
         error = form_errors(form)
     if request.htmx:
-        context = {
-            "counters": selectors.service_counters_today(user=request.user),
-            "entry_error": error,
-            "entry_form": forms.ServiceLogForm(user=request.user),
-        }
+        # The entry with its counters, and the home page's other counts of today swapped in
+        # beside it (htmx out-of-band), so that every number on the page agrees.
+        context = {**_home_counters(request.user), "entry_error": error, "oob": True}
         return render(
-            request, "stations/_service_entry.html", context, status=400 if error else 200
+            request, "stations/_service_recorded.html", context, status=400 if error else 200
         )
     if error:
         messages.error(request, error)
@@ -372,16 +370,22 @@ def home(request):
     user = request.user
     if user.kind == UserKind.CITIZEN:
         return redirect("permits:portal_home")  # a citizen's home is the portal
-    context = {"today": timezone.localdate()}
+    context = {"today": timezone.localdate(), **_home_counters(user)}
+    if user.has_perm("stations.view_community") and user.station_id:
+        context["my_districts"] = selectors.districts_of(user=user)
+    return render(request, "stations/home.html", context)
+
+
+def _home_counters(user) -> dict:
+    """What the home page counts today, for the page and for the service entry's answer."""
+    context = {}
     if user.has_perm("stations.add_servicelog") and user.station_id:
         context["counters"] = selectors.service_counters_today(user=user)
         context["entry_form"] = forms.ServiceLogForm(user=user)
-    if user.has_perm("stations.view_community") and user.station_id:
-        context["my_districts"] = selectors.districts_of(user=user)
     if user.has_perm("stations.view_station"):
         context["station_overview"] = selectors.station_overview(user=user)
     if user.has_perm("stats.view_dailyfact") and user.has_perm("cases.add_incident"):
         from apps.stats.selectors import home_counters
 
         context["stats_counters"] = home_counters(user=user)
-    return render(request, "stations/home.html", context)
+    return context

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import ReadOnlyScopedAdmin
 from apps.core.errors import DomainError
+from apps.core.forms import DateInput
 
 from . import services
 from .metrics import METRICS
@@ -55,10 +56,8 @@ class StatsRunAdmin(ReadOnlyScopedAdmin):
 
 
 class RecomputeForm(forms.Form):
-    first_day = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    last_day = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = forms.DateField(label=_("First day"), widget=DateInput)
+    last_day = forms.DateField(label=_("Last day"), widget=DateInput)
 
 
 @admin.action(description=_("Recompute statistics for a range of days"))

@@ -6,9 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import add_bootstrap_class
+from apps.core.forms import style_field
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PERIOD_CHOICES = [
     ("day", _("Day")),
     ("month", _("Month")),
@@ -25,13 +24,13 @@ def yesterday():
 class PeriodForm(forms.Form):
     unit = forms.ChoiceField(label=_("Unit"))
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES)
-    at = forms.DateField(label=_("Within"), widget=DATE)
+    at = forms.DateField(label=_("Within"))
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = units
         for field in self.fields.values():
-            add_bootstrap_class(field)
+            style_field(field)
 
 
 class QuarterForm(forms.Form):
@@ -45,19 +44,19 @@ class QuarterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = units
         for field in self.fields.values():
-            add_bootstrap_class(field)
+            style_field(field)
 
 
 class RecomputeForm(forms.Form):
     bureau = forms.TypedChoiceField(label=_("Sub-bureau"), coerce=int)
-    first_day = forms.DateField(label=_("From"), widget=DATE)
-    last_day = forms.DateField(label=_("To"), widget=DATE)
+    first_day = forms.DateField(label=_("From"))
+    last_day = forms.DateField(label=_("To"))
 
     def __init__(self, *args, bureaus, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bureau"].choices = bureaus
         for field in self.fields.values():
-            add_bootstrap_class(field)
+            style_field(field)
 
     def clean(self):
         data = super().clean()

@@ -27,10 +27,21 @@
   var pause = 0, timer = null, running = null, pendingBatch = null;
 
   function $(selector) { return root.querySelector(selector); }
-  function say(text, ok) {
+  // tone: true for done (green), "muted" for under way, anything else for a problem (red).
+  function say(text, tone) {
     var box = $("[data-testid=message]");
+    var kind = tone === true ? "ok" : tone === "muted" ? "muted" : "error";
     box.textContent = text || "";
-    box.className = "mt-2 small " + (ok ? "text-success" : "text-danger");
+    box.className = "mt-2 small " + { ok: "text-success", muted: "text-muted", error: "text-danger" }[kind];
+    box.dataset.tone = text ? kind : "";
+  }
+
+  // Message parts joined as each language writes them: no space after a full-width mark.
+  function joined() {
+    return Array.prototype.reduce.call(arguments, function (text, part) {
+      if (!text) return part;
+      return /[：。，]$/.test(text) ? text + part : text + " " + part;
+    }, "");
   }
 
   function uuid() {
@@ -131,8 +142,10 @@
   }
 
   // A finding the server refuses as invalid (400, 413, 422) would be refused again: it is set
-  // aside with the server's message, shown for the officer to read and discard, so that the
-  // findings after it still leave. Any other failure (offline, 5xx, a lapsed login) retries.
+  // aside with the server's message, so that the findings after it still leave. Its text
+  // goes back into the form (at once when the form is empty, else with a tap) for a new
+  // photo or a correction; nothing typed is lost. Any other failure (offline, 5xx, a lapsed
+  // login) retries.
   var REFUSED_FOR_GOOD = [400, 413, 422];
   function setAside(row, message) {
     row.refused = message;
@@ -163,10 +176,15 @@
         body = form;
       }
       return post(findingsUrl, body).then(function () {
-        return drop("findings", [row.seq]);
+        return drop("findings", [row.seq]).then(function () {
+          if (row.seq === awaiting) {
+            awaiting = null;
+            say(T.sent, refusedShown ? "muted" : true);
+          }
+        });
       }, function (error) {
         if (REFUSED_FOR_GOOD.indexOf(error.status) < 0) throw error;
-        return setAside(row, error.message);
+        return setAside(row, error.message).then(function () { refusedNow(row); });
       }).then(sendFindings);
     });
   }
@@ -186,7 +204,12 @@
       return true;
     }, function (error) {
       pause = Math.min(MAX_PAUSE, pause ? pause * 2 : 2000);
-      if (error.status) say(T.refused + " " + error.message);
+      if (error.status) {
+        say(joined(T.refused, error.message));
+      } else if (awaiting !== null) {
+        say(T.saved, true); // the network went: the finding waits on the tablet
+      }
+      awaiting = null;
       return false;
     }).then(function (done) {
       running = null;
@@ -222,20 +245,38 @@
     refusedFindings().then(renderRefused, function () {});
   }
 
+  var refusedShown = 0;
   function renderRefused(rows) {
     var list = $("[data-testid=refused]");
+    refusedShown = rows.length;
     list.hidden = !rows.length;
+    // A green "saved" never stands beside a refusal.
+    if (rows.length && $("[data-testid=message]").dataset.tone === "ok") say("");
     list.querySelector("ul").replaceChildren.apply(list.querySelector("ul"), rows.map(function (row) {
       var item = document.createElement("li");
       item.className = "list-group-item d-flex justify-content-between align-items-start gap-2";
       var text = document.createElement("div");
       text.textContent = (row.data.description || row.data.kind || "") + " — " + row.refused;
+      var buttons = document.createElement("div");
+      buttons.className = "d-flex gap-2 flex-shrink-0";
+      if (finding) {
+        var again = document.createElement("button");
+        again.type = "button";
+        again.className = "btn btn-sm btn-primary";
+        again.textContent = T.again;
+        again.addEventListener("click", function () {
+          if (!formIsEmpty()) return say(T.formBusy); // never overwrite what is being typed
+          putBack(row);
+        });
+        buttons.append(again);
+      }
       var discard = document.createElement("button");
       discard.type = "button";
       discard.className = "btn btn-sm btn-outline-secondary";
       discard.textContent = T.discard;
       discard.addEventListener("click", function () { drop("findings", [row.seq]).then(render); });
-      item.append(text, discard);
+      buttons.append(discard);
+      item.append(text, buttons);
       return item;
     }));
   }
@@ -337,7 +378,7 @@
   }
 
   function failed(error) {
-    say(error.status ? T.refused + " " + error.message : T.needsNetwork);
+    say(error.status ? joined(T.refused, error.message) : T.needsNetwork);
   }
 
   $("[data-action=start]").addEventListener("click", function () {
@@ -377,6 +418,34 @@
   });
 
   var finding = root.querySelector("[data-form=finding]");
+  // The finding last saved while online: the message says whether the server took it.
+  var awaiting = null;
+  // A refused finding put back into the form keeps when and where it was seen.
+  var restored = null;
+
+  function formIsEmpty() {
+    return !finding || !finding.elements.description.value.trim();
+  }
+  // The refused finding's text back into the form, out of the refused list: the officer
+  // chooses another photo (or corrects the text) and saves it again.
+  function putBack(row) {
+    var f = finding.elements, data = row.data;
+    if (f.nothing_found) f.nothing_found.checked = !!data.nothing_found;
+    if (data.kind) f.kind.value = data.kind;
+    if (f.unit) f.unit.value = data.unit || "";
+    f.place.value = data.place || "";
+    f.description.value = data.description || "";
+    f.photo.value = "";
+    visitOnly();
+    restored = data;
+    say(joined(T.refusedFinding, row.refused, T.textKept));
+    return drop("findings", [row.seq]).then(render);
+  }
+  function refusedNow(row) {
+    if (row.seq === awaiting) awaiting = null;
+    if (finding && formIsEmpty()) return putBack(row);
+    say(joined(T.refusedFinding, row.refused, T.refusedListed));
+  }
   // An enterprise visit where nothing was found needs the enterprise (a list rendered into
   // the page, so it works offline) and neither a kind nor a description.
   function visitOnly() {
@@ -394,26 +463,38 @@
     var f = finding.elements;
     var nothing = visitOnly();
     var photo = f.photo.files[0] || null;
+    var seen = restored || {
+      found_at: new Date().toISOString(),
+      latitude: lastPosition ? lastPosition.latitude : null,
+      longitude: lastPosition ? lastPosition.longitude : null,
+    };
     var row = {
       data: {
         client_id: uuid(),
         patrol: patrol,
         kind: nothing ? null : f.kind.value,
         description: f.description.value,
-        found_at: new Date().toISOString(),
+        found_at: seen.found_at,
         place: f.place.value,
         unit: f.unit ? f.unit.value : null,
         nothing_found: nothing || null,
-        latitude: lastPosition ? lastPosition.latitude : null,
-        longitude: lastPosition ? lastPosition.longitude : null,
+        latitude: seen.latitude,
+        longitude: seen.longitude,
       },
       photo: photo,
       photoName: photo ? photo.name : null,
     };
-    store("findings", "readwrite", function (s) { return s.add(row); }).then(function () {
+    store("findings", "readwrite", function (s) { return s.add(row); }).then(function (seq) {
+      restored = null;
       finding.reset();
       visitOnly();
-      say(nothing ? T.visitSaved : T.saved, true);
+      if (navigator.onLine) {
+        // Said once the server has answered: "sent", or why it refused.
+        awaiting = seq;
+        say(T.sending, "muted");
+      } else {
+        say(nothing ? T.visitSaved : T.saved, true);
+      }
       render();
       sync();
     }, function () { say(T.noStorage); });

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.core.api.serializers import MaskedField, ModelSerializer, ScopedRelatedField
+from apps.core.limits import PLACE_MAX_LENGTH, TEXT_MAX_LENGTH, validate_past
 from apps.core.scoping import VIEW
 from apps.registry.models import Person
 from apps.stations.models import Community, Post
@@ -94,7 +95,7 @@ class IncidentReportSerializer(serializers.Serializer):
     caller_person = ScopedRelatedField(
         queryset=Person.objects.all(), action=VIEW, required=False, allow_null=True
     )
-    place_text = serializers.CharField(max_length=200)
+    place_text = serializers.CharField(max_length=PLACE_MAX_LENGTH)
     latitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, required=False, allow_null=True
     )
@@ -104,8 +105,10 @@ class IncidentReportSerializer(serializers.Serializer):
     community = ScopedRelatedField(
         queryset=Community.objects.all(), required=False, allow_null=True
     )
-    description = serializers.CharField(required=False, allow_blank=True)
-    received_at = serializers.DateTimeField(required=False)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
+    )
+    received_at = serializers.DateTimeField(required=False, validators=[validate_past])
     client_id = serializers.UUIDField(required=False)
 
 
@@ -118,7 +121,7 @@ class DispatchSerializer(serializers.Serializer):
 
 class StatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["en_route", "arrived", "handled"])
-    outcome = serializers.CharField(required=False, allow_blank=True)
+    outcome = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     client_id = serializers.UUIDField(required=False)
 
 
@@ -243,7 +246,7 @@ class CaseDetailSerializer(CaseSerializer):
 class CaseOpenSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CaseKind.choices)
     title = serializers.CharField(max_length=120)
-    summary = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     category = ScopedRelatedField(
         queryset=IncidentCategory.objects.all(), action=VIEW, required=False, allow_null=True
     )

@@ -2,6 +2,12 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from apps.core.api.serializers import MaskedField, ModelSerializer, ScopedRelatedField
+from apps.core.limits import (
+    PLACE_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    validate_past,
+    validate_plannable,
+)
 from apps.core.scoping import VIEW
 from apps.registry.models import Person
 from apps.stations.models import Community, Post
@@ -157,8 +163,10 @@ class PartyInSerializer(serializers.Serializer):
 class DisputeReceiveSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=DisputeSource.choices)
     category = serializers.ChoiceField(choices=DisputeCategory.choices)
-    description = serializers.CharField()
-    place_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+    place_text = serializers.CharField(
+        max_length=PLACE_MAX_LENGTH, required=False, allow_blank=True
+    )
     community = ScopedRelatedField(
         queryset=Community.objects.all(), required=False, allow_null=True
     )
@@ -168,7 +176,7 @@ class DisputeReceiveSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=EscalationSign.choices), required=False
     )
     risk_level = serializers.ChoiceField(choices=RiskLevel.choices, required=False)
-    received_at = serializers.DateTimeField(required=False)
+    received_at = serializers.DateTimeField(required=False, validators=[validate_past])
 
 
 class AssessSerializer(serializers.Serializer):
@@ -192,11 +200,11 @@ class AssignSerializer(serializers.Serializer):
 
 
 class SessionInSerializer(serializers.Serializer):
-    held_at = serializers.DateTimeField()
+    held_at = serializers.DateTimeField(validators=[validate_past])
     mode = serializers.ChoiceField(choices=SessionMode.choices, required=False)
-    place = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    place = serializers.CharField(max_length=PLACE_MAX_LENGTH, required=False, allow_blank=True)
     attendees = serializers.CharField(max_length=300)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
 class SessionCreateSerializer(SessionInSerializer):
@@ -204,7 +212,7 @@ class SessionCreateSerializer(SessionInSerializer):
 
 
 class AgreementInSerializer(serializers.Serializer):
-    terms = serializers.CharField()
+    terms = serializers.CharField(max_length=TEXT_MAX_LENGTH)
     signed_parties = serializers.ListField(child=serializers.IntegerField(), required=False)
     scan = serializers.FileField(required=False)
     days = serializers.IntegerField(min_value=1, max_value=365, required=False)
@@ -216,7 +224,7 @@ class SignSerializer(serializers.Serializer):
 
 class ConfirmationSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=[c for c in ConfirmationStatus.values if c])
-    on = serializers.DateField(required=False)
+    on = serializers.DateField(required=False, validators=[validate_past])
 
 
 class FailSerializer(serializers.Serializer):
@@ -240,7 +248,12 @@ class MediatorSerializer(ModelSerializer):
     resolved = serializers.IntegerField(read_only=True)
     concluded = serializers.IntegerField(read_only=True)
     resolution_rate = serializers.SerializerMethodField()
-    phone = MaskedField("phone", required=False, allow_blank=True)
+    phone = MaskedField(
+        "phone",
+        required=False,
+        allow_blank=True,
+        max_length=Mediator._meta.get_field("phone").max_length,
+    )
 
     class Meta:
         model = Mediator
@@ -288,12 +301,12 @@ class LawyerSlotSerializer(serializers.ModelSerializer):
 class SlotsGenerateSerializer(serializers.Serializer):
     mediator = ScopedRelatedField(queryset=Mediator.objects.all())
     weekday = serializers.IntegerField(min_value=0, max_value=6)
-    first_day = serializers.DateField()
+    first_day = serializers.DateField(validators=[validate_plannable])
     weeks = serializers.IntegerField(min_value=1, max_value=52)
     start = serializers.TimeField()
     end = serializers.TimeField()
     minutes = serializers.IntegerField(min_value=15, max_value=240, required=False)
-    place = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    place = serializers.CharField(max_length=PLACE_MAX_LENGTH, required=False, allow_blank=True)
 
 
 class BookSerializer(serializers.Serializer):

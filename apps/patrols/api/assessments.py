@@ -76,7 +76,7 @@ class AssessmentScoreSerializer(serializers.ModelSerializer):
 
 
 class RecomputeSerializer(serializers.Serializer):
-    month = serializers.CharField(help_text="YYYY-MM")
+    month = serializers.CharField(help_text="YYYY-MM", max_length=7)
     bureau = serializers.IntegerField(required=False, help_text=_("Superusers only."))
 
     def validate_month(self, value):

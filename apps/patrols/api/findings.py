@@ -17,6 +17,7 @@ from apps.core.api.permissions import ActionPermissions
 from apps.core.api.serializers import ScopedRelatedField
 from apps.core.api.viewsets import ScopedReadOnlyViewSet
 from apps.core.errors import OutOfScope
+from apps.core.limits import PLACE_MAX_LENGTH, TEXT_MAX_LENGTH, validate_past
 from apps.core.scoping import VIEW
 from apps.core.uploads import private_file_response
 from apps.mediation.choices import DisputeCategory
@@ -87,9 +88,11 @@ class FindingReportSerializer(serializers.Serializer):
     client_id = serializers.UUIDField(required=False)
     patrol = ScopedRelatedField(queryset=Patrol.objects.all(), required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=FindingKind.choices, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
-    found_at = serializers.DateTimeField(required=False)
-    place = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
+    )
+    found_at = serializers.DateTimeField(required=False, validators=[validate_past])
+    place = serializers.CharField(required=False, allow_blank=True, max_length=PLACE_MAX_LENGTH)
     latitude = serializers.FloatField(required=False, allow_null=True)
     longitude = serializers.FloatField(required=False, allow_null=True)
     community = ScopedRelatedField(
@@ -130,7 +133,7 @@ class ToDisputeSerializer(serializers.Serializer):
 
 
 class HandleSerializer(serializers.Serializer):
-    note = serializers.CharField()
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
 class FindingPagination(TimeCursorPagination):
@@ -234,12 +237,14 @@ class VideoPatrolSerializer(serializers.ModelSerializer):
 class VideoPatrolLogSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=VideoPatrolKind.choices)
     camera = serializers.CharField(max_length=100)
-    checked_at = serializers.DateTimeField(required=False)
-    observation = serializers.CharField()
+    checked_at = serializers.DateTimeField(required=False, validators=[validate_past])
+    observation = serializers.CharField(max_length=TEXT_MAX_LENGTH)
     finding_kind = serializers.ChoiceField(
         choices=FindingKind.choices, required=False, allow_blank=True
     )
-    finding_description = serializers.CharField(required=False, allow_blank=True)
+    finding_description = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
+    )
 
 
 class VideoPatrolPagination(TimeCursorPagination):

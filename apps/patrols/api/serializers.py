@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from apps.accounts.models import User
 from apps.core.api.serializers import ScopedRelatedField
+from apps.core.limits import TEXT_MAX_LENGTH, validate_plannable
 from apps.core.masking import mask_phone
 from apps.core.scoping import VIEW
 from apps.stations.models import Community, Post, Station
@@ -98,8 +99,10 @@ class PatrolInputSerializer(serializers.Serializer):
         queryset=Post.objects.all(), action=VIEW, required=False, allow_null=True
     )
     mode = serializers.ChoiceField(choices=PatrolMode.choices)
-    planned_start = serializers.DateTimeField()
-    planned_end = serializers.DateTimeField(required=False, allow_null=True)
+    planned_start = serializers.DateTimeField(validators=[validate_plannable])
+    planned_end = serializers.DateTimeField(
+        required=False, allow_null=True, validators=[validate_plannable]
+    )
     officers = ScopedRelatedField(queryset=User.objects.all(), action=VIEW, many=True)
     communities = ScopedRelatedField(
         queryset=Community.objects.all(), action=VIEW, many=True, required=False
@@ -107,7 +110,7 @@ class PatrolInputSerializer(serializers.Serializer):
     participants = ParticipantInputSerializer(many=True, required=False)
     route = serializers.CharField(max_length=300, required=False, allow_blank=True)
     loudspeaker = serializers.BooleanField(required=False)
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
 class TrackPointInputSerializer(serializers.Serializer):

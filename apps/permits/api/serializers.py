@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from apps.accounts.choices import UserKind
 from apps.core.api.serializers import MaskedField, ScopedRelatedField
+from apps.core.limits import validate_past
 from apps.core.progress import get_progress
 from apps.core.scoping import VIEW
 from apps.registry.models import Address, Unit
@@ -148,7 +149,7 @@ class RejectSerializer(serializers.Serializer):
 
 
 class VisitSerializer(serializers.Serializer):
-    visited_on = serializers.DateField()
+    visited_on = serializers.DateField(validators=[validate_past])
     result = serializers.ChoiceField(choices=VisitResult.choices)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 

@@ -134,7 +134,9 @@ class CollisionSetSerializer(serializers.Serializer):
     hotel = serializers.IntegerField(required=False)
     saved_query = serializers.IntegerField(required=False)
     numbers = serializers.CharField(
-        required=False, max_length=2_000_000, help_text=_("ID or phone numbers, any separators")
+        required=False,
+        max_length=hub.NUMBERS_MAX_LENGTH,
+        help_text=_("ID or phone numbers, any separators"),
     )
 
 

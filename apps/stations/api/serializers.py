@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from apps.core.api.serializers import MaskedField, ModelSerializer
+from apps.core.limits import validate_past
 
 from ..choices import ServiceKind
 from ..models import Bureau, Community, PoliceDistrict, Post, ServiceLog, StaffAssignment, Station
@@ -115,7 +116,9 @@ class ServiceLogCreateSerializer(serializers.Serializer):
     post = serializers.IntegerField(required=False, allow_null=True)
     station = serializers.IntegerField(required=False, allow_null=True)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+    occurred_at = serializers.DateTimeField(
+        required=False, allow_null=True, validators=[validate_past]
+    )
     client_id = serializers.UUIDField(required=False, allow_null=True)
 
 
