@@ -49,6 +49,7 @@ class DispatchSettingsAdmin(ScopedAdmin):
         "repeat_caller_calls",
         "repeat_caller_days",
         "cross_station_dispatch",
+        "auxiliaries_take_jobs",
     ]
 
 

@@ -5,21 +5,26 @@
   about 40 from the station HQ), handled and turned into a public-security case.
 - 马王: neighbour disputes at 马王警务站, one in three diverted to mediation.
 - 歇台子: square-dance noise calls in the evenings, one resident calling every few days.
-- The board has work on it now: a fresh call and a dispatched one.
-- The roster: this week's pattern at the park post (weekdays everyone, weekends a group).
+- The board has work on it now: a fresh call, and a call sent to the park post that waits
+  in 李强's 我的出警任务 for him to take (接单).
+- The roster of this week and the next at the park post, so that its officer is on duty
+  whenever the demo is opened: weekdays everyone by day and the officer on standby (备勤)
+  at night, weekends the officer with the grid worker; the other joint-force members are
+  on duty with them on weekdays (listed apart as 联防力量 in the dispatch suggestion).
 """
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.stations.choices import StaffKind
 from apps.stations.models import Bureau, Community, Post, StaffAssignment, Station
 
-from .choices import CaseKind, Disposition, IncidentSource, IncidentStatus
-from .models import Incident, IncidentCategory
+from .choices import CaseKind, Disposition, IncidentSource, IncidentStatus, ShiftRole
+from .models import DutyShift, Incident, IncidentCategory
 from .services import (
     RosterPattern,
     case_open,
@@ -29,7 +34,9 @@ from .services import (
     incident_dispatch,
     incident_report,
     incident_status,
+    incident_take,
     roster_generate,
+    shift_save,
     taxonomy_seed,
 )
 
@@ -65,9 +72,11 @@ def _backdate(incident, start, **offsets):
 
 
 def _run(incident, *, desk, post, officer=None, outcome="", disposition, **close):
-    """Dispatch, (with an officer) go, arrive, tick every step, handle; then close."""
-    incident_dispatch(incident=incident, post=post, officers=[officer] if officer else [], by=desk)
+    """Dispatch the post; (with an officer) take the job, go, arrive, tick every step,
+    handle; then close."""
+    incident = incident_dispatch(incident=incident, post=post, by=desk)
     if officer:
+        incident = incident_take(incident=incident, by=officer)
         incident = incident_status(incident=incident, status=IncidentStatus.EN_ROUTE, by=officer)
         incident = incident_status(incident=incident, status=IncidentStatus.ARRIVED, by=officer)
         for step in range(len(incident.checklist)):
@@ -78,35 +87,74 @@ def _run(incident, *, desk, post, officer=None, outcome="", disposition, **close
     return incident_close(incident=incident, disposition=disposition, by=desk, **close)
 
 
+def seed_park_roster(station: Station, *, by) -> None:
+    """The park post's roster for this week and the next (see the module's docstring); a
+    re-run adds only what is missing, so a demo seeded last week gets this week's."""
+    park = Post.objects.get(station=station, name="西彭园区警务站")
+    staff = list(StaffAssignment.objects.filter(station=station, post=park, ended_on=None))
+    officers = [person for person in staff if person.user_id]
+    grid_workers = [person for person in staff if person.kind == StaffKind.GRID_WORKER]
+    this_monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    tz = timezone.get_current_timezone()
+    for monday in (this_monday, this_monday + timedelta(days=7)):
+        roster_generate(
+            by=by,
+            pattern=RosterPattern(
+                station=station,
+                post=park,
+                monday=monday,
+                weekday_staff=staff,
+                weekend_group=officers + grid_workers,
+            ),
+        )
+        for offset in range(5):  # weekday nights, before and after the day shift
+            day = monday + timedelta(days=offset)
+            for start, end in (
+                (time(0, 0), time(8, 30)),
+                (time(17, 30), None),
+            ):
+                starts_at = datetime.combine(day, start, tz)
+                ends_at = (
+                    datetime.combine(day, end, tz)
+                    if end
+                    else datetime.combine(day + timedelta(days=1), time(0, 0), tz)
+                )
+                for person in officers:
+                    if not DutyShift.objects.filter(
+                        staff=person, starts_at__lt=ends_at, ends_at__gt=starts_at
+                    ).exists():
+                        shift_save(
+                            by=by,
+                            shift=DutyShift(
+                                station=station,
+                                post=park,
+                                staff=person,
+                                starts_at=starts_at,
+                                ends_at=ends_at,
+                                role=ShiftRole.STANDBY,
+                            ),
+                        )
+
+
 @transaction.atomic
 def seed_incidents() -> int:
     """Returns the incidents created on this run."""
     for bureau in Bureau.objects.all():
         taxonomy_seed(bureau=bureau)
     xipeng = Station.objects.filter(code="500107-xipeng").first()
-    if xipeng is None or Incident.objects.filter(client_id=_key("yingxin-fight")).exists():
+    if xipeng is None:
+        return 0
+    admin = User.objects.get(username="jlp_admin")
+    seed_park_roster(xipeng, by=admin)
+    if Incident.objects.filter(client_id=_key("yingxin-fight")).exists():
         return 0
     jiulongpo = xipeng.bureau
     desk = User.objects.get(username="xipeng_desk")
     officer = User.objects.get(username="xipeng_community")
-    admin = User.objects.get(username="jlp_admin")
     park = Post.objects.get(station=xipeng, name="西彭园区警务站")
     yingxin = Community.objects.get(station=xipeng, name="迎新村")
     now = timezone.now()
     created = 0
-
-    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
-    park_staff = list(StaffAssignment.objects.filter(station=xipeng, post=park))
-    roster_generate(
-        by=admin,
-        pattern=RosterPattern(
-            station=xipeng,
-            post=park,
-            monday=monday,
-            weekday_staff=park_staff,
-            weekend_group=park_staff[:1],
-        ),
-    )
 
     # 迎新村: a boundary quarrel the same villager called about four times this month ...
     quarrel = _category(jiulongpo, "邻里")
@@ -265,7 +313,7 @@ def seed_incidents() -> int:
         description="八旬老人外出未归，家属求助。",
         client_id=_key("xipeng-dispatched"),
     )
-    incident_dispatch(incident=sent, post=park, officers=[officer], by=desk)
+    incident_dispatch(incident=sent, post=park, by=desk)  # waits for 李强 to take it
     created += 1
 
     # Cases: one public-security case due in two days, one criminal case under investigation.

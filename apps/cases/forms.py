@@ -77,6 +77,14 @@ class IncidentIntakeForm(BootstrapForm):
     def __init__(self, *args, user, categories, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
+        # static/js/select-search.js puts a search box over the 116 categories.
+        self.fields["category"].widget.attrs.update(
+            {
+                "data-search": _("Search: a code or words, e.g. 斗殴"),
+                "data-search-none": _("No category matches."),
+                "data-search-count": _("%(n)s categories match."),
+            }
+        )
         communities = Community.objects.restrict(user).order_by("name")
         if user.station_id:
             communities = communities.filter(station_id=user.station_id)
@@ -86,17 +94,15 @@ class IncidentIntakeForm(BootstrapForm):
 
 
 class DispatchForm(BootstrapForm):
+    """The desk sends a post; the post's officers take the job (接单)."""
+
     post = forms.ModelChoiceField(queryset=Post.objects.none(), label=_("Post"))
-    officers = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label=_("Officers")
-    )
     reason = forms.CharField(max_length=200, required=False, label=_("Reason for another post"))
     client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
-    def __init__(self, *args, posts, officers, **kwargs):
+    def __init__(self, *args, posts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["post"].queryset = posts
-        self.fields["officers"].queryset = officers
 
 
 class FieldStatusForm(BootstrapForm):
@@ -117,7 +123,10 @@ class FieldStatusForm(BootstrapForm):
 
 
 class CloseForm(BootstrapForm):
-    disposition = forms.ChoiceField(choices=Disposition.choices, label=_("Disposition"))
+    # Nothing chosen in advance: the desk says how it ended (a case is not the default).
+    disposition = forms.ChoiceField(
+        choices=[("", _("Choose how it ended")), *Disposition.choices], label=_("Disposition")
+    )
     case_kind = forms.ChoiceField(
         choices=[("", "—"), *CaseKind.choices], required=False, label=_("Case kind")
     )

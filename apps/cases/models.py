@@ -77,6 +77,11 @@ class DispatchSettings(models.Model):
     cross_station_dispatch = models.BooleanField(
         _("suggest posts of neighbouring stations"), default=False
     )
+    # Who holds a post's job (domain.md): its 民警 with a login, and its 辅警 only where the
+    # bureau allows it; joint-force members go along but never hold the job.
+    auxiliaries_take_jobs = models.BooleanField(
+        _("auxiliary police may take a post's job"), default=False
+    )
 
     objects = ScopedManager()
     scope = BUREAU_SCOPE
@@ -344,6 +349,7 @@ class IncidentEvent(TimelineEntry):
     class Kind(models.TextChoices):
         RECEIVED = "received", _("Received")
         DISPATCHED = "dispatched", _("Dispatched")
+        TAKEN = "taken", _("Job taken")
         STATUS = "status", _("Status")
         CHECKLIST = "checklist", _("Checklist")
         NOTE = "note", _("Note")
@@ -368,6 +374,14 @@ class IncidentEvent(TimelineEntry):
 
     def __str__(self):
         return f"{self.incident} · {self.get_kind_display()}"
+
+    @property
+    def label(self) -> str:
+        """What the timeline says happened: the status reached when the entry moved the
+        incident (so "received → received" never shows), else the kind of entry."""
+        if self.status and self.kind != self.Kind.TAKEN:
+            return self.get_status_display()
+        return self.get_kind_display()
 
 
 class IncidentAttachment(models.Model):

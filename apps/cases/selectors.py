@@ -4,9 +4,12 @@ the command board, an officer's jobs, overdue cases and the roster week."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db import models
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from apps.accounts.choices import UserKind
+from apps.accounts.models import User
 from apps.core.geo import haversine_km, haversine_km_sql
 from apps.stations.choices import AreaKind
 from apps.stations.models import Bureau, Post, Station
@@ -39,13 +42,39 @@ def travel_minutes(distance_km: float, area: str, settings: DispatchSettings) ->
     return distance_km * float(settings.road_factor) / speed * 60
 
 
+def job_takers(settings: DispatchSettings):
+    """The users who may hold a post's job (domain.md): 民警 with a login, and 辅警 where
+    the bureau allows it. Joint-force members (网格员, 楼栋长, guards) have no login and go
+    along, but never hold the job. The one place of this rule: the suggestion, the offer to
+    the post and the take all ask it."""
+    kinds = [UserKind.OFFICER]
+    if settings.auxiliaries_take_jobs:
+        kinds.append(UserKind.AUXILIARY)
+    return User.objects.filter(is_active=True, kind__in=kinds)
+
+
+def _on_shift(at: datetime):
+    return DutyShift.objects.filter(starts_at__lte=at, ends_at__gt=at)
+
+
+def post_takers(*, post: Post, at: datetime | None = None):
+    """Who may take a job sent to `post`: its officers, and whoever the roster puts on duty
+    there now (a colleague covering the post's weekend)."""
+    settings = station_dispatch_settings(post.station)
+    rostered = _on_shift(at or timezone.now()).filter(post=post).values("staff__user_id")
+    return job_takers(settings).filter(
+        Q(post=post) | Q(pk__in=rostered), station_id=post.station_id
+    )
+
+
 @dataclass
 class Suggestion:
     post: Post
     distance_km: float
     travel_minutes: float
     minutes_saved: float  # against sending a car from the station HQ; negative if HQ is nearer
-    on_duty: list = field(default_factory=list)  # DutyShift rows covering now
+    on_duty: list = field(default_factory=list)  # shifts now of people who can take the job
+    joint_forces: list = field(default_factory=list)  # shifts now of those who go along
     other_station: bool = False  # a neighbouring station's post (cross-station dispatch)
 
 
@@ -59,13 +88,15 @@ class Ranking:
 def rank_posts(
     *, station: Station, latitude, longitude, user, limit: int = 5, at: datetime | None = None
 ) -> Ranking:
-    """The active posts nearest to a point, by straight-line distance (ties by id), with the
-    travel estimate, the minutes saved against the station HQ and who is on duty there.
+    """The active posts nearest to a point with the travel estimate, the minutes saved
+    against the station HQ and who is on duty there: first the posts where someone who can
+    take the job is on duty, then the others, each group by straight-line distance (ties by
+    id). Joint-force members on duty are listed apart; they never make a post "manned".
 
     The candidates are the station's posts that the user may see, or every post of the
     bureau when the bureau's settings allow cross-station dispatch. The database orders
-    them by distance and returns the nearest `limit` with their shifts: two queries,
-    whatever the number of posts.
+    them and returns the first `limit` with their shifts: two queries, whatever the number
+    of posts.
     """
     settings = station_dispatch_settings(station)
     if settings.cross_station_dispatch:
@@ -73,16 +104,23 @@ def rank_posts(
     else:
         candidates = Post.objects.restrict(user).filter(station=station)
     at = at or timezone.now()
+    takers = job_takers(settings)
     nearest = (
         candidates.filter(is_active=True)
-        .annotate(distance=haversine_km_sql(latitude, longitude, Post._meta.db_table))
-        .order_by("distance", "pk")
+        .annotate(
+            distance=haversine_km_sql(latitude, longitude, Post._meta.db_table),
+            manned=Exists(
+                _on_shift(at).filter(post=OuterRef("pk"), staff__user__in=takers.values("pk"))
+            ),
+        )
+        .order_by(F("manned").desc(), "distance", "pk")
         .select_related("station")
         .prefetch_related(
             Prefetch(
                 "duty_shifts",
-                queryset=DutyShift.objects.filter(starts_at__lte=at, ends_at__gt=at)
-                .select_related("staff__user")
+                queryset=_on_shift(at)
+                .annotate(can_take=Exists(takers.filter(pk=OuterRef("staff__user_id"))))
+                .select_related("staff")
                 .order_by("role", "staff__name"),
                 to_attr="on_duty_now",
             )
@@ -102,7 +140,8 @@ def rank_posts(
                 distance_km=round(distance, 2),
                 travel_minutes=round(minutes, 1),
                 minutes_saved=round(hq_minutes - minutes, 1),
-                on_duty=post.on_duty_now,
+                on_duty=[shift for shift in post.on_duty_now if shift.can_take],
+                joint_forces=[shift for shift in post.on_duty_now if not shift.can_take],
                 other_station=post.station_id != station.pk,
             )
         )
@@ -174,19 +213,28 @@ def board(*, user, limit_per_column: int = 30) -> dict[str, list[Incident]]:
 
 
 def my_jobs(*, user):
-    """The incidents an officer was sent to and has not finished, for the tablet."""
+    """The tablet's 我的出警任务: the jobs sent to a post this officer may take for (its
+    officers, and whoever is on duty there now), waiting to be taken, and then the jobs
+    the officer holds and has not finished. Jobs to take come first."""
+    settings = dispatch_settings(user.bureau_id)
+    offered = Q(pk__in=[])
+    if job_takers(settings).filter(pk=user.pk).exists():
+        posts = Q(post_id__in=_on_shift(timezone.now()).filter(staff__user=user).values("post_id"))
+        if user.post_id:
+            posts |= Q(post_id=user.post_id)
+        offered = Q(status=IncidentStatus.ASSIGNED) & posts
+    held = Q(
+        pk__in=Incident.officers.through.objects.filter(user_id=user.pk).values("incident_id"),
+        status__in=[IncidentStatus.DISPATCHED, IncidentStatus.EN_ROUTE, IncidentStatus.ARRIVED],
+    )
     return (
         Incident.objects.restrict(user)
-        .filter(
-            officers=user,
-            status__in=[
-                IncidentStatus.DISPATCHED,
-                IncidentStatus.EN_ROUTE,
-                IncidentStatus.ARRIVED,
-            ],
-        )
+        .filter(offered | held)
         .select_related("category", "post", "community")
-        .order_by("priority", "received_at")
+        .annotate(
+            waiting=models.Case(models.When(status=IncidentStatus.ASSIGNED, then=0), default=1)
+        )
+        .order_by("waiting", "priority", "received_at")
     )
 
 

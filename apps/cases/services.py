@@ -52,7 +52,14 @@ from .models import (
     NumberSequence,
     ProcedureStep,
 )
-from .selectors import caller_calls, dispatch_settings, rank_posts, travel_minutes
+from .selectors import (
+    caller_calls,
+    dispatch_settings,
+    job_takers,
+    post_takers,
+    rank_posts,
+    travel_minutes,
+)
 from .workflow import CLOSING_OUTCOMES, check_case_transition, check_incident_transition
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -262,9 +269,13 @@ def incident_dispatch(
     reason: str = "",
     client_id: uuid.UUID | None = None,
 ) -> Incident:
-    """Send a post (and, when named, its officers) to an incident. Choosing another post
-    than the nearest needs a reason. A second dispatch — two desks clicking at once — is
-    refused with a Conflict: the row is locked and its status read again."""
+    """Send a post to an incident. Without named officers the job goes to the post: every
+    officer who may take it there (selectors.post_takers) is told and finds it in 我的出警
+    任务, and the first to take it holds it (incident_take). Named officers (the API's, or a
+    desk that sends someone itself) hold it at once; they must be officers of the post's
+    station who may take a job. Choosing another post than the suggested one needs a
+    reason. A second dispatch — two desks clicking at once — is refused with a Conflict:
+    the row is locked and its status read again."""
     officers = list(officers)
     reason = reason.strip()
     with transaction.atomic():
@@ -293,10 +304,15 @@ def incident_dispatch(
             raise OutOfScope(_("Not found."))
         if not post.is_active:
             raise DomainError(_("This post is not in service."), code="invalid")
+        able = set(
+            job_takers(settings)
+            .filter(station_id=post.station_id, pk__in=[o.pk for o in officers])
+            .values_list("pk", flat=True)
+        )
         for officer in officers:
-            if officer.station_id != post.station_id:
+            if officer.pk not in able:
                 raise DomainError(
-                    _("%(name)s does not work at this station.") % {"name": officer},
+                    _("%(name)s cannot take a job of this station.") % {"name": officer},
                     code="invalid",
                 )
         if incident.latitude is not None:
@@ -314,27 +330,72 @@ def incident_dispatch(
         incident.save()
         if officers:
             incident.officers.add(*officers)
-        text = " ".join([str(post), "、".join(str(o) for o in officers)]).strip()
+        text = " ".join([str(post), "、".join(o.get_full_name() or str(o) for o in officers)])
         _event(
             incident,
             by=by,
             kind=IncidentEvent.Kind.DISPATCHED,
             status=target,
-            text=f"{text} · {reason}" if reason else text,
+            text=f"{text.strip()} · {reason}" if reason else text.strip(),
             client_id=client_id,
         )
-        if officers:
-            notify(
-                recipients=officers,
-                title=_("New job: %(number)s") % {"number": incident.number},
-                body=f"{incident.category or ''} · {incident.place_text}",
-                url=reverse("cases:job_detail", args=[incident.pk]),
-            )
+        notify(
+            recipients=officers or post_takers(post=post),
+            title=_("New job: %(number)s") % {"number": incident.number},
+            body=f"{incident.category or ''} · {incident.place_text}",
+            url=reverse("cases:job_detail", args=[incident.pk]),
+        )
+    return incident
+
+
+def _take(incident: Incident, *, by, client_id=None) -> None:
+    """The officer takes the job their post was sent (incident locked by the caller)."""
+    if incident.status != IncidentStatus.ASSIGNED:
+        holders = "、".join(o.get_full_name() or str(o) for o in incident.officers.all())
+        if holders:
+            raise Conflict(_("%(name)s has already taken this job.") % {"name": holders})
+        raise Conflict(
+            _("This incident is not waiting to be taken (%(status)s).")
+            % {"status": incident.get_status_display()}
+        )
+    if not post_takers(post=incident.post).filter(pk=by.pk).exists():
+        raise NotAllowed(
+            _("Only the officers of %(post)s can take this job.") % {"post": incident.post}
+        )
+    check_incident_transition(incident.status, IncidentStatus.DISPATCHED)
+    incident.status = IncidentStatus.DISPATCHED
+    incident.dispatched_at = timezone.now()
+    incident.save()
+    incident.officers.add(by)
+    _event(
+        incident,
+        by=by,
+        kind=IncidentEvent.Kind.TAKEN,
+        status=incident.status,
+        client_id=client_id,
+    )
+
+
+def incident_take(*, incident: Incident, by, client_id: uuid.UUID | None = None) -> Incident:
+    """接单: one of the post's officers takes the job sent to the post and holds it. Of two
+    officers taking at once, one wins and the other gets a Conflict (409): the row is locked
+    and its status read again. Taking a job one already holds changes nothing."""
+    with transaction.atomic():
+        incident = _locked(incident, by)
+        if (repeated := _repeat(client_id)) is not None:
+            return repeated
+        if (
+            incident.status != IncidentStatus.ASSIGNED
+            and incident.officers.filter(pk=by.pk).exists()
+        ):
+            return incident
+        _take(incident, by=by, client_id=client_id)
     return incident
 
 
 def _measure(incident: Incident, *, post: Post, by, reason: str, settings) -> None:
-    """Distance and minutes saved of the chosen post; a reason when it is not the nearest."""
+    """Distance and minutes saved of the chosen post; a reason when it is not the suggested
+    one (the nearest with an officer on duty)."""
     ranking = rank_posts(
         station=incident.station,
         latitude=incident.latitude,
@@ -345,7 +406,7 @@ def _measure(incident: Incident, *, post: Post, by, reason: str, settings) -> No
     nearest = ranking.suggestions[0].post if ranking.suggestions else None
     if nearest is not None and nearest.pk != post.pk and not reason:
         raise DomainError(
-            _("%(post)s is nearer. Give a reason for sending another post.") % {"post": nearest},
+            _("%(post)s is suggested. Give a reason for sending another post.") % {"post": nearest},
             code="invalid",
         )
     distance = haversine_km(incident.latitude, incident.longitude, post.latitude, post.longitude)
@@ -365,7 +426,8 @@ def incident_status(
     client_id: uuid.UUID | None = None,
 ) -> Incident:
     """An officer's report from the field: on the way, arrived, handled (with the result).
-    Only the dispatched officers (or the station's desk) may report."""
+    A job still waiting at the post is taken by the officer who reports "on the way" or
+    "arrived" on it, in the same transaction."""
     if status not in (IncidentStatus.EN_ROUTE, IncidentStatus.ARRIVED, IncidentStatus.HANDLED):
         raise DomainError(_("Report “on the way”, “arrived” or “handled”."), code="invalid")
     with transaction.atomic():
@@ -373,6 +435,8 @@ def incident_status(
         # Under the lock: a copy sent while the first was running finds it done here.
         if (repeated := _repeat(client_id)) is not None:
             return repeated
+        if incident.status == IncidentStatus.ASSIGNED and status != IncidentStatus.HANDLED:
+            _take(incident, by=by)
         check_incident_transition(incident.status, status)
         if status == IncidentStatus.HANDLED and not outcome.strip():
             raise DomainError(_("Record the result of the handling."), code="invalid")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("incidents/repeat-callers/", views.repeat_callers, name="repeat_callers"),
     path("incidents/<int:pk>/", views.IncidentDetail.as_view(), name="incident_detail"),
     path("incidents/<int:pk>/dispatch/", views.incident_dispatch, name="incident_dispatch"),
+    path("incidents/<int:pk>/take/", views.incident_take, name="incident_take"),
     path("incidents/<int:pk>/status/", views.incident_status, name="incident_status"),
     path("incidents/<int:pk>/checklist/", views.incident_checklist, name="incident_checklist"),
     path("incidents/<int:pk>/close/", views.incident_close, name="incident_close"),

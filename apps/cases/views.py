@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import User
 from apps.core.errors import DomainError
 from apps.core.idnumbers import parse_id_number
 from apps.core.pagination import NoCountPaginator
@@ -131,7 +130,15 @@ def incident_create(request):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Incident %(number)s recorded.") % {"number": incident})
+            post = _dispatch_suggested(request, incident)
+            if post is None:
+                done = _("Incident %(number)s recorded.") % {"number": incident}
+            else:
+                done = _("Incident %(number)s recorded and sent to %(post)s.") % {
+                    "number": incident,
+                    "post": post,
+                }
+            messages.success(request, done)
             return redirect(incident)
     # The map beside the form (static/js/placemap.js): the station's posts and villages.
     places = map_places(user=request.user, station_id=station.pk)
@@ -140,6 +147,25 @@ def incident_create(request):
         "cases/incident_intake.html",
         {"form": form, "station": station, "places": places, "opts": Incident._meta},
     )
+
+
+def _dispatch_suggested(request, incident) -> Post | None:
+    """登记并派警: the desk accepted the suggested post beside the form, so the recorded call
+    goes to it at once; returns the post sent. The call stays recorded if the dispatch is
+    refused (the place was changed after the suggestion, the post closed): the incident
+    page says why and offers the posts again."""
+    chosen = request.POST.get("dispatch_post", "")
+    if not chosen.isdigit():
+        return None
+    post = Post.objects.restrict(request.user).filter(pk=chosen).first()
+    try:
+        if post is None:
+            raise DomainError(_("The suggested post was not found."))
+        services.incident_dispatch(incident=incident, post=post, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
+    return post
 
 
 def _place_from_request(request, station):
@@ -208,8 +234,10 @@ class IncidentDetail(ScopedDetailView):
         context["officers"] = incident.officers.all()
         can_change = user.has_perm("cases.change_incident")
         context["can_change"] = can_change
-        open_for_dispatch = incident.status in (IncidentStatus.RECEIVED, IncidentStatus.ASSIGNED)
-        if can_change and open_for_dispatch and incident.latitude is not None:
+        if incident.status == IncidentStatus.ASSIGNED:
+            context["takers"] = selectors.post_takers(post=incident.post)
+        placed = incident.latitude is not None
+        if can_change and incident.status == IncidentStatus.RECEIVED and placed:
             context["ranking"] = selectors.rank_posts(
                 station=incident.station,
                 latitude=incident.latitude,
@@ -245,17 +273,12 @@ def incident_dispatch(request, pk):
         # The form's choices depend on the incident, found by _post_action after the
         # permission check: without the role, 403 before any lookup.
         bureau_id = incident.station.bureau_id
-        form = DispatchForm(
-            request.POST,
-            posts=Post.objects.filter(station__bureau_id=bureau_id),
-            officers=User.objects.filter(station__bureau_id=bureau_id),
-        )
+        form = DispatchForm(request.POST, posts=Post.objects.filter(station__bureau_id=bureau_id))
         if not form.is_valid():
             raise DomainError(form_errors(form))
         services.incident_dispatch(
             incident=incident,
             post=form.cleaned_data["post"],
-            officers=form.cleaned_data["officers"],
             reason=form.cleaned_data["reason"],
             client_id=form.cleaned_data["client_id"],
             by=request.user,
@@ -266,6 +289,24 @@ def incident_dispatch(request, pk):
 
     incident = _post_action(request, pk, act)
     return redirect(incident)
+
+
+@login_required
+@require_POST
+def incident_take(request, pk):
+    """接单 from the tablet: the job is the officer's; on to the job view."""
+
+    def act(incident):
+        client_id = request.POST.get("client_id", "")
+        try:
+            client_id = uuid.UUID(client_id) if client_id else None
+        except ValueError:
+            client_id = None
+        services.incident_take(incident=incident, by=request.user, client_id=client_id)
+        messages.success(request, _("The job is yours: %(number)s.") % {"number": incident})
+
+    incident = _post_action(request, pk, act)
+    return redirect("cases:job_detail", incident.pk)
 
 
 @login_required
@@ -401,12 +442,19 @@ def job_detail(request, pk):
     """One job on the tablet: big buttons for the field reports and the checklist."""
     require_perm(request, "cases.view_incident")
     incident = _incident(request, pk)
+    can_change = request.user.has_perm("cases.change_incident")
+    waiting = incident.status == IncidentStatus.ASSIGNED
     return render(
         request,
         "cases/job_detail.html",
         {
             "incident": incident,
-            "can_change": request.user.has_perm("cases.change_incident"),
+            "can_change": can_change,
+            "waiting": waiting,
+            "can_take": can_change
+            and waiting
+            and selectors.post_takers(post=incident.post).filter(pk=request.user.pk).exists(),
+            "holders": incident.officers.all(),
             "client_id": uuid.uuid4(),
         },
     )

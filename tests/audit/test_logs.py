@@ -119,10 +119,9 @@ def test_an_intake_and_dispatch_with_the_callers_phone_log_no_phone(client, org,
     )
     incident = Incident.objects.get()
     assert response.url == incident.get_absolute_url()
-    client.post(
-        reverse("cases:incident_dispatch", args=[incident.pk]),
-        {"post": org.park_post.pk, "officers": [org.user(XIPENG_COMMUNITY).pk]},
-    )
+    client.post(reverse("cases:incident_dispatch", args=[incident.pk]), {"post": org.park_post.pk})
+    client.force_login(org.user(XIPENG_COMMUNITY))
+    client.post(reverse("cases:incident_take", args=[incident.pk]))
     assert Incident.objects.get().status == "dispatched"
 
 

@@ -1,6 +1,7 @@
-"""The 迎新村 call, end to end in a real browser: the desk officer takes it and dispatches the
-park post, the community officer works it on the tablet, the desk closes it; the command
-room's board follows without a reload."""
+"""The 迎新村 call, end to end in a real browser: the desk officer records it and dispatches
+the park post from the incident page, the community officer takes the job and works it on
+the tablet, the desk closes it; the command room's board follows without a reload. (The
+one-step 登记并派警 journey is test_yingxin_journey.py.)"""
 
 import re
 
@@ -23,7 +24,7 @@ def take_the_call(page, scene):  # noqa: F811
     suggestions = page.locator("#suggestions")
     expect(suggestions.locator("li").first).to_contain_text("西彭园区警务站")
     expect(page.locator("#caller-history")).to_contain_text("0")
-    page.get_by_role("button", name="登记并派警").click()
+    page.get_by_role("button", name="仅登记，稍后派警").click()
     expect(page).to_have_url(re.compile(r"/cases/incidents/\d+/$"))
     return Incident.objects.get(place_text="迎新村3组村道旁")
 
@@ -35,13 +36,15 @@ def test_a_call_is_dispatched_worked_on_the_tablet_and_closed(page, log_in, snap
     panel = page.locator("#dispatch-panel")
     expect(panel.locator("li").first).to_contain_text("西彭园区警务站")
     panel.locator("li").first.get_by_role("button", name="派警").click()
-    expect(page.locator("#incident-status")).to_have_text("已派警")
+    expect(page.locator("#incident-status")).to_have_text("已指派警务站")
     snap("dispatched")
 
     page.context.clear_cookies()
     log_in(XIPENG_COMMUNITY)
     page.goto("/cases/jobs/")
     page.get_by_role("link", name=re.compile("打架斗殴")).click()
+    page.get_by_role("button", name="接单").click()
+    expect(page.locator("#job-status")).to_have_text("已派警")
     page.get_by_role("button", name="出发").click()
     expect(page.locator("#job-status")).to_have_text("出警途中")
     page.get_by_role("button", name="已到场").click()

@@ -81,3 +81,38 @@ def test_case_numbers_taken_at_once_have_no_gaps_and_no_repeats(org):
     assert numbers == [
         f"500107-xipeng-ZA{Case.objects.first().accepted_at:%Y}{i:05d}" for i in range(1, 21)
     ]
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_of_two_officers_taking_the_same_job_at_once_one_holds_it_and_one_gets_a_conflict(scene):
+    from apps.accounts import roles
+    from apps.cases.services import incident_take
+    from apps.core.testing.factories import UserFactory
+
+    desk = scene.org.user(XIPENG_DESK)
+    second = UserFactory(
+        username="xipeng_second",
+        role=roles.COMMUNITY_OFFICER,
+        station=scene.org.xipeng,
+        post=scene.org.park_post,
+    )
+    incident, _ = incident_report(
+        by=desk,
+        source=IncidentSource.CENTRE_110,
+        place_text="迎新村",
+        community=scene.org.yingxin,
+        category=scene.fight,
+    )
+    incident_dispatch(incident=incident, post=scene.org.park_post, by=desk)
+    officers = [scene.officer_on_duty, second]
+
+    def take(index):
+        return incident_take(incident=Incident.objects.get(pk=incident.pk), by=officers[index])
+
+    results = run_together(2, take)
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "Incident"]
+    holder = next(r for r in results if isinstance(r, Incident)).officers.get()
+    incident.refresh_from_db()
+    assert list(incident.officers.all()) == [holder]
+    assert incident.events.filter(kind="taken").count() == 1

@@ -68,14 +68,18 @@ def test_intake_dispatch_job_and_close_through_the_pages(client, desk, scene):
     assert 'id="dispatch-panel"' in detail and "★ 西彭园区警务站" in detail
     desk.post(
         reverse("cases:incident_dispatch", args=[incident.pk]),
-        {"post": scene.org.park_post.pk, "officers": [scene.officer_on_duty.pk]},
+        {"post": scene.org.park_post.pk},
     )
     incident.refresh_from_db()
-    assert incident.status == "dispatched"
+    assert incident.status == "assigned"
 
     client.force_login(scene.officer_on_duty)
     jobs = client.get(reverse("cases:jobs")).content.decode()
-    assert incident.number in jobs
+    assert incident.number in jobs and "待接单" in jobs
+    client.post(reverse("cases:incident_take", args=[incident.pk]))
+    incident.refresh_from_db()
+    assert incident.status == "dispatched"
+    assert list(incident.officers.all()) == [scene.officer_on_duty]
     status_url = reverse("cases:incident_status", args=[incident.pk])
     client.post(status_url, {"status": "en_route"})
     client.post(status_url, {"status": "arrived"})
@@ -94,6 +98,89 @@ def test_intake_dispatch_job_and_close_through_the_pages(client, desk, scene):
     incident.refresh_from_db()
     assert incident.status == "closed" and incident.case is not None
     assert incident.response_minutes is not None
+
+
+def test_record_and_dispatch_sends_the_suggested_post_in_one_step(desk, scene):
+    response = desk.post(
+        reverse("cases:incident_create"),
+        {
+            "category": scene.fight.pk,
+            "place_text": "迎新村5组老年活动室",
+            "community": scene.org.yingxin.pk,
+            "source": "110",
+            "client_id": "0b6c1a51-3d2e-4a8e-9c55-6e1f0b2a7d10",
+            "dispatch_post": scene.org.park_post.pk,
+        },
+        follow=True,
+    )
+    incident = Incident.objects.get()
+    assert (incident.status, incident.post) == ("assigned", scene.org.park_post)
+    page = response.content.decode()
+    assert 'id="waiting-for-taker"' in page and "xipeng_community" in page
+    assert 'id="dispatch-panel"' not in page  # sent: nothing left to dispatch
+
+
+def test_record_and_dispatch_keeps_the_call_when_the_dispatch_is_refused(desk, scene):
+    """The desk moved the place after the suggestion: 大石堡 is no longer the one."""
+    response = desk.post(
+        reverse("cases:incident_create"),
+        {
+            "category": scene.fight.pk,
+            "place_text": "迎新村5组",
+            "community": scene.org.yingxin.pk,
+            "source": "110",
+            "client_id": "6f0e2d4c-1b3a-4c5d-8e9f-0a1b2c3d4e5f",
+            "dispatch_post": scene.dashibao.pk,
+        },
+        follow=True,
+    )
+    incident = Incident.objects.get()
+    assert incident.status == "received"
+    assert "alert-danger" in response.content.decode()
+
+
+def test_the_suggestion_panel_lists_joint_forces_apart_and_never_a_negative_saving(desk, scene):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    jiang = StaffAssignmentFactory(
+        station=scene.org.xipeng, post=scene.dashibao, name="蒋某某", kind="building_head"
+    )
+    DutyShift.objects.create(
+        station=scene.org.xipeng,
+        post=scene.dashibao,
+        staff=jiang,
+        starts_at=timezone.now() - timedelta(hours=1),
+        ends_at=timezone.now() + timedelta(hours=1),
+    )
+    fragment = desk.post(
+        reverse("cases:incident_suggest"), {"place_text": "迎新村5组"}
+    ).content.decode()
+    park, dashibao = fragment.split("大石堡警务站", 1)
+    assert "李警官" in park and "节省" in park and 'id="record-and-dispatch"' in park
+    assert "当前无可接单的值班民警" in dashibao
+    assert "联防力量" in dashibao and "蒋某某（楼栋长）" in dashibao
+    assert "多用" in dashibao and "−" not in dashibao and "-" not in dashibao.split("多用")[1][:8]
+
+
+def test_the_category_select_is_searchable_and_the_close_panel_preselects_nothing(desk, scene):
+    page = desk.get(reverse("cases:incident_create")).content.decode()
+    assert 'data-search="' in page and "js/select-search.js" in page
+    incident, _ = incident_report(
+        by=scene.org.user(XIPENG_DESK),
+        source="110",
+        place_text="迎新村",
+        community=scene.org.yingxin,
+    )
+    detail = desk.get(reverse("cases:incident_detail", args=[incident.pk])).content.decode()
+    close_panel = detail[detail.index('id="close-panel"') :]
+    assert '<option value="" selected>请选择处理方式</option>' in close_panel
+    assert 'value="case" selected' not in close_panel
+    response = desk.post(reverse("cases:incident_close", args=[incident.pk]), {}, follow=True)
+    assert "alert-danger" in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.status == "received"
 
 
 def test_a_refused_dispatch_shows_the_reason_and_changes_nothing(desk, scene):

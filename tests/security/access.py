@@ -406,13 +406,13 @@ ROUTES: list[Route] = [
         perm("cases.change_incident"),
         *(
             at(f"cases:incident_{action}", "incident", "POST")
-            for action in ("dispatch", "status", "checklist", "attach")
+            for action in ("dispatch", "take", "status", "checklist", "attach")
         ),
         at("cases:incident_note", "incident", "POST", data={"text": "到场处置完毕"}),
         at("cases:incident_close", "incident", "POST", data={"disposition": "settled"}),
         *(
             at(f"incident-{action}", "incident", "POST", data={})
-            for action in ("checklist", "dispatch-to-post", "field-status")
+            for action in ("checklist", "dispatch-to-post", "take", "field-status")
         ),
         at("incident-close", "incident", "POST", data={"disposition": "settled"}),
     ),

@@ -119,6 +119,10 @@ class DispatchSerializer(serializers.Serializer):
     client_id = serializers.UUIDField(required=False)
 
 
+class TakeSerializer(serializers.Serializer):
+    client_id = serializers.UUIDField(required=False)
+
+
 class StatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["en_route", "arrived", "handled"])
     outcome = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
@@ -144,11 +148,21 @@ class SuggestionSerializer(serializers.Serializer):
     other_station = serializers.BooleanField()
     distance_km = serializers.FloatField()
     travel_minutes = serializers.FloatField()
-    minutes_saved = serializers.FloatField(help_text=_("Against a car from the station HQ."))
-    on_duty = serializers.SerializerMethodField()
+    minutes_saved = serializers.FloatField(
+        help_text=_("Against a car from the station HQ; negative when the HQ is nearer.")
+    )
+    on_duty = serializers.SerializerMethodField(
+        help_text=_("On duty now and able to take the job.")
+    )
+    joint_forces = serializers.SerializerMethodField(
+        help_text=_("Joint-force members on duty now: they go along, never hold the job.")
+    )
 
     def get_on_duty(self, suggestion) -> list[str]:
         return [shift.staff.name for shift in suggestion.on_duty]
+
+    def get_joint_forces(self, suggestion) -> list[str]:
+        return [shift.staff.name for shift in suggestion.joint_forces]
 
 
 class RankingSerializer(serializers.Serializer):

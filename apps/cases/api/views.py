@@ -106,10 +106,22 @@ class IncidentViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         )
         return self._answer(incident)
 
+    @extend_schema(request=s.TakeSerializer, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def take(self, request, pk=None):
+        """接单: an officer of the post takes the job sent to it. Taken by another already:
+        409; not an officer who may take this post's jobs: 403."""
+        incident = self.get_changeable_object()
+        data = s.TakeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        incident = services.incident_take(incident=incident, by=request.user, **data.validated_data)
+        return self._answer(incident)
+
     @extend_schema(request=s.StatusSerializer, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"], url_path="status")
     def field_status(self, request, pk=None):
-        """A field report from the tablet: en_route, arrived, handled (with the outcome)."""
+        """A field report from the tablet: en_route, arrived, handled (with the outcome).
+        On a job still waiting at the post, "en_route" or "arrived" takes it first."""
         incident = self.get_changeable_object()
         data = s.StatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
