@@ -8,12 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import add_bootstrap_class
 
+from .selectors import TWELVE_MONTHS
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PERIOD_CHOICES = [
     ("day", _("Day")),
     ("month", _("Month")),
     ("quarter", _("Quarter")),
     ("year", _("Year")),
+    (TWELVE_MONTHS, _("Twelve months to")),
 ]
 
 
