@@ -271,34 +271,45 @@ def _sheet(response):
 def test_the_tables_export_to_xlsx(client, org):
     fact(org.xipeng, "2026-03-03", "incidents", 30)
     fact(org.xipeng, "2026-03-03", "incidents_by_source", 30, "=HYPERLINK(1)")
-    rows = _sheet(
-        get(
-            client,
-            org,
-            "xipeng_leader",
-            reverse("stats:dashboard_xlsx"),
-            unit=f"station:{org.xipeng.pk}",
-            period="month",
-            at="2026-03-01",
-        )
+    fact(org.xipeng, "2026-03-03", "patrol_hours", 12.3456)
+    fact(org.xipeng, "2026-02-03", "patrol_hours", 10.0)
+    response = get(
+        client,
+        org,
+        "xipeng_leader",
+        reverse("stats:dashboard_xlsx"),
+        unit=f"station:{org.xipeng.pk}",
+        period="month",
+        at="2026-03-01",
     )
+    rows = _sheet(response)
     assert rows[0][0] == "Metric" and rows[0][2] == "2026-03"
     incidents = next(r for r in rows if r[0] == "Incidents")
     assert incidents[2] == 30 and incidents[4] is None  # no base: the cell stays empty
     assert any(r[0] == "Incidents by source: =HYPERLINK(1)" for r in rows)  # not a formula
-    rows = _sheet(
-        get(
-            client,
-            org,
-            "jlp_admin",
-            reverse("stats:compare_xlsx"),
-            unit=f"bureau:{org.jiulongpo.pk}",
-            period="month",
-            at="2026-03-01",
-        )
+    # Figures to one decimal, whole ones without a decimal point: 12.3 h against 10 h.
+    assert next(r for r in rows if r[0] == "Patrol hours")[2:5] == (12.3, 10, 23.5)
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet.freeze_panes == "A2"  # the header row stays in view
+    widths = {c: sheet.column_dimensions[c].width for c in "ABCDEFG"}
+    assert widths["A"] >= len("Incidents by source: =HYPERLINK(1)")
+    assert all(6 <= width <= 50 for width in widths.values())
+    response = get(
+        client,
+        org,
+        "jlp_admin",
+        reverse("stats:compare_xlsx"),
+        unit=f"bureau:{org.jiulongpo.pk}",
+        period="month",
+        at="2026-03-01",
     )
+    rows = _sheet(response)
     assert rows[0][:3] == ("Unit", "Consultations", "Rank")
     assert {r[0] for r in rows[1:]} == {"西彭派出所", "石桥铺派出所"}
+    # The unit's name stays in view beside every column; Chinese names count double.
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet.freeze_panes == "B2"
+    assert sheet.column_dimensions["A"].width == 2 * len("石桥铺派出所") + 2
 
 
 def _bulletin(client, org, persona, unit, *, quarter=2, url="stats:bulletin"):
