@@ -75,7 +75,7 @@ def dashboard(request):
     if request.resolver_match.url_name == "dashboard_xlsx":
         return exports.dashboard_xlsx(board)
     charts = [
-        (name, selectors.metric_label(name), f"chart-{name}", values)
+        (name, selectors.metric_label(name), f"chart-{name}", values, selectors.metric_unit(name))
         for name, values in board.charts.items()
     ]
     breakdown_charts = [

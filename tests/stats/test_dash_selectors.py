@@ -48,6 +48,12 @@ def test_ranks_share_places_and_lower_can_be_better():
     assert selectors.ranking({1: 0, 2: 3}, lower_is_better=True) == {1: 1, 2: 2}
 
 
+def test_figures_show_one_decimal_and_whole_numbers_without_one():
+    from apps.stats.templatetags.stats import figure
+
+    assert [figure(v) for v in (1804.04, 12.35, 833.0, 7, None)] == ["1804", "12.3", "833", 7, "—"]
+
+
 def test_nobody_is_ranked_where_nothing_happened():
     assert selectors.ranking({1: 0, 2: 0, 3: None}) == {1: None, 2: None, 3: None}
 
