@@ -222,7 +222,7 @@ def _draw(*, user, unit, year, quarter) -> bytes:
         Paragraph("括号内为排名；响应时间越短排名越前。", small),
     ]
     if body and "incidents" in columns:
-        ordered = sorted(ranking.rows, key=lambda r: r["rank_of"]["incidents"] or 0)
+        ordered = sorted(ranking.rows, key=lambda r: selectors.rank_order(r, "incidents"))
         story.append(
             _bars(
                 f"{half}各{kind}警情数",

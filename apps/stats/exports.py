@@ -1,4 +1,5 @@
-"""The statistics tables as XLSX (core/exports: formula cells neutralised)."""
+"""The statistics tables as XLSX (core/exports: formula cells neutralised, header frozen,
+columns sized, figures to one decimal)."""
 
 from django.utils.translation import gettext as _
 
@@ -65,6 +66,7 @@ def comparison_xlsx(table, *, only=None, title=None, filename=None):
         title=title or f"{table.unit.name} {label}",
         headers=headers,
         rows=rows,
+        frozen_columns=1,  # the unit's name, beside every metric and rank
     )
 
 

@@ -8,11 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import style_field
 
+from .selectors import TWELVE_MONTHS
+
 PERIOD_CHOICES = [
     ("day", _("Day")),
     ("month", _("Month")),
     ("quarter", _("Quarter")),
     ("year", _("Year")),
+    (TWELVE_MONTHS, _("Twelve months to")),
 ]
 
 

@@ -22,8 +22,15 @@ from apps.stations.models import Bureau, Post, Station
 from .metrics import BY_NAME, DISTINCT, METRICS, PERCENTILE, RESOLUTION_RATE, SUM
 from .models import DailyFact, UnitKind
 
+# Calendar periods: the pages' period kinds and the API's buckets.
 PERIODS = ("day", "month", "quarter", "year")
-PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+# The pages' twelve months up to the chosen month: a year that need not start in January,
+# such as a post's first year (西彭园区警务站: 2020-11 to 2021-10).
+TWELVE_MONTHS = "12m"
+PAGE_PERIODS = (*PERIODS, TWELVE_MONTHS)
+# The API's whole range as one point (and the pages' periods read as one range).
+RANGE = "range"
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12, TWELVE_MONTHS: 12}
 # Lower is better when stations are ranked.
 LOWER_IS_BETTER = {"response_median", "response_p90", "invalid_calls", "repeat_callers"}
 
@@ -38,6 +45,8 @@ def period_start(kind: str, day: date) -> date:
         return day.replace(day=1)
     if kind == "quarter":
         return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    if kind == TWELVE_MONTHS:
+        return _add_months(day.replace(day=1), -11)
     return date(day.year, 1, 1)
 
 
@@ -66,6 +75,10 @@ def year_before(kind: str, start: date) -> date:
     return _add_months(start, -12)
 
 
+def range_label(first: str, last: str) -> str:
+    return _("%(first)s to %(last)s") % {"first": first, "last": last}
+
+
 def period_label(kind: str, start: date) -> str:
     if kind == "day":
         return start.isoformat()
@@ -73,10 +86,14 @@ def period_label(kind: str, start: date) -> str:
         return f"{start:%Y-%m}"
     if kind == "quarter":
         return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+    if kind == TWELVE_MONTHS:
+        return range_label(f"{start:%Y-%m}", f"{period_end(kind, start):%Y-%m}")
     return str(start.year)
 
 
 def periods_between(kind: str, first_day: date, last_day: date) -> list[date]:
+    if kind == RANGE:
+        return [first_day]
     starts, start = [], period_start(kind, first_day)
     while start <= last_day:
         starts.append(start)
@@ -84,15 +101,16 @@ def periods_between(kind: str, first_day: date, last_day: date) -> list[date]:
     return starts
 
 
-def chart_range(kind: str, start: date) -> tuple[date, date]:
-    """What the dashboard's chart spans around the chosen period: the month's days, the
-    year's months or quarters, or the last five years."""
-    if kind == "day":
+def chart_range(kind: str, start: date) -> tuple[date, date, str]:
+    """What the dashboard's chart spans around the chosen period, and in which steps: a
+    year (or twelve months) its months, a month (or a day) the month's days, a quarter the
+    year's quarters (the bulletin's chart of the quarters)."""
+    if kind in ("day", "month"):
         first = start.replace(day=1)
-        return first, period_end("month", first)
-    if kind in ("month", "quarter"):
-        return date(start.year, 1, 1), date(start.year, 12, 31)
-    return date(start.year - 4, 1, 1), date(start.year, 12, 31)
+        return first, period_end("month", first), "day"
+    if kind == "quarter":
+        return date(start.year, 1, 1), date(start.year, 12, 31), "quarter"
+    return start, period_end(kind, start), "month"
 
 
 # --- arithmetic ---------------------------------------------------------------------------
@@ -115,8 +133,11 @@ def ratio_percent(numerator, denominator):
 
 
 def ranking(values: dict, *, lower_is_better: bool = False) -> dict:
-    """Competition ranks (1, 2, 2, 4) of the keys by value; keys without a value get None."""
+    """Competition ranks (1, 2, 2, 4) of the keys by value; keys without a value get None,
+    and so does everyone when no value is above zero (nothing happened: nothing to rank)."""
     present = sorted((v for v in values.values() if v is not None), reverse=not lower_is_better)
+    if not any(present):
+        return dict.fromkeys(values)
     first_rank = {}
     for index, value in enumerate(present, start=1):
         first_rank.setdefault(value, index)
@@ -247,13 +268,13 @@ def series(
     by_dimension: bool = False,
 ) -> dict:
     """{(unit_id, metric, period_start, dimension): value} for the units, metrics and the
-    periods of the range; dimension is "" unless `by_dimension`. One query for the summed
-    metrics, one for the distinct ones, one for the percentiles of every unit and period
-    (recomputed from the records by the computation: a median of daily medians would be
-    wrong)."""
-    if period not in PERIODS:
+    periods of the range (RANGE: the range as one period, keyed by its first day);
+    dimension is "" unless `by_dimension`. One query for the summed metrics, one for the
+    distinct ones, one for the percentiles of every unit and period (recomputed from the
+    records by the computation: a median of daily medians would be wrong)."""
+    if period not in (*PERIODS, RANGE):
         raise DomainError(
-            _("Unknown period %(period)s: day, month, quarter or year.") % {"period": period}
+            _("Unknown period %(period)s: day, month, quarter, year or range.") % {"period": period}
         )
     wanted = set(metrics)
     if RESOLUTION_RATE in wanted:
@@ -266,22 +287,18 @@ def series(
         summed += percentile  # a day's percentile is its row
         percentile = []
     out: dict = {}
-    keys = ["unit_id", "metric", "p"] + (["dimension"] if by_dimension else [])
+    keys = ["unit_id", "metric"] + (["dimension"] if by_dimension else [])
     # Two statements: a COUNT(DISTINCT) in the same one would force every group through a
     # sort (three times slower on a station's five years).
     for names, aggregate in ((summed, Sum("value")), (distinct, Count("dimension", distinct=True))):
         if not names:
             continue
-        rows = (
-            _facts(user, unit_kind, unit_ids, first_day, last_day)
-            .filter(metric__in=names)
-            .annotate(p=Trunc("day", period, output_field=DateField()))
-            .values(*keys)
-            .annotate(total=aggregate)
-            .order_by()
-        )
-        for row in rows:
-            key = (row["unit_id"], row["metric"], row["p"], row.get("dimension", ""))
+        rows = _facts(user, unit_kind, unit_ids, first_day, last_day).filter(metric__in=names)
+        if period != RANGE:
+            rows = rows.annotate(p=Trunc("day", period, output_field=DateField()))
+        rows = rows.values(*keys, *(["p"] if period != RANGE else [])).annotate(total=aggregate)
+        for row in rows.order_by():
+            key = (row["unit_id"], row["metric"], row.get("p", first_day), row.get("dimension", ""))
             out[key] = row["total"]
     if percentile:
         from . import compute
@@ -291,7 +308,7 @@ def series(
             unit_ids=unit_ids,
             first_day=first_day,
             last_day=last_day,
-            period=period,
+            period=None if period == RANGE else period,
         )
         for (unit_id, start), values in found.items():
             for name in percentile:
@@ -355,13 +372,16 @@ def dimension_names(unit: Unit, pairs: set) -> dict:
     return names
 
 
-# What the dashboard draws along the chart's range, in this order.
+# What the dashboard draws along the chart's range, and lists in its table of the chart's
+# periods, in this order: the window's work (the seeds' figures of a post's year) first.
 CHARTED = (
+    "consultations",
+    "residents_registered",
+    "permits_issued",
     "incidents",
     "response_median",
     "response_p90",
     "minutes_saved",
-    "consultations",
     "disputes_received",
     RESOLUTION_RATE,
     "patrol_hours",
@@ -376,53 +396,57 @@ class Dashboard:
     start: date
     end: date
     rows: list  # one dict per metric: value, previous, year_before, pop, yoy
+    chart_step: str  # the period kind of the chart's points: day, month or quarter
+    chart_starts: list  # the first day of each point
+    newest: date  # the newest day the nightly computation has done: later points are None
     chart_labels: list
-    charts: dict  # metric -> values along chart_labels
+    charts: dict  # metric -> values along chart_starts
     breakdowns: list  # (metric, label, [(dimension, value)]) for the current period
+
+
+def _chart_label(step: str, start: date) -> str:
+    # A month's days need no year and month: the page's title names them.
+    return f"{start:%m-%d}" if step == "day" else period_label(step, start)
 
 
 def dashboard(*, user, unit: Unit, period: str, at: date) -> Dashboard:
     """The table of every metric for the period containing `at`, with the previous period
-    and the same period a year before, and the chart series around it: a constant number
-    of queries (the compared periods, the chart's range, the breakdowns by dimension, the
-    percentiles of the chart's range and of the compared periods outside it), whatever
-    the data."""
+    and the same period a year before, and the chart series inside or around it (a year's
+    months, a month's days): a constant number of queries (each compared period read as
+    one range, the chart's range, the breakdowns by dimension), whatever the data."""
     start = period_start(period, at)
     end = period_end(period, start)
     previous = period_shift(period, start, -1)
     last_year = year_before(period, start)
-    chart_first, chart_last = chart_range(period, start)
+    chart_first, chart_last, step = chart_range(period, start)
     names = table_metrics()
-    percentiles = [n for n in names if n != RESOLUTION_RATE and BY_NAME[n].rollup == PERCENTILE]
-    plain = [n for n in names if n not in percentiles]
-    common = dict(user=user, unit_kind=unit.kind, unit_ids=[unit.id], period=period)
-    # The table's periods with every stored metric, the charted ones over the chart's range
-    # (its percentiles recomputed from the records in one query) …
-    values = series(**common, metrics=plain, first_day=min(previous, last_year), last_day=end)
-    values.update(
-        series(**common, metrics=list(CHARTED), first_day=chart_first, last_day=chart_last)
+    common = dict(user=user, unit_kind=unit.kind, unit_ids=[unit.id])
+    # A day's percentiles are its stored rows; a longer period's are recomputed as a whole.
+    whole = "day" if period == "day" else RANGE
+    compared = {}
+    for begin in {start, previous, last_year}:
+        found = series(
+            **common,
+            metrics=names,
+            period=whole,
+            first_day=begin,
+            last_day=period_end(period, begin),
+        )
+        compared[begin] = {name: value for (_u, name, _p, _d), value in found.items()}
+    along = series(
+        **common, metrics=list(CHARTED), period=step, first_day=chart_first, last_day=chart_last
     )
-    # … and the percentiles of each compared period that the chart does not span.
-    for begin in sorted({start, previous, last_year}):
-        if not chart_first <= begin <= chart_last:
-            values.update(
-                series(
-                    **common,
-                    metrics=percentiles,
-                    first_day=begin,
-                    last_day=period_end(period, begin),
-                )
-            )
 
-    def get(name, begin):
-        value = values.get((unit.id, name, begin, ""))
+    def figure(name, value):
         if value is None and name != RESOLUTION_RATE and BY_NAME[name].rollup != PERCENTILE:
-            return 0  # no row: nothing happened that day
+            return 0  # no row: nothing happened
         return value
 
     rows = []
     for name in names:
-        current, prev, before = get(name, start), get(name, previous), get(name, last_year)
+        current, prev, before = (
+            figure(name, compared[begin].get(name)) for begin in (start, previous, last_year)
+        )
         rows.append(
             {
                 "metric": name,
@@ -435,15 +459,22 @@ def dashboard(*, user, unit: Unit, period: str, at: date) -> Dashboard:
                 "yoy": change(current, before),
             }
         )
-    chart_starts = periods_between(period, chart_first, chart_last)
-    charts = {name: [get(name, begin) for begin in chart_starts] for name in CHARTED}
+    chart_starts = periods_between(step, chart_first, chart_last)
+    from .compute import yesterday
+
+    newest = yesterday()
+    charts = {
+        name: [
+            figure(name, along.get((unit.id, name, begin, ""))) if begin <= newest else None
+            for begin in chart_starts
+        ]
+        for name in CHARTED
+    }
     dimensional = [m.name for m in METRICS if m.dimension and m.rollup == SUM]
     split = series(
-        user=user,
-        unit_kind=unit.kind,
-        unit_ids=[unit.id],
+        **common,
         metrics=dimensional,
-        period=period,
+        period=whole,
         first_day=start,
         last_day=end,
         by_dimension=True,
@@ -466,7 +497,10 @@ def dashboard(*, user, unit: Unit, period: str, at: date) -> Dashboard:
         start=start,
         end=end,
         rows=rows,
-        chart_labels=[period_label(period, b) for b in chart_starts],
+        chart_step=step,
+        chart_starts=chart_starts,
+        newest=newest,
+        chart_labels=[_chart_label(step, b) for b in chart_starts],
         charts=charts,
         breakdowns=breakdowns,
     )
@@ -479,7 +513,9 @@ class Comparison:
     start: date
     end: date
     metrics: list  # (name, label, unit)
-    rows: list  # one dict per child unit: unit, values {metric: value}, ranks {metric: rank}
+    # One dict per child unit: unit, values and ranks in the order of metrics, by_metric and
+    # rank_of by name, has_figures (any figure in the range).
+    rows: list
 
 
 def comparison(*, user, unit: Unit, period: str, at: date) -> Comparison:
@@ -498,12 +534,12 @@ def comparison(*, user, unit: Unit, period: str, at: date) -> Comparison:
 def comparison_range(
     *, user, unit: Unit, period: str, first_day: date, last_day: date
 ) -> Comparison:
-    """The children side by side over a range inside one calendar year (a period, or a
-    half-year): one query for the stored metrics, one for every child's percentiles."""
+    """The children side by side over a range (a period, or a half-year): one query for
+    the stored metrics, one for every child's percentiles. A child without a single figure
+    in the range (nothing recorded, or not open yet) shows none and is not ranked."""
     start, end = first_day, last_day
-    # The range lies in one year: one bucket (a day's percentiles are the day's rows).
-    bucket_period = "day" if period == "day" and start == end else "year"
-    bucket = start if bucket_period == "day" else date(start.year, 1, 1)
+    # A day's percentiles are its stored rows; a longer range's are recomputed as a whole.
+    whole = "day" if period == "day" and start == end else RANGE
     children = unit_children(user=user, unit=unit)
     child_kind = children[0].kind if children else UnitKind.STATION
     names = table_metrics()
@@ -514,17 +550,19 @@ def comparison_range(
             unit_kind=child_kind,
             unit_ids=[c.id for c in children],
             metrics=names,
-            period=bucket_period,
+            period=whole,
             first_day=start,
             last_day=end,
         )
+    with_figures = {unit_id for (unit_id, _m, _p, _d) in values}
     table = {}
     for child in children:
         row = {}
         for name in names:
-            value = values.get((child.id, name, bucket, ""))
-            if value is None and name != RESOLUTION_RATE and BY_NAME[name].rollup != PERCENTILE:
-                value = 0
+            value = values.get((child.id, name, start, ""))
+            counted = name != RESOLUTION_RATE and BY_NAME[name].rollup != PERCENTILE
+            if value is None and counted and child.id in with_figures:
+                value = 0  # no row on a unit with figures: nothing of this happened
             row[name] = value
         table[child.id] = row
     ranks = {
@@ -541,6 +579,7 @@ def comparison_range(
             "ranks": [ranks[name][child.id] for name in names],
             "by_metric": table[child.id],
             "rank_of": {name: ranks[name][child.id] for name in names},
+            "has_figures": child.id in with_figures,
         }
         for child in children
     ]
@@ -552,6 +591,13 @@ def comparison_range(
         metrics=[(n, metric_label(n), metric_unit(n)) for n in names],
         rows=rows,
     )
+
+
+def rank_order(row: dict, name: str) -> tuple:
+    """Sort key of a comparison's rows by their rank in a metric: the ranked first, by
+    rank, then the unranked with figures, then those without; by name within."""
+    rank = row["rank_of"][name]
+    return (rank is None, rank or 0, not row["has_figures"], row["unit"].name)
 
 
 def home_counters(*, user, now=None) -> dict:

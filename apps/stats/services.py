@@ -84,9 +84,9 @@ def _fail(run: StatsRun, exc: Exception) -> None:
 def nightly_bureau(*, bureau: Bureau, now=None, task_id: str = "") -> StatsRun:
     """Yesterday, the days marked dirty (a record deleted, or its day moved: compute's
     dirty_mark), and every day whose source records changed since the last incremental
-    run's watermark. The watermark and id marks are taken before reading, and only a run
-    that finishes advances them (and clears the marks), so a change made during a run is
-    seen by the next one."""
+    run's watermark, up to yesterday. The watermark and id marks are taken before
+    reading, and only a run that finishes advances them (and clears the marks), so a
+    change made during a run is seen by the next one."""
     now = now or timezone.now()
     previous = (
         StatsRun.objects.filter(bureau=bureau, incremental=True, status=StatsRun.Status.DONE)
@@ -95,11 +95,13 @@ def nightly_bureau(*, bureau: Bureau, now=None, task_id: str = "") -> StatsRun:
         .first()
     )
     marks = compute.source_marks()
-    days = {compute.yesterday(now)} | compute.dirty_days(bureau.pk)
+    yesterday = compute.yesterday(now)
+    days = {yesterday} | compute.dirty_days(bureau.pk)
     if previous is not None:
         days |= compute.changed_days(bureau, previous.watermark, previous.marks)
-    today = timezone.localtime(now, compute.local_zone()).date()
-    days = {day for day in days if day <= today}
+    # Today is not over: its figures (and its marks, which stay) wait for tomorrow night's
+    # run, as the pages say, rather than showing half a day in the month's totals.
+    days = {day for day in days if day <= yesterday}
     # A worker killed during the previous attempt of this task left its run running.
     if task_id:
         StatsRun.objects.filter(

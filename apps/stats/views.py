@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError, OutOfScope
@@ -25,6 +26,12 @@ from .models import StatsRun
 from .services import progress_key, recompute_start
 
 VIEW = "stats.view_dailyfact"
+# The table of the chart's periods: its title and its first column's heading.
+ALONG = {
+    "day": (gettext_lazy("By day"), gettext_lazy("Day")),
+    "month": (gettext_lazy("By month"), gettext_lazy("Month")),
+    "quarter": (gettext_lazy("By quarter"), gettext_lazy("Quarter")),
+}
 
 
 def _unit(request) -> selectors.Unit:
@@ -68,7 +75,7 @@ def dashboard(request):
     if request.resolver_match.url_name == "dashboard_xlsx":
         return exports.dashboard_xlsx(board)
     charts = [
-        (name, selectors.metric_label(name), f"chart-{name}", values)
+        (name, selectors.metric_label(name), f"chart-{name}", values, selectors.metric_unit(name))
         for name, values in board.charts.items()
     ]
     breakdown_charts = [
@@ -83,14 +90,28 @@ def dashboard(request):
         for name, label, parts in board.breakdowns
         if parts
     ]
+    # The chart's periods as a table too, each opening its own page (a year's months, a
+    # month's days), up to the newest computed.
+    along = [
+        (
+            selectors.period_label(board.chart_step, start),
+            _query(unit, board.chart_step, start),
+            [board.charts[name][n] for name in board.charts],
+        )
+        for n, start in enumerate(board.chart_starts)
+        if start <= board.newest
+    ]
     context = {
         "form": form,
         "board": board,
         "period_label": selectors.period_label(period, board.start),
         "charts": charts,
+        "along": along,
+        "along_title": ALONG[board.chart_step],
         "breakdown_charts": breakdown_charts,
         "query": _query(unit, period, at),
-        "quarter": (board.start.month - 1) // 3 + 1,
+        "year": at.year,
+        "quarter": (at.month - 1) // 3 + 1,
         "can_compare": unit.kind != "post",
     }
     return render(request, "stats/dashboard.html", context)
@@ -111,10 +132,7 @@ def compare(request):
     if metric not in names:
         metric = "incidents"
     index = names.index(metric)
-    ordered = sorted(
-        table.rows,
-        key=lambda row: (row["ranks"][index] is None, row["ranks"][index] or 0, row["unit"].name),
-    )
+    ordered = sorted(table.rows, key=lambda row: selectors.rank_order(row, metric))
     context = {
         "form": form,
         "table": table,

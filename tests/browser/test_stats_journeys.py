@@ -53,9 +53,9 @@ def test_the_leaders_dashboard(page, log_in, snap):
     )
     assert set(drawn) >= {f"chart-{name}" for name in CHARTED}
     assert all(drawn[f"chart-{name}"] is not None for name in CHARTED)
-    # The five years up to the chosen one: the response time only in that year.
-    assert drawn["chart-response_median"] == [None, None, None, None, 10]
-    assert drawn["chart-dispute_resolution_rate"][-1] == 75
+    # The year's months: the response time only in May.
+    assert drawn["chart-response_median"] == [None] * 4 + [10] + [None] * 7
+    assert drawn["chart-dispute_resolution_rate"] == [75] * 12
     # Draw the charts' final state at once for the screenshot (they animate for a second).
     page.evaluate(
         "() => document.querySelectorAll('canvas[data-chart]').forEach(c => {"

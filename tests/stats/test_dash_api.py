@@ -43,6 +43,44 @@ def test_a_monthly_series_of_a_station(client, org):
     assert [(p["period"], p["value"]) for p in rate["points"]] == [("2026-03-01", 75.0)]
 
 
+def test_a_range_is_one_point_with_its_percentiles_over_the_whole_range(client, org):
+    from datetime import date
+
+    from .engine_data import at, incident
+
+    desk = org.user("xipeng_desk")
+    for day, minutes in ((date(2020, 11, 3), 4), (date(2021, 3, 9), 6), (date(2021, 10, 3), 20)):
+        incident(org.park_post.station, desk, at(day, 9), arrived_min=minutes, post=org.park_post)
+    fact(org.park_post, "2020-11-02", "villages_covered", 1, "7")
+    fact(org.park_post, "2021-10-30", "villages_covered", 1, "7")  # the same village
+    fact(org.park_post, "2021-10-30", "permits_issued", 833)
+    fact(org.park_post, "2020-11-02", "consultations", 1000)
+    fact(org.park_post, "2021-10-31", "consultations", 46)
+    fact(org.park_post, "2021-11-01", "consultations", 9)  # after the range
+    response = call(
+        client,
+        org,
+        "xipeng_leader",
+        unit=f"post:{org.park_post.pk}",
+        metric="consultations,permits_issued,villages_covered,response_median",
+        period="range",
+        **{"from": "2020-11-01", "to": "2021-10-31"},
+    )
+    assert response.status_code == 200, response.content
+    points = {s["metric"]: s["points"] for s in response.json()["series"]}
+    assert points["consultations"] == [
+        {
+            "period": "2020-11-01",
+            "label": "2020-11-01 to 2021-10-31",
+            "dimension": "",
+            "value": 1046,
+        }
+    ]
+    assert points["permits_issued"][0]["value"] == 833
+    assert points["villages_covered"][0]["value"] == 1  # distinct over the range
+    assert points["response_median"][0]["value"] == 6  # of 4, 6 and 20 minutes
+
+
 def test_grouped_by_dimension(client, org):
     fact(org.park_post, "2026-01-05", "incidents_by_source", 2, "110")
     fact(org.park_post, "2026-01-06", "incidents_by_source", 1, "walk_in")

@@ -75,10 +75,11 @@ def test_the_dashboard_charts_response_times_resolution_noise_and_time_saved(cli
         "xipeng_leader",
         DASH,
         unit=f"station:{org.xipeng.pk}",
-        period="month",
+        period="year",
         at="2026-03-15",
     )
     html = response.content.decode()
+    # A year shows its months.
     assert _json(response, "chart-labels")[:3] == ["2026-01", "2026-02", "2026-03"]
     rest = [None] * 9
     # Recomputed from the records per month: February 4 and 6 minutes.
@@ -90,7 +91,70 @@ def test_the_dashboard_charts_response_times_resolution_noise_and_time_saved(cli
     for name in ("response_median", "response_p90", "dispute_resolution_rate", "noise_events"):
         assert f'data-values-from="chart-{name}" data-label=' in html
         assert f'data-testid="chart-{name}"' in html
-    assert 'data-testid="value-response_median">10<' in html
+    # The year's median of 4, 6 and 10 minutes, recomputed from the records.
+    assert 'data-testid="value-response_median">6<' in html
+
+
+def test_a_month_shows_its_days_in_the_chart_and_the_table_each_day_opening_its_page(client, org):
+    from apps.stats.compute import compute_range
+
+    from .engine_data import at, incident
+
+    desk = org.user("xipeng_desk")
+    for day, minutes in ((date(2026, 2, 3), 4), (date(2026, 2, 3), 6), (date(2026, 2, 9), 10)):
+        incident(org.xipeng, desk, at(day, 9), arrived_min=minutes)
+    compute_range(org.jiulongpo, date(2026, 2, 1), date(2026, 2, 28))  # the days' percentiles
+    fact(org.xipeng, "2026-02-03", "consultations", 7)
+    fact(org.xipeng, "2026-02-28", "permits_issued", 2)
+    fact(org.xipeng, "2026-03-01", "consultations", 99)  # the next month
+    response = get(
+        client,
+        org,
+        "xipeng_leader",
+        DASH,
+        unit=f"station:{org.xipeng.pk}",
+        period="month",
+        at="2026-02-15",
+    )
+    labels = _json(response, "chart-labels")
+    assert labels[0] == "02-01" and labels[-1] == "02-28" and len(labels) == 28
+    consultations = _json(response, "chart-consultations")
+    assert consultations[2] == 7 and sum(consultations) == 7
+    assert _json(response, "chart-permits_issued")[-1] == 2
+    # A day's percentiles are its own rows: the 3rd's median of 4 and 6, the 9th's 10.
+    median = _json(response, "chart-response_median")
+    assert (median[2], median[8], median[3]) == (5.0, 10.0, None)
+    html = response.content.decode()
+    assert 'data-testid="value-response_median">6<' in html  # the month's, of 4, 6, 10
+    along = response.context["along"]
+    assert [label for label, _q, _v in along][:2] == ["2026-02-01", "2026-02-02"]
+    third = along[2]
+    assert third[2][0] == 7  # consultations first, in the order of the charts
+    day_page = f"?unit=station:{org.xipeng.pk}&amp;period=day&amp;at=2026-02-03"
+    assert f'href="{day_page}">2026-02-03</a>' in html
+
+
+def test_twelve_months_span_two_calendar_years_with_their_months(client, org):
+    fact(org.park_post, "2020-11-02", "consultations", 10)
+    fact(org.park_post, "2021-10-30", "consultations", 5)
+    fact(org.park_post, "2021-11-01", "consultations", 100)  # after the twelve months
+    fact(org.park_post, "2020-10-31", "consultations", 1000)  # before them: the base
+    response = get(
+        client,
+        org,
+        "xipeng_leader",
+        DASH,
+        unit=f"post:{org.park_post.pk}",
+        period="12m",
+        at="2021-10-31",
+    )
+    board = response.context["board"]
+    assert (board.start, board.end) == (date(2020, 11, 1), date(2021, 10, 31))
+    assert board.chart_labels == ["2020-11", "2020-12"] + [f"2021-{m:02d}" for m in range(1, 11)]
+    rows = {row["metric"]: row for row in board.rows}
+    assert rows["consultations"]["value"] == 15
+    assert rows["consultations"]["previous"] == rows["consultations"]["year_before"] == 1000
+    assert "2020-11 to 2021-10" in response.content.decode()
 
 
 def test_by_default_the_leader_sees_their_station(client, org):
@@ -171,6 +235,32 @@ def test_the_leader_compares_the_posts_of_the_station(client, org):
     assert row["unit"].name == "西彭园区警务站" and row["by_metric"]["consultations"] == 4
 
 
+def test_a_unit_without_figures_is_not_ranked_and_comes_last(client, org):
+    fact(org.xipeng, "2026-05-03", "incidents", 5)
+    response = get(
+        client,
+        org,
+        "jlp_admin",
+        reverse("stats:compare"),
+        unit=f"bureau:{org.jiulongpo.pk}",
+        period="month",
+        at="2026-05-03",
+        metric="invalid_calls",
+    )
+    rows = response.context["rows"]
+    assert [r["unit"].name for r in rows] == ["西彭派出所", "石桥铺派出所"]
+    xipeng, shiqiaopu = rows
+    assert xipeng["rank_of"]["incidents"] == 1 and xipeng["by_metric"]["invalid_calls"] == 0
+    # Nobody had an invalid call: nothing to rank; 石桥铺 has no figure at all: no value.
+    assert xipeng["rank_of"]["invalid_calls"] is None
+    assert set(shiqiaopu["by_metric"].values()) == {None}
+    assert set(shiqiaopu["rank_of"].values()) == {None}
+    html = response.content.decode()
+    shown = html[html.index(f'data-unit="station:{org.shiqiaopu.pk}"') :]
+    shown = shown[: shown.index("</tr>")]
+    assert "badge" not in shown and shown.count(">—<") == len(xipeng["values"])
+
+
 def _sheet(response):
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml"
@@ -181,34 +271,45 @@ def _sheet(response):
 def test_the_tables_export_to_xlsx(client, org):
     fact(org.xipeng, "2026-03-03", "incidents", 30)
     fact(org.xipeng, "2026-03-03", "incidents_by_source", 30, "=HYPERLINK(1)")
-    rows = _sheet(
-        get(
-            client,
-            org,
-            "xipeng_leader",
-            reverse("stats:dashboard_xlsx"),
-            unit=f"station:{org.xipeng.pk}",
-            period="month",
-            at="2026-03-01",
-        )
+    fact(org.xipeng, "2026-03-03", "patrol_hours", 12.3456)
+    fact(org.xipeng, "2026-02-03", "patrol_hours", 10.0)
+    response = get(
+        client,
+        org,
+        "xipeng_leader",
+        reverse("stats:dashboard_xlsx"),
+        unit=f"station:{org.xipeng.pk}",
+        period="month",
+        at="2026-03-01",
     )
+    rows = _sheet(response)
     assert rows[0][0] == "Metric" and rows[0][2] == "2026-03"
     incidents = next(r for r in rows if r[0] == "Incidents")
     assert incidents[2] == 30 and incidents[4] is None  # no base: the cell stays empty
     assert any(r[0] == "Incidents by source: =HYPERLINK(1)" for r in rows)  # not a formula
-    rows = _sheet(
-        get(
-            client,
-            org,
-            "jlp_admin",
-            reverse("stats:compare_xlsx"),
-            unit=f"bureau:{org.jiulongpo.pk}",
-            period="month",
-            at="2026-03-01",
-        )
+    # Figures to one decimal, whole ones without a decimal point: 12.3 h against 10 h.
+    assert next(r for r in rows if r[0] == "Patrol hours")[2:5] == (12.3, 10, 23.5)
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet.freeze_panes == "A2"  # the header row stays in view
+    widths = {c: sheet.column_dimensions[c].width for c in "ABCDEFG"}
+    assert widths["A"] >= len("Incidents by source: =HYPERLINK(1)")
+    assert all(6 <= width <= 50 for width in widths.values())
+    response = get(
+        client,
+        org,
+        "jlp_admin",
+        reverse("stats:compare_xlsx"),
+        unit=f"bureau:{org.jiulongpo.pk}",
+        period="month",
+        at="2026-03-01",
     )
+    rows = _sheet(response)
     assert rows[0][:3] == ("Unit", "Consultations", "Rank")
     assert {r[0] for r in rows[1:]} == {"西彭派出所", "石桥铺派出所"}
+    # The unit's name stays in view beside every column; Chinese names count double.
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet.freeze_panes == "B2"
+    assert sheet.column_dimensions["A"].width == 2 * len("石桥铺派出所") + 2
 
 
 def _bulletin(client, org, persona, unit, *, quarter=2, url="stats:bulletin"):
@@ -272,7 +373,9 @@ def test_a_first_quarter_bulletin_ranks_the_half_year_so_far_and_says_so(client,
         _bulletin(client, org, "jlp_admin", f"bureau:{org.jiulongpo.pk}", quarter=1)
     )
     assert "三、2026年上半年（截至3月31日）派出所排名（01月01日至03月31日）" in ranking
-    assert "9（1）" in ranking and "0（2）" in ranking
+    # 西彭 has no figure in the first quarter: shown as none, and not ranked.
+    assert "9（1）" in ranking and "（2）" not in ranking
+    assert "西彭派出所\n—\n—" in ranking
 
 
 def test_the_bulletin_is_in_scope_and_checks_its_quarter(client, org):

@@ -45,6 +45,17 @@ def test_periods_start_shift_and_end():
 def test_ranks_share_places_and_lower_can_be_better():
     assert selectors.ranking({1: 5, 2: 9, 3: 5, 4: None}) == {1: 2, 2: 1, 3: 2, 4: None}
     assert selectors.ranking({1: 5, 2: 9}, lower_is_better=True) == {1: 1, 2: 2}
+    assert selectors.ranking({1: 0, 2: 3}, lower_is_better=True) == {1: 1, 2: 2}
+
+
+def test_figures_show_one_decimal_and_whole_numbers_without_one():
+    from apps.stats.templatetags.stats import figure
+
+    assert [figure(v) for v in (1804.04, 12.35, 833.0, 7, None)] == ["1804", "12.3", "833", 7, "—"]
+
+
+def test_nobody_is_ranked_where_nothing_happened():
+    assert selectors.ranking({1: 0, 2: 0, 3: None}) == {1: None, 2: None, 3: None}
 
 
 def test_days_roll_up_by_sum_and_by_distinct_dimension(org):
@@ -177,8 +188,12 @@ def test_the_dashboard_compares_with_the_previous_period_and_a_year_before(org):
     assert rows["incidents"]["yoy"] == {"diff": -10, "percent": -25.0}
     assert rows["consultations"]["pop"] == {"diff": 9, "percent": None}
     assert rows["permits_issued"]["value"] == 0
-    assert board.chart_labels[:3] == ["2026-01", "2026-02", "2026-03"]
-    assert board.charts["incidents"][:3] == [0, 20, 30]
+    # A month's chart: its days.
+    assert board.chart_labels[:3] == ["03-01", "03-02", "03-03"] and len(board.chart_labels) == 31
+    assert board.charts["incidents"][:3] == [0, 0, 30]
+    year = selectors.dashboard(user=user, unit=unit, period="year", at=date(2026, 3, 20))
+    assert year.chart_labels[:3] == ["2026-01", "2026-02", "2026-03"]
+    assert year.charts["incidents"][:3] == [0, 20, 30]
 
 
 def test_units_out_of_scope_and_malformed_names(org):

@@ -248,6 +248,16 @@ def test_incremental_recomputes_only_changed_days(built):
     assert third.days == 1
 
 
+def test_today_waits_for_tomorrow_nights_run_with_its_mark(built):
+    org, _ = built
+    today = compute.yesterday() + timedelta(days=1)
+    compute.dirty_mark(org.jiulongpo.pk, [today, DAY2])
+    run = services.nightly_bureau(bureau=org.jiulongpo)
+    assert (run.first_day, run.last_day) == (DAY2, compute.yesterday())
+    assert not DailyFact.objects.filter(day=today).exists()
+    assert compute.dirty_days(org.jiulongpo.pk) == {today}
+
+
 def test_an_incident_event_marks_its_day(built):
     org, _ = built
     run = services.nightly_bureau(bureau=org.jiulongpo)

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..board import OPEN_STATUSES
-from ..selectors import PERIODS
+from ..selectors import PERIODS, RANGE
 
 # dimension: a point per dimension value; station, post: a series per child unit (a
 # bureau's stations, a station's posts) for the unit kind named here.
@@ -14,7 +14,11 @@ class StatsQuerySerializer(serializers.Serializer):
 
     unit = serializers.CharField(help_text=_("post:<id>, station:<id> or bureau:<id>"))
     metric = serializers.CharField(help_text=_("metrics of the catalogue, comma-separated"))
-    period = serializers.ChoiceField(choices=PERIODS, default="month")
+    period = serializers.ChoiceField(
+        choices=[*PERIODS, RANGE],
+        default="month",
+        help_text=_("range: one point for the whole range from … to"),
+    )
     # "from" is a Python keyword: the field is declared under its query-string name below.
     to = serializers.DateField()
     group = serializers.ChoiceField(choices=["", *GROUPS], required=False, default="")

@@ -44,8 +44,9 @@ class StatsView(APIView):
     """GET ?unit=station:<id>&metric=incidents[,…]&period=month&from=2026-01-01&to=2026-12-31
     [&group=dimension|station|post]: one series per metric (and, with group=station for a
     bureau or group=post for a station, per child unit in the caller's scope) with a point
-    per period (and dimension). 400 for a bad unit, metric, period or grouping; 404 for a
-    unit outside the caller's scope."""
+    per period (and dimension); period=range gives one point for the whole range (a
+    post's first year from its opening day, its percentiles over the range). 400 for a bad
+    unit, metric, period or grouping; 404 for a unit outside the caller's scope."""
 
     permission_classes = [IsAuthenticated]
 
@@ -53,7 +54,12 @@ class StatsView(APIView):
         parameters=[
             OpenApiParameter("unit", str, required=True),
             OpenApiParameter("metric", str, required=True),
-            OpenApiParameter("period", str, enum=list(selectors.PERIODS)),
+            OpenApiParameter(
+                "period",
+                str,
+                enum=[*selectors.PERIODS, selectors.RANGE],
+                description="the points' periods; range: one point for the whole range",
+            ),
             OpenApiParameter("from", str, required=True),
             OpenApiParameter("to", str, required=True),
             OpenApiParameter(
@@ -102,7 +108,11 @@ class StatsView(APIView):
             for name in metrics:
                 points = _points(values, member.id, name, starts, group == "dimension")
                 for point in points:
-                    point["label"] = selectors.period_label(period, point["period"])
+                    point["label"] = (
+                        selectors.range_label(first.isoformat(), last.isoformat())
+                        if period == selectors.RANGE
+                        else selectors.period_label(period, point["period"])
+                    )
                 metric = BY_NAME.get(name)
                 answer.append(
                     {

@@ -10,7 +10,8 @@ def figure(value):
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+        value = round(value, 1)  # first: 1804.04 is "1804", not "1804.0"
+        return f"{value:.0f}" if value.is_integer() else f"{value:.1f}"
     return value
 
 

@@ -11,7 +11,7 @@ from apps.patrols.demo import seed_patrols
 from apps.permits.demo import seed_permits
 from apps.registry.demo import seed_registry
 from apps.stations.demo import seed_boundaries, seed_organisation
-from apps.stats.demo import seed_park_year
+from apps.stats.demo import seed_park_year, seed_statistics
 
 
 class Command(BaseCommand):
@@ -33,11 +33,14 @@ class Command(BaseCommand):
         patrols = seed_patrols()
         if settings.DEMO_PARK_YEAR:
             seed_park_year()
+        # Last, over everything above: the statistics as the nightly job would have left them.
+        statistics = seed_statistics()
         if options["verbosity"] == 0:
             return
         made = ", ".join(f"{n} {kind}" for kind, n in organisation.items())
         self.stdout.write(
             f"Organisation: created {made}. Users created: {users}. Residents created: {residents}."
             f" Incidents created: {incidents}. Patrols created: {patrols}."
+            f" Statistics computed: {statistics} days."
         )
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}): admin, {', '.join(DEMO_USERS)}")
