@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.choices import UserKind
 from apps.core.errors import DomainError
 from apps.core.pagination import NoCountPaginator
 from apps.core.views import (
@@ -367,7 +368,8 @@ def service_log_create(request):
 @login_required
 def home(request):
     """One page per role: counters and quick entry for the desk, the district for community
-    police, the station overview for leaders, the bureau for its admins."""
+    police, the station overview for leaders, the bureau for its admins, their own work
+    for mediators."""
     user = request.user
     context = {"today": timezone.localdate()}
     if user.has_perm("stations.add_servicelog") and user.station_id:
@@ -375,7 +377,11 @@ def home(request):
         context["entry_form"] = forms.ServiceLogForm(user=user)
     if user.has_perm("stations.view_community") and user.station_id:
         context["my_districts"] = selectors.districts_of(user=user)
-    if user.has_perm("stations.view_station"):
+    from apps.mediation.selectors import is_mediator, mediator_work
+
+    if user.has_perm("mediation.view_dispute") and is_mediator(user):
+        context["mediator_work"] = mediator_work(user)
+    if user.has_perm("stations.view_station") and user.kind != UserKind.MEDIATOR:
         context["station_overview"] = selectors.station_overview(user=user)
     if user.has_perm("stats.view_dailyfact") and user.has_perm("cases.add_incident"):
         from apps.stats.selectors import home_counters

@@ -55,8 +55,7 @@ def test_diversion_assignment_online_thread_and_agreement(browser, page, log_in,
     page.context.clear_cookies()
     log_in(MEDIATOR)
     page.goto(dispute.get_absolute_url())
-    page.locator("details summary").click()
-    invitation = page.locator("details input").first.input_value()
+    invitation = page.locator("#invitations input[readonly]").first.input_value()
 
     party = browser.new_context(locale="zh-CN").new_page()
     party.goto(invitation)

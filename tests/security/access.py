@@ -590,6 +590,8 @@ ROUTES: list[Route] = [
                 "withdraw",
                 "close",
                 "reopen",
+                "schedule",
+                "invite",
             )
         ),
         at(
