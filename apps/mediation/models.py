@@ -578,8 +578,9 @@ class ThreadMessage(DisputeRecord):
 
 
 class PartyInvitation(DisputeRecord):
-    """An invitation to the online mediation texted to a party's phone: the text as it went
-    out (with the signed link), who asked for it, and when the sender carried it."""
+    """An invitation to the online mediation texted to a party's mobile (the number stays on
+    the party): the text as it went out (with the signed link), who asked for it, and when
+    the sender carried it."""
 
     dispute = models.ForeignKey(
         Dispute, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("dispute")
@@ -590,7 +591,6 @@ class PartyInvitation(DisputeRecord):
         related_name="invitations",
         verbose_name=_("party"),
     )
-    phone = models.CharField(_("phone"), max_length=20)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

@@ -1014,7 +1014,6 @@ def invitation_sms(*, party: DisputeParty, by, site_url: str) -> PartyInvitation
                 _("%(name)s has no mobile phone number to text.") % {"name": party.name},
                 code="no_mobile",
             )
-        phone = normalise_phone(party.phone)
         if PartyInvitation.objects.filter(
             party=party, created_at__gte=timezone.now() - INVITATION_RESEND
         ).exists():
@@ -1025,13 +1024,13 @@ def invitation_sms(*, party: DisputeParty, by, site_url: str) -> PartyInvitation
         link = invitation_link(party=party, by=by, site_url=site_url)
         title, body = invitation_message(party=party, link=link)
         invitation = PartyInvitation.objects.create(
-            dispute=dispute, party=party, phone=phone, title=title, body=body, created_by=by
+            dispute=dispute, party=party, title=title, body=body, created_by=by
         )
         _event(
             dispute,
             by=by,
             text=_("Invitation texted to %(name)s (%(phone)s)")
-            % {"name": party.name, "phone": mask_phone(phone)},
+            % {"name": party.name, "phone": mask_phone(party.phone)},
         )
         from .tasks import invitation_sms_send
 
@@ -1040,16 +1039,22 @@ def invitation_sms(*, party: DisputeParty, by, site_url: str) -> PartyInvitation
 
 
 def invitation_sms_deliver(*, invitation_id: int) -> bool:
-    """Hand one texted invitation to the sender, once (a retried task finds it sent)."""
+    """Hand one texted invitation to the sender, to the party's mobile number (kept on the
+    party alone), once: a retried task finds it sent."""
     with transaction.atomic():
         invitation = (
             PartyInvitation.objects.select_for_update()
+            .select_related("party")
             .filter(pk=invitation_id, sent_at__isnull=True)
             .first()
         )
         if invitation is None:
             return False
-        get_sender().send(phone=invitation.phone, title=invitation.title, body=invitation.body)
+        get_sender().send(
+            phone=normalise_phone(invitation.party.phone),
+            title=invitation.title,
+            body=invitation.body,
+        )
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["sent_at"])
     return True

@@ -229,7 +229,7 @@ def _act(request, dispute, name):
             messages.success(
                 request,
                 _("Invitation texted to %(name)s (%(phone)s).")
-                % {"name": party.name, "phone": mask_phone(invitation.phone)},
+                % {"name": party.name, "phone": mask_phone(party.phone)},
             )
             return invitation
     elif name == "agreement":
