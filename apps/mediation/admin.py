@@ -106,6 +106,9 @@ class DisputeAdmin(ScopedAdmin):
         "created_by",
         "community",
         "post",
+        "next_session_at",
+        "next_session_mode",
+        "next_session_place",
     ]
     inlines = [
         DisputePartyInline,

@@ -102,6 +102,8 @@ def disputes_at_scale(sizes: dict, progress) -> None:
             "",
             concluded if status == DisputeStatus.CLOSED else None,
             desk,
+            "",  # no next session planned
+            "",
         ]
 
     copy_rows(
@@ -131,6 +133,8 @@ def disputes_at_scale(sizes: dict, progress) -> None:
             "outcome_note",
             "closed_at",
             "created_by_id",
+            "next_session_mode",
+            "next_session_place",
         ],
         (row(n) for n in range(missing)),
         missing,

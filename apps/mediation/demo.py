@@ -8,12 +8,17 @@
   due. The second shows a threat: high risk, the post and desk are alerted, and the desk's
   board offers to open the incident for 马王警务站 (left to the user, so that the demo's
   incident counts stay those of the cases demo).
-- 迎新村: a walk-in boundary dispute assigned to 杨德明, waiting for its session.
+- 迎新村: a walk-in boundary dispute assigned to 杨德明, its first session planned for
+  tomorrow morning in the station's mediation room.
+- 泥璧村: a wage dispute 杨德明 settled 13 days ago: its follow-up visit is due in two days
+  and the parties have 17 days left to apply for judicial confirmation. So the mediator's
+  home shows a dispute to act on, a session, a follow-up and a confirmation window.
 """
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -21,7 +26,7 @@ from apps.cases.models import Incident
 from apps.stations.models import Community, Station
 
 from .choices import DisputeCategory, EscalationSign, MediatorKind, RiskLevel, SessionMode
-from .models import Dispute, Mediator
+from .models import Agreement, AgreementSignature, Dispute, DisputeEvent, FollowUp, Mediator
 from .services import (
     agreement_make,
     dispute_assess,
@@ -29,6 +34,7 @@ from .services import (
     dispute_party_add,
     dispute_receive,
     session_record,
+    session_schedule,
     slots_generate,
 )
 
@@ -122,4 +128,62 @@ def seed_mediation() -> int:
     )
     dispute_assess(dispute=walk_in, by=desk, risk_level=RiskLevel.MEDIUM)
     dispute_assign(dispute=walk_in, mediator=yang, by=desk)
-    return moved + 1
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    session_schedule(
+        dispute=walk_in,
+        by=yang.user or desk,
+        at=timezone.make_aware(datetime.combine(tomorrow, time(9, 30))),
+        place="西彭派出所调解室",
+    )
+    _settled_wages(station=xipeng, desk=desk, mediator=yang)
+    return moved + 2
+
+
+def _settled_wages(*, station, desk, mediator) -> Dispute:
+    """The 泥璧村 wage dispute, taken in, mediated and settled, then moved 13 days back."""
+    wages = dispute_receive(
+        by=desk,
+        source="village",
+        category=DisputeCategory.LABOUR,
+        description="泥璧村某建材厂拖欠陈某三个月工资6800元，双方多次协商未果。",
+        place_text="泥璧村2组",
+        community=Community.objects.filter(station=station, name="泥璧村").first(),
+        parties=[
+            {"role": "applicant", "name": "陈某", "phone": "13983000203"},
+            {"role": "respondent", "name": "泥璧村某建材厂", "phone": "13983000204"},
+        ],
+    )
+    dispute_assess(dispute=wages, by=desk, risk_level=RiskLevel.LOW)
+    dispute_assign(dispute=wages, mediator=mediator, by=desk)
+    by = mediator.user or desk
+    session_record(
+        dispute=wages,
+        by=by,
+        held_at=timezone.now(),
+        place="西彭派出所调解室",
+        attendees="陈某、建材厂负责人、杨德明",
+        notes="厂方承认欠薪，同意分两次付清。",
+    )
+    agreement_make(
+        dispute=wages,
+        by=by,
+        terms="一、建材厂于十日内付清拖欠陈某的工资6800元；\n二、陈某收款后不再就此事投诉。",
+        signed_parties=list(wages.parties.values_list("pk", flat=True)),
+    )
+    # Demo history: every time of the dispute moves back 13 days, as if it had happened then.
+    back = timedelta(days=13)
+    Dispute.objects.filter(pk=wages.pk).update(
+        received_at=F("received_at") - back,
+        assess_by=F("assess_by") - back,
+        assessed_at=F("assessed_at") - back,
+        assigned_at=F("assigned_at") - back,
+        concluded_at=F("concluded_at") - back,
+    )
+    DisputeEvent.objects.filter(dispute=wages).update(at=F("at") - back)
+    wages.sessions.update(held_at=F("held_at") - back)
+    Agreement.objects.filter(dispute=wages).update(made_at=F("made_at") - back)
+    AgreementSignature.objects.filter(agreement__dispute=wages).update(
+        signed_at=F("signed_at") - back
+    )
+    FollowUp.objects.filter(dispute=wages).update(due_on=F("due_on") - back)
+    return wages

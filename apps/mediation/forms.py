@@ -122,6 +122,16 @@ class SessionForm(StyledForm):
     )
 
 
+class ScheduleForm(StyledForm):
+    at = forms.DateTimeField(label=_("Date and time"))
+    mode = forms.ChoiceField(label=_("Mode"), choices=SessionMode.choices)
+    place = forms.CharField(label=_("Place"), max_length=PLACE_MAX_LENGTH, required=False)
+
+
+class InviteForm(forms.Form):
+    party = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class AgreementForm(StyledForm):
     terms = forms.CharField(
         label=_("Terms"), widget=forms.Textarea(attrs={"rows": 5}), max_length=TEXT_MAX_LENGTH

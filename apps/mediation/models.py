@@ -7,7 +7,7 @@ scopes it; a mediator's account reaches further in only to the disputes assigned
 (`MediatorScopedQuerySet`).
 """
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -41,6 +41,15 @@ DISPUTE_CHILD_SCOPE = Scope(station="dispute__station_id", bureau="dispute__stat
 # A judicial confirmation must be applied for within 30 days of the agreement taking effect
 # (人民调解法 art. 33).
 CONFIRMATION_WINDOW = timedelta(days=30)
+
+
+def confirmation_deadline(took_effect: datetime) -> date:
+    """The last day on which the parties may jointly apply to the court for judicial
+    confirmation (人民调解法 art. 33): 30 days counted from the day after the agreement took
+    effect, the day itself not counted. The one place of this rule: the agreement's
+    deadline, the refusal of a late application and the mediator's list of closing windows
+    all ask it."""
+    return timezone.localdate(took_effect) + CONFIRMATION_WINDOW
 
 
 class MediatorScopedQuerySet(ScopedQuerySet):
@@ -179,6 +188,15 @@ class Dispute(SameStationMixin, TimeStampedModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # The day the assessment reminder last went out, so that a re-run sends it once a day.
     reminded_on = models.DateField(_("last reminded on"), null=True, blank=True, editable=False)
+    # The session the mediator has planned (on the mediator's home, in the invitations),
+    # until a session on or after its day is recorded.
+    next_session_at = models.DateTimeField(_("next session at"), null=True, blank=True)
+    next_session_mode = models.CharField(
+        _("next session's mode"), max_length=10, choices=SessionMode, blank=True
+    )
+    next_session_place = models.CharField(
+        _("next session's place"), max_length=PLACE_MAX_LENGTH, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -363,8 +381,8 @@ class Agreement(DisputeRecord):
         return f"{self.dispute} · {timezone.localtime(self.made_at):%Y-%m-%d}"
 
     @property
-    def confirmation_deadline(self):
-        return timezone.localtime(self.made_at + CONFIRMATION_WINDOW).date()
+    def confirmation_deadline(self) -> date:
+        return confirmation_deadline(self.made_at)
 
 
 class AgreementSignature(models.Model):
@@ -559,4 +577,47 @@ class ThreadMessage(DisputeRecord):
 
     @property
     def sender(self) -> str:
-        return self.party.name if self.party_id else str(self.author)
+        """Who wrote it, as the parties and the staff both see it: a party by name, the
+        dispute's mediator as "杨德明 调解员", other staff by their full name; never an
+        account's login name."""
+        if self.party_id:
+            return self.party.name
+        mediator = self.dispute.mediator
+        if mediator is not None and mediator.user_id == self.author_id:
+            return _("%(name)s, mediator") % {"name": mediator.name}
+        return self.author.get_full_name() or str(_("Station staff"))
+
+
+class PartyInvitation(DisputeRecord):
+    """An invitation to the online mediation texted to a party's mobile (the number stays on
+    the party): the text as it went out (with the signed link), who asked for it, and when
+    the sender carried it."""
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("dispute")
+    )
+    party = models.ForeignKey(
+        DisputeParty,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("party"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    sent_at = models.DateTimeField(_("texted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("texted invitation")
+        verbose_name_plural = _("texted invitations")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["party", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.dispute} · {self.party.name}"

@@ -1,32 +1,17 @@
-"""The agreement (调解协议书) as a one-page PDF in Chinese, drawn with reportlab's built-in
-CID font STSong-Light so that no font file has to ship with the workbench."""
+"""The agreement (调解协议书) as an A4 PDF in Chinese, in the workbench's embedded font
+(apps/core/pdf.py). Long facts or terms flow onto further pages; a heading never stays
+alone at the foot of a page and the signature block is never split."""
 
 import io
-import textwrap
+from xml.sax.saxutils import escape
 
 from django.utils import timezone, translation
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
-FONT = "STSong-Light"
-LINE_CHARS = 36  # Chinese characters per line at 12 pt on A4 with 25 mm margins
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
-def _lines(text: str) -> list[str]:
-    return [
-        line
-        for paragraph in text.splitlines() or [""]
-        for line in (textwrap.wrap(paragraph, LINE_CHARS) or [""])
-    ]
+from apps.core.pdf import pdf_document, pdf_font, text_style
 
 
 def agreement_pdf(agreement) -> bytes:
@@ -35,53 +20,65 @@ def agreement_pdf(agreement) -> bytes:
         return _draw(agreement)
 
 
+def _text(text: str, style) -> list[Paragraph]:
+    """One paragraph per line of the text; Paragraph parses markup, the text is escaped."""
+    return [Paragraph(escape(line) or "&nbsp;", style) for line in text.splitlines() or [""]]
+
+
 def _draw(agreement) -> bytes:
-    font = _font()
     dispute = agreement.dispute
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(f"人民调解协议书 {dispute.number}")
-    width, height = A4
-    left, y = 25 * mm, height - 30 * mm
-
-    def line(text, size=12, gap=7 * mm):
-        nonlocal y
-        if y < 25 * mm:
-            pdf.showPage()
-            y = height - 25 * mm
-        pdf.setFont(font, size)
-        pdf.drawString(left, y, text)
-        y -= gap
-
-    pdf.setFont(font, 20)
-    pdf.drawCentredString(width / 2, y, "人民调解协议书")
-    y -= 10 * mm
-    line(f"编号：{dispute.number}", 10)
-    line(f"受理单位：{dispute.station.name}", 10)
-    y -= 3 * mm
-    line("当事人：", 13)
-    for party in dispute.parties.all():
-        line(f"    {party.get_role_display()}：{party.name}")
-    y -= 3 * mm
-    line("纠纷事实：", 13)
-    for text in _lines(dispute.description):
-        line(f"    {text}")
-    y -= 3 * mm
-    line("经调解，双方自愿达成如下协议：", 13)
-    for text in _lines(agreement.terms):
-        line(f"    {text}")
-    y -= 3 * mm
-    line("本协议自各方当事人签字之日起生效。当事人可自协议生效之日起三十日内", 10, 5 * mm)
-    line("共同向人民法院申请司法确认。", 10)
-    y -= 5 * mm
+    parties = list(dispute.parties.all())
+    title = text_style("title", 20, alignment=TA_CENTER, spaceAfter=6 * mm)
+    small = text_style("small", 10)
+    heading = text_style("heading", 13, heading=True, spaceBefore=4 * mm, spaceAfter=1 * mm)
+    body = text_style("body", 12, leftIndent=8 * mm)
+    note = text_style("note", 10, spaceBefore=4 * mm)
+    story = [
+        Paragraph("人民调解协议书", title),
+        Paragraph(escape(f"编号：{dispute.number}"), small),
+        Paragraph(escape(f"受理单位：{dispute.station.name}"), small),
+        Paragraph("当事人：", heading),
+        *(
+            Paragraph(escape(f"{party.get_role_display()}：{party.name}"), body)
+            for party in parties
+        ),
+        Paragraph("纠纷事实：", heading),
+        *_text(dispute.description, body),
+        Paragraph("经调解，双方自愿达成如下协议：", heading),
+        *_text(agreement.terms, body),
+        Paragraph(
+            "本协议自各方当事人签字之日起生效。当事人可自协议生效之日起三十日内"
+            "共同向人民法院申请司法确认。",
+            note,
+        ),
+    ]
     signed = {s.party_id: s.signed_at for s in agreement.signatures.all()}
-    for party in dispute.parties.all():
+    rows = []
+    for party in parties:
         at = signed.get(party.pk)
         when = f"{timezone.localtime(at):%Y年%m月%d日 %H:%M}" if at else "____年__月__日"
-        line(f"当事人（签名）：{party.name}　　　{when}")
-    mediator = dispute.mediator.name if dispute.mediator else ""
-    line(f"调解员（签名）：{mediator}")
-    line(f"{timezone.localtime(agreement.made_at):%Y年%m月%d日}")
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+        rows.append([f"当事人（签名）：{party.name}", when])
+    rows.append([f"调解员（签名）：{dispute.mediator.name if dispute.mediator else ''}", ""])
+    rows.append(["", f"{timezone.localtime(agreement.made_at):%Y年%m月%d日}"])
+    signatures = Table(
+        rows,
+        colWidths=[100 * mm, 60 * mm],
+        style=[
+            ("FONT", (0, 0), (-1, -1), pdf_font(), 12),
+            ("TOPPADDING", (0, 0), (-1, -1), 6),
+            ("LEFTPADDING", (0, 0), (0, -1), 0),
+        ],
+        hAlign="LEFT",
+    )
+    story.append(KeepTogether([Spacer(0, 8 * mm), signatures]))
+    out = io.BytesIO()
+    pdf_document(
+        out,
+        pagesize=A4,
+        title=f"人民调解协议书 {dispute.number}",
+        leftMargin=25 * mm,
+        rightMargin=25 * mm,
+        topMargin=25 * mm,
+        bottomMargin=20 * mm,
+    ).build(story)
+    return out.getvalue()

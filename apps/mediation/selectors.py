@@ -1,11 +1,22 @@
 """Read-side queries of the mediation app, all through station scoping."""
 
-from django.db.models import Count, Q
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from .choices import DisputeStatus, Outcome
-from .models import Dispute, FollowUp, Mediator
-from .workflow import OPEN_STATUSES
+from .choices import ConfirmationStatus, DisputeStatus, Outcome, SessionMode
+from .models import (
+    CONFIRMATION_WINDOW,
+    Agreement,
+    Dispute,
+    FollowUp,
+    LawyerSlot,
+    Mediator,
+    confirmation_deadline,
+)
+from .workflow import MEDIATOR_STEPS, NEXT_STEP, OPEN_STATUSES
 
 RESOLVED = Q(disputes__outcome=Outcome.AGREEMENT)
 # Concluded by mediation: an agreement or a failure. A withdrawal ends the dispute without
@@ -71,3 +82,92 @@ def dispute_counts(user, *, since=None, until=None) -> dict:
             for row in rows.values(field).annotate(n=Count("id")).order_by(field)
         }
     return totals
+
+
+# How far ahead the mediator's home looks for sessions and follow-up visits, and how close
+# a confirmation deadline must be to be marked as closing.
+WORK_DAYS_AHEAD = 7
+CLOSING_DAYS = 7
+
+
+@dataclass
+class PlannedSession:
+    at: datetime
+    dispute: Dispute | None
+    where: str
+
+
+@dataclass
+class MediatorWork:
+    """A mediator's own work for their home page."""
+
+    disputes: list[Dispute]  # each with .next_step
+    sessions: list[PlannedSession]
+    follow_ups: list[FollowUp]
+    windows: list[Agreement]  # each with .deadline, .days_left and .closing
+
+
+def mediator_work(user) -> MediatorWork:
+    """The disputes assigned to the user as mediator whose next step is theirs, the sessions
+    planned in the coming week (and, for a lawyer, the booked slots), the follow-up visits
+    due within the week or overdue, and the agreements whose judicial-confirmation window
+    is still open, soonest deadline first. A handful of queries whatever the numbers."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    horizon = now + timedelta(days=WORK_DAYS_AHEAD)
+    mine = Dispute.objects.restrict(user).filter(mediator__user=user)
+    disputes = list(
+        mine.filter(status__in=MEDIATOR_STEPS)
+        .select_related("community")
+        .order_by(F("next_session_at").asc(nulls_last=True), "assigned_at", "id")[:100]
+    )
+    for dispute in disputes:
+        dispute.next_step = NEXT_STEP[dispute.status]
+    start_of_today = timezone.make_aware(datetime.combine(today, time.min))
+    sessions = [
+        PlannedSession(
+            at=d.next_session_at,
+            dispute=d,
+            where=d.next_session_place
+            if d.next_session_mode == SessionMode.IN_PERSON
+            else str(SessionMode.ONLINE.label),
+        )
+        for d in mine.filter(next_session_at__gte=start_of_today, next_session_at__lt=horizon)
+    ]
+    sessions += [
+        PlannedSession(at=slot.starts_at, dispute=slot.dispute, where=slot.place)
+        for slot in LawyerSlot.objects.restrict(user)
+        .filter(mediator__user=user, booked_at__isnull=False)
+        .filter(starts_at__gte=start_of_today, starts_at__lt=horizon)
+        .select_related("dispute")
+    ]
+    sessions.sort(key=lambda session: session.at)
+    follow_ups = list(
+        FollowUp.objects.restrict(user)
+        .filter(dispute__mediator__user=user, done_at=None)
+        .filter(due_on__lte=today + timedelta(days=WORK_DAYS_AHEAD))
+        .select_related("dispute", "officer")
+    )
+    windows = []
+    for agreement in (
+        Agreement.objects.restrict(user)
+        .filter(dispute__mediator__user=user, in_force=True)
+        .filter(confirmation=ConfirmationStatus.NONE)
+        # No window opened before this is still open (the deadline itself is asked below).
+        .filter(made_at__gte=now - CONFIRMATION_WINDOW - timedelta(days=1))
+        .select_related("dispute")
+    ):
+        agreement.deadline = confirmation_deadline(agreement.made_at)
+        agreement.days_left = (agreement.deadline - today).days
+        agreement.closing = agreement.days_left <= CLOSING_DAYS
+        if agreement.days_left >= 0:
+            windows.append(agreement)
+    windows.sort(key=lambda agreement: agreement.deadline)
+    return MediatorWork(
+        disputes=disputes, sessions=sessions, follow_ups=follow_ups, windows=windows
+    )
+
+
+def is_mediator(user) -> bool:
+    """Whether the user mediates (a mediator's account, or an officer listed as one)."""
+    return Mediator.objects.filter(user=user, is_active=True).exists()

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -22,7 +23,10 @@ from apps.cases.choices import IncidentSource
 from apps.cases.models import Incident, NumberSequence
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.limits import ensure_past, ensure_plannable
-from apps.core.notifications import notify
+from apps.core.masking import mask_phone
+from apps.core.notifications import get_sender, notify
+from apps.core.outbox import enqueue
+from apps.core.phones import normalise_phone
 from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.uploads import check_upload, store_private
 from apps.stations.models import Station
@@ -52,12 +56,15 @@ from .models import (
     LawyerSlot,
     MediationSession,
     Mediator,
+    PartyInvitation,
     ThreadMessage,
 )
-from .workflow import ASSIGNABLE, check_dispute_transition
+from .workflow import ASSIGNABLE, SCHEDULABLE, check_dispute_transition
 
 SERIES = "TJ"
 MAX_SCAN_BYTES = 20 * 1024 * 1024
+MAX_PLAN_AHEAD = timedelta(days=183)
+NEXT_SESSION_FIELDS = ["next_session_at", "next_session_mode", "next_session_place"]
 S = DisputeStatus
 
 
@@ -99,6 +106,9 @@ def _locked(dispute: Dispute, by) -> Dispute:
 def _move(dispute: Dispute, target: str, *, by, text: str = "") -> None:
     check_dispute_transition(dispute.status, target)
     dispute.status = target
+    if target not in SCHEDULABLE:
+        # Settled, failed or withdrawn: no session is still to come.
+        _clear_next_session(dispute)
     dispute.save()
     _event(dispute, by=by, status=target, text=text or S(target).label)
 
@@ -442,8 +452,63 @@ def session_record(
             notes=notes.strip(),
             recorded_by=by,
         )
+        planned = dispute.next_session_at
+        if planned and timezone.localdate(held_at) >= timezone.localdate(planned):
+            # The planned session took place (or a later one did): nothing is planned now.
+            _clear_next_session(dispute)
+            dispute.save(update_fields=NEXT_SESSION_FIELDS)
         _event(dispute, by=by, text=_("Session recorded: %(session)s") % {"session": session})
     return session
+
+
+def _clear_next_session(dispute: Dispute) -> None:
+    dispute.next_session_at = None
+    dispute.next_session_mode = dispute.next_session_place = ""
+
+
+def next_session_text(dispute: Dispute) -> str:
+    """The planned session as the pages and the invitations say it: when, and where."""
+    if dispute.next_session_at is None:
+        return ""
+    where = (
+        dispute.next_session_place
+        if dispute.next_session_mode == SessionMode.IN_PERSON
+        else str(SessionMode.ONLINE.label)
+    )
+    return f"{timezone.localtime(dispute.next_session_at):%Y-%m-%d %H:%M} · {where}"
+
+
+def session_schedule(
+    *, dispute: Dispute, by, at: datetime, mode: str = SessionMode.IN_PERSON, place: str = ""
+) -> Dispute:
+    """Plan the next session. It shows on the mediator's home and goes into the parties'
+    invitations until a session on or after its day is recorded; planning again moves it."""
+    if mode not in SessionMode.values:
+        raise DomainError(_("Unknown session mode."), code="invalid")
+    if mode == SessionMode.IN_PERSON and not place.strip():
+        raise DomainError(_("Say where the session is held."), code="invalid")
+    now = timezone.now()
+    if at <= now:
+        raise DomainError(_("A session is planned for a time still to come."), code="invalid")
+    if at > now + MAX_PLAN_AHEAD:
+        raise DomainError(_("Plan the session within the next six months."), code="invalid")
+    with transaction.atomic():
+        dispute = _locked(dispute, by)
+        if dispute.status not in SCHEDULABLE:
+            raise Conflict(
+                _("Sessions are planned for disputes assigned or in mediation, not “%(status)s”.")
+                % {"status": dispute.get_status_display()}
+            )
+        dispute.next_session_at = at
+        dispute.next_session_mode = mode
+        dispute.next_session_place = place.strip() if mode == SessionMode.IN_PERSON else ""
+        dispute.save(update_fields=NEXT_SESSION_FIELDS)
+        _event(
+            dispute,
+            by=by,
+            text=_("Next session planned: %(session)s") % {"session": next_session_text(dispute)},
+        )
+    return dispute
 
 
 def _follow_up_officer(dispute: Dispute) -> User | None:
@@ -843,7 +908,7 @@ def invitation_read(*, token: str, dispute_id: int) -> DisputeParty:
     if data.get("d") != dispute_id:
         raise NotAllowed(_("This invitation is for another dispute."), code="invalid_link")
     party = (
-        DisputeParty.objects.select_related("dispute")
+        DisputeParty.objects.select_related("dispute__station", "dispute__mediator")
         .filter(pk=data.get("p"), dispute_id=dispute_id)
         .first()
     )
@@ -887,3 +952,112 @@ def thread_post(
                 url=dispute.get_absolute_url(),
             )
     return message
+
+
+# --- invitations by text message -------------------------------------------------------------
+
+# A second text to the same party this soon is a double click, not a new invitation.
+INVITATION_RESEND = timedelta(minutes=1)
+
+
+def invitation_link(*, party: DisputeParty, by, site_url: str) -> str:
+    """The party's signed link to the online mediation, absolute on `site_url` (the
+    scheme and host the mediator reached the workbench by)."""
+    token = invitation_token(party=party, by=by)
+    return site_url.rstrip("/") + reverse("mediation:join", args=[party.dispute_id, token])
+
+
+def invitation_message(*, party: DisputeParty, link: str) -> tuple[str, str]:
+    """The texted invitation's title and text, in Chinese whatever the mediator's language:
+    the station, the mediator by name (never an account name), the link with its lifetime
+    and the planned session."""
+    dispute = party.dispute
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {
+            "station": dispute.station.name,
+            "number": dispute.number,
+            "mediator": dispute.mediator.name if dispute.mediator else "",
+        }
+        if dispute.mediator:
+            title = _(
+                "[%(station)s] Mediator %(mediator)s invites you to the mediation of "
+                "dispute %(number)s"
+            )
+        else:
+            title = _("[%(station)s] You are invited to the mediation of dispute %(number)s")
+        body = _(
+            "%(name)s, open this link to take part in the online mediation (valid for "
+            "%(days)d days): %(link)s"
+        ) % {"name": party.name, "days": invitation_days(), "link": link}
+        if dispute.next_session_at:
+            body += " " + _("Next session: %(session)s.") % {"session": next_session_text(dispute)}
+        return title % names, body
+
+
+def can_text(phone: str) -> bool:
+    """Whether an invitation can be texted to this number (a mainland mobile)."""
+    try:
+        normalise_phone(phone)
+    except DomainError:
+        return False
+    return True
+
+
+def invitation_sms(*, party: DisputeParty, by, site_url: str) -> PartyInvitation:
+    """Text the party the invitation through the notification sender, queued with this
+    transaction (apps.core.outbox) so that a refused change sends nothing. Refused without
+    a mobile number, and within a minute of the last text to the same party."""
+    with transaction.atomic():
+        dispute = _locked(party.dispute, by)
+        party = DisputeParty.objects.select_related("dispute__station", "dispute__mediator").get(
+            pk=party.pk, dispute=dispute
+        )
+        if not can_text(party.phone):
+            raise DomainError(
+                _("%(name)s has no mobile phone number to text.") % {"name": party.name},
+                code="no_mobile",
+            )
+        if PartyInvitation.objects.filter(
+            party=party, created_at__gte=timezone.now() - INVITATION_RESEND
+        ).exists():
+            raise Conflict(
+                _("An invitation was texted to %(name)s a moment ago.") % {"name": party.name},
+                code="throttled",
+            )
+        link = invitation_link(party=party, by=by, site_url=site_url)
+        title, body = invitation_message(party=party, link=link)
+        invitation = PartyInvitation.objects.create(
+            dispute=dispute, party=party, title=title, body=body, created_by=by
+        )
+        _event(
+            dispute,
+            by=by,
+            text=_("Invitation texted to %(name)s (%(phone)s)")
+            % {"name": party.name, "phone": mask_phone(party.phone)},
+        )
+        from .tasks import invitation_sms_send
+
+        enqueue(invitation_sms_send, invitation.pk)
+    return invitation
+
+
+def invitation_sms_deliver(*, invitation_id: int) -> bool:
+    """Hand one texted invitation to the sender, to the party's mobile number (kept on the
+    party alone), once: a retried task finds it sent."""
+    with transaction.atomic():
+        invitation = (
+            PartyInvitation.objects.select_for_update()
+            .select_related("party")
+            .filter(pk=invitation_id, sent_at__isnull=True)
+            .first()
+        )
+        if invitation is None:
+            return False
+        get_sender().send(
+            phone=normalise_phone(invitation.party.phone),
+            title=invitation.title,
+            body=invitation.body,
+        )
+        invitation.sent_at = timezone.now()
+        invitation.save(update_fields=["sent_at"])
+    return True

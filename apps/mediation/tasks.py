@@ -10,3 +10,10 @@ def mediation_remind() -> int:
     from .services import mediation_remind as remind
 
     return remind()
+
+
+@shared_task(**TASK_OPTIONS, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
+def invitation_sms_send(invitation_id: int) -> None:
+    from .services import invitation_sms_deliver
+
+    invitation_sms_deliver(invitation_id=invitation_id)

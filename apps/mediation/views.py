@@ -6,14 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
+from apps.core.masking import mask_phone
 from apps.core.pagination import NoCountPaginator
+from apps.core.qr import qr_svg
 from apps.core.scoping import CHANGE, VIEW
 from apps.core.uploads import private_file_response
 from apps.core.views import ScopedDetailView, ScopedListView, form_errors, require_perm
@@ -31,13 +32,16 @@ from .forms import (
     FailForm,
     FlagForm,
     FollowUpForm,
+    InviteForm,
     MessageForm,
     NoteForm,
     PartyForm,
+    ScheduleForm,
     SessionForm,
 )
-from .models import Agreement, Dispute, LawyerSlot, Mediator, ThreadMessage
+from .models import Agreement, Dispute, LawyerSlot, Mediator, PartyInvitation, ThreadMessage
 from .pdf import agreement_pdf
+from .workflow import NEXT_STEP, SCHEDULABLE
 
 S = DisputeStatus
 
@@ -104,31 +108,28 @@ class DisputeDetail(ScopedDetailView):
             sessions=dispute.sessions.all(),
             agreements=agreements,
             follow_ups=dispute.follow_ups.select_related("officer", "done_by"),
+            next_session=services.next_session_text(dispute),
         )
         if not self.request.user.has_perm("mediation.change_dispute") or dispute.status == S.CLOSED:
             return context
         status = dispute.status
+        context["next_step"] = NEXT_STEP.get(status)
         forms = {"flag": FlagForm(), "party": PartyForm(), "message": MessageForm()}
-        context["invitations"] = [
-            (
-                party,
-                self.request.build_absolute_uri(
-                    reverse(
-                        "mediation:join",
-                        args=[
-                            dispute.pk,
-                            services.invitation_token(party=party, by=self.request.user),
-                        ],
-                    )
-                ),
-            )
-            for party in parties
-        ]
+        context["invitations"] = _invitations(self.request, dispute, parties)
+        context["invitation_days"] = services.invitation_days()
         intake = self.request.user.has_perm("mediation.add_dispute")
         if status == S.RECEIVED and intake:
             forms["assess"] = AssessForm(initial={"category": dispute.category})
         if status in (S.ASSESSED, S.ASSIGNED) and intake:
             forms["assign"] = AssignForm(station=dispute.station)
+        if status in SCHEDULABLE:
+            forms["schedule"] = ScheduleForm(
+                initial={
+                    "at": dispute.next_session_at and timezone.localtime(dispute.next_session_at),
+                    "mode": dispute.next_session_mode,
+                    "place": dispute.next_session_place,
+                }
+            )
         if status in (S.ASSIGNED, S.IN_MEDIATION):
             forms["session"] = SessionForm(initial={"held_at": timezone.localtime()})
         if status == S.IN_MEDIATION:
@@ -153,6 +154,28 @@ class DisputeDetail(ScopedDetailView):
             and self.request.user.has_perm("cases.add_incident")
         )
         return context
+
+
+def _invitations(request, dispute, parties) -> list[dict]:
+    """Each party's invitation to the online mediation: the signed link, its QR code to
+    scan from the screen, whether it can be texted (a mobile number) and when it last was."""
+    texted = {}
+    for invitation in PartyInvitation.objects.filter(dispute=dispute).order_by("created_at"):
+        texted[invitation.party_id] = invitation
+    site = request.build_absolute_uri("/")
+    rows = []
+    for party in parties:
+        link = services.invitation_link(party=party, by=request.user, site_url=site)
+        rows.append(
+            {
+                "party": party,
+                "link": link,
+                "qr": qr_svg(link, scale=3),
+                "can_text": services.can_text(party.phone),
+                "last_text": texted.get(party.pk),
+            }
+        )
+    return rows
 
 
 # Steps that need a permission beyond changing the dispute, checked before the dispute is
@@ -190,6 +213,25 @@ def _act(request, dispute, name):
         form = SessionForm(post)
         if form.is_valid():
             return services.session_record(dispute=dispute, by=by, **form.cleaned_data)
+    elif name == "schedule":
+        form = ScheduleForm(post)
+        if form.is_valid():
+            return services.session_schedule(dispute=dispute, by=by, **form.cleaned_data)
+    elif name == "invite":
+        form = InviteForm(post)
+        if form.is_valid():
+            party = dispute.parties.filter(pk=form.cleaned_data["party"]).first()
+            if party is None:
+                raise Http404
+            invitation = services.invitation_sms(
+                party=party, by=by, site_url=request.build_absolute_uri("/")
+            )
+            messages.success(
+                request,
+                _("Invitation texted to %(name)s (%(phone)s).")
+                % {"name": party.name, "phone": mask_phone(party.phone)},
+            )
+            return invitation
     elif name == "agreement":
         form = AgreementForm(post, request.FILES, parties=dispute.parties.all())
         if form.is_valid():
@@ -446,7 +488,12 @@ def join(request, pk, token):
             form.add_error(None, exc.message)
         else:
             return redirect("mediation:join", pk=pk, token=token)
-    context = {**_thread_context(party.dispute, token=token), "party": party, "form": form}
+    context = {
+        **_thread_context(party.dispute, token=token),
+        "party": party,
+        "form": form,
+        "next_session": services.next_session_text(party.dispute),
+    }
     return render(request, "mediation/join.html", context)
 
 

@@ -1,8 +1,9 @@
 """The assessment's files: the month table and the quarter bulletin as XLSX (core/exports,
-formula cells neutralised) and the quarter bulletin as a PDF in Chinese (reportlab's CID
-font STSong-Light, no font file) with a bar chart drawn on the server."""
+formula cells neutralised) and the quarter bulletin as a PDF in Chinese with a bar chart
+drawn on the server, in the workbench's embedded font and layout rules (apps/core/pdf.py)."""
 
 import io
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
@@ -10,15 +11,19 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from apps.core.exports import xlsx_response
+from apps.core.pdf import (
+    frame_width,
+    pdf_document,
+    pdf_drawing,
+    pdf_font,
+    style_chart,
+    text_style,
+)
 
-FONT = "STSong-Light"
 CHART_BARS = 15
 
 
@@ -89,43 +94,48 @@ def quarter_xlsx(*, bureau, year, quarter, table):
     )
 
 
-def _chart(rows) -> Drawing:
-    """Bars of the best communities' quarter scores."""
+def _chart(rows, *, width) -> Drawing:
+    """Bars of the best communities' quarter scores, as wide as the page's frame."""
     top = rows[:CHART_BARS]
-    drawing = Drawing(260 * mm, 70 * mm)
+    height = 70 * mm
+    drawing = pdf_drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 15 * mm, 15 * mm
-    chart.width, chart.height = 235 * mm, 48 * mm
+    chart.width, chart.height = width - 25 * mm, 48 * mm
     chart.data = [[float(r["score"]) for r in top] or [0]]
     chart.categoryAxis.categoryNames = [r["name"] for r in top] or [""]
-    chart.categoryAxis.labels.fontName = FONT
-    chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.labels.angle = 30
-    chart.categoryAxis.labels.boxAnchor = "ne"
-    chart.valueAxis.labels.fontSize = 7
     low = min([0.0, *chart.data[0]])
     chart.valueAxis.valueMin = low
+    style_chart(chart)
     chart.bars[0].fillColor = colors.HexColor("#0d6efd")
     drawing.add(chart)
     drawing.add(
         String(
             15 * mm,
-            66 * mm,
+            height - 4 * mm,
             _("Community scores (best %(n)d)") % {"n": CHART_BARS},
-            fontName=FONT,
+            fontName=pdf_font(),
             fontSize=9,
         )
     )
     return drawing
 
 
-def _table(title_row, rows, style_font) -> Table:
-    data = [title_row, *rows]
+def _cell(value):
+    """Hours and scores with two decimals, as the pages show them (a quarter's sums come
+    back from the database with a dozen)."""
+    if isinstance(value, Decimal | float):
+        return f"{value:.2f}"
+    return value
+
+
+def _table(title_row, rows) -> Table:
+    data = [title_row, *[[_cell(value) for value in row] for row in rows]]
     table = Table(data, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), style_font, 8),
+                ("FONT", (0, 0), (-1, -1), pdf_font(), 8),
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),
                 ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
@@ -138,15 +148,13 @@ def _table(title_row, rows, style_font) -> Table:
 def quarter_pdf(*, bureau, year, quarter, table) -> bytes:
     """The quarter bulletin: title, station totals, the chart, the community and officer
     tables with their bureau ranks."""
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     out = io.BytesIO()
     title = _("%(bureau)s patrol and prevention bulletin, %(year)s quarter %(quarter)s") % {
         "bureau": bureau.name,
         "year": year,
         "quarter": quarter,
     }
-    doc = SimpleDocTemplate(
+    doc = pdf_document(
         out,
         pagesize=landscape(A4),
         title=title,
@@ -155,8 +163,8 @@ def quarter_pdf(*, bureau, year, quarter, table) -> bytes:
         topMargin=12 * mm,
         bottomMargin=12 * mm,
     )
-    heading = ParagraphStyle("heading", fontName=FONT, fontSize=15, leading=20)
-    subheading = ParagraphStyle("subheading", fontName=FONT, fontSize=11, leading=16)
+    heading = text_style("heading", 15, heading=True, leading=20)
+    subheading = text_style("subheading", 11, heading=True, leading=16)
     months = "、".join(f"{m:%Y-%m}" for m in table.months)
     story = [
         # Paragraphs parse markup (<img src> reads files): the bureau's name is text.
@@ -168,21 +176,20 @@ def quarter_pdf(*, bureau, year, quarter, table) -> bytes:
     station_rows = [[r["name"], "", *_measures({**r, "rank": ""})] for r in table.stations]
     story += [
         Paragraph(_("Stations"), subheading),
-        _table([_("Station"), "", *measures], station_rows, FONT),
+        _table([_("Station"), "", *measures], station_rows),
         Spacer(0, 4 * mm),
-        _chart(table.communities),
+        # The heading, then the chart of the best communities, then all of them.
         Paragraph(_("Communities"), subheading),
+        _chart(table.communities, width=frame_width(doc)),
         _table(
             [_("Station"), _("Name"), *measures],
             [[r["station_name"], r["name"], *_measures(r)] for r in table.communities],
-            FONT,
         ),
         Spacer(0, 4 * mm),
         Paragraph(_("Officers"), subheading),
         _table(
             [_("Station"), _("Name"), *measures],
             [[r["station_name"], r["name"], *_measures(r)] for r in table.officers],
-            FONT,
         ),
     ]
     doc.build(story)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from apps.core.errors import DomainError
 from apps.core.masking import mask_name
 from apps.core.pagination import NoCountPaginator
+from apps.core.qr import qr_svg
 from apps.core.scoping import VIEW
 from apps.core.uploads import private_file_response
 from apps.core.views import RevealPersonalDataView, ScopedListView, form_errors, require_perm
@@ -320,7 +321,7 @@ def _document_page(request, document):
         "document": document,
         "is_permit": isinstance(document, ResidencePermit),
         "verify_url": verify_url,
-        "qr_svg": documents.qr_svg(verify_url),
+        "qr_svg": qr_svg(verify_url),
         "is_holder": document.holder_id == request.user.pk,
     }
     if context["is_permit"]:

@@ -366,13 +366,18 @@ def service_log_create(request):
 @login_required
 def home(request):
     """One page per role: counters and quick entry for the desk, the district for community
-    police, the station overview for leaders, the bureau for its admins."""
+    police, the station overview for leaders, the bureau for its admins, their own work
+    for mediators."""
     user = request.user
     if user.kind == UserKind.CITIZEN:
         return redirect("permits:portal_home")  # a citizen's home is the portal
     context = {"today": timezone.localdate(), **_home_counters(user)}
     if user.has_perm("stations.view_community") and user.station_id:
         context["my_districts"] = selectors.districts_of(user=user)
+    from apps.mediation.selectors import is_mediator, mediator_work
+
+    if user.has_perm("mediation.view_dispute") and is_mediator(user):
+        context["mediator_work"] = mediator_work(user)
     return render(request, "stations/home.html", context)
 
 
@@ -382,7 +387,7 @@ def _home_counters(user) -> dict:
     if user.has_perm("stations.add_servicelog") and user.station_id:
         context["counters"] = selectors.service_counters_today(user=user)
         context["entry_form"] = forms.ServiceLogForm(user=user)
-    if user.has_perm("stations.view_station"):
+    if user.has_perm("stations.view_station") and user.kind != UserKind.MEDIATOR:
         context["station_overview"] = selectors.station_overview(user=user)
     if user.has_perm("stats.view_dailyfact") and user.has_perm("cases.add_incident"):
         from apps.stats.selectors import home_counters

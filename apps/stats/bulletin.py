@@ -2,7 +2,9 @@
 quarter's figures with period-on-period and year-on-year changes, charts drawn on the
 server (reportlab graphics, no browser), and the half-year ranking of its stations or posts.
 The fixed text is Chinese as the document is; metric names come from the catalogue in
-Chinese (translation.override). Fonts: reportlab's built-in CID font STSong-Light."""
+Chinese (translation.override). The font and the layout rules are the workbench's
+(apps/core/pdf.py): headings stay with what follows them, charts are as wide as their
+column of the page."""
 
 import io
 from datetime import date
@@ -13,17 +15,23 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from apps.core.pdf import (
+    frame_width,
+    pdf_document,
+    pdf_drawing,
+    pdf_font,
+    style_chart,
+    text_style,
+)
 
 from . import selectors
 
-FONT = "STSong-Light"
 BLUE = colors.HexColor("#0d6efd")
 GREY = colors.HexColor("#adb5bd")
+CELL_PADDING = 6  # a table cell's left and right padding (reportlab's default)
 # The half-year ranking's columns: the figures a bulletin ranks stations by.
 RANKED = [
     "consultations",
@@ -36,12 +44,6 @@ RANKED = [
     "patrol_hours",
     "noise_events",
 ]
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
 
 
 def _fig(value) -> str:
@@ -61,7 +63,7 @@ def _table(data, *, numeric_from=1) -> Table:
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), FONT, 8),
+                ("FONT", (0, 0), (-1, -1), pdf_font(), 8),
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),
                 ("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"),
@@ -71,43 +73,41 @@ def _table(data, *, numeric_from=1) -> Table:
     return table
 
 
-def _bars(title, labels, series, *, width=125 * mm, height=62 * mm, legend=()) -> Drawing:
-    drawing = Drawing(width, height)
+def _bars(title, labels, series, *, width, height=62 * mm, legend=()) -> Drawing:
+    drawing = pdf_drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 12 * mm, 14 * mm
     chart.width, chart.height = width - 18 * mm, height - 24 * mm
     chart.data = [[float(v or 0) for v in values] for values in series] or [[0]]
     chart.categoryAxis.categoryNames = [str(label) for label in labels] or [""]
-    chart.categoryAxis.labels.fontName = FONT
-    chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
+    style_chart(chart)
     for index, colour in enumerate((BLUE, GREY)[: len(chart.data)]):
         chart.bars[index].fillColor = colour
     drawing.add(chart)
-    drawing.add(String(12 * mm, height - 6 * mm, title, fontName=FONT, fontSize=9))
+    drawing.add(String(12 * mm, height - 6 * mm, title, fontName=pdf_font(), fontSize=9))
     for index, (text, colour) in enumerate(zip(legend, (BLUE, GREY), strict=False)):
         x = width - 45 * mm + index * 22 * mm
         drawing.add(
-            String(x, height - 6 * mm, f"■ {text}", fontName=FONT, fontSize=7, fillColor=colour)
+            String(
+                x, height - 6 * mm, f"■ {text}", fontName=pdf_font(), fontSize=7, fillColor=colour
+            )
         )
     return drawing
 
 
-def _hbars(title, labels, values, *, width=125 * mm, height=62 * mm) -> Drawing:
-    drawing = Drawing(width, height)
+def _hbars(title, labels, values, *, width, height=62 * mm) -> Drawing:
+    drawing = pdf_drawing(width, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 30 * mm, 6 * mm
     chart.width, chart.height = width - 36 * mm, height - 16 * mm
     chart.data = [[float(v or 0) for v in values] or [0]]
     chart.categoryAxis.categoryNames = [str(label)[:12] for label in labels] or [""]
-    chart.categoryAxis.labels.fontName = FONT
-    chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
+    style_chart(chart)
     chart.bars[0].fillColor = BLUE
     drawing.add(chart)
-    drawing.add(String(2 * mm, height - 6 * mm, title, fontName=FONT, fontSize=9))
+    drawing.add(String(2 * mm, height - 6 * mm, title, fontName=pdf_font(), fontSize=9))
     return drawing
 
 
@@ -144,14 +144,13 @@ def quarter_bulletin(*, user, unit, year: int, quarter: int) -> bytes:
 
 
 def _draw(*, user, unit, year, quarter) -> bytes:
-    _font()
     at = date(year, (quarter - 1) * 3 + 1, 1)
     board = selectors.dashboard(user=user, unit=unit, period="quarter", at=at)
     half_first, half_last = half_year(year, quarter)
     ranking = half_year_ranking(user=user, unit=unit, year=year, quarter=quarter)
     out = io.BytesIO()
     title = f"{unit.name}{year}年第{quarter}季度工作通报"
-    doc = SimpleDocTemplate(
+    doc = pdf_document(
         out,
         pagesize=landscape(A4),
         title=title,
@@ -160,9 +159,13 @@ def _draw(*, user, unit, year, quarter) -> bytes:
         topMargin=12 * mm,
         bottomMargin=12 * mm,
     )
-    heading = ParagraphStyle("heading", fontName=FONT, fontSize=16, leading=22, alignment=1)
-    sub = ParagraphStyle("sub", fontName=FONT, fontSize=11, leading=16)
-    small = ParagraphStyle("small", fontName=FONT, fontSize=8, leading=11)
+    heading = text_style("heading", 16, heading=True, leading=22, alignment=1)
+    sub = text_style("sub", 11, heading=True, leading=16)
+    small = text_style("small", 8, leading=11)
+    # Two charts side by side, each in a table cell with its padding; one alone takes the
+    # frame's width.
+    full = frame_width(doc)
+    half = full / 2 - 2 * CELL_PADDING
     story = [
         # Paragraphs parse markup (<img src> reads files): names are text, escaped.
         Paragraph(escape(title), heading),
@@ -190,20 +193,27 @@ def _draw(*, user, unit, year, quarter) -> bytes:
     story += [_table(rows), Spacer(0, 3 * mm), Paragraph("二、图表", sub)]
     charts = []
     if "incidents" in board.charts:
-        charts.append(_bars("各季度警情数", board.chart_labels, [board.charts["incidents"]]))
+        charts.append(
+            _bars("各季度警情数", board.chart_labels, [board.charts["incidents"]], width=half)
+        )
     split = {name: parts for name, _label, parts in board.breakdowns}
     if split.get("incidents_by_category"):
         parts = split["incidents_by_category"][:8]
-        charts.append(_hbars("本季度警情类别", [d for d, _v in parts], [v for _d, v in parts]))
+        charts.append(
+            _hbars("本季度警情类别", [d for d, _v in parts], [v for _d, v in parts], width=half)
+        )
     elif "consultations" in board.charts:
-        charts.append(_bars("各季度群众咨询", board.chart_labels, [board.charts["consultations"]]))
+        charts.append(
+            _bars("各季度群众咨询", board.chart_labels, [board.charts["consultations"]], width=half)
+        )
     if charts:
-        story.append(Table([charts]))
+        # Cells start in the font even when they hold drawings.
+        story.append(Table([charts], style=[("FONT", (0, 0), (-1, -1), pdf_font())]))
     story.append(PageBreak())
     kind = "派出所" if unit.kind == "bureau" else "警务站"
-    half = half_year_name(year, quarter)
+    half_name = half_year_name(year, quarter)
     story.append(
-        Paragraph(f"三、{half}{kind}排名（{half_first:%m月%d日}至{half_last:%m月%d日}）", sub)
+        Paragraph(f"三、{half_name}{kind}排名（{half_first:%m月%d日}至{half_last:%m月%d日}）", sub)
     )
     columns = ranked_columns(ranking)
     labels = {n: label for n, label, _u in ranking.metrics}
@@ -225,10 +235,10 @@ def _draw(*, user, unit, year, quarter) -> bytes:
         ordered = sorted(ranking.rows, key=lambda r: selectors.rank_order(r, "incidents"))
         story.append(
             _bars(
-                f"{half}各{kind}警情数",
+                f"{half_name}各{kind}警情数",
                 [r["unit"].name for r in ordered][:20],
                 [[r["by_metric"]["incidents"] for r in ordered][:20]],
-                width=250 * mm,
+                width=full,
                 height=70 * mm,
             )
         )

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.cases.services import incident_close, incident_report
+from apps.core.testing.pdf import assert_workbench_font_only, pdf_pages_png
 from apps.core.testing.personas import MEDIATOR, XIPENG_DESK
 from apps.mediation.models import Dispute
 from apps.mediation.services import dispute_receive
@@ -55,8 +56,7 @@ def test_diversion_assignment_online_thread_and_agreement(browser, page, log_in,
     page.context.clear_cookies()
     log_in(MEDIATOR)
     page.goto(dispute.get_absolute_url())
-    page.locator("details summary").click()
-    invitation = page.locator("details input").first.input_value()
+    invitation = page.locator("#invitations input[readonly]").first.input_value()
 
     party = browser.new_context(locale="zh-CN").new_page()
     party.goto(invitation)
@@ -81,16 +81,13 @@ def test_diversion_assignment_online_thread_and_agreement(browser, page, log_in,
     response = page.request.get(href)
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
-    # The agreement as the parties see it, rendered by Chromium's PDF viewer to a PNG.
-    ARTIFACTS.mkdir(exist_ok=True)
-    pdf = ARTIFACTS / f"agreement-{page.viewport_size['width']}.pdf"
-    pdf.write_bytes(response.body())
-    viewer = browser.new_page(viewport={"width": 1000, "height": 1300})
-    viewer.goto(pdf.as_uri())
-    viewer.wait_for_timeout(1500)
-    viewer.screenshot(path=pdf.with_suffix(".png"))
-    viewer.close()
-    assert pdf.with_suffix(".png").stat().st_size > 10_000
+    # The agreement as the parties see it: its own font, its pages rendered to PNG (poppler,
+    # not Chromium's viewer, whose rendering time a fixed wait could not be sure of).
+    assert_workbench_font_only(response.body())
+    pages = pdf_pages_png(
+        response.body(), ARTIFACTS / f"agreement-{page.viewport_size['width']}", dpi=100
+    )
+    assert pages and all(png.stat().st_size > 10_000 for png in pages)
     dispute.refresh_from_db()
     assert dispute.status == "agreement" and dispute.follow_ups.count() == 1
     assert dispute.agreements.get().signatures.count() == 2

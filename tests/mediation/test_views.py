@@ -9,6 +9,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from apps.cases.services import incident_close, incident_report
+from apps.core.testing.pdf import assert_workbench_font_only
 from apps.core.testing.personas import MEDIATOR, XIPENG_COMMUNITY, XIPENG_DESK
 from apps.mediation import services
 from apps.mediation.models import Dispute, FollowUp
@@ -76,6 +77,7 @@ def test_the_desk_and_the_mediator_take_a_dispute_to_its_agreement_pdf(
     agreement = dispute.agreements.get()
     response = client.get(reverse("mediation:agreement_pdf", args=[agreement.pk]))
     assert response["Content-Type"] == "application/pdf"
+    assert_workbench_font_only(response.content)
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert "人民调解协议书" in text and "李四修复水管" in text and dispute.number in text
 

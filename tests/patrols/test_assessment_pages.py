@@ -14,6 +14,7 @@ from freezegun import freeze_time
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from apps.core.testing.pdf import assert_workbench_font_only
 from apps.patrols import tasks
 from apps.patrols.assessment import assessment_compute
 from apps.patrols.models import AssessmentScore
@@ -153,6 +154,7 @@ class TestQuarterAndHalfYear:
         )
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
+        assert_workbench_font_only(response.content)
         reader = PdfReader(BytesIO(response.content))
         text = "".join(page.extract_text() for page in reader.pages)
         assert "迎新村" in text and "21.94" in text

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from apps.accounts.choices import UserKind
 from apps.core.idnumbers import MALE, make_id_number
 from apps.core.testing.factories import UserFactory
+from apps.core.testing.pdf import assert_workbench_font_only
 from apps.core.testing.personas import MEDIATOR, SHUANGFENG_DESK, XIPENG_DESK
 from apps.permits import services, verify
 from apps.permits.choices import ApplicationStatus
@@ -141,6 +142,7 @@ def test_the_certificate_page_and_pdf_carry_the_qr_code_of_the_verify_page(
     assert "<svg" in page.context["qr_svg"]
     pdf = client.get(reverse("permits:certificate_pdf", args=[certificate.pk]))
     assert pdf["Content-Type"] == "application/pdf"
+    assert_workbench_font_only(pdf.content)
     reader = PdfReader(io.BytesIO(pdf.content))
     assert len(reader.pages) == 1
     assert certificate.number in reader.pages[0].extract_text()

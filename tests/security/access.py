@@ -608,6 +608,8 @@ ROUTES: list[Route] = [
                 "withdraw",
                 "close",
                 "reopen",
+                "schedule",
+                "invite",
             )
         ),
         at(

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from apps.core.testing.factories import StationFactory
+from apps.core.testing.pdf import assert_workbench_font_only
 from apps.stats.bulletin import RANKED
 
 from .dash_data import fact
@@ -324,6 +325,7 @@ def _pdf(response):
     blue: the charts are reportlab drawings, vector operators in the page."""
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert_workbench_font_only(response.content)
     reader = PdfReader(BytesIO(response.content))
     pages = []
     for page in reader.pages:
