@@ -150,7 +150,8 @@ class ResidentForm(PersonFieldsForm):
             }
         ),
     )
-    building = forms.CharField(
+    # The id of one address of the building, as the htmx options name it (selectors.buildings).
+    building = forms.IntegerField(
         label=_("Building"),
         required=False,
         widget=forms.Select(

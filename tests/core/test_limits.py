@@ -60,7 +60,7 @@ pytestmark = pytest.mark.django_db
 FINDINGS = "/api/v1/patrol-findings/"
 # Written by the workbench itself, never typed: a notification's body, a task's error.
 SYSTEM_TEXT = {("core", "notification", "body"), ("core", "queuedtask", "last_error")}
-SYSTEM_TEXT |= {("stats", "statsrun", "error")}
+SYSTEM_TEXT |= {("stats", "statsrun", "error"), ("mediation", "partyinvitation", "body")}
 
 
 @pytest.fixture(autouse=True)

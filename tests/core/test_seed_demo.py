@@ -120,5 +120,6 @@ def test_the_xietaizi_noise_shows_a_repeat_caller_and_the_board_has_work(seeded)
     noise = Incident.objects.filter(station__name="歇台子派出所", category__name="广场舞噪声")
     assert noise.filter(is_repeat_caller=True, caller_phone="13594660007").count() == 3
     open_now = Incident.objects.filter(station__name="西彭派出所").exclude(status="closed")
-    assert {i.status for i in open_now} == {"received", "dispatched"}
+    # The missing-person call waits at the park post for its officer to take it (接单).
+    assert {i.status for i in open_now} == {"received", "assigned"}
     assert Case.objects.filter(station__name="西彭派出所", status="investigating").exists()

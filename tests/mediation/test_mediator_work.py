@@ -96,12 +96,16 @@ def test_an_application_after_the_window_is_refused(scene, assigned, mediator):
     dispute = assigned()
     agreement = settle(dispute, mediator)
     deadline = agreement.confirmation_deadline
-    with pytest.raises(DomainError) as refused:
+    # Asked on the day after the window closed (an application date cannot be in the future).
+    with freeze_time(datetime.combine(deadline + timedelta(days=1), datetime.min.time())):
+        with pytest.raises(DomainError) as refused:
+            services.agreement_confirmation(
+                agreement=agreement, by=mediator, status="applied", on=deadline + timedelta(days=1)
+            )
+        assert refused.value.code == "window_closed"
         services.agreement_confirmation(
-            agreement=agreement, by=mediator, status="applied", on=deadline + timedelta(days=1)
+            agreement=agreement, by=mediator, status="applied", on=deadline
         )
-    assert refused.value.code == "window_closed"
-    services.agreement_confirmation(agreement=agreement, by=mediator, status="applied", on=deadline)
 
 
 # --- planning the next session -------------------------------------------------------------
