@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.models import SameStationMixin, TimelineEntry, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager
 from apps.core.uploads import private_storage
+from apps.core.timefmt import when
 
 from .choices import (
     CaseKind,
@@ -656,7 +657,7 @@ class DutyShift(SameStationMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.staff.name} · {timezone.localtime(self.starts_at):%m-%d %H:%M}"
+        return f"{self.staff.name} · {when(self.starts_at, 'short')}"
 
     def get_absolute_url(self):
         return reverse("cases:shift_update", args=[self.pk])

@@ -23,6 +23,7 @@ from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.geo import haversine_km, in_china
 from apps.core.notifications import notify
 from apps.core.scoping import CHANGE, is_in_scope
+from apps.core.timefmt import when
 from apps.core.uploads import check_spreadsheet, check_upload, store_private
 from apps.stations.models import Community, Post, StaffAssignment, Station
 
@@ -613,7 +614,7 @@ def case_extend_deadline(*, case: Case, by, reason: str) -> Case:
             case,
             by=by,
             text=_("Deadline extended to %(date)s: %(reason)s")
-            % {"date": f"{timezone.localtime(case.deadline):%Y-%m-%d}", "reason": reason.strip()},
+            % {"date": when(case.deadline, "date"), "reason": reason.strip()},
         )
     return case
 
@@ -704,7 +705,7 @@ def cases_remind_deadlines(*, within: timedelta = timedelta(days=3)) -> int:
                 recipients=recipients,
                 title=title,
                 body=_("Deadline %(date)s · %(title)s")
-                % {"date": f"{timezone.localtime(case.deadline):%Y-%m-%d}", "title": case.title},
+                % {"date": when(case.deadline, "date"), "title": case.title},
                 url=case.get_absolute_url(),
             )
             sent += 1

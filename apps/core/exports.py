@@ -1,11 +1,15 @@
 """Spreadsheet exports. Personal data arrives already masked; cells that a spreadsheet
-would run as a formula (=, +, -, @) are neutralised."""
+would run as a formula (=, +, -, @) are neutralised; dates and times are written as the
+pages write them, in local time (a stored moment is UTC)."""
 
 import re
+from datetime import date, time
 from io import BytesIO
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+
+from apps.core.timefmt import when
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Characters a sheet's name may not hold (titles name stations and villages).
@@ -13,6 +17,8 @@ _NOT_IN_SHEET_TITLES = re.compile(r"[\\*?:/\[\]]")
 
 
 def safe_cell(value):
+    if isinstance(value, date | time):
+        return when(value)
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value

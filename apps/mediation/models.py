@@ -19,6 +19,7 @@ from apps.accounts.choices import UserKind
 from apps.core.models import SameStationMixin, TimelineEntry, TimeStampedModel
 from apps.core.scoping import Scope, ScopedQuerySet
 from apps.core.uploads import private_storage
+from apps.core.timefmt import when
 
 from .choices import (
     ConfirmationStatus,
@@ -312,7 +313,7 @@ class MediationSession(DisputeRecord):
         ordering = ["-held_at", "-id"]
 
     def __str__(self):
-        return f"{self.dispute} · {timezone.localtime(self.held_at):%Y-%m-%d %H:%M}"
+        return f"{self.dispute} · {when(self.held_at)}"
 
 
 class Agreement(DisputeRecord):
@@ -355,7 +356,7 @@ class Agreement(DisputeRecord):
         ordering = ["-made_at", "-id"]
 
     def __str__(self):
-        return f"{self.dispute} · {timezone.localtime(self.made_at):%Y-%m-%d}"
+        return f"{self.dispute} · {when(self.made_at, 'date')}"
 
     @property
     def confirmation_deadline(self):
@@ -390,7 +391,7 @@ class AgreementSignature(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.party.name} · {timezone.localtime(self.signed_at):%Y-%m-%d %H:%M}"
+        return f"{self.party.name} · {when(self.signed_at)}"
 
 
 class FollowUp(DisputeRecord):
@@ -431,7 +432,7 @@ class FollowUp(DisputeRecord):
         indexes = [models.Index(fields=["officer", "done_at", "due_on"])]
 
     def __str__(self):
-        return f"{self.dispute} · {self.due_on:%Y-%m-%d}"
+        return f"{self.dispute} · {when(self.due_on, 'date')}"
 
     @property
     def is_overdue(self) -> bool:
@@ -495,7 +496,7 @@ class LawyerSlot(SameStationMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.mediator.name} · {timezone.localtime(self.starts_at):%m-%d %H:%M}"
+        return f"{self.mediator.name} · {when(self.starts_at, 'short')}"
 
     @property
     def is_booked(self) -> bool:

@@ -4,12 +4,14 @@ CID font STSong-Light so that no font file has to ship with the workbench."""
 import io
 import textwrap
 
-from django.utils import timezone, translation
+from django.utils import translation
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
+
+from apps.core.timefmt import when
 
 FONT = "STSong-Light"
 LINE_CHARS = 36  # Chinese characters per line at 12 pt on A4 with 25 mm margins
@@ -77,11 +79,11 @@ def _draw(agreement) -> bytes:
     signed = {s.party_id: s.signed_at for s in agreement.signatures.all()}
     for party in dispute.parties.all():
         at = signed.get(party.pk)
-        when = f"{timezone.localtime(at):%Y年%m月%d日 %H:%M}" if at else "____年__月__日"
-        line(f"当事人（签名）：{party.name}　　　{when}")
+        signed_at = when(at, "written_time") if at else "____年__月__日"
+        line(f"当事人（签名）：{party.name}　　　{signed_at}")
     mediator = dispute.mediator.name if dispute.mediator else ""
     line(f"调解员（签名）：{mediator}")
-    line(f"{timezone.localtime(agreement.made_at):%Y年%m月%d日}")
+    line(when(agreement.made_at, "written"))
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -23,6 +23,7 @@ from apps.cases.models import Incident, NumberSequence
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.notifications import notify
 from apps.core.scoping import CHANGE, is_in_scope
+from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
 from apps.stations.models import Station
 
@@ -557,7 +558,7 @@ def agreement_confirmation(
         _event(
             agreement.dispute,
             by=by,
-            text=str(ConfirmationStatus(status).label) + f" · {on:%Y-%m-%d}",
+            text=str(ConfirmationStatus(status).label) + f" · {when(on, 'date')}",
         )
     return agreement
 
@@ -691,7 +692,7 @@ def mediation_remind() -> int:
             notify(
                 recipients=recipients,
                 title=_("Follow-up visit due: %(number)s") % {"number": follow_up.dispute.number},
-                body=f"{follow_up.due_on:%Y-%m-%d}",
+                body=when(follow_up.due_on, "date"),
                 url=follow_up.dispute.get_absolute_url(),
             )
             sent += 1

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager
+from apps.core.timefmt import when
 
 from .choices import Period, ZoneClass
 
@@ -245,7 +246,7 @@ class NoiseReading(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.sensor_id} {self.at:%Y-%m-%d %H:%M:%S} {self.db_a}"
+        return f"{self.sensor_id} {when(self.at, 'seconds')} {self.db_a}"
 
 
 class NoiseEvent(models.Model):
@@ -286,7 +287,7 @@ class NoiseEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.sensor} {self.opened_at:%Y-%m-%d %H:%M}"
+        return f"{self.sensor} {when(self.opened_at)}"
 
     def get_absolute_url(self):
         return reverse("noise:event_detail", args=[self.pk])

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager
 from apps.core.uploads import private_storage
+from apps.core.timefmt import when
 
 from .choices import (
     AssessmentSubject,
@@ -167,7 +168,7 @@ class Patrol(SameStationMixin, TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_mode_display()} {timezone.localtime(self.planned_start):%Y-%m-%d %H:%M}"
+        return f"{self.get_mode_display()} {when(self.planned_start)}"
 
     def get_absolute_url(self):
         return reverse("patrols:patrol_detail", args=[self.pk])
@@ -259,7 +260,7 @@ class TrackPoint(models.Model):
         indexes = [models.Index(fields=["patrol", "recorded_at"])]
 
     def __str__(self):
-        return f"{self.recorded_at:%H:%M:%S} {self.latitude:.5f},{self.longitude:.5f}"
+        return f"{when(self.recorded_at, 'clock')} {self.latitude:.5f},{self.longitude:.5f}"
 
 
 class Broadcast(models.Model):
@@ -438,7 +439,7 @@ class VideoPatrol(SameStationMixin, TimeStampedModel):
         indexes = [models.Index(fields=["station", "-checked_at"])]
 
     def __str__(self):
-        return f"{self.camera} {timezone.localtime(self.checked_at):%Y-%m-%d %H:%M}"
+        return f"{self.camera} {when(self.checked_at)}"
 
 
 class AssessmentScore(models.Model):

@@ -36,6 +36,7 @@ from apps.accounts.models import User
 from apps.core.errors import Conflict, DomainError, OutOfScope
 from apps.core.geo import EARTH_RADIUS_KM, haversine_km, in_china
 from apps.core.scoping import CHANGE
+from apps.core.timefmt import when
 from apps.stations.models import Community, Post, Station
 
 from .choices import ParticipantKind, PatrolMode, PatrolStatus, PointFlag
@@ -658,7 +659,7 @@ def broadcast_log(
             )
             % {
                 "minutes": int(BROADCAST_LAG.total_seconds() // 60),
-                "time": f"{timezone.localtime(now, LOCAL):%H:%M}",
+                "time": when(now, "time"),
             },
             code="invalid",
         )
@@ -698,9 +699,9 @@ def broadcast_log(
                     "residents: no broadcast at %(time)s. Keep the lights flashing."
                 )
                 % {
-                    "start": f"{config.broadcast_quiet_from:%H:%M}",
-                    "end": f"{config.broadcast_quiet_until:%H:%M}",
-                    "time": f"{timezone.localtime(quiet[0], LOCAL):%H:%M}",
+                    "start": when(config.broadcast_quiet_from, "time"),
+                    "end": when(config.broadcast_quiet_until, "time"),
+                    "time": when(quiet[0], "time"),
                 },
                 code="quiet_hours",
             )

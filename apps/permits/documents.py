@@ -14,6 +14,7 @@ from reportlab.pdfgen import canvas
 
 from apps.core.masking import mask_id_number
 from apps.core.uploads import private_storage
+from apps.core.timefmt import when
 
 from .models import ResidencePermit
 
@@ -51,7 +52,7 @@ def document_pdf(document, *, verify_url: str) -> bytes:
         f"{_('ID number')}: {mask_id_number(document.id_number)}",
         f"{_('Residence address')}: {document.address_text}",
         f"{_('Issued by')}: {document.station.name}",
-        f"{_('Issued at')}: {document.issued_at:%Y-%m-%d}",
+        f"{_('Issued at')}: {when(document.issued_at, 'date')}",
     ]
     if is_permit:
         lines.append(f"{_('Valid')}: {document.valid_from} – {document.valid_until}")

@@ -23,6 +23,7 @@ from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.progress import get_progress
 from apps.core.scoping import Scope, ScopedManager
 from apps.core.uploads import private_storage
+from apps.core.timefmt import when
 
 from .choices import (
     ApplicationKind,
@@ -428,7 +429,7 @@ class PermitEndorsement(models.Model):
         ordering = ["permit_id", "-endorsed_at"]
 
     def __str__(self):
-        return f"{self.permit.number} · {self.endorsed_at:%Y-%m-%d}"
+        return f"{self.permit.number} · {when(self.endorsed_at, 'date')}"
 
 
 class SignupCode(models.Model):
@@ -447,7 +448,7 @@ class SignupCode(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{mask_phone(self.phone)} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{mask_phone(self.phone)} · {when(self.created_at)}"
 
 
 class EnterpriseRegistration(TimeStampedModel):
@@ -493,7 +494,7 @@ class EnterpriseRegistration(TimeStampedModel):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.enterprise} · {self.created_at:%Y-%m-%d}"
+        return f"{self.enterprise} · {when(self.created_at, 'date')}"
 
     @property
     def progress_key(self) -> str:

@@ -26,6 +26,7 @@ from apps.core.idnumbers import parse_id_number
 from apps.core.masking import mask_phone
 from apps.core.notifications import get_sender, notify
 from apps.core.scoping import CHANGE, VIEW, is_in_scope
+from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
 from apps.registry.models import Address, Person
 
@@ -394,7 +395,7 @@ def _issue_permit(application: PermitApplication) -> ResidencePermit:
     _tell_applicant(
         application,
         _("Your residence permit %(number)s is issued, valid until %(date)s")
-        % {"number": permit.number, "date": permit.valid_until.isoformat()},
+        % {"number": permit.number, "date": when(permit.valid_until, "date")},
     )
     return permit
 
@@ -441,7 +442,7 @@ def check_permit_eligible(registration: PermitApplication | None) -> ResidenceCe
     if timezone.now() < eligible_from:
         raise Conflict(
             _("A residence permit can be applied for from %(date)s, six months after registration.")
-            % {"date": timezone.localdate(eligible_from).isoformat()}
+            % {"date": when(eligible_from, "date")}
         )
     return certificate
 
@@ -515,7 +516,7 @@ def permit_endorse(*, permit: ResidencePermit, by) -> ResidencePermit:
         if permit.valid_until - today > ENDORSE_WINDOW:
             raise Conflict(
                 _("Endorsement opens 30 days before the due date %(date)s.")
-                % {"date": permit.valid_until.isoformat()}
+                % {"date": when(permit.valid_until, "date")}
             )
         start = permit.valid_until if permit.valid_until >= today else today
         permit.valid_until = start + PERMIT_YEAR
@@ -525,7 +526,7 @@ def permit_endorse(*, permit: ResidencePermit, by) -> ResidencePermit:
         notify(
             recipients=[permit.holder],
             title=_("Your residence permit %(number)s is endorsed until %(date)s")
-            % {"number": permit.number, "date": permit.valid_until.isoformat()},
+            % {"number": permit.number, "date": when(permit.valid_until, "date")},
             external=True,
         )
     return permit
@@ -573,7 +574,7 @@ def permits_remind_endorsements() -> int:
             notify(
                 recipients=[permit.holder],
                 title=_("Endorse your residence permit %(number)s by %(date)s")
-                % {"number": permit.number, "date": permit.valid_until.isoformat()},
+                % {"number": permit.number, "date": when(permit.valid_until, "date")},
                 body=_("Without the yearly endorsement the permit lapses."),
                 external=True,
             )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager, ScopedQuerySet
 
+from apps.core.timefmt import when
 from .choices import AreaKind, CommunityKind, PostKind, ServiceKind, StaffKind, StationUnit
 
 
@@ -355,7 +356,7 @@ class ServiceLog(SameStationMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} · {timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} · {when(self.occurred_at)}"
 
     def get_absolute_url(self):
         return reverse("stations:servicelog_list")

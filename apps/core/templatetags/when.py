@@ -1,0 +1,14 @@
+"""`{{ value|when }}`, `{{ value|when:"short" }}`: a date or time as people read it, in local
+time (apps/core/timefmt.py). A builtin of the template engine (settings.TEMPLATES), so that
+no page writes a time without it."""
+
+from django import template
+
+from apps.core.timefmt import when as write
+
+register = template.Library()
+
+
+@register.filter(expects_localtime=False)
+def when(value, style: str = "datetime") -> str:
+    return write(value, style)
