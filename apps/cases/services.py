@@ -26,6 +26,7 @@ from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.timefmt import when
 from apps.core.uploads import check_spreadsheet, check_upload, store_private
 from apps.stations.models import Community, Post, StaffAssignment, Station
+from apps.stations.numbers import record_number
 
 from . import diversion
 from .choices import (
@@ -237,8 +238,9 @@ def incident_report(
     )
     try:
         with transaction.atomic():
-            seq = _next_number(station=station, series="JQ", year=timezone.localtime(now).year)
-            incident.number = f"{station.code}-JQ{timezone.localtime(now):%Y}{seq:06d}"
+            year = timezone.localtime(now).year
+            seq = _next_number(station=station, series="JQ", year=year)
+            incident.number = record_number(station, "JQ", year, seq)
             try:
                 incident.full_clean(exclude=["number", "client_id"])
             except ValidationError as exc:
@@ -523,7 +525,7 @@ def case_open(
         seq = _next_number(station=station, series=CASE_SERIES[kind], year=year)
         case = Case(
             station=station,
-            number=f"{station.code}-{CASE_SERIES[kind]}{year}{seq:05d}",
+            number=record_number(station, CASE_SERIES[kind], year, seq),
             kind=kind,
             title=title.strip()[:120],
             summary=summary,

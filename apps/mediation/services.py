@@ -26,6 +26,7 @@ from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
 from apps.stations.models import Station
+from apps.stations.numbers import record_number
 
 from .choices import (
     PERSONAL_SAFETY_SIGNS,
@@ -178,8 +179,10 @@ def dispute_receive(
         created_by=by,
     )
     with transaction.atomic():
-        seq = _next_number(station=station, year=timezone.localtime(now).year)
-        dispute.number = f"{station.code}-TJ{timezone.localtime(now):%Y}{seq:06d}"
+        year = timezone.localtime(now).year
+        dispute.number = record_number(
+            station, SERIES, year, _next_number(station=station, year=year)
+        )
         _full_clean(dispute, exclude=["number"])
         dispute.save()
         _event(dispute, by=by, status=dispute.status, text=DisputeSource(source).label)

@@ -29,6 +29,7 @@ from apps.core.scoping import CHANGE, VIEW, is_in_scope
 from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
 from apps.registry.models import Address, Person
+from apps.stations.numbers import record_number
 
 from .choices import ApplicationKind, ApplicationStatus, DocumentKind
 from .models import (
@@ -103,7 +104,7 @@ def _next_number(*, station, series: str) -> str:
     )
     sequence.last += 1
     sequence.save(update_fields=["last"])
-    return f"{station.code}-{series}{year}{sequence.last:05d}"
+    return record_number(station, series, year, sequence.last)
 
 
 def _tell_applicant(application: PermitApplication, title: str, body: str = "") -> None:

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -77,6 +77,18 @@ class Station(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(_("code"), max_length=20, unique=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # The station's 公安机关机构代码 (GA 380): the official numbers of its records start
+    # with it (apps/stations/numbers.py).
+    organ_code = models.CharField(
+        _("organ code"),
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{12}\Z", _("The organ code has twelve digits."))],
+        help_text=_(
+            "The station's public-security organ code (公安机关机构代码, GA 380), twelve "
+            "digits. Incident, case, dispute and permit numbers start with it."
+        ),
+    )
     phone = models.CharField(_("duty phone"), max_length=30, blank=True)
     latitude, longitude = _coordinate_fields()
     area_km2 = models.DecimalField(

@@ -63,7 +63,16 @@ class StationList(ScopedListView):
 class StationDetail(ScopedDetailView):
     model = Station
     select_related = ("bureau",)
-    fields = ["name", "bureau", "code", "address", "phone", "area_km2", "latitude", "longitude"]
+    fields = [
+        "name",
+        "bureau",
+        "organ_code",
+        "address",
+        "phone",
+        "area_km2",
+        "latitude",
+        "longitude",
+    ]
     update_url_name = "stations:station_update"
 
     def get_context_data(self, **kwargs):

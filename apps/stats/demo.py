@@ -55,6 +55,7 @@ from apps.registry.choices import HousingKind, PersonCategory, ResidenceRelation
 from apps.registry.models import Address, Housing, Person, Residence
 from apps.stations.choices import ServiceKind
 from apps.stations.models import Community, Post, ServiceLog
+from apps.stations.numbers import record_number
 from apps.stats.compute import compute_range
 
 NAMESPACE = uuid.UUID("9b1f3c2e-7d4a-4c8e-b5a6-0e2d4f6a8c17")
@@ -335,7 +336,7 @@ def _registrations(park, officer, villages, rng) -> list[PermitApplication]:
 
 def _number(station, series: str, at: datetime, numbers: _Numbers) -> str:
     year = timezone.localtime(at).year
-    return f"{station.code}-{series}{year}{numbers.next(year):05d}"
+    return record_number(station, series, year, numbers.next(year))
 
 
 def _dormitories(station, villages) -> list[Housing]:
@@ -477,7 +478,7 @@ def _incidents(park, desk, officer, villages, rng) -> list[Incident]:
             repeat = rng.random() < 0.05
             incident = Incident(
                 station=station,
-                number=_incident_number(station, received, numbers),
+                number=_number(station, "JQ", received, numbers),
                 source=rng.choices(sources, weights=source_weights)[0],
                 category=bureau_categories[code],
                 priority=bureau_categories[code].default_priority,
@@ -517,11 +518,6 @@ def _incidents(park, desk, officer, villages, rng) -> list[Incident]:
     )
     numbers.save()
     return incidents
-
-
-def _incident_number(station, at: datetime, numbers: _Numbers) -> str:
-    year = timezone.localtime(at).year
-    return f"{station.code}-JQ{year}{numbers.next(year):06d}"
 
 
 def _handled(incident, park, officer, settings, rng) -> None:
@@ -573,8 +569,7 @@ def _disputes(park, desk, incidents, rng) -> None:
         disputes.append(
             Dispute(
                 station=station,
-                number=f"{station.code}-TJ{timezone.localtime(received):%Y}"
-                f"{numbers.next(timezone.localtime(received).year):06d}",
+                number=_number(station, "TJ", received, numbers),
                 source=DisputeSource.INCIDENT,
                 category=DISPUTE_CODES[incident.category.code],
                 description="劳资双方就拖欠工资发生争执。"

@@ -20,6 +20,7 @@ class StationSerializer(ModelSerializer):
             "bureau",
             "name",
             "code",
+            "organ_code",
             "address",
             "phone",
             "latitude",
@@ -27,7 +28,7 @@ class StationSerializer(ModelSerializer):
             "area",
             "area_km2",
         ]
-        read_only_fields = ["bureau", "code"]
+        read_only_fields = ["bureau", "code", "organ_code"]
 
 
 class PostSerializer(ModelSerializer):
