@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.models import SameStationMixin, TimelineEntry, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager
@@ -178,7 +179,7 @@ class Incident(SameStationMixin, models.Model):
         null=True,
         blank=True,
         related_name="incidents",
-        verbose_name=_("category"),
+        verbose_name=pgettext_lazy("incident", "category"),
     )
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority, default=Priority.NORMAL
@@ -422,7 +423,7 @@ class Case(SameStationMixin, TimeStampedModel):
         null=True,
         blank=True,
         related_name="cases",
-        verbose_name=_("category"),
+        verbose_name=pgettext_lazy("case", "category"),
     )
     status = models.CharField(
         _("status"), max_length=14, choices=CaseStatus, default=CaseStatus.ACCEPTED
@@ -511,7 +512,7 @@ class CaseParty(models.Model):
         related_name="case_parties",
         verbose_name=_("person (registry)"),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 

@@ -14,12 +14,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts.choices import UserKind
 from apps.core.models import SameStationMixin, TimelineEntry, TimeStampedModel
 from apps.core.scoping import Scope, ScopedQuerySet
-from apps.core.uploads import private_storage
 from apps.core.timefmt import when
+from apps.core.uploads import private_storage
 
 from .choices import (
     ConfirmationStatus,
@@ -119,7 +120,9 @@ class Dispute(SameStationMixin, TimeStampedModel):
     )
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
     source = models.CharField(_("source"), max_length=10, choices=DisputeSource)
-    category = models.CharField(_("category"), max_length=10, choices=DisputeCategory)
+    category = models.CharField(
+        pgettext_lazy("dispute", "category"), max_length=10, choices=DisputeCategory
+    )
     description = models.TextField(_("description"))
     place_text = models.CharField(_("place"), max_length=200, blank=True)
     community = models.ForeignKey(
@@ -160,7 +163,9 @@ class Dispute(SameStationMixin, TimeStampedModel):
         related_name="escalated_disputes",
         verbose_name=_("incident for the police (兜底)"),
     )
-    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    received_at = models.DateTimeField(
+        pgettext_lazy("dispute", "received at"), default=timezone.now
+    )
     assess_by = models.DateTimeField(_("assess by"))
     assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
     mediator = models.ForeignKey(
@@ -257,7 +262,7 @@ class DisputeParty(DisputeRecord):
         related_name="dispute_parties",
         verbose_name=_("person (registry)"),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     class Meta:

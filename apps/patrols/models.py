@@ -16,11 +16,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager
-from apps.core.uploads import private_storage
 from apps.core.timefmt import when
+from apps.core.uploads import private_storage
 
 from .choices import (
     AssessmentSubject,
@@ -188,7 +189,7 @@ class PatrolParticipant(models.Model):
         Patrol, on_delete=models.CASCADE, related_name="participants", verbose_name=_("patrol")
     )
     kind = models.CharField(_("kind"), max_length=15, choices=ParticipantKind)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     objects = ScopedManager()
@@ -210,7 +211,7 @@ class TrackBatch(models.Model):
         Patrol, on_delete=models.CASCADE, related_name="batches", verbose_name=_("patrol")
     )
     client_id = models.UUIDField(_("client id"))
-    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    received_at = models.DateTimeField(pgettext_lazy("data", "received at"), auto_now_add=True)
     points = models.PositiveIntegerField(_("points"), default=0)
     new_points = models.PositiveIntegerField(_("new points"), default=0)
 

@@ -5,6 +5,7 @@ import io
 
 import segno
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib.pagesizes import A6, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -13,8 +14,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from apps.core.masking import mask_id_number
-from apps.core.uploads import private_storage
 from apps.core.timefmt import when
+from apps.core.uploads import private_storage
 
 from .models import ResidencePermit
 
@@ -48,7 +49,7 @@ def document_pdf(document, *, verify_url: str) -> bytes:
     pdf.setFont(FONT, 9)
     lines = [
         f"{_('Number')}: {document.number}",
-        f"{_('Name')}: {document.name}",
+        f"{pgettext('person', 'Name')}: {document.name}",
         f"{_('ID number')}: {mask_id_number(document.id_number)}",
         f"{_('Residence address')}: {document.address_text}",
         f"{_('Issued by')}: {document.station.name}",

@@ -5,6 +5,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.forms import add_bootstrap_class
 from apps.registry.models import Address, Unit
@@ -62,7 +63,7 @@ class ApplicationForm(BootstrapForm):
         label=_("Standard address"), queryset=Address.objects.none(), required=False
     )
     address_text = forms.CharField(label=_("Or type the address"), max_length=200, required=False)
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=18)
     phone = forms.CharField(label=_("Phone"), max_length=20)
     basis = forms.ChoiceField(label=_("Basis"), choices=Basis.choices)
@@ -102,7 +103,7 @@ class SignupForm(SignupCodeForm):
         max_length=6,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
-    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
     password = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )

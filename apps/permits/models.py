@@ -17,6 +17,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.masking import mask_phone
 from apps.core.models import SameStationMixin, TimeStampedModel
@@ -118,7 +119,7 @@ class PermitApplication(SameStationMixin, TimeStampedModel):
         related_name="permit_applications",
         verbose_name=_("registration"),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18)
     phone = models.CharField(_("phone"), max_length=20)
     address = models.ForeignKey(
@@ -300,7 +301,7 @@ class IssuedDocument(models.Model):
         verbose_name=_("person (registry)"),
     )
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18)
     address_text = models.CharField(_("residence address"), max_length=200)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)

@@ -1,6 +1,7 @@
 """Reads across the registry, restricted to the user's scope."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .models import Residence, Unit
 
@@ -13,7 +14,11 @@ def address_related(*, address, user) -> list:
             Residence.objects.restrict(user)
             .filter(housing__address=address)
             .select_related("person"),
-            [("person", _("Name")), ("relation", _("Relation")), ("since", _("Since"))],
+            [
+                ("person", pgettext("person", "Name")),
+                ("relation", _("Relation")),
+                ("since", _("Since")),
+            ],
         ),
         (
             _("Units"),

@@ -11,11 +11,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager, ScopedQuerySet
-
 from apps.core.timefmt import when
+
 from .choices import AreaKind, CommunityKind, PostKind, ServiceKind, StaffKind, StationUnit
 
 
@@ -76,7 +77,6 @@ class Station(TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(_("code"), max_length=20, unique=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
     # The station's 公安机关机构代码 (GA 380): the official numbers of its records start
     # with it (apps/stations/numbers.py).
     organ_code = models.CharField(
@@ -89,6 +89,7 @@ class Station(TimeStampedModel):
             "digits. Incident, case, dispute and permit numbers start with it."
         ),
     )
+    address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("duty phone"), max_length=30, blank=True)
     latitude, longitude = _coordinate_fields()
     area_km2 = models.DecimalField(
@@ -285,7 +286,7 @@ class StaffAssignment(SameStationMixin, TimeStampedModel):
         related_name="assignments",
         verbose_name=_("user account"),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=20, choices=StaffKind)
     unit = models.CharField(_("unit"), max_length=20, choices=StationUnit, blank=True)
     duty = models.CharField(_("duty"), max_length=100, blank=True)
