@@ -19,8 +19,8 @@ from django.utils.translation import pgettext_lazy
 
 from apps.core.models import SameStationMixin, TimelineEntry, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager
-from apps.core.uploads import private_storage
 from apps.core.timefmt import when
+from apps.core.uploads import private_storage
 
 from .choices import (
     CaseKind,
@@ -595,6 +595,8 @@ class NumberSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
         constraints = [
             models.UniqueConstraint(
                 fields=["station", "series", "year"], name="cases_sequence_unique"

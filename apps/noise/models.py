@@ -194,11 +194,21 @@ class NoiseSensor(SameStationMixin, TimeStampedModel):
     last_db_a = models.DecimalField(
         _("last level, dB(A)"), max_digits=4, decimal_places=1, null=True, blank=True
     )
-    over_since = models.DateTimeField(null=True, blank=True, editable=False)
-    run_peak = models.DecimalField(
-        max_digits=4, decimal_places=1, null=True, blank=True, editable=False
+    # The run of readings the event rules follow (services.readings_ingest).
+    over_since = models.DateTimeField(
+        _("over the limit since"), null=True, blank=True, editable=False
     )
-    under_since = models.DateTimeField(null=True, blank=True, editable=False)
+    run_peak = models.DecimalField(
+        _("peak of the run, dB(A)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    under_since = models.DateTimeField(
+        _("back below the limit since"), null=True, blank=True, editable=False
+    )
 
     objects = ScopedManager()
     scope = Scope(station="station_id", bureau="station__bureau_id")

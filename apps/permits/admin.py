@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import ReadOnlyInline, ScopedAdmin
 from apps.core.masking import mask_id_number, mask_phone
+from apps.core.timefmt import when
 
 from .models import (
     ApplicationDocument,
@@ -175,13 +176,21 @@ class PermitEndorsementAdmin(ScopedAdmin):
 class SignupCodeAdmin(admin.ModelAdmin):
     """For the superuser's investigations of abuse: who asked for codes, never the codes."""
 
-    list_display = ["masked_phone", "created_at", "attempts", "used_at"]
-    fields = ["masked_phone", "created_at", "attempts", "used_at"]
+    list_display = ["masked_phone", "created_at", "tries", "used"]
+    fields = ["masked_phone", "created_at", "tries", "used"]
     readonly_fields = fields
 
     @admin.display(description=_("phone"))
     def masked_phone(self, obj):
         return mask_phone(obj.phone)
+
+    @admin.display(description=_("attempts"))
+    def tries(self, obj):
+        return obj.attempts
+
+    @admin.display(description=_("used at"))
+    def used(self, obj):
+        return when(obj.used_at)  # (a method's datetime would be written with str())
 
     def has_add_permission(self, request):
         return False

@@ -23,8 +23,8 @@ from apps.core.masking import mask_phone
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.progress import get_progress
 from apps.core.scoping import Scope, ScopedManager
-from apps.core.uploads import private_storage
 from apps.core.timefmt import when
+from apps.core.uploads import private_storage
 
 from .choices import (
     ApplicationKind,
@@ -59,6 +59,8 @@ class DocumentSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("document number sequence")
+        verbose_name_plural = _("document number sequences")
         constraints = [
             models.UniqueConstraint(
                 fields=["station", "series", "year"], name="permits_sequence_unique"
