@@ -11,4 +11,7 @@ register = template.Library()
 
 @register.filter(expects_localtime=False)
 def when(value, style: str = "datetime") -> str:
-    return write(value, style)
+    try:
+        return write(value, style)
+    except TypeError:  # not a date: as Django's |date, the page shows nothing rather than fail
+        return ""
