@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "apps.core.context_processors.navigation",
             ],
+            # The one way pages write a date or time (`|when`), without a {% load %} each.
+            "builtins": ["apps.core.templatetags.when"],
         },
     },
 ]
@@ -322,6 +324,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Dates and times in one set of styles (apps/core/timefmt.py), also where Django writes them.
+FORMAT_MODULE_PATH = ["policestation.formats"]
 
 # --- Static files ------------------------------------------------------------------------
 STATIC_URL = "static/"

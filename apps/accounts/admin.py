@@ -1,14 +1,52 @@
+from django import forms
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.core.admin import ScopedAdmin
 from apps.core.masking import mask_phone
+from apps.core.timefmt import when
 
 from .choices import UserKind
 from .models import DeviceToken, PhoneCode, User
+
+# Django stores a permission's name in English when it creates it ("Can add incident").
+MODEL_PERMISSIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission) -> str:
+    """A permission as the admin's lists offer it, in the reader's language: the app, then
+    what it allows (a model's four from its verbose name, others by their declared name)."""
+    kind = permission.content_type
+    model = kind.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is not None and action in MODEL_PERMISSIONS and model_name == kind.model:
+        allows = MODEL_PERMISSIONS[action] % {"model": model._meta.verbose_name}
+    else:
+        allows = gettext(permission.name)
+    return f"{apps.get_app_config(kind.app_label).verbose_name} | {allows}"
+
+
+class PermissionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
+
+def _permissions_field(db_field, kwargs):
+    if db_field.name in ("permissions", "user_permissions"):
+        kwargs["form_class"] = PermissionsField
+    return kwargs
 
 
 class _ShownAccount:
@@ -28,7 +66,7 @@ class _ShownAccount:
 class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     list_display = [
         "login",
-        "get_full_name",
+        "full_name",
         "kind",
         "badge_number",
         "station",
@@ -62,6 +100,10 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     def login(self, user):
         return user.shown_username
 
+    @admin.display(description=_("full name"), ordering="last_name")
+    def full_name(self, user):
+        return user.get_full_name()
+
     def user_change_password(self, request, id, form_url=""):
         # The page names the account (in its title and a hidden field for password
         # managers): a citizen's account name is their phone, shown masked there too.
@@ -80,6 +122,11 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
             return (*self.personal_data_fields, "username")
         return self.personal_data_fields
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(
+            db_field, request, **_permissions_field(db_field, kwargs)
+        )
+
     def save_model(self, request, obj, form, change):
         # A sub-bureau admin's new account belongs to their bureau unless placed at a station.
         if not request.user.is_superuser and not obj.station_id and not obj.bureau_id:
@@ -94,13 +141,38 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
         return fields
 
 
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(DjangoGroupAdmin):
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(
+            db_field, request, **_permissions_field(db_field, kwargs)
+        )
+
+
 @admin.register(DeviceToken)
 class DeviceTokenAdmin(ScopedAdmin):
-    list_display = ["user", "device", "created", "expiry"]
+    list_display = ["holder", "device", "created_at", "expires_at"]
     search_fields = ["user__username", "device"]
     list_select_related = ["user"]
-    fields = ["user", "device", "created", "expiry"]
+    fields = ["holder", "device", "created_at", "expires_at"]
     readonly_fields = fields
+
+    # django-rest-knox's fields have no verbose names (admin would head them in English);
+    # admin writes a method's datetime with str() on the detail page: written here.
+    @admin.display(description=_("user"), ordering="user__username")
+    def holder(self, token):
+        return token.user
+
+    @admin.display(description=_("created at"), ordering="created")
+    def created_at(self, token):
+        return when(token.created, "seconds")
+
+    @admin.display(description=_("expires at"), ordering="expiry")
+    def expires_at(self, token):
+        return when(token.expiry, "seconds")
 
     def has_add_permission(self, request):
         return False

@@ -2,11 +2,16 @@
 and read-mostly views of incidents and cases (their states change only through the
 workflow's services, never by editing a status here)."""
 
+from datetime import datetime
+
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import ReadOnlyInline, ScopedAdmin
 from apps.core.masking import mask_phone
+from apps.core.timefmt import when
 
 from .models import (
     Case,
@@ -114,7 +119,7 @@ class IncidentAdmin(ScopedAdmin):
         "override_reason",
         "distance_km",
         "minutes_saved",
-        "checklist",
+        "checklist_steps",
         "disposition",
         "case",
         "caller_recent_calls",
@@ -123,11 +128,27 @@ class IncidentAdmin(ScopedAdmin):
         "community",
         "address",
     ]
+    exclude = ["checklist"]  # shown as its steps (checklist_steps), never edited as JSON
     inlines = [IncidentEventInline, IncidentAttachmentInline]
 
     @admin.display(description=_("caller's phone"))
     def masked_caller_phone(self, incident):
         return mask_phone(incident.caller_phone)
+
+    @admin.display(description=_("handling checklist"))
+    def checklist_steps(self, incident):
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} {}{}",
+            (
+                (
+                    "☑" if item.get("done") else "☐",
+                    item.get("step", ""),
+                    f"（{when(datetime.fromisoformat(item['at']))}）" if item.get("at") else "",
+                )
+                for item in incident.checklist
+            ),
+        )
 
     def has_add_permission(self, request):
         return False  # incidents are taken in through intake, which numbers and checks them

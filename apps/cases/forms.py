@@ -2,6 +2,7 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.forms import ScopedModelForm, style_field
 from apps.core.limits import PLACE_MAX_LENGTH, TEXT_MAX_LENGTH, validate_plannable
@@ -165,7 +166,7 @@ class ExtensionForm(BootstrapForm):
 
 class PartyForm(BootstrapForm):
     role = forms.ChoiceField(choices=PartyRole.choices, label=_("Role"))
-    name = forms.CharField(max_length=50, required=False, label=_("Name"))
+    name = forms.CharField(max_length=50, required=False, label=pgettext_lazy("person", "Name"))
     id_number = forms.CharField(
         max_length=18, required=False, label=_("ID number (links the registry person)")
     )

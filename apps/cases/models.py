@@ -15,10 +15,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.limits import PLACE_MAX_LENGTH, LongTextField, clean_times
 from apps.core.models import SameStationMixin, TimelineEntry, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager
+from apps.core.timefmt import when
 from apps.core.uploads import private_storage
 
 from .choices import (
@@ -183,7 +185,7 @@ class Incident(SameStationMixin, models.Model):
         null=True,
         blank=True,
         related_name="incidents",
-        verbose_name=_("category"),
+        verbose_name=pgettext_lazy("incident", "category"),
     )
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority, default=Priority.NORMAL
@@ -436,7 +438,7 @@ class Case(SameStationMixin, TimeStampedModel):
         null=True,
         blank=True,
         related_name="cases",
-        verbose_name=_("category"),
+        verbose_name=pgettext_lazy("case", "category"),
     )
     status = models.CharField(
         _("status"), max_length=14, choices=CaseStatus, default=CaseStatus.ACCEPTED
@@ -525,7 +527,7 @@ class CaseParty(models.Model):
         related_name="case_parties",
         verbose_name=_("person (registry)"),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
@@ -608,6 +610,8 @@ class NumberSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
         constraints = [
             models.UniqueConstraint(
                 fields=["station", "series", "year"], name="cases_sequence_unique"
@@ -671,7 +675,7 @@ class DutyShift(SameStationMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.staff.name} · {timezone.localtime(self.starts_at):%m-%d %H:%M}"
+        return f"{self.staff.name} · {when(self.starts_at, 'short')}"
 
     def get_absolute_url(self):
         return reverse("cases:shift_update", args=[self.pk])

@@ -24,8 +24,10 @@ from apps.core.geo import haversine_km, in_china
 from apps.core.limits import ensure_past, ensure_plannable
 from apps.core.notifications import notify
 from apps.core.scoping import CHANGE, is_in_scope
+from apps.core.timefmt import when
 from apps.core.uploads import check_spreadsheet, check_upload, store_private
 from apps.stations.models import Community, Post, StaffAssignment, Station
+from apps.stations.numbers import record_number
 
 from . import diversion
 from .choices import (
@@ -243,8 +245,9 @@ def incident_report(
     )
     try:
         with transaction.atomic():
-            seq = _next_number(station=station, series="JQ", year=timezone.localtime(now).year)
-            incident.number = f"{station.code}-JQ{timezone.localtime(now):%Y}{seq:06d}"
+            year = timezone.localtime(now).year
+            seq = _next_number(station=station, series="JQ", year=year)
+            incident.number = record_number(station, "JQ", year, seq)
             try:
                 incident.full_clean(exclude=["number", "client_id"])
             except ValidationError as exc:
@@ -586,7 +589,7 @@ def case_open(
         seq = _next_number(station=station, series=CASE_SERIES[kind], year=year)
         case = Case(
             station=station,
-            number=f"{station.code}-{CASE_SERIES[kind]}{year}{seq:05d}",
+            number=record_number(station, CASE_SERIES[kind], year, seq),
             kind=kind,
             title=title.strip()[:120],
             summary=summary,
@@ -677,7 +680,7 @@ def case_extend_deadline(*, case: Case, by, reason: str) -> Case:
             case,
             by=by,
             text=_("Deadline extended to %(date)s: %(reason)s")
-            % {"date": f"{timezone.localtime(case.deadline):%Y-%m-%d}", "reason": reason.strip()},
+            % {"date": when(case.deadline, "date"), "reason": reason.strip()},
         )
     return case
 
@@ -768,7 +771,7 @@ def cases_remind_deadlines(*, within: timedelta = timedelta(days=3)) -> int:
                 recipients=recipients,
                 title=title,
                 body=_("Deadline %(date)s · %(title)s")
-                % {"date": f"{timezone.localtime(case.deadline):%Y-%m-%d}", "title": case.title},
+                % {"date": when(case.deadline, "date"), "title": case.title},
                 url=case.get_absolute_url(),
             )
             sent += 1

@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import tiles  # noqa: F401  (registers the check of the maps' base layer)
+        from .library_texts import name_library_records
+
+        name_library_records()

@@ -1,16 +1,20 @@
 """Spreadsheet exports, the one XLSX writer. Personal data arrives already masked; cells
-that a spreadsheet would run as a formula (=, +, -, @) are neutralised. Every sheet opens
+that a spreadsheet would run as a formula (=, +, -, @) are neutralised; dates and times are
+written as the pages write them, in local time (a stored moment is UTC). Every sheet opens
 readable: the header row frozen (and the first columns, for wide tables), each column as
 wide as its longest cell among the first rows, fractions rounded to one decimal."""
 
 import re
 import unicodedata
+from datetime import date, time
 from io import BytesIO
 from itertools import chain, islice
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+
+from apps.core.timefmt import when
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Characters a sheet's name may not hold (titles name stations and villages).
@@ -21,6 +25,8 @@ MIN_WIDTH, MAX_WIDTH = 6, 50
 
 
 def safe_cell(value):
+    if isinstance(value, date | time):
+        return when(value)
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value

@@ -2,6 +2,7 @@ import re
 
 import django_filters
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .forms import style_field
@@ -54,6 +55,18 @@ class ScopedFilterSet(django_filters.FilterSet):
                 model = filter_.queryset.model
                 if hasattr(model, "scope"):
                     filter_.queryset = model.objects.restrict(user)
+
+    @classmethod
+    def filter_for_field(cls, field, field_name, lookup_expr=None):
+        """A filter of a model field is labelled with the field's verbose name, translated
+        when a page is drawn. Unlabelled, django-filter names it only once a FilterSet
+        instance has its model; drf-spectacular's schema builds (and keeps) the class's form
+        fields before that, so after the API schema was first opened every list page showed
+        "Kind", "Status" in English."""
+        filter_ = super().filter_for_field(field, field_name, lookup_expr)
+        if "__" not in field_name and lookup_expr in (None, "exact") and filter_.label is None:
+            filter_.label = capfirst(field.verbose_name)
+        return filter_
 
     def narrow_choices_to_station(self):
         """For a page's dropdowns: posts, districts … of one station only (the one chosen,

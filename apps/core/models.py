@@ -1,7 +1,8 @@
 import uuid
 
+from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +77,14 @@ class AccessLogQuerySet(ScopedQuerySet):
         return models.QuerySet.delete(self)[0]
 
 
+def personal_field_label(subject_type: str, field: str) -> str:
+    """ "registry.person", "id_number" -> 身份证号: a logged field's verbose name."""
+    try:
+        return str(apps.get_model(subject_type)._meta.get_field(field).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return field
+
+
 class AccessLog(models.Model):
     """One full view of a piece of personal data: who saw which field of whom, when, where.
 
@@ -117,7 +126,7 @@ class AccessLog(models.Model):
         permissions = [("view_personal_data", _("Can view personal data in full"))]
 
     def __str__(self):
-        return f"{self.user} · {self.subject_label} · {self.field}"
+        return f"{self.user} · {self.subject_label} · {self.field_label}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -126,6 +135,18 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly(_("Only the auditor's purge removes access-log entries."))
+
+    @property
+    def field_label(self) -> str:
+        """The viewed field as people call it (its verbose name), not its code name."""
+        return personal_field_label(self.subject_type, self.field)
+
+    @property
+    def subject_type_label(self) -> str:
+        try:
+            return str(apps.get_model(self.subject_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.subject_type
 
 
 class Notification(models.Model):

@@ -184,7 +184,7 @@ class AccessLogList(ScopedListView):
         ("at", _("Time")),
         ("user", _("User")),
         ("subject_label", _("Record")),
-        ("field", _("Field")),
+        ("field_label", _("Field")),
         ("page", _("Page")),
         ("ip_address", _("IP address")),
     ]

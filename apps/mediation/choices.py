@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DisputeSource(models.TextChoices):
@@ -48,7 +49,7 @@ PERSONAL_SAFETY_SIGNS = frozenset(
 
 
 class DisputeStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("dispute", "Received")
     ASSESSED = "assessed", _("Assessed")
     ASSIGNED = "assigned", _("Assigned to a mediator")
     IN_MEDIATION = "in_mediation", _("In mediation")

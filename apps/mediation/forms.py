@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.forms import style_field
 from apps.core.limits import PLACE_MAX_LENGTH, TEXT_MAX_LENGTH, validate_past
@@ -105,7 +106,7 @@ class AssignForm(StyledForm):
 
 class PartyForm(StyledForm):
     role = forms.ChoiceField(label=_("Role"), choices=PartyRole.choices)
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
 
 

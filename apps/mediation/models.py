@@ -14,11 +14,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts.choices import UserKind
 from apps.core.limits import PLACE_MAX_LENGTH, LongTextField, clean_times
 from apps.core.models import SameStationMixin, TimelineEntry, TimeStampedModel
 from apps.core.scoping import Scope, ScopedQuerySet
+from apps.core.timefmt import when
 from apps.core.uploads import private_storage
 
 from .choices import (
@@ -128,7 +130,9 @@ class Dispute(SameStationMixin, TimeStampedModel):
     )
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
     source = models.CharField(_("source"), max_length=10, choices=DisputeSource)
-    category = models.CharField(_("category"), max_length=10, choices=DisputeCategory)
+    category = models.CharField(
+        pgettext_lazy("dispute", "category"), max_length=10, choices=DisputeCategory
+    )
     description = LongTextField(_("description"))
     place_text = models.CharField(_("place"), max_length=PLACE_MAX_LENGTH, blank=True)
     community = models.ForeignKey(
@@ -169,7 +173,9 @@ class Dispute(SameStationMixin, TimeStampedModel):
         related_name="escalated_disputes",
         verbose_name=_("incident for the police (兜底)"),
     )
-    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    received_at = models.DateTimeField(
+        pgettext_lazy("dispute", "received at"), default=timezone.now
+    )
     assess_by = models.DateTimeField(_("assess by"))
     assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
     mediator = models.ForeignKey(
@@ -275,7 +281,7 @@ class DisputeParty(DisputeRecord):
         related_name="dispute_parties",
         verbose_name=_("person (registry)"),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     class Meta:
@@ -331,7 +337,7 @@ class MediationSession(DisputeRecord):
         ordering = ["-held_at", "-id"]
 
     def __str__(self):
-        return f"{self.dispute} · {timezone.localtime(self.held_at):%Y-%m-%d %H:%M}"
+        return f"{self.dispute} · {when(self.held_at)}"
 
     def clean(self):
         super().clean()
@@ -378,7 +384,7 @@ class Agreement(DisputeRecord):
         ordering = ["-made_at", "-id"]
 
     def __str__(self):
-        return f"{self.dispute} · {timezone.localtime(self.made_at):%Y-%m-%d}"
+        return f"{self.dispute} · {when(self.made_at, 'date')}"
 
     @property
     def confirmation_deadline(self) -> date:
@@ -413,7 +419,7 @@ class AgreementSignature(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.party.name} · {timezone.localtime(self.signed_at):%Y-%m-%d %H:%M}"
+        return f"{self.party.name} · {when(self.signed_at)}"
 
 
 class FollowUp(DisputeRecord):
@@ -454,7 +460,7 @@ class FollowUp(DisputeRecord):
         indexes = [models.Index(fields=["officer", "done_at", "due_on"])]
 
     def __str__(self):
-        return f"{self.dispute} · {self.due_on:%Y-%m-%d}"
+        return f"{self.dispute} · {when(self.due_on, 'date')}"
 
     @property
     def is_overdue(self) -> bool:
@@ -518,7 +524,7 @@ class LawyerSlot(SameStationMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.mediator.name} · {timezone.localtime(self.starts_at):%m-%d %H:%M}"
+        return f"{self.mediator.name} · {when(self.starts_at, 'short')}"
 
     def clean(self):
         super().clean()

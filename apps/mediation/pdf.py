@@ -5,13 +5,14 @@ alone at the foot of a page and the signature block is never split."""
 import io
 from xml.sax.saxutils import escape
 
-from django.utils import timezone, translation
+from django.utils import translation
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
 from apps.core.pdf import pdf_document, pdf_font, text_style
+from apps.core.timefmt import when
 
 
 def agreement_pdf(agreement) -> bytes:
@@ -56,10 +57,10 @@ def _draw(agreement) -> bytes:
     rows = []
     for party in parties:
         at = signed.get(party.pk)
-        when = f"{timezone.localtime(at):%Y年%m月%d日 %H:%M}" if at else "____年__月__日"
-        rows.append([f"当事人（签名）：{party.name}", when])
+        signed_at = when(at, "written_time") if at else "____年__月__日"
+        rows.append([f"当事人（签名）：{party.name}", signed_at])
     rows.append([f"调解员（签名）：{dispute.mediator.name if dispute.mediator else ''}", ""])
-    rows.append(["", f"{timezone.localtime(agreement.made_at):%Y年%m月%d日}"])
+    rows.append(["", when(agreement.made_at, "written")])
     signatures = Table(
         rows,
         colWidths=[100 * mm, 60 * mm],

@@ -28,8 +28,10 @@ from apps.core.notifications import get_sender, notify
 from apps.core.outbox import enqueue
 from apps.core.phones import normalise_phone
 from apps.core.scoping import CHANGE, is_in_scope
+from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
 from apps.stations.models import Station
+from apps.stations.numbers import record_number
 
 from .choices import (
     PERSONAL_SAFETY_SIGNS,
@@ -187,8 +189,10 @@ def dispute_receive(
         created_by=by,
     )
     with transaction.atomic():
-        seq = _next_number(station=station, year=timezone.localtime(now).year)
-        dispute.number = f"{station.code}-TJ{timezone.localtime(now):%Y}{seq:06d}"
+        year = timezone.localtime(now).year
+        dispute.number = record_number(
+            station, SERIES, year, _next_number(station=station, year=year)
+        )
         _full_clean(dispute, exclude=["number"])
         dispute.save()
         _event(dispute, by=by, status=dispute.status, text=DisputeSource(source).label)
@@ -624,7 +628,7 @@ def agreement_confirmation(
         _event(
             agreement.dispute,
             by=by,
-            text=str(ConfirmationStatus(status).label) + f" · {on:%Y-%m-%d}",
+            text=str(ConfirmationStatus(status).label) + f" · {when(on, 'date')}",
         )
     return agreement
 
@@ -758,7 +762,7 @@ def mediation_remind() -> int:
             notify(
                 recipients=recipients,
                 title=_("Follow-up visit due: %(number)s") % {"number": follow_up.dispute.number},
-                body=f"{follow_up.due_on:%Y-%m-%d}",
+                body=when(follow_up.due_on, "date"),
                 url=follow_up.dispute.get_absolute_url(),
             )
             sent += 1

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
@@ -65,7 +65,7 @@ class DisputeList(ScopedListView):
     select_related = ("community", "mediator")
     columns = [
         ("number", gettext_lazy("Number")),
-        ("received_at", gettext_lazy("Received at")),
+        ("received_at", pgettext_lazy("dispute", "Received at")),
         ("category", gettext_lazy("Dispute category")),
         ("source", gettext_lazy("Source")),
         ("community", gettext_lazy("Village / community")),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager
+from apps.core.timefmt import when
 
 from .choices import Period, ZoneClass
 
@@ -193,11 +194,21 @@ class NoiseSensor(SameStationMixin, TimeStampedModel):
     last_db_a = models.DecimalField(
         _("last level, dB(A)"), max_digits=4, decimal_places=1, null=True, blank=True
     )
-    over_since = models.DateTimeField(null=True, blank=True, editable=False)
-    run_peak = models.DecimalField(
-        max_digits=4, decimal_places=1, null=True, blank=True, editable=False
+    # The run of readings the event rules follow (services.readings_ingest).
+    over_since = models.DateTimeField(
+        _("over the limit since"), null=True, blank=True, editable=False
     )
-    under_since = models.DateTimeField(null=True, blank=True, editable=False)
+    run_peak = models.DecimalField(
+        _("peak of the run, dB(A)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    under_since = models.DateTimeField(
+        _("back below the limit since"), null=True, blank=True, editable=False
+    )
 
     objects = ScopedManager()
     scope = Scope(station="station_id", bureau="station__bureau_id")
@@ -245,7 +256,7 @@ class NoiseReading(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.sensor_id} {self.at:%Y-%m-%d %H:%M:%S} {self.db_a}"
+        return f"{self.sensor_id} {when(self.at, 'seconds')} {self.db_a}"
 
 
 class NoiseEvent(models.Model):
@@ -286,7 +297,7 @@ class NoiseEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.sensor} {self.opened_at:%Y-%m-%d %H:%M}"
+        return f"{self.sensor} {when(self.opened_at)}"
 
     def get_absolute_url(self):
         return reverse("noise:event_detail", args=[self.pk])

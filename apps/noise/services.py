@@ -40,6 +40,7 @@ from apps.core.errors import Conflict, DomainError, OutOfScope
 from apps.core.limits import CLOCK_SKEW
 from apps.core.notifications import notify
 from apps.core.scoping import CHANGE, is_in_scope
+from apps.core.timefmt import when
 
 from .complaints import NOISE_CATEGORY_MARK
 from .models import MAX_DB, MIN_DB, NoiseEvent, NoiseReading, NoiseSensor
@@ -269,12 +270,11 @@ def readings_ingest(*, sensor: NoiseSensor, readings) -> IngestResult:
 def _notify_contacts(sensor: NoiseSensor, event: NoiseEvent) -> None:
     """The property manager and the community officer: in the message centre and through
     the external sender (SMS/push), queued on commit."""
-    local = timezone.localtime(event.opened_at)
     notify(
         recipients=sensor.contacts.all(),
         title=_("Noise over the limit at %(place)s") % {"place": sensor.name},
         body=_("Since %(time)s, peak %(peak)s dB(A) against a limit of %(limit)s dB(A).")
-        % {"time": f"{local:%H:%M}", "peak": event.peak, "limit": event.limit},
+        % {"time": when(event.opened_at, "time"), "peak": event.peak, "limit": event.limit},
         url=reverse("noise:dashboard"),
         external=True,
     )
@@ -377,7 +377,7 @@ def noise_event_to_incident(*, event: NoiseEvent, by):
                 "sensor": sensor.name,
                 "period": event.get_period_display(),
                 "limit": event.limit,
-                "time": f"{timezone.localtime(event.opened_at):%Y-%m-%d %H:%M}",
+                "time": when(event.opened_at),
                 "peak": event.peak,
             },
             client_id=uuid.uuid5(EVENT_NAMESPACE, str(event.pk)),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
 from apps.core.scoping import CHANGE
+from apps.core.timefmt import when
 from apps.core.views import ScopedDetailView, require_perm
 
 from . import selectors, services
@@ -33,10 +34,9 @@ def _sensor_map(sensors, events):
         if sensor.latest_db is not None:
             lines.append(_("Level %(level)s dB(A)") % {"level": f"{sensor.latest_db:.1f}"})
         if event:
-            since = timezone.localtime(event.opened_at)
             lines.append(
                 _("Over the limit since %(time)s, peak %(peak)s dB(A), limit %(limit)s dB(A)")
-                % {"time": f"{since:%H:%M}", "peak": event.peak, "limit": event.limit}
+                % {"time": when(event.opened_at, "time"), "peak": event.peak, "limit": event.limit}
             )
         rows.append(
             {

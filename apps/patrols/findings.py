@@ -37,6 +37,7 @@ from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.geo import in_china
 from apps.core.limits import ensure_past
 from apps.core.scoping import CHANGE, is_in_scope
+from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
 from apps.mediation.choices import DisputeSource
 from apps.mediation.services import dispute_receive
@@ -274,7 +275,7 @@ def _decimal(value):
 def _description(finding: Finding) -> str:
     return _("Patrol finding (%(kind)s, %(time)s): %(text)s") % {
         "kind": finding.get_kind_display(),
-        "time": f"{timezone.localtime(finding.found_at):%Y-%m-%d %H:%M}",
+        "time": when(finding.found_at),
         "text": finding.description,
     }
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts.choices import UserKind
 from apps.accounts.models import User
@@ -59,7 +60,7 @@ class ParticipantForm(_Bootstrap):
     kind = forms.ChoiceField(
         label=_("kind"), choices=[("", "—"), *ParticipantKind.choices], required=False
     )
-    name = forms.CharField(label=_("name"), max_length=50, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=50, required=False)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
 
     def __init__(self, *args, **kwargs):

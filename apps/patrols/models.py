@@ -16,10 +16,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.limits import PLACE_MAX_LENGTH, LongTextField, clean_times
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager
+from apps.core.timefmt import when
 from apps.core.uploads import private_storage
 
 from .choices import (
@@ -168,7 +170,7 @@ class Patrol(SameStationMixin, TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_mode_display()} {timezone.localtime(self.planned_start):%Y-%m-%d %H:%M}"
+        return f"{self.get_mode_display()} {when(self.planned_start)}"
 
     def get_absolute_url(self):
         return reverse("patrols:patrol_detail", args=[self.pk])
@@ -192,7 +194,7 @@ class PatrolParticipant(models.Model):
         Patrol, on_delete=models.CASCADE, related_name="participants", verbose_name=_("patrol")
     )
     kind = models.CharField(_("kind"), max_length=15, choices=ParticipantKind)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     objects = ScopedManager()
@@ -214,7 +216,7 @@ class TrackBatch(models.Model):
         Patrol, on_delete=models.CASCADE, related_name="batches", verbose_name=_("patrol")
     )
     client_id = models.UUIDField(_("client id"))
-    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    received_at = models.DateTimeField(pgettext_lazy("data", "received at"), auto_now_add=True)
     points = models.PositiveIntegerField(_("points"), default=0)
     new_points = models.PositiveIntegerField(_("new points"), default=0)
 
@@ -264,7 +266,7 @@ class TrackPoint(models.Model):
         indexes = [models.Index(fields=["patrol", "recorded_at"])]
 
     def __str__(self):
-        return f"{self.recorded_at:%H:%M:%S} {self.latitude:.5f},{self.longitude:.5f}"
+        return f"{when(self.recorded_at, 'clock')} {self.latitude:.5f},{self.longitude:.5f}"
 
 
 class Broadcast(models.Model):
@@ -447,7 +449,7 @@ class VideoPatrol(SameStationMixin, TimeStampedModel):
         indexes = [models.Index(fields=["station", "-checked_at"])]
 
     def __str__(self):
-        return f"{self.camera} {timezone.localtime(self.checked_at):%Y-%m-%d %H:%M}"
+        return f"{self.camera} {when(self.checked_at)}"
 
     def clean(self):
         super().clean()

@@ -37,6 +37,7 @@ from apps.core.errors import Conflict, DomainError, OutOfScope
 from apps.core.geo import EARTH_RADIUS_KM, haversine_km, in_china
 from apps.core.limits import CLOCK_SKEW, PLACE_MAX_LENGTH, ensure_plannable
 from apps.core.scoping import CHANGE
+from apps.core.timefmt import when
 from apps.stations.models import Community, Post, Station
 
 from .choices import ParticipantKind, PatrolMode, PatrolStatus, PointFlag
@@ -659,7 +660,7 @@ def broadcast_log(
             )
             % {
                 "minutes": int(BROADCAST_LAG.total_seconds() // 60),
-                "time": f"{timezone.localtime(now, LOCAL):%H:%M}",
+                "time": when(now, "time"),
             },
             code="invalid",
         )
@@ -699,9 +700,9 @@ def broadcast_log(
                     "residents: no broadcast at %(time)s. Keep the lights flashing."
                 )
                 % {
-                    "start": f"{config.broadcast_quiet_from:%H:%M}",
-                    "end": f"{config.broadcast_quiet_until:%H:%M}",
-                    "time": f"{timezone.localtime(quiet[0], LOCAL):%H:%M}",
+                    "start": when(config.broadcast_quiet_from, "time"),
+                    "end": when(config.broadcast_quiet_until, "time"),
+                    "time": when(quiet[0], "time"),
                 },
                 code="quiet_hours",
             )

@@ -5,6 +5,7 @@ import io
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib.pagesizes import A6, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -13,6 +14,7 @@ from reportlab.platypus import Paragraph
 from apps.core.masking import mask_id_number
 from apps.core.pdf import pdf_canvas, text_style
 from apps.core.qr import qr_png
+from apps.core.timefmt import when
 from apps.core.uploads import private_storage
 
 from .models import ResidencePermit
@@ -35,11 +37,11 @@ def document_pdf(document, *, verify_url: str) -> bytes:
     pdf.drawString(10 * mm, height - 15 * mm, str(title))
     lines = [
         f"{_('Number')}: {document.number}",
-        f"{_('Name')}: {document.name}",
+        f"{pgettext('person', 'Name')}: {document.name}",
         f"{_('ID number')}: {mask_id_number(document.id_number)}",
         f"{_('Residence address')}: {document.address_text}",
         f"{_('Issued by')}: {document.station.name}",
-        f"{_('Issued at')}: {document.issued_at:%Y-%m-%d}",
+        f"{_('Issued at')}: {when(document.issued_at, 'date')}",
     ]
     if is_permit:
         lines.append(f"{_('Valid')}: {document.valid_from} – {document.valid_until}")

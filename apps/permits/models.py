@@ -17,10 +17,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.progress import get_progress
 from apps.core.scoping import Scope, ScopedManager
+from apps.core.timefmt import when
 from apps.core.uploads import private_storage
 
 from .choices import (
@@ -57,6 +59,8 @@ class DocumentSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("document number sequence")
+        verbose_name_plural = _("document number sequences")
         constraints = [
             models.UniqueConstraint(
                 fields=["station", "series", "year"], name="permits_sequence_unique"
@@ -117,7 +121,7 @@ class PermitApplication(SameStationMixin, TimeStampedModel):
         related_name="permit_applications",
         verbose_name=_("registration"),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18)
     phone = models.CharField(_("phone"), max_length=20)
     address = models.ForeignKey(
@@ -380,7 +384,7 @@ class IssuedDocument(models.Model):
         verbose_name=_("person (registry)"),
     )
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18)
     address_text = models.CharField(_("residence address"), max_length=200)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
@@ -509,7 +513,7 @@ class PermitEndorsement(models.Model):
         ordering = ["permit_id", "-endorsed_at"]
 
     def __str__(self):
-        return f"{self.permit.number} · {self.endorsed_at:%Y-%m-%d}"
+        return f"{self.permit.number} · {when(self.endorsed_at, 'date')}"
 
 
 class EnterpriseRegistration(TimeStampedModel):
@@ -555,7 +559,7 @@ class EnterpriseRegistration(TimeStampedModel):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.enterprise} · {self.created_at:%Y-%m-%d}"
+        return f"{self.enterprise} · {when(self.created_at, 'date')}"
 
     @property
     def progress_key(self) -> str:

@@ -24,8 +24,10 @@ from apps.core.limits import ensure_past
 from apps.core.notifications import notify
 from apps.core.phones import normalise_phone
 from apps.core.scoping import CHANGE, VIEW, is_in_scope
+from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
 from apps.registry.models import Address, Person
+from apps.stations.numbers import record_number
 
 from .choices import ApplicationKind, ApplicationStatus, DocumentKind, EventKind
 from .models import (
@@ -101,7 +103,7 @@ def _next_number(*, station, series: str) -> str:
     )
     sequence.last += 1
     sequence.save(update_fields=["last"])
-    return f"{station.code}-{series}{year}{sequence.last:05d}"
+    return record_number(station, series, year, sequence.last)
 
 
 def _tell_applicant(application: PermitApplication, title: str, body: str = "") -> None:
@@ -417,7 +419,7 @@ def _issue_permit(application: PermitApplication) -> ResidencePermit:
     _tell_applicant(
         application,
         _("Your residence permit %(number)s is issued, valid until %(date)s")
-        % {"number": permit.number, "date": permit.valid_until.isoformat()},
+        % {"number": permit.number, "date": when(permit.valid_until, "date")},
     )
     return permit
 
@@ -471,7 +473,7 @@ def check_permit_eligible(registration: PermitApplication | None) -> ResidenceCe
     if timezone.now() < eligible_from:
         raise Conflict(
             _("A residence permit can be applied for from %(date)s, six months after registration.")
-            % {"date": timezone.localdate(eligible_from).isoformat()}
+            % {"date": when(eligible_from, "date")}
         )
     return certificate
 
@@ -545,7 +547,7 @@ def permit_endorse(*, permit: ResidencePermit, by) -> ResidencePermit:
         if permit.valid_until - today > ENDORSE_WINDOW:
             raise Conflict(
                 _("Endorsement opens 30 days before the due date %(date)s.")
-                % {"date": permit.valid_until.isoformat()}
+                % {"date": when(permit.valid_until, "date")}
             )
         start = permit.valid_until if permit.valid_until >= today else today
         permit.valid_until = start + PERMIT_YEAR
@@ -555,7 +557,7 @@ def permit_endorse(*, permit: ResidencePermit, by) -> ResidencePermit:
         notify(
             recipients=[permit.holder],
             title=_("Your residence permit %(number)s is endorsed until %(date)s")
-            % {"number": permit.number, "date": permit.valid_until.isoformat()},
+            % {"number": permit.number, "date": when(permit.valid_until, "date")},
             external=True,
         )
     return permit
@@ -603,7 +605,7 @@ def permits_remind_endorsements() -> int:
             notify(
                 recipients=[permit.holder],
                 title=_("Endorse your residence permit %(number)s by %(date)s")
-                % {"number": permit.number, "date": permit.valid_until.isoformat()},
+                % {"number": permit.number, "date": when(permit.valid_until, "date")},
                 body=_("Without the yearly endorsement the permit lapses."),
                 external=True,
             )

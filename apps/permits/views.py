@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -121,7 +121,7 @@ class ApplicationList(ScopedListView):
     paginator_class = NoCountPaginator
     select_related = ("community", "post")
     columns = [
-        ("name", gettext_lazy("Name")),
+        ("name", pgettext_lazy("person", "Name")),
         ("kind", gettext_lazy("Kind")),
         ("status", gettext_lazy("Status")),
         ("community", gettext_lazy("Village / community")),
@@ -293,7 +293,7 @@ class CertificateList(ScopedListView):
     select_related = ("post",)
     columns = [
         ("number", gettext_lazy("Number")),
-        ("name", gettext_lazy("Name")),
+        ("name", pgettext_lazy("person", "Name")),
         ("address_text", gettext_lazy("Residence address")),
         ("post", gettext_lazy("Post")),
         ("issued_at", gettext_lazy("Issued at")),
@@ -307,7 +307,7 @@ class PermitList(ScopedListView):
     select_related = ("post",)
     columns = [
         ("number", gettext_lazy("Number")),
-        ("name", gettext_lazy("Name")),
+        ("name", pgettext_lazy("person", "Name")),
         ("post", gettext_lazy("Post")),
         ("valid_from", gettext_lazy("Valid from")),
         ("valid_until", gettext_lazy("Valid until")),

@@ -15,6 +15,7 @@ from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.errors import DomainError
 
@@ -116,7 +117,7 @@ def _count_between(queryset, field: str, start: date, end: date) -> int:
 
 
 GROUPINGS = {
-    "category": _("Category"),
+    "category": pgettext_lazy("person", "Category"),
     "gender": _("Gender"),
     "domicile_province": _("Domicile province"),
     "ethnicity": _("Ethnicity"),

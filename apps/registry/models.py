@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.idnumbers import PROVINCES, parse_id_number
 from apps.core.limits import clean_times
@@ -45,7 +46,7 @@ class Address(SameStationMixin, TimeStampedModel):
         verbose_name=_("village / community"),
     )
     road = models.CharField(_("road or group"), max_length=60)
-    number = models.CharField(_("number"), max_length=20)
+    number = models.CharField(pgettext_lazy("address", "number"), max_length=20)
     building = models.CharField(_("building"), max_length=20, blank=True)
     unit = models.CharField(_("unit (单元)"), max_length=10, blank=True)
     room = models.CharField(_("room"), max_length=10, blank=True)
@@ -141,7 +142,7 @@ class Person(TimeStampedModel):
         related_name="persons",
         verbose_name=_("station"),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
     birth_date = models.DateField(_("date of birth"))
@@ -153,7 +154,9 @@ class Person(TimeStampedModel):
     domicile_address = models.CharField(
         _("household registration address"), max_length=200, blank=True
     )
-    category = models.CharField(_("category"), max_length=10, choices=PersonCategory)
+    category = models.CharField(
+        pgettext_lazy("person", "category"), max_length=10, choices=PersonCategory
+    )
     # The name as the desk types it (王小红: wangxiaohong, wxh), for the search by pinyin.
     name_pinyin = models.CharField(
         _("name in pinyin"), max_length=NAME_PINYIN_LENGTH, blank=True, editable=False

@@ -3,7 +3,7 @@
 from django.db.models import Min
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from apps.core.services import personal_data_lookup
 
@@ -19,7 +19,11 @@ def address_related(*, address, user) -> list:
             Residence.objects.restrict(user)
             .filter(housing__address=address)
             .select_related("person"),
-            [("person", _("Name")), ("relation", _("Relation")), ("since", _("Since"))],
+            [
+                ("person", pgettext("person", "Name")),
+                ("relation", _("Relation")),
+                ("since", _("Since")),
+            ],
         ),
         (
             _("Units"),

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
@@ -24,12 +25,12 @@ from . import filters, forms, hub, hub_forms, related, selectors, services
 from .models import Address, HotelStay, Housing, ImportBatch, Person, SavedQuery, Unit
 
 PERSON_COLUMNS = [
-    ("name", _("Name")),
+    ("name", pgettext_lazy("person", "Name")),
     ("gender", _("Gender")),
     ("birth_date", _("Date of birth")),
     ("id_number", _("ID number"), "id_number"),
     ("phone", _("Phone"), "phone"),
-    ("category", _("Category")),
+    ("category", pgettext_lazy("person", "Category")),
     ("station", _("Station")),
 ]
 
@@ -164,7 +165,7 @@ class HousingDetail(ScopedDetailView):
                 _("Residents"),
                 self.object.residences.select_related("person"),
                 [
-                    ("person", _("Name")),
+                    ("person", pgettext_lazy("person", "Name")),
                     ("relation", _("Relation")),
                     ("since", _("Since")),
                     ("until", _("Until")),
@@ -355,6 +356,7 @@ def classification(request):
             "rows": rows,
             "chart": chart,
             "total": sum(n for _label, n in rows),
+            "grouped_by": hub.GROUPINGS.get(form.data.get("by"), ""),
         },
     )
 

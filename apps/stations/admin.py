@@ -27,9 +27,9 @@ class BureauAdmin(ScopedAdmin):
 
 @admin.register(Station)
 class StationAdmin(ScopedAdmin):
-    list_display = ["name", "code", "bureau", "phone", "area_km2"]
+    list_display = ["name", "code", "organ_code", "bureau", "phone", "area_km2"]
     list_filter = ["bureau"]
-    search_fields = ["name", "code", "address"]
+    search_fields = ["name", "code", "organ_code", "address"]
     list_select_related = ["bureau"]
 
 

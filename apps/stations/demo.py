@@ -36,6 +36,7 @@ def seed_organisation() -> dict[str, int]:
                 code=station_data["code"],
                 defaults={
                     "bureau": bureau,
+                    "organ_code": station_data["organ_code"],
                     **{k: station_data.get(k) or "" for k in ("name", "address", "phone")},
                     "latitude": station_data["latitude"],
                     "longitude": station_data["longitude"],

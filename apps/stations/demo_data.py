@@ -3,7 +3,9 @@
 # Names of the four seed stations, their posts and the villages 迎新村 / 泥璧村 / 宝华村 /
 # 马王社区 come from the seeds; the other stations are real 九龙坡区 towns and streets; the
 # remaining community names, addresses, phones and populations are plausible demo values.
-# Coordinates are approximate (WGS-84, within a couple of kilometres).
+# Coordinates are approximate (WGS-84, within a couple of kilometres). Organ codes
+# (公安机关机构代码) are demo values in the GA 380 shape: the district's six-digit code, then
+# the station's place.
 
 BUREAUS = [
     {
@@ -12,6 +14,7 @@ BUREAUS = [
         "stations": [
             {
                 "code": "500107-xipeng",
+                "organ_code": "500107530100",
                 "name": "西彭派出所",
                 "address": "重庆市九龙坡区西彭镇铝城大道77号",
                 "phone": "023-68000101",
@@ -154,6 +157,7 @@ BUREAUS = [
             },
             {
                 "code": "500107-shiqiaopu",
+                "organ_code": "500107530200",
                 "name": "石桥铺派出所",
                 "address": "重庆市九龙坡区石桥铺街道石杨路16号",
                 "phone": "023-68000102",
@@ -258,6 +262,7 @@ BUREAUS = [
             },
             {
                 "code": "500107-jiulong",
+                "organ_code": "500107530300",
                 "name": "九龙派出所",
                 "address": "重庆市九龙坡区九龙街道九龙镇正街18号",
                 "phone": "023-68000103",
@@ -338,6 +343,7 @@ BUREAUS = [
             },
             {
                 "code": "500107-xietaizi",
+                "organ_code": "500107530400",
                 "name": "歇台子派出所",
                 "address": "重庆市九龙坡区渝州路街道渝州路98号",
                 "phone": "023-68000104",
@@ -427,6 +433,7 @@ BUREAUS = [
             },
             {
                 "code": "500107-yangjiaping",
+                "organ_code": "500107530500",
                 "name": "杨家坪派出所",
                 "address": "重庆市九龙坡区杨家坪街道西郊路12号",
                 "phone": "023-68000105",
@@ -482,6 +489,7 @@ BUREAUS = [
             },
             {
                 "code": "500107-xiejiawan",
+                "organ_code": "500107530600",
                 "name": "谢家湾派出所",
                 "address": "重庆市九龙坡区谢家湾街道谢家湾正街33号",
                 "phone": "023-68000106",
@@ -545,6 +553,7 @@ BUREAUS = [
             },
             {
                 "code": "500107-huangjueping",
+                "organ_code": "500107530700",
                 "name": "黄桷坪派出所",
                 "address": "重庆市九龙坡区黄桷坪街道黄桷坪正街56号",
                 "phone": "023-68000107",
@@ -600,6 +609,7 @@ BUREAUS = [
             },
             {
                 "code": "500107-shipingqiao",
+                "organ_code": "500107530800",
                 "name": "石坪桥派出所",
                 "address": "重庆市九龙坡区石坪桥街道石坪桥正街21号",
                 "phone": "023-68000108",
@@ -655,6 +665,7 @@ BUREAUS = [
             },
             {
                 "code": "500107-zhongliang",
+                "organ_code": "500107530900",
                 "name": "中梁山派出所",
                 "address": "重庆市九龙坡区中梁山街道华龙大道8号",
                 "phone": "023-68000109",
@@ -710,6 +721,7 @@ BUREAUS = [
             },
             {
                 "code": "500107-huayan",
+                "organ_code": "500107531000",
                 "name": "华岩派出所",
                 "address": "重庆市九龙坡区华岩镇华岩大道26号",
                 "phone": "023-68000110",
@@ -765,6 +777,7 @@ BUREAUS = [
             },
             {
                 "code": "500107-tongguanyi",
+                "organ_code": "500107531100",
                 "name": "铜罐驿派出所",
                 "address": "重庆市九龙坡区铜罐驿镇铜罐驿正街5号",
                 "phone": "023-68000111",
@@ -820,6 +833,7 @@ BUREAUS = [
             },
             {
                 "code": "500107-taojia",
+                "organ_code": "500107531200",
                 "name": "陶家派出所",
                 "address": "重庆市九龙坡区陶家镇陶家正街40号",
                 "phone": "023-68000112",
@@ -875,6 +889,7 @@ BUREAUS = [
             },
             {
                 "code": "500107-baishiyi",
+                "organ_code": "500107531300",
                 "name": "白市驿派出所",
                 "address": "重庆市九龙坡区白市驿镇白市驿正街62号",
                 "phone": "023-68000113",
@@ -938,6 +953,7 @@ BUREAUS = [
             },
             {
                 "code": "500107-zouma",
+                "organ_code": "500107531400",
                 "name": "走马派出所",
                 "address": "重庆市九龙坡区走马镇走马正街9号",
                 "phone": "023-68000114",
@@ -999,6 +1015,7 @@ BUREAUS = [
         "stations": [
             {
                 "code": "500112-shuangfeng",
+                "organ_code": "500112530100",
                 "name": "双凤派出所",
                 "address": "重庆市渝北区双凤桥街道双凤路88号",
                 "phone": "023-67000101",

@@ -6,14 +6,16 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager, ScopedQuerySet
+from apps.core.timefmt import when
 
 from .boundaries import validate_boundary
 from .choices import AreaKind, CommunityKind, PostKind, ServiceKind, StaffKind, StationUnit
@@ -76,6 +78,18 @@ class Station(TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(_("code"), max_length=20, unique=True)
+    # The station's 公安机关机构代码 (GA 380): the official numbers of its records start
+    # with it (apps/stations/numbers.py).
+    organ_code = models.CharField(
+        _("organ code"),
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{12}\Z", _("The organ code has twelve digits."))],
+        help_text=_(
+            "The station's public-security organ code (公安机关机构代码, GA 380), twelve "
+            "digits. Incident, case, dispute and permit numbers start with it."
+        ),
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("duty phone"), max_length=30, blank=True)
     latitude, longitude = _coordinate_fields()
@@ -282,7 +296,7 @@ class StaffAssignment(SameStationMixin, TimeStampedModel):
         related_name="assignments",
         verbose_name=_("user account"),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=20, choices=StaffKind)
     unit = models.CharField(_("unit"), max_length=20, choices=StationUnit, blank=True)
     duty = models.CharField(_("duty"), max_length=100, blank=True)
@@ -365,7 +379,7 @@ class ServiceLog(SameStationMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} · {timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} · {when(self.occurred_at)}"
 
     def get_absolute_url(self):
         return reverse("stations:servicelog_list")

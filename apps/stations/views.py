@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import UserKind
@@ -64,7 +65,16 @@ class StationList(ScopedListView):
 class StationDetail(ScopedDetailView):
     model = Station
     select_related = ("bureau",)
-    fields = ["name", "bureau", "code", "address", "phone", "area_km2", "latitude", "longitude"]
+    fields = [
+        "name",
+        "bureau",
+        "organ_code",
+        "address",
+        "phone",
+        "area_km2",
+        "latitude",
+        "longitude",
+    ]
     update_url_name = "stations:station_update"
 
     def get_context_data(self, **kwargs):
@@ -254,7 +264,7 @@ class StaffAssignmentList(ScopedListView):
     select_related = ("station", "post")
     create_url_name = "stations:staff_create"
     columns = [
-        ("name", _("Name")),
+        ("name", pgettext_lazy("person", "Name")),
         ("station", _("Station")),
         ("kind", _("Kind")),
         ("unit", _("Unit")),

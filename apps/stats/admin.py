@@ -13,7 +13,7 @@ from apps.core.errors import DomainError
 from apps.core.forms import DateInput
 
 from . import services
-from .metrics import METRICS
+from .metrics import BY_NAME, METRICS
 from .models import DailyFact, StatsRun
 
 
@@ -30,11 +30,26 @@ class MetricFilter(admin.SimpleListFilter):
 
 @admin.register(DailyFact)
 class DailyFactAdmin(ReadOnlyScopedAdmin):
-    list_display = ["day", "unit_kind", "unit_id", "station", "metric", "dimension", "value"]
+    list_display = ["day", "unit_kind", "unit_id", "station", "metric_label", "dimension", "value"]
+    fields = [
+        "day",
+        "unit_kind",
+        "unit_id",
+        "bureau",
+        "station",
+        "metric_label",
+        "dimension",
+        "value",
+    ]
     list_filter = ["unit_kind", MetricFilter, "bureau", "station"]
     date_hierarchy = "day"
     list_select_related = ["station"]
     show_full_result_count = False
+
+    @admin.display(description=_("metric"), ordering="metric")
+    def metric_label(self, fact):
+        metric = BY_NAME.get(fact.metric)
+        return metric.label if metric else fact.metric
 
 
 @admin.register(StatsRun)

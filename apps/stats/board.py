@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from apps.cases.choices import CategoryKind, Disposition, IncidentStatus
 from apps.cases.models import Incident
+from apps.core.timefmt import iso
 from apps.noise.models import NoiseEvent
 from apps.patrols.choices import PatrolMode, PatrolStatus
 from apps.patrols.models import Patrol
@@ -163,7 +164,7 @@ def _incidents(user, now):
                 "status_label": labels[incident.status],
                 "priority": incident.priority,
                 "minutes": minutes,
-                "received_at": incident.received_at.isoformat(),
+                "received_at": iso(incident.received_at),
                 "lat": _float(lat),
                 "lon": _float(lon),
                 "place": incident.place_text,
@@ -208,10 +209,10 @@ def _patrols(user):
             "route": patrol.route,
             "post": patrol.post.name if patrol.post else "",
             "officers": [_person(officer) for officer in patrol.officers.all()],
-            "started_at": patrol.started_at.isoformat() if patrol.started_at else None,
+            "started_at": iso(patrol.started_at),
             "lat": patrol.last_latitude,
             "lon": patrol.last_longitude,
-            "seen_at": patrol.last_seen_at.isoformat() if patrol.last_seen_at else None,
+            "seen_at": iso(patrol.last_seen_at),
         }
         for patrol in rows
     ]
@@ -241,7 +242,7 @@ def _noise_events(user, now):
             "level": _float(event.sensor.last_db_a),
             "peak": _float(event.peak),
             "limit": event.limit,
-            "since": event.opened_at.isoformat(),
+            "since": iso(event.opened_at),
             "minutes": _minutes(event.opened_at, now),
             "lat": _float(event.sensor.latitude),
             "lon": _float(event.sensor.longitude),
@@ -297,7 +298,7 @@ def board_data(*, user, now: datetime | None = None, posts_version: str | None =
     }
     version, posts = _posts(user, posts_version)
     data = {
-        "at": now.isoformat(),
+        "at": iso(now),
         "posts_version": version,
         "posts": posts,
         "incidents": _incidents(user, now),

@@ -26,6 +26,7 @@ from apps.core.pdf import (
     style_chart,
     text_style,
 )
+from apps.core.timefmt import when
 
 from . import selectors
 
@@ -170,8 +171,8 @@ def _draw(*, user, unit, year, quarter) -> bytes:
         # Paragraphs parse markup (<img src> reads files): names are text, escaped.
         Paragraph(escape(title), heading),
         Paragraph(
-            f"统计期间：{board.start:%Y年%m月%d日}至{board.end:%Y年%m月%d日}"
-            f"　　编制：{timezone.localdate():%Y年%m月%d日}",
+            f"统计期间：{when(board.start, 'written')}至{when(board.end, 'written')}"
+            f"　　编制：{when(timezone.now(), 'written')}",
             small,
         ),
         Spacer(0, 3 * mm),
@@ -213,7 +214,11 @@ def _draw(*, user, unit, year, quarter) -> bytes:
     kind = "派出所" if unit.kind == "bureau" else "警务站"
     half_name = half_year_name(year, quarter)
     story.append(
-        Paragraph(f"三、{half_name}{kind}排名（{half_first:%m月%d日}至{half_last:%m月%d日}）", sub)
+        Paragraph(
+            f"三、{half_name}{kind}排名"
+            f"（{when(half_first, 'written_day')}至{when(half_last, 'written_day')}）",
+            sub,
+        )
     )
     columns = ranked_columns(ranking)
     labels = {n: label for n, label, _u in ranking.metrics}

@@ -58,6 +58,7 @@ from apps.registry.choices import HousingKind, PersonCategory, ResidenceRelation
 from apps.registry.models import Address, Housing, Person, Residence
 from apps.stations.choices import ServiceKind
 from apps.stations.models import Bureau, Community, Post, ServiceLog
+from apps.stations.numbers import record_number
 
 from . import compute, services
 from .models import StatsRun
@@ -337,7 +338,7 @@ def _registrations(park, officer, villages, rng) -> list[PermitApplication]:
 
 def _number(station, series: str, at: datetime, numbers: _Numbers) -> str:
     year = timezone.localtime(at).year
-    return f"{station.code}-{series}{year}{numbers.next(year):05d}"
+    return record_number(station, series, year, numbers.next(year))
 
 
 def _dormitories(station, villages) -> list[Housing]:
@@ -479,7 +480,7 @@ def _incidents(park, desk, officer, villages, rng) -> list[Incident]:
             repeat = rng.random() < 0.05
             incident = Incident(
                 station=station,
-                number=_incident_number(station, received, numbers),
+                number=_number(station, "JQ", received, numbers),
                 source=rng.choices(sources, weights=source_weights)[0],
                 category=bureau_categories[code],
                 priority=bureau_categories[code].default_priority,
@@ -519,11 +520,6 @@ def _incidents(park, desk, officer, villages, rng) -> list[Incident]:
     )
     numbers.save()
     return incidents
-
-
-def _incident_number(station, at: datetime, numbers: _Numbers) -> str:
-    year = timezone.localtime(at).year
-    return f"{station.code}-JQ{year}{numbers.next(year):06d}"
 
 
 def _handled(incident, park, officer, settings, rng) -> None:
@@ -575,8 +571,7 @@ def _disputes(park, desk, incidents, rng) -> None:
         disputes.append(
             Dispute(
                 station=station,
-                number=f"{station.code}-TJ{timezone.localtime(received):%Y}"
-                f"{numbers.next(timezone.localtime(received).year):06d}",
+                number=_number(station, "TJ", received, numbers),
                 source=DisputeSource.INCIDENT,
                 category=DISPUTE_CODES[incident.category.code],
                 description="劳资双方就拖欠工资发生争执。"

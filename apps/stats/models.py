@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.scoping import Scope, ScopedManager
 
+from .metrics import BY_NAME
+
 
 class UnitKind(models.TextChoices):
     POST = "post", _("Post")
@@ -54,7 +56,9 @@ class DailyFact(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.day} {self.unit_kind}:{self.unit_id} {self.metric}={self.value}"
+        metric = BY_NAME.get(self.metric)
+        label = metric.label if metric else self.metric
+        return f"{self.day} {self.get_unit_kind_display()}:{self.unit_id} {label}={self.value}"
 
 
 class StatsRun(models.Model):

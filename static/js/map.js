@@ -279,7 +279,7 @@
       }
       L.circleMarker([p[0], p[1]], {
         radius: 5, color: "#6c757d", fillColor: "#adb5bd", fillOpacity: 0.9, className: "ps-flagged",
-      }).bindPopup(popup([flaggedLabel || "", new Date(p[2]).toLocaleString()])).addTo(group);
+      }).bindPopup(popup([flaggedLabel || "", p[2].slice(0, 19).replace("T", " ")])).addTo(group);
     });
     if (valid.length) {
       L.polyline(valid, { color: "#0d6efd", weight: 4, className: "ps-track" }).addTo(group);

@@ -15,7 +15,8 @@
       return typeof o === "object" && o !== null ? o.name || o.full_name || o.username || "" : String(o);
     }).filter(Boolean).join("、");
   }
-  function when(iso) { return iso ? new Date(iso).toLocaleTimeString() : T.noPosition; }
+  // The API writes local time (Asia/Shanghai) with its offset: read as written.
+  function when(iso) { return iso ? iso.slice(11, 19) : T.noPosition; }
 
   function draw(data) {
     var patrols = Array.isArray(data) ? data : data.results || [];

@@ -24,8 +24,10 @@
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
+  // The server writes times in local time (Asia/Shanghai) with its offset: read as written,
+  // whatever zone the browser's machine is set to.
   function clock(iso) {
-    return iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+    return iso ? iso.slice(11, 16) : "";
   }
   function fill(list, rows, build) {
     if (!list) return;
@@ -174,7 +176,7 @@
       .then(function (data) {
         draw(data);
         online(true);
-        updated.textContent = new Date().toLocaleTimeString();
+        updated.textContent = data.at.slice(11, 19);
       })
       .catch(function () { online(false); })
       .then(function () {

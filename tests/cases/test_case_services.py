@@ -36,10 +36,10 @@ def test_case_numbers_run_per_station_series_and_year_without_gaps(org):
         criminal = open_case(org, kind=CaseKind.CRIMINAL)
     with freeze_time("2027-01-02"):
         next_year = open_case(org)
-    assert first.number == "500107-xipeng-ZA202600001"
-    assert second.number == "500107-xipeng-ZA202600002"
-    assert criminal.number == "500107-xipeng-XS202600001"
-    assert next_year.number == "500107-xipeng-ZA202700001"
+    assert first.number == "500107530100ZA202600001"
+    assert second.number == "500107530100ZA202600002"
+    assert criminal.number == "500107530100XS202600001"
+    assert next_year.number == "500107530100ZA202700001"
 
 
 def test_a_refused_case_leaves_no_gap_in_the_numbers(org):

@@ -79,7 +79,7 @@ def test_case_numbers_taken_at_once_have_no_gaps_and_no_repeats(org):
     results = run_together(4, open_five)
     numbers = sorted(n for batch in results for n in batch)
     assert numbers == [
-        f"500107-xipeng-ZA{Case.objects.first().accepted_at:%Y}{i:05d}" for i in range(1, 21)
+        f"500107530100ZA{Case.objects.first().accepted_at:%Y}{i:05d}" for i in range(1, 21)
     ]
 
 

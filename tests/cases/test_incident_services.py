@@ -44,7 +44,7 @@ def report(scene, **overrides):
 def test_it_takes_a_call_numbers_it_and_snapshots_the_procedure(scene):
     incident = report(scene)
     assert incident.station == scene.org.xipeng
-    assert incident.number.startswith("500107-xipeng-JQ")
+    assert incident.number.startswith("500107530100JQ")
     assert incident.priority == 1  # the category's default
     assert [item["step"] for item in incident.checklist] == [
         "制止斗殴，控制现场",

@@ -48,7 +48,7 @@ def test_the_desk_takes_a_dispute_in_with_phones_masked(desk, scene):
     response = receive(desk, scene)
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["status"] == "received" and body["number"].startswith("500107-xipeng-TJ")
+    assert body["status"] == "received" and body["number"].startswith("500107530100TJ")
     assert [p["phone"] for p in body["parties"]] == ["139****1234", "139****5678"]
     listed = desk.get(reverse("dispute-list")).json()["results"][0]
     assert listed["parties"][0]["phone"] == "139****1234"

@@ -82,4 +82,4 @@ def test_dispute_numbers_taken_at_once_have_no_gaps_and_no_repeats(scene):
     results = run_together(4, receive_five)
     numbers = sorted(n for batch in results for n in batch)
     year = Dispute.objects.first().received_at.year
-    assert numbers == [f"500107-xipeng-TJ{year}{i:06d}" for i in range(1, 21)]
+    assert numbers == [f"500107530100TJ{year}{i:06d}" for i in range(1, 21)]

@@ -47,7 +47,7 @@ def test_the_whole_life_registration_certificate_permit_endorsement_and_lapse(
         assert application.status == S.RESUBMITTED
         services.application_approve(application=application, by=officer, documents_confirmed=True)
         certificate = ResidenceCertificate.objects.get(application=application)
-        assert certificate.number == "500107-xipeng-PZ202600001"
+        assert certificate.number == "500107530100PZ202600001"
         assert certificate.holder == citizen and certificate.name == "王小红"
         # Every status change reached the applicant.
         assert len(titles(citizen)) == 5  # submitted, supplement, resubmitted, approved, issued

@@ -9,15 +9,10 @@ what the next one meets.
 """
 
 import pytest
-from django.conf import settings
-from django.db import transaction
-from django.test import Client, override_settings
 
-from apps.accounts.services import device_token_issue
 from apps.core.testing.mbtiles import make_mbtiles
-from apps.core.testing.personas import ANONYMOUS, PERSONAS, build_org
 
-from .scene import build_scene
+from .scene import scene_in_transaction
 
 
 @pytest.fixture(scope="module")
@@ -44,27 +39,5 @@ def _tile_package(settings, _scene_media):
 
 @pytest.fixture(scope="module")
 def scene(django_db_setup, django_db_blocker, _scene_media):
-    fast_passwords = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PRIVATE_MEDIA_ROOT=_scene_media, PASSWORD_HASHERS=fast_passwords),
-        transaction.atomic(),
-    ):
-        built = build_scene(build_org())
-        built.sessions, built.tokens = _logins(built.org)
+    with django_db_blocker.unblock(), scene_in_transaction(_scene_media) as built:
         yield built
-        transaction.set_rollback(True)
-
-
-def _logins(org) -> tuple[dict[str, str], dict[str, str]]:
-    """Per persona, made once: a browser session (its cookie) for the pages and a device
-    token for the API, as the tablets call it."""
-    sessions, tokens = {}, {}
-    for persona in PERSONAS:
-        if persona == ANONYMOUS:
-            continue
-        client = Client()
-        client.force_login(org.user(persona))
-        sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
-        _token, tokens[persona] = device_token_issue(user=org.user(persona), device="matrix")
-    return sessions, tokens

@@ -8,10 +8,14 @@ with a session, an agreement (scanned) and its follow-up, the patrol under way.
 """
 
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from apps.accounts.models import PhoneCode
@@ -23,13 +27,16 @@ from apps.core.models import AccessLog
 from apps.core.notifications import notify
 from apps.core.testing.factories import ServiceLogFactory, StaffAssignmentFactory
 from apps.core.testing.personas import (
+    ANONYMOUS,
     CITIZEN,
     MEDIATOR,
+    PERSONAS,
     XIPENG_CASE,
     XIPENG_COMMUNITY,
     XIPENG_DESK,
     XIPENG_LEADER,
     Org,
+    build_org,
 )
 from apps.mediation import services as mediation
 from apps.mediation.models import LawyerSlot, Mediator
@@ -352,3 +359,32 @@ def build_scene(org: Org) -> Scene:
         page="/registry/persons/",
     )
     return scene
+
+
+@contextmanager
+def scene_in_transaction(media):
+    """The scene and the personas' logins, inside a transaction rolled back when the block
+    ends (tests/security/conftest.py builds it once per module)."""
+    fast_passwords = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        override_settings(PRIVATE_MEDIA_ROOT=media, PASSWORD_HASHERS=fast_passwords),
+        transaction.atomic(),
+    ):
+        built = build_scene(build_org())
+        built.sessions, built.tokens = _logins(built.org)
+        yield built
+        transaction.set_rollback(True)
+
+
+def _logins(org) -> tuple[dict[str, str], dict[str, str]]:
+    """Per persona, made once: a browser session (its cookie) for the pages and a device
+    token for the API, as the tablets call it."""
+    sessions, tokens = {}, {}
+    for persona in PERSONAS:
+        if persona == ANONYMOUS:
+            continue
+        client = Client()
+        client.force_login(org.user(persona))
+        sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        _token, tokens[persona] = device_token_issue(user=org.user(persona), device="matrix")
+    return sessions, tokens

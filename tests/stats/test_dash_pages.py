@@ -350,7 +350,7 @@ def test_the_quarterly_bulletin_has_its_title_figures_charts_and_ranking(client,
         _bulletin(client, org, "jlp_admin", bureau)
     )
     assert "九龙坡区分局2026年第2季度工作通报" in summary
-    assert "统计期间：2026年04月01日至2026年06月30日" in summary
+    assert "统计期间：2026年4月1日至2026年6月30日" in summary
     assert "警情" in summary and "环比" in summary and "同比" in summary
     # The charts, drawn in order: the quarters' incidents (Q1 3, Q2 11; empty quarters have
     # no bar), as high as their figures, then the quarter's one category, across.
@@ -359,7 +359,7 @@ def test_the_quarterly_bulletin_has_its_title_figures_charts_and_ranking(client,
     [(_w, first), (_w, second), (category, _h)] = chart_bars
     assert second / first == pytest.approx(11 / 3, rel=0.01) and category > 0
     # The half-year ranking of the stations, with its chart of two bars.
-    assert "三、2026年上半年派出所排名（01月01日至06月30日）" in ranking
+    assert "三、2026年上半年派出所排名（1月1日至6月30日）" in ranking
     assert "截至" not in ranking
     assert "石桥铺派出所" in ranking and "西彭派出所" in ranking
     assert "9（1）" in ranking and "5（2）" in ranking
@@ -374,7 +374,7 @@ def test_a_first_quarter_bulletin_ranks_the_half_year_so_far_and_says_so(client,
     *_, (ranking, _bars) = _pdf(
         _bulletin(client, org, "jlp_admin", f"bureau:{org.jiulongpo.pk}", quarter=1)
     )
-    assert "三、2026年上半年（截至3月31日）派出所排名（01月01日至03月31日）" in ranking
+    assert "三、2026年上半年（截至3月31日）派出所排名（1月1日至3月31日）" in ranking
     # 西彭 has no figure in the first quarter: shown as none, and not ranked.
     assert "9（1）" in ranking and "（2）" not in ranking
     assert "西彭派出所\n—\n—" in ranking

@@ -43,6 +43,7 @@ from apps.permits.choices import ApplicationKind, ApplicationStatus, Basis, Docu
 from apps.permits.models import PermitApplication, ResidenceCertificate
 from apps.stations.choices import StaffKind, StationUnit
 from apps.stations.models import Community, Post, StaffAssignment, Station
+from apps.stations.numbers import number_prefix
 
 STATION = "500107-xipeng"
 DESK, TABLET, CITIZEN = "load_desk_", "load_tablet_", "1398800"
@@ -261,7 +262,7 @@ def check(records: dict, *, since: datetime) -> Outcome:
         ("case", Case, "XS"),
         ("certificate", ResidenceCertificate, "PZ"),
     ):
-        prefix = f"{station.code}-{series}{year}"
+        prefix = number_prefix(station, series, year)
         numbers = model.objects.filter(number__startswith=prefix).values_list("number", flat=True)
         _gapless(outcome, what, list(numbers), prefix)
     if unsent := pending_sms(since):

@@ -1,9 +1,12 @@
+from datetime import date, time
+
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
 from apps.core.masking import MASKS
+from apps.core.timefmt import when
 
 register = template.Library()
 
@@ -38,6 +41,8 @@ def cell(obj, column):
         return "—"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, date | time):  # a stored moment is UTC: written in local time
+        return when(value)
     return localize(value)
 
 

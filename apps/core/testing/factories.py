@@ -38,6 +38,7 @@ class StationFactory(factory.django.DjangoModelFactory):
     bureau = factory.SubFactory(BureauFactory)
     name = factory.Sequence(lambda n: f"测试{n}派出所")
     code = factory.Sequence(lambda n: f"station-{n}")
+    organ_code = factory.Sequence(lambda n: f"{990000000000 + n:012d}")
     latitude = Decimal("29.500000")
     longitude = Decimal("106.500000")
 

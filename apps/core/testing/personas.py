@@ -80,9 +80,15 @@ class Org:
 def build_org() -> Org:
     jiulongpo = BureauFactory(code="500107", name="九龙坡区分局")
     yubei = BureauFactory(code="500112", name="渝北区分局")
-    xipeng = StationFactory(bureau=jiulongpo, code="500107-xipeng", name="西彭派出所")
-    shiqiaopu = StationFactory(bureau=jiulongpo, code="500107-shiqiaopu", name="石桥铺派出所")
-    shuangfeng = StationFactory(bureau=yubei, code="500112-shuangfeng", name="双凤派出所")
+    xipeng = StationFactory(
+        bureau=jiulongpo, code="500107-xipeng", organ_code="500107530100", name="西彭派出所"
+    )
+    shiqiaopu = StationFactory(
+        bureau=jiulongpo, code="500107-shiqiaopu", organ_code="500107530200", name="石桥铺派出所"
+    )
+    shuangfeng = StationFactory(
+        bureau=yubei, code="500112-shuangfeng", organ_code="500112530100", name="双凤派出所"
+    )
     park_post = PostFactory(station=xipeng, name="西彭园区警务站")
     park_district = PoliceDistrictFactory(station=xipeng, name="园区警区", post=park_post)
     yingxin = CommunityFactory(

@@ -21,6 +21,7 @@ class StationSerializer(ModelSerializer):
             "bureau",
             "name",
             "code",
+            "organ_code",
             "address",
             "phone",
             "latitude",
@@ -28,7 +29,7 @@ class StationSerializer(ModelSerializer):
             "area",
             "area_km2",
         ]
-        read_only_fields = ["bureau", "code"]
+        read_only_fields = ["bureau", "code", "organ_code"]
 
 
 class PostSerializer(ModelSerializer):
