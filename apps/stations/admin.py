@@ -71,6 +71,9 @@ class CommunityAdmin(ScopedAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "station__name"]
     list_select_related = ["station", "district", "post"]
+    # A boundary comes from a file (import_boundaries), never typed as JSON by hand.
+    exclude = ["boundary"]
+    readonly_fields = ["boundary_shape"]
 
     def get_queryset(self, request):
         # The list says whether a boundary is there without loading it.
@@ -87,6 +90,19 @@ class CommunityAdmin(ScopedAdmin):
     @admin.display(description=gettext_lazy("boundary"), boolean=True, ordering="with_boundary")
     def has_boundary(self, obj):
         return obj.with_boundary
+
+    @admin.display(description=gettext_lazy("boundary"))
+    def boundary_shape(self, obj):
+        if not obj.boundary:
+            return _("None yet: import the village boundaries from a file in the list.")
+        polygons = obj.boundary["coordinates"]
+        if obj.boundary["type"] == "Polygon":
+            polygons = [polygons]
+        points = sum(len(ring) for polygon in polygons for ring in polygon)
+        return _("%(polygons)d area(s), %(points)d points") % {
+            "polygons": len(polygons),
+            "points": points,
+        }
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.import_boundaries)

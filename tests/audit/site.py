@@ -433,6 +433,7 @@ NOT_WALKED = {
     "api/schema/": "the OpenAPI schema: no records",
     "api/docs/": "the schema's viewer: no records",
     "i18n/setlang/": "switches the language",
+    "tiles/<int:z>/<int:x>/<int:y>.<str:ext>": "map images of an offline package: no records",
     "accounts/logout/": "ends the walker's session",
     "admin/logout/": "ends the walker's session",
     "admin/login/": "the login form",

@@ -107,7 +107,7 @@ def test_the_demo_stations_carry_distinct_organ_codes_of_their_district(db):
 def test_the_migration_gives_old_numbers_the_organ_code(org):
     """Numbers given before organ codes (…-xipeng-JQ…) are renumbered by the migration
     that brought them, with a provisional code from the sub-bureau's."""
-    migration = importlib.import_module("apps.stations.migrations.0003_station_organ_code")
+    migration = importlib.import_module("apps.stations.migrations.0004_station_organ_code")
     old = call(org)
     Station.objects.filter(pk=org.shiqiaopu.pk).delete()  # (no records: keeps codes unique)
     Station.objects.filter(pk=org.xipeng.pk).update(organ_code="")

@@ -263,6 +263,8 @@ class DeskOfficer(SessionClient):
             "POST",
             f"/api/v1/permit-applications/{application}/approve/",
             "/api/v1/permit-applications/{id}/approve/",
+            # The desk checked the papers at the window rather than opening each file here.
+            json={"documents_confirmed": True},
             also=(409,),  # another desk approved it first
         )
 
