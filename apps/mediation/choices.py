@@ -66,6 +66,12 @@ class Outcome(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# Concluded by mediation: an agreement or a failure. A withdrawal ends the dispute without a
+# mediation result and counts in neither figure of the resolution rate (resolved ÷ concluded),
+# here and in the statistics.
+CONCLUDING_OUTCOMES = (Outcome.AGREEMENT, Outcome.FAILED)
+
+
 class Referral(models.TextChoices):
     COURT = "court", _("Court (litigation)")
     ARBITRATION = "arbitration", _("Arbitration")

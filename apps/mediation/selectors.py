@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from .choices import ConfirmationStatus, DisputeStatus, Outcome, SessionMode
+from .choices import CONCLUDING_OUTCOMES, ConfirmationStatus, DisputeStatus, Outcome, SessionMode
 from .models import (
     CONFIRMATION_WINDOW,
     Agreement,
@@ -19,9 +19,7 @@ from .models import (
 from .workflow import MEDIATOR_STEPS, NEXT_STEP, OPEN_STATUSES
 
 RESOLVED = Q(disputes__outcome=Outcome.AGREEMENT)
-# Concluded by mediation: an agreement or a failure. A withdrawal ends the dispute without
-# a mediation result and counts in neither figure.
-CONCLUDED = Q(disputes__outcome__in=[Outcome.AGREEMENT, Outcome.FAILED])
+CONCLUDED = Q(disputes__outcome__in=CONCLUDING_OUTCOMES)
 
 
 def with_stats(mediators):
@@ -72,7 +70,7 @@ def dispute_counts(user, *, since=None, until=None) -> dict:
     totals = rows.aggregate(
         received=Count("id"),
         resolved=Count("id", filter=Q(outcome=Outcome.AGREEMENT)),
-        concluded=Count("id", filter=Q(outcome__in=[Outcome.AGREEMENT, Outcome.FAILED])),
+        concluded=Count("id", filter=Q(outcome__in=CONCLUDING_OUTCOMES)),
     )
     totals["resolution_rate"] = resolution_rate(totals["resolved"], totals["concluded"])
     for field in ("source", "category", "mediator__name"):

@@ -100,6 +100,10 @@ groups (day, station_id, post_id, metric, dimension, value) AS (
       FROM mediation_dispute WHERE {w_con} AND outcome = 'agreement'
      GROUP BY 1, 2, 3
     UNION ALL
+    SELECT {d_con}, station_id, post_id, 'disputes_concluded', '', count(*)
+      FROM mediation_dispute WHERE {w_con} AND outcome IN ('agreement', 'failed')
+     GROUP BY 1, 2, 3
+    UNION ALL
     SELECT {d_sta}, station_id, post_id, 'patrol_hours', '',
            EXTRACT(EPOCH FROM sum(ended_at - started_at)) / 3600
       FROM patrols_patrol

@@ -22,8 +22,10 @@ Where each metric comes from (choices where the issue is silent):
   carries no post of its own: it counts at the post of the earliest of its incidents that
   has one (the call it was opened from); a case accepted without such an incident counts
   at its station and bureau only.
-- disputes_received / disputes_resolved: `received_at` / `concluded_at` with the outcome
-  `agreement` (the resolution rate is resolved ÷ received over a period).
+- disputes_received / disputes_resolved / disputes_concluded: `received_at` / `concluded_at`
+  with the outcome `agreement` / `concluded_at` with an agreement or a failure (the
+  resolution rate is resolved ÷ concluded over a period, as apps.mediation counts it: a
+  rate of the disputes received would pass 100 % in a month that closes older ones).
 - patrol_hours: finished patrols by the day they started, ended minus started.
 - villages_covered: one row (value 1) per village covered by a finished patrol that day,
   per post, station and bureau; a period counts distinct dimension values.
@@ -71,7 +73,7 @@ from django.utils import timezone
 
 from apps.cases.choices import CaseKind, Disposition
 from apps.cases.models import Case, Incident, IncidentEvent
-from apps.mediation.choices import Outcome
+from apps.mediation.choices import CONCLUDING_OUTCOMES, Outcome
 from apps.mediation.models import Dispute
 from apps.noise.complaints import NOISE_COMPLAINT
 from apps.noise.models import NoiseEvent
@@ -260,6 +262,7 @@ def _disputes(facts: Facts, bureau_id, first_day, last_day):
     for field, metric, extra in (
         ("received_at", "disputes_received", Q()),
         ("concluded_at", "disputes_resolved", Q(outcome=Outcome.AGREEMENT)),
+        ("concluded_at", "disputes_concluded", Q(outcome__in=CONCLUDING_OUTCOMES)),
     ):
         groups = (
             Dispute.objects.filter(

@@ -37,6 +37,7 @@ METRICS = [
     Metric("cases_solved", _("Cases solved"), dimension=_("case kind")),
     Metric("disputes_received", _("Disputes received")),
     Metric("disputes_resolved", _("Disputes resolved")),
+    Metric("disputes_concluded", _("Disputes concluded by mediation")),
     Metric("patrol_hours", _("Patrol hours"), _("h")),
     Metric("villages_covered", _("Villages covered"), rollup=DISTINCT, dimension=_("village id")),
     Metric("findings_raised", _("Patrol findings raised")),
@@ -45,5 +46,5 @@ METRICS = [
     Metric("noise_complaints", _("Noise complaints")),
 ]
 BY_NAME = {metric.name: metric for metric in METRICS}
-# Read, not stored: disputes resolved / received over the period.
+# Read, not stored: disputes resolved / concluded over the period.
 RESOLUTION_RATE = "dispute_resolution_rate"

@@ -278,7 +278,7 @@ def series(
         )
     wanted = set(metrics)
     if RESOLUTION_RATE in wanted:
-        wanted |= {"disputes_received", "disputes_resolved"}
+        wanted |= {"disputes_resolved", "disputes_concluded"}
         wanted.discard(RESOLUTION_RATE)
     summed = [n for n in wanted if BY_NAME[n].rollup == SUM]
     distinct = [n for n in wanted if BY_NAME[n].rollup == DISTINCT]
@@ -315,10 +315,10 @@ def series(
                 if values[name] is not None:
                     out[(unit_id, name, start, "")] = values[name]
     if RESOLUTION_RATE in metrics:
-        for (unit_id, name, start, dim), received in list(out.items()):
-            if name == "disputes_received" and not dim:
+        for (unit_id, name, start, dim), concluded in list(out.items()):
+            if name == "disputes_concluded" and not dim:
                 resolved = out.get((unit_id, "disputes_resolved", start, ""), 0)
-                out[(unit_id, RESOLUTION_RATE, start, "")] = ratio_percent(resolved, received)
+                out[(unit_id, RESOLUTION_RATE, start, "")] = ratio_percent(resolved, concluded)
     return out
 
 

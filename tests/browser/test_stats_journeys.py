@@ -27,6 +27,7 @@ def test_the_leaders_dashboard(page, log_in, snap):
         fact(org.xipeng, day, "consultations", 80 + 2 * month)
         fact(org.xipeng, day, "disputes_received", 4)
         fact(org.xipeng, day, "disputes_resolved", 3)
+        fact(org.xipeng, day, "disputes_concluded", 4)
         fact(org.xipeng, day, "patrol_hours", 40 + month)
         fact(org.xipeng, day, "incidents_by_category", 10 + month, "01")
         fact(org.xipeng, day, "incidents_by_category", 10, "02")

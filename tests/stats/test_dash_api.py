@@ -21,6 +21,7 @@ def test_a_monthly_series_of_a_station(client, org):
     fact(org.xipeng, "2026-03-01", "incidents", 5)
     fact(org.xipeng, "2026-03-01", "disputes_received", 4)
     fact(org.xipeng, "2026-03-02", "disputes_resolved", 3)
+    fact(org.xipeng, "2026-03-02", "disputes_concluded", 4)
     response = call(
         client,
         org,

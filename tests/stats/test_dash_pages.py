@@ -70,6 +70,7 @@ def test_the_dashboard_charts_response_times_resolution_noise_and_time_saved(cli
     fact(org.xipeng, "2026-03-03", "minutes_saved", 30.5)
     fact(org.xipeng, "2026-03-03", "disputes_received", 4)
     fact(org.xipeng, "2026-03-04", "disputes_resolved", 3)
+    fact(org.xipeng, "2026-03-04", "disputes_concluded", 4)
     response = get(
         client,
         org,

@@ -154,12 +154,15 @@ def test_percentiles_are_the_days_rows_for_a_day_and_recomputed_for_longer(org):
     assert by_month[(x.pk, "response_median", date(2026, 2, 1), "")] == pytest.approx(5)
 
 
-def test_the_resolution_rate_is_resolved_over_received_and_empty_without_disputes(org):
+def test_the_resolution_rate_is_resolved_over_concluded_and_empty_without_conclusions(org):
+    """As apps.mediation counts it: never over 100 % in a month that closes disputes
+    received before it (8 received in March, 12 concluded, 9 of them by agreement)."""
     user = org.user("xipeng_leader")
     x = org.xipeng
     fact(x, "2026-03-02", "disputes_received", 8)
-    fact(x, "2026-03-09", "disputes_resolved", 6)
-    fact(x, "2026-04-09", "disputes_resolved", 1)
+    fact(x, "2026-03-09", "disputes_resolved", 9)
+    fact(x, "2026-03-09", "disputes_concluded", 12)
+    fact(x, "2026-04-09", "disputes_received", 3)
     values = selectors.series(
         user=user,
         unit_kind="station",

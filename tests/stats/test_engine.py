@@ -118,6 +118,7 @@ def test_window_documents_cases_disputes(built):
     assert post_cases.count() == 2
     assert value(DAY1, "post", post, "disputes_received") == 2
     assert value(DAY2, "post", post, "disputes_resolved") == 1  # the failed one is not
+    assert value(DAY2, "post", post, "disputes_concluded") == 2  # it is concluded
 
 
 def test_patrols_and_noise(built):

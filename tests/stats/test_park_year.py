@@ -194,6 +194,8 @@ def source_events(park):
         events.append(("disputes_received", "", dispute.received_at, 1))
         if dispute.concluded_at and dispute.outcome == "agreement":
             events.append(("disputes_resolved", "", dispute.concluded_at, 1))
+        if dispute.concluded_at and dispute.outcome in ("agreement", "failed"):
+            events.append(("disputes_concluded", "", dispute.concluded_at, 1))
     for patrol in Patrol.objects.filter(post=park, status="finished").prefetch_related("covered"):
         hours = (patrol.ended_at - patrol.started_at).total_seconds() / 3600
         events.append(("patrol_hours", "", patrol.started_at, hours))
@@ -222,9 +224,9 @@ def direct_figures(events, villages, responses, inside) -> dict:
     figures["response_p90"] = (
         statistics.quantiles(minutes, n=10, method="inclusive")[8] if len(minutes) > 1 else None
     )
-    received = figures["disputes_received"]
+    concluded = figures["disputes_concluded"]
     figures[RESOLUTION_RATE] = (
-        round(figures["disputes_resolved"] * 100 / received, 1) if received else None
+        round(figures["disputes_resolved"] * 100 / concluded, 1) if concluded else None
     )
     return figures
 
