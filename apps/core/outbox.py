@@ -15,10 +15,13 @@ Embedded (no REDIS_URL) and in the tests, Celery runs tasks eagerly: the send ru
 in this process, as `.delay()` did, and its errors reach the caller as before.
 """
 
+import importlib
+import importlib.util
 import logging
 import time
 from datetime import timedelta
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -101,12 +104,23 @@ def _waiting():
     )
 
 
+def _import_task_modules() -> None:
+    """Every app's tasks module, so that each row's task is found by its name. Not Celery's
+    loader.import_default_modules(): its Django fix-up runs django.setup() again, whose
+    logging set-up replaces a worker's log handlers, and the worker logged nothing more
+    (no task failures either) after its first flush."""
+    for config in apps.get_app_configs():
+        module = f"{config.name}.tasks"
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module)
+
+
 def queued_tasks_flush(*, limit: int = 1000) -> int:
     """Send the rows still waiting (oldest first: those whose send failed, and those whose
     request ended before sending), one transaction and row lock each so that two flushes
     never send the same row. Stops at the first broker failure (it is still down). Deletes
     sent rows older than KEEP_SENT. Returns how many were sent."""
-    _celery().loader.import_default_modules()  # every app's tasks, looked up by name
+    _import_task_modules()
     sent = 0
     for pk in list(_waiting().order_by("created_at", "pk").values_list("pk", flat=True)[:limit]):
         with transaction.atomic():

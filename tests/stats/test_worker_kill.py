@@ -10,84 +10,26 @@ each written day so that the kill lands mid-range. Every wait is bounded."""
 
 import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-
-import pytest
-from django.db import connection
 
 from apps.core.testing.personas import XIPENG_DESK
 from apps.stats import compute
 from apps.stats.models import DailyFact, StatsRun
+from tests.workers import needs_services, start_worker, stop, wait_for, worker_env
 
 from .engine_data import DAY1, at, build, incident
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
 DAYS = 16
 DELAY = 0.5  # seconds per written day in the worker
 VISIBILITY = 3  # seconds before an unacknowledged task is redelivered
-ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = [
-    pytest.mark.skipif(
-        not (REDIS_URL and DATABASE_URL.startswith("postgres")),
-        reason="needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)",
-    ),
-]
+pytestmark = [needs_services]
 
 
-def _worker_env(queue: str) -> dict:
-    parts = urlsplit(DATABASE_URL)
-    test_db = connection.settings_dict["NAME"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": urlunsplit(parts._replace(path=f"/{test_db}")),
-        "REDIS_URL": REDIS_URL,
-        "STATS_TEST_DAY_DELAY": str(DELAY),
-        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY),
-        "DB_CONN_MAX_AGE": "0",
-    }
-    return env
-
-
-def _start_worker(env: dict, queue: str, log) -> subprocess.Popen:
-    celery = Path(sys.executable).with_name("celery")
-    return subprocess.Popen(
-        [
-            str(celery),
-            "-A",
-            "policestation",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=INFO",
-            "-n",
-            f"{queue}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+def _worker_env() -> dict:
+    return worker_env(STATS_TEST_DAY_DELAY=str(DELAY), CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY))
 
 
 def _facts() -> dict:
@@ -95,16 +37,6 @@ def _facts() -> dict:
         (f.day, f.unit_kind, f.unit_id, f.metric, f.dimension): f.value
         for f in DailyFact.objects.all()
     }
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
 
 
 def test_killed_worker_leaves_the_same_numbers(transactional_db, org, tmp_path):
@@ -125,16 +57,16 @@ def test_killed_worker_leaves_the_same_numbers(transactional_db, org, tmp_path):
     DailyFact.objects.all().delete()
 
     queue = f"stats-kill-{uuid.uuid4().hex[:8]}"
-    env = _worker_env(queue)
+    env = _worker_env()
     run = StatsRun.objects.create(bureau=org.jiulongpo, first_day=first, last_day=last)
     log = (tmp_path / "worker.log").open("w")
-    worker = _start_worker(env, queue, log)
+    worker = start_worker(env, queue, log)
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
         compute_range.apply_async((run.pk,), queue=queue)
         written_days = lambda: DailyFact.objects.values("day").distinct().count()  # noqa: E731
-        _wait(lambda: written_days() >= 3, 60, "the worker to write a few days")
+        wait_for(lambda: written_days() >= 3, 60, "the worker to write a few days")
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=15)
         partial = written_days()
@@ -146,7 +78,7 @@ def test_killed_worker_leaves_the_same_numbers(transactional_db, org, tmp_path):
         # polling and then only every 100 s (10 s, throttled tenfold): start the second
         # worker once the killed task's visibility timeout has passed, not before.
         time.sleep(VISIBILITY + 1)
-        worker = _start_worker(env, queue, log)
+        worker = start_worker(env, queue, log)
 
         def finished():
             run.refresh_from_db()
@@ -154,13 +86,13 @@ def test_killed_worker_leaves_the_same_numbers(transactional_db, org, tmp_path):
 
         # If the new worker's first look at the unacknowledged tasks misses (a loaded
         # machine), its next one is 100 s later: wait past it.
-        _wait(finished, 150, "the redelivered task to finish")
+        wait_for(finished, 150, "the redelivered task to finish")
         assert run.status == StatsRun.Status.DONE, run.error
         assert _facts() == reference
         assert DailyFact.objects.count() == len(reference)  # no duplicates
     finally:
         app.conf.task_always_eager = eager
-        _stop(worker)
+        stop(worker)
         log.close()
         with app.connection_for_write() as conn:
             conn.default_channel.queue_delete(queue)
