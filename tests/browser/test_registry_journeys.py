@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.core.idnumbers import MALE, make_id_number
+from apps.core.masking import mask_id_number
 from apps.core.models import AccessLog
 from apps.core.testing.personas import XIPENG_DESK
 from apps.registry.models import Person
