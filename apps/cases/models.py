@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from apps.core.limits import PLACE_MAX_LENGTH, LongTextField, clean_times
 from apps.core.models import SameStationMixin, TimelineEntry, TimeStampedModel
+from apps.core.names import validate_name
 from apps.core.scoping import Scope, ScopedManager
 from apps.core.timefmt import when
 from apps.core.uploads import private_storage
@@ -191,7 +192,9 @@ class Incident(SameStationMixin, models.Model):
         _("priority"), choices=Priority, default=Priority.NORMAL
     )
     caller_phone = models.CharField(_("caller's phone"), max_length=20, blank=True)
-    caller_name = models.CharField(_("caller's name"), max_length=50, blank=True)
+    caller_name = models.CharField(
+        _("caller's name"), max_length=50, blank=True, validators=[validate_name]
+    )
     caller_person = models.ForeignKey(
         "registry.Person",
         on_delete=models.SET_NULL,
@@ -527,7 +530,9 @@ class CaseParty(models.Model):
         related_name="case_parties",
         verbose_name=_("person (registry)"),
     )
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    name = models.CharField(
+        pgettext_lazy("person", "name"), max_length=50, validators=[validate_name]
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 

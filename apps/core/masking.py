@@ -18,13 +18,30 @@ def mask_phone(value: str | None) -> str:
 
 
 def mask_id_number(value: str | None) -> str:
-    """500107199001011234 -> 500107********1234 (region code and last four kept)."""
+    """500107199001011234 -> 50**************34: the province and the last two characters.
+
+    The masked part must not be rebuilt from what pages show beside it. Keeping the region
+    code and the last four left exactly the eight digits of the date of birth hidden, and
+    lists showed that date in full: the number came back whole. Now the county, the whole
+    date of birth and two of the three sequence digits are hidden, and a masked number is
+    shown beside the year of birth only (mask_birth_date), so that even someone who knows
+    the county and the year is left with thousands of valid numbers (tests/security/
+    test_masking_rebuild.py counts them for every page, API and export)."""
     if not value:
         return ""
     value = str(value)
     if len(value) < 10:
         return "*" * len(value)
-    return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
+    return f"{value[:2]}{'*' * (len(value) - 4)}{value[-2:]}"
+
+
+def mask_birth_date(value) -> str:
+    """A date of birth beside a masked ID number: its year only (1990-05-04 -> 1990). The
+    full date is the middle of the ID number; it is shown only with a logged reveal."""
+    if not value:
+        return ""
+    year = getattr(value, "year", None)
+    return str(year) if year is not None else str(value)[:4]
 
 
 def mask_name(name: str | None) -> str:
@@ -32,7 +49,7 @@ def mask_name(name: str | None) -> str:
     return f"{name[:1]}{'*' * (len(name) - 1)}" if name else ""
 
 
-MASKS = {"phone": mask_phone, "id_number": mask_id_number}
+MASKS = {"phone": mask_phone, "id_number": mask_id_number, "birth_date": mask_birth_date}
 
 
 def mask_personal(value: str | None) -> str:

@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 from apps.accounts.choices import UserKind
 from apps.core.limits import PLACE_MAX_LENGTH, LongTextField, clean_times
 from apps.core.models import SameStationMixin, TimelineEntry, TimeStampedModel
+from apps.core.names import validate_name
 from apps.core.scoping import Scope, ScopedQuerySet
 from apps.core.timefmt import when
 from apps.core.uploads import private_storage
@@ -83,7 +84,7 @@ class Mediator(SameStationMixin, TimeStampedModel):
         related_name="mediators",
         verbose_name=_("station"),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name"), max_length=50, validators=[validate_name])
     kind = models.CharField(_("kind"), max_length=20, choices=MediatorKind)
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -281,7 +282,9 @@ class DisputeParty(DisputeRecord):
         related_name="dispute_parties",
         verbose_name=_("person (registry)"),
     )
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    name = models.CharField(
+        pgettext_lazy("person", "name"), max_length=50, validators=[validate_name]
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     class Meta:

@@ -24,6 +24,7 @@ from apps.cases.models import Incident, NumberSequence
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.limits import ensure_past, ensure_plannable
 from apps.core.masking import mask_phone
+from apps.core.names import check_name
 from apps.core.notifications import get_sender, notify
 from apps.core.outbox import enqueue
 from apps.core.phones import normalise_phone
@@ -240,7 +241,7 @@ def _party_add(dispute: Dispute, *, role: str, name: str = "", phone: str = "", 
         raise DomainError(_("Unknown party role."), code="invalid")
     if person is not None and person.station_id != dispute.station_id:
         raise OutOfScope(_("Not found."))
-    name = (name or (person.name if person else "")).strip()
+    name = check_name(name or (person.name if person else ""))
     if not name:
         raise DomainError(_("Give the party's name."), code="invalid")
     return DisputeParty.objects.create(

@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from apps.core.limits import PLACE_MAX_LENGTH, LongTextField, clean_times
 from apps.core.models import SameStationMixin, TimeStampedModel
+from apps.core.names import validate_name
 from apps.core.scoping import Scope, ScopedManager
 from apps.core.timefmt import when
 from apps.core.uploads import private_storage
@@ -194,7 +195,9 @@ class PatrolParticipant(models.Model):
         Patrol, on_delete=models.CASCADE, related_name="participants", verbose_name=_("patrol")
     )
     kind = models.CharField(_("kind"), max_length=15, choices=ParticipantKind)
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    name = models.CharField(
+        pgettext_lazy("person", "name"), max_length=50, validators=[validate_name]
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     objects = ScopedManager()

@@ -36,6 +36,7 @@ from apps.accounts.models import User
 from apps.core.errors import Conflict, DomainError, OutOfScope
 from apps.core.geo import EARTH_RADIUS_KM, haversine_km, in_china
 from apps.core.limits import CLOCK_SKEW, PLACE_MAX_LENGTH, ensure_plannable
+from apps.core.names import check_name
 from apps.core.scoping import CHANGE
 from apps.core.timefmt import when
 from apps.stations.models import Community, Post, Station
@@ -104,7 +105,7 @@ def _clean_participants(participants) -> list[PatrolParticipant]:
     rows = []
     for i, item in enumerate(participants):
         kind = item.get("kind")
-        name = (item.get("name") or "").strip()
+        name = check_name(item.get("name") or "")
         phone = "".join((item.get("phone") or "").split())
         if kind not in ParticipantKind.values:
             raise DomainError(

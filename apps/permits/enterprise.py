@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError, NotAllowed, OutOfScope
 from apps.core.idnumbers import parse_id_number
+from apps.core.names import check_name
 from apps.core.outbox import enqueue
 from apps.core.phones import normalise_phone
 from apps.core.progress import set_progress
@@ -113,7 +114,7 @@ def enterprise_register(*, batch_id: int) -> EnterpriseRegistration:
 
 
 def _register_row(batch: EnterpriseRegistration, row: dict, seen: set) -> str:
-    name = (row.get("name") or "").strip()
+    name = check_name(row.get("name") or "")
     if not name:
         raise DomainError(_("The name is missing."))
     try:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.core.models import SameStationMixin, TimeStampedModel
+from apps.core.names import validate_name
 from apps.core.progress import get_progress
 from apps.core.scoping import Scope, ScopedManager
 from apps.core.timefmt import when
@@ -121,7 +122,9 @@ class PermitApplication(SameStationMixin, TimeStampedModel):
         related_name="permit_applications",
         verbose_name=_("registration"),
     )
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    name = models.CharField(
+        pgettext_lazy("person", "name"), max_length=50, validators=[validate_name]
+    )
     id_number = models.CharField(_("ID number"), max_length=18)
     phone = models.CharField(_("phone"), max_length=20)
     address = models.ForeignKey(
@@ -384,7 +387,9 @@ class IssuedDocument(models.Model):
         verbose_name=_("person (registry)"),
     )
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    name = models.CharField(
+        pgettext_lazy("person", "name"), max_length=50, validators=[validate_name]
+    )
     id_number = models.CharField(_("ID number"), max_length=18)
     address_text = models.CharField(_("residence address"), max_length=200)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)

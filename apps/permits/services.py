@@ -196,7 +196,14 @@ def application_create(
         raise _invalid(_("Enter the applicant's name."))
     address, address_text = _place(community=community, address=address, address_text=address_text)
     with transaction.atomic():
-        open_ = PermitApplication.objects.filter(id_number=id_number, kind=kind).exclude(
+        # Nothing here may tell the one filing about anyone else: a citizen hears only of
+        # their own open applications, an officer of those in their scope (issue 18 item 3).
+        own = (
+            PermitApplication.objects.filter(applicant=by)
+            if by.kind == UserKind.CITIZEN
+            else PermitApplication.objects.restrict(by, VIEW)
+        )
+        open_ = own.filter(id_number=id_number, kind=kind).exclude(
             status__in=(S.APPROVED, S.REJECTED)
         )
         if open_.exists():
@@ -209,7 +216,8 @@ def application_create(
             community=community,
             kind=kind,
             applicant=applicant,
-            person=Person.objects.filter(id_number=id_number).first(),
+            # Linked to a registered person at the officer's review, within their scope.
+            person=None,
             registration=registration,
             name=name.strip(),
             id_number=id_number,
@@ -364,7 +372,10 @@ def application_approve(
         if application.kind == ApplicationKind.PERMIT:
             check_permit_eligible(application.registration)
         if application.person_id is None:
-            application.person = Person.objects.filter(id_number=application.id_number).first()
+            # Only a person the approving officer may see: never one of another bureau.
+            application.person = (
+                Person.objects.restrict(by, VIEW).filter(id_number=application.id_number).first()
+            )
         _set_status(
             application,
             S.APPROVED,

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import ScopedAdmin
-from apps.core.masking import mask_id_number
+from apps.core.masking import mask_birth_date, mask_id_number
 
 from .models import (
     Address,
@@ -25,17 +25,22 @@ class AddressAdmin(ScopedAdmin):
 
 @admin.register(Person)
 class PersonAdmin(ScopedAdmin):
-    list_display = ["name", "gender", "birth_date", "masked_id_number", "category", "station"]
+    list_display = ["name", "gender", "birth_year", "masked_id_number", "category", "station"]
     list_filter = ["category", "gender"]
     # Search by name only: an ID number typed into admin search would travel in the URL.
     search_fields = ["name"]
     list_select_related = ["station"]
-    personal_data_fields = ("id_number", "phone")
+    # The date of birth is the middle of the ID number: hidden and logged like it.
+    personal_data_fields = ("id_number", "phone", "birth_date")
     show_full_result_count = False
 
     @admin.display(description=_("ID number"))
     def masked_id_number(self, person):
         return mask_id_number(person.id_number)
+
+    @admin.display(description=_("Year of birth"), ordering="birth_date")
+    def birth_year(self, person):
+        return mask_birth_date(person.birth_date)
 
 
 # Addresses and housing are picked by their address text (searched as typed), not by a bare

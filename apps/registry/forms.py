@@ -75,8 +75,11 @@ class PersonForm(PersonFieldsForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The number is shown masked; changing it is a new entry, not an edit of a mask.
+        # The date of birth and the gender come from it and cannot change either; the date
+        # is not shown (it is the middle of the number: a logged reveal on the record).
         if self.instance.pk:
             del self.fields["id_number"]
+            del self.fields["birth_date"]
 
 
 class HousingForm(ScopedModelForm):

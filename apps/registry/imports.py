@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from apps.core.idnumbers import parse_id_number
+from apps.core.names import NameValidator, invisible_characters
 from apps.stations.models import Community
 
 from .choices import PersonCategory
@@ -210,6 +211,8 @@ def _check_row(row: dict) -> tuple[str | None, str]:
         return _("The name is missing."), ""
     if len(name) > 50:
         return _("The name is longer than 50 characters."), ""
+    if invisible_characters(name):
+        return str(NameValidator.message) % {"chars": ", ".join(invisible_characters(name))}, ""
     try:
         parsed = parse_id_number(row.get("id_number", ""))
     except ValidationError as exc:
@@ -295,6 +298,10 @@ def check_units(rows, *, station, user, update_existing: bool, progress=None) ->
         problem = None
         if not name or len(name) > 100:
             problem = _("The name is missing or longer than 100 characters.")
+        elif invisible_characters(name + row.get("contact_name", "")):
+            problem = str(NameValidator.message) % {
+                "chars": ", ".join(invisible_characters(name + row.get("contact_name", "")))
+            }
         elif kind is None:
             problem = _("Unknown kind “%(value)s”.") % {"value": row.get("kind", "")}
         elif row.get("address") not in addresses:

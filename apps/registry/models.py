@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from apps.core.idnumbers import PROVINCES, parse_id_number
 from apps.core.limits import clean_times
 from apps.core.models import SameStationMixin, TimeStampedModel
+from apps.core.names import validate_name
 from apps.core.scoping import Scope, ScopedManager, ScopedQuerySet
 from apps.core.uploads import private_storage
 
@@ -142,7 +143,9 @@ class Person(TimeStampedModel):
         related_name="persons",
         verbose_name=_("station"),
     )
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    name = models.CharField(
+        pgettext_lazy("person", "name"), max_length=50, validators=[validate_name]
+    )
     gender = models.CharField(_("gender"), max_length=6, choices=Gender)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
     birth_date = models.DateField(_("date of birth"))
@@ -339,7 +342,9 @@ class Unit(SameStationMixin, TimeStampedModel):
     address = models.ForeignKey(
         Address, on_delete=models.PROTECT, related_name="units", verbose_name=_("address")
     )
-    contact_name = models.CharField(_("contact"), max_length=50, blank=True)
+    contact_name = models.CharField(
+        _("contact"), max_length=50, blank=True, validators=[validate_name]
+    )
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     staff_count = models.PositiveIntegerField(_("staff"), null=True, blank=True)
 

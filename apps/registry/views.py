@@ -27,7 +27,8 @@ from .models import Address, HotelStay, Housing, ImportBatch, Person, SavedQuery
 PERSON_COLUMNS = [
     ("name", pgettext_lazy("person", "Name")),
     ("gender", _("Gender")),
-    ("birth_date", _("Date of birth")),
+    # Beside a masked ID number, the year of birth only (see apps/core/masking.py).
+    ("birth_date", _("Year of birth"), "birth_date"),
     ("id_number", _("ID number"), "id_number"),
     ("phone", _("Phone"), "phone"),
     ("category", pgettext_lazy("person", "Category")),
@@ -97,14 +98,16 @@ class PersonDetail(ScopedDetailView):
     fields = [
         "name",
         "gender",
-        "birth_date",
         "ethnicity",
         "category",
         "domicile_province",
         "domicile_address",
         "station",
     ]
+    # The date of birth is the middle of the ID number: its year only, the rest on a
+    # logged reveal like the number itself.
     masked_fields = [
+        ("birth_date", "birth_date", "registry:person_reveal"),
         ("id_number", "id_number", "registry:person_reveal"),
         ("phone", "phone", "registry:person_reveal"),
     ]
@@ -135,7 +138,7 @@ class PersonUpdate(PersonFormMixin, ScopedUpdateView):
 
 class PersonReveal(RevealPersonalDataView):
     model = Person
-    fields = ("id_number", "phone")
+    fields = ("id_number", "phone", "birth_date")
 
 
 class HousingList(ScopedListView):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.core.models import SameStationMixin, TimeStampedModel
+from apps.core.names import validate_name
 from apps.core.scoping import Scope, ScopedManager, ScopedQuerySet
 from apps.core.timefmt import when
 
@@ -296,7 +297,9 @@ class StaffAssignment(SameStationMixin, TimeStampedModel):
         related_name="assignments",
         verbose_name=_("user account"),
     )
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    name = models.CharField(
+        pgettext_lazy("person", "name"), max_length=50, validators=[validate_name]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=StaffKind)
     unit = models.CharField(_("unit"), max_length=20, choices=StationUnit, blank=True)
     duty = models.CharField(_("duty"), max_length=100, blank=True)

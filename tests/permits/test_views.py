@@ -256,7 +256,12 @@ def test_the_person_page_lists_the_persons_applications_in_scope_only(org, citiz
         category="floating",
     )
     application = new_registration(org, citizen)
-    assert application.person == person  # linked by the ID number
+    assert application.person is None  # nothing of the registry while the citizen files
+    services.application_submit(application=application, by=citizen)
+    application = services.application_approve(
+        application=application, by=officer, documents_confirmed=True
+    )
+    assert application.person == person  # linked at the officer's review, in their scope
 
     def rows_for(user):
         # The section titles are keyed in English whatever the catalogue makes of them.

@@ -28,7 +28,25 @@ def _user(serializer):
     return getattr(request, "user", None)
 
 
-class PermitApplicationSerializer(serializers.ModelSerializer):
+class OfficersOnlyFields:
+    """Fields about the registry (the registered person an application or a document is
+    linked to) are shown to officers only: a citizen's or an enterprise's answer says
+    nothing of the registry, not even a null (issue 18 item 3). Without a request in the
+    context nobody is known to be an officer, and the fields are left out."""
+
+    officers_only = ("person",)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        user = _user(self)
+        officer = user is not None and user.has_perm("permits.change_permitapplication")
+        if not officer or getattr(user, "kind", None) == UserKind.CITIZEN:
+            for name in self.officers_only:
+                data.pop(name, None)
+        return data
+
+
+class PermitApplicationSerializer(OfficersOnlyFields, serializers.ModelSerializer):
     """The read shape: lean, personal data masked."""
 
     id_number = MaskedField("id_number", read_only=True)
@@ -158,7 +176,7 @@ class RevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-class ResidenceCertificateSerializer(serializers.ModelSerializer):
+class ResidenceCertificateSerializer(OfficersOnlyFields, serializers.ModelSerializer):
     id_number = MaskedField("id_number", read_only=True)
     verify_url = serializers.CharField(source="get_verify_url", read_only=True)
 

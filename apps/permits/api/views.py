@@ -67,7 +67,12 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
         application = PermitApplication.objects.prefetch_related("documents", self._visits()).get(
             pk=application.pk
         )
-        return Response(s.PermitApplicationDetailSerializer(application).data, status=code)
+        return Response(
+            s.PermitApplicationDetailSerializer(
+                application, context=self.get_serializer_context()
+            ).data,
+            status=code,
+        )
 
     @extend_schema(
         request=s.ApplicationCreateSerializer, responses={201: s.PermitApplicationDetailSerializer}
@@ -201,7 +206,10 @@ class ResidenceCertificateViewSet(ScopedReadOnlyViewSet):
             "documents", Prefetch("visits", queryset=HomeVisit.objects.none())
         ).get(pk=application.pk)
         return Response(
-            s.PermitApplicationDetailSerializer(application).data, status=status.HTTP_201_CREATED
+            s.PermitApplicationDetailSerializer(
+                application, context=self.get_serializer_context()
+            ).data,
+            status=status.HTTP_201_CREATED,
         )
 
 
@@ -217,7 +225,9 @@ class ResidencePermitViewSet(ScopedReadOnlyViewSet):
 
     def _answer(self, permit):
         permit = ResidencePermit.objects.prefetch_related("endorsements").get(pk=permit.pk)
-        return Response(s.ResidencePermitSerializer(permit).data)
+        return Response(
+            s.ResidencePermitSerializer(permit, context=self.get_serializer_context()).data
+        )
 
     @extend_schema(request=None, responses=s.ResidencePermitSerializer)
     @action(detail=True, methods=["post"])

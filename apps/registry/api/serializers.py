@@ -37,10 +37,13 @@ class AddressSerializer(ModelSerializer):
 
 
 class PersonSerializer(ModelSerializer):
-    """ID number and phone are written in full and always read masked."""
+    """ID number and phone are written in full and always read masked; the date of birth,
+    the middle of the ID number, is written in full and read as its year only (the full
+    values come with the page's logged reveal)."""
 
     id_number = MaskedField("id_number", max_length=18)
     phone = MaskedField("phone", max_length=20, required=False, allow_blank=True)
+    birth_year = serializers.SerializerMethodField()
 
     class Meta:
         model = Person
@@ -51,6 +54,7 @@ class PersonSerializer(ModelSerializer):
             "gender",
             "ethnicity",
             "birth_date",
+            "birth_year",
             "id_number",
             "domicile_province",
             "phone",
@@ -59,7 +63,13 @@ class PersonSerializer(ModelSerializer):
         ]
         read_only_fields = ["domicile_province"]
         # Left out, they are taken from the ID number (Person.derive).
-        extra_kwargs = {"gender": {"required": False}, "birth_date": {"required": False}}
+        extra_kwargs = {
+            "gender": {"required": False},
+            "birth_date": {"required": False, "write_only": True},
+        }
+
+    def get_birth_year(self, person) -> int | None:
+        return person.birth_date.year if person.birth_date else None
 
     def validate_id_number(self, value):
         if self.instance is not None:
