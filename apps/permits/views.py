@@ -100,7 +100,8 @@ def queue(request):
     """The tablet's queue: my post's applications, longest waiting first, today's counts."""
     require_perm(request, "permits.view_permitapplication")
     status = request.GET.get("status", "")
-    rows = selectors.review_queue(user=request.user, status=status)
+    overdue = request.GET.get("overdue") == "1"
+    rows = selectors.review_queue(user=request.user, status=status, overdue=overdue)
     page = NoCountPaginator(rows, 30).page(request.GET.get("page"))
     return render(
         request,
@@ -108,6 +109,7 @@ def queue(request):
         {
             "page_obj": page,
             "status": status,
+            "overdue": overdue,
             "statuses": S.choices,
             "counts": selectors.today_counts(user=request.user),
             "can_decide": request.user.has_perm("permits.change_permitapplication"),
@@ -127,6 +129,7 @@ class ApplicationList(ScopedListView):
         ("community", gettext_lazy("Village / community")),
         ("phone", gettext_lazy("Phone"), "phone"),
         ("submitted_at", gettext_lazy("Submitted at")),
+        ("accepted_at", gettext_lazy("Accepted at")),
         ("decided_at", gettext_lazy("Decided at")),
     ]
 
