@@ -2,53 +2,93 @@
 
 import django.core.validators
 from django.db import migrations, models
+from django.db.models.functions import Substr
+
+
+def fill_permits(apps, schema_editor):
+    """Permits issued before: what their ID number says (gender, date of birth), the
+    household region of their applications, and the sub-bureau that issued them."""
+    from apps.core.idnumbers import parse_id_number
+
+    Permit = apps.get_model("permits", "ResidencePermit")
+    Application = apps.get_model("permits", "PermitApplication")
+    Application.objects.filter(household_region="").update(
+        household_region=Substr("id_number", 1, 6)
+    )
+    for permit in Permit.objects.select_related("station__bureau").iterator():
+        bureau = permit.station.bureau
+        city = bureau.city_bureau or ""
+        organ = bureau.name if bureau.name.startswith(city) else f"{city}{bureau.name}"
+        try:
+            parsed = parse_id_number(permit.id_number)
+        except Exception:  # a number refused today stays as it was
+            gender, birth = permit.gender, permit.birth_date
+        else:
+            gender, birth = parsed.gender, parsed.birth_date
+        Permit.objects.filter(pk=permit.pk).update(
+            issuing_organ=organ, gender=gender, birth_date=birth
+        )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('permits', '0004_documentsequence_verbose_name'),
+        ("permits", "0004_documentsequence_verbose_name"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='permitapplication',
-            name='ethnicity',
-            field=models.CharField(blank=True, max_length=20, verbose_name='ethnicity'),
+            model_name="permitapplication",
+            name="ethnicity",
+            field=models.CharField(blank=True, max_length=20, verbose_name="ethnicity"),
         ),
         migrations.AddField(
-            model_name='permitapplication',
-            name='household_address',
-            field=models.CharField(blank=True, max_length=200, verbose_name='household address'),
+            model_name="permitapplication",
+            name="household_address",
+            field=models.CharField(blank=True, max_length=200, verbose_name="household address"),
         ),
         migrations.AddField(
-            model_name='permitapplication',
-            name='household_region',
-            field=models.CharField(blank=True, max_length=6, validators=[django.core.validators.RegexValidator('^[1-9][0-9]{5}\\Z', 'A region code has six digits.')], verbose_name='household registration region code'),
+            model_name="permitapplication",
+            name="household_region",
+            field=models.CharField(
+                blank=True,
+                max_length=6,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[1-9][0-9]{5}\\Z", "A region code has six digits."
+                    )
+                ],
+                verbose_name="household registration region code",
+            ),
         ),
         migrations.AddField(
-            model_name='residencepermit',
-            name='birth_date',
-            field=models.DateField(blank=True, null=True, verbose_name='date of birth'),
+            model_name="residencepermit",
+            name="birth_date",
+            field=models.DateField(blank=True, null=True, verbose_name="date of birth"),
         ),
         migrations.AddField(
-            model_name='residencepermit',
-            name='ethnicity',
-            field=models.CharField(blank=True, max_length=20, verbose_name='ethnicity'),
+            model_name="residencepermit",
+            name="ethnicity",
+            field=models.CharField(blank=True, max_length=20, verbose_name="ethnicity"),
         ),
         migrations.AddField(
-            model_name='residencepermit',
-            name='gender',
-            field=models.CharField(blank=True, choices=[('male', 'Male'), ('female', 'Female')], max_length=6, verbose_name='gender'),
+            model_name="residencepermit",
+            name="gender",
+            field=models.CharField(
+                blank=True,
+                choices=[("male", "Male"), ("female", "Female")],
+                max_length=6,
+                verbose_name="gender",
+            ),
         ),
         migrations.AddField(
-            model_name='residencepermit',
-            name='household_address',
-            field=models.CharField(blank=True, max_length=200, verbose_name='household address'),
+            model_name="residencepermit",
+            name="household_address",
+            field=models.CharField(blank=True, max_length=200, verbose_name="household address"),
         ),
         migrations.AddField(
-            model_name='residencepermit',
-            name='issuing_organ',
-            field=models.CharField(blank=True, max_length=100, verbose_name='issuing organ'),
+            model_name="residencepermit",
+            name="issuing_organ",
+            field=models.CharField(blank=True, max_length=100, verbose_name="issuing organ"),
         ),
+        migrations.RunPython(fill_permits, migrations.RunPython.noop),
     ]
