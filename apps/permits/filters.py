@@ -22,9 +22,11 @@ class PermitApplicationFilter(ScopedFilterSet):
     # 居住证暂行条例 第九条: past the 15 days from acceptance and still undecided.
     overdue = django_filters.BooleanFilter(label=_("Past the 15-day limit"), method="past_limit")
 
+    batch = django_filters.NumberFilter(label=_("Enterprise list"), field_name="batch")
+
     class Meta:
         model = PermitApplication
-        fields = ["kind", "status", "post", "community", "overdue"]
+        fields = ["kind", "status", "post", "community", "overdue", "batch"]
 
     def past_limit(self, queryset, name, value):
         if value is None:

@@ -186,6 +186,15 @@ class PermitApplication(SameStationMixin, TimeStampedModel):
         related_name="permit_applications",
         verbose_name=_("registered by enterprise"),
     )
+    # The enterprise's list this row was declared on: an officer confirms each row.
+    batch = models.ForeignKey(
+        "EnterpriseRegistration",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("enterprise list"),
+    )
 
     objects = ScopedManager()
     scope = APPLICATION_SCOPE
@@ -537,9 +546,9 @@ class PermitEndorsement(models.Model):
 
 
 class EnterpriseRegistration(TimeStampedModel):
-    """An enterprise's list of workers (CSV/XLSX) registered in one go: each valid row
-    becomes an approved registration with its certificate, each bad row a line of the
-    report. Runs in one background task whose progress the page polls."""
+    """An enterprise's list of workers (CSV/XLSX), declared in one go: each valid row becomes
+    a submitted registration that an officer confirms (and decides) one by one, each bad row
+    a line of the report. Runs in one background task whose progress the page polls."""
 
     class Status(models.TextChoices):
         PROCESSING = "processing", _("Processing")

@@ -11,6 +11,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -47,7 +48,7 @@ from .models import (
     ResidenceCertificate,
     ResidencePermit,
 )
-from .workflow import TRANSITIONS
+from .workflow import QUEUED, TRANSITIONS
 
 logger = logging.getLogger(__name__)
 S = ApplicationStatus
@@ -410,6 +411,11 @@ def permit_revoke(request, pk):
 # --- enterprise batches --------------------------------------------------------------------
 
 
+def _awaiting():
+    """A list's declared rows still waiting for an officer's confirmation."""
+    return Count("applications", filter=Q(applications__status__in=QUEUED))
+
+
 @login_required
 def enterprise_batches(request):
     """Upload an enterprise's workers; the batches with their progress and refused rows."""
@@ -429,7 +435,12 @@ def enterprise_batches(request):
             else:
                 messages.success(request, _("The list is being registered."))
                 return redirect("permits:enterprise_batches")
-    batches = EnterpriseRegistration.objects.restrict(request.user).select_related("enterprise")
+    batches = (
+        EnterpriseRegistration.objects.restrict(request.user)
+        .select_related("enterprise")
+        .annotate(awaiting=_awaiting())
+        .order_by("-created_at", "-id")  # Meta.ordering is dropped with an aggregate
+    )
     page = NoCountPaginator(batches, 20).page(request.GET.get("page"))
     return render(request, "permits/enterprise.html", {"form": form, "page_obj": page})
 
@@ -441,6 +452,7 @@ def enterprise_batch(request, pk):
     batch = (
         EnterpriseRegistration.objects.restrict(request.user)
         .select_related("enterprise")
+        .annotate(awaiting=_awaiting())
         .filter(pk=pk)
         .first()
     )
