@@ -23,7 +23,24 @@ class BootstrapForm(forms.Form):
 
 
 class SupplementForm(BootstrapForm):
-    message = forms.CharField(label=_("What must be added"), max_length=500)
+    """One request that lists everything missing (一次性告知, 居住证暂行条例 第九条)."""
+
+    documents = forms.MultipleChoiceField(
+        label=_("Documents missing"),
+        choices=DocumentKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    message = forms.CharField(
+        label=_("What must be added"),
+        help_text=_("Every missing item at once, one per line: a second request is refused."),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def items(self) -> list[str]:
+        return [str(DocumentKind(k).label) for k in self.cleaned_data.get("documents", [])]
 
 
 class ApproveForm(forms.Form):

@@ -316,14 +316,51 @@ def application_review(*, application: PermitApplication, by) -> PermitApplicati
     return application
 
 
+def supplement_items(*, message: str = "", items: list[str] | None = None) -> list[str]:
+    """Every missing item of one request: those listed, then each line of the message."""
+    lines = [line.strip(" \t；;、") for line in (message or "").splitlines()]
+    listed = [str(item).strip() for item in items or []]
+    return [item for item in [*listed, *lines] if item]
+
+
 def application_ask_supplement(
-    *, application: PermitApplication, by, message: str
+    *, application: PermitApplication, by, message: str = "", items: list[str] | None = None
 ) -> PermitApplication:
-    if not message.strip():
+    """Ask for more papers, everything missing at once (一次性告知, 居住证暂行条例 第九条):
+    the request lists every item; a second request is refused unless the applicant has
+    handed in new documents since the first (then only what those new papers raise)."""
+    wanted = supplement_items(message=message, items=items)
+    if not wanted:
         raise _invalid(_("Say what the applicant must add."))
+    text = (
+        wanted[0] if len(wanted) == 1 else "；".join(f"{n}. {w}" for n, w in enumerate(wanted, 1))
+    )
+    if len(text) > 500:
+        raise _invalid(_("The list of missing items may have at most 500 characters."))
     with transaction.atomic():
         application = _locked_for_officer(application, by)
-        _set_status(application, S.NEEDS_SUPPLEMENT, by=by, officer_message=message.strip()[:500])
+        asked = (
+            application.events.filter(kind=EventKind.NEEDS_SUPPLEMENT)
+            .order_by("-at", "-id")
+            .first()
+        )
+        if application.status == S.NEEDS_SUPPLEMENT:
+            raise Conflict(
+                _("The applicant was already told everything missing and has not answered yet.")
+            )
+        nothing_new = asked is not None and not (
+            application.documents.filter(uploaded_at__gt=asked.at).exists()
+        )
+        if nothing_new:
+            raise Conflict(
+                _(
+                    "More papers were already asked for on %(date)s and nothing new has been"
+                    " handed in since: everything missing is asked for at once (居住证暂行"
+                    "条例 第九条). Decide on the application as it is."
+                )
+                % {"date": when(asked.at, "date")}
+            )
+        _set_status(application, S.NEEDS_SUPPLEMENT, by=by, officer_message=text)
     return application
 
 

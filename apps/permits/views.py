@@ -227,7 +227,10 @@ def application_supplement(request, pk):
         if not form.is_valid():
             raise DomainError(form_errors(form))
         services.application_ask_supplement(
-            application=application, by=request.user, message=form.cleaned_data["message"]
+            application=application,
+            by=request.user,
+            message=form.cleaned_data["message"],
+            items=form.items(),
         )
 
     return _decide(request, pk, act)

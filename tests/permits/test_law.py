@@ -10,15 +10,15 @@ from django.urls import reverse
 from freezegun import freeze_time
 from pypdf import PdfReader
 
-from apps.core.errors import DomainError
+from apps.core.errors import Conflict, DomainError
 from apps.core.idnumbers import FEMALE, MALE, make_id_number
 from apps.permits import services
-from apps.permits.choices import ApplicationKind, ApplicationStatus, Basis
+from apps.permits.choices import ApplicationKind, ApplicationStatus, Basis, DocumentKind
 from apps.permits.filters import PermitApplicationFilter
 from apps.permits.household import city_of, is_local
 from apps.permits.models import PermitApplication, ResidencePermit
 
-from .conftest import new_registration
+from .conftest import new_registration, upload
 
 S = ApplicationStatus
 # A woman from 渝北 (500112): her household is in Chongqing, the city 西彭 serves.
@@ -177,7 +177,7 @@ def test_the_permit_records_what_article_4_lists_and_the_sub_bureau_issues_it(
             household_address="四川省成都市锦江区春熙路1号",
             ethnicity="彝族",
         )
-        from .conftest import REGISTRATION_DOCUMENTS, upload
+        from .conftest import REGISTRATION_DOCUMENTS
 
         for kind in REGISTRATION_DOCUMENTS:
             services.document_add(application=registration, by=citizen, upload=upload(), kind=kind)
@@ -263,3 +263,73 @@ def test_waiting_for_a_supplement_stops_the_clock_and_resubmission_restarts_it(
         assert not PermitApplicationFilter({"overdue": "true"}, request=None).qs.exists()
     with freeze_time("2026-04-05 10:00"):
         assert PermitApplicationFilter({"overdue": "true"}, request=None).qs.get() == application
+
+
+# --- 第九条: 一次性告知 ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_request_for_papers_lists_everything_missing_at_once(org, citizen, officer):
+    with freeze_time("2026-03-01 10:00"):
+        application = new_registration(org, citizen)
+        services.application_submit(application=application, by=citizen)
+    with freeze_time("2026-03-02 10:00"):
+        services.application_ask_supplement(
+            application=application,
+            by=officer,
+            items=["租房合同", "劳动合同"],
+            message="房东身份证复印件",
+        )
+        application.refresh_from_db()
+        assert application.officer_message == "1. 租房合同；2. 劳动合同；3. 房东身份证复印件"
+        with pytest.raises(Conflict):  # asked already, not yet answered
+            services.application_ask_supplement(application=application, by=officer, message="x")
+    with freeze_time("2026-03-03 10:00"):
+        # Resubmitted without handing in anything new: no second request, a decision.
+        services.application_submit(application=application, by=citizen)
+        with pytest.raises(Conflict) as refused:
+            services.application_ask_supplement(
+                application=application, by=officer, message="再补社保证明"
+            )
+        assert "第九条" in refused.value.message
+        application.refresh_from_db()
+        assert application.status == S.RESUBMITTED
+
+
+@pytest.mark.django_db
+def test_new_papers_may_raise_a_new_request(org, citizen, officer):
+    with freeze_time("2026-03-01 10:00"):
+        application = new_registration(org, citizen)
+        services.application_submit(application=application, by=citizen)
+    with freeze_time("2026-03-02 10:00"):
+        services.application_ask_supplement(application=application, by=officer, message="劳动合同")
+    with freeze_time("2026-03-03 10:00"):
+        services.document_add(
+            application=application,
+            by=citizen,
+            upload=upload(),
+            kind=DocumentKind.LEASE_OR_PROPERTY,
+        )
+        services.application_submit(application=application, by=citizen)
+    with freeze_time("2026-03-04 10:00"):
+        services.application_ask_supplement(application=application, by=officer, message="合同缺页")
+        application.refresh_from_db()
+        assert application.status == S.NEEDS_SUPPLEMENT
+
+
+@pytest.mark.django_db
+def test_the_supplement_form_sends_the_ticked_documents_and_the_lines_in_one_request(
+    client, org, citizen, officer
+):
+    with freeze_time("2026-03-01 10:00"):
+        application = new_registration(org, citizen)
+        services.application_submit(application=application, by=citizen)
+        client.force_login(officer)
+        client.post(
+            reverse("permits:supplement", args=[application.pk]),
+            {"documents": ["portrait", "employment_or_study"], "message": "社保证明\n房东电话"},
+        )
+        application.refresh_from_db()
+        assert application.status == S.NEEDS_SUPPLEMENT
+        message = application.officer_message
+        assert message.startswith("1. ") and "4. 房东电话" in message

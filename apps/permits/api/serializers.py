@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.accounts.choices import UserKind
@@ -141,7 +142,17 @@ class ApproveSerializer(serializers.Serializer):
 
 
 class SupplementSerializer(serializers.Serializer):
-    message = serializers.CharField(max_length=500)
+    """Everything missing in one request (一次性告知): the items, and/or a message."""
+
+    message = serializers.CharField(max_length=500, required=False)
+    items = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, max_length=20
+    )
+
+    def validate(self, attrs):
+        if not attrs.get("message") and not attrs.get("items"):
+            raise serializers.ValidationError(_("Say what the applicant must add."))
+        return attrs
 
 
 class RejectSerializer(serializers.Serializer):
