@@ -91,6 +91,16 @@ class ApplicationForm(BootstrapForm):
     address_text = forms.CharField(label=_("Or type the address"), max_length=200, required=False)
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=18)
+    # 户籍地 (居住证暂行条例 第二条): by default the ID number's first six digits.
+    household_region = forms.CharField(
+        label=_("Household registration region code (empty: from the ID number)"),
+        max_length=6,
+        required=False,
+    )
+    household_address = forms.CharField(
+        label=_("Household address"), max_length=200, required=False
+    )
+    ethnicity = forms.CharField(label=_("Ethnicity"), max_length=20, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20)
     basis = forms.ChoiceField(label=_("Basis"), choices=Basis.choices)
     basis_detail = forms.CharField(

@@ -333,3 +333,27 @@ def test_the_supplement_form_sends_the_ticked_documents_and_the_lines_in_one_req
         assert application.status == S.NEEDS_SUPPLEMENT
         message = application.officer_message
         assert message.startswith("1. ") and "4. 房东电话" in message
+
+
+@pytest.mark.django_db
+def test_the_applicant_records_the_household_on_the_portal(client, org, citizen):
+    client.force_login(citizen)
+    fields = {
+        "community": org.yingxin.pk,
+        "address_text": "迎新村3组12号",
+        "name": "王小红",
+        "id_number": CHONGQING_NUMBER,
+        "phone": "13912345678",
+        "basis": "housing",
+        "household_region": "510104",
+        "household_address": "四川省成都市锦江区春熙路1号",
+        "ethnicity": "汉族",
+    }
+    client.post(reverse("permits:portal_new"), fields)
+    application = PermitApplication.objects.get(applicant=citizen)
+    assert (application.household_region, application.household_address) == (
+        "510104",
+        "四川省成都市锦江区春熙路1号",
+    )
+    form = client.get(reverse("permits:portal_new")).context["form"]
+    assert form.initial["household_region"] == "510104"

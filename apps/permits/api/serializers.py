@@ -54,6 +54,9 @@ class PermitApplicationSerializer(serializers.ModelSerializer):
             "phone",
             "address",
             "address_text",
+            "household_region",
+            "household_address",
+            "ethnicity",
             "basis",
             "basis_detail",
             "queued_at",
@@ -112,6 +115,14 @@ class ApplicationCreateSerializer(serializers.Serializer):
         queryset=Address.objects.all(), action=VIEW, required=False, allow_null=True
     )
     address_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    # A region code of a province in PROVINCES (apps/core/idnumbers.py), six digits.
+    household_region = serializers.RegexField(
+        r"^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[1-3])[0-9]{4}$",
+        required=False,
+        allow_blank=True,
+    )
+    household_address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    ethnicity = serializers.CharField(max_length=20, required=False, allow_blank=True)
 
     def get_fields(self):
         fields = super().get_fields()
