@@ -326,6 +326,10 @@ USE_I18N = True
 USE_TZ = True
 # Dates and times in one set of styles (apps/core/timefmt.py), also where Django writes them.
 FORMAT_MODULE_PATH = ["policestation.formats"]
+# The region code (GB/T 2260) of the city the workbench serves, for a sub-bureau whose code
+# is no region code: a household registered in this city gets no residence permit
+# (居住证暂行条例 第二条, apps/permits/household.py).
+PERMITS_HOME_REGION = env_str("PERMITS_HOME_REGION") or "500000"
 
 # --- Static files ------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -6,6 +6,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .forms import style_field
+from .idnumbers import upgrade_15
 from .models import AccessLog
 from .services import personal_data_lookup
 
@@ -13,6 +14,9 @@ from .services import personal_data_lookup
 # phone number, whole or in part.
 _NUMBER_LIKE = re.compile(r"[\d\s*+xX-]*\d[\d\s*+xX-]*")
 _ID_NUMBER = re.compile(r"\d{17}[\dX]")
+# A first-generation number (15 digits), searched as the 18 it became. A phone typed with
+# 0086 may also have 15 digits, but no ID number starts with 00.
+_OLD_ID_NUMBER = re.compile(r"[1-9]\d{14}")
 # A mobile (11 digits) or a landline with its area code (up to 12), +86 or 0086 before it.
 _PHONE = re.compile(r"(?:\+86|0086)?(\d{7,12})")
 # A number that many records share (a company's switchboard) gives the first ones only.
@@ -27,6 +31,8 @@ def whole_number(text: str) -> tuple[str, str] | None:
     """("id_number", number) or ("phone", number) when the text is one whole, without the
     separators typed (a lower-case x is an X); None when it is part of one, or masked."""
     value = re.sub(r"[\s-]", "", text).upper()
+    if _OLD_ID_NUMBER.fullmatch(value):
+        return "id_number", upgrade_15(value)
     if _ID_NUMBER.fullmatch(value):
         return "id_number", value
     if phone := _PHONE.fullmatch(value):

@@ -3,6 +3,13 @@
 18 characters: a 6-digit region code, the date of birth (YYYYMMDD), a 3-digit sequence whose
 last digit is odd for men and even for women, and an ISO 7064 MOD 11-2 check character
 (0-9 or X). `parse_id_number` says exactly what is wrong with a bad one.
+
+Residence permits of Hong Kong, Macao and Taiwan residents (港澳台居民居住证申领发放办法, 2018)
+carry numbers of the same form with the address codes 810000, 820000 and 830000.
+
+First-generation numbers (15 digits: the year in two digits, no check character) are read as
+the 18-character number they became (GB 11643-1999 附录: "19" goes before the year and the
+check character is computed), so an import or a look-up by an old number finds the person.
 """
 
 from dataclasses import dataclass
@@ -49,7 +56,11 @@ PROVINCES = {
     "71": "台湾",
     "81": "香港",
     "82": "澳门",
+    # Only as 830000: the numbers of Taiwan residents' residence permits.
+    "83": "台湾居民居住证",
 }
+# Province codes that are valid with one address code only.
+ONLY_REGION = {"83": "830000"}
 MALE, FEMALE = "male", "female"
 
 
@@ -65,9 +76,23 @@ def check_character(first17: str) -> str:
     return CHECK_CHARACTERS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
 
 
+def upgrade_15(value: str) -> str:
+    """A first-generation 15-digit number as 18 characters (born 19xx); other values as
+    they are."""
+    if len(value) == 15 and value.isdigit():
+        first17 = f"{value[:6]}19{value[6:]}"
+        return first17 + check_character(first17)
+    return value
+
+
+def normalise(raw: str) -> str:
+    """What the number is stored and looked up as: no spaces, upper-case X, 18 characters."""
+    return upgrade_15((raw or "").strip().upper())
+
+
 def parse_id_number(raw: str) -> IdNumber:
     """The normalised number and what it says, or a ValidationError naming the fault."""
-    value = (raw or "").strip().upper()
+    value = normalise(raw)
     if len(value) != 18:
         raise ValidationError(
             _("An ID number has 18 characters; this one has %(count)d."),
@@ -85,6 +110,20 @@ def parse_id_number(raw: str) -> IdNumber:
             code="id_region",
             params={"code": value[:2]},
         )
+    only = ONLY_REGION.get(value[:2])
+    if only and value[:6] != only:
+        raise ValidationError(
+            _("The ID number starts with %(code)s, which is no province code."),
+            code="id_region",
+            params={"code": value[:6]},
+        )
+    if int(value[6:10]) < 1900:
+        # Said as it is (not "a typing error"): nobody now alive was born before 1900.
+        raise ValidationError(
+            _("The date of birth in the ID number (%(digits)s) is before 1900."),
+            code="id_birth_before_1900",
+            params={"digits": value[6:14]},
+        )
     try:
         birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
@@ -93,7 +132,7 @@ def parse_id_number(raw: str) -> IdNumber:
             code="id_birth_date",
             params={"digits": value[6:14]},
         ) from None
-    if birth > timezone.localdate() or birth.year < 1900:
+    if birth > timezone.localdate():
         raise ValidationError(
             _("The date of birth in the ID number (%(birth)s) is impossible."),
             code="id_birth_date",

@@ -11,8 +11,9 @@ Days are counted as Chinese law counts periods (民法典 第二百零一条): t
 is not counted, so an application accepted on 1 March is due on 16 March.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 ISSUE_WITHIN = timedelta(days=15)
@@ -23,3 +24,14 @@ def issue_due_on(application) -> date | None:
     if application.accepted_at is None:
         return None
     return timezone.localdate(application.accepted_at) + ISSUE_WITHIN
+
+
+def overdue_condition(today: date | None = None) -> Q:
+    """Applications waiting for an officer past their last day: accepted before the start of
+    (today − 15 days). Waiting for the applicant's supplement is not counted (the limit
+    runs again from the resubmission)."""
+    from .workflow import QUEUED
+
+    today = today or timezone.localdate()
+    start = timezone.make_aware(datetime.combine(today - ISSUE_WITHIN, time.min))
+    return Q(status__in=QUEUED, accepted_at__lt=start)

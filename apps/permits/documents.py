@@ -35,26 +35,40 @@ def document_pdf(document, *, verify_url: str) -> bytes:
     # The catalogue makes the title 居住证 / 居住凭证 (the Chinese is no longer spelled out
     # beside it, which printed it twice).
     pdf.drawString(10 * mm, height - 15 * mm, str(title))
-    lines = [
-        f"{_('Number')}: {document.number}",
-        f"{pgettext('person', 'Name')}: {document.name}",
-        f"{_('ID number')}: {mask_id_number(document.id_number)}",
-        f"{_('Residence address')}: {document.address_text}",
-        f"{_('Issued by')}: {document.station.name}",
-        f"{_('Issued at')}: {when(document.issued_at, 'date')}",
-    ]
     if is_permit:
-        lines.append(f"{_('Valid')}: {document.valid_from} – {document.valid_until}")
-        lines.append(f"{_('Status')}: {document.get_state_display()}")
+        # 居住证暂行条例 第四条: what the permit records; 第十条: the sub-bureau issues it,
+        # the station accepts and hands it out.
+        lines = [
+            f"{_('Number')}: {document.number}",
+            f"{pgettext('person', 'Name')}: {document.name}",
+            f"{_('Gender')}: {document.get_gender_display()}　{_('Ethnicity')}: "
+            f"{document.ethnicity}　{_('Date of birth')}: {when(document.birth_date, 'date')}",
+            f"{_('ID number')}: {mask_id_number(document.id_number)}",
+            f"{_('Household address')}: {document.household_address}",
+            f"{_('Residence address')}: {document.address_text}",
+            f"{_('Issuing organ')}: {document.issuing_organ}",
+            f"{_('Accepted and handed out by')}: {document.station.name}",
+            f"{_('Valid')}: {document.valid_from} – {document.valid_until}",
+            f"{_('Status')}: {document.get_state_display()}",
+        ]
+    else:
+        lines = [
+            f"{_('Number')}: {document.number}",
+            f"{pgettext('person', 'Name')}: {document.name}",
+            f"{_('ID number')}: {mask_id_number(document.id_number)}",
+            f"{_('Residence address')}: {document.address_text}",
+            f"{_('Issued by')}: {document.station.name}",
+            f"{_('Issued at')}: {when(document.issued_at, 'date')}",
+        ]
     # A long address wraps within the text column instead of running under the photo.
-    style = text_style("line", 9, leading=12)
+    style = text_style("line", 8 if is_permit else 9, leading=10.5 if is_permit else 12)
     y = height - 21 * mm
     for line in lines:
         paragraph = Paragraph(escape(line), style)
         _w, used = paragraph.wrapOn(pdf, TEXT_WIDTH, height)
         y -= used
         paragraph.drawOn(pdf, 10 * mm, y)
-        y -= 3.5
+        y -= 2 if is_permit else 3.5
     qr_size = 30 * mm
     pdf.drawImage(
         ImageReader(io.BytesIO(qr_png(verify_url))),

@@ -1,8 +1,12 @@
 """Enterprise batch registration: a park enterprise's new workers from one spreadsheet.
 
-The upload is checked as a file at once; the rows are read, checked and registered one by
-one in a background task, each valid row in its own savepoint (a bad row never undoes the
-good ones), with progress in the cache and a report of every refused row.
+The list is a declaration (申报), not a decision: each good row becomes a registration
+submitted to the station's queue, which an officer confirms like any other (and is its
+decider: 居住登记 is the police's act, not the employer's).
+
+The upload is checked as a file at once; the rows are read, checked and declared one by one
+in a background task, each valid row in its own savepoint (a bad row never undoes the good
+ones), with progress in the cache and a report of every refused row.
 """
 
 from django.core.exceptions import ValidationError
@@ -21,9 +25,13 @@ from apps.core.uploads import check_spreadsheet, store_private
 from apps.registry.imports import ImportFileError, read_rows
 
 from . import tasks
-from .choices import ApplicationKind, ApplicationStatus, Basis
-from .models import EnterpriseContact, EnterpriseRegistration, PermitApplication
-from .services import _issue_certificate
+from .choices import ApplicationKind, ApplicationStatus, Basis, EventKind
+from .models import (
+    ApplicationEvent,
+    EnterpriseContact,
+    EnterpriseRegistration,
+    PermitApplication,
+)
 from .workflow import check_transition
 
 S = ApplicationStatus
@@ -151,16 +159,17 @@ def _register_row(batch: EnterpriseRegistration, row: dict, seen: set) -> str:
                 created_by=batch.uploaded_by,
                 enterprise=enterprise,
             )
-            # The enterprise vouches for its workers: submitted and approved at once, still
-            # along the workflow's table.
+            # Declared: submitted (and accepted: the 15 days run) for an officer to confirm.
             now = timezone.now()
-            for to in (S.SUBMITTED, S.APPROVED):
-                check_transition(application.status, to)
-                application.status = to
-            application.submitted_at = application.decided_at = now
-            application.decided_by = batch.uploaded_by
+            check_transition(application.status, S.SUBMITTED)
+            application.status = S.SUBMITTED
+            application.submitted_at = application.accepted_at = application.queued_at = now
+            application.household_region = id_number[:6]
+            application.batch = batch
             application.save()
-            _issue_certificate(application)
+            ApplicationEvent.objects.create(
+                application=application, kind=EventKind.SUBMITTED, at=now, by=batch.uploaded_by
+            )
     except IntegrityError as exc:
         raise DomainError(_("This row could not be saved.")) from exc
     return id_number

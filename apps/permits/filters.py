@@ -5,6 +5,7 @@ from apps.core.filters import ScopedFilterSet
 from apps.stations.models import Community, Post
 
 from .choices import ApplicationKind, ApplicationStatus
+from .deadlines import overdue_condition
 from .models import PermitApplication, ResidenceCertificate, ResidencePermit
 
 
@@ -18,10 +19,21 @@ class PermitApplicationFilter(ScopedFilterSet):
     community = django_filters.ModelChoiceFilter(
         label=_("Village / community"), queryset=Community.objects.all()
     )
+    # 居住证暂行条例 第九条: past the 15 days from acceptance and still undecided.
+    overdue = django_filters.BooleanFilter(label=_("Past the 15-day limit"), method="past_limit")
+
+    batch = django_filters.NumberFilter(label=_("Enterprise list"), field_name="batch")
 
     class Meta:
         model = PermitApplication
-        fields = ["kind", "status", "post", "community"]
+        fields = ["kind", "status", "post", "community", "overdue", "batch"]
+
+    def past_limit(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return (
+            queryset.filter(overdue_condition()) if value else queryset.exclude(overdue_condition())
+        )
 
 
 class ResidenceCertificateFilter(ScopedFilterSet):

@@ -23,7 +23,24 @@ class BootstrapForm(forms.Form):
 
 
 class SupplementForm(BootstrapForm):
-    message = forms.CharField(label=_("What must be added"), max_length=500)
+    """One request that lists everything missing (一次性告知, 居住证暂行条例 第九条)."""
+
+    documents = forms.MultipleChoiceField(
+        label=_("Documents missing"),
+        choices=DocumentKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    message = forms.CharField(
+        label=_("What must be added"),
+        help_text=_("Every missing item at once, one per line: a second request is refused."),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def items(self) -> list[str]:
+        return [str(DocumentKind(k).label) for k in self.cleaned_data.get("documents", [])]
 
 
 class ApproveForm(forms.Form):
@@ -74,6 +91,16 @@ class ApplicationForm(BootstrapForm):
     address_text = forms.CharField(label=_("Or type the address"), max_length=200, required=False)
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=18)
+    # 户籍地 (居住证暂行条例 第二条): by default the ID number's first six digits.
+    household_region = forms.CharField(
+        label=_("Household registration region code (empty: from the ID number)"),
+        max_length=6,
+        required=False,
+    )
+    household_address = forms.CharField(
+        label=_("Household address"), max_length=200, required=False
+    )
+    ethnicity = forms.CharField(label=_("Ethnicity"), max_length=20, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20)
     basis = forms.ChoiceField(label=_("Basis"), choices=Basis.choices)
     basis_detail = forms.CharField(

@@ -13,6 +13,7 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from apps.core.progress import get_progress
 from apps.core.scoping import Scope, ScopedManager
 from apps.core.timefmt import when
 from apps.core.uploads import private_storage
+from apps.registry.choices import Gender
 
 from .choices import (
     ApplicationKind,
@@ -136,6 +138,16 @@ class PermitApplication(SameStationMixin, TimeStampedModel):
         verbose_name=_("standard address"),
     )
     address_text = models.CharField(_("residence address"), max_length=200)
+    # 户籍地 (居住证暂行条例 第二条): the region code of the household registration, by
+    # default the ID number's first six digits, as recorded by the applicant or the officer.
+    household_region = models.CharField(
+        _("household registration region code"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^[1-9][0-9]{5}\Z", _("A region code has six digits."))],
+    )
+    household_address = models.CharField(_("household address"), max_length=200, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
     basis = models.CharField(_("basis"), max_length=12, choices=Basis)
     basis_detail = models.CharField(_("employer, landlord or school"), max_length=100, blank=True)
     status = models.CharField(
@@ -176,6 +188,15 @@ class PermitApplication(SameStationMixin, TimeStampedModel):
         blank=True,
         related_name="permit_applications",
         verbose_name=_("registered by enterprise"),
+    )
+    # The enterprise's list this row was declared on: an officer confirms each row.
+    batch = models.ForeignKey(
+        "EnterpriseRegistration",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("enterprise list"),
     )
 
     objects = ScopedManager()
@@ -451,6 +472,14 @@ class ResidencePermit(IssuedDocument):
         verbose_name=_("application"),
     )
     photo = models.FileField(_("photo"), storage=private_storage, max_length=200, editable=False)
+    # What 居住证暂行条例 第四条 has the permit record, beside name, number, addresses, photo
+    # and validity: gender, ethnicity, date of birth, household address and the issuing organ
+    # (the county-level public-security organ: the station's sub-bureau, 第十条).
+    gender = models.CharField(_("gender"), max_length=6, choices=Gender, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    household_address = models.CharField(_("household address"), max_length=200, blank=True)
+    issuing_organ = models.CharField(_("issuing organ"), max_length=100, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     lapsed_at = models.DateTimeField(_("lapsed at"), null=True, blank=True)
@@ -522,9 +551,9 @@ class PermitEndorsement(models.Model):
 
 
 class EnterpriseRegistration(TimeStampedModel):
-    """An enterprise's list of workers (CSV/XLSX) registered in one go: each valid row
-    becomes an approved registration with its certificate, each bad row a line of the
-    report. Runs in one background task whose progress the page polls."""
+    """An enterprise's list of workers (CSV/XLSX), declared in one go: each valid row becomes
+    a submitted registration that an officer confirms (and decides) one by one, each bad row
+    a line of the report. Runs in one background task whose progress the page polls."""
 
     class Status(models.TextChoices):
         PROCESSING = "processing", _("Processing")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from .choices import ApplicationKind, ApplicationStatus, EventKind
-from .deadlines import issue_due_on
+from .deadlines import issue_due_on, overdue_condition
 from .models import (
     ApplicationDocument,
     ApplicationEvent,
@@ -25,7 +25,7 @@ from .workflow import QUEUED
 S = ApplicationStatus
 
 
-def review_queue(*, user, status: str = ""):
+def review_queue(*, user, status: str = "", overdue: bool = False):
     """The applications waiting at the user's post (or station, for staff without a post),
     longest waiting first; each with `has_unopened`: a document this officer has not opened
     yet (then the queue offers the documents, not the one-tap approval)."""
@@ -40,6 +40,8 @@ def review_queue(*, user, status: str = ""):
     if user.post_id:
         rows = rows.filter(post_id=user.post_id)
     rows = rows.filter(status=status) if status in S.values else rows.filter(status__in=QUEUED)
+    if overdue:
+        rows = rows.filter(overdue_condition())
     return rows.order_by("queued_at", "id")
 
 
@@ -51,6 +53,7 @@ def today_counts(*, user) -> dict:
         applications = applications.filter(post_id=user.post_id)
     counts = applications.aggregate(
         waiting=Count("id", filter=Q(status__in=QUEUED)),
+        overdue=Count("id", filter=overdue_condition()),
         approved=Count("id", filter=Q(status=S.APPROVED, decided_at__gte=start)),
         rejected=Count("id", filter=Q(status=S.REJECTED, decided_at__gte=start)),
         submitted=Count("id", filter=Q(submitted_at__gte=start)),

@@ -29,6 +29,7 @@ from apps.core.uploads import check_upload, store_private
 from apps.registry.models import Address, Person
 from apps.stations.numbers import record_number
 
+from . import household
 from .choices import ApplicationKind, ApplicationStatus, DocumentKind, EventKind
 from .models import (
     ApplicationDocument,
@@ -175,9 +176,15 @@ def application_create(
     applicant=None,
     enterprise=None,
     registration=None,
+    household_region: str = "",
+    household_address: str = "",
+    ethnicity: str = "",
 ) -> PermitApplication:
     """A new draft. A citizen applies for themselves (any community); an officer enters an
-    application at the window for a community of their station."""
+    application at the window for a community of their station.
+
+    The household registration's region code (户籍地) is the one given, else the ID number's
+    first six digits; a permit is refused to a household of this city (第二条)."""
     if by.kind == UserKind.CITIZEN:
         applicant = by
     elif not _is_officer(by) and not by.has_perm("permits.add_permitapplication"):
@@ -194,6 +201,11 @@ def application_create(
     phone = normalise_phone(phone)
     if not name.strip():
         raise _invalid(_("Enter the applicant's name."))
+    household_region = (household_region or "").strip() or id_number[:6]
+    if not household.is_valid_region(household_region):
+        raise _invalid(_("The household registration's region code is not a region code."))
+    if kind == ApplicationKind.PERMIT:
+        household.check_away_from_home(household_region=household_region, station=community.station)
     address, address_text = _place(community=community, address=address, address_text=address_text)
     with transaction.atomic():
         # Nothing here may tell the one filing about anyone else: a citizen hears only of
@@ -226,6 +238,9 @@ def application_create(
             address_text=address_text,
             basis=basis,
             basis_detail=basis_detail.strip(),
+            household_region=household_region,
+            household_address=(household_address or "").strip(),
+            ethnicity=(ethnicity or "").strip(),
             created_by=by,
             enterprise=enterprise,
         )
@@ -290,7 +305,7 @@ def application_submit(*, application: PermitApplication, by) -> PermitApplicati
                 % {"docs": "、".join(str(DocumentKind(k).label) for k in missing)}
             )
         if application.kind == ApplicationKind.PERMIT:
-            check_permit_eligible(application.registration)
+            _check_permit_applicant(application)
         now = timezone.now()
         # Complete (the documents are all there): the station accepts it now, and the time
         # limit runs from here, after a supplement too.
@@ -309,14 +324,51 @@ def application_review(*, application: PermitApplication, by) -> PermitApplicati
     return application
 
 
+def supplement_items(*, message: str = "", items: list[str] | None = None) -> list[str]:
+    """Every missing item of one request: those listed, then each line of the message."""
+    lines = [line.strip(" \t；;、") for line in (message or "").splitlines()]
+    listed = [str(item).strip() for item in items or []]
+    return [item for item in [*listed, *lines] if item]
+
+
 def application_ask_supplement(
-    *, application: PermitApplication, by, message: str
+    *, application: PermitApplication, by, message: str = "", items: list[str] | None = None
 ) -> PermitApplication:
-    if not message.strip():
+    """Ask for more papers, everything missing at once (一次性告知, 居住证暂行条例 第九条):
+    the request lists every item; a second request is refused unless the applicant has
+    handed in new documents since the first (then only what those new papers raise)."""
+    wanted = supplement_items(message=message, items=items)
+    if not wanted:
         raise _invalid(_("Say what the applicant must add."))
+    text = (
+        wanted[0] if len(wanted) == 1 else "；".join(f"{n}. {w}" for n, w in enumerate(wanted, 1))
+    )
+    if len(text) > 500:
+        raise _invalid(_("The list of missing items may have at most 500 characters."))
     with transaction.atomic():
         application = _locked_for_officer(application, by)
-        _set_status(application, S.NEEDS_SUPPLEMENT, by=by, officer_message=message.strip()[:500])
+        asked = (
+            application.events.filter(kind=EventKind.NEEDS_SUPPLEMENT)
+            .order_by("-at", "-id")
+            .first()
+        )
+        if application.status == S.NEEDS_SUPPLEMENT:
+            raise Conflict(
+                _("The applicant was already told everything missing and has not answered yet.")
+            )
+        nothing_new = asked is not None and not (
+            application.documents.filter(uploaded_at__gt=asked.at).exists()
+        )
+        if nothing_new:
+            raise Conflict(
+                _(
+                    "More papers were already asked for on %(date)s and nothing new has been"
+                    " handed in since: everything missing is asked for at once (居住证暂行"
+                    "条例 第九条). Decide on the application as it is."
+                )
+                % {"date": when(asked.at, "date")}
+            )
+        _set_status(application, S.NEEDS_SUPPLEMENT, by=by, officer_message=text)
     return application
 
 
@@ -370,7 +422,7 @@ def application_approve(
                 code="documents_not_opened",
             )
         if application.kind == ApplicationKind.PERMIT:
-            check_permit_eligible(application.registration)
+            _check_permit_applicant(application)
         if application.person_id is None:
             # Only a person the approving officer may see: never one of another bureau.
             application.person = (
@@ -417,14 +469,30 @@ def _issue_certificate(application: PermitApplication) -> ResidenceCertificate:
     return certificate
 
 
+def issuing_organ(station) -> str:
+    """居住证暂行条例 第十条: the county-level public-security organ issues the permit (the
+    station's sub-bureau, under its city bureau); the station accepts and hands it out."""
+    bureau = station.bureau
+    city = bureau.city_bureau or ""
+    return bureau.name if bureau.name.startswith(city) else f"{city}{bureau.name}"
+
+
 def _issue_permit(application: PermitApplication) -> ResidencePermit:
     portrait = application.documents.filter(kind=DocumentKind.PORTRAIT).first()
     today = timezone.localdate()
+    parsed = parse_id_number(application.id_number)
+    person = application.person
     permit = ResidencePermit.objects.create(
         number=_next_number(station=application.station, series="JZ"),
         photo=portrait.file.name if portrait else "",
         valid_from=today,
         valid_until=today + PERMIT_YEAR,
+        gender=parsed.gender,
+        birth_date=parsed.birth_date,
+        ethnicity=application.ethnicity or (person.ethnicity if person else ""),
+        household_address=application.household_address
+        or (person.domicile_address if person else ""),
+        issuing_organ=issuing_organ(application.station),
         **_issued_fields(application),
     )
     _tell_applicant(
@@ -472,6 +540,16 @@ def home_visit_record(
 # --- permits ---------------------------------------------------------------------------------
 
 
+def _check_permit_applicant(application: PermitApplication) -> None:
+    """Still entitled at submission and at approval: away from home (第二条) and six months
+    after registration."""
+    household.check_away_from_home(
+        household_region=application.household_region or application.id_number[:6],
+        station=application.station,
+    )
+    check_permit_eligible(application.registration)
+
+
 def permit_eligible_from(certificate: ResidenceCertificate):
     return certificate.issued_at + relativedelta(months=MONTHS_BEFORE_PERMIT)
 
@@ -516,6 +594,9 @@ def permit_application_start(
             address_text=registration.address_text,
             applicant=registration.applicant,
             registration=registration,
+            household_region=registration.household_region,
+            household_address=registration.household_address,
+            ethnicity=registration.ethnicity,
         )
         # The stored files are immutable: the new rows point at the same bytes.
         ApplicationDocument.objects.bulk_create(

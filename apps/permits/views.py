@@ -11,6 +11,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -47,7 +48,7 @@ from .models import (
     ResidenceCertificate,
     ResidencePermit,
 )
-from .workflow import TRANSITIONS
+from .workflow import QUEUED, TRANSITIONS
 
 logger = logging.getLogger(__name__)
 S = ApplicationStatus
@@ -100,7 +101,8 @@ def queue(request):
     """The tablet's queue: my post's applications, longest waiting first, today's counts."""
     require_perm(request, "permits.view_permitapplication")
     status = request.GET.get("status", "")
-    rows = selectors.review_queue(user=request.user, status=status)
+    overdue = request.GET.get("overdue") == "1"
+    rows = selectors.review_queue(user=request.user, status=status, overdue=overdue)
     page = NoCountPaginator(rows, 30).page(request.GET.get("page"))
     return render(
         request,
@@ -108,6 +110,7 @@ def queue(request):
         {
             "page_obj": page,
             "status": status,
+            "overdue": overdue,
             "statuses": S.choices,
             "counts": selectors.today_counts(user=request.user),
             "can_decide": request.user.has_perm("permits.change_permitapplication"),
@@ -127,6 +130,7 @@ class ApplicationList(ScopedListView):
         ("community", gettext_lazy("Village / community")),
         ("phone", gettext_lazy("Phone"), "phone"),
         ("submitted_at", gettext_lazy("Submitted at")),
+        ("accepted_at", gettext_lazy("Accepted at")),
         ("decided_at", gettext_lazy("Decided at")),
     ]
 
@@ -223,7 +227,10 @@ def application_supplement(request, pk):
         if not form.is_valid():
             raise DomainError(form_errors(form))
         services.application_ask_supplement(
-            application=application, by=request.user, message=form.cleaned_data["message"]
+            application=application,
+            by=request.user,
+            message=form.cleaned_data["message"],
+            items=form.items(),
         )
 
     return _decide(request, pk, act)
@@ -407,6 +414,11 @@ def permit_revoke(request, pk):
 # --- enterprise batches --------------------------------------------------------------------
 
 
+def _awaiting():
+    """A list's declared rows still waiting for an officer's confirmation."""
+    return Count("applications", filter=Q(applications__status__in=QUEUED))
+
+
 @login_required
 def enterprise_batches(request):
     """Upload an enterprise's workers; the batches with their progress and refused rows."""
@@ -426,7 +438,12 @@ def enterprise_batches(request):
             else:
                 messages.success(request, _("The list is being registered."))
                 return redirect("permits:enterprise_batches")
-    batches = EnterpriseRegistration.objects.restrict(request.user).select_related("enterprise")
+    batches = (
+        EnterpriseRegistration.objects.restrict(request.user)
+        .select_related("enterprise")
+        .annotate(awaiting=_awaiting())
+        .order_by("-created_at", "-id")  # Meta.ordering is dropped with an aggregate
+    )
     page = NoCountPaginator(batches, 20).page(request.GET.get("page"))
     return render(request, "permits/enterprise.html", {"form": form, "page_obj": page})
 
@@ -438,6 +455,7 @@ def enterprise_batch(request, pk):
     batch = (
         EnterpriseRegistration.objects.restrict(request.user)
         .select_related("enterprise")
+        .annotate(awaiting=_awaiting())
         .filter(pk=pk)
         .first()
     )

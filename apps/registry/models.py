@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.core.idnumbers import PROVINCES, parse_id_number
+from apps.core.idnumbers import normalise as normalise_id
 from apps.core.limits import clean_times
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.names import validate_name
@@ -206,7 +207,7 @@ class Person(TimeStampedModel):
         """Fill in what the ID number and the name say: the domicile province, the gender
         and date of birth when not given, and the name's pinyin. Every write of a person
         runs this (save and the bulk writes), so the search keys never lag the name."""
-        self.id_number = self.id_number.strip().upper()
+        self.id_number = normalise_id(self.id_number)
         self.domicile_province = self.id_number[:2]
         if not self.gender or not self.birth_date:
             parsed = parse_id_number(self.id_number)

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from apps.core.idnumbers import normalise as normalise_id
 from apps.core.services import personal_data_lookup
 
 from .filters import PersonFilter
@@ -71,7 +72,7 @@ def id_number_taken(*, number: str, user, request=None, link: bool = True) -> st
     registering it. A person the officer may see is named (with a link on a page, since
     they were looked up by their whole number, the lookup is logged); anyone else is not,
     and nothing says where they are registered."""
-    person = Person.objects.filter(id_number=number.strip().upper()).only("pk", "name").first()
+    person = Person.objects.filter(id_number=normalise_id(number)).only("pk", "name").first()
     if person is None:
         return None
     if not Person.objects.restrict(user).filter(pk=person.pk).exists():

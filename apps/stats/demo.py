@@ -42,18 +42,20 @@ from apps.cases.choices import Disposition, IncidentSource, IncidentStatus
 from apps.cases.models import Incident, IncidentCategory, NumberSequence
 from apps.cases.selectors import dispatch_settings, travel_minutes
 from apps.core.geo import haversine_km
-from apps.core.idnumbers import FEMALE, MALE, make_id_number
+from apps.core.idnumbers import FEMALE, MALE, make_id_number, parse_id_number
 from apps.mediation.choices import DisputeCategory, DisputeSource, DisputeStatus, Outcome
 from apps.mediation.models import Dispute
 from apps.patrols.choices import PatrolMode, PatrolStatus
 from apps.patrols.models import Patrol
 from apps.permits.choices import ApplicationKind, ApplicationStatus, Basis
+from apps.permits.household import is_local
 from apps.permits.models import (
     DocumentSequence,
     PermitApplication,
     ResidenceCertificate,
     ResidencePermit,
 )
+from apps.permits.services import issuing_organ
 from apps.registry.choices import HousingKind, PersonCategory, ResidenceRelation
 from apps.registry.models import Address, Housing, Person, Residence
 from apps.stations.choices import ServiceKind
@@ -122,6 +124,9 @@ GIVEN_NAMES = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超霞平刚�
 # Where the park's workers come from (region codes of their ID numbers; none of the regions
 # the other demos use, so no number can collide with theirs).
 REGIONS = ["510921", "511623", "500236", "522426", "430522", "500241", "411527", "513030"]
+# Those from outside Chongqing: only they may hold a permit here (居住证暂行条例 第二条), so the
+# registrations before the post opened, whose holders came for their permits, are theirs.
+AWAY_REGIONS = [region for region in REGIONS if not region.startswith("50")]
 EMPLOYERS = ["西南铝业配套厂", "园区物流公司", "铝材加工厂", "汽配制造公司", "园区食堂"]
 ROUTES = {
     PatrolMode.ENTERPRISE: "园区铝城大道—企业密集区",
@@ -257,8 +262,8 @@ def _registrations(park, officer, villages, rng) -> list[PermitApplication]:
         while True:
             birth = date(1966, 1, 1) + timedelta(days=rng.randint(0, 365 * 36))
             number = make_id_number(
-                region=rng.choice(REGIONS), birth_date=birth, sequence=rng.randint(0, 499),
-                gender=gender,
+                region=rng.choice(AWAY_REGIONS if post is None else REGIONS), birth_date=birth,
+                sequence=rng.randint(0, 499), gender=gender,
             )  # fmt: skip
             if number not in taken:
                 taken.add(number)
@@ -300,6 +305,7 @@ def _registrations(park, officer, villages, rng) -> list[PermitApplication]:
                 person_id=person.pk,
                 name=person.name,
                 id_number=person.id_number,
+                household_region=person.id_number[:6],
                 phone=person.phone,
                 address_id=room.address_id,
                 address_text=room.address.text,
@@ -370,8 +376,11 @@ def _dormitories(station, villages) -> list[Housing]:
 def _permits(park, officer, registrations, rng) -> list[ServiceLog]:
     """The permits issued at the post, each to a holder registered six months before."""
     station = park.station
-    # Oldest registration first: the station's before the post opened, then the post's own.
-    waiting = sorted(registrations, key=lambda r: (r.post_id is not None, r.decided_at))
+    # Oldest registration first: the station's before the post opened, then the post's own;
+    # a household of this city has none (第二条).
+    away = [r for r in registrations if not is_local(r.id_number[:6], station)]
+    waiting = sorted(away, key=lambda r: (r.post_id is not None, r.decided_at))
+    organ = issuing_organ(station)
     moments = _spread(PERMITS[0], YEAR_START, HALF_END, rng) + _spread(
         PERMITS[1], HALF_END, YEAR_END, rng
     )
@@ -389,6 +398,7 @@ def _permits(park, officer, registrations, rng) -> list[ServiceLog]:
             registration_id=registration.pk,
             name=registration.name,
             id_number=registration.id_number,
+            household_region=registration.id_number[:6],
             phone=registration.phone,
             address_id=registration.address_id,
             address_text=registration.address_text,
@@ -411,6 +421,10 @@ def _permits(park, officer, registrations, rng) -> list[ServiceLog]:
                 name=registration.name,
                 id_number=registration.id_number,
                 address_text=registration.address_text,
+                gender=parse_id_number(registration.id_number).gender,
+                birth_date=parse_id_number(registration.id_number).birth_date,
+                ethnicity="汉族",
+                issuing_organ=organ,
                 issued_at=at,
                 valid_from=valid_from,
                 valid_until=valid_from + relativedelta(years=1),

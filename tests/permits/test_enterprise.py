@@ -1,5 +1,5 @@
-"""An enterprise in the park registers its new workers from a spreadsheet: every good row
-becomes a registration with its certificate, every bad row a line of the report."""
+"""An enterprise in the park declares its new workers from a spreadsheet: every good row
+becomes a submitted registration an officer confirms, every bad row a line of the report."""
 
 import io
 from datetime import date
@@ -9,12 +9,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from apps.accounts import roles
+from apps.accounts.choices import UserKind
 from apps.core.errors import DomainError, OutOfScope
 from apps.core.idnumbers import FEMALE, MALE, make_id_number
 from apps.core.progress import get_progress
-from apps.core.testing.personas import SHUANGFENG_DESK, XIPENG_DESK
-from apps.permits import enterprise
-from apps.permits.models import EnterpriseRegistration, PermitApplication, ResidenceCertificate
+from apps.core.testing.factories import UserFactory
+from apps.core.testing.personas import SHUANGFENG_DESK, XIPENG_COMMUNITY, XIPENG_DESK
+from apps.permits import enterprise, services
+from apps.permits.models import (
+    EnterpriseContact,
+    EnterpriseRegistration,
+    PermitApplication,
+    ResidenceCertificate,
+)
 from tests.registry.factories import AddressFactory, UnitFactory
 
 from .conftest import ID_NUMBER, new_registration
@@ -28,6 +36,13 @@ def worker_id(n, gender=MALE):
 def aluminium(org):
     dormitory = AddressFactory(community=org.yingxin, road="铝城大道", number="8")
     return UnitFactory(address=dormitory, name="西彭某铝业公司", kind="enterprise")
+
+
+@pytest.fixture
+def contact_user(aluminium):
+    user = UserFactory(username="13988887777", kind=UserKind.CITIZEN, role=roles.CITIZEN)
+    EnterpriseContact.objects.create(user=user, unit=aluminium)
+    return user
 
 
 def xlsx(rows) -> SimpleUploadedFile:
@@ -66,14 +81,48 @@ def test_good_rows_are_registered_and_bad_rows_reported(
     assert [r["row"] for r in batch.rejected] == [4, 5, 6, 7, 8]
     assert get_progress(batch.progress_key)["percent"] == 100
     registered = PermitApplication.objects.filter(enterprise=aluminium)
-    assert {a.status for a in registered} == {"approved"}
-    assert ResidenceCertificate.objects.filter(application__enterprise=aluminium).count() == 2
+    # Declared, not decided: in the queue, accepted (the 15 days run), nobody's decision yet.
+    assert {a.status for a in registered} == {"submitted"}
+    assert {a.batch_id for a in registered} == {batch.pk}
+    assert all(a.accepted_at and a.decided_by is None for a in registered)
+    assert not ResidenceCertificate.objects.filter(application__enterprise=aluminium).exists()
     liu = registered.get(name="刘一")
     assert liu.address == aluminium.address and liu.post == org.park_post
     assert registered.get(name="陈二").address_text == "铝城大道8号宿舍3-201"
     # A redelivered task does nothing more.
     enterprise.enterprise_register(batch_id=batch.pk)
     assert registered.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_officer_confirms_each_declared_row_and_is_its_decider(
+    client, org, aluminium, contact_user, django_capture_on_commit_callbacks
+):
+    rows = [["刘一", worker_id(1), "13900000001", ""], ["陈二", worker_id(2), "13900000002", ""]]
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = enterprise.enterprise_upload(
+            by=contact_user, enterprise=aluminium, upload=xlsx(rows)
+        )
+    officer = org.user(XIPENG_COMMUNITY)
+    client.force_login(officer)
+    card = client.get(reverse("permits:enterprise_batch", args=[batch.pk]))
+    assert card.context["batch"].awaiting == 2
+    listed = client.get(reverse("permits:application_list"), {"batch": batch.pk})
+    assert {a.name for a in listed.context["page_obj"]} == {"刘一", "陈二"}
+    liu = PermitApplication.objects.get(name="刘一")
+    services.application_approve(application=liu, by=officer)
+    liu.refresh_from_db()
+    assert (liu.status, liu.decided_by) == ("approved", officer)
+    assert liu.decided_by != contact_user
+    assert ResidenceCertificate.objects.filter(application=liu).count() == 1
+    assert (
+        client.get(reverse("permits:enterprise_batch", args=[batch.pk])).context["batch"].awaiting
+        == 1
+    )
+    # The enterprise's contact cannot decide.
+    chen = PermitApplication.objects.get(name="陈二")
+    with pytest.raises(DomainError):
+        services.application_approve(application=chen, by=contact_user)
 
 
 @pytest.mark.django_db

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.accounts.choices import UserKind
@@ -71,6 +72,9 @@ class PermitApplicationSerializer(OfficersOnlyFields, serializers.ModelSerialize
             "phone",
             "address",
             "address_text",
+            "household_region",
+            "household_address",
+            "ethnicity",
             "basis",
             "basis_detail",
             "queued_at",
@@ -129,6 +133,14 @@ class ApplicationCreateSerializer(serializers.Serializer):
         queryset=Address.objects.all(), action=VIEW, required=False, allow_null=True
     )
     address_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    # A region code of a province in PROVINCES (apps/core/idnumbers.py), six digits.
+    household_region = serializers.RegexField(
+        r"^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[1-3])[0-9]{4}$",
+        required=False,
+        allow_blank=True,
+    )
+    household_address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    ethnicity = serializers.CharField(max_length=20, required=False, allow_blank=True)
 
     def get_fields(self):
         fields = super().get_fields()
@@ -159,7 +171,17 @@ class ApproveSerializer(serializers.Serializer):
 
 
 class SupplementSerializer(serializers.Serializer):
-    message = serializers.CharField(max_length=500)
+    """Everything missing in one request (一次性告知): the items, and/or a message."""
+
+    message = serializers.CharField(max_length=500, required=False)
+    items = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, max_length=20
+    )
+
+    def validate(self, attrs):
+        if not attrs.get("message") and not attrs.get("items"):
+            raise serializers.ValidationError(_("Say what the applicant must add."))
+        return attrs
 
 
 class RejectSerializer(serializers.Serializer):
