@@ -1,6 +1,7 @@
 import re
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,22 @@ def whole_number(text: str) -> tuple[str, str] | None:
     if phone := _PHONE.fullmatch(value):
         return "phone", phone.group(1)
     return None
+
+
+# The largest id the database holds (a 64-bit integer): a larger one in a filter overflows it.
+LARGEST_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record's id typed as a number: a whole number the database can hold, else invalid
+    (400) — 2.5 or 1e30 would otherwise reach the query and fail there."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", LARGEST_ID)
+        super().__init__(*args, **kwargs)
 
 
 class ScopedFilterSet(django_filters.FilterSet):

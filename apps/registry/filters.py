@@ -21,6 +21,21 @@ class AddressFilter(ScopedFilterSet):
         fields = ["q", "station", "community"]
 
 
+# Nobody registered is older; a larger age would reach back before year 1 (a 500).
+OLDEST_AGE = 150
+
+
+class AgeFilter(django_filters.NumberFilter):
+    """A whole age in years, 0 to OLDEST_AGE: 25.5, 1e9 or 2027 are refused as invalid."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", OLDEST_AGE)
+        super().__init__(*args, **kwargs)
+
+
 class PersonFilter(ScopedFilterSet):
     """The sieve (筛网法): combinable filters over persons."""
 
@@ -38,8 +53,8 @@ class PersonFilter(ScopedFilterSet):
             queryset=Community.objects.all(), method="living_in", label=_("Lives in")
         )
     )
-    age_min = django_filters.NumberFilter(method="aged_at_least", label=_("Age from"), min_value=0)
-    age_max = django_filters.NumberFilter(method="aged_at_most", label=_("Age to"), min_value=0)
+    age_min = AgeFilter(method="aged_at_least", label=_("Age from"))
+    age_max = AgeFilter(method="aged_at_most", label=_("Age to"))
     lives_alone = django_filters.BooleanFilter(method="living_alone", label=_("Lives alone"))
     is_focus = django_filters.BooleanFilter(method="focus", label=_("Focus person"))
 
