@@ -233,6 +233,8 @@ OTP_TOTP_ISSUER = "policestation"
 # pages' limits, the login lockout and the access log: with 0 X-Forwarded-For is ignored,
 # with N the Nth address from its right is the client.
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES is a number of proxies, not {TRUSTED_PROXIES}.")
 
 # Lockout by user and address together: five wrong passwords lock that user on that address
 # only; twenty failures from one address across usernames lock the address

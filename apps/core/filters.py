@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.drainage import set_override
 
 from .forms import style_field
 from .models import AccessLog
@@ -49,6 +50,11 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", LARGEST_ID)
         super().__init__(*args, **kwargs)
+        # The schema's integer with its bounds, and the label as its description.
+        schema = {"type": "integer", "minimum": kwargs["min_value"], "maximum": kwargs["max_value"]}
+        if self.label:
+            schema["description"] = self.label
+        set_override(self, "field", schema)
 
 
 class ScopedFilterSet(django_filters.FilterSet):

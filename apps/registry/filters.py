@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -34,6 +35,11 @@ class AgeFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", OLDEST_AGE)
         super().__init__(*args, **kwargs)
+        # The schema's integer with its bounds, and the label as its description.
+        schema = {"type": "integer", "minimum": kwargs["min_value"], "maximum": kwargs["max_value"]}
+        if self.label:
+            schema["description"] = self.label
+        set_override(self, "field", schema)
 
 
 class PersonFilter(ScopedFilterSet):

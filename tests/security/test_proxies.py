@@ -20,6 +20,33 @@ def request(remote=PROXY, forwarded=None):
     return RequestFactory().get("/", **extra)
 
 
+# --- the setting ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, expected", [(None, 0), ("1", 1), ("2", 2)])
+def test_one_setting_decides_the_address_for_drf_and_axes(value, expected):
+    from tests.core.test_settings import run_django
+
+    env = {"DEBUG": "true"} if value is None else {"DEBUG": "true", "TRUSTED_PROXIES": value}
+    result = run_django(
+        "from django.conf import settings as s\n"
+        "print(s.TRUSTED_PROXIES, s.REST_FRAMEWORK['NUM_PROXIES'], s.AXES_CLIENT_IP_CALLABLE)",
+        **env,
+    )
+    assert result.stdout.split() == [
+        str(expected),
+        str(expected),
+        "apps.core.clients.client_address",
+    ]
+
+
+def test_a_negative_number_of_proxies_stops_start_up():
+    from tests.core.test_settings import run_django
+
+    result = run_django("", DEBUG="true", TRUSTED_PROXIES="-1")
+    assert result.returncode != 0 and "TRUSTED_PROXIES" in result.stderr
+
+
 # --- the function ----------------------------------------------------------------------------
 
 
