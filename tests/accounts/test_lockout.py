@@ -30,7 +30,7 @@ def test_a_lockout_from_one_address_does_not_lock_the_user_at_another(client, or
 def test_an_address_failing_across_usernames_is_refused_for_everyone(client, org, settings):
     assert settings.LOGIN_ADDRESS_FAILURE_LIMIT == 20
     codes = [login(client, f"guess{i}", "wrong").status_code for i in range(20)]
-    # Four tries at each of five names: no single name reaches its own lockout ...
+    # One try at each of twenty names: no name reaches its own lockout ...
     assert codes[:19] == [200] * 19
     # ... but the twentieth failure from the address locks the address.
     assert codes[19] == 429
