@@ -228,7 +228,21 @@ SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 ADMIN_REQUIRE_OTP = env_bool("ADMIN_REQUIRE_OTP", default=False)
 OTP_TOTP_ISSUER = "policestation"
 
+# How many proxies of our own stand in front of the app (a TLS proxy: 1). It alone decides the
+# client's address (apps.core.clients.client_address) for the API throttles, the public
+# pages' limits, the login lockout and the access log: with 0 X-Forwarded-For is ignored,
+# with N the Nth address from its right is the client.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES is a number of proxies, not {TRUSTED_PROXIES}.")
+
+# Lockout by user and address together: five wrong passwords lock that user on that address
+# only; twenty failures from one address across usernames lock the address
+# (apps.accounts.lockout). Both for 15 minutes.
+AXES_HANDLER = "apps.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "apps.core.clients.client_address"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -258,7 +272,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "apps.core.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.api.parsers.JSONParser",  # a body nested too deeply is a 400, not a 500
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {"token": env_str("TOKEN_THROTTLE_RATE", "10/min")},
+    # DRF's own reading of X-Forwarded-For, in step with TRUSTED_PROXIES; the throttles
+    # themselves ask apps.core.clients.client_address (apps.core.api.throttling).
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

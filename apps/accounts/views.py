@@ -29,7 +29,9 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def lockout_message() -> str:
+def lockout_message(request=None) -> str:
+    if getattr(request, "axes_address_blocked", False):
+        return _("Too many failed logins from this network address. Try again in 15 minutes.")
     return _("Too many failed logins. This account is locked for 15 minutes on this computer.")
 
 
@@ -37,7 +39,7 @@ def locked_out(request, original_response=None, credentials=None):
     """django-axes' lockout response: the login page with the message, or JSON for the API."""
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"error": {"code": "locked_out", "message": lockout_message()}}, status=429
+            {"error": {"code": "locked_out", "message": lockout_message(request)}}, status=429
         )
     form = LoginForm(request, data=request.POST or None)
     # A citizen locked out on the portal (by password or by SMS code) stays on its pages.
@@ -45,7 +47,7 @@ def locked_out(request, original_response=None, credentials=None):
     return render(
         request,
         "permits/portal_login.html" if portal else "accounts/login.html",
-        {"form": form, "locked_out_message": lockout_message()},
+        {"form": form, "locked_out_message": lockout_message(request)},
         status=429,
     )
 

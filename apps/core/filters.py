@@ -1,9 +1,11 @@
 import re
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.drainage import set_override
 
 from .forms import style_field
 from .idnumbers import upgrade_15
@@ -38,6 +40,27 @@ def whole_number(text: str) -> tuple[str, str] | None:
     if phone := _PHONE.fullmatch(value):
         return "phone", phone.group(1)
     return None
+
+
+# The largest id the database holds (a 64-bit integer): a larger one in a filter overflows it.
+LARGEST_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record's id typed as a number: a whole number the database can hold, else invalid
+    (400) — 2.5 or 1e30 would otherwise reach the query and fail there."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", LARGEST_ID)
+        super().__init__(*args, **kwargs)
+        # The schema's integer with its bounds, and the label as its description.
+        schema = {"type": "integer", "minimum": kwargs["min_value"], "maximum": kwargs["max_value"]}
+        if self.label:
+            schema["description"] = self.label
+        set_override(self, "field", schema)
 
 
 class ScopedFilterSet(django_filters.FilterSet):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .clients import client_address
 from .errors import NotAllowed, OutOfScope
 from .scoping import CHANGE, VIEW, is_in_scope
 
@@ -46,7 +47,7 @@ def personal_data_reveal(*, by, obj, field: str, request) -> str:
         subject_label=str(obj)[:200],
         field=field,
         page=request.get_full_path()[:300],
-        ip_address=request.META.get("REMOTE_ADDR"),
+        ip_address=client_address(request) or None,
     )
     return getattr(obj, field)
 
@@ -69,7 +70,7 @@ def personal_data_lookup(*, by, objects, field: str, request) -> None:
             subject_label=str(obj)[:200],
             field=f"{LOOKUP}{field}",
             page=getattr(request, "path", "")[:300],
-            ip_address=getattr(request, "META", {}).get("REMOTE_ADDR"),
+            ip_address=client_address(request) or None,
         )
         for obj in objects
     )

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filters import ScopedFilterSet
+from apps.core.filters import IdFilter, ScopedFilterSet
 
 from .models import Finding, VideoPatrol
 
@@ -15,7 +15,7 @@ class FindingFilter(ScopedFilterSet):
     )
     # An id, not a dropdown: a station's patrols grow by a dozen a day. Rows stay scoped by
     # the list's queryset, so another station's patrol id simply matches nothing.
-    patrol = django_filters.NumberFilter(field_name="patrol_id", label=_("Patrol no."))
+    patrol = IdFilter(field_name="patrol_id", label=_("Patrol no."))
     # Yes: only findings and visits at an enterprise (registry unit); no: only the others.
     enterprise = django_filters.BooleanFilter(
         field_name="unit", lookup_expr="isnull", exclude=True, label=_("At an enterprise")

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts import citizens
 from apps.accounts.choices import CodePurpose
 from apps.accounts.views import LoginView
+from apps.core.clients import client_address
 from apps.core.errors import DomainError
 from apps.core.masking import mask_phone
 from apps.core.pagination import NoCountPaginator
@@ -124,7 +125,7 @@ def _code_flow(request, *, purpose: str, form_class, finish, template: str):
                 code = citizens.phone_code_send(
                     phone=phone_form.cleaned_data["phone"],
                     purpose=purpose,
-                    client_ip=request.META.get("REMOTE_ADDR", ""),
+                    client_ip=client_address(request),
                 )
             except DomainError as exc:
                 status = 429 if exc.code == "throttled" else 400

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from apps.core.clients import client_address
 from apps.core.errors import DomainError
 from apps.core.masking import mask_name
 from apps.core.pagination import NoCountPaginator
@@ -471,7 +472,7 @@ def verify_document(request, token):
     """What the QR code opens, for anyone: genuine or not, and for a genuine document its
     number, its state (valid / lapsed / revoked), the masked name and the validity. A link
     that is not one says why the check failed (never the staff's "not found" page)."""
-    ip = request.META.get("REMOTE_ADDR", "")
+    ip = client_address(request)
     if verify.over_limit(ip):
         logger.warning("verification throttled for %s", ip)
         return render(request, "permits/verify.html", {"throttled": True}, status=429)

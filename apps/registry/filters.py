@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -19,6 +20,26 @@ class AddressFilter(ScopedFilterSet):
     class Meta:
         model = Address
         fields = ["q", "station", "community"]
+
+
+# Nobody registered is older; a larger age would reach back before year 1 (a 500).
+OLDEST_AGE = 150
+
+
+class AgeFilter(django_filters.NumberFilter):
+    """A whole age in years, 0 to OLDEST_AGE: 25.5, 1e9 or 2027 are refused as invalid."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", OLDEST_AGE)
+        super().__init__(*args, **kwargs)
+        # The schema's integer with its bounds, and the label as its description.
+        schema = {"type": "integer", "minimum": kwargs["min_value"], "maximum": kwargs["max_value"]}
+        if self.label:
+            schema["description"] = self.label
+        set_override(self, "field", schema)
 
 
 class PersonFilter(ScopedFilterSet):
@@ -38,8 +59,8 @@ class PersonFilter(ScopedFilterSet):
             queryset=Community.objects.all(), method="living_in", label=_("Lives in")
         )
     )
-    age_min = django_filters.NumberFilter(method="aged_at_least", label=_("Age from"), min_value=0)
-    age_max = django_filters.NumberFilter(method="aged_at_most", label=_("Age to"), min_value=0)
+    age_min = AgeFilter(method="aged_at_least", label=_("Age from"))
+    age_max = AgeFilter(method="aged_at_most", label=_("Age to"))
     lives_alone = django_filters.BooleanFilter(method="living_alone", label=_("Lives alone"))
     is_focus = django_filters.BooleanFilter(method="focus", label=_("Focus person"))
 

@@ -119,6 +119,10 @@ def read_feature_collection(data: bytes) -> dict[str, dict]:
         )
     try:
         collection = json.loads(data.decode("utf-8-sig"))
+    except RecursionError as exc:
+        raise DomainError(
+            _("The file is not valid GeoJSON: nested too deeply."), code="invalid"
+        ) from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise DomainError(
             _("The file is not valid GeoJSON (UTF-8 JSON): %(error)s") % {"error": exc},

@@ -6,8 +6,9 @@ from knox.auth import TokenAuthentication
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import exceptions, mixins, permissions, viewsets
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from apps.core.api.throttling import ClientScopedRateThrottle
 
 from ..models import DeviceToken
 from ..services import device_token_issue, device_token_revoke
@@ -24,7 +25,7 @@ class TokenCreateView(APIView):
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "token"
 
     def get_authenticate_header(self, request):

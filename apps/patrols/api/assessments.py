@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import ScopedReadOnlyViewSet
-from apps.core.filters import ScopedFilterSet
+from apps.core.filters import IdFilter, ScopedFilterSet
 from apps.core.outbox import enqueue
 from apps.core.progress import get_progress, set_progress
 from apps.stations.models import Community, Station
@@ -40,7 +40,7 @@ class AssessmentScoreFilter(ScopedFilterSet):
     subject = django_filters.ChoiceFilter(choices=AssessmentSubject.choices)
     station = django_filters.ModelChoiceFilter(queryset=Station.objects.all())
     community = django_filters.ModelChoiceFilter(queryset=Community.objects.all())
-    officer = django_filters.NumberFilter(field_name="officer_id")
+    officer = IdFilter(field_name="officer_id")
 
     class Meta:
         model = AssessmentScore

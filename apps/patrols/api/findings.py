@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.cases.choices import Priority
 from apps.cases.models import IncidentCategory
 from apps.core.api.pagination import TimeCursorPagination
+from apps.core.api.parsers import JSONParser
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.serializers import ScopedRelatedField
 from apps.core.api.viewsets import ScopedReadOnlyViewSet

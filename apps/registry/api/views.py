@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status, viewsets
@@ -25,6 +26,7 @@ from ..models import (
     SavedQuery,
     Unit,
 )
+from ..selectors import id_number_taken
 from ..services import saved_query_create, saved_query_delete
 from . import serializers
 
@@ -59,6 +61,20 @@ class PersonViewSet(ScopedModelViewSet):
     permission_classes = [ActionPermissions]
     # The lookup is a read, posted only to keep the ID number out of the URL.
     action_permissions = {"lookup": ["registry.view_person"]}
+
+    def perform_create(self, serializer):
+        try:
+            super().perform_create(serializer)
+        except IntegrityError:
+            # Registered by someone else since the serializer's check (two desks at once):
+            # the same answer as that check, which names no station out of scope.
+            number = serializer.validated_data.get("id_number", "")
+            taken = id_number_taken(
+                number=number, user=self.request.user, request=self.request, link=False
+            )
+            if not taken:
+                raise
+            raise DRFValidationError({"id_number": [taken]}, code="registered") from None
 
     @extend_schema(
         request=serializers.PersonLookupSerializer, responses={200: serializers.PersonSerializer}

@@ -1,0 +1,14 @@
+"""The API's JSON parser: DRF's, with a body nested too deeply refused as a parse error (400)
+instead of the RecursionError the json module raises (a 500)."""
+
+from django.utils.translation import gettext as _
+from rest_framework import parsers
+from rest_framework.exceptions import ParseError
+
+
+class JSONParser(parsers.JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise ParseError(_("The JSON body is nested too deeply.")) from exc

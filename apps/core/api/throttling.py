@@ -1,0 +1,12 @@
+"""DRF throttles that key an anonymous client on apps.core.clients.client_address."""
+
+from rest_framework.throttling import ScopedRateThrottle
+
+from ..clients import client_address
+
+
+class ClientScopedRateThrottle(ScopedRateThrottle):
+    """ScopedRateThrottle with the workbench's one idea of the client's address."""
+
+    def get_ident(self, request):
+        return client_address(request)
