@@ -1,34 +1,46 @@
 """Every write of the noise app (design.md habit 1): sensors and their device keys, the
 ingestion of reading batches with the event state machine, and events turned incidents.
 
-The state machine, per sensor, over readings in time order:
-- no open event: a reading over the limit of its own period (day 06–22, night 22–06, local
-  time) starts a run; when the run has lasted the bureau's open delay, an event opens
-  (from the run's first reading) and the sensor's contacts are notified. A reading at or
-  below the limit ends the run.
-- open event: the peak follows the loudest reading; a reading at or below the limit starts
-  a quiet spell, a reading over it ends the spell; when the spell has lasted the close
-  delay the event closes at the spell's start (hysteresis: a short dip does not close it,
-  a short burst does not open one).
+The state machine, per sensor, over readings in time order. Each reading stands for its
+level from its time until the next reading (at most MAX_HOLD); the rolling LAeq is the
+energy mean of those levels over the bureau's window (10 minutes by default), weighted by
+the time each stands for — GB 3096-2008 judges equivalent continuous levels, not samples.
+Day and night are the bureau's hours (06:00–22:00 by default) at each reading's own local
+time, so a buffered batch sent the next morning is judged by the night limit it fell in.
+- no open event: when the rolling LAeq goes over the limit a run starts (from the reading
+  that tipped it, if that reading was over the limit itself); when the run has lasted the
+  bureau's open delay, an event opens from the run's start and the sensor's contacts are
+  notified. The LAeq back at or below the limit ends the run. At night, a single reading
+  more than 15 dB(A) over the limit (GB 3096-2008 §5.2, 噪声污染防治法) opens an event at
+  once.
+- open event: Lmax (`peak`) follows the loudest reading and `laeq` the highest rolling
+  LAeq; the LAeq at or below the limit starts a quiet spell, over it ends the spell; when
+  the spell has lasted the close delay the event closes where the last reading over the
+  limit ended (the LAeq lags behind the noise by its window).
 An event may become an incident when it has lasted the bureau's minutes or repeats at its
 sensor within a week (selectors.incident_grounds); the bureau may have either rule convert
 by itself, checked for every event a batch opens, closes or keeps open.
-The run and the spell are kept on the sensor, so batches may split them anywhere. A batch
-locks its sensor, so two batches of one sensor are processed one after the other.
-Readings older than the newest already processed (a late, out-of-order batch) are stored
-for the curve but do not drive the machine: its past decisions have been announced.
+The run and the spell are kept on the sensor and the window is read back from the stored
+readings, so batches may split them anywhere. A batch locks its sensor, so two batches of
+one sensor are processed one after the other. Readings older than the newest already
+processed (a buffer sent after live readings) do not move the live machine, whose past
+decisions have been announced: their stretch is replayed by itself (_judge_late) and an
+event it raises that overlaps none of the sensor's is recorded.
 """
 
 import hashlib
 import logging
+import math
 import secrets
 import uuid
+from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,15 +54,16 @@ from apps.core.notifications import notify
 from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.timefmt import when
 
+from .choices import EventTrigger, Period
 from .complaints import NOISE_CATEGORY_MARK
-from .models import MAX_DB, MIN_DB, NoiseEvent, NoiseReading, NoiseSensor
+from .models import MAX_DB, MIN_DB, NIGHT_LMAX_MARGIN, NoiseEvent, NoiseReading, NoiseSensor
 from .selectors import (
+    LOCAL,
     converts_by_itself,
     incident_grounds,
     lasted,
     limits,
     noise_settings,
-    period_at,
     repeats_in_week,
 )
 
@@ -59,6 +72,10 @@ MAX_BATCH = 2000
 # A sensor silent this long has not shown the level "staying" over the limit: a run
 # started before the silence does not count towards opening an event.
 MAX_GAP = timedelta(minutes=5)
+# A reading stands for the level from its time until the next reading, at most this long
+# (a sensor reports every few seconds; beyond this the level is unknown, not held).
+MAX_HOLD = timedelta(seconds=60)
+MAX_HOLD_SECONDS = MAX_HOLD.total_seconds()
 EVENT_NAMESPACE = uuid.UUID("6f1d3c52-8a77-4d3e-9f4e-2b0f5c1a9e10")
 
 
@@ -180,6 +197,171 @@ def _clean_batch(readings) -> dict[datetime, Decimal]:
     return batch
 
 
+class _Periods:
+    """Day or night and the limit of a moment, by its own local time under the bureau's
+    hours; memoised per local date, since a batch spans a few minutes (speed: every
+    reading asks)."""
+
+    def __init__(self, config, limit_row):
+        self.config, self.limit_row, self.days = config, limit_row, {}
+
+    def limit_at(self, at: datetime) -> tuple[str, int]:
+        local = at.astimezone(LOCAL)
+        day = local.date()
+        bounds = self.days.get(day)
+        if bounds is None:
+            bounds = self.days[day] = (
+                datetime.combine(day, self.config.day_starts, tzinfo=LOCAL),
+                datetime.combine(day, self.config.night_starts, tzinfo=LOCAL),
+            )
+        period = Period.DAY if bounds[0] <= local < bounds[1] else Period.NIGHT
+        return period, self.limit_row.for_period(period)
+
+
+class _Window:
+    """The rolling LAeq (GB 3096-2008 §3.3): the energy mean of the levels over the last
+    `seconds`, each reading weighted by the time it stands for. Times are epoch seconds."""
+
+    def __init__(self, seconds: float):
+        self.span = seconds
+        self.parts = deque()  # [start, end, 10^(L/10)]
+        self.energy = self.covered = 0.0
+
+    def add(self, start: float, end: float, level: float) -> None:
+        if end > start:
+            power = 10 ** (level / 10)
+            self.parts.append([start, end, power])
+            self.energy += power * (end - start)
+            self.covered += end - start
+
+    def laeq(self, now: float) -> float | None:
+        """LAeq over (now − span, now], of the time the readings cover; None if none."""
+        cutoff, parts = now - self.span, self.parts
+        while parts and parts[0][1] <= cutoff:
+            start, end, power = parts.popleft()
+            self.energy -= power * (end - start)
+            self.covered -= end - start
+        if parts and parts[0][0] < cutoff:
+            first = parts[0]
+            self.energy -= first[2] * (cutoff - first[0])
+            self.covered -= cutoff - first[0]
+            first[0] = cutoff
+        if not parts or self.covered <= 0 or self.energy <= 0:
+            self.parts.clear()
+            self.energy = self.covered = 0.0
+            return None
+        return 10 * math.log10(self.energy / self.covered)
+
+
+@dataclass
+class _Opening:
+    """An event the machine decided to open (created by the caller)."""
+
+    opened_at: datetime
+    peak: Decimal
+    laeq: Decimal | None
+    limit: int
+    period: str
+    trigger: str
+    closed_at: datetime | None = None
+
+
+class _Machine:
+    """The event rules over a sensor's readings in time order (module docstring). Its state
+    is the sensor's run fields, so that a batch carries on where the last one stopped; a
+    late stretch is replayed with a fresh one."""
+
+    def __init__(self, *, config, periods: _Periods, state: NoiseSensor, event, create=None):
+        self.config, self.periods, self.state, self.event = config, periods, state, event
+        # Turns an _Opening into the event the machine then follows (saved, when live).
+        self.create = create or (lambda opening: opening)
+        self.window = _Window(config.laeq_window.total_seconds())
+        self.open_delay, self.close_delay = config.open_delay, config.close_delay
+        self.previous = None  # (at, epoch seconds, level, over its own limit)
+        self.opened, self.closed = [], []
+        self.loud_now = False
+
+    def prime(self, at: datetime, db: Decimal) -> None:
+        """A reading already judged: it only fills the window."""
+        self._hold_previous(at)
+        self.previous = (at, at.timestamp(), db, db > self.periods.limit_at(at)[1])
+
+    def _hold_previous(self, at: datetime) -> None:
+        if self.previous is None:
+            return
+        _at, start, level, over = self.previous
+        end = min(at.timestamp(), start + MAX_HOLD_SECONDS)
+        self.window.add(start, end, float(level))
+        if over:
+            self.state.loud_until = datetime.fromtimestamp(end, tz=UTC)
+
+    def step(self, at: datetime, db: Decimal) -> None:
+        state, event = self.state, self.event
+        period, limit = self.periods.limit_at(at)
+        self._hold_previous(at)
+        level = self.window.laeq(at.timestamp())
+        laeq = None if level is None else Decimal(f"{level:.1f}")
+        over = laeq is not None and laeq > limit
+        previous = self.previous
+        if state.last_reading_at and at - state.last_reading_at > MAX_GAP:
+            state.over_since = state.run_peak = None
+        if event is None and period == Period.NIGHT and db > limit + NIGHT_LMAX_MARGIN:
+            # A sudden noise at night: its maximum level alone raises the event, at once.
+            self._open(_Opening(at, db, laeq, limit, period, EventTrigger.LMAX))
+        elif event is None:
+            if not over:
+                state.over_since = state.run_peak = None
+            else:
+                if state.over_since is None:
+                    # From the reading that tipped the LAeq over, if it was over itself.
+                    tipped = previous is not None and previous[3]
+                    state.over_since = previous[0] if tipped else at
+                    state.run_peak = previous[2] if tipped else db
+                state.run_peak = max(state.run_peak, db)
+                if at - state.over_since >= self.open_delay:
+                    self._open(
+                        _Opening(
+                            state.over_since, state.run_peak, laeq, limit, period, EventTrigger.LAEQ
+                        )
+                    )
+        else:
+            event.peak = max(event.peak, db)
+            if laeq is not None and (event.laeq is None or laeq > event.laeq):
+                event.laeq = laeq
+            if over:
+                state.under_since = None
+            else:
+                state.under_since = state.under_since or at
+                if at - state.under_since >= self.close_delay:
+                    # Closed where the noise stopped: the LAeq lags behind by its window.
+                    loud_until = state.loud_until or state.under_since
+                    event.closed_at = max(min(loud_until, state.under_since), event.opened_at)
+                    self.closed.append(event)
+                    self.event = event = state.under_since = None
+        state.last_reading_at, state.last_db_a = at, db
+        self.previous = (at, at.timestamp(), db, db > limit)
+        self.loud_now = db > limit
+
+    def _open(self, opening: _Opening) -> None:
+        self.event = self.create(opening)
+        self.opened.append(self.event)
+        state = self.state
+        state.over_since = state.run_peak = state.under_since = None
+
+
+def _save_event(sensor, opening: _Opening) -> NoiseEvent:
+    return NoiseEvent.objects.create(
+        sensor=sensor,
+        opened_at=opening.opened_at,
+        closed_at=opening.closed_at,
+        peak=opening.peak,
+        laeq=opening.laeq,
+        limit=opening.limit,
+        period=opening.period,
+        trigger=opening.trigger,
+    )
+
+
 def readings_ingest(*, sensor: NoiseSensor, readings) -> IngestResult:
     """Store a batch of readings (re-sent ones are ignored) and advance the sensor's events;
     the result tells the sensor whether to play the warning."""
@@ -200,48 +382,29 @@ def readings_ingest(*, sensor: NoiseSensor, readings) -> IngestResult:
             for at, db in batch.items()
             if sensor.last_reading_at is None or at > sensor.last_reading_at
         )
+        late = sorted(set(batch) - {at for at, _db in new})
         config = noise_settings(sensor.station.bureau_id)
-        limit_row = limits()[sensor.zone_class]
+        periods = _Periods(config, limits()[sensor.zone_class])
         event = NoiseEvent.objects.filter(sensor=sensor, closed_at__isnull=True).first()
-        if event is not None:
-            event.sensor = sensor  # the locked row, whose clock advances below
-        opened, closed = [], []
+        machine = _Machine(
+            config=config,
+            periods=periods,
+            state=sensor,
+            event=event,
+            create=lambda opening: _save_event(sensor, opening),
+        )
+        if new:
+            for at, db in _before(sensor, new[0][0], config):
+                machine.prime(at, db)
         for at, db in new:
-            period = period_at(at)
-            limit = limit_row.for_period(period)
-            over = db > limit
-            if sensor.last_reading_at and at - sensor.last_reading_at > MAX_GAP:
-                sensor.over_since = sensor.run_peak = None
-            if event is None:
-                if not over:
-                    sensor.over_since = sensor.run_peak = None
-                else:
-                    if sensor.over_since is None:
-                        sensor.over_since, sensor.run_peak = at, db
-                    sensor.run_peak = max(sensor.run_peak, db)
-                    if at - sensor.over_since >= config.open_delay:
-                        event = NoiseEvent.objects.create(
-                            sensor=sensor,
-                            opened_at=sensor.over_since,
-                            peak=sensor.run_peak,
-                            limit=limit,
-                            period=period,
-                        )
-                        opened.append(event)
-                        sensor.over_since = sensor.run_peak = sensor.under_since = None
-            elif over:
-                sensor.under_since = None
-                event.peak = max(event.peak, db)
-            else:
-                sensor.under_since = sensor.under_since or at
-                if at - sensor.under_since >= config.close_delay:
-                    event.closed_at = sensor.under_since
-                    event.save(update_fields=["closed_at", "peak"])
-                    closed.append(event)
-                    event = sensor.under_since = None
-            sensor.last_reading_at, sensor.last_db_a = at, db
+            machine.step(at, db)
+        opened, closed, event = machine.opened, machine.closed, machine.event
+        for done in closed:
+            done.save(update_fields=["closed_at", "peak", "laeq"])
         if event is not None:
-            event.save(update_fields=["peak"])
+            event.save(update_fields=["peak", "laeq"])
+        if late:
+            opened += _judge_late(sensor, late, config, periods)
         sensor.save(
             update_fields=[
                 "last_reading_at",
@@ -249,6 +412,7 @@ def readings_ingest(*, sensor: NoiseSensor, readings) -> IngestResult:
                 "over_since",
                 "run_peak",
                 "under_since",
+                "loud_until",
             ]
         )
         for opened_event in opened:
@@ -257,14 +421,66 @@ def readings_ingest(*, sensor: NoiseSensor, readings) -> IngestResult:
             touched = {e.pk: e for e in (*opened, *closed, event) if e is not None}
             for candidate in touched.values():
                 _auto_incident(sensor, candidate, config)
+    if new:
+        loud_now = machine.loud_now
+    else:
+        loud_now = sensor.last_db_a is not None and (
+            sensor.last_db_a > periods.limit_at(sensor.last_reading_at)[1]
+        )
+    warn = event is not None and loud_now
     return IngestResult(
         received=len(readings),
         processed=len(new),
-        play_warning=event is not None,
-        text=config.warning_text if event is not None else "",
+        play_warning=warn,
+        text=config.warning_text if warn else "",
         opened=opened,
         closed=closed,
     )
+
+
+def _before(sensor, first: datetime, config):
+    """The stored readings the window needs before `first` (time order)."""
+    return (
+        NoiseReading.objects.filter(
+            sensor=sensor, at__gte=first - config.laeq_window - MAX_HOLD, at__lt=first
+        )
+        .order_by("at")
+        .values_list("at", "db_a")
+    )
+
+
+def _judge_late(sensor, late: list[datetime], config, periods) -> list[NoiseEvent]:
+    """Readings older than the newest processed (a sensor's buffer sent after live ones):
+    the stretch they fall in is replayed from the stored readings with a fresh state, by the
+    readings' own times, and any event it raises that overlaps none of the sensor's events
+    is recorded, closed where its noise stopped (or at the stretch's end)."""
+    first, last = late[0], late[-1]
+    replay = NoiseSensor(pk=sensor.pk)
+    machine = _Machine(config=config, periods=periods, state=replay, event=None)
+    for at, db in _before(sensor, first, config):
+        machine.prime(at, db)
+    stretch = list(
+        NoiseReading.objects.filter(sensor=sensor, at__gte=first, at__lte=last)
+        .order_by("at")
+        .values_list("at", "db_a")
+    )
+    for at, db in stretch:
+        machine.step(at, db)
+    after = NoiseReading.objects.filter(sensor=sensor, at__gt=last).order_by("at").first()
+    if after is not None:  # how long the stretch's last reading stands for
+        machine.prime(after.at, after.db_a)
+    raised = []
+    for opening in machine.opened:
+        closed_at = opening.closed_at or replay.loud_until or last
+        closed_at = max(closed_at, opening.opened_at)
+        overlaps = NoiseEvent.objects.filter(sensor=sensor, opened_at__lte=closed_at).filter(
+            Q(closed_at__isnull=True) | Q(closed_at__gte=opening.opened_at)
+        )
+        if overlaps.exists():
+            continue
+        opening.closed_at = closed_at
+        raised.append(_save_event(sensor, opening))
+    return raised
 
 
 def _notify_contacts(sensor: NoiseSensor, event: NoiseEvent) -> None:
