@@ -226,6 +226,7 @@ class _Window:
         self.span = seconds
         self.parts = deque()  # [start, end, 10^(L/10)]
         self.energy = self.covered = 0.0
+        self.full = False  # the readings reach back across the whole span
 
     def add(self, start: float, end: float, level: float) -> None:
         if end > start:
@@ -237,6 +238,7 @@ class _Window:
     def laeq(self, now: float) -> float | None:
         """LAeq over (now − span, now], of the time the readings cover; None if none."""
         cutoff, parts = now - self.span, self.parts
+        self.full = bool(parts) and parts[0][0] <= cutoff
         while parts and parts[0][1] <= cutoff:
             start, end, power = parts.popleft()
             self.energy -= power * (end - start)
@@ -249,6 +251,7 @@ class _Window:
         if not parts or self.covered <= 0 or self.energy <= 0:
             self.parts.clear()
             self.energy = self.covered = 0.0
+            self.full = False
             return None
         return 10 * math.log10(self.energy / self.covered)
 
@@ -266,6 +269,10 @@ class _Opening:
     closed_at: datetime | None = None
 
 
+def _db(level: float | None) -> Decimal | None:
+    return None if level is None else Decimal(f"{level:.1f}")
+
+
 class _Machine:
     """The event rules over a sensor's readings in time order (module docstring). Its state
     is the sensor's run fields, so that a batch carries on where the last one stopped; a
@@ -278,20 +285,33 @@ class _Machine:
         self.window = _Window(config.laeq_window.total_seconds())
         self.open_delay, self.close_delay = config.open_delay, config.close_delay
         self.previous = None  # (at, epoch seconds, level, over its own limit)
+        self.loud_since = self.loud_peak = None
         self.opened, self.closed = [], []
         self.loud_now = False
 
     def prime(self, at: datetime, db: Decimal) -> None:
         """A reading already judged: it only fills the window."""
         self._hold_previous(at)
-        self.previous = (at, at.timestamp(), db, db > self.periods.limit_at(at)[1])
+        self._remember(at, db, self.periods.limit_at(at)[1])
+
+    def _remember(self, at: datetime, db: Decimal, limit: int) -> None:
+        over = db > limit
+        self.previous = (at, at.timestamp(), float(db), over)
+        # The stretch of consecutive readings over their limit, and its loudest.
+        if not over:
+            self.loud_since = self.loud_peak = None
+        elif self.loud_since is None:
+            self.loud_since, self.loud_peak = at, db
+        else:
+            self.loud_peak = max(self.loud_peak, db)
+        self.loud_now = over
 
     def _hold_previous(self, at: datetime) -> None:
         if self.previous is None:
             return
         _at, start, level, over = self.previous
         end = min(at.timestamp(), start + MAX_HOLD_SECONDS)
-        self.window.add(start, end, float(level))
+        self.window.add(start, end, level)
         if over:
             self.state.loud_until = datetime.fromtimestamp(end, tz=UTC)
 
@@ -300,34 +320,45 @@ class _Machine:
         period, limit = self.periods.limit_at(at)
         self._hold_previous(at)
         level = self.window.laeq(at.timestamp())
-        laeq = None if level is None else Decimal(f"{level:.1f}")
-        over = laeq is not None and laeq > limit
-        previous = self.previous
+        level = None if level is None else round(level, 1)
+        over = level is not None and level > limit
         if state.last_reading_at and at - state.last_reading_at > MAX_GAP:
             state.over_since = state.run_peak = None
         if event is None and period == Period.NIGHT and db > limit + NIGHT_LMAX_MARGIN:
             # A sudden noise at night: its maximum level alone raises the event, at once.
-            self._open(_Opening(at, db, laeq, limit, period, EventTrigger.LMAX))
+            self._open(_Opening(at, db, _db(level), limit, period, EventTrigger.LMAX))
         elif event is None:
             if not over:
                 state.over_since = state.run_peak = None
             else:
                 if state.over_since is None:
-                    # From the reading that tipped the LAeq over, if it was over itself.
-                    tipped = previous is not None and previous[3]
-                    state.over_since = previous[0] if tipped else at
-                    state.run_peak = previous[2] if tipped else db
+                    # From the start of the loud stretch that tipped the LAeq over (when the
+                    # reading before was over its own limit), else from this reading.
+                    tipped = self.previous is not None and self.previous[3]
+                    state.over_since = self.loud_since if tipped else at
+                    state.run_peak = self.loud_peak if tipped else db
                 state.run_peak = max(state.run_peak, db)
                 if at - state.over_since >= self.open_delay:
-                    self._open(
-                        _Opening(
-                            state.over_since, state.run_peak, laeq, limit, period, EventTrigger.LAEQ
-                        )
+                    opening = _Opening(
+                        state.over_since,
+                        state.run_peak,
+                        _db(level),
+                        limit,
+                        period,
+                        EventTrigger.LAEQ,
                     )
+                    self._open(opening)
         else:
-            event.peak = max(event.peak, db)
-            if laeq is not None and (event.laeq is None or laeq > event.laeq):
-                event.laeq = laeq
+            if db > event.peak:
+                event.peak = db
+            # The highest LAeq of a window the readings reach back across (at the sensor's
+            # start only a partial one, until a full window has been seen).
+            counts = level is not None and (self.window.full or event.laeq is None)
+            if counts and (
+                event.laeq is None or level > event.laeq or getattr(event, "partial", False)
+            ):
+                event.laeq = _db(level)
+                event.partial = not self.window.full
             if over:
                 state.under_since = None
             else:
@@ -339,11 +370,11 @@ class _Machine:
                     self.closed.append(event)
                     self.event = event = state.under_since = None
         state.last_reading_at, state.last_db_a = at, db
-        self.previous = (at, at.timestamp(), db, db > limit)
-        self.loud_now = db > limit
+        self._remember(at, db, limit)
 
     def _open(self, opening: _Opening) -> None:
         self.event = self.create(opening)
+        self.event.partial = not self.window.full
         self.opened.append(self.event)
         state = self.state
         state.over_since = state.run_peak = state.under_since = None
