@@ -6,7 +6,7 @@ Readings and events belong to their sensor's station, so `restrict()` scopes the
 the sensor; the limits are the national standard's table, one for everybody.
 """
 
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -36,6 +36,9 @@ STANDARD_LIMITS = {
     "4a": (70, 55),
     "4b": (70, 60),
 }
+# 噪声污染防治法 (2022) 第88条: night is 22:00–06:00; the government may set other hours, for a
+# night of eight hours.
+NIGHT_HOURS = 8
 # GB 3096-2008 §5.2 (and 噪声污染防治法): at night a sudden noise's maximum level may exceed
 # the limit by at most 15 dB(A); more than that raises an event at once.
 NIGHT_LMAX_MARGIN = 15
@@ -133,13 +136,15 @@ class NoiseSettings(models.Model):
             "with the limit."
         ),
     )
-    # GB 3096-2008 §3.6–3.7: day 06:00–22:00 and night 22:00–06:00 unless the county-level
-    # government sets other hours.
+    # GB 3096-2008 §3.6–3.7 and 噪声污染防治法 第88条: day 06:00–22:00 and night 22:00–06:00
+    # unless the local government sets other hours (a night of eight hours).
     day_starts = models.TimeField(_("day starts at"), default=time(6, 0))
     night_starts = models.TimeField(
         _("night starts at"),
         default=time(22, 0),
-        help_text=_("As set by the county-level government; local (Beijing) time."),
+        help_text=_(
+            "As set by the local government; local (Beijing) time. The night lasts eight hours."
+        ),
     )
 
     objects = ScopedManager()
@@ -154,10 +159,19 @@ class NoiseSettings(models.Model):
 
     def clean(self):
         super().clean()
-        if self.day_starts and self.night_starts and self.day_starts >= self.night_starts:
-            raise ValidationError(
-                {"night_starts": _("Night must start later in the day than day does.")}
+        if self.day_starts and self.night_starts:
+            if self.day_starts >= self.night_starts:
+                raise ValidationError(
+                    {"night_starts": _("Night must start later in the day than day does.")}
+                )
+            # 噪声污染防治法 第88条: the government may move the night, not shorten it.
+            day = datetime.combine(date.min, self.night_starts) - datetime.combine(
+                date.min, self.day_starts
             )
+            if day != timedelta(hours=24 - NIGHT_HOURS):
+                raise ValidationError(
+                    {"night_starts": _("The night lasts eight hours (噪声污染防治法 art. 88).")}
+                )
 
     @property
     def laeq_window(self) -> timedelta:

@@ -179,9 +179,12 @@ class TestBureauHours:
         [event] = events(noise)
         assert (event.period, event.limit) == ("night", 45)
 
-    def test_night_must_start_after_day(self, noise):
+    @pytest.mark.parametrize(
+        "day_starts, night_starts", [(time(22), time(6)), (time(6), time(23)), (time(7), time(22))]
+    )
+    def test_night_starts_after_day_and_lasts_eight_hours(self, noise, day_starts, night_starts):
         settings = NoiseSettings(
-            bureau=noise.org.jiulongpo, day_starts=time(22), night_starts=time(6)
+            bureau=noise.org.jiulongpo, day_starts=day_starts, night_starts=night_starts
         )
         with pytest.raises(ValidationError):
             settings.full_clean()
