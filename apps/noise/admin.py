@@ -35,6 +35,9 @@ class NoiseSettingsAdmin(ScopedAdmin):
         "auto_incident_on_duration",
         "repeat_threshold",
         "auto_incident_on_repeat",
+        "laeq_window_minutes",
+        "day_starts",
+        "night_starts",
         "warning_text",
     ]
 
@@ -82,11 +85,34 @@ class NoiseSensorAdmin(ScopedAdmin):
 
 @admin.register(NoiseEvent)
 class NoiseEventAdmin(ReadOnlyScopedAdmin):
-    list_display = ["sensor", "opened_at", "closed_at", "peak", "limit", "period", "incident"]
-    list_filter = ["period"]
+    list_display = [
+        "sensor",
+        "opened_at",
+        "closed_at",
+        "duration_shown",
+        "laeq",
+        "peak",
+        "limit",
+        "excess_shown",
+        "period",
+        "trigger",
+        "incident",
+    ]
+    list_filter = ["period", "trigger"]
     date_hierarchy = "opened_at"
     list_select_related = ["sensor", "incident"]
     show_full_result_count = False
+
+    @admin.display(description=_("duration"))
+    def duration_shown(self, event):
+        if event.duration is None:
+            return _("open")
+        minutes, seconds = divmod(int(event.duration.total_seconds()), 60)
+        return _("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": seconds}
+
+    @admin.display(description=_("excess (LAeq − limit), dB(A)"))
+    def excess_shown(self, event):
+        return "—" if event.excess is None else event.excess
 
 
 @admin.register(NoiseReading)

@@ -14,5 +14,11 @@ class ZoneClass(models.TextChoices):
 
 
 class Period(models.TextChoices):
-    DAY = "day", _("Day (06:00–22:00)")
-    NIGHT = "night", _("Night (22:00–06:00)")
+    # The hours are each sub-bureau's (NoiseSettings.day_starts / night_starts).
+    DAY = "day", _("Day")
+    NIGHT = "night", _("Night")
+
+
+class EventTrigger(models.TextChoices):
+    LAEQ = "laeq", _("LAeq over the limit")
+    LMAX = "lmax", _("Night maximum level over the limit by more than 15 dB(A)")

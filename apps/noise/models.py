@@ -6,10 +6,11 @@ Readings and events belong to their sensor's station, so `restrict()` scopes the
 the sensor; the limits are the national standard's table, one for everybody.
 """
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -19,7 +20,7 @@ from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.scoping import Scope, ScopedManager
 from apps.core.timefmt import when
 
-from .choices import Period, ZoneClass
+from .choices import EventTrigger, Period, ZoneClass
 
 # What a sound level meter on a pole can honestly report: below 20 dB(A) is the meter's
 # own noise floor, above 140 dB(A) is past the threshold of pain (a fault, not a dance).
@@ -35,6 +36,12 @@ STANDARD_LIMITS = {
     "4a": (70, 55),
     "4b": (70, 60),
 }
+# 噪声污染防治法 (2022) 第88条: night is 22:00–06:00; the government may set other hours, for a
+# night of eight hours.
+NIGHT_HOURS = 8
+# GB 3096-2008 §5.2 (and 噪声污染防治法): at night a sudden noise's maximum level may exceed
+# the limit by at most 15 dB(A); more than that raises an event at once.
+NIGHT_LMAX_MARGIN = 15
 SENSOR_SCOPE = Scope(station="sensor__station_id", bureau="sensor__station__bureau_id")
 
 
@@ -118,6 +125,28 @@ class NoiseSettings(models.Model):
         help_text=AUTOMATIC_HELP,
     )
 
+    # GB 3096-2008 judges the equivalent continuous level (LAeq) over a measurement period,
+    # not single samples: the rolling window it is computed over.
+    laeq_window_minutes = models.PositiveSmallIntegerField(
+        _("LAeq window (minutes)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "Readings are energy-averaged over this rolling window and the average is compared "
+            "with the limit."
+        ),
+    )
+    # GB 3096-2008 §3.6–3.7 and 噪声污染防治法 第88条: day 06:00–22:00 and night 22:00–06:00
+    # unless the local government sets other hours (a night of eight hours).
+    day_starts = models.TimeField(_("day starts at"), default=time(6, 0))
+    night_starts = models.TimeField(
+        _("night starts at"),
+        default=time(22, 0),
+        help_text=_(
+            "As set by the local government; local (Beijing) time. The night lasts eight hours."
+        ),
+    )
+
     objects = ScopedManager()
     scope = Scope(bureau="bureau_id", station_staff_view_via_bureau=True)
 
@@ -127,6 +156,26 @@ class NoiseSettings(models.Model):
 
     def __str__(self):
         return str(self.bureau)
+
+    def clean(self):
+        super().clean()
+        if self.day_starts and self.night_starts:
+            if self.day_starts >= self.night_starts:
+                raise ValidationError(
+                    {"night_starts": _("Night must start later in the day than day does.")}
+                )
+            # 噪声污染防治法 第88条: the government may move the night, not shorten it.
+            day = datetime.combine(date.min, self.night_starts) - datetime.combine(
+                date.min, self.day_starts
+            )
+            if day != timedelta(hours=24 - NIGHT_HOURS):
+                raise ValidationError(
+                    {"night_starts": _("The night lasts eight hours (噪声污染防治法 art. 88).")}
+                )
+
+    @property
+    def laeq_window(self) -> timedelta:
+        return timedelta(minutes=self.laeq_window_minutes)
 
     @property
     def open_delay(self) -> timedelta:
@@ -209,6 +258,11 @@ class NoiseSensor(SameStationMixin, TimeStampedModel):
     under_since = models.DateTimeField(
         _("back below the limit since"), null=True, blank=True, editable=False
     )
+    # The end of the newest reading over the limit: where an event closes (the rolling
+    # LAeq stays over the limit for a while after the noise has stopped).
+    loud_until = models.DateTimeField(
+        _("over the limit until"), null=True, blank=True, editable=False
+    )
 
     objects = ScopedManager()
     scope = Scope(station="station_id", bureau="station__bureau_id")
@@ -267,9 +321,20 @@ class NoiseEvent(models.Model):
     )
     opened_at = models.DateTimeField(_("over the limit since"))
     closed_at = models.DateTimeField(_("back below the limit at"), null=True, blank=True)
-    peak = models.DecimalField(_("peak, dB(A)"), max_digits=4, decimal_places=1)
+    peak = models.DecimalField(_("Lmax, dB(A)"), max_digits=4, decimal_places=1)
+    laeq = models.DecimalField(
+        _("LAeq, dB(A)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("The highest rolling LAeq while the event was open."),
+    )
     limit = models.PositiveSmallIntegerField(_("limit, dB(A)"))
     period = models.CharField(_("period"), max_length=5, choices=Period)
+    trigger = models.CharField(
+        _("raised by"), max_length=5, choices=EventTrigger, default=EventTrigger.LAEQ
+    )
     incident = models.OneToOneField(
         "cases.Incident",
         on_delete=models.SET_NULL,
@@ -305,3 +370,18 @@ class NoiseEvent(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def duration(self) -> timedelta | None:
+        """Over the limit from opening to closing; None while open (see selectors.lasted)."""
+        return self.closed_at - self.opened_at if self.closed_at else None
+
+    @property
+    def excess(self) -> Decimal | None:
+        """How far the LAeq went over the limit, dB(A)."""
+        return None if self.laeq is None else self.laeq - self.limit
+
+    @property
+    def lmax_excess(self) -> Decimal:
+        """How far the maximum level went over the limit, dB(A)."""
+        return self.peak - self.limit

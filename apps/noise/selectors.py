@@ -21,17 +21,22 @@ from .models import (
 
 # GB 3096-2008 counts day and night in local time; Chongqing is on Beijing time.
 LOCAL = ZoneInfo("Asia/Shanghai")
-DAY_STARTS, NIGHT_STARTS = 6, 22
+# The standard's hours (§3.6–3.7), where a bureau has not set its county's own.
+DAY_STARTS, NIGHT_STARTS = time(6, 0), time(22, 0)
 # "Repeats at the same place in a week": the events of a sensor counted back from each one.
 REPEAT_WINDOW = timedelta(days=7)
 # The grounds on which an event may become an incident (incident_grounds).
 DURATION, REPEAT = "duration", "repeat"
 
 
-def period_at(at: datetime) -> str:
-    """Day is 06:00 up to 22:00 local time, night the rest (22:00 itself is night)."""
-    hour = at.astimezone(LOCAL).hour
-    return Period.DAY if DAY_STARTS <= hour < NIGHT_STARTS else Period.NIGHT
+def period_at(at: datetime, config: NoiseSettings | None = None) -> str:
+    """The period of a moment by its own local (Beijing) time: day from the bureau's
+    `day_starts` up to its `night_starts` (06:00–22:00 by default), night the rest (the
+    night's first minute itself is night)."""
+    clock = at.astimezone(LOCAL).time()
+    day_starts = config.day_starts if config else DAY_STARTS
+    night_starts = config.night_starts if config else NIGHT_STARTS
+    return Period.DAY if day_starts <= clock < night_starts else Period.NIGHT
 
 
 def limits() -> dict[str, NoiseLimit]:
@@ -60,9 +65,10 @@ def sensors_live(*, user):
         .annotate(latest_db=Subquery(latest.values("db_a")[:1]))
         .annotate(latest_at=Subquery(latest.values("at")[:1]))
     )
-    table, period = limits(), period_at(timezone.now())
+    table, now, configs = limits(), timezone.now(), BureauSettings()
     for sensor in sensors:
         limit = table.get(sensor.zone_class)
+        period = period_at(now, configs[sensor.station.bureau_id])
         sensor.limit_now = limit.for_period(period) if limit else None
         sensor.is_over = (
             sensor.latest_db is not None
@@ -178,8 +184,9 @@ def day_curves(*, sensors, day=None) -> dict[int, dict]:
         .annotate(level=Max("db_a"))
         .order_by("sensor_id", "minute")
     )
-    table = limits()
+    table, configs = limits(), BureauSettings()
     zone = {sensor.pk: table.get(sensor.zone_class) for sensor in sensors}
+    config = {sensor.pk: configs[sensor.station.bureau_id] for sensor in sensors}
     curves = {}
     for sensor_id, minute, level in rows.iterator(chunk_size=5000):
         curve = curves.get(sensor_id)
@@ -190,7 +197,7 @@ def day_curves(*, sensors, day=None) -> dict[int, dict]:
         hour = local_minute.hour
         limit_then = None
         if limit is not None:
-            limit_then = limit.day_limit if DAY_STARTS <= hour < NIGHT_STARTS else limit.night_limit
+            limit_then = limit.for_period(period_at(local_minute, config[sensor_id]))
         level = float(level)
         curve["labels"].append(f"{hour:02d}:{local_minute.minute:02d}")
         curve["values"].append(level)

@@ -35,8 +35,16 @@ def _sensor_map(sensors, events):
             lines.append(_("Level %(level)s dB(A)") % {"level": f"{sensor.latest_db:.1f}"})
         if event:
             lines.append(
-                _("Over the limit since %(time)s, peak %(peak)s dB(A), limit %(limit)s dB(A)")
-                % {"time": when(event.opened_at, "time"), "peak": event.peak, "limit": event.limit}
+                _(
+                    "Over the limit since %(time)s, LAeq %(laeq)s dB(A), Lmax %(peak)s dB(A), "
+                    "limit %(limit)s dB(A)"
+                )
+                % {
+                    "time": when(event.opened_at, "time"),
+                    "laeq": event.laeq if event.laeq is not None else "—",
+                    "peak": event.peak,
+                    "limit": event.limit,
+                }
             )
         rows.append(
             {

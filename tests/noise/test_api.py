@@ -199,9 +199,12 @@ class TestEventsApi:
         assert not Incident.objects.exists()
 
     def test_the_third_event_at_the_sensor_in_a_week_qualifies(self, client, noise):
-        for minute in (30, 40, 50):  # three short dances, quiet (the event closes) between
-            post(client, batch(start=f"20:{minute}:00"), noise.key)
-            post(client, batch(start=f"20:{minute + 1}:10", seconds=310, level=40), noise.key)
+        # Three short dances, quiet between: the event closes once the 10-minute LAeq has
+        # been back under the limit for 5 minutes.
+        for start in ("19:30", "20:00", "20:30"):
+            post(client, batch(start=f"{start}:00"), noise.key)
+            quiet = (local(DAY, f"{start}:00") + timedelta(seconds=70)).strftime("%H:%M:%S")
+            post(client, batch(start=quiet, seconds=1200, level=40), noise.key)
         client.force_login(noise.org.user("xipeng_desk"))
         rows = client.get(reverse("noiseevent-list")).json()["results"]  # newest first
         assert [r["repeats_in_week"] for r in rows] == [2, 1, 0]

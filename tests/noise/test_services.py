@@ -54,9 +54,10 @@ class TestOpening:
         assert result.play_warning is True
         assert result.text == "音量超过国家标准限值，请调低音量"
 
-    def test_a_burst_shorter_than_the_open_delay_opens_nothing(self, noise):
-        readings = series(local(DAY, "20:30:00"), 50, 80) + series(local(DAY, "20:30:50"), 60, 50)
-        result = ingest(noise, readings)
+    def test_a_short_burst_that_keeps_the_laeq_under_the_limit_opens_nothing(self, noise):
+        # 10 s of 62 dB(A) in ten minutes of 50: LAeq 51.0, under the day limit of 55.
+        readings = series(local(DAY, "20:20:00"), 600, 50) + series(local(DAY, "20:30:00"), 10, 62)
+        result = ingest(noise, readings + series(local(DAY, "20:30:10"), 300, 50))
         assert events(noise) == [] and result.play_warning is False
 
     def test_a_level_at_the_limit_is_not_over_it(self, noise):
@@ -65,7 +66,8 @@ class TestOpening:
 
     def test_the_open_delay_comes_from_the_bureau_settings(self, noise):
         NoiseSettings.objects.create(bureau=noise.org.jiulongpo, open_after_seconds=0)
-        result = ingest(noise, series(local(DAY, "20:30:00"), 10, 60))
+        # The second reading gives the first its duration: the LAeq is over at once.
+        result = ingest(noise, series(local(DAY, "20:30:00"), 20, 60))
         assert len(events(noise)) == 1 and result.play_warning is True
 
     def test_a_batch_split_anywhere_gives_the_same_event(self, noise):
@@ -97,28 +99,33 @@ class TestHoldingAndClosing:
         assert event.closed_at is None and event.peak == Decimal("78.0")
         assert result.play_warning is True
 
-    def test_it_closes_itself_after_five_minutes_below_hysteresis(self, opened):
-        result = ingest(opened, series(local(DAY, "20:32:00"), 300, 50))  # to 20:36:50
-        assert events(opened)[0].closed_at is None and result.play_warning is True
-        result = ingest(opened, series(local(DAY, "20:37:00"), 10, 50))
+    def test_it_closes_five_minutes_after_the_laeq_is_back_under_the_limit(self, opened):
+        # The two loud minutes (20:30–20:32) keep the 10-minute LAeq over 55 until they
+        # leave the window, at 20:42; five quiet minutes of LAeq later, at 20:47, it closes
+        # where the noise stopped. The warning stops as soon as the level is down.
+        result = ingest(opened, series(local(DAY, "20:32:00"), 900, 50))  # to 20:46:50
+        assert events(opened)[0].closed_at is None and result.play_warning is False
+        result = ingest(opened, series(local(DAY, "20:47:00"), 10, 50))
         [event] = events(opened)
-        assert event.closed_at == local(DAY, "20:32:00")  # when it dropped back
-        assert result.play_warning is False and result.closed == [event]
+        assert event.closed_at == local(DAY, "20:32:00")  # where the noise stopped
+        assert result.closed == [event]
+        assert event.laeq == Decimal("72.0") and event.peak == Decimal("72.0")
 
     def test_a_burst_during_the_quiet_spell_restarts_it(self, opened):
-        ingest(opened, series(local(DAY, "20:32:00"), 240, 50))
-        ingest(opened, series(local(DAY, "20:36:00"), 10, 70))
-        ingest(opened, series(local(DAY, "20:36:10"), 300, 50))  # to 20:41:00 exclusive
+        ingest(opened, series(local(DAY, "20:32:00"), 720, 50))  # LAeq under from 20:42
+        ingest(opened, series(local(DAY, "20:44:00"), 20, 75))  # the LAeq over again
+        # The burst leaves the window at 20:54:20; closes five minutes later, at 20:59:20.
+        ingest(opened, series(local(DAY, "20:44:20"), 890, 50))  # to 20:59:10
         assert events(opened)[0].closed_at is None
-        ingest(opened, series(local(DAY, "20:41:10"), 10, 50))
-        assert events(opened)[0].closed_at == local(DAY, "20:36:10")
+        ingest(opened, series(local(DAY, "20:59:10"), 20, 50))
+        assert events(opened)[0].closed_at == local(DAY, "20:44:20")
 
     def test_a_new_event_opens_after_one_closed(self, opened):
-        ingest(opened, series(local(DAY, "20:32:00"), 310, 50))
-        ingest(opened, series(local(DAY, "20:40:00"), 70, 75))
+        ingest(opened, series(local(DAY, "20:32:00"), 1200, 50))  # closes at 20:47
+        ingest(opened, series(local(DAY, "20:52:00"), 70, 75))
         first, second = events(opened)
         assert first.closed_at is not None and second.closed_at is None
-        assert second.opened_at == local(DAY, "20:40:00")
+        assert second.opened_at == local(DAY, "20:52:00")
 
 
 class TestDayNightBoundaries:
@@ -157,11 +164,18 @@ class TestBatches:
         assert again.opened == [] and again.play_warning is True
         assert Notification.objects.count() == notified
 
-    def test_a_late_batch_is_stored_but_does_not_reopen_the_past(self, noise):
+    def test_a_late_batch_is_judged_by_itself_as_a_closed_event(self, noise):
         ingest(noise, series(local(DAY, "20:40:00"), 30, 50))
         result = ingest(noise, series(local(DAY, "20:30:00"), 120, 80))
-        assert result.processed == 0 and events(noise) == []
+        assert result.processed == 0
         assert NoiseReading.objects.filter(sensor=noise.sensor).count() == 15
+        [event] = events(noise)
+        # Closed where its last loud reading ended (held at most a minute, to 20:32:50).
+        assert event.opened_at == local(DAY, "20:30:00")
+        assert event.closed_at == local(DAY, "20:32:50")
+        assert (event.limit, event.period, event.peak) == (55, "day", Decimal("80.0"))
+        again = ingest(noise, series(local(DAY, "20:30:00"), 120, 80))  # re-sent: nothing new
+        assert again.opened == [] and len(events(noise)) == 1
 
     @pytest.mark.parametrize("level", ["19.9", "140.1", "-5", "abc"])
     def test_a_bad_level_rejects_the_whole_batch(self, noise, level):
@@ -199,7 +213,7 @@ class TestNotifications:
 
     def test_holding_and_closing_notify_nobody_again(self, noise):
         ingest(noise, series(local(DAY, "20:30:00"), 70, 72))
-        ingest(noise, series(local(DAY, "20:31:10"), 400, 50))
+        ingest(noise, series(local(DAY, "20:31:10"), 1200, 50))
         assert Notification.objects.count() == 2
         assert events(noise)[0].closed_at is not None
 
@@ -287,7 +301,7 @@ class TestWhenAnEventMayBecomeAnIncident:
         assert repeats_in_week(second) == 1
         with pytest.raises(Conflict):
             noise_event_to_incident(event=second, by=noise.org.user("xipeng_desk"))
-        ingest(noise, series(local(DAY, "20:32:00"), 330, 40))  # quiet: it closes
+        ingest(noise, series(local(DAY, "20:32:00"), 1200, 40))  # quiet: it closes
         ingest(noise, series(local(DAY, "21:00:00"), 90, 72))
         third = events(noise)[-1]
         assert repeats_in_week(third) == 2
@@ -337,7 +351,7 @@ class TestAutomaticIncident:
         assert not Incident.objects.exists() and events(noise)[-1].incident is None
 
     def test_an_event_that_lasted_long_and_closed_within_one_batch_is_converted(self, automatic):
-        readings = series(local(DAY, "20:30:00"), 720, 72) + series(local(DAY, "20:42:00"), 360, 40)
+        readings = series(local(DAY, "20:30:00"), 720, 72) + series(local(DAY, "20:42:00"), 960, 40)
         ingest(automatic, readings)  # a sensor back online with its buffer
         [event] = events(automatic)
         assert event.closed_at is not None and event.incident is not None
@@ -348,7 +362,7 @@ class TestAutomaticIncident:
         )
         ingest(noise, series(local(DAY, "20:30:00"), 90, 72))
         assert not Incident.objects.exists()  # the first this week
-        ingest(noise, series(local(DAY, "20:32:00"), 330, 40))
+        ingest(noise, series(local(DAY, "20:32:00"), 1200, 40))
         ingest(noise, series(local("2026-06-02", "20:30:00"), 70, 72))
         first, second = events(noise)
         assert first.incident is None and second.incident == Incident.objects.get()

@@ -40,6 +40,9 @@ ALLOWED = {
     "SMS",
     "URL",
     "XLSX",
+    # the symbols of GB 3096-2008 for the equivalent continuous and the maximum level
+    "LAeq",
+    "Lmax",
     "Leaflet",
     "OpenStreetMap",
     "OpenAPI",

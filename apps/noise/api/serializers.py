@@ -5,7 +5,7 @@ from apps.core.api.serializers import ModelSerializer, ScopedRelatedField
 from apps.core.scoping import VIEW
 
 from ..models import MAX_DB, MIN_DB, NoiseEvent, NoiseSensor
-from ..selectors import BureauSettings, incident_grounds
+from ..selectors import BureauSettings, incident_grounds, lasted
 
 
 class NoiseSensorSerializer(ModelSerializer):
@@ -59,6 +59,10 @@ class NoiseEventSerializer(serializers.ModelSerializer):
     repeats_in_week = serializers.IntegerField(read_only=True)
     incident_grounds = serializers.SerializerMethodField()
     qualifies_for_incident = serializers.SerializerMethodField()
+    lmax = serializers.DecimalField(source="peak", max_digits=4, decimal_places=1, read_only=True)
+    excess = serializers.DecimalField(max_digits=4, decimal_places=1, read_only=True)
+    lmax_excess = serializers.DecimalField(max_digits=4, decimal_places=1, read_only=True)
+    duration_seconds = serializers.SerializerMethodField()
 
     class Meta:
         model = NoiseEvent
@@ -69,8 +73,14 @@ class NoiseEventSerializer(serializers.ModelSerializer):
             "opened_at",
             "closed_at",
             "peak",
+            "laeq",
+            "lmax",
             "limit",
+            "excess",
+            "lmax_excess",
+            "duration_seconds",
             "period",
+            "trigger",
             "incident",
             "incident_number",
             "repeats_in_week",
@@ -84,6 +94,10 @@ class NoiseEventSerializer(serializers.ModelSerializer):
         if not hasattr(event, "grounds"):
             event.grounds = incident_grounds(event, configs[event.sensor.station.bureau_id])
         return event.grounds
+
+    def get_duration_seconds(self, event) -> int:
+        """Over the limit so far: to its close, or while open to the newest reading."""
+        return int(lasted(event).total_seconds())
 
     def get_incident_grounds(self, event) -> list[str]:
         return self._grounds(event)
