@@ -74,11 +74,13 @@ bench: install-dev
 
 # Load test (README "Load test"): 50 desk and tablet users for LOADTEST_MINUTES against
 # gunicorn, PostgreSQL, Redis and a Celery worker on 127.0.0.1. It re-creates the database
-# LOADTEST_DATABASE_URL names (ending in _load) and empties LOADTEST_REDIS_URL's database;
-# results in loadtest-results/. The driver runs in DEBUG (to seed the demo), gunicorn not.
+# LOADTEST_DATABASE_URL names (ending in _loadtest) and empties LOADTEST_REDIS_URL's database
+# (tests/load/test_loadtest.py has its own: <name>_loadtest_test, Redis 9; see
+# apps/core/loadtest/__init__.py); results in loadtest-results/. The driver runs in DEBUG
+# (to seed the demo), gunicorn not.
 LOADTEST_MINUTES ?= 10
 LOADTEST_USERS ?= 50
-LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/policestation_load
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/policestation_loadtest
 LOADTEST_REDIS_URL ?= redis://127.0.0.1:6379/8
 loadtest: install-dev
 	$(DEMO_ENV) DATABASE_URL=$(LOADTEST_DATABASE_URL) REDIS_URL=$(LOADTEST_REDIS_URL) \

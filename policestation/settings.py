@@ -438,7 +438,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Every handler masks ID numbers and phones that a library's message may carry.
-    "filters": {"personal_data": {"()": "apps.core.logs.RedactPersonalData"}},
+    "filters": {
+        "personal_data": {"()": "apps.core.logs.RedactPersonalData"},
+        "outage_in_one_line": {"()": "apps.core.logs.OutageInOneLine"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
@@ -448,6 +451,12 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # axes logs every successful login at INFO; failures and lockouts stay visible.
         "axes": {"level": "WARNING"},
+        # PostgreSQL down: beat's scheduler (every 5 s) and failed tasks log one line, not a
+        # traceback (a filter acts on the logger that makes the record, hence each name).
+        **{
+            name: {"filters": ["outage_in_one_line"]}
+            for name in ("django_celery_beat.schedulers", "celery.beat", "celery.app.trace")
+        },
     },
 }
 

@@ -24,6 +24,7 @@ from apps.core.geo import haversine_km, in_china
 from apps.core.limits import ensure_past, ensure_plannable
 from apps.core.notifications import notify
 from apps.core.scoping import CHANGE, is_in_scope
+from apps.core.spreadsheets import SpreadsheetError, read_table
 from apps.core.timefmt import when
 from apps.core.uploads import check_spreadsheet, check_upload, store_private
 from apps.stations.models import Community, Post, StaffAssignment, Station
@@ -867,17 +868,15 @@ def roster_generate(*, by, pattern: RosterPattern) -> int:
 def roster_import(*, by, station: Station, upload) -> tuple[int, list[dict]]:
     """Shifts from a spreadsheet (姓名, 警务站, 日期, 开始, 结束, 角色): every row is checked
     first; if any is wrong nothing is saved and the rejected rows are returned."""
-    from apps.registry.imports import ImportFileError, read_rows
-
     from .roster_import import SHIFT_COLUMNS, parse_shift_row
 
     if not Station.objects.restrict(by, CHANGE).filter(pk=station.pk).exists():
         raise OutOfScope(_("Not found."))
     checked = check_spreadsheet(upload, max_bytes=MAX_ROSTER_BYTES)
     try:
-        rows = list(read_rows(checked.content, spec=SHIFT_COLUMNS))
-    except ImportFileError as exc:
-        raise DomainError(str(exc), code="invalid") from exc
+        rows = list(read_table(checked.content, *SHIFT_COLUMNS))
+    except SpreadsheetError as exc:
+        raise DomainError(exc.message, code="invalid") from exc
     staff = {s.name: s for s in StaffAssignment.objects.filter(station=station)}
     posts = {p.name: p for p in Post.objects.filter(station=station)}
     shifts, rejected = [], []

@@ -4,7 +4,8 @@ With DEBUG off nothing shows a traceback or an exception's text. The database be
 unreachable is not a bug but an outage: 503 with Retry-After and a short message, whether
 the error arose in a view or in a middleware (the session and the user are loaded from the
 database before any view runs). Django hands every such exception, from any layer, to
-`server_error` while it is being handled, so that is where it is recognised.
+`server_error` while it is being handled, so that is where it is recognised. Each such
+503 is logged as one line (`log_unavailable`), never a traceback.
 
 A form sent with more text than DATA_UPLOAD_MAX_MEMORY_SIZE (5 MB pasted into a
 description) is refused with a page that says so and that nothing was saved, in the page's
@@ -112,18 +113,34 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
-        return service_unavailable(request)
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_DOWN):
+        return service_unavailable(request, exc)
     if _is_api(request):
         return _json("server_error", _("Something went wrong on our side. Please try again."), 500)
     return defaults.server_error(request)
 
 
-def service_unavailable(request):
+def log_unavailable(request, exc, response):
+    """One line per 503, without the traceback: an outage answers hundreds of requests and
+    each traceback would only repeat that the server is down. Marks the response logged, so
+    that Django's `django.request` does not log it again (with the traceback)."""
+    logger.warning(
+        "database unavailable, answered 503: %s %s (%s: %s)",
+        request.method,
+        request.path,
+        type(exc).__name__,
+        " ".join(str(exc).split()),
+    )
+    response._has_been_logged = True
+    return response
+
+
+def service_unavailable(request, exc=None):
     if _is_api(request):
         response = _json("unavailable", UNAVAILABLE, 503)
     else:
         # Rendered without the request: no context processor, so nothing reads the database.
         response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = RETRY_AFTER_SECONDS
-    return response
+    return log_unavailable(request, exc or sys.exc_info()[1], response)

@@ -10,6 +10,8 @@ lockout lines.
 
 import logging
 
+from django.db import InterfaceError, OperationalError
+
 from .masking import redact
 
 
@@ -22,4 +24,22 @@ class RedactPersonalData(logging.Filter):
             record.exc_text = redact(record.exc_text)
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
+        return True
+
+
+class OutageInOneLine(logging.Filter):
+    """A database that cannot be reached, logged as one line at WARNING instead of a
+    traceback (settings.LOGGING puts this filter on celery beat's loggers and Celery's
+    task log): while PostgreSQL is down, django-celery-beat's DatabaseScheduler logs
+    "Database gave error" with its traceback every 5 s; the line still says which error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            message = " ".join(record.getMessage().split())
+            if type(exc).__name__ not in message:
+                message = f"{message} ({type(exc).__name__}: {' '.join(str(exc).split())})"
+            record.msg, record.args = message, None
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True

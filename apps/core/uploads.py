@@ -15,7 +15,6 @@ import logging
 import os
 import re
 import uuid
-import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,6 +29,7 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from .errors import DomainError
+from .spreadsheets import CSV_ENCODINGS, SpreadsheetError, check_workbook_archive
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +47,6 @@ LABELS = {"jpeg": "JPEG", "png": "PNG", "pdf": "PDF", "mp4": "MP4", "xlsx": "XLS
 MAX_IMAGE_PIXELS = 60_000_000
 # PDF names that run code or open things when the file is viewed.
 ACTIVE_PDF_NAMES = {"/JS", "/JavaScript", "/OpenAction", "/AA", "/Launch", "/EmbeddedFiles"}
-# A workbook's parts unpacked: a list of 200,000 rows is ~50 MB; far beyond is a zip bomb.
-MAX_WORKBOOK_UNPACKED = 200 * 1024 * 1024
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # what Excel and WPS save on Chinese systems
 
 
 class UploadRefused(DomainError):
@@ -151,8 +148,9 @@ def check_spreadsheet(
     text_names: tuple[str, ...] = (".csv",),
 ) -> CheckedUpload:
     """A list to import: an XLSX workbook (whatever its name: a zip holding a workbook, no
-    macros, not a zip bomb) or a .csv file of text (UTF-8 or GB18030, no binary). Text has
-    no signature: its name (`text_names`) says it is meant as a list."""
+    macros, unpacking to at most spreadsheets.MAX_UNPACKED_BYTES) or a .csv file of text
+    (UTF-8 or GB18030, no binary). Text has no signature: its name (`text_names`) says it
+    is meant as a list."""
     content = _read(upload, max_bytes=max_bytes)
     if content.startswith(b"PK\x03\x04") and "xlsx" in allowed:
         _check_workbook(content)
@@ -181,25 +179,12 @@ def _is_text(content: bytes) -> bool:
 
 
 def _check_workbook(content: bytes) -> None:
+    """A zip holding a workbook, no macros, not a zip bomb (apps.core.spreadsheets: the
+    same check runs again when the list is read)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            parts = archive.infolist()
-    except (zipfile.BadZipFile, ValueError):
-        _refuse(_("The spreadsheet is damaged and cannot be read."), "bad zip")
-    names = {part.filename for part in parts}
-    if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
-        _refuse(_("This file is no XLSX workbook."), "zip without a workbook")
-    if any(_runs_code(name) for name in names):
-        _refuse(_("Workbooks with macros or embedded programs are not accepted."), "macros")
-    if sum(part.file_size for part in parts) > MAX_WORKBOOK_UNPACKED:
-        _refuse(_("The spreadsheet is too large to process."), "zip bomb")
-
-
-def _runs_code(part: str) -> bool:
-    """VBA macros, ActiveX controls and embedded OLE programs (printer settings, also
-    .bin, are harmless)."""
-    part = part.lower()
-    return "vbaproject" in part or part.startswith(("xl/activex/", "xl/embeddings/"))
+        check_workbook_archive(content)
+    except SpreadsheetError as exc:
+        _refuse(exc.message, exc.reason)
 
 
 def _reencoded_image(content: bytes, kind: str) -> bytes:

@@ -9,6 +9,9 @@ in a background task, each valid row in its own savepoint (a bad row never undoe
 ones), with progress in the cache and a report of every refused row.
 """
 
+from contextlib import closing
+from itertools import islice
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,8 +24,8 @@ from apps.core.outbox import enqueue
 from apps.core.phones import normalise_phone
 from apps.core.progress import set_progress
 from apps.core.scoping import CHANGE, is_in_scope
+from apps.core.spreadsheets import SpreadsheetError, failure_reason, read_table
 from apps.core.uploads import check_spreadsheet, store_private
-from apps.registry.imports import ImportFileError, read_rows
 
 from . import tasks
 from .choices import ApplicationKind, ApplicationStatus, Basis, EventKind
@@ -96,15 +99,23 @@ def enterprise_register(*, batch_id: int) -> EnterpriseRegistration:
     if batch.status != EnterpriseRegistration.Status.PROCESSING:
         return batch
     try:
-        with batch.file.open("rb") as f:
-            rows = list(read_rows(f.read(), spec=(WORKER_COLUMNS, REQUIRED)))
-        if len(rows) > MAX_WORKERS:
-            raise ImportFileError(_("At most %(n)d workers per file.") % {"n": MAX_WORKERS})
-    except ImportFileError as exc:
-        batch.status, batch.failure = EnterpriseRegistration.Status.FAILED, str(exc)[:300]
+        _register_rows(batch)
+    except Exception as exc:  # a refused file or anything unforeseen: never left processing
+        batch.refresh_from_db()
+        batch.status, batch.failure = EnterpriseRegistration.Status.FAILED, failure_reason(exc)
         batch.finished_at = timezone.now()
         batch.save()
-        return batch
+    return batch
+
+
+def _register_rows(batch: EnterpriseRegistration) -> None:
+    with batch.file.open("rb") as f:
+        data = f.read()
+    # The header is checked before any row is read, and no more rows than allowed are read.
+    with closing(read_table(data, WORKER_COLUMNS, REQUIRED)) as table:
+        rows = list(islice(table, MAX_WORKERS + 1))
+    if len(rows) > MAX_WORKERS:
+        raise SpreadsheetError(_("At most %(n)d workers per file.") % {"n": MAX_WORKERS})
     seen, rejected, registered = set(), [], 0
     for index, row in enumerate(rows, start=2):  # row 1 is the header
         try:
@@ -118,7 +129,6 @@ def enterprise_register(*, batch_id: int) -> EnterpriseRegistration:
     batch.total_rows, batch.registered_rows, batch.rejected = len(rows), registered, rejected
     batch.status, batch.finished_at = EnterpriseRegistration.Status.DONE, timezone.now()
     batch.save()
-    return batch
 
 
 def _register_row(batch: EnterpriseRegistration, row: dict, seen: set) -> str:

@@ -1,22 +1,18 @@
 """Spreadsheet imports of collected population data: read, check row by row, commit.
 
+The file is read by apps.core.spreadsheets.read_table with the columns of COLUMNS[kind]
+(header first, rows streamed, the limits on rows and unpacked size).
+
 The same checks run for the preview and again inside the commit's transaction, so that
 what is committed is what the database holds at that moment, not at upload time.
 """
 
-import csv
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from xml.etree.ElementTree import ParseError
-from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from apps.core.idnumbers import parse_id_number
 from apps.core.names import NameValidator, invisible_characters
@@ -26,7 +22,6 @@ from .choices import PersonCategory
 from .models import Address, HotelStay, Person, Unit
 from .selectors import NOT_HERE
 
-MAX_ROWS = 200_000
 MAX_KEPT_REJECTIONS = 5_000  # the preview lists this many; the count covers them all
 # Column headers as the grid workers' sheets have them (Chinese) or in English.
 PERSON_COLUMNS = {
@@ -98,57 +93,6 @@ PERSON_UPDATE_FIELDS = [
     "category",
     "updated_at",
 ]
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (wrong type, no header, too many rows)."""
-
-
-def read_rows(data: bytes, kind: str = "persons", *, spec=None) -> Iterator[dict]:
-    """Rows of a CSV (UTF-8 or GB18030) or XLSX file as dicts keyed by our field names.
-    `spec` — (columns, required) like COLUMNS' values — lets other apps read their sheets."""
-    spec_columns, required = spec or COLUMNS[kind]
-    if data[:4] == b"PK\x03\x04":
-        rows = iter(_workbook_rows(data))
-    else:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportFileError(_("The file is neither a spreadsheet nor readable text."))
-        rows = ([cell.strip() for cell in row] for row in csv.reader(io.StringIO(text)))
-    header = next(rows, None)
-    if not header:
-        raise ImportFileError(_("The file is empty."))
-    columns = {}
-    for index, title in enumerate(header):
-        for name, titles in spec_columns.items():
-            if title.strip().lower() in titles:
-                columns[name] = index
-    missing = [spec_columns[n][0] for n in required if n not in columns]
-    if missing:
-        raise ImportFileError(_("Missing columns: %(columns)s.") % {"columns": "、".join(missing)})
-    for count, row in enumerate(rows, start=1):
-        if count > MAX_ROWS:
-            raise ImportFileError(_("A file may hold at most %(n)d rows.") % {"n": MAX_ROWS})
-        if any(row):
-            yield {name: row[index] if index < len(row) else "" for name, index in columns.items()}
-
-
-def _workbook_rows(data: bytes) -> list[list[str]]:
-    """The first sheet's rows; a workbook whose parts do not parse is refused as a whole
-    (uploads.check_spreadsheet has checked that it is one, and not a zip bomb)."""
-    try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        return [
-            [("" if v is None else str(v)).strip() for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-    except (InvalidFileException, BadZipFile, KeyError, ValueError, TypeError, ParseError):
-        raise ImportFileError(_("The spreadsheet is damaged and cannot be read.")) from None
 
 
 @dataclass

@@ -1,3 +1,5 @@
+from contextlib import closing
+
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, transaction
 from django.http import QueryDict
@@ -8,13 +10,14 @@ from apps.core.errors import Conflict, DomainError
 from apps.core.filters import is_number
 from apps.core.outbox import enqueue
 from apps.core.progress import set_progress
+from apps.core.spreadsheets import failure_reason, read_table
 from apps.core.uploads import check_spreadsheet, store_private
 from apps.stations.models import Station
 
 from . import tasks
 from .filters import PersonFilter
 from .hub import UserRequest
-from .imports import CHECKERS, ImportFileError, read_rows
+from .imports import CHECKERS, COLUMNS
 from .models import Address, Housing, ImportBatch, Person, Residence, SavedQuery
 
 # Paging and ordering are not part of what a sieve selects.
@@ -83,19 +86,24 @@ def import_upload(
 
 
 def import_check(*, batch_id: int) -> ImportBatch:
-    """Read and check every row for the preview; writes nothing but the batch's figures."""
+    """Read and check every row for the preview; writes nothing but the batch's figures.
+    Whatever stops the reading — a refused file or an unforeseen error — fails the batch
+    with its reason: no batch stays "checking" for good."""
     batch = ImportBatch.objects.select_related("station", "uploaded_by").get(pk=batch_id)
     if batch.status != ImportBatch.Status.CHECKING:  # a redelivered task: already done
         return batch
     try:
         checked = _check(batch, progress_key=f"import-check-{batch.pk}")
-    except ImportFileError as exc:
-        batch.status, batch.failure = ImportBatch.Status.FAILED, str(exc)
-        batch.save(update_fields=["status", "failure", "updated_at"])
-        return batch
-    batch.status = ImportBatch.Status.CHECKED
-    _record(batch, checked)
+        batch.status = ImportBatch.Status.CHECKED
+        _record(batch, checked)
+    except Exception as exc:
+        _fail(batch, failure_reason(exc))
     return batch
+
+
+def _fail(batch: ImportBatch, reason: str) -> None:
+    batch.status, batch.failure = ImportBatch.Status.FAILED, reason[:300]
+    batch.save(update_fields=["status", "failure", "updated_at"])
 
 
 def import_commit(*, batch: ImportBatch, by) -> ImportBatch:
@@ -125,24 +133,26 @@ def import_apply(*, batch_id: int) -> ImportBatch:
                 )
             batch.status, batch.committed_at = ImportBatch.Status.COMMITTED, timezone.now()
             _record(batch, checked)
-    except (ImportFileError, DatabaseError) as exc:
+    except DatabaseError as exc:  # disk full, a constraint: nothing was written
         batch.refresh_from_db()
-        batch.status, batch.failure = ImportBatch.Status.FAILED, str(exc)[:300]
-        batch.save(update_fields=["status", "failure", "updated_at"])
+        _fail(batch, str(exc))
+    except Exception as exc:
+        batch.refresh_from_db()
+        _fail(batch, failure_reason(exc))
     return batch
 
 
 def _check(batch: ImportBatch, *, progress_key: str):
     with batch.file.open("rb") as f:
         data = f.read()
-    rows = list(read_rows(data, batch.kind))
-    return CHECKERS[batch.kind](
-        rows,
-        station=batch.station,
-        user=batch.uploaded_by,
-        update_existing=batch.update_existing,
-        progress=lambda done, total: set_progress(progress_key, done, total),
-    )
+    with closing(read_table(data, *COLUMNS[batch.kind])) as rows:
+        return CHECKERS[batch.kind](
+            rows,
+            station=batch.station,
+            user=batch.uploaded_by,
+            update_existing=batch.update_existing,
+            progress=lambda done, total: set_progress(progress_key, done, total),
+        )
 
 
 def _record(batch: ImportBatch, checked) -> None:

@@ -28,7 +28,7 @@ from django.utils.html import escape
 from openpyxl import Workbook
 from PIL import Image
 
-from apps.core import uploads
+from apps.core import spreadsheets, uploads
 from apps.core.testing.personas import MEDIATOR, XIPENG_CASE, XIPENG_COMMUNITY, XIPENG_DESK
 
 MB = 1024 * 1024
@@ -499,7 +499,7 @@ def test_a_name_climbing_out_of_the_folder_stays_inside_under_a_name_of_its_own(
 
 
 def test_a_workbook_that_unpacks_beyond_the_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_WORKBOOK_UNPACKED", 1000)
+    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(uploads.UploadRefused, match="表格过大"):
         uploads.check_spreadsheet(SimpleUploadedFile("list.xlsx", xlsx()), max_bytes=MB)
 

@@ -107,3 +107,25 @@ def test_other_database_errors_stay_plain_500s(lenient_client, org):
         response = lenient_client.get("/org/stations/")
     assert response.status_code == 500
     assert_nothing_leaks(response.content.decode())
+
+
+@pytest.mark.parametrize("path", ["/", "/api/v1/posts/"])
+def test_a_503_is_logged_as_one_line_without_the_traceback(lenient_client, org, caplog, path):
+    # An outage answers hundreds of requests: each a line, not a traceback (issue 18 item 12).
+    down = OperationalError(
+        'connection to server at "10.1.2.3", port 5432 failed: Connection refused\n'
+        "\tIs the server running on that host and accepting TCP/IP connections?"
+    )
+    lenient_client.force_login(org.user(XIPENG_DESK))
+    caplog.clear()
+    with (
+        mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=down),
+        caplog.at_level("INFO"),
+    ):
+        response = lenient_client.get(path)
+    assert response.status_code == 503
+    [record] = [r for r in caplog.records if r.levelno >= 30]
+    assert record.exc_info is None and record.levelname == "WARNING"
+    message = record.getMessage()
+    assert "\n" not in message and f"503: GET {path}" in message
+    assert "OperationalError" in message and "Is the server running" in message

@@ -3,9 +3,11 @@ users against gunicorn, PostgreSQL, Redis and a Celery worker answer no 5xx and 
 request, and every submission they saw acknowledged is in the database once.
 
 The driver (`manage.py loadtest`) runs in its own process, on its own database beside the
-test database (`<name>_load`, re-created) and its own Redis database (REDIS_URL's number
-+ 8, clear of the per-process cache databases of tests/conftest.py). PostgreSQL and Redis
-only (CI sets both). About 100 s: a fresh migrated and seeded database, then the minute.
+test database (`<name>_loadtest_test`, re-created) and its own Redis database (number 9,
+clear of the per-process cache databases of tests/conftest.py) — never those of
+`make loadtest` (`policestation_loadtest`, Redis 8), which a run of either drops (issue 18
+item 12). PostgreSQL and Redis only (CI sets both). About 100 s: a fresh migrated and
+seeded database, then the minute.
 """
 
 import os
@@ -15,6 +17,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from apps.core.loadtest import TEST_DATABASE_SUFFIX, TEST_REDIS_DB
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -30,15 +34,18 @@ def _own(url: str, path: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=path))
 
 
+def own_databases(database_url: str, redis_url: str) -> tuple[str, str]:
+    """The test's database and Redis database, on the servers the suite uses."""
+    database = urlsplit(database_url).path.strip("/")
+    return (
+        _own(database_url, f"/{database}{TEST_DATABASE_SUFFIX}"),
+        _own(redis_url, f"/{TEST_REDIS_DB}"),
+    )
+
+
 def test_fifty_users_for_a_minute_get_no_5xx_and_lose_no_submission(tmp_path):
-    database = urlsplit(DATABASE_URL).path.strip("/")
-    redis_number = (int(urlsplit(REDIS_URL).path.strip("/") or 0) + 8) % 16
-    env = {
-        **os.environ,
-        "DEBUG": "true",
-        "DATABASE_URL": _own(DATABASE_URL, f"/{database}_load"),
-        "REDIS_URL": _own(REDIS_URL, f"/{redis_number}"),
-    }
+    database_url, redis_url = own_databases(DATABASE_URL, REDIS_URL)
+    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": database_url, "REDIS_URL": redis_url}
     command = ["manage.py", "loadtest", "--minutes", "1", "--users", "50", "--output", tmp_path]
     done = subprocess.run(
         [sys.executable, *map(str, command)],

@@ -3,6 +3,7 @@ becomes a submitted registration an officer confirms, every bad row a line of th
 
 import io
 from datetime import date
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -199,3 +200,44 @@ def test_the_officers_page_polls_a_list_being_registered(client, org, aluminium)
     assert f'hx-get="{url}"' in page and 'aria-valuenow="25"' in page
     EnterpriseRegistration.objects.filter(pk=batch.pk).update(status="done")
     assert "hx-trigger" not in client.get(url).text
+
+
+@pytest.mark.django_db
+def test_an_unforeseen_error_in_the_task_fails_the_batch_with_the_reason(
+    org, aluminium, django_capture_on_commit_callbacks
+):
+    rows = [["刘一", worker_id(1), "13900000001", ""]]
+    with (
+        mock.patch.object(enterprise, "_register_row", side_effect=RuntimeError("boom")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        batch = enterprise.enterprise_upload(
+            by=org.user(XIPENG_DESK), enterprise=aluminium, upload=xlsx(rows)
+        )
+    batch.refresh_from_db()
+    assert batch.status == "failed" and batch.finished_at is not None
+    assert batch.failure.startswith("文件因意外错误未能读完")
+
+
+@pytest.mark.django_db
+def test_a_missing_column_fails_the_batch_before_any_worker_is_read(
+    org, aluminium, django_capture_on_commit_callbacks
+):
+    book = Workbook()
+    book.active.append(["姓名", "身份证号码"])  # no 手机
+    for n in range(1, 6):
+        book.active.append(["刘一", worker_id(n), "13900000001"])
+    out = io.BytesIO()
+    book.save(out)
+    with (
+        mock.patch.object(enterprise, "_register_row") as register_row,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        batch = enterprise.enterprise_upload(
+            by=org.user(XIPENG_DESK),
+            enterprise=aluminium,
+            upload=SimpleUploadedFile("workers.xlsx", out.getvalue()),
+        )
+    batch.refresh_from_db()
+    assert (batch.status, batch.failure) == ("failed", "缺少列：手机。")
+    assert not register_row.called

@@ -13,7 +13,11 @@ from openpyxl import Workbook
 
 from apps.core.idnumbers import FEMALE, MALE, make_id_number
 from apps.core.testing.personas import XIPENG_COMMUNITY, XIPENG_DESK, XIPENG_LEADER
+from apps.core.uploads import CheckedUpload, store_private
+from apps.registry import services
+from apps.registry.imports import CHECKERS
 from apps.registry.models import Address, HotelStay, ImportBatch, Person, Unit
+from tests.core.workbooks import SHEET, rebuilt, workbook, zip_bomb
 
 from .factories import AddressFactory, PersonFactory, UnitFactory
 
@@ -229,3 +233,77 @@ def test_hotel_stays_are_imported_for_registered_guests(
     assert (stay.person, stay.room) == (guest, "8206")
     reasons = [item["message"] for item in batch.rejected]
     assert "不在本单位的人口库中" in reasons[0] and "入住时间" in reasons[1]
+
+
+def stored_batch(org, content: bytes, kind="persons") -> ImportBatch:
+    """A batch whose file reached the worker (stored before today's checks, or damaged
+    in between): the worker's own reading must cope with it."""
+    return ImportBatch.objects.create(
+        station=org.xipeng,
+        uploaded_by=org.user(XIPENG_LEADER),
+        file=store_private(CheckedUpload(content=content, kind="xlsx"), folder="imports"),
+        file_name="list.xlsx",
+        kind=kind,
+    )
+
+
+def test_a_workbook_unpacking_beyond_50_mb_is_refused_at_the_upload(leader, org):
+    bomb = zip_bomb(["姓名", "身份证号码", "人员类别"])
+    page = upload(leader, SimpleUploadedFile("grid.xlsx", bomb)).content.decode()
+    assert "表格过大：解压后超过 50 MB" in page
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        ("no workbook part", "此文件不是 XLSX 工作簿。"),
+        ("no sheet", "表格已损坏，无法读取。"),
+        ("unpacks to 51 MB", "表格过大：解压后超过 50 MB。请拆分成较小的文件后再上传。"),
+    ],
+)
+def test_a_file_the_worker_cannot_read_fails_its_batch_with_the_reason(org, damage, reason):
+    header = ["姓名", "身份证号码", "人员类别"]
+    good = workbook(header, ["王强", WANG, "流动"])
+    content = {
+        "no workbook part": rebuilt(good, drop=("xl/workbook.xml",)),
+        "no sheet": rebuilt(good, drop=(SHEET,)),
+        "unpacks to 51 MB": zip_bomb(header),
+    }[damage]
+    batch = stored_batch(org, content)
+    services.import_check(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.failure) == ("failed", reason)
+
+
+def test_an_unforeseen_error_in_the_check_fails_the_batch_and_logs_it_once(
+    leader, org, django_capture_on_commit_callbacks, caplog
+):
+    with (
+        mock.patch.dict(CHECKERS, {"persons": mock.Mock(side_effect=RuntimeError("boom"))}),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        upload(leader, csv_upload(f"王强,{WANG},男,,流动\n"))
+    batch = ImportBatch.objects.get()
+    assert batch.status == "failed"
+    assert batch.failure.startswith("文件因意外错误未能读完")
+    errors = [r for r in caplog.records if r.name == "apps.core.spreadsheets"]
+    assert len(errors) == 1 and errors[0].exc_info[0] is RuntimeError
+    page = leader.get(batch.get_absolute_url()).content.decode()
+    assert "文件因意外错误未能读完" in page
+
+
+def test_an_unforeseen_error_in_the_commit_fails_the_batch(
+    leader, org, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(leader, csv_upload(f"王强,{WANG},男,,流动\n"))
+    batch = ImportBatch.objects.get()
+    with (
+        mock.patch.object(Person.objects, "bulk_create", side_effect=RuntimeError("boom")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        leader.post(reverse("registry:import_commit", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == "failed" and batch.failure.startswith("文件因意外错误未能读完")
+    assert not Person.objects.exists()

@@ -1,5 +1,3 @@
-import logging
-
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
@@ -10,9 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..errors import DomainError
-from ..handlers import DATABASE_DOWN, RETRY_AFTER_SECONDS, UNAVAILABLE
-
-logger = logging.getLogger(__name__)
+from ..handlers import DATABASE_DOWN, RETRY_AFTER_SECONDS, UNAVAILABLE, log_unavailable
 
 
 def _error(code: str, message, fields=None, status: int = 400, headers=None) -> Response:
@@ -42,10 +38,10 @@ def exception_handler(exc, context):
         return _error(exc.code, exc.message, status=exc.status)
     if isinstance(exc, DATABASE_DOWN):
         # The database is down or restarting: tell the tablet to retry, not that it erred.
-        logger.error("database unavailable during an API request: %s", exc)
-        return _error(
+        response = _error(
             "unavailable", UNAVAILABLE, status=503, headers={"Retry-After": RETRY_AFTER_SECONDS}
         )
+        return log_unavailable(context["request"], exc, response)
     if isinstance(exc, ProtectedError | RestrictedError):
         # A DELETE of a record that others still point at (a mediator with disputes).
         return _error(

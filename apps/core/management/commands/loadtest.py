@@ -3,13 +3,19 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.core.loadtest import driver
+from apps.core.loadtest import (
+    MAKE_DATABASE_SUFFIX,
+    TEST_DATABASE_SUFFIX,
+    driver,
+    is_load_database,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Load test (README, make loadtest): re-creates the database DATABASE_URL names (it "
-        "must end in _load) and empties REDIS_URL's, seeds the demo, runs gunicorn, a Celery "
+        "must end in _loadtest, or _loadtest_test for the test's) and empties REDIS_URL's, "
+        "seeds the demo, runs gunicorn, a Celery "
         "worker and locust's desk and tablet users against 127.0.0.1, then checks that "
         "nothing answered 5xx or failed and that no acknowledged submission is lost."
     )
@@ -27,9 +33,10 @@ class Command(BaseCommand):
             raise CommandError("The load test needs PostgreSQL (DATABASE_URL) and REDIS_URL.")
         # Never a real database, nor a test run's (pytest's are named test_…).
         name = database["NAME"]
-        if not name.endswith("_load") or name.startswith("test_"):
+        if not is_load_database(name):
             raise CommandError(
-                f"The load test drops and re-creates its database: name one ending in _load "
+                f"The load test drops and re-creates its database: name one ending in "
+                f"{MAKE_DATABASE_SUFFIX} (make loadtest) or {TEST_DATABASE_SUFFIX} (the test's) "
                 f"and not starting with test_ (DATABASE_URL names {name!r})."
             )
         if not settings.DEBUG:
