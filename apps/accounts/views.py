@@ -9,13 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.core.errors import DomainError
+from apps.core.views import safe_next
 from policestation.admin import may_use_admin
 
 from .forms import LoginForm, OtpCodeForm
@@ -90,10 +90,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def _next_or_admin(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return reverse("admin:index")
+    return safe_next(request) or reverse("admin:index")
 
 
 def _need_admin_user(request) -> None:

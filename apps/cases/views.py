@@ -31,6 +31,7 @@ from apps.core.views import (
     ScopedUpdateView,
     form_errors,
     require_perm,
+    safe_next,
 )
 from apps.registry.models import Person
 from apps.stations.models import Community, Post, Station
@@ -326,7 +327,7 @@ def incident_status(request, pk):
         )
 
     incident = _post_action(request, pk, act)
-    return redirect(request.POST.get("next") or reverse("cases:job_detail", args=[incident.pk]))
+    return redirect(safe_next(request) or reverse("cases:job_detail", args=[incident.pk]))
 
 
 @login_required
@@ -349,7 +350,7 @@ def incident_checklist(request, pk):
     incident.refresh_from_db()
     if request.htmx:
         return render(request, "cases/_checklist.html", {"incident": incident, "can_change": True})
-    return redirect(request.POST.get("next") or incident.get_absolute_url())
+    return redirect(safe_next(request) or incident.get_absolute_url())
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import generic
@@ -28,6 +29,15 @@ from .notifications import notifications_mark_read
 from .pagination import NoCountPaginator
 from .scoping import CHANGE, VIEW
 from .services import personal_data_reveal, save_in_scope
+
+
+def safe_next(request) -> str:
+    """The page a form asks to return to (`next`, posted or in the query), if it is on this
+    site; "" otherwise, so that a crafted link cannot send an officer elsewhere."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
 
 
 def form_errors(form) -> str:

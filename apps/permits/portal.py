@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,7 +27,7 @@ from apps.core.errors import DomainError
 from apps.core.masking import mask_phone
 from apps.core.pagination import NoCountPaginator
 from apps.core.phones import normalise_phone
-from apps.core.views import form_errors, require_perm
+from apps.core.views import form_errors, require_perm, safe_next
 from apps.registry.models import Address
 from apps.stations.models import Community
 
@@ -99,13 +98,6 @@ def _own_application(request, pk) -> PermitApplication:
     return application
 
 
-def _safe_next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return ""
-
-
 def _code_flow(request, *, purpose: str, form_class, finish, template: str):
     """Two steps on one page: the phone, to which a code is texted; then the code and what
     the purpose needs (`form_class`), which `finish(phone, cleaned_data)` turns into the
@@ -160,7 +152,7 @@ def _code_flow(request, *, purpose: str, form_class, finish, template: str):
         "phone": phone,
         "masked_phone": mask_phone(phone),
         "code_minutes": int(citizens.CODE_TTL.total_seconds() // 60),
-        "next": _safe_next(request),
+        "next": safe_next(request),
     }
     return render(request, template, context, status=status)
 
@@ -197,7 +189,7 @@ def code_login(request):
         if user is None:
             raise DomainError(_("The code is not right or has expired: ask for a new one."))
         login(request, user)
-        return redirect(_safe_next(request) or "permits:portal_home")
+        return redirect(safe_next(request) or "permits:portal_home")
 
     return _code_flow(
         request,

@@ -15,7 +15,6 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -28,7 +27,13 @@ from apps.core.pagination import NoCountPaginator
 from apps.core.qr import qr_svg
 from apps.core.scoping import VIEW
 from apps.core.uploads import private_file_response
-from apps.core.views import RevealPersonalDataView, ScopedListView, form_errors, require_perm
+from apps.core.views import (
+    RevealPersonalDataView,
+    ScopedListView,
+    form_errors,
+    require_perm,
+    safe_next,
+)
 
 from . import documents, enterprise, selectors, services, verify
 from .choices import ApplicationStatus, PermitState
@@ -57,10 +62,7 @@ S = ApplicationStatus
 
 def _back(request, fallback):
     """Return to the page the action came from (the queue or the application), locally."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(fallback)
+    return redirect(safe_next(request) or fallback)
 
 
 def visible_application(request, pk) -> PermitApplication:

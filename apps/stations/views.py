@@ -16,6 +16,7 @@ from apps.core.views import (
     ScopedListView,
     ScopedUpdateView,
     form_errors,
+    safe_next,
 )
 
 from . import filters, forms, selectors
@@ -367,7 +368,7 @@ def service_log_create(request):
         messages.error(request, error)
     else:
         messages.success(request, _("Recorded."))
-    return redirect(request.POST.get("next") or "home")
+    return redirect(safe_next(request) or "home")
 
 
 # --- Home --------------------------------------------------------------------------------

@@ -240,3 +240,19 @@ def test_the_api_filters_by_post_without_a_station(client, org):
     response = client.get(reverse("community-list") + f"?post={org.park_post.pk}")
     assert response.status_code == 200
     assert [row["name"] for row in response.json()["results"]] == ["迎新村"]
+
+
+def test_recording_a_service_returns_to_a_page_of_this_site_only(client, org):
+    client.force_login(org.user(XIPENG_DESK))
+    data = {"kind": "consultation", "post": org.park_post.pk}
+    back = client.post(
+        reverse("stations:servicelog_create"),
+        {**data, "client_id": str(uuid.uuid4()), "next": "/cases/incidents/"},
+    )
+    assert back.url == "/cases/incidents/"
+    for elsewhere in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
+        answer = client.post(
+            reverse("stations:servicelog_create"),
+            {**data, "client_id": str(uuid.uuid4()), "next": elsewhere},
+        )
+        assert answer.status_code == 302 and answer.url == reverse("home"), elsewhere
