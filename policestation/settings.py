@@ -118,9 +118,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # answers 503 (apps.core.handlers), instead of waiting for the system's TCP timeout.
     # Persistent connections are health-checked before use: once the server is back, the
     # next request reconnects by itself.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
-        "DB_CONNECT_TIMEOUT", 3
+    # A database that stops answering on a connection already open (frozen, or the network
+    # gone) is the web process's DB_QUERY_TIMEOUT (apps.core.dbtimeout); the keepalives and
+    # tcp_user_timeout notice a peer that vanished (no ACK) in any process.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 3),
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 60_000,  # ms of data sent and not acknowledged
+        }
     )
+# Seconds a database call of the web process may wait for an answer before the request
+# answers 503 (apps.core.dbtimeout; below gunicorn's 30 s timeout). 0: no bound. Celery
+# workers and management commands are never bounded.
+DB_QUERY_TIMEOUT = env_int("DB_QUERY_TIMEOUT", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker, result backend and cache; absent means in-process -------------------
