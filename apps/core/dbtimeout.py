@@ -11,17 +11,21 @@ worker after its own timeout (30 s), and some clients get no answer at all.
 How. Each psycopg connection of the process is made a `WatchedConnection` when Django
 opens it: its `wait()`, through which psycopg runs every operation on the socket (queries,
 Django's health check `SELECT 1`, commit and rollback), notes (deadline, connection) in a
-slot of its thread. ONE watchdog thread looks at the slots every quarter of the timeout
-(at most every half second) and shuts down the socket of a call past its deadline, so
-that the blocked call raises OperationalError at once and the request answers 503. The
-connection is then broken: Django drops it, and the next request connects again. A call
-costs a clock read and a dict write before it, a dict write after (tests/core/test_faults
-measures it, about a microsecond); no thread per query.
+slot of its thread. ONE watchdog thread looks at the slots every quarter of a second and
+shuts down the socket of a call past its deadline, so that the blocked call raises
+OperationalError at once and the request answers 503. The connection is then broken:
+Django drops it, and the next request connects again. A call costs a thread-local read, a
+clock read and a dict write before it and a dict write after (tests/core/test_faults
+measures it: about a microsecond); no thread per query.
 
-Where. Only in the web process: policestation/wsgi.py calls `install()` (gunicorn and
-runserver load it). Celery workers and management commands (migrate, backup, a
-statistics recompute) never do, and keep their long statements. DB_QUERY_TIMEOUT
-(seconds, default 10, below gunicorn's 30) sets the bound; 0 turns it off.
+Where. Only while a request is served through policestation/wsgi.py, whose application
+`bounded()` wraps (gunicorn and runserver load it): from the request's start to its
+response's close (Django's end-of-request connection check included). Celery workers and
+management commands (migrate, backup, a statistics recompute) never serve one, and keep
+their long statements; so does a test process that imports wsgi.py. DB_QUERY_TIMEOUT
+(seconds, default 10, below gunicorn's 30) sets the bound; 0 turns it off. A frozen
+database's worst case is the bound on the open connection's health check plus
+DB_CONNECT_TIMEOUT for the new connection Django then tries.
 """
 
 import logging
@@ -34,8 +38,12 @@ logger = logging.getLogger(__name__)
 
 # thread id -> (deadline, connection) of the call in flight on that thread, or None.
 _inflight: dict[int, tuple[float, object] | None] = {}
-_state = {"timeout": 0.0, "pid": None}
+_state = {"pid": None}
 _lock = threading.Lock()
+# .timeout: the bound of the request this thread serves (0 or absent: none).
+_local = threading.local()
+# How often the watchdog looks: a call is cut at most this long after its deadline.
+WATCHDOG_SECONDS = 0.25
 
 
 def _watched_class():
@@ -45,7 +53,7 @@ def _watched_class():
         """A psycopg connection whose every wait on its socket is bounded by the watchdog."""
 
         def wait(self, gen, *args, **kwargs):
-            timeout = _state["timeout"]
+            timeout = getattr(_local, "timeout", 0)
             if not timeout:
                 return super().wait(gen, *args, **kwargs)
             me = threading.get_ident()
@@ -76,20 +84,55 @@ def _on_connection_created(sender, connection, **kwargs):
         watch(connection.connection)
 
 
-def install(timeout: float | None = None) -> float:
-    """Bound the database calls of this process to `timeout` seconds (DB_QUERY_TIMEOUT
-    from the settings by default; 0 leaves them unbounded). Returns the bound."""
+def bounded(application, timeout: float | None = None):
+    """The WSGI application with the database calls of each request bounded to `timeout`
+    seconds (DB_QUERY_TIMEOUT from the settings by default; 0 returns it unchanged)."""
     from django.conf import settings
     from django.db.backends.signals import connection_created
 
     if timeout is None:
-        timeout = getattr(settings, "DB_QUERY_TIMEOUT", 0)
-    _state["timeout"] = float(timeout or 0)
-    if _state["timeout"]:
-        connection_created.connect(_on_connection_created, dispatch_uid="core.dbtimeout")
-    else:
-        connection_created.disconnect(dispatch_uid="core.dbtimeout")
-    return _state["timeout"]
+        timeout = settings.DB_QUERY_TIMEOUT
+    if not timeout:
+        return application
+    connection_created.connect(_on_connection_created, dispatch_uid="core.dbtimeout")
+
+    def bounded_application(environ, start_response):
+        _local.timeout = float(timeout)
+        try:
+            result = application(environ, start_response)
+        except BaseException:
+            _local.timeout = 0
+            raise
+        if isinstance(result, _file_wrapper_type(environ)):  # sent by the server as it is
+            _local.timeout = 0
+            return result
+        return _Response(result)
+
+    return bounded_application
+
+
+def _file_wrapper_type(environ):
+    wrapper = environ.get("wsgi.file_wrapper")
+    return wrapper if isinstance(wrapper, type) else ()
+
+
+class _Response:
+    """The response's chunks are read and its close() called (Django's request_finished:
+    the connection checks) with the bound still on."""
+
+    def __init__(self, result):
+        self.result = result
+
+    def __iter__(self):
+        return iter(self.result)
+
+    def close(self):
+        try:
+            close = getattr(self.result, "close", None)
+            if close is not None:
+                close()
+        finally:
+            _local.timeout = 0
 
 
 def _ensure_watchdog() -> None:
@@ -106,8 +149,7 @@ def _ensure_watchdog() -> None:
 
 def _watchdog() -> None:
     while True:
-        timeout = _state["timeout"]
-        time.sleep(min(max(timeout / 4, 0.05), 0.5) if timeout else 0.5)
+        time.sleep(WATCHDOG_SECONDS)
         now = time.monotonic()
         for ident, call in list(_inflight.items()):
             if call is not None and call[0] <= now and _inflight.get(ident) is call:
@@ -121,8 +163,6 @@ def _cut(conn) -> None:
         fd = conn.pgconn.socket
         with socket.fromfd(fd, socket.AF_INET, socket.SOCK_STREAM) as sock:
             sock.shutdown(socket.SHUT_RDWR)
-        logger.warning(
-            "database call cut after %.0f s: the database does not answer", _state["timeout"]
-        )
+        logger.warning("database call cut: the database does not answer within its bound")
     except Exception as exc:  # already closed: the call has failed by itself
         logger.info("database call past its deadline, socket already gone: %s", exc)

@@ -586,7 +586,7 @@ def test_a_frozen_database_answers_503_within_the_query_timeout_then_200(postgre
             print(f"\n{path}: 503 in {on_open.seconds:.2f} s, then {on_new.seconds:.2f} s")
             assert client.get(path).status == 200  # the same process, once it goes on
         assert probe.get("/healthz").json() == {"status": "ok"}
-        assert app.log.read_text().count("database call cut after 3 s") == 3
+        assert app.log.read_text().count("database call cut") == 3
     finally:
         postgres.thaw()
         app.stop()
@@ -598,7 +598,7 @@ def test_the_bound_costs_about_a_microsecond_per_call_and_cuts_a_long_call(postg
     plain = psycopg.connect(postgres.url(), autocommit=True)
     watched = psycopg.connect(postgres.url(), autocommit=True)
     try:
-        dbtimeout._state["timeout"] = 1.0
+        dbtimeout._local.timeout = 1.0  # as while a request is served
         dbtimeout.watch(watched)
         assert type(watched).__name__ == "WatchedConnection"
         # The bookkeeping alone, around a wait that does nothing; then real round trips.
@@ -631,6 +631,6 @@ def test_the_bound_costs_about_a_microsecond_per_call_and_cuts_a_long_call(postg
         assert time.monotonic() - started < 1 + 1
         assert plain.execute("SELECT 1").fetchone() == (1,)  # others are not touched
     finally:
-        dbtimeout._state["timeout"] = 0.0
+        dbtimeout._local.timeout = 0
         plain.close()
         watched.close()
