@@ -110,7 +110,7 @@ def test_the_page_shows_the_failed_run_with_a_restart_button(client, org):
     page = client.get(reverse("stats:run_detail", args=[stalled.pk])).content.decode()
     assert "失败" in page and "分钟" in page and "hx-trigger" not in page
     action = reverse("stats:run_restart", args=[stalled.pk])
-    assert f'action="{action}"' in page and 'data-testid="run-restart"' in page
+    assert f'action="{action}"' in page and 'data-testid="run-restart">重新计算<' in page
 
     response = client.post(action)
     again = StatsRun.objects.get(restart_of=stalled)
