@@ -118,12 +118,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # answers 503 (apps.core.handlers), instead of waiting for the system's TCP timeout.
     # Persistent connections are health-checked before use: once the server is back, the
     # next request reconnects by itself.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
-        "DB_CONNECT_TIMEOUT", 3
+    # A database that stops answering on a connection already open (frozen, or the network
+    # gone) is the web process's DB_QUERY_TIMEOUT (apps.core.dbtimeout); the keepalives and
+    # tcp_user_timeout notice a peer that vanished (no ACK) in any process.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 3),
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 60_000,  # ms of data sent and not acknowledged
+        }
     )
+# Seconds a database call of the web process may wait for an answer before the request
+# answers 503 (apps.core.dbtimeout; below gunicorn's 30 s timeout). 0: no bound. Celery
+# workers and management commands are never bounded.
+DB_QUERY_TIMEOUT = env_int("DB_QUERY_TIMEOUT", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker, result backend and cache; absent means in-process -------------------
+# The longest time limit of any task (apps.core.tasks.TASK_OPTIONS; the statistics tasks'
+# are shorter): a task still working at this age is killed by its worker.
+CELERY_TASK_TIME_LIMIT = 60 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     # Redis down or silent: every cache call answers "miss" (and writes are dropped) within
@@ -147,8 +165,12 @@ if REDIS_URL:
     CELERY_TASK_ALWAYS_EAGER = False
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # An unacknowledged task (acks_late) whose worker died is redelivered after this
-        # many seconds; longer than the longest task, so a slow one is not run twice.
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        # many seconds; longer than the longest task by a margin, so a slow one is not run
+        # twice. A statistics run does not wait for it: a run whose heartbeat stops is
+        # failed and queued again within minutes (apps.stats.services.runs_recover).
+        "visibility_timeout": env_int(
+            "CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 10 * 60
+        ),
         # A send to a broker that is down or silent fails within seconds (the task stays in
         # the outbox, apps.core.outbox) instead of holding the request.
         "socket_connect_timeout": 2,
@@ -168,8 +190,12 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_TASK_TIME_LIMIT = 30 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# A worker holds only the tasks it is running: a killed one leaves no prefetched task behind
+# in Redis's unacknowledged set, where it would wait for the visibility timeout.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A statistics run whose heartbeat is older than this is taken for dead (its worker was
+# killed) by the stats-recover-stalled job: failed, and queued again.
+STATS_STALL_MINUTES = env_int("STATS_STALL_MINUTES", 5)
 # Periodic jobs of `celery beat`, in CELERY_TIMEZONE. Beat keeps its schedule in the
 # database (django-celery-beat, editable in admin); the entries below are written there
 # (and reset to these values) each time beat starts. The nightly statistics job is created
@@ -179,6 +205,10 @@ CELERY_BEAT_SCHEDULE = {
     "core-flush-queued-tasks": {
         "task": "apps.core.tasks.queued_tasks_flush",
         "schedule": 60.0,  # tasks the broker could not take when they were queued
+    },
+    "stats-recover-stalled": {
+        "task": "apps.stats.tasks.runs_recover",
+        "schedule": 120.0,  # runs whose worker was killed: failed and queued again
     },
     "cases-remind-deadlines": {
         "task": "apps.cases.tasks.cases_remind_deadlines",

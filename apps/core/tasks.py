@@ -5,12 +5,14 @@ handed back when a worker dies, bounded in time.
 """
 
 from celery import shared_task
+from django.conf import settings
 
 TASK_OPTIONS = {
     "acks_late": True,
     "reject_on_worker_lost": True,
-    "time_limit": 3600,
-    "soft_time_limit": 3300,
+    # The longest: Redis's visibility timeout is set a margin above it (settings).
+    "time_limit": settings.CELERY_TASK_TIME_LIMIT,
+    "soft_time_limit": settings.CELERY_TASK_SOFT_TIME_LIMIT,
 }
 
 

@@ -88,6 +88,21 @@ class StatsRun(models.Model):
     days = models.PositiveIntegerField(_("days computed"), default=0)
     rows = models.PositiveIntegerField(_("rows written"), default=0)
     error = models.TextField(_("error"), blank=True)
+    # Written by the worker when it starts the run and then as days are written (at most
+    # every HEARTBEAT_SECONDS): a running run whose heartbeat stops had its worker killed
+    # (services.runs_recover). Empty while the task waits in the queue or the outbox.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # The failed run this one computes again (a restart from the page or by runs_recover),
+    # and how many runs in a row runs_recover has started for the range.
+    restart_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="restarts",
+        verbose_name=_("restart of"),
+    )
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
 
     objects = ScopedManager()
     scope = Scope(bureau="bureau_id")

@@ -32,3 +32,11 @@ def nightly(self) -> None:
     from .services import nightly as nightly_run
 
     nightly_run(task_id=self.request.id or "")
+
+
+@shared_task(**TASK_OPTIONS)
+def runs_recover() -> int:
+    """Fail and queue again the runs whose worker was killed (celery beat, settings)."""
+    from .services import runs_recover as recover
+
+    return len(recover())

@@ -13,5 +13,6 @@ urlpatterns = [
     path("runs/", views.runs, name="runs"),
     path("runs/new/", views.recompute, name="recompute"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/restart/", views.restart, name="run_restart"),
     path("board/", board_views.board, name="board"),
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError, OutOfScope
 from apps.core.progress import get_progress
-from apps.core.scoping import scope_level
+from apps.core.scoping import CHANGE, scope_level
 from apps.core.views import form_errors, require_perm
 from apps.stations.models import Bureau
 
@@ -23,7 +23,7 @@ from . import bulletin as pdf
 from . import exports, selectors
 from .forms import PeriodForm, QuarterForm, RecomputeForm, yesterday
 from .models import StatsRun
-from .services import progress_key, recompute_start
+from .services import progress_key, recompute_start, run_restart
 
 VIEW = "stats.view_dailyfact"
 # The table of the chart's periods: its title and its first column's heading.
@@ -253,6 +253,25 @@ def run_detail(request, pk):
         "run": run,
         "progress": get_progress(progress_key(run)),
         "working": run.status == StatsRun.Status.RUNNING,
+        "restart": run.restarts.order_by("-pk").first(),
+        "can_restart": run.status == StatsRun.Status.FAILED
+        and request.user.has_perm("stats.add_statsrun")
+        and scope_level(request.user) != "station",
     }
     template = "stats/_run_status.html" if request.htmx else "stats/run_detail.html"
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def restart(request, pk):
+    """Compute a failed run's days again: a new run, whose page this opens."""
+    require_perm(request, "stats.add_statsrun")
+    run = get_object_or_404(StatsRun.objects.restrict(request.user, CHANGE), pk=pk)
+    try:
+        new = run_restart(by=request.user, run=run)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("stats:run_detail", pk=run.pk)
+    messages.success(request, _("Recomputation started."))
+    return redirect("stats:run_detail", pk=new.pk)

@@ -5,6 +5,10 @@ Celery worker. The shared servers of the machine are never touched.
 - PostgreSQL stopped: pages, the API and /healthz answer 503 within seconds, with a short
   message, and the same app process answers 200 again once the cluster is back.
 - A database or Redis that accepts connections but never answers: given up within seconds.
+- PostgreSQL frozen (its processes stopped with SIGSTOP: connections stay open and the
+  kernel still acknowledges every packet): a request on the app's open connection answers
+  503 within DB_QUERY_TIMEOUT (apps.core.dbtimeout), pages, the API and /healthz alike, and
+  200 again once the processes go on. The bound's cost per call is measured here too.
 - Redis stopped: an officer logs in and starts a statistics run; the run is saved and its
   task waits in the outbox; Redis back, the flush sends it and the worker computes it.
 
@@ -13,6 +17,7 @@ fail and say so. About 40 s together on 2 cores, most of it process start-up. Th
 database is loaded from a dump of the test database when the tests run on PostgreSQL (as in
 CI, ~2 s), and migrated otherwise (~15 s)."""
 
+import contextlib
 import http.client
 import json
 import os
@@ -37,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 USERNAME, PASSWORD = "faults_admin", "Faults-outage-2026!"
+QUERY_TIMEOUT = 3  # DB_QUERY_TIMEOUT of the app processes
 BUREAU_NAME = "九龙坡区分局"
 # Not for this process's own use: it makes pytest-django create the test database even when
 # only this file runs, so that the private one can be copied from it.
@@ -107,6 +113,25 @@ class PrivatePostgres:
     def stop(self):
         self._run(PG_BIN / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "-t", "30", "stop")
 
+    def pids(self) -> list[int]:
+        """The postmaster and its children (the backends of the app's connections)."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(postmaster)], capture_output=True, text=True
+        ).stdout.split()
+        return [postmaster, *map(int, children)]
+
+    def freeze(self):
+        self.frozen = self.pids()
+        for pid in self.frozen:
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self):
+        for pid in getattr(self, "frozen", []):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+        self.frozen = []
+
     def running(self) -> bool:
         return (self.data / "postmaster.pid").exists()
 
@@ -119,6 +144,7 @@ class PrivatePostgres:
             return cursor.fetchall() if cursor.description else None
 
     def destroy(self):
+        self.thaw()
         if self.running():
             self._run(PG_BIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -175,6 +201,7 @@ def app_env(tmp: Path, database_url: str, redis_url: str = "") -> dict:
         "DB_CONN_MAX_AGE": "60",
         "PRIVATE_MEDIA_ROOT": str(tmp / "private"),
         "LOG_LEVEL": "WARNING",
+        "DB_QUERY_TIMEOUT": str(QUERY_TIMEOUT),
         "PYTHONPATH": str(ROOT),
     }
 
@@ -523,3 +550,87 @@ def test_redis_stopped_saving_goes_on_and_the_task_waits_then_runs_when_it_is_ba
         worker.stop()
         app.stop()
         redis.stop()
+
+
+def test_a_frozen_database_answers_503_within_the_query_timeout_then_200(postgres, tmp_path):
+    # Before: the request on the open connection waited for gunicorn to kill the worker.
+    app = App(app_env(tmp_path, postgres.url()), tmp_path / "app.log")
+    try:
+        app.start()
+        app.wait()
+        officer = Browser(app.port, {"Accept-Language": "en"})
+        officer.log_in()
+        issued = officer.post_json(
+            "/api/v1/auth/token/", {"username": USERNAME, "password": PASSWORD, "device": "x"}
+        )
+        tablet = Browser(app.port, {"Authorization": f"Token {issued.json()['token']}"})
+        probe = Browser(app.port)
+        for client, path in ((officer, "/"), (probe, "/healthz"), (tablet, "/api/v1/bureaus/")):
+            # The connection is open and healthy: the next request reuses it.
+            assert client.get(path).status == 200
+            postgres.freeze()
+            try:
+                on_open = client.get(path)  # cut by the watchdog
+                on_new = client.get(path)  # a new connection: DB_CONNECT_TIMEOUT
+            finally:
+                postgres.thaw()
+            for answer in (on_open, on_new):
+                assert answer.status == 503, (path, answer.text[-2000:])
+                if path == "/healthz":
+                    assert answer.json()["status"] == "unavailable"
+                else:
+                    assert answer.headers["Retry-After"] == "30", path
+                assert "Traceback" not in answer.text
+                assert answer.seconds < QUERY_TIMEOUT + 5, (path, answer.seconds)
+            assert on_open.seconds >= QUERY_TIMEOUT - 0.5  # it was the bound that answered
+            print(f"\n{path}: 503 in {on_open.seconds:.2f} s, then {on_new.seconds:.2f} s")
+            assert client.get(path).status == 200  # the same process, once it goes on
+        assert probe.get("/healthz").json() == {"status": "ok"}
+        assert app.log.read_text().count("database call cut") == 3
+    finally:
+        postgres.thaw()
+        app.stop()
+
+
+def test_the_bound_costs_about_a_microsecond_per_call_and_cuts_a_long_call(postgres):
+    from apps.core import dbtimeout
+
+    plain = psycopg.connect(postgres.url(), autocommit=True)
+    watched = psycopg.connect(postgres.url(), autocommit=True)
+    try:
+        dbtimeout._local.timeout = 1.0  # as while a request is served
+        dbtimeout.watch(watched)
+        assert type(watched).__name__ == "WatchedConnection"
+        # The bookkeeping alone, around a wait that does nothing; then real round trips.
+        real_wait = psycopg.Connection.wait
+        psycopg.Connection.wait = lambda self, gen, *args, **kwargs: None
+        try:
+            calls = 200_000
+            costs = {}
+            for name, conn in (("plain", plain), ("watched", watched)):
+                started = time.perf_counter()
+                for _ in range(calls):
+                    conn.wait(None)
+                costs[name] = (time.perf_counter() - started) / calls * 1e6
+        finally:
+            psycopg.Connection.wait = real_wait
+        overhead = costs["watched"] - costs["plain"]
+        queries = {}
+        for name, conn in (("plain", plain), ("watched", watched)):
+            started = time.perf_counter()
+            for _ in range(2000):
+                conn.execute("SELECT 1").fetchone()
+            queries[name] = (time.perf_counter() - started) / 2000 * 1e6
+        print(f"\nbound per call: {overhead:.2f} µs; SELECT 1 round trip {queries}")
+        assert overhead < 5
+
+        assert watched.execute("SELECT pg_sleep(0.2)").fetchone()  # within the bound
+        started = time.monotonic()
+        with pytest.raises(psycopg.OperationalError):
+            watched.execute("SELECT pg_sleep(5)")
+        assert time.monotonic() - started < 1 + 1
+        assert plain.execute("SELECT 1").fetchone() == (1,)  # others are not touched
+    finally:
+        dbtimeout._local.timeout = 0
+        plain.close()
+        watched.close()

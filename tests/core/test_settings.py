@@ -129,3 +129,21 @@ def test_a_local_env_file_fills_in_what_the_environment_does_not_set(tmp_path):
     assert from_file.stdout.strip().splitlines()[-1] == "True ['from-file.example']"
     overridden = run_django(code, ENV_FILE=str(env_file), ALLOWED_HOSTS="from-env.example")
     assert overridden.stdout.strip().splitlines()[-1] == "True ['from-env.example']"
+
+
+def test_redis_hands_a_dead_workers_task_back_only_after_the_longest_time_limit():
+    # Earlier, a task still working would be handed to a second worker and run twice.
+    code = (
+        "import json; from django.conf import settings as s;"
+        "from policestation.celery import app; app.loader.import_default_modules();"
+        "limits = [t.time_limit or s.CELERY_TASK_TIME_LIMIT for n, t in app.tasks.items()"
+        " if not n.startswith('celery.')];"
+        "print(json.dumps([s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'],"
+        " max(limits), len(limits), s.CELERY_WORKER_PREFETCH_MULTIPLIER]))"
+    )
+    result = run_django(code, DEBUG="true", REDIS_URL="redis://127.0.0.1:6379/3")
+    assert result.returncode == 0, result.stderr
+    visibility, longest, tasks, prefetch = json.loads(result.stdout.strip().splitlines()[-1])
+    assert tasks > 5 and longest == 3600
+    assert visibility >= longest + 10 * 60
+    assert prefetch == 1
