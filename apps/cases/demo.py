@@ -325,7 +325,7 @@ def seed_incidents() -> int:
         lead_officer=case_user,
         accepted_at=now - timedelta(days=28),
     )
-    case_transition(case=due, to="filed", by=case_user)
+    case_transition(case=due, to="investigating", by=case_user)
     theft_case = case_open(
         by=case_user,
         kind=CaseKind.CRIMINAL,

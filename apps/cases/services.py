@@ -62,7 +62,7 @@ from .selectors import (
     rank_posts,
     travel_minutes,
 )
-from .workflow import CLOSING_OUTCOMES, check_case_transition, check_incident_transition
+from .workflow import check_case_transition, check_incident_transition, closing_outcomes
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
@@ -628,9 +628,9 @@ def case_transition(*, case: Case, to: str, by, outcome: str = "", note: str = "
         raise DomainError(_("Unknown case status."), code="invalid")
     with transaction.atomic():
         case = _locked_case(case, by)
-        check_case_transition(case.status, to)
+        check_case_transition(case.kind, case.status, to)
         if to == CaseStatus.CLOSED:
-            if outcome not in CLOSING_OUTCOMES[case.status]:
+            if outcome not in closing_outcomes(case.kind, case.status):
                 raise DomainError(
                     _("Choose an outcome that fits a case that is “%(status)s”.")
                     % {"status": case.get_status_display()},

@@ -525,7 +525,7 @@ class CaseDetail(ScopedDetailView):
         context["evidence"] = case.evidence.all()
         context["incidents"] = case.incidents.all()
         if self.request.user.has_perm("cases.change_case"):
-            choices = [(s, CaseStatus(s).label) for s in case_next_statuses(case.status)]
+            choices = [(s, CaseStatus(s).label) for s in case_next_statuses(case.kind, case.status)]
             context["transition_form"] = CaseTransitionForm(choices=choices) if choices else None
             context["party_form"] = PartyForm()
             context["evidence_form"] = EvidenceForm()

@@ -70,20 +70,21 @@ def test_another_station_cannot_open_a_case_at_xipeng(org):
 ALL_STATUSES = list(CaseStatus.values)
 
 
+@pytest.mark.parametrize("kind", CaseKind.values)
 @pytest.mark.parametrize(
     "current, target",
     [(c, t) for c in ALL_STATUSES for t in ALL_STATUSES if c != t],
 )
-def test_every_case_transition_is_allowed_or_refused_by_the_table(org, current, target):
-    case = open_case(org)
+def test_every_case_transition_is_allowed_or_refused_by_its_kinds_table(org, kind, current, target):
+    case = open_case(org, kind=kind)
     Case.objects.filter(pk=case.pk).update(status=current, outcome="revoked")
     case.refresh_from_db()
     outcome = {
-        CaseStatus.SOLVED: CaseOutcome.PENALTY,
+        CaseStatus.SOLVED: CaseOutcome.PROSECUTION,
         CaseStatus.INVESTIGATING: CaseOutcome.REVOKED,
         CaseStatus.NOT_FILED: CaseOutcome.NOT_FILED,
     }.get(current, "")
-    if target in CASE_TRANSITIONS[current]:
+    if target in CASE_TRANSITIONS[kind].get(current, set()):
         case = case_transition(case=case, to=target, outcome=outcome, by=org.user(XIPENG_CASE))
         assert case.status == target
         assert case.events.filter(status=target).exists()
@@ -92,6 +93,23 @@ def test_every_case_transition_is_allowed_or_refused_by_the_table(org, current, 
             case_transition(case=case, to=target, outcome=outcome, by=org.user(XIPENG_CASE))
         case.refresh_from_db()
         assert case.status == current
+
+
+@pytest.mark.parametrize("step", [CaseStatus.FILED, CaseStatus.NOT_FILED, CaseStatus.SOLVED])
+def test_a_public_security_case_never_passes_filing_or_solving(org, step):
+    officer = org.user(XIPENG_CASE)
+    case = open_case(org)
+    with pytest.raises(Conflict):
+        case_transition(case=case, to=step, by=officer)
+    case = case_transition(case=case, to=CaseStatus.INVESTIGATING, by=officer)
+    with pytest.raises(Conflict):
+        case_transition(case=case, to=step, by=officer)
+    with pytest.raises(DomainError):  # a prosecution is not how a 治安 case ends
+        case_transition(
+            case=case, to=CaseStatus.CLOSED, outcome=CaseOutcome.PROSECUTION, by=officer
+        )
+    case = case_transition(case=case, to=CaseStatus.CLOSED, outcome=CaseOutcome.PENALTY, by=officer)
+    assert case.filed_at is None and case.solved_at is None
 
 
 def test_the_whole_workflow_stamps_each_step(org):
@@ -111,7 +129,9 @@ def test_the_whole_workflow_stamps_each_step(org):
 
 def test_a_not_filed_case_closes_only_as_not_filed(org):
     officer = org.user(XIPENG_CASE)
-    case = case_transition(case=open_case(org), to=CaseStatus.NOT_FILED, by=officer)
+    case = case_transition(
+        case=open_case(org, kind=CaseKind.CRIMINAL), to=CaseStatus.NOT_FILED, by=officer
+    )
     with pytest.raises(DomainError):
         case_transition(case=case, to=CaseStatus.CLOSED, outcome=CaseOutcome.PENALTY, by=officer)
     case = case_transition(
@@ -164,9 +184,9 @@ def test_the_reminder_goes_to_the_lead_officer_once_a_day(org):
 def test_a_closed_case_is_neither_overdue_nor_reminded(org):
     officer = org.user(XIPENG_CASE)
     with freeze_time("2026-11-01 09:00"):
-        case = case_transition(case=open_case(org), to=CaseStatus.NOT_FILED, by=officer)
+        case = case_transition(case=open_case(org), to=CaseStatus.INVESTIGATING, by=officer)
         case = case_transition(
-            case=case, to=CaseStatus.CLOSED, outcome=CaseOutcome.NOT_FILED, by=officer
+            case=case, to=CaseStatus.CLOSED, outcome=CaseOutcome.PENALTY, by=officer
         )
     with freeze_time("2026-12-20"):
         assert not case.is_overdue
