@@ -51,7 +51,9 @@ class CaseFilter(ScopedFilterSet):
 
         if value is None:
             return queryset
-        late = queryset.exclude(status="closed").filter(deadline__lt=timezone.now())
+        late = queryset.exclude(status="closed").filter(
+            deadline__lt=timezone.now(), paused_since__isnull=True
+        )
         return late if value else queryset.exclude(pk__in=late.values("pk"))
 
 
