@@ -220,14 +220,14 @@ ROLES: dict[str, list[str]] = {
         "noise.view_noiselimit",
         "noise.view_noisereading",
     ],
+    # Reads the bureau's cases and the incidents behind them; approves and decides, and
+    # changes nothing else.
     LEGAL_AFFAIRS: [
-        *ORGANISATION_VIEW,
         *TAXONOMY_VIEW,
         "cases.view_incident",
         "cases.view_case",
         "cases.approve_extension",
         "cases.decide_reconsideration",
-        *STATS_VIEW,
     ],
     MEDIATOR: [
         "stations.view_station",

@@ -92,7 +92,7 @@ def _next_number(*, station: Station, series: str, year: int) -> int:
 def taxonomy_seed(*, bureau) -> int:
     """Load the standard taxonomy (taxonomy_data) into a bureau; returns the categories
     created. Existing codes are left as the admin edited them."""
-    from .taxonomy_data import TAXONOMY
+    from .taxonomy_data import MINOR_KINDS, TAXONOMY
 
     created = 0
     with transaction.atomic():
@@ -114,7 +114,7 @@ def taxonomy_seed(*, bureau) -> int:
                     parent=major,
                     code=minor_code,
                     name=minor_name,
-                    kind=kind,
+                    kind=MINOR_KINDS.get(minor_code, kind),
                     default_priority=priority,
                 )
                 ProcedureStep.objects.bulk_create(
