@@ -303,3 +303,19 @@ def test_a_reconsideration_after_seven_days_is_refused(org):
         case_reconsideration_request(
             case=case, by=org.user(XIPENG_CASE), applicant="张某", reason="不服"
         )
+
+
+def test_the_legal_unit_finds_what_awaits_its_decision(org, client):
+    waiting = accepted(org, "2026-03-01 09:00")
+    case_extension_propose(case=waiting, by=org.user(XIPENG_LEADER), reason="案情复杂")
+    decided = extend(org, accepted(org, "2026-03-02 09:00"))
+    accepted(org, "2026-03-03 09:00")
+    client.force_login(org.user(JLP_LEGAL))
+    page = client.get("/cases/?awaiting_decision=true")
+    assert page.status_code == 200
+    shown = page.content.decode()
+    assert waiting.get_absolute_url() in shown and decided.get_absolute_url() not in shown
+    detail = client.get(waiting.get_absolute_url()).content.decode()
+    assert "extension-decision-form" in detail and "extension-form" not in detail.replace(
+        "extension-decision-form", ""
+    )
