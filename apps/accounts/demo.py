@@ -104,6 +104,18 @@ DEMO_USERS = {
         StationUnit.JOINT_FORCE,
         "驻所人民调解员",
     ),
+    # Last, so that the earlier logins keep their badge numbers.
+    "jlp_legal": (
+        "孙",
+        "静",
+        UserKind.OFFICER,
+        roles.LEGAL_AFFAIRS,
+        "500107",
+        None,
+        None,
+        None,
+        "法制大队民警",
+    ),
 }
 
 # Joint-force members of the park post, without a login (name, kind, duty, phone).

@@ -13,6 +13,9 @@ COMMUNITY_OFFICER = "社区民警"
 CASE_OFFICER = "办案民警"
 STATION_LEADER = "所领导"
 BUREAU_ADMIN = "分局管理员"
+# The sub-bureau's legal affairs unit (分局法制大队): the superior organ that approves a
+# station's extensions of time limits and decides reconsiderations of refusals to file.
+LEGAL_AFFAIRS = "分局法制大队"
 MEDIATOR = "调解员"
 CITIZEN = "群众"
 AUDITOR = "审计员"
@@ -161,7 +164,7 @@ ROLES: dict[str, list[str]] = {
         *INCIDENTS_WORK,
         *CASES_WORK,
         *ROSTER_KEEP,
-        "cases.approve_extension",
+        "cases.propose_extension",
         *PERMITS_WORK,
         *MEDIATION_WORK,
         *_crud("mediation", "mediator", "add", "change"),
@@ -216,6 +219,15 @@ ROLES: dict[str, list[str]] = {
         *_crud("noise", "noisesettings", "view", "add", "change"),
         "noise.view_noiselimit",
         "noise.view_noisereading",
+    ],
+    # Reads the bureau's cases and the incidents behind them; approves and decides, and
+    # changes nothing else.
+    LEGAL_AFFAIRS: [
+        *TAXONOMY_VIEW,
+        "cases.view_incident",
+        "cases.view_case",
+        "cases.approve_extension",
+        "cases.decide_reconsideration",
     ],
     MEDIATOR: [
         "stations.view_station",

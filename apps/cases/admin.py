@@ -191,9 +191,10 @@ class CaseAdmin(ScopedAdmin):
         "closed_at",
         "outcome",
         "deadline",
-        "extended_at",
-        "extension_approved_by",
-        "extension_reason",
+        "paused_since",
+        "injury_grade",
+        "not_filed_at",
+        "not_filed_reasons",
         "created_by",
     ]
     raw_id_fields = ["lead_officer", "category"]

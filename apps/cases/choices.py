@@ -93,3 +93,25 @@ class ShiftRole(models.TextChoices):
     ON_DUTY = "on_duty", _("On duty (值班)")
     LEADER = "leader", _("Duty leader (带班)")
     STANDBY = "standby", _("Standby (备勤)")
+
+
+class InjuryGrade(models.TextChoices):
+    """The forensic injury grade (人体损伤程度鉴定标准): a minor injury stays a public-security
+    matter; a light injury or worse is a crime (故意伤害罪)."""
+
+    MINOR = "minor", _("Minor injury (轻微伤)")
+    LIGHT = "light", _("Light injury (轻伤)")
+    SERIOUS = "serious", _("Serious injury (重伤)")
+
+
+CRIMINAL_INJURY_GRADES = frozenset({InjuryGrade.LIGHT, InjuryGrade.SERIOUS})
+
+
+class SuspensionKind(models.TextChoices):
+    APPRAISAL = "appraisal", _("Forensic appraisal (鉴定)")
+    HEARING = "hearing", _("Hearing (听证)")
+
+
+class ExtensionKind(models.TextChoices):
+    HANDLING = "handling", _("Handling time limit (办案期限)")
+    FILING = "filing", _("Filing review (立案审查期限)")

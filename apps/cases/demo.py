@@ -23,11 +23,21 @@ from apps.accounts.models import User
 from apps.stations.choices import StaffKind
 from apps.stations.models import Bureau, Community, Post, StaffAssignment, Station
 
-from .choices import CaseKind, Disposition, IncidentSource, IncidentStatus, ShiftRole
-from .models import DutyShift, Incident, IncidentCategory
+from .choices import (
+    CaseKind,
+    Disposition,
+    IncidentSource,
+    IncidentStatus,
+    InjuryGrade,
+    ShiftRole,
+    SuspensionKind,
+)
+from .models import Case, DutyShift, Incident, IncidentCategory
 from .services import (
     RosterPattern,
+    case_injury_grade,
     case_open,
+    case_suspension_start,
     case_transition,
     incident_checklist_tick,
     incident_close,
@@ -193,7 +203,7 @@ def seed_incidents() -> int:
         community=yingxin,
         caller_phone="13983460001",
         caller_name="张先生",
-        description="两名村民因宅基地边界发生口角后互殴，一人轻伤。",
+        description="两名村民因宅基地边界发生口角后互殴，一人面部受伤。",
         received_at=start,
         client_id=_key("yingxin-fight"),
     )
@@ -206,6 +216,23 @@ def seed_incidents() -> int:
         disposition=Disposition.CASE,
         case_kind=CaseKind.PUBLIC_SECURITY,
         case_title="迎新村村民互殴案",
+    )
+    # The injury is appraised (鉴定, a period the 30 days do not count) and comes back a
+    # minor injury (轻微伤): it stays a public-security case. A light injury (轻伤) would
+    # have made it a criminal matter (services.case_injury_grade).
+    fight_case = incident.case
+    Case.objects.filter(pk=fight_case.pk).update(accepted_at=start + timedelta(minutes=90))
+    fight_case.refresh_from_db()
+    investigator = User.objects.get(username="xipeng_case")
+    case_suspension_start(
+        case=fight_case,
+        by=investigator,
+        kind=SuspensionKind.APPRAISAL,
+        started_at=start + timedelta(hours=2),
+        note="伤情鉴定（区分局物证鉴定室）",
+    )
+    case_injury_grade(
+        case=fight_case, by=investigator, grade=InjuryGrade.MINOR, at=now - timedelta(hours=2)
     )
     _backdate(
         incident,
@@ -325,7 +352,7 @@ def seed_incidents() -> int:
         lead_officer=case_user,
         accepted_at=now - timedelta(days=28),
     )
-    case_transition(case=due, to="filed", by=case_user)
+    case_transition(case=due, to="investigating", by=case_user)
     theft_case = case_open(
         by=case_user,
         kind=CaseKind.CRIMINAL,

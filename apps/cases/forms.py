@@ -14,9 +14,12 @@ from .choices import (
     CaseOutcome,
     Disposition,
     EvidenceKind,
+    ExtensionKind,
     IncidentSource,
+    InjuryGrade,
     PartyRole,
     Priority,
+    SuspensionKind,
 )
 from .models import Case, DutyShift, IncidentCategory
 
@@ -161,7 +164,52 @@ class CaseTransitionForm(BootstrapForm):
 
 
 class ExtensionForm(BootstrapForm):
+    kind = forms.ChoiceField(choices=ExtensionKind.choices, label=_("Time limit"))
+    days = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(30, _("30 days")), (7, _("7 days"))],
+        label=_("Filing review up to"),
+        required=False,
+        empty_value=30,
+    )
     reason = forms.CharField(max_length=200, label=_("Reason for extension"))
+
+
+class ExtensionDecisionForm(BootstrapForm):
+    approve = forms.TypedChoiceField(
+        coerce=lambda value: value == "yes",
+        choices=[("yes", _("Approve")), ("no", _("Refuse"))],
+        label=_("Decision"),
+    )
+    note = forms.CharField(max_length=200, required=False, label=_("Note"))
+
+
+class SuspensionForm(BootstrapForm):
+    kind = forms.ChoiceField(choices=SuspensionKind.choices, label=_("Kind"))
+    at = forms.DateTimeField(label=_("Started at"), required=False)
+    note = forms.CharField(max_length=200, required=False, label=_("Note"))
+
+
+class SuspensionEndForm(BootstrapForm):
+    at = forms.DateTimeField(label=_("Ended at"), required=False)
+
+
+class InjuryGradeForm(BootstrapForm):
+    grade = forms.ChoiceField(choices=InjuryGrade.choices, label=_("Injury grade"))
+
+
+class ReconsiderationForm(BootstrapForm):
+    applicant = forms.CharField(max_length=50, label=_("Applicant"))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Reasons"))
+
+
+class ReconsiderationDecisionForm(BootstrapForm):
+    overturn = forms.TypedChoiceField(
+        coerce=lambda value: value == "yes",
+        choices=[("no", _("Uphold the refusal")), ("yes", _("Overturn it and file the case"))],
+        label=_("Decision"),
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Decision"))
 
 
 class PartyForm(BootstrapForm):

@@ -31,19 +31,19 @@ from .choices import (
     CategoryKind,
     Disposition,
     EvidenceKind,
+    ExtensionKind,
     IncidentSource,
     IncidentStatus,
+    InjuryGrade,
     PartyRole,
     Priority,
     ShiftRole,
+    SuspensionKind,
 )
 
 BUREAU_SCOPE = Scope(bureau="bureau_id", station_staff_view_via_bureau=True)
 STATION_SCOPE = Scope(station="station_id", bureau="station__bureau_id")
-# Public-security cases must be handled within 30 days of acceptance, once extendable by 30
-# with approval (治安管理处罚法 art. 99).
-PUBLIC_SECURITY_LIMIT = timedelta(days=30)
-PUBLIC_SECURITY_EXTENSION = timedelta(days=30)
+# The time limits of cases are dated rules of law: apps/cases/law.py.
 
 
 class DispatchSettings(models.Model):
@@ -460,17 +460,18 @@ class Case(SameStationMixin, TimeStampedModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=CaseOutcome, blank=True)
     outcome_note = LongTextField(_("outcome details"), blank=True)
-    deadline = models.DateTimeField(_("handling deadline"), null=True, blank=True)
-    extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
-    extension_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("extension approved by"),
+    # The time limit running now: a public-security case's handling deadline (law.py,
+    # suspended periods and approved extensions included), or a criminal matter's filing
+    # decision while it is still accepted; empty once nothing is due.
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    # Set while a period that does not count (鉴定, 听证 under the rule) is open: the clock
+    # stands still, so the case is neither overdue nor reminded.
+    paused_since = models.DateTimeField(_("time limit paused since"), null=True, blank=True)
+    injury_grade = models.CharField(
+        _("injury grade"), max_length=10, choices=InjuryGrade, blank=True
     )
-    extension_reason = models.CharField(_("reason for extension"), max_length=200, blank=True)
+    not_filed_at = models.DateTimeField(_("not filed at"), null=True, blank=True)
+    not_filed_reasons = LongTextField(_("reasons for not filing"), blank=True)
     # The day the deadline reminder last went out, so that a re-run sends it once a day.
     reminded_on = models.DateField(_("last reminded on"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
@@ -499,7 +500,9 @@ class Case(SameStationMixin, TimeStampedModel):
             ),
         ]
         permissions = [
+            ("propose_extension", _("Can propose a deadline extension")),
             ("approve_extension", _("Can approve a deadline extension")),
+            ("decide_reconsideration", _("Can decide a reconsideration")),
         ]
 
     def __str__(self):
@@ -511,8 +514,155 @@ class Case(SameStationMixin, TimeStampedModel):
     @property
     def is_overdue(self) -> bool:
         return bool(
-            self.deadline and self.status != CaseStatus.CLOSED and self.deadline < timezone.now()
+            self.deadline
+            and self.paused_since is None
+            and self.status != CaseStatus.CLOSED
+            and self.deadline < timezone.now()
         )
+
+    @property
+    def is_filing_review(self) -> bool:
+        return self.kind == CaseKind.CRIMINAL and self.status == CaseStatus.ACCEPTED
+
+
+class CaseExtension(models.Model):
+    """A request to extend a time limit: proposed at the station, decided by the superior
+    organ (the sub-bureau's legal affairs unit)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ExtensionKind)
+    # For a filing review: the days from acceptance asked for (law.FILING_EXTENSIONS).
+    days = models.PositiveSmallIntegerField(_("days"))
+    reason = models.CharField(_("reason"), max_length=200)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    approved = models.BooleanField(_("approved"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
+
+    objects = ScopedManager()
+    scope = Scope(station="case__station_id", bureau="case__station__bureau_id")
+
+    class Meta:
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+        ordering = ["case_id", "proposed_at", "id"]
+        constraints = [
+            # One pending proposal per case at a time.
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(approved__isnull=True),
+                name="cases_extension_one_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case} · {self.get_kind_display()}"
+
+
+class CaseSuspension(models.Model):
+    """A period of forensic appraisal (鉴定) or hearing (听证): recorded from start to end;
+    whether it counts towards the time limit is the rule's (law.py)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="suspensions", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=SuspensionKind)
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    objects = ScopedManager()
+    scope = Scope(station="case__station_id", bureau="case__station__bureau_id")
+
+    class Meta:
+        verbose_name = _("suspended period")
+        verbose_name_plural = _("suspended periods")
+        ordering = ["case_id", "started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(ended_at__isnull=True),
+                name="cases_suspension_one_open",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True)
+                | models.Q(ended_at__gte=models.F("started_at")),
+                name="cases_suspension_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case} · {self.get_kind_display()}"
+
+
+class Reconsideration(models.Model):
+    """A complainant's request for reconsideration (复议) of a refusal to file, and the
+    organ's decision (公安机关办理刑事案件程序规定 第180条)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="reconsiderations", verbose_name=_("case")
+    )
+    applicant = models.CharField(_("applicant"), max_length=50)
+    reason = LongTextField(_("reason"))
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    # True: the refusal is overturned and the case is filed; False: the refusal stands.
+    overturned = models.BooleanField(_("refusal overturned"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = LongTextField(_("decision"), blank=True)
+
+    objects = ScopedManager()
+    scope = Scope(station="case__station_id", bureau="case__station__bureau_id")
+
+    class Meta:
+        verbose_name = _("reconsideration")
+        verbose_name_plural = _("reconsiderations")
+        ordering = ["case_id", "requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(overturned__isnull=True),
+                name="cases_reconsideration_one_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case} · {self.applicant}"
 
 
 class CaseParty(models.Model):

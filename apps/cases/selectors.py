@@ -243,7 +243,7 @@ def overdue_cases(*, user, within: timedelta = timedelta(0)):
     return (
         Case.objects.restrict(user)
         .exclude(status=CaseStatus.CLOSED)
-        .filter(deadline__lt=timezone.now() + within)
+        .filter(deadline__lt=timezone.now() + within, paused_since__isnull=True)
         .select_related("lead_officer", "station")
         .order_by("deadline")
     )

@@ -16,6 +16,11 @@ RECORD = "在系统中登记处置结果"
 MEDIATE = "告知当事人调解权利，可调解的移交人民调解"
 REFER = "告知当事人向主管部门反映，并通报相关部门"
 
+# A minor whose kind differs from its major's: a fight is a public-security matter until an
+# injury grade of 轻伤 or worse makes it a crime (services.case_injury_grade). Fights within
+# a family are 1201 家庭暴力, not a second fight code.
+MINOR_KINDS = {"0201": "public_order"}
+
 TAXONOMY = [
     # --- criminal (刑事) -----------------------------------------------------------------
     (
@@ -74,7 +79,7 @@ TAXONOMY = [
                     ARRIVE,
                     SAFE,
                     "制止违法行为，控制双方当事人",
-                    "查看伤情，需要时送医",
+                    "查看伤情，需要时送医并委托伤情鉴定（轻微伤按治安案件，轻伤以上按刑事案件）",
                     WITNESS,
                     EVIDENCE,
                     "将当事人带回所内调查或现场调解",
@@ -181,32 +186,6 @@ TAXONOMY = [
         "public_order",
         2,
         [
-            (
-                "0501",
-                "广场舞噪声",
-                [
-                    ARRIVE,
-                    "测量或记录噪声情况及时段",
-                    "劝导组织者降低音量、调整时段",
-                    "听取附近居民意见",
-                    MEDIATE,
-                    "警告屡劝不改的组织者",
-                    FEEDBACK,
-                    RECORD,
-                ],
-            ),
-            (
-                "0502",
-                "社会生活噪声",
-                [
-                    ARRIVE,
-                    "确认噪声来源",
-                    "劝导制造噪声者停止",
-                    "屡劝不改的依法警告",
-                    FEEDBACK,
-                    RECORD,
-                ],
-            ),
             (
                 "0503",
                 "聚众闹事",
@@ -716,7 +695,7 @@ TAXONOMY = [
     (
         "34",
         "非正常死亡",
-        "criminal",
+        "other",
         1,
         [
             (
@@ -726,6 +705,7 @@ TAXONOMY = [
                     ARRIVE,
                     "保护现场，设置警戒",
                     "通知刑侦及法医",
+                    "初步判断死因，有犯罪嫌疑的报刑侦部门立案侦查",
                     "核实死者身份",
                     "通知家属",
                     RECORD,
@@ -814,7 +794,6 @@ TAXONOMY = [
         [
             ("4101", "偷窥偷拍", [ARRIVE, "控制嫌疑人", "查验拍摄设备", EVIDENCE, RECORD]),
             ("4102", "阻碍执行职务", [ARRIVE, SAFE, "依法控制行为人", EVIDENCE, RECORD]),
-            ("4103", "殴打他人（轻微）", [ARRIVE, "制止违法行为", WITNESS, MEDIATE, RECORD]),
         ],
     ),
     (
@@ -835,6 +814,84 @@ TAXONOMY = [
         [
             ("4301", "其他求助", [ARRIVE, "了解情况并处置", FEEDBACK, RECORD]),
             ("4302", "其他违法行为", [ARRIVE, WITNESS, EVIDENCE, RECORD]),
+        ],
+    ),
+    (
+        # 治安管理处罚法 places noise among the acts that obstruct social administration
+        # (妨害社会管理的行为), not among those that disturb public order.
+        "44",
+        "妨害社会管理",
+        "public_order",
+        2,
+        [
+            (
+                "4401",
+                "广场舞噪声",
+                [
+                    ARRIVE,
+                    "测量或记录噪声情况及时段",
+                    "劝导组织者降低音量、调整时段",
+                    "听取附近居民意见",
+                    MEDIATE,
+                    "警告屡劝不改的组织者",
+                    FEEDBACK,
+                    RECORD,
+                ],
+            ),
+            (
+                "4402",
+                "社会生活噪声",
+                [
+                    ARRIVE,
+                    "确认噪声来源",
+                    "劝导制造噪声者停止",
+                    "屡劝不改的依法警告",
+                    FEEDBACK,
+                    RECORD,
+                ],
+            ),
+        ],
+    ),
+    (
+        # Complaints against the police go to the supervision unit (督察), never to the
+        # officer complained of.
+        "45",
+        "警务投诉",
+        "other",
+        2,
+        [
+            (
+                "4501",
+                "执法态度投诉",
+                [
+                    "登记投诉人身份、联系方式及投诉内容",
+                    "告知投诉受理情况及办理时限",
+                    "报督察部门核查，被投诉民警回避",
+                    "向投诉人反馈核查结果",
+                    RECORD,
+                ],
+            ),
+            (
+                "4502",
+                "执法行为投诉",
+                [
+                    "登记投诉人身份、联系方式及投诉内容",
+                    "调取执法记录仪视频及案卷",
+                    "报督察部门核查，被投诉民警回避",
+                    "向投诉人反馈核查结果",
+                    RECORD,
+                ],
+            ),
+            (
+                "4503",
+                "民警违纪违法举报",
+                [
+                    "登记举报内容并保密",
+                    "报所领导及分局督察、纪检部门",
+                    "被举报民警回避",
+                    RECORD,
+                ],
+            ),
         ],
     ),
 ]

@@ -26,6 +26,19 @@ urlpatterns = [
     path("<int:pk>/", views.CaseDetail.as_view(), name="case_detail"),
     path("<int:pk>/transition/", views.case_transition, name="case_transition"),
     path("<int:pk>/extend/", views.case_extend, name="case_extend"),
+    path("<int:pk>/extend/decide/", views.case_extension_decide, name="case_extension_decide"),
+    path("<int:pk>/suspensions/", views.case_suspension, name="case_suspension"),
+    path("<int:pk>/suspensions/end/", views.case_suspension_end, name="case_suspension_end"),
+    path("<int:pk>/injury/", views.case_injury, name="case_injury"),
+    path("<int:pk>/reconsideration/", views.case_reconsideration, name="case_reconsideration"),
+    path(
+        "<int:pk>/reconsideration/decide/",
+        views.case_reconsideration_decide,
+        name="case_reconsideration_decide",
+    ),
+    path(
+        "<int:pk>/not-filed-notice.pdf", views.case_not_filed_notice, name="case_not_filed_notice"
+    ),
     path("<int:pk>/parties/", views.case_party, name="case_party"),
     path("<int:pk>/evidence/", views.case_evidence, name="case_evidence"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -47,15 +47,23 @@ from .forms import (
     DispatchForm,
     DutyShiftForm,
     EvidenceForm,
+    ExtensionDecisionForm,
     ExtensionForm,
     FieldStatusForm,
     IncidentIntakeForm,
+    InjuryGradeForm,
     NoteForm,
     PartyForm,
+    ReconsiderationDecisionForm,
+    ReconsiderationForm,
     RosterPatternForm,
+    SuspensionEndForm,
+    SuspensionForm,
     UploadForm,
 )
+from .law import public_security_rule
 from .models import Case, CaseEvidence, DutyShift, Incident, IncidentAttachment
+from .pdf import not_filed_notice_pdf
 from .workflow import case_next_statuses
 
 
@@ -516,7 +524,7 @@ class CaseCreate(ScopedCreateView):
 class CaseDetail(ScopedDetailView):
     model = Case
     template_name = "cases/case_detail.html"
-    select_related = ("station", "lead_officer", "category", "extension_approved_by")
+    select_related = ("station", "lead_officer", "category")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -526,12 +534,35 @@ class CaseDetail(ScopedDetailView):
         context["evidence"] = case.evidence.all()
         context["incidents"] = case.incidents.all()
         if self.request.user.has_perm("cases.change_case"):
-            choices = [(s, CaseStatus(s).label) for s in case_next_statuses(case.status)]
+            choices = [(s, CaseStatus(s).label) for s in case_next_statuses(case.kind, case.status)]
             context["transition_form"] = CaseTransitionForm(choices=choices) if choices else None
             context["party_form"] = PartyForm()
             context["evidence_form"] = EvidenceForm()
-        if self.request.user.has_perm("cases.approve_extension"):
+            context["suspension_form"] = SuspensionForm()
+            context["suspension_end_form"] = SuspensionEndForm()
+            context["injury_form"] = InjuryGradeForm(initial={"grade": case.injury_grade})
+            context["reconsideration_form"] = ReconsiderationForm()
+        context["extensions"] = case.extensions.select_related("proposed_by", "decided_by")
+        context["pending_extension"] = next(
+            (e for e in context["extensions"] if e.approved is None), None
+        )
+        context["suspensions"] = case.suspensions.all()
+        context["open_suspension"] = next(
+            (p for p in context["suspensions"] if p.ended_at is None), None
+        )
+        context["reconsiderations"] = case.reconsiderations.select_related("decided_by")
+        context["pending_reconsideration"] = next(
+            (r for r in context["reconsiderations"] if r.overturned is None), None
+        )
+        user = self.request.user
+        if user.has_perm("cases.propose_extension"):
             context["extension_form"] = ExtensionForm()
+        if user.has_perm("cases.approve_extension") and user.station_id is None:
+            context["extension_decision_form"] = ExtensionDecisionForm()
+        if user.has_perm("cases.decide_reconsideration"):
+            context["reconsideration_decision_form"] = ReconsiderationDecisionForm()
+        if case.kind == "public_security":
+            context["rule"] = public_security_rule(case.accepted_at)
         return context
 
 
@@ -559,19 +590,122 @@ def case_transition(request, pk):
     return _case_action(request, pk, act)
 
 
+def _case_step(request, pk, perm, form_class, act):
+    """A POSTed form on a case page, for one service call under `perm`."""
+    require_perm(request, perm)
+    case = _case(request, pk, CHANGE)
+    form = form_class(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError(form_errors(form))
+        act(case, form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(case)
+
+
 @login_required
 @require_POST
 def case_extend(request, pk):
-    form = ExtensionForm(request.POST)
+    return _case_step(
+        request,
+        pk,
+        "cases.propose_extension",
+        ExtensionForm,
+        lambda case, data: services.case_extension_propose(case=case, by=request.user, **data),
+    )
 
-    def act(case):
-        if not form.is_valid():
-            raise DomainError(form_errors(form))
-        services.case_extend_deadline(
-            case=case, by=request.user, reason=form.cleaned_data["reason"]
-        )
 
-    return _case_action(request, pk, act)
+@login_required
+@require_POST
+def case_extension_decide(request, pk):
+    def act(case, data):
+        pending = case.extensions.filter(approved__isnull=True).first()
+        if pending is None:
+            raise DomainError(_("No extension of this case awaits a decision."))
+        services.case_extension_decide(extension=pending, by=request.user, **data)
+
+    return _case_step(request, pk, "cases.approve_extension", ExtensionDecisionForm, act)
+
+
+@login_required
+@require_POST
+def case_suspension(request, pk):
+    return _case_step(
+        request,
+        pk,
+        "cases.change_case",
+        SuspensionForm,
+        lambda case, data: services.case_suspension_start(
+            case=case, by=request.user, kind=data["kind"], started_at=data["at"], note=data["note"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def case_suspension_end(request, pk):
+    return _case_step(
+        request,
+        pk,
+        "cases.change_case",
+        SuspensionEndForm,
+        lambda case, data: services.case_suspension_end(
+            case=case, by=request.user, ended_at=data["at"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def case_injury(request, pk):
+    return _case_step(
+        request,
+        pk,
+        "cases.change_case",
+        InjuryGradeForm,
+        lambda case, data: services.case_injury_grade(
+            case=case, by=request.user, grade=data["grade"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def case_reconsideration(request, pk):
+    return _case_step(
+        request,
+        pk,
+        "cases.change_case",
+        ReconsiderationForm,
+        lambda case, data: services.case_reconsideration_request(
+            case=case, by=request.user, **data
+        ),
+    )
+
+
+@login_required
+@require_POST
+def case_reconsideration_decide(request, pk):
+    def act(case, data):
+        pending = case.reconsiderations.filter(overturned__isnull=True).first()
+        if pending is None:
+            raise DomainError(_("No reconsideration of this case awaits a decision."))
+        services.case_reconsideration_decide(reconsideration=pending, by=request.user, **data)
+
+    return _case_step(request, pk, "cases.decide_reconsideration", ReconsiderationDecisionForm, act)
+
+
+@login_required
+def case_not_filed_notice(request, pk):
+    """The 不予立案通知书 as a PDF in Chinese, for the complainant."""
+    require_perm(request, "cases.view_case")
+    case = _case(request, pk)
+    if case.kind != "criminal" or case.not_filed_at is None:
+        raise Http404
+    response = HttpResponse(not_filed_notice_pdf(case), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'
+    return response
 
 
 @login_required

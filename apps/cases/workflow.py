@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import Conflict
 
-from .choices import CaseOutcome, CaseStatus, IncidentStatus
+from .choices import CaseKind, CaseOutcome, CaseStatus, IncidentStatus
 
 S = IncidentStatus
 INCIDENT_TRANSITIONS: dict[str, set[str]] = {
@@ -25,26 +25,43 @@ INCIDENT_TRANSITIONS: dict[str, set[str]] = {
 FIELD_STATUSES = (S.EN_ROUTE, S.ARRIVED, S.HANDLED)
 
 C = CaseStatus
-CASE_TRANSITIONS: dict[str, set[str]] = {
-    C.ACCEPTED: {C.FILED, C.NOT_FILED},
-    C.FILED: {C.INVESTIGATING},
-    C.INVESTIGATING: {C.SOLVED, C.CLOSED},
-    C.SOLVED: {C.CLOSED},
-    C.NOT_FILED: {C.CLOSED},
-    C.CLOSED: set(),
-}
-# Which outcomes close a case from which status.
-CLOSING_OUTCOMES: dict[str, set[str]] = {
-    C.SOLVED: {
-        CaseOutcome.PROSECUTION,
-        CaseOutcome.PENALTY,
-        CaseOutcome.NO_PENALTY,
-        CaseOutcome.MEDIATED,
-        CaseOutcome.TRANSFERRED,
+Out = CaseOutcome
+# Each kind of case has its own table. A criminal case is filed (立案) or not, investigated,
+# solved (破案) and closed; a refusal to file may be overturned on reconsideration (复议),
+# which files it (services.case_reconsideration_decide). A public-security case (治安案件)
+# is accepted, investigated and closed with a decision: it never passes 立案/破案.
+CASE_TRANSITIONS: dict[str, dict[str, set[str]]] = {
+    CaseKind.CRIMINAL: {
+        C.ACCEPTED: {C.FILED, C.NOT_FILED},
+        C.FILED: {C.INVESTIGATING},
+        C.INVESTIGATING: {C.SOLVED, C.CLOSED},
+        C.SOLVED: {C.CLOSED},
+        C.NOT_FILED: {C.CLOSED},
+        C.CLOSED: set(),
     },
-    C.INVESTIGATING: {CaseOutcome.REVOKED, CaseOutcome.TRANSFERRED, CaseOutcome.MEDIATED},
-    C.NOT_FILED: {CaseOutcome.NOT_FILED},
+    CaseKind.PUBLIC_SECURITY: {
+        C.ACCEPTED: {C.INVESTIGATING},
+        C.INVESTIGATING: {C.CLOSED},
+        C.CLOSED: set(),
+    },
 }
+# Which outcomes close a case of each kind from which status.
+CLOSING_OUTCOMES: dict[str, dict[str, set[str]]] = {
+    CaseKind.CRIMINAL: {
+        C.SOLVED: {Out.PROSECUTION, Out.REVOKED, Out.TRANSFERRED},
+        C.INVESTIGATING: {Out.REVOKED, Out.TRANSFERRED},
+        C.NOT_FILED: {Out.NOT_FILED},
+    },
+    CaseKind.PUBLIC_SECURITY: {
+        # 治安管理处罚法: a penalty decision, no penalty, a performed 治安调解 agreement, or
+        # the case goes to another authority (or ends: 终止调查, recorded as revoked).
+        C.INVESTIGATING: {Out.PENALTY, Out.NO_PENALTY, Out.MEDIATED, Out.TRANSFERRED, Out.REVOKED},
+    },
+}
+
+
+def closing_outcomes(kind: str, current: str) -> set[str]:
+    return CLOSING_OUTCOMES[kind].get(current, set())
 
 
 def check_incident_transition(current: str, target: str) -> None:
@@ -55,13 +72,14 @@ def check_incident_transition(current: str, target: str) -> None:
         )
 
 
-def check_case_transition(current: str, target: str) -> None:
-    if target not in CASE_TRANSITIONS[current]:
+def check_case_transition(kind: str, current: str, target: str) -> None:
+    if target not in CASE_TRANSITIONS[kind].get(current, set()):
         raise Conflict(
             _("A case that is “%(current)s” cannot become “%(target)s”.")
             % {"current": C(current).label, "target": C(target).label}
         )
 
 
-def case_next_statuses(current: str) -> list[str]:
-    return [status for status in C.values if status in CASE_TRANSITIONS[current]]
+def case_next_statuses(kind: str, current: str) -> list[str]:
+    allowed = CASE_TRANSITIONS[kind].get(current, set())
+    return [status for status in C.values if status in allowed]

@@ -10,6 +10,7 @@ from apps.cases.services import case_open, incident_report
 from apps.core.testing.factories import StaffAssignmentFactory
 from apps.core.testing.matrix import BUREAU_ADMINS, STATION_STAFF, ResourceMatrix
 from apps.core.testing.personas import (
+    JLP_LEGAL,
     SHUANGFENG_DESK,
     XIPENG_CASE,
     XIPENG_COMMUNITY,
@@ -17,8 +18,9 @@ from apps.core.testing.personas import (
     XIPENG_LEADER,
 )
 
-INCIDENT_READERS = STATION_STAFF | BUREAU_ADMINS
-CASE_READERS = {XIPENG_DESK, SHUANGFENG_DESK, XIPENG_CASE, XIPENG_LEADER} | BUREAU_ADMINS
+# The sub-bureau's legal affairs unit (jlp_legal) reads the bureau's incidents and cases.
+INCIDENT_READERS = STATION_STAFF | BUREAU_ADMINS | {JLP_LEGAL}
+CASE_READERS = {XIPENG_DESK, SHUANGFENG_DESK, XIPENG_CASE, XIPENG_LEADER, JLP_LEGAL} | BUREAU_ADMINS
 ROSTER_READERS = {XIPENG_DESK, SHUANGFENG_DESK, XIPENG_COMMUNITY, XIPENG_LEADER} | BUREAU_ADMINS
 ROSTER_WRITERS = ROSTER_READERS - {XIPENG_COMMUNITY}
 

@@ -9,6 +9,7 @@ from PIL import Image
 from apps.cases.models import Case, Incident
 from apps.core.testing.factories import PostFactory
 from apps.core.testing.personas import (
+    JLP_LEGAL,
     SHUANGFENG_DESK,
     XIPENG_CASE,
     XIPENG_DESK,
@@ -197,21 +198,29 @@ def case_id(client, scene):
 
 def test_case_transitions_through_the_api(client, scene, case_id):
     url = reverse("case-transition", args=[case_id])
-    assert client.post(url, {"to": "filed"}, content_type="application/json").status_code == 200
+    ok = client.post(url, {"to": "investigating"}, content_type="application/json")
+    assert ok.status_code == 200
     refused = client.post(url, {"to": "solved"}, content_type="application/json")
-    assert refused.status_code == 409
-    assert Case.objects.get().status == "filed"
+    assert refused.status_code == 409  # a public-security case is never solved (破案)
+    assert Case.objects.get().status == "investigating"
 
 
-def test_an_extension_without_a_leader_is_403_and_with_one_succeeds(client, scene, case_id):
+def test_the_leader_proposes_over_the_api_and_only_the_sub_bureau_approves(client, scene, case_id):
     url = reverse("case-extend", args=[case_id])
     refused = client.post(url, {"reason": "鉴定"}, content_type="application/json")
-    assert refused.status_code == 403
-    assert Case.objects.get().extended_at is None
+    assert refused.status_code == 403  # the case officer may not even propose
     client.force_login(scene.org.user(XIPENG_LEADER))
-    approved = client.post(url, {"reason": "鉴定"}, content_type="application/json")
-    assert approved.status_code == 200
-    assert approved.json()["extension_reason"] == "鉴定"
+    proposed = client.post(url, {"reason": "案情复杂"}, content_type="application/json")
+    assert proposed.status_code == 200
+    assert proposed.json()["extensions"][0]["approved"] is None
+    decide = reverse("case-decide-extension", args=[case_id])
+    assert (
+        client.post(decide, {"approve": True}, content_type="application/json").status_code == 403
+    )
+    client.force_login(scene.org.user(JLP_LEGAL))
+    approved = client.post(decide, {"approve": True}, content_type="application/json")
+    assert approved.status_code == 200, approved.content
+    assert approved.json()["extensions"][0]["approved"] is True
 
 
 def test_evidence_upload_is_checked_and_served_only_in_scope(client, scene, case_id):

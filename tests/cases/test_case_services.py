@@ -11,7 +11,7 @@ from apps.cases.choices import CaseKind, CaseOutcome, CaseStatus
 from apps.cases.models import Case
 from apps.cases.services import (
     case_evidence_add,
-    case_extend_deadline,
+    case_extension_propose,
     case_open,
     case_party_add,
     case_transition,
@@ -49,12 +49,14 @@ def test_a_refused_case_leaves_no_gap_in_the_numbers(org):
     assert open_case(org).number.endswith("00002")
 
 
-def test_only_public_security_cases_have_a_thirty_day_deadline(org):
+def test_a_public_security_case_has_thirty_days_and_a_criminal_matter_three_to_file(org):
     with freeze_time("2026-11-01 09:00"):
         public = open_case(org)
         criminal = open_case(org, kind=CaseKind.CRIMINAL)
     assert public.deadline == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-    assert criminal.deadline is None
+    assert criminal.deadline == datetime(2026, 11, 4, 9, 0, tzinfo=UTC)
+    criminal = case_transition(case=criminal, to=CaseStatus.FILED, by=org.user(XIPENG_CASE))
+    assert criminal.deadline is None  # decided: no filing limit runs any more
 
 
 def test_another_station_cannot_open_a_case_at_xipeng(org):
@@ -70,21 +72,24 @@ def test_another_station_cannot_open_a_case_at_xipeng(org):
 ALL_STATUSES = list(CaseStatus.values)
 
 
+@pytest.mark.parametrize("kind", CaseKind.values)
 @pytest.mark.parametrize(
     "current, target",
     [(c, t) for c in ALL_STATUSES for t in ALL_STATUSES if c != t],
 )
-def test_every_case_transition_is_allowed_or_refused_by_the_table(org, current, target):
-    case = open_case(org)
+def test_every_case_transition_is_allowed_or_refused_by_its_kinds_table(org, kind, current, target):
+    case = open_case(org, kind=kind)
     Case.objects.filter(pk=case.pk).update(status=current, outcome="revoked")
     case.refresh_from_db()
     outcome = {
-        CaseStatus.SOLVED: CaseOutcome.PENALTY,
+        CaseStatus.SOLVED: CaseOutcome.PROSECUTION,
         CaseStatus.INVESTIGATING: CaseOutcome.REVOKED,
         CaseStatus.NOT_FILED: CaseOutcome.NOT_FILED,
     }.get(current, "")
-    if target in CASE_TRANSITIONS[current]:
-        case = case_transition(case=case, to=target, outcome=outcome, by=org.user(XIPENG_CASE))
+    if target in CASE_TRANSITIONS[kind].get(current, set()):
+        case = case_transition(
+            case=case, to=target, outcome=outcome, by=org.user(XIPENG_CASE), note="理由"
+        )
         assert case.status == target
         assert case.events.filter(status=target).exists()
     else:
@@ -92,6 +97,23 @@ def test_every_case_transition_is_allowed_or_refused_by_the_table(org, current, 
             case_transition(case=case, to=target, outcome=outcome, by=org.user(XIPENG_CASE))
         case.refresh_from_db()
         assert case.status == current
+
+
+@pytest.mark.parametrize("step", [CaseStatus.FILED, CaseStatus.NOT_FILED, CaseStatus.SOLVED])
+def test_a_public_security_case_never_passes_filing_or_solving(org, step):
+    officer = org.user(XIPENG_CASE)
+    case = open_case(org)
+    with pytest.raises(Conflict):
+        case_transition(case=case, to=step, by=officer)
+    case = case_transition(case=case, to=CaseStatus.INVESTIGATING, by=officer)
+    with pytest.raises(Conflict):
+        case_transition(case=case, to=step, by=officer)
+    with pytest.raises(DomainError):  # a prosecution is not how a 治安 case ends
+        case_transition(
+            case=case, to=CaseStatus.CLOSED, outcome=CaseOutcome.PROSECUTION, by=officer
+        )
+    case = case_transition(case=case, to=CaseStatus.CLOSED, outcome=CaseOutcome.PENALTY, by=officer)
+    assert case.filed_at is None and case.solved_at is None
 
 
 def test_the_whole_workflow_stamps_each_step(org):
@@ -111,7 +133,12 @@ def test_the_whole_workflow_stamps_each_step(org):
 
 def test_a_not_filed_case_closes_only_as_not_filed(org):
     officer = org.user(XIPENG_CASE)
-    case = case_transition(case=open_case(org), to=CaseStatus.NOT_FILED, by=officer)
+    case = case_transition(
+        case=open_case(org, kind=CaseKind.CRIMINAL),
+        to=CaseStatus.NOT_FILED,
+        by=officer,
+        note="没有犯罪事实",
+    )
     with pytest.raises(DomainError):
         case_transition(case=case, to=CaseStatus.CLOSED, outcome=CaseOutcome.PENALTY, by=officer)
     case = case_transition(
@@ -120,29 +147,9 @@ def test_a_not_filed_case_closes_only_as_not_filed(org):
     assert case.status == CaseStatus.CLOSED
 
 
-def test_a_leader_extends_the_deadline_once_by_thirty_days(org):
-    with freeze_time("2026-11-01 09:00"):
-        case = open_case(org)
-    case = case_extend_deadline(case=case, by=org.user(XIPENG_LEADER), reason="需要鉴定伤情")
-    assert case.deadline == datetime(2026, 12, 31, 9, 0, tzinfo=UTC)
-    assert case.extension_approved_by == org.user(XIPENG_LEADER)
+def test_a_criminal_case_has_no_handling_limit_to_extend(org):
     with pytest.raises(Conflict):
-        case_extend_deadline(case=case, by=org.user(XIPENG_LEADER), reason="再次")
-
-
-def test_an_extension_without_a_leader_is_refused_and_changes_nothing(org):
-    case = open_case(org)
-    deadline = case.deadline
-    with pytest.raises(DomainError) as refused:
-        case_extend_deadline(case=case, by=org.user(XIPENG_CASE), reason="需要鉴定")
-    assert refused.value.code == "permission_denied"
-    case.refresh_from_db()
-    assert case.deadline == deadline and case.extended_at is None
-
-
-def test_a_criminal_case_has_no_deadline_to_extend(org):
-    with pytest.raises(Conflict):
-        case_extend_deadline(
+        case_extension_propose(
             case=open_case(org, kind=CaseKind.CRIMINAL), by=org.user(XIPENG_LEADER), reason="x"
         )
 
@@ -164,9 +171,9 @@ def test_the_reminder_goes_to_the_lead_officer_once_a_day(org):
 def test_a_closed_case_is_neither_overdue_nor_reminded(org):
     officer = org.user(XIPENG_CASE)
     with freeze_time("2026-11-01 09:00"):
-        case = case_transition(case=open_case(org), to=CaseStatus.NOT_FILED, by=officer)
+        case = case_transition(case=open_case(org), to=CaseStatus.INVESTIGATING, by=officer)
         case = case_transition(
-            case=case, to=CaseStatus.CLOSED, outcome=CaseOutcome.NOT_FILED, by=officer
+            case=case, to=CaseStatus.CLOSED, outcome=CaseOutcome.PENALTY, by=officer
         )
     with freeze_time("2026-12-20"):
         assert not case.is_overdue

@@ -108,6 +108,15 @@ def test_it_replays_the_yingxin_call_answered_from_the_park_post(seeded):
     assert 15 <= fight.minutes_saved <= 25  # about 20 against about 40 from the station
     assert fight.arrived_at - fight.received_at == timedelta(minutes=20)
     assert fight.case.kind == "public_security" and fight.case.deadline
+    # A minor injury (轻微伤) keeps it a 治安 case; the appraisal's hours do not count.
+    assert fight.case.injury_grade == "minor"
+    appraisal = fight.case.suspensions.get()
+    assert fight.case.deadline == fight.case.accepted_at + timedelta(days=30) + (
+        appraisal.ended_at - appraisal.started_at
+    )
+    assert "轻伤" not in fight.description
+    assert not Case.objects.filter(kind="public_security", status__in=["filed", "solved"]).exists()
+    assert User.objects.get(username="jlp_legal").groups.get().name == "分局法制大队"
 
 
 def test_it_hands_one_in_three_mawang_disputes_to_mediation(seeded):

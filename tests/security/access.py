@@ -423,6 +423,7 @@ ROUTES: list[Route] = [
         at("cases:case_list"),
         at("cases:overdue"),
         at("cases:case_detail", "case"),
+        at("cases:case_not_filed_notice", "refused_case"),
         at("cases:evidence_file", "evidence"),
         at("case-list"),
         at("case-detail", "case"),
@@ -436,14 +437,28 @@ ROUTES: list[Route] = [
         perm("cases.change_case"),
         *(
             at(f"cases:case_{action}", "case", "POST")
-            for action in ("transition", "extend", "evidence")
+            for action in ("transition", "evidence", "suspension", "suspension_end", "injury")
         ),
+        at("cases:case_reconsideration", "refused_case", "POST"),
         at("cases:case_party", "case", "POST", data={"role": "witness", "name": "赵六"}),
-        *(
-            at(f"case-{action}", "case", "POST", data={})
-            for action in ("evidence", "extend", "transition")
-        ),
+        *(at(f"case-{action}", "case", "POST", data={}) for action in ("evidence", "transition")),
         at("case-parties", "case", "POST", data={"role": "witness", "name": "赵六"}),
+    ),
+    # The station leader proposes a longer time limit; the sub-bureau's legal affairs unit
+    # (the superior organ) decides it and decides reconsiderations of refusals to file.
+    *group(
+        perm("cases.propose_extension"),
+        at("cases:case_extend", "case", "POST"),
+        at("case-extend", "case", "POST", data={}),
+    ),
+    *group(
+        perm("cases.approve_extension"),
+        at("cases:case_extension_decide", "case", "POST"),
+        at("case-decide-extension", "case", "POST", data={}),
+    ),
+    *group(
+        perm("cases.decide_reconsideration"),
+        at("cases:case_reconsideration_decide", "refused_case", "POST"),
     ),
     # --- duty roster -----------------------------------------------------------------------
     *group(perm("cases.view_dutyshift"), at("cases:roster"), at("cases:shift_list")),

@@ -153,6 +153,12 @@ def build_scene(org: Org) -> Scene:
     )
     o["attachment"] = cases.incident_attach(incident=incident, by=desk, upload=jpeg())
     o["case"] = cases.case_open(by=case_officer, kind="criminal", title="入室盗窃")
+    o["refused_case"] = cases.case_transition(
+        case=cases.case_open(by=case_officer, kind="criminal", title="电动车丢失"),
+        to="not_filed",
+        note="经查系本人遗忘停放地点，没有犯罪事实",
+        by=case_officer,
+    )
     o["caseparty"] = cases.case_party_add(
         case=o["case"], by=case_officer, role="suspect", name="王五"
     )

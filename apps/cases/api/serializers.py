@@ -13,11 +13,21 @@ from ..choices import (
     CaseStatus,
     Disposition,
     EvidenceKind,
+    ExtensionKind,
     IncidentSource,
     PartyRole,
     Priority,
 )
-from ..models import Case, CaseEvidence, CaseParty, DutyShift, Incident, IncidentCategory
+from ..models import (
+    Case,
+    CaseEvidence,
+    CaseExtension,
+    CaseParty,
+    CaseSuspension,
+    DutyShift,
+    Incident,
+    IncidentCategory,
+)
 
 
 class IncidentCategorySerializer(serializers.ModelSerializer):
@@ -239,11 +249,36 @@ class CaseSerializer(serializers.ModelSerializer):
             "outcome",
             "outcome_note",
             "deadline",
-            "extended_at",
-            "extension_approved_by",
-            "extension_reason",
+            "paused_since",
+            "injury_grade",
+            "not_filed_reasons",
             "is_overdue",
         ]
+        read_only_fields = fields
+
+
+class CaseExtensionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseExtension
+        fields = [
+            "id",
+            "kind",
+            "days",
+            "reason",
+            "proposed_by",
+            "proposed_at",
+            "approved",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = fields
+
+
+class CaseSuspensionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseSuspension
+        fields = ["id", "kind", "started_at", "ended_at", "note"]
         read_only_fields = fields
 
 
@@ -252,8 +287,18 @@ class CaseDetailSerializer(CaseSerializer):
     evidence = CaseEvidenceSerializer(many=True, read_only=True)
     incidents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
+    extensions = CaseExtensionSerializer(many=True, read_only=True)
+    suspensions = CaseSuspensionSerializer(many=True, read_only=True)
+
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "parties", "evidence", "incidents"]
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "parties",
+            "evidence",
+            "incidents",
+            "extensions",
+            "suspensions",
+        ]
         read_only_fields = fields
 
 
@@ -275,6 +320,13 @@ class CaseTransitionSerializer(serializers.Serializer):
 
 class CaseExtendSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=ExtensionKind.choices, default=ExtensionKind.HANDLING)
+    days = serializers.IntegerField(default=30)
+
+
+class CaseExtensionDecideSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=200, required=False, default="")
 
 
 class CasePartyAddSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from apps.core.api.pagination import TimeCursorPagination
 from apps.core.api.parsers import JSONParser
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
-from apps.core.errors import OutOfScope
+from apps.core.errors import Conflict, OutOfScope
 
 from .. import selectors, services
 from ..filters import CaseFilter, DutyShiftFilter, IncidentCategoryFilter, IncidentFilter
@@ -178,6 +178,11 @@ class CaseViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     filterset_class = CaseFilter
     pagination_class = CasePagination
     permission_classes = [ActionPermissions]
+    # The station leader proposes an extension; the sub-bureau (a bureau user) decides.
+    action_permissions = {
+        "extend": ["cases.propose_extension"],
+        "decide_extension": ["cases.approve_extension"],
+    }
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_serializer_class(self):
@@ -190,7 +195,9 @@ class CaseViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return qs
 
     def _answer(self, case, code=status.HTTP_200_OK):
-        case = Case.objects.prefetch_related("parties", "evidence", "incidents").get(pk=case.pk)
+        case = Case.objects.prefetch_related(
+            "parties", "evidence", "incidents", "extensions", "suspensions"
+        ).get(pk=case.pk)
         return Response(s.CaseDetailSerializer(case).data, status=code)
 
     @extend_schema(request=s.CaseOpenSerializer, responses={201: s.CaseDetailSerializer})
@@ -212,11 +219,24 @@ class CaseViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=s.CaseExtendSerializer, responses=s.CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
-        """Extend a public-security case's deadline by 30 days (a leader's approval)."""
+        """Propose a longer time limit (the station leader); the sub-bureau decides."""
         case = self.get_changeable_object()
         data = s.CaseExtendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = services.case_extend_deadline(case=case, by=request.user, **data.validated_data)
+        services.case_extension_propose(case=case, by=request.user, **data.validated_data)
+        return self._answer(case)
+
+    @extend_schema(request=s.CaseExtensionDecideSerializer, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="decide-extension")
+    def decide_extension(self, request, pk=None):
+        """Approve or refuse the pending extension (the sub-bureau, the superior organ)."""
+        case = self.get_changeable_object()
+        data = s.CaseExtensionDecideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        pending = case.extensions.filter(approved__isnull=True).first()
+        if pending is None:
+            raise Conflict(_("No extension of this case awaits a decision."))
+        services.case_extension_decide(extension=pending, by=request.user, **data.validated_data)
         return self._answer(case)
 
     @extend_schema(request=s.CasePartyAddSerializer, responses={201: s.CaseDetailSerializer})

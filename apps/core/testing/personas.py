@@ -30,6 +30,7 @@ XIPENG_CASE = "xipeng_case"
 XIPENG_LEADER = "xipeng_leader"
 SHUANGFENG_DESK = "shuangfeng_desk"
 JLP_ADMIN = "jlp_admin"
+JLP_LEGAL = "jlp_legal"
 YUBEI_ADMIN = "yubei_admin"
 SUPERUSER = "superuser"
 
@@ -43,6 +44,7 @@ PERSONAS = [
     XIPENG_LEADER,
     SHUANGFENG_DESK,
     JLP_ADMIN,
+    JLP_LEGAL,
     YUBEI_ADMIN,
     SUPERUSER,
 ]
@@ -54,6 +56,7 @@ SEES_XIPENG = {
     XIPENG_CASE,
     XIPENG_LEADER,
     JLP_ADMIN,
+    JLP_LEGAL,
     SUPERUSER,
 }
 # Who may use Django admin.
@@ -114,6 +117,7 @@ def build_org() -> Org:
         XIPENG_LEADER: dict(role=roles.STATION_LEADER, station=xipeng),
         SHUANGFENG_DESK: dict(role=roles.DESK_OFFICER, station=shuangfeng),
         JLP_ADMIN: dict(role=roles.BUREAU_ADMIN, bureau=jiulongpo, is_staff=True),
+        JLP_LEGAL: dict(role=roles.LEGAL_AFFAIRS, bureau=jiulongpo),
         YUBEI_ADMIN: dict(role=roles.BUREAU_ADMIN, bureau=yubei, is_staff=True),
         SUPERUSER: dict(is_superuser=True, is_staff=True),
     }
