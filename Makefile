@@ -38,7 +38,7 @@ demo: demo-setup
 	@echo "  Workbench:  http://$(HOST):$(PORT)/    admin: http://$(HOST):$(PORT)/admin/"
 	@echo "  Password for every demo login: jingwu2026"
 	@echo "  Logins: admin, jlp_admin, xipeng_desk, xipeng_community, xipeng_case,"
-	@echo "          xipeng_leader, shiqiaopu_community, shuangfeng_desk, mediator_xipeng"
+	@echo "          xipeng_leader, shiqiaopu_community, shuangfeng_desk, mediator_xipeng, jlp_legal"
 	@echo "  Citizen portal: http://$(HOST):$(PORT)/apply/  login 13983461234"
 	@echo ""
 	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
