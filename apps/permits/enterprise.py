@@ -146,14 +146,16 @@ def _register_row(batch: EnterpriseRegistration, row: dict, seen: set) -> str:
     address_text = (row.get("address_text") or "").strip()
     try:
         with transaction.atomic():
+            # Only the enterprise's own lists are looked at: whether the number is registered
+            # or applying elsewhere is the officer's to see at review, never the contact's.
             if (
                 PermitApplication.objects.filter(
-                    id_number=id_number, kind=ApplicationKind.REGISTRATION
+                    id_number=id_number, kind=ApplicationKind.REGISTRATION, enterprise=enterprise
                 )
                 .exclude(status=S.REJECTED)
                 .exists()
             ):
-                raise DomainError(_("This person is already registered or applying."))
+                raise DomainError(_("This person is already on one of this enterprise's lists."))
             application = PermitApplication(
                 station_id=enterprise.station_id,
                 community=enterprise.address.community,

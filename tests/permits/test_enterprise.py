@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from apps.accounts import roles
@@ -61,7 +62,7 @@ def xlsx(rows) -> SimpleUploadedFile:
 def test_good_rows_are_registered_and_bad_rows_reported(
     org, citizen, aluminium, django_capture_on_commit_callbacks
 ):
-    new_registration(org, citizen)  # already applying: refused in the batch
+    new_registration(org, citizen)  # applying herself: the enterprise is not told
     wrong = worker_id(3)[:17] + ("0" if worker_id(3)[17] != "0" else "1")
     rows = [
         ["刘一", worker_id(1), "13900000001", ""],
@@ -78,8 +79,8 @@ def test_good_rows_are_registered_and_bad_rows_reported(
         )
     batch.refresh_from_db()
     assert batch.status == "done"
-    assert (batch.total_rows, batch.registered_rows) == (7, 2)
-    assert [r["row"] for r in batch.rejected] == [4, 5, 6, 7, 8]
+    assert (batch.total_rows, batch.registered_rows) == (7, 3)
+    assert [r["row"] for r in batch.rejected] == [4, 5, 6, 8]
     assert get_progress(batch.progress_key)["percent"] == 100
     registered = PermitApplication.objects.filter(enterprise=aluminium)
     # Declared, not decided: in the queue, accepted (the 15 days run), nobody's decision yet.
@@ -92,7 +93,17 @@ def test_good_rows_are_registered_and_bad_rows_reported(
     assert registered.get(name="陈二").address_text == "铝城大道8号宿舍3-201"
     # A redelivered task does nothing more.
     enterprise.enterprise_register(batch_id=batch.pk)
-    assert registered.count() == 2
+    assert registered.count() == 3
+    # A worker on one of the enterprise's earlier lists is refused on the next one.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = enterprise.enterprise_upload(
+            by=org.user(XIPENG_DESK), enterprise=aluminium, upload=xlsx([rows[0]])
+        )
+    again.refresh_from_db()
+    assert again.registered_rows == 0
+    assert again.rejected[0]["error"] == gettext(
+        "This person is already on one of this enterprise's lists."
+    )
 
 
 @pytest.mark.django_db
