@@ -41,7 +41,6 @@ class IncidentFilter(ScopedFilterSet):
 class CaseFilter(ScopedFilterSet):
     search_fields = ("number", "title")
     overdue = django_filters.BooleanFilter(method="overdue_only", label=_("Overdue"))
-    # What awaits the sub-bureau: a proposed extension or a reconsideration to decide.
     awaiting_decision = django_filters.BooleanFilter(
         method="awaiting_only", label=_("Awaiting the sub-bureau's decision")
     )
@@ -51,14 +50,11 @@ class CaseFilter(ScopedFilterSet):
         fields = ["q", "station", "kind", "status", "lead_officer", "overdue", "awaiting_decision"]
 
     def awaiting_only(self, queryset, name, value):
-        from django.db.models import Q
+        from .selectors import AWAITING_DECISION
 
         if value is None:
             return queryset
-        waiting = Q(extensions__approved__isnull=True, extensions__isnull=False) | Q(
-            reconsiderations__overturned__isnull=True, reconsiderations__isnull=False
-        )
-        pks = queryset.filter(waiting).values("pk")
+        pks = queryset.filter(AWAITING_DECISION).values("pk")
         return queryset.filter(pk__in=pks) if value else queryset.exclude(pk__in=pks)
 
     def overdue_only(self, queryset, name, value):

@@ -249,6 +249,20 @@ def overdue_cases(*, user, within: timedelta = timedelta(0)):
     )
 
 
+# What awaits the sub-bureau on a case: a proposed extension or a reconsideration (复议) to
+# decide.
+AWAITING_DECISION = Q(extensions__approved__isnull=True, extensions__isnull=False) | Q(
+    reconsiderations__overturned__isnull=True, reconsiderations__isnull=False
+)
+
+
+def awaiting_decision(*, user):
+    """The cases in the user's scope with a decision waiting for the sub-bureau, oldest
+    deadline first: the legal unit's home."""
+    pks = Case.objects.restrict(user).filter(AWAITING_DECISION).values("pk")
+    return Case.objects.filter(pk__in=pks).select_related("station").order_by("deadline", "pk")
+
+
 def roster_week(*, user, station: Station, monday: date):
     """The shifts of one week at a station, with the staff and posts they need."""
     start = timezone.make_aware(datetime.combine(monday, datetime.min.time()))

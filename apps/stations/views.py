@@ -389,6 +389,10 @@ def home(request):
 
     if user.has_perm("mediation.view_dispute") and is_mediator(user):
         context["mediator_work"] = mediator_work(user)
+    if user.has_perm("cases.approve_extension") or user.has_perm("cases.decide_reconsideration"):
+        from apps.cases.selectors import awaiting_decision
+
+        context["awaiting_decision"] = list(awaiting_decision(user=user)[:50])
     return render(request, "stations/home.html", context)
 
 

@@ -311,10 +311,11 @@ def test_the_legal_unit_finds_what_awaits_its_decision(org, client):
     decided = extend(org, accepted(org, "2026-03-02 09:00"))
     accepted(org, "2026-03-03 09:00")
     client.force_login(org.user(JLP_LEGAL))
-    page = client.get("/cases/?awaiting_decision=true")
-    assert page.status_code == 200
-    shown = page.content.decode()
-    assert waiting.get_absolute_url() in shown and decided.get_absolute_url() not in shown
+    for path in ("/cases/?awaiting_decision=true", "/"):  # the list, and the unit's home
+        page = client.get(path)
+        assert page.status_code == 200
+        shown = page.content.decode()
+        assert waiting.get_absolute_url() in shown and decided.get_absolute_url() not in shown
     detail = client.get(waiting.get_absolute_url()).content.decode()
     assert "extension-decision-form" in detail and "extension-form" not in detail.replace(
         "extension-decision-form", ""
