@@ -2,16 +2,14 @@
 embedded font (apps/core/pdf.py): who refuses, what, the reasons, and the complainant's
 right to ask for reconsideration within 7 days (公安机关办理刑事案件程序规定 第179、180条)."""
 
-import io
 from xml.sax.saxutils import escape
 
 from django.utils import translation
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from apps.core.pdf import pdf_document, text_style
+from apps.core.pdf import official_pdf, text_style
 from apps.core.timefmt import when
 
 from .choices import PartyRole
@@ -64,14 +62,4 @@ def _draw(case) -> bytes:
             text_style("receipt", 10, leading=18),
         ),
     ]
-    out = io.BytesIO()
-    pdf_document(
-        out,
-        pagesize=A4,
-        title=f"不予立案通知书 {case.number}",
-        leftMargin=25 * mm,
-        rightMargin=25 * mm,
-        topMargin=25 * mm,
-        bottomMargin=20 * mm,
-    ).build(story)
-    return out.getvalue()
+    return official_pdf(story, title=f"不予立案通知书 {case.number}")

@@ -16,11 +16,14 @@ of their frame (`frame_width`), with labels in the same font that never run into
 (`style_chart`).
 """
 
+import io
 from pathlib import Path
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -49,6 +52,22 @@ def pdf_canvas(out, **kwargs) -> Canvas:
 def pdf_document(out, **kwargs) -> SimpleDocTemplate:
     """A flowing document (platypus) whose pages start in the workbench's font."""
     return SimpleDocTemplate(out, initialFontName=pdf_font(), **kwargs)
+
+
+def official_pdf(story: list, *, title: str) -> bytes:
+    """A signed document (an agreement, a notice) on A4 with the margins such documents
+    keep: 25 mm at the sides and the top, 20 mm at the foot."""
+    out = io.BytesIO()
+    pdf_document(
+        out,
+        pagesize=A4,
+        title=title,
+        leftMargin=25 * mm,
+        rightMargin=25 * mm,
+        topMargin=25 * mm,
+        bottomMargin=20 * mm,
+    ).build(story)
+    return out.getvalue()
 
 
 def pdf_drawing(width: float, height: float) -> Drawing:
