@@ -30,6 +30,7 @@ from PIL import Image
 
 from apps.core import uploads
 from apps.core.testing.personas import MEDIATOR, XIPENG_CASE, XIPENG_COMMUNITY, XIPENG_DESK
+from tests.mediation.helpers import consent_all
 
 MB = 1024 * 1024
 
@@ -378,6 +379,7 @@ def scene(org):
     )
     mediation.dispute_assess(dispute=dispute, by=desk, risk_level="low")
     mediation.dispute_assign(dispute=dispute, mediator=mediator, by=desk)
+    consent_all(dispute, desk)
     token = mediation.invitation_token(party=dispute.parties.first(), by=desk)
     enterprise = UnitFactory(
         station=org.xipeng, kind=UnitKind.ENTERPRISE, address=AddressFactory(community=org.yingxin)

@@ -22,6 +22,7 @@ from apps.mediation import services
 from apps.mediation.models import Dispute
 from tests.browser.conftest import ARTIFACTS, PHONE
 from tests.mediation.conftest import scene  # noqa: F401  (the fixture, with its mediators)
+from tests.mediation.helpers import consent_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEXTS = []
@@ -65,6 +66,7 @@ def diverted_and_assigned(scene) -> Dispute:  # noqa: F811
         dispute=dispute, by=desk, role="respondent", name="李四", phone="13983005678"
     )
     services.dispute_assign(dispute=dispute, mediator=scene.mediator, by=desk)
+    consent_all(dispute, desk)
     return dispute
 
 

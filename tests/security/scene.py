@@ -54,6 +54,7 @@ from apps.permits.models import (
 )
 from apps.registry.models import ImportBatch, Residence, SavedQuery
 from apps.stats.models import DailyFact, StatsRun
+from tests.mediation.helpers import consent_all
 from tests.patrols.findings_scene import jpeg
 from tests.registry.factories import (
     AddressFactory,
@@ -240,6 +241,7 @@ def build_scene(org: Org) -> Scene:
     )
     mediation.dispute_assess(dispute=dispute, by=desk, risk_level="low")
     mediation.dispute_assign(dispute=dispute, mediator=o["mediator"], by=desk)
+    consent_all(dispute, desk)
     o["session"] = mediation.session_record(
         dispute=dispute, by=desk, held_at=now, attendees="张三、李四", mode="online"
     )
