@@ -151,6 +151,7 @@ def _draw(agreement) -> bytes:
                 when(agreement.sealed_at, "written") if agreement.sealed_at else blank,
             ]
         )
+    rows.append(["达成日期：", when(agreement.made_at, "written")])
     if agreement.effective_at:
         rows.append(["生效日期：", when(agreement.effective_at, "written")])
     signatures = Table(
