@@ -984,6 +984,16 @@ def follow_up_record(*, follow_up: FollowUp, by, result: str, note: str = "") ->
             _move(dispute, S.FOLLOWED_UP, by=by, text=text)
         else:
             _event(dispute, by=by, text=text)
+        if dispute.kind == MediationKind.POLICE and result == FollowUpResult.CARRIED_OUT:
+            # 治安管理处罚法 art. 9: a performed agreement ends the public-security matter.
+            _event(
+                dispute,
+                by=by,
+                text=_(
+                    "The public-security mediation agreement was performed: no penalty, the "
+                    "matter ends (治安管理处罚法 art. 9)."
+                ),
+            )
     return follow_up
 
 

@@ -353,3 +353,12 @@ def test_the_committees_seal_is_uploaded_in_admin_and_printed_once_sealed(make_d
     unsealed = agreement_pdf(agreement)
     sign_all(agreement, desk(scene))
     assert len(agreement_pdf(agreement)) > len(unsealed)  # the seal's image is drawn
+
+
+def test_a_performed_police_agreement_ends_the_public_security_matter(make_dispute, scene):
+    dispute = in_mediation(scene, make_dispute(kind=MediationKind.POLICE))
+    agreement = services.agreement_make(dispute=dispute, by=desk(scene), terms="赔偿300元")
+    services.follow_up_record(
+        follow_up=agreement.follow_ups.get(), by=desk(scene), result="carried_out"
+    )
+    assert dispute.events.filter(text__contains="不予处罚").exists()
