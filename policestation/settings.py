@@ -339,6 +339,8 @@ SPECTACULAR_SETTINGS = {
         "DisputeStatusEnum": "apps.mediation.choices.DisputeStatus",
         "DisputeOutcomeEnum": "apps.mediation.choices.Outcome",
         "DisputePartyRoleEnum": "apps.mediation.choices.PartyRole",
+        "MediationKindEnum": "apps.mediation.choices.MediationKind",
+        "DisputeConsentEnum": "apps.mediation.choices.Consent",
         "PostKindEnum": "apps.stations.choices.PostKind",
         "CommunityKindEnum": "apps.stations.choices.CommunityKind",
         "StaffKindEnum": "apps.stations.choices.StaffKind",

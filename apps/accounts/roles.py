@@ -70,6 +70,7 @@ MEDIATION_WORK = [
     *_crud("mediation", "followup", "view", "change"),
     *_crud("mediation", "lawyerslot", "view", "change"),
     "mediation.view_mediator",
+    "mediation.view_mediationcommittee",
 ]
 
 # Noise: station staff watch sensors and turn events into incidents; leaders and bureau
@@ -168,6 +169,7 @@ ROLES: dict[str, list[str]] = {
         *PERMITS_WORK,
         *MEDIATION_WORK,
         *_crud("mediation", "mediator", "add", "change"),
+        *_crud("mediation", "mediationcommittee", "add", "change"),
         *_crud("mediation", "lawyerslot", "add"),
         *NOISE_KEEP,
         *STATS_VIEW,
@@ -207,6 +209,7 @@ ROLES: dict[str, list[str]] = {
         *_crud("permits", "enterprisecontact", "view", "add", "change", "delete"),
         *_crud("mediation", "dispute", "view", "change"),
         *_crud("mediation", "mediator", "view", "add", "change", "delete"),
+        *_crud("mediation", "mediationcommittee", "view", "add", "change", "delete"),
         *_crud("mediation", "lawyerslot", "view", "add", "change", "delete"),
         *_crud("mediation", "mediationsession", "view"),
         *_crud("mediation", "followup", "view"),

@@ -12,11 +12,14 @@ _intake: Callable | None = None
 
 
 def register(intake: Callable) -> Callable:
-    """`intake(*, incident, by, note)` creates the dispute for a diverted incident."""
+    """`intake(*, incident, by, note, caller_consents)` creates the dispute for a diverted
+    incident; the caller's consent to mediation, asked at diversion, is recorded with it."""
     global _intake
     _intake = intake
     return intake
 
 
-def divert(*, incident, by, note: str = ""):
-    return _intake(incident=incident, by=by, note=note) if _intake else None
+def divert(*, incident, by, note: str = "", caller_consents: bool = False):
+    if _intake is None:
+        return None
+    return _intake(incident=incident, by=by, note=note, caller_consents=caller_consents)

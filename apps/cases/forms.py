@@ -135,6 +135,9 @@ class CloseForm(BootstrapForm):
         choices=[("", "—"), *CaseKind.choices], required=False, label=_("Case kind")
     )
     note = forms.CharField(max_length=200, required=False, label=_("Note"))
+    caller_consents = forms.BooleanField(
+        required=False, label=_("Diverted to mediation: the caller agrees to mediation")
+    )
 
 
 class NoteForm(BootstrapForm):

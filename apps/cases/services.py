@@ -527,9 +527,12 @@ def incident_close(
     note: str = "",
     case_kind: str = "",
     case_title: str = "",
+    caller_consents: bool = False,
 ) -> Incident:
     """Close with a disposition. A case disposition opens the case (numbered, linked); a
-    mediation disposition hands the incident to the mediation app's intake."""
+    mediation disposition hands the incident to the mediation app's intake, with the
+    caller's consent to mediation when the desk asked and the caller agreed (mediation is
+    voluntary, 人民调解法 art. 3)."""
     if disposition not in Disposition.values:
         raise DomainError(_("Choose how the incident ends."), code="invalid")
     with transaction.atomic():
@@ -555,7 +558,9 @@ def incident_close(
         text = incident.get_disposition_display() + (f" · {note.strip()}" if note.strip() else "")
         _event(incident, by=by, kind=IncidentEvent.Kind.CLOSED, status=incident.status, text=text)
         if disposition == Disposition.MEDIATION:
-            diversion.divert(incident=incident, by=by, note=note.strip())
+            diversion.divert(
+                incident=incident, by=by, note=note.strip(), caller_consents=caller_consents
+            )
     return incident
 
 

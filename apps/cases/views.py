@@ -374,6 +374,7 @@ def incident_close(request, pk):
             disposition=form.cleaned_data["disposition"],
             case_kind=form.cleaned_data["case_kind"],
             note=form.cleaned_data["note"],
+            caller_consents=form.cleaned_data["caller_consents"],
             by=request.user,
         )
         messages.success(

@@ -1,11 +1,15 @@
 """Admin for the sub-bureau: the mediators' roster and lawyers' slots, and read-mostly views
 of disputes (their states change only through the workflow's services)."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import ReadOnlyInline, ScopedAdmin
+from apps.core.errors import DomainError
 from apps.core.masking import mask_phone
+from apps.core.uploads import check_upload, store_private
 
 from .models import (
     Agreement,
@@ -14,18 +18,68 @@ from .models import (
     DisputeParty,
     FollowUp,
     LawyerSlot,
+    MediationCommittee,
     MediationSession,
     Mediator,
     ThreadMessage,
 )
 
+MAX_SEAL_BYTES = 2 * 1024 * 1024
+
+
+class CommitteeForm(forms.ModelForm):
+    """The seal image is uploaded here, checked by its content (PNG or JPEG) and kept in
+    private storage; it is printed on the committee's 人民调解协议书 once sealed."""
+
+    seal_upload = forms.FileField(label=_("seal image (PNG or JPEG)"), required=False)
+
+    class Meta:
+        model = MediationCommittee
+        fields = ["station", "name", "kind", "community"]
+
+    def clean_seal_upload(self):
+        upload = self.cleaned_data.get("seal_upload")
+        if upload is None:
+            return None
+        try:
+            return check_upload(upload, allowed=("png", "jpeg"), max_bytes=MAX_SEAL_BYTES)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def save(self, commit=True):
+        committee = super().save(commit=False)
+        checked = self.cleaned_data.get("seal_upload")
+        if checked is not None:
+            committee.seal = store_private(checked, folder="mediation/seals")
+        if commit:
+            committee.save()
+        return committee
+
+
+@admin.register(MediationCommittee)
+class MediationCommitteeAdmin(ScopedAdmin):
+    form = CommitteeForm
+    list_display = ["name", "kind", "community", "has_seal", "station"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    list_select_related = ["station", "community"]
+    readonly_fields = ["seal_preview"]
+
+    @admin.display(description=_("seal"), boolean=True)
+    def has_seal(self, committee):
+        return bool(committee.seal)
+
+    @admin.display(description=_("seal image"))
+    def seal_preview(self, committee):
+        return format_html("{}", committee.seal.name) if committee.seal else "—"
+
 
 @admin.register(Mediator)
 class MediatorAdmin(ScopedAdmin):
-    list_display = ["name", "kind", "organisation", "masked_phone", "is_active", "station"]
+    list_display = ["name", "kind", "committee", "organisation", "masked_phone", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "organisation"]
-    list_select_related = ["station"]
+    list_select_related = ["station", "committee"]
     raw_id_fields = ["user"]
     personal_data_fields = ("phone",)
 
@@ -47,13 +101,20 @@ class LawyerSlotAdmin(ScopedAdmin):
 
 class DisputePartyInline(ReadOnlyInline):
     model = DisputeParty
-    fields = ["role", "name", "person"]
+    fields = ["role", "name", "person", "consent", "consent_at"]
     readonly_fields = fields
 
 
 class AgreementInline(ReadOnlyInline):
     model = Agreement
-    fields = ["made_at", "terms", "confirmation", "in_force"]
+    fields = [
+        "made_at",
+        "terms",
+        "performance_deadline",
+        "effective_at",
+        "confirmation",
+        "in_force",
+    ]
     readonly_fields = fields
 
 
@@ -88,6 +149,7 @@ class DisputeAdmin(ScopedAdmin):
         "number",
         "station",
         "source",
+        "kind",
         "status",
         "risk_level",
         "signs",

@@ -64,6 +64,9 @@ class Outcome(models.TextChoices):
     AGREEMENT = "agreement", _("Agreement")
     FAILED = "failed", _("Failed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # A party refused mediation before it began (人民调解法 arts. 3, 17): referred elsewhere,
+    # never mediated, so in neither figure of the resolution rate.
+    REFUSED = "refused", _("Mediation refused")
 
 
 # Concluded by mediation: an agreement or a failure. A withdrawal ends the dispute without a
@@ -114,3 +117,23 @@ class FollowUpResult(models.TextChoices):
     CARRIED_OUT = "carried_out", _("Carried out")
     PARTLY = "partly", _("Partly carried out")
     NOT_CARRIED_OUT = "not_carried_out", _("Not carried out")
+
+
+class MediationKind(models.TextChoices):
+    """Who mediates, and so which document the agreement is and who issues it."""
+
+    PEOPLES = "peoples", _("People's mediation (人民调解)")
+    POLICE = "police", _("Public-security mediation (治安调解)")
+    COURT = "court", _("Mediation entrusted by a court (诉调对接)")
+
+
+class Consent(models.TextChoices):
+    PENDING = "", _("Not yet asked")
+    GIVEN = "given", _("Consents to mediation")
+    REFUSED = "refused", _("Refuses mediation")
+
+
+class CommitteeKind(models.TextChoices):
+    VILLAGE = "village", _("Village committee")
+    RESIDENTS = "residents", _("Residents' committee")
+    TOWNSHIP = "township", _("Township / sub-district committee")

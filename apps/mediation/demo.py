@@ -1,5 +1,9 @@
 """Demo mediation that replays the seeds; idempotent (it runs once, keyed on its mediators).
 
+- Committees: 西彭镇人民调解委员会 (the township's committee, sitting in the station's
+  mediation room) and 马王社区人民调解委员会; their mediators' agreements carry their seal.
+- Every party consents before the first session, and every agreement is signed by the
+  parties and the mediator and sealed by the committee, so it is in effect (人民调解法 art. 29).
 - 西彭: the resident people's mediator 杨德明 (the mediator_xipeng login), 老杨群工, the
   court's 西彭法庭 for joint mediation, and a lawyer sitting every Thursday morning in the
   mediation room, four weeks of slots ahead.
@@ -10,8 +14,9 @@
   incident counts stay those of the cases demo).
 - 迎新村: a walk-in boundary dispute assigned to 杨德明, its first session planned for
   tomorrow morning in the station's mediation room.
-- 泥璧村: a wage dispute 杨德明 settled 13 days ago: its follow-up visit is due in two days
-  and the parties have 17 days left to apply for judicial confirmation. So the mediator's
+- 泥璧村: a wage dispute 杨德明 settled 13 days ago, the wages to be paid within 15 days:
+  its follow-up visit falls due on that deadline, in two days, and the parties have 17
+  days left to apply for judicial confirmation. So the mediator's
   home shows a dispute to act on, a session, a follow-up and a confirmation window.
 """
 
@@ -25,14 +30,32 @@ from apps.accounts.models import User
 from apps.cases.models import Incident
 from apps.stations.models import Community, Station
 
-from .choices import DisputeCategory, EscalationSign, MediatorKind, RiskLevel, SessionMode
-from .models import Agreement, AgreementSignature, Dispute, DisputeEvent, FollowUp, Mediator
+from .choices import (
+    CommitteeKind,
+    Consent,
+    DisputeCategory,
+    EscalationSign,
+    MediatorKind,
+    RiskLevel,
+    SessionMode,
+)
+from .models import (
+    Agreement,
+    AgreementSignature,
+    Dispute,
+    DisputeEvent,
+    DisputeParty,
+    FollowUp,
+    MediationCommittee,
+    Mediator,
+)
 from .services import (
     agreement_make,
     dispute_assess,
     dispute_assign,
     dispute_party_add,
     dispute_receive,
+    party_consent,
     session_record,
     session_schedule,
     slots_generate,
@@ -48,12 +71,16 @@ def seed_mediation() -> int:
         return 0
     admin = User.objects.get(username="jlp_admin")
     desk = User.objects.get(username="xipeng_desk")
+    township = MediationCommittee.objects.create(
+        station=xipeng, name="西彭镇人民调解委员会", kind=CommitteeKind.TOWNSHIP
+    )
     yang = Mediator.objects.create(
         station=xipeng,
         name="杨德明",
         kind=MediatorKind.PEOPLES,
         user=User.objects.filter(username="mediator_xipeng").first(),
         organisation="西彭镇人民调解委员会",
+        committee=township,
     )
     Mediator.objects.create(station=xipeng, name="老杨群工", kind=MediatorKind.MASS_WORKER)
     Mediator.objects.create(
@@ -73,7 +100,15 @@ def seed_mediation() -> int:
         place="西彭派出所调解室",
     )
     mawang_mediator = Mediator.objects.create(
-        station=jiulong, name="马王社区调解员", kind=MediatorKind.RESIDENTS_COMMITTEE
+        station=jiulong,
+        name="马王社区调解员",
+        kind=MediatorKind.RESIDENTS_COMMITTEE,
+        committee=MediationCommittee.objects.create(
+            station=jiulong,
+            name="马王社区人民调解委员会",
+            kind=CommitteeKind.RESIDENTS,
+            community=Community.objects.filter(station=jiulong, name__contains="马王").first(),
+        ),
     )
     moved = 0
     diverted = Dispute.objects.filter(
@@ -86,6 +121,7 @@ def seed_mediation() -> int:
             dispute=settled, by=admin, risk_level=RiskLevel.LOW, category=DisputeCategory.NEIGHBOUR
         )
         dispute_assign(dispute=settled, mediator=mawang_mediator, by=admin)
+        _consent(settled, by=admin)
         session_record(
             dispute=settled,
             by=admin,
@@ -98,9 +134,15 @@ def seed_mediation() -> int:
         agreement_make(
             dispute=settled,
             by=admin,
+            matters="楼上卫生间渗水致楼下天花板受损，维修及赔偿责任。",
+            responsibility="楼上住户对防水层破损导致的渗水负全部责任。",
             terms="一、楼上住户于七日内请人修复卫生间防水层；\n二、赔偿楼下天花板维修费800元；\n"
             "三、双方今后互谅互让，不再因此事发生争执。",
+            performance="楼上住户自行请人维修；维修费以现金当面交付楼下住户。",
+            performance_deadline=timezone.localdate() + timedelta(days=7),
             signed_parties=list(settled.parties.values_list("pk", flat=True)),
+            mediator_signed=True,
+            sealed=True,
         )
         moved += 1
     if threatening is not None:
@@ -128,6 +170,7 @@ def seed_mediation() -> int:
     )
     dispute_assess(dispute=walk_in, by=desk, risk_level=RiskLevel.MEDIUM)
     dispute_assign(dispute=walk_in, mediator=yang, by=desk)
+    _consent(walk_in, by=desk)
     tomorrow = timezone.localdate() + timedelta(days=1)
     session_schedule(
         dispute=walk_in,
@@ -155,6 +198,7 @@ def _settled_wages(*, station, desk, mediator) -> Dispute:
     )
     dispute_assess(dispute=wages, by=desk, risk_level=RiskLevel.LOW)
     dispute_assign(dispute=wages, mediator=mediator, by=desk)
+    _consent(wages, by=desk)
     by = mediator.user or desk
     session_record(
         dispute=wages,
@@ -167,8 +211,14 @@ def _settled_wages(*, station, desk, mediator) -> Dispute:
     agreement_make(
         dispute=wages,
         by=by,
-        terms="一、建材厂于十日内付清拖欠陈某的工资6800元；\n二、陈某收款后不再就此事投诉。",
+        matters="建材厂拖欠陈某三个月工资6800元。",
+        responsibility="建材厂对拖欠工资负全部责任。",
+        terms="一、建材厂于十五日内付清拖欠陈某的工资6800元；\n二、陈某收款后不再就此事投诉。",
+        performance="银行转账至陈某本人账户，分两次付清。",
+        performance_deadline=timezone.localdate() + timedelta(days=15),
         signed_parties=list(wages.parties.values_list("pk", flat=True)),
+        mediator_signed=True,
+        sealed=True,
     )
     # Demo history: every time of the dispute moves back 13 days, as if it had happened then.
     back = timedelta(days=13)
@@ -181,9 +231,23 @@ def _settled_wages(*, station, desk, mediator) -> Dispute:
     )
     DisputeEvent.objects.filter(dispute=wages).update(at=F("at") - back)
     wages.sessions.update(held_at=F("held_at") - back)
-    Agreement.objects.filter(dispute=wages).update(made_at=F("made_at") - back)
+    Agreement.objects.filter(dispute=wages).update(
+        made_at=F("made_at") - back,
+        mediator_signed_at=F("mediator_signed_at") - back,
+        sealed_at=F("sealed_at") - back,
+        effective_at=F("effective_at") - back,
+        # The deadline was set 15 days from the day of the agreement.
+        performance_deadline=F("performance_deadline") - back,
+    )
+    DisputeParty.objects.filter(dispute=wages).update(consent_at=F("consent_at") - back)
     AgreementSignature.objects.filter(agreement__dispute=wages).update(
         signed_at=F("signed_at") - back
     )
     FollowUp.objects.filter(dispute=wages).update(due_on=F("due_on") - back)
     return wages
+
+
+def _consent(dispute: Dispute, *, by) -> None:
+    """Every party consents to mediation before the first session (人民调解法 art. 3)."""
+    for party in dispute.parties.filter(consent=""):
+        party_consent(party=party, by=by, consent=Consent.GIVEN)

@@ -7,14 +7,17 @@ from django.utils.translation import pgettext_lazy
 from apps.core.forms import style_field
 from apps.core.limits import PLACE_MAX_LENGTH, TEXT_MAX_LENGTH, validate_past
 from apps.core.scoping import CHANGE
+from apps.registry.choices import Gender
 from apps.stations.models import Community
 
 from .choices import (
     ConfirmationStatus,
+    Consent,
     DisputeCategory,
     DisputeSource,
     EscalationSign,
     FollowUpResult,
+    MediationKind,
     PartyRole,
     Referral,
     RiskLevel,
@@ -35,6 +38,12 @@ class StyledForm(forms.Form):
 
 class DisputeForm(StyledForm):
     source = forms.ChoiceField(label=_("Source"), choices=DisputeSource.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind of mediation"),
+        choices=MediationKind.choices,
+        initial=MediationKind.PEOPLES,
+        required=False,
+    )
     category = forms.ChoiceField(label=_("Dispute category"), choices=DisputeCategory.choices)
     description = forms.CharField(
         label=_("Description"),
@@ -67,7 +76,7 @@ class DisputeForm(StyledForm):
             name, phone = data.pop(str(role)), data.pop(f"{role}_phone")
             if name.strip():
                 parties.append({"role": role, "name": name, "phone": phone})
-        return {**data, "parties": parties}
+        return {**data, "kind": data["kind"] or MediationKind.PEOPLES, "parties": parties}
 
 
 class AssessForm(StyledForm):
@@ -108,6 +117,40 @@ class PartyForm(StyledForm):
     role = forms.ChoiceField(label=_("Role"), choices=PartyRole.choices)
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
+    gender = forms.ChoiceField(
+        label=_("Gender"), choices=[("", "—"), *Gender.choices], required=False
+    )
+    age = forms.IntegerField(label=_("Age"), min_value=0, max_value=150, required=False)
+    ethnicity = forms.CharField(label=_("Ethnicity"), max_length=20, required=False)
+    address = forms.CharField(label=_("Address"), max_length=PLACE_MAX_LENGTH, required=False)
+
+
+class ConsentForm(StyledForm):
+    """A party's consent to mediation, or refusal with the referral (人民调解法 arts. 3, 17)."""
+
+    party = forms.ChoiceField(label=_("Party"))
+    consent = forms.ChoiceField(label=_("Answer"), choices=[c for c in Consent.choices if c[0]])
+    at = forms.DateTimeField(label=_("Time"), validators=[validate_past])
+    referral = forms.ChoiceField(
+        label=_("If refused, referred to"), choices=[("", "—"), *Referral.choices], required=False
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = [(str(p.pk), p.name) for p in parties]
+
+
+class SignForm(StyledForm):
+    """Record one signature of the written agreement: a party's, the mediator's or the
+    committee's seal."""
+
+    signer = forms.ChoiceField(label=_("Signed by"))
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signer"].choices = list(choices)
 
 
 class SessionForm(StyledForm):
@@ -133,13 +176,30 @@ class InviteForm(forms.Form):
     party = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AgreementForm(StyledForm):
-    terms = forms.CharField(
-        label=_("Terms"), widget=forms.Textarea(attrs={"rows": 5}), max_length=TEXT_MAX_LENGTH
+def _area(label, rows=2, required=False):
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=TEXT_MAX_LENGTH,
+        required=required,
     )
+
+
+class AgreementForm(StyledForm):
+    """The agreement as 人民调解法 art. 29 lists it; the facts default to the dispute's."""
+
+    oral = forms.BooleanField(label=_("Oral agreement (in effect when reached)"), required=False)
+    facts = _area(_("Main facts (the dispute's description if left empty)"))
+    matters = _area(_("Disputed matters"))
+    responsibility = _area(_("Each party's responsibility"))
+    terms = _area(_("Terms"), rows=5, required=True)
+    performance = _area(_("Manner of performance"))
+    performance_deadline = forms.DateField(label=_("Performance deadline"), required=False)
     signed_parties = forms.MultipleChoiceField(
         label=_("Signed by"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    mediator_signed = forms.BooleanField(label=_("The mediator has signed"), required=False)
+    sealed = forms.BooleanField(label=_("The committee's seal is affixed"), required=False)
     scan = forms.FileField(label=_("Signed scan"), required=False)
 
     def __init__(self, *args, parties=(), **kwargs):
@@ -156,6 +216,7 @@ class ConfirmationForm(StyledForm):
         choices=[c for c in ConfirmationStatus.choices if c[0]],
     )
     on = forms.DateField(label=_("Date"), validators=[validate_past])
+    ruling = forms.CharField(label=_("Court's ruling"), max_length=200, required=False)
 
 
 class FailForm(StyledForm):

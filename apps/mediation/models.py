@@ -20,17 +20,21 @@ from apps.accounts.choices import UserKind
 from apps.core.limits import PLACE_MAX_LENGTH, LongTextField, clean_times
 from apps.core.models import SameStationMixin, TimelineEntry, TimeStampedModel
 from apps.core.names import validate_name
-from apps.core.scoping import Scope, ScopedQuerySet
+from apps.core.scoping import Scope, ScopedManager, ScopedQuerySet
 from apps.core.timefmt import when
 from apps.core.uploads import private_storage
+from apps.registry.choices import Gender
 
 from .choices import (
+    CommitteeKind,
     ConfirmationStatus,
+    Consent,
     DisputeCategory,
     DisputeSource,
     DisputeStatus,
     EscalationSign,
     FollowUpResult,
+    MediationKind,
     MediatorKind,
     Outcome,
     PartyRole,
@@ -74,6 +78,48 @@ class MediatorScopedQuerySet(ScopedQuerySet):
 MediatorScopedManager = models.Manager.from_queryset(MediatorScopedQuerySet)
 
 
+class MediationCommittee(SameStationMixin, TimeStampedModel):
+    """A people's mediation committee (人民调解委员会, 人民调解法 arts. 8, 13–14): set up by a
+    village or residents' committee, or the township's committee sitting in the station's
+    mediation room. Its name heads the 人民调解协议书 it issues and its seal (an image
+    uploaded in admin) makes the agreement take effect (art. 29)."""
+
+    station = models.ForeignKey(
+        "stations.Station",
+        on_delete=models.PROTECT,
+        related_name="mediation_committees",
+        verbose_name=_("station"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=CommitteeKind)
+    community = models.ForeignKey(
+        "stations.Community",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mediation_committees",
+        verbose_name=_("village / community"),
+    )
+    seal = models.FileField(
+        _("seal image"), storage=private_storage, max_length=200, blank=True, editable=False
+    )
+
+    objects = ScopedManager()
+    scope = STATION_SCOPE
+    same_station = {"community": _("The village / community belongs to another station.")}
+
+    class Meta:
+        verbose_name = _("people's mediation committee")
+        verbose_name_plural = _("people's mediation committees")
+        ordering = ["station_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "name"], name="mediation_committee_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Mediator(SameStationMixin, TimeStampedModel):
     """Someone who mediates for the station: a resident people's mediator, a lawyer with a
     weekly sitting, the court's tribunal (警法联调), committee staff or a peacemaker."""
@@ -87,6 +133,14 @@ class Mediator(SameStationMixin, TimeStampedModel):
     name = models.CharField(_("name"), max_length=50, validators=[validate_name])
     kind = models.CharField(_("kind"), max_length=20, choices=MediatorKind)
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
+    committee = models.ForeignKey(
+        MediationCommittee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mediators",
+        verbose_name=_("mediation committee"),
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -101,7 +155,10 @@ class Mediator(SameStationMixin, TimeStampedModel):
     objects = MediatorScopedManager()
     scope = STATION_SCOPE
     mediator_scope = "user_id"
-    same_station = {"user": _("This user account belongs to another station.")}
+    same_station = {
+        "user": _("This user account belongs to another station."),
+        "committee": _("The committee belongs to another station."),
+    }
 
     class Meta:
         verbose_name = _("mediator")
@@ -131,6 +188,12 @@ class Dispute(SameStationMixin, TimeStampedModel):
     )
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
     source = models.CharField(_("source"), max_length=10, choices=DisputeSource)
+    kind = models.CharField(
+        _("kind of mediation"),
+        max_length=10,
+        choices=MediationKind,
+        default=MediationKind.PEOPLES,
+    )
     category = models.CharField(
         pgettext_lazy("dispute", "category"), max_length=10, choices=DisputeCategory
     )
@@ -286,6 +349,18 @@ class DisputeParty(DisputeRecord):
         pgettext_lazy("person", "name"), max_length=50, validators=[validate_name]
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The basic details the written agreement states (人民调解法 art. 29).
+    gender = models.CharField(_("gender"), max_length=6, choices=Gender, blank=True)
+    age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    address = models.CharField(_("address"), max_length=PLACE_MAX_LENGTH, blank=True)
+    # Mediation is voluntary (arts. 3, 17): each party's consent or refusal, with its time,
+    # before any session or agreement.
+    consent = models.CharField(
+        _("consent"), max_length=8, choices=Consent, blank=True, default=Consent.PENDING
+    )
+    consent_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dispute party")
@@ -348,14 +423,31 @@ class MediationSession(DisputeRecord):
 
 
 class Agreement(DisputeRecord):
-    """The mediation agreement (调解协议): its terms, the parties' signatures (ticked with
-    the time, or a signed scan) and its judicial confirmation (司法确认)."""
+    """The mediation agreement (调解协议, 人民调解法 arts. 28–29): the disputed matters and
+    each party's responsibility, its terms, the manner and deadline of performance, the
+    signatures (each party's, ticked with the time, or a signed scan; the mediator's; the
+    committee's seal for people's mediation) and its judicial confirmation (司法确认).
+
+    A written agreement takes effect when the last required signature or seal is recorded
+    (`effective_at`, set by the services); an oral one when reached (art. 28)."""
 
     dispute = models.ForeignKey(
         Dispute, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("dispute")
     )
+    oral = models.BooleanField(_("oral agreement"), default=False)
+    facts = LongTextField(_("main facts"), blank=True)
+    matters = LongTextField(_("disputed matters"), blank=True)
+    responsibility = LongTextField(_("each party's responsibility"), blank=True)
     terms = LongTextField(_("terms"))
+    performance = LongTextField(_("manner of performance"), blank=True)
+    performance_deadline = models.DateField(_("performance deadline"), null=True, blank=True)
     made_at = models.DateTimeField(_("made at"), default=timezone.now)
+    mediator_signed_at = models.DateTimeField(_("mediator signed at"), null=True, blank=True)
+    sealed_at = models.DateTimeField(_("committee seal affixed at"), null=True, blank=True)
+    effective_at = models.DateTimeField(_("in effect since"), null=True, blank=True, editable=False)
+    confirmation_reminded_on = models.DateField(
+        _("confirmation reminder sent on"), null=True, blank=True, editable=False
+    )
     scan = models.FileField(
         _("signed scan"), storage=private_storage, max_length=200, blank=True, editable=False
     )
@@ -372,6 +464,7 @@ class Agreement(DisputeRecord):
         _("applied for confirmation on"), null=True, blank=True
     )
     confirmation_decided_on = models.DateField(_("confirmation decided on"), null=True, blank=True)
+    confirmation_ruling = models.CharField(_("court's ruling"), max_length=200, blank=True)
     # False once a follow-up finds it was not carried out and the dispute is reopened.
     in_force = models.BooleanField(_("in force"), default=True)
     created_by = models.ForeignKey(
@@ -390,8 +483,18 @@ class Agreement(DisputeRecord):
         return f"{self.dispute} · {when(self.made_at, 'date')}"
 
     @property
-    def confirmation_deadline(self) -> date:
-        return confirmation_deadline(self.made_at)
+    def confirmation_deadline(self) -> date | None:
+        """None while the agreement is not in effect: no window is open yet."""
+        return confirmation_deadline(self.effective_at) if self.effective_at else None
+
+    @property
+    def needs_seal(self) -> bool:
+        """Only a people's mediation committee's agreement carries its seal (art. 29)."""
+        return self.dispute.kind == MediationKind.PEOPLES
+
+    @property
+    def in_effect(self) -> bool:
+        return self.effective_at is not None
 
 
 class AgreementSignature(models.Model):

@@ -152,10 +152,11 @@ def mediator_work(user) -> MediatorWork:
         .filter(dispute__mediator__user=user, in_force=True)
         .filter(confirmation=ConfirmationStatus.NONE)
         # No window opened before this is still open (the deadline itself is asked below).
-        .filter(made_at__gte=now - CONFIRMATION_WINDOW - timedelta(days=1))
+        # Only an agreement in effect opens the window (人民调解法 art. 33).
+        .filter(effective_at__gte=now - CONFIRMATION_WINDOW - timedelta(days=1))
         .select_related("dispute")
     ):
-        agreement.deadline = confirmation_deadline(agreement.made_at)
+        agreement.deadline = confirmation_deadline(agreement.effective_at)
         agreement.days_left = (agreement.deadline - today).days
         agreement.closing = agreement.days_left <= CLOSING_DAYS
         if agreement.days_left >= 0:

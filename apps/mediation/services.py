@@ -22,6 +22,7 @@ from apps.accounts.roles import DESK_OFFICER
 from apps.cases.choices import IncidentSource
 from apps.cases.models import Incident, NumberSequence
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
+from apps.core.idnumbers import parse_id_number
 from apps.core.limits import ensure_past, ensure_plannable
 from apps.core.masking import mask_phone
 from apps.core.names import check_name
@@ -31,17 +32,20 @@ from apps.core.phones import normalise_phone
 from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
+from apps.registry.choices import Gender
 from apps.stations.models import Station
 from apps.stations.numbers import record_number
 
 from .choices import (
     PERSONAL_SAFETY_SIGNS,
     ConfirmationStatus,
+    Consent,
     DisputeCategory,
     DisputeSource,
     DisputeStatus,
     EscalationSign,
     FollowUpResult,
+    MediationKind,
     MediatorKind,
     Outcome,
     PartyRole,
@@ -80,7 +84,13 @@ def assess_hours_safety() -> int:
 
 
 def follow_up_days() -> int:
+    """The follow-up's fallback delay, only for an agreement with no performance deadline."""
     return getattr(settings, "MEDIATION_FOLLOW_UP_DAYS", 15)
+
+
+def confirmation_remind_days() -> int:
+    """How many days before the judicial-confirmation window closes the reminder goes out."""
+    return getattr(settings, "MEDIATION_CONFIRMATION_REMIND_DAYS", 7)
 
 
 def _next_number(*, station: Station, year: int) -> int:
@@ -145,6 +155,7 @@ def dispute_receive(
     source: str,
     category: str,
     description: str,
+    kind: str = MediationKind.PEOPLES,
     station: Station | None = None,
     place_text: str = "",
     community=None,
@@ -161,6 +172,8 @@ def dispute_receive(
         raise DomainError(_("Unknown source."), code="invalid")
     if category not in DisputeCategory.values:
         raise DomainError(_("Unknown category."), code="invalid")
+    if kind not in MediationKind.values:
+        raise DomainError(_("Unknown kind of mediation."), code="invalid")
     if not description.strip():
         raise DomainError(_("Describe the dispute."), code="invalid")
     if risk_level and risk_level not in RiskLevel.values:
@@ -177,6 +190,7 @@ def dispute_receive(
     dispute = Dispute(
         station=station,
         source=source,
+        kind=kind,
         category=category,
         description=description.strip(),
         place_text=place_text.strip(),
@@ -204,10 +218,14 @@ def dispute_receive(
     return dispute
 
 
-def intake_from_incident(*, incident: Incident, by, note: str = "") -> Dispute:
+def intake_from_incident(
+    *, incident: Incident, by, note: str = "", caller_consents: bool = False
+) -> Dispute:
     """The diversion intake registered with apps.cases.diversion: closing an incident with
     the mediation disposition creates its dispute in the same transaction. The category is
-    set at assessment; the caller becomes the applicant."""
+    set at assessment; the caller becomes the applicant, with their consent to mediation
+    when the desk asked it at diversion (人民调解法 art. 3); the other parties are asked
+    before the first session."""
     parties = []
     if incident.caller_name or incident.caller_person_id or incident.caller_phone:
         parties.append(
@@ -221,7 +239,7 @@ def intake_from_incident(*, incident: Incident, by, note: str = "") -> Dispute:
         )
     description = "\n".join(p for p in (incident.description, incident.outcome, note) if p)
     signs = [EscalationSign.REPEATED_CALLS] if incident.is_repeat_caller else []
-    return dispute_receive(
+    dispute = dispute_receive(
         by=by,
         source=DisputeSource.INCIDENT,
         category=DisputeCategory.OTHER,
@@ -234,9 +252,38 @@ def intake_from_incident(*, incident: Incident, by, note: str = "") -> Dispute:
         signs=signs,
         incident=incident,
     )
+    if caller_consents and parties:
+        party = dispute.parties.get()
+        party.consent, party.consent_at = Consent.GIVEN, timezone.now()
+        party.save(update_fields=["consent", "consent_at"])
+        _event(
+            dispute,
+            by=by,
+            text=_("%(name)s consents to mediation (asked at diversion)") % {"name": party.name},
+        )
+    return dispute
 
 
-def _party_add(dispute: Dispute, *, role: str, name: str = "", phone: str = "", person=None):
+def _age(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _party_add(
+    dispute: Dispute,
+    *,
+    role: str,
+    name: str = "",
+    phone: str = "",
+    person=None,
+    gender: str = "",
+    age: int | None = None,
+    ethnicity: str = "",
+    id_number: str = "",
+    address: str = "",
+):
+    """A party with the basic details the written agreement states (人民调解法 art. 29):
+    a registry person gives what is missing; an ID number is checked and gives the gender
+    and the age."""
     if role not in PartyRole.values:
         raise DomainError(_("Unknown party role."), code="invalid")
     if person is not None and person.station_id != dispute.station_id:
@@ -244,19 +291,46 @@ def _party_add(dispute: Dispute, *, role: str, name: str = "", phone: str = "", 
     name = check_name(name or (person.name if person else ""))
     if not name:
         raise DomainError(_("Give the party's name."), code="invalid")
+    if gender and gender not in Gender.values:
+        raise DomainError(_("Unknown gender."), code="invalid")
+    if age is not None and not 0 <= age <= 150:
+        raise DomainError(_("Check the party's age."), code="invalid")
+    id_number = (id_number or (person.id_number if person else "")).strip().upper()
+    today = timezone.localdate()
+    if id_number:
+        try:
+            parsed = parse_id_number(id_number)
+        except ValidationError as exc:
+            raise DomainError(" ".join(exc.messages), code="invalid") from exc
+        id_number = parsed.value
+        gender = gender or parsed.gender
+        age = _age(parsed.birth_date, today) if age is None else age
+    if person is not None:
+        gender = gender or person.gender
+        ethnicity = ethnicity or person.ethnicity
+        age = _age(person.birth_date, today) if age is None else age
+        address = address or getattr(person, "domicile_address", "") or ""
     return DisputeParty.objects.create(
-        dispute=dispute, role=role, name=name, phone="".join(phone.split()), person=person
+        dispute=dispute,
+        role=role,
+        name=name,
+        phone="".join(phone.split()),
+        person=person,
+        gender=gender,
+        age=age,
+        ethnicity=ethnicity.strip(),
+        id_number=id_number,
+        address=address.strip()[:200],
     )
 
 
-def dispute_party_add(
-    *, dispute: Dispute, by, role: str, name: str = "", phone: str = "", person=None
-) -> DisputeParty:
+def dispute_party_add(*, dispute: Dispute, by, role: str, **details) -> DisputeParty:
+    """Add a party. During mediation a new party's consent is asked before the next session."""
     with transaction.atomic():
         dispute = _locked(dispute, by)
         if dispute.status == S.CLOSED:
             raise Conflict(_("This dispute is closed."))
-        party = _party_add(dispute, role=role, name=name, phone=phone, person=person)
+        party = _party_add(dispute, role=role, **details)
         _event(dispute, by=by, text=_("Party added: %(name)s") % {"name": party.name})
     return party
 
@@ -441,6 +515,8 @@ def session_record(
     ensure_past(held_at, _("A session is recorded once held: its time cannot be in the future."))
     with transaction.atomic():
         dispute = _locked(dispute, by)
+        if dispute.status in (S.ASSIGNED, S.IN_MEDIATION):
+            _require_consent(dispute)
         if dispute.status == S.ASSIGNED:
             _move(dispute, S.IN_MEDIATION, by=by)
         elif dispute.status != S.IN_MEDIATION:
@@ -532,16 +608,105 @@ def _follow_up_officer(dispute: Dispute) -> User | None:
     return None
 
 
+def _require_consent(dispute: Dispute) -> None:
+    """Mediation is voluntary (人民调解法 arts. 3, 17): no session and no agreement until
+    every party has consented, each with its time."""
+    missing = [p.name for p in dispute.parties.all() if p.consent != Consent.GIVEN]
+    if missing:
+        raise Conflict(
+            _("Mediation needs every party's consent first; not yet consented: %(names)s.")
+            % {"names": "、".join(missing)},
+            code="consent_missing",
+        )
+
+
+def party_consent(
+    *,
+    party: DisputeParty,
+    by,
+    consent: str,
+    at: datetime | None = None,
+    referral: str = "",
+    note: str = "",
+) -> DisputeParty:
+    """Record a party's consent to mediation, or refusal (人民调解法 arts. 3, 17, 23). A
+    refusal ends the mediation path: the dispute fails with a referral (court, arbitration,
+    a department) and counts as refused, not as a mediation that failed."""
+    if consent not in (Consent.GIVEN, Consent.REFUSED):
+        raise DomainError(_("Record whether the party consents or refuses."), code="invalid")
+    if consent == Consent.REFUSED and referral not in Referral.values:
+        raise DomainError(
+            _("A refusal ends mediation: say where the parties are referred."), code="invalid"
+        )
+    now = timezone.now()
+    at = at or now
+    ensure_past(at, _("The time of the consent cannot be in the future."), now=now)
+    with transaction.atomic():
+        dispute = _locked(party.dispute, by)
+        party = DisputeParty.objects.select_for_update().get(pk=party.pk, dispute=dispute)
+        if dispute.status not in (S.RECEIVED, S.ASSESSED, S.ASSIGNED, S.IN_MEDIATION):
+            raise Conflict(
+                _("Consent is recorded while the dispute is open, not “%(status)s”.")
+                % {"status": dispute.get_status_display()}
+            )
+        if party.consent:
+            raise Conflict(
+                _("%(name)s's answer is already recorded.") % {"name": party.name},
+                code="consent_recorded",
+            )
+        party.consent = consent
+        party.consent_at = at
+        party.save(update_fields=["consent", "consent_at"])
+        if consent == Consent.GIVEN:
+            _event(dispute, by=by, text=_("%(name)s consents to mediation") % {"name": party.name})
+            return party
+        _event(dispute, by=by, text=_("%(name)s refuses mediation") % {"name": party.name})
+        dispute.outcome = Outcome.REFUSED
+        dispute.referral = referral
+        dispute.outcome_note = note.strip()
+        dispute.concluded_at = now
+        # Not a failed mediation but none at all: allowed from any open status (art. 17),
+        # where `dispute_fail` is only for a dispute in mediation.
+        dispute.status = S.FAILED
+        _clear_next_session(dispute)
+        dispute.save()
+        _event(
+            dispute,
+            by=by,
+            status=S.FAILED,
+            text=_("Mediation refused: referred to %(referral)s")
+            % {"referral": Referral(referral).label},
+        )
+    return party
+
+
 def agreement_make(
-    *, dispute: Dispute, by, terms: str, signed_parties=(), scan=None, days: int | None = None
+    *,
+    dispute: Dispute,
+    by,
+    terms: str,
+    signed_parties=(),
+    scan=None,
+    oral: bool = False,
+    facts: str = "",
+    matters: str = "",
+    responsibility: str = "",
+    performance: str = "",
+    performance_deadline: date | None = None,
+    mediator_signed: bool = False,
+    sealed: bool = False,
 ) -> Agreement:
-    """The agreement (调解协议): refused without parties or terms. Ticked parties sign now;
-    a scan may carry the signatures instead. A follow-up visit is scheduled `days` ahead."""
+    """The agreement (调解协议, 人民调解法 arts. 28–29): refused without parties, terms or
+    every party's consent. Ticked parties sign now, and the mediator and the committee's
+    seal may be recorded at once; a scan may carry the signatures. It takes effect with
+    the last required signature or seal; an oral agreement when it is reached. The
+    follow-up visit (art. 31) falls due on the performance deadline."""
     if not terms.strip():
         raise DomainError(_("Write the terms of the agreement."), code="invalid")
-    days = follow_up_days() if days is None else days
-    if days < 1:
-        raise DomainError(_("The follow-up must be at least one day later."), code="invalid")
+    now = timezone.now()
+    today = timezone.localdate(now)
+    if performance_deadline is not None and performance_deadline < today:
+        raise DomainError(_("The performance deadline cannot be in the past."), code="invalid")
     checked = (
         check_upload(scan, allowed=("pdf", "jpeg", "png"), max_bytes=MAX_SCAN_BYTES)
         if scan
@@ -554,35 +719,123 @@ def agreement_make(
             raise DomainError(
                 _("An agreement needs the parties: add at least two first."), code="no_parties"
             )
+        if dispute.status != S.IN_MEDIATION:
+            check_dispute_transition(dispute.status, S.AGREEMENT)
+        _require_consent(dispute)
         signed = [getattr(p, "pk", p) for p in signed_parties]
         if any(pk not in parties for pk in signed):
             raise DomainError(_("Only the dispute's parties can sign."), code="invalid")
-        now = timezone.now()
         dispute.outcome = Outcome.AGREEMENT
         dispute.concluded_at = now
         _move(dispute, S.AGREEMENT, by=by)
-        agreement = Agreement(dispute=dispute, terms=terms.strip(), made_at=now, created_by=by)
+        agreement = Agreement(
+            dispute=dispute,
+            oral=oral,
+            facts=facts.strip() or dispute.description,
+            matters=matters.strip(),
+            responsibility=responsibility.strip(),
+            terms=terms.strip(),
+            performance=performance.strip(),
+            performance_deadline=performance_deadline,
+            made_at=now,
+            created_by=by,
+        )
         if checked:
             agreement.scan = store_private(checked, folder="mediation/agreements")
             agreement.scan_name = (scan.name or "")[-200:]
             agreement.scan_content_type = checked.content_type
+        if oral:
+            # Recorded by the mediator, in effect when reached (art. 28).
+            agreement.effective_at = now
+        else:
+            if mediator_signed:
+                _check_mediator_can_sign(dispute)
+                agreement.mediator_signed_at = now
+            if sealed:
+                _check_seal(agreement)
+                agreement.sealed_at = now
         agreement.save()
-        AgreementSignature.objects.bulk_create(
-            AgreementSignature(agreement=agreement, party=parties[pk], signed_at=now)
-            for pk in dict.fromkeys(signed)
-        )
+        if not oral:
+            AgreementSignature.objects.bulk_create(
+                AgreementSignature(agreement=agreement, party=parties[pk], signed_at=now)
+                for pk in dict.fromkeys(signed)
+            )
+            _take_effect(agreement, by=by)
         FollowUp.objects.create(
             dispute=dispute,
             agreement=agreement,
-            due_on=timezone.localdate(now) + timedelta(days=days),
+            due_on=performance_deadline or today + timedelta(days=follow_up_days()),
             officer=_follow_up_officer(dispute),
         )
     return agreement
 
 
+def _check_mediator_can_sign(dispute: Dispute) -> None:
+    if dispute.mediator_id is None:
+        raise Conflict(_("No mediator is assigned to sign the agreement."), code="no_mediator")
+
+
+def _check_seal(agreement: Agreement) -> None:
+    if not agreement.needs_seal:
+        raise Conflict(
+            _("Only a people's mediation agreement carries a mediation committee's seal."),
+            code="no_seal",
+        )
+    mediator = agreement.dispute.mediator
+    if mediator is None or mediator.committee_id is None:
+        raise Conflict(
+            _("The mediator belongs to no people's mediation committee: no seal to affix."),
+            code="no_committee",
+        )
+
+
+def missing_signatures(agreement: Agreement) -> list[str]:
+    """Who or what the written agreement still waits for before it takes effect (art. 29):
+    parties by name, the mediator, the committee's seal."""
+    if agreement.oral:
+        return []
+    signed = set(agreement.signatures.values_list("party_id", flat=True))
+    missing = [p.name for p in agreement.dispute.parties.all() if p.pk not in signed]
+    if agreement.mediator_signed_at is None:
+        missing.append(str(_("the mediator")))
+    if agreement.needs_seal and agreement.sealed_at is None:
+        missing.append(str(_("the committee's seal")))
+    return missing
+
+
+def _take_effect(agreement: Agreement, *, by) -> None:
+    """Set `effective_at` to the time of the last required signature or seal, once all are
+    there; the window for judicial confirmation opens then."""
+    if agreement.effective_at is not None or missing_signatures(agreement):
+        return
+    times = [s.signed_at for s in agreement.signatures.all()]
+    times += [agreement.mediator_signed_at]
+    if agreement.needs_seal:
+        times.append(agreement.sealed_at)
+    agreement.effective_at = max(times)
+    agreement.save(update_fields=["effective_at"])
+    _event(
+        agreement.dispute,
+        by=by,
+        text=_("The agreement takes effect: %(at)s") % {"at": when(agreement.effective_at)},
+    )
+
+
+def _locked_agreement(agreement: Agreement, by) -> tuple[Dispute, Agreement]:
+    dispute = _locked(agreement.dispute, by)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk, dispute=dispute)
+    agreement.dispute = dispute
+    if agreement.oral:
+        raise Conflict(_("An oral agreement is not signed."), code="oral")
+    if not agreement.in_force:
+        raise Conflict(_("This agreement is no longer in force."))
+    return dispute, agreement
+
+
 def agreement_sign(*, agreement: Agreement, party: DisputeParty, by) -> AgreementSignature:
+    """A party signs (or seals, or fingerprints) the written agreement."""
     with transaction.atomic():
-        dispute = _locked(agreement.dispute, by)
+        dispute, agreement = _locked_agreement(agreement, by)
         if party.dispute_id != dispute.pk:
             raise DomainError(_("Only the dispute's parties can sign."), code="invalid")
         try:
@@ -591,30 +844,79 @@ def agreement_sign(*, agreement: Agreement, party: DisputeParty, by) -> Agreemen
         except IntegrityError as exc:
             raise Conflict(_("%(name)s has already signed.") % {"name": party.name}) from exc
         _event(dispute, by=by, text=_("Signed by %(name)s") % {"name": party.name})
+        _take_effect(agreement, by=by)
     return signature
 
 
+def agreement_mediator_sign(*, agreement: Agreement, by) -> Agreement:
+    """The mediator signs the written agreement (art. 29)."""
+    with transaction.atomic():
+        dispute, agreement = _locked_agreement(agreement, by)
+        _check_mediator_can_sign(dispute)
+        if agreement.mediator_signed_at is not None:
+            raise Conflict(_("The mediator has already signed."))
+        agreement.mediator_signed_at = timezone.now()
+        agreement.save(update_fields=["mediator_signed_at"])
+        _event(
+            dispute, by=by, text=_("Signed by the mediator %(name)s") % {"name": dispute.mediator}
+        )
+        _take_effect(agreement, by=by)
+    return agreement
+
+
+def agreement_seal(*, agreement: Agreement, by) -> Agreement:
+    """The people's mediation committee's seal is affixed (art. 29)."""
+    with transaction.atomic():
+        dispute, agreement = _locked_agreement(agreement, by)
+        _check_seal(agreement)
+        if agreement.sealed_at is not None:
+            raise Conflict(_("The committee's seal is already affixed."))
+        agreement.sealed_at = timezone.now()
+        agreement.save(update_fields=["sealed_at"])
+        _event(
+            dispute,
+            by=by,
+            text=_("Seal of %(committee)s affixed") % {"committee": dispute.mediator.committee},
+        )
+        _take_effect(agreement, by=by)
+    return agreement
+
+
 def agreement_confirmation(
-    *, agreement: Agreement, by, status: str, on: date | None = None
+    *, agreement: Agreement, by, status: str, on: date | None = None, ruling: str = ""
 ) -> Agreement:
-    """Track the judicial confirmation (司法确认): applied within 30 days of the agreement,
-    then confirmed or not by the court."""
+    """Track the judicial confirmation (司法确认, 人民调解法 art. 33): applied for jointly
+    within 30 days of the agreement taking effect, and only for an agreement in effect;
+    then confirmed or not by the court, with its ruling."""
     on = on or timezone.localdate()
     ensure_past(on, _("The date of the application or decision cannot be in the future."))
     with transaction.atomic():
         _locked(agreement.dispute, by)
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
         if status == ConfirmationStatus.APPLIED:
+            if agreement.effective_at is None:
+                raise Conflict(
+                    _(
+                        "Judicial confirmation is only for an agreement in effect: it still "
+                        "waits for %(missing)s."
+                    )
+                    % {"missing": "、".join(missing_signatures(agreement))},
+                    code="not_in_effect",
+                )
+            if not agreement.in_force:
+                raise Conflict(_("This agreement is no longer in force."))
             if agreement.confirmation:
                 raise Conflict(_("Confirmation has already been applied for."))
             if on > agreement.confirmation_deadline:
                 raise DomainError(
                     _("The 30 days for judicial confirmation ended on %(date)s.")
-                    % {"date": agreement.confirmation_deadline},
+                    % {"date": when(agreement.confirmation_deadline, "date")},
                     code="window_closed",
                 )
-            if on < timezone.localtime(agreement.made_at).date():
-                raise DomainError(_("The date is before the agreement."), code="invalid")
+            if on < timezone.localdate(agreement.effective_at):
+                raise DomainError(
+                    _("The date is before the agreement took effect."), code="invalid"
+                )
             agreement.confirmation_applied_on = on
         elif status in (ConfirmationStatus.CONFIRMED, ConfirmationStatus.REJECTED):
             if agreement.confirmation != ConfirmationStatus.APPLIED:
@@ -622,6 +924,7 @@ def agreement_confirmation(
             if on < agreement.confirmation_applied_on:
                 raise DomainError(_("The decision cannot precede the application."), code="invalid")
             agreement.confirmation_decided_on = on
+            agreement.confirmation_ruling = ruling.strip()
         else:
             raise DomainError(_("Unknown confirmation status."), code="invalid")
         agreement.confirmation = status
@@ -629,7 +932,11 @@ def agreement_confirmation(
         _event(
             agreement.dispute,
             by=by,
-            text=str(ConfirmationStatus(status).label) + f" · {when(on, 'date')}",
+            text=" · ".join(
+                p
+                for p in (str(ConfirmationStatus(status).label), when(on, "date"), ruling.strip())
+                if p
+            ),
         )
     return agreement
 
@@ -678,6 +985,16 @@ def follow_up_record(*, follow_up: FollowUp, by, result: str, note: str = "") ->
             _move(dispute, S.FOLLOWED_UP, by=by, text=text)
         else:
             _event(dispute, by=by, text=text)
+        if dispute.kind == MediationKind.POLICE and result == FollowUpResult.CARRIED_OUT:
+            # 治安管理处罚法 art. 9: a performed agreement ends the public-security matter.
+            _event(
+                dispute,
+                by=by,
+                text=_(
+                    "The public-security mediation agreement was performed: no penalty, the "
+                    "matter ends (治安管理处罚法 art. 9)."
+                ),
+            )
     return follow_up
 
 
@@ -765,6 +1082,54 @@ def mediation_remind() -> int:
                 title=_("Follow-up visit due: %(number)s") % {"number": follow_up.dispute.number},
                 body=when(follow_up.due_on, "date"),
                 url=follow_up.dispute.get_absolute_url(),
+            )
+            sent += 1
+    return sent + _remind_confirmation_windows(today)
+
+
+def _remind_confirmation_windows(today: date) -> int:
+    """Tell the mediator (else the station's desk), once per agreement, when the window for
+    judicial confirmation of an agreement in effect closes within CONFIRMATION_REMIND_DAYS
+    and nobody has applied (人民调解法 art. 33)."""
+    from .models import CONFIRMATION_WINDOW
+
+    ahead = timedelta(days=confirmation_remind_days())
+    # Deadline = local day of effect + 30 days: in [today, today + ahead].
+    earliest = timezone.make_aware(datetime.combine(today - CONFIRMATION_WINDOW, time.min))
+    latest = timezone.make_aware(datetime.combine(today - CONFIRMATION_WINDOW + ahead, time.max))
+    closing = (
+        Agreement.objects.filter(
+            in_force=True,
+            confirmation=ConfirmationStatus.NONE,
+            confirmation_reminded_on=None,
+            effective_at__range=(earliest, latest),
+        )
+        .select_related("dispute__mediator__user")
+        .order_by("id")
+    )
+    sent = 0
+    for agreement in closing:
+        with transaction.atomic():
+            if not Agreement.objects.filter(pk=agreement.pk, confirmation_reminded_on=None).update(
+                confirmation_reminded_on=today
+            ):
+                continue
+            dispute = agreement.dispute
+            mediator = dispute.mediator
+            recipients = (
+                [mediator.user]
+                if mediator is not None and mediator.user_id
+                else User.objects.filter(
+                    is_active=True, station_id=dispute.station_id, groups__name=DESK_OFFICER
+                )
+            )
+            notify(
+                recipients=recipients,
+                title=_("Judicial confirmation window closing: %(number)s")
+                % {"number": dispute.number},
+                body=_("The parties may apply jointly until %(date)s.")
+                % {"date": when(agreement.confirmation_deadline, "date")},
+                url=dispute.get_absolute_url(),
             )
             sent += 1
     return sent

@@ -28,6 +28,7 @@ from .forms import (
     AssignForm,
     BookForm,
     ConfirmationForm,
+    ConsentForm,
     DisputeForm,
     FailForm,
     FlagForm,
@@ -38,6 +39,7 @@ from .forms import (
     PartyForm,
     ScheduleForm,
     SessionForm,
+    SignForm,
 )
 from .models import Agreement, Dispute, LawyerSlot, Mediator, PartyInvitation, ThreadMessage
 from .pdf import agreement_pdf
@@ -101,6 +103,9 @@ class DisputeDetail(ScopedDetailView):
         dispute = self.object
         parties = list(dispute.parties.select_related("person"))
         agreements = list(dispute.agreements.prefetch_related("signatures__party"))
+        for agreement in agreements:
+            agreement.dispute = dispute
+            agreement.missing = services.missing_signatures(agreement)
         context.update(_thread_context(dispute))
         context.update(
             parties=parties,
@@ -130,6 +135,9 @@ class DisputeDetail(ScopedDetailView):
                     "place": dispute.next_session_place,
                 }
             )
+        pending = [p for p in parties if not p.consent]
+        if pending and status in (S.RECEIVED, S.ASSESSED, S.ASSIGNED, S.IN_MEDIATION):
+            forms["consent"] = ConsentForm(parties=pending, initial={"at": timezone.localtime()})
         if status in (S.ASSIGNED, S.IN_MEDIATION):
             forms["session"] = SessionForm(initial={"held_at": timezone.localtime()})
         if status == S.IN_MEDIATION:
@@ -141,8 +149,13 @@ class DisputeDetail(ScopedDetailView):
             forms["close"] = NoteForm()
         if status == S.FOLLOWED_UP:
             forms["reopen"] = NoteForm()
-        if agreements and agreements[0].in_force:
+        latest = agreements[0] if agreements else None
+        if latest and latest.in_force and latest.in_effect:
             forms["confirmation"] = ConfirmationForm(initial={"on": timezone.localdate()})
+        elif latest and latest.in_force and not latest.oral:
+            choices = _signers(latest, parties)
+            if choices:
+                forms["sign"] = SignForm(choices=choices)
         pending = [f for f in context["follow_ups"] if f.done_at is None]
         if pending and self.request.user.has_perm("mediation.change_followup"):
             context["pending_follow_up"] = pending[0]
@@ -154,6 +167,18 @@ class DisputeDetail(ScopedDetailView):
             and self.request.user.has_perm("cases.add_incident")
         )
         return context
+
+
+def _signers(agreement, parties) -> list[tuple[str, str]]:
+    """Who may still sign the written agreement: each party who has not, the mediator, the
+    committee's seal (people's mediation only)."""
+    signed = {s.party_id for s in agreement.signatures.all()}
+    choices = [(f"party-{p.pk}", p.name) for p in parties if p.pk not in signed]
+    if agreement.mediator_signed_at is None:
+        choices.append(("mediator", str(_("The mediator"))))
+    if agreement.needs_seal and agreement.sealed_at is None:
+        choices.append(("seal", str(_("The committee's seal"))))
+    return choices
 
 
 def _invitations(request, dispute, parties) -> list[dict]:
@@ -236,6 +261,25 @@ def _act(request, dispute, name):
         form = AgreementForm(post, request.FILES, parties=dispute.parties.all())
         if form.is_valid():
             return services.agreement_make(dispute=dispute, by=by, **form.cleaned_data)
+    elif name == "consent":
+        form = ConsentForm(post, parties=dispute.parties.filter(consent=""))
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            party = dispute.parties.get(pk=data.pop("party"))
+            return services.party_consent(party=party, by=by, **data)
+    elif name == "sign":
+        agreement = dispute.agreements.filter(in_force=True).first()
+        if agreement is None:
+            raise DomainError(_("There is no agreement in force."))
+        form = SignForm(post, choices=_signers(agreement, dispute.parties.all()))
+        if form.is_valid():
+            signer = form.cleaned_data["signer"]
+            if signer == "mediator":
+                return services.agreement_mediator_sign(agreement=agreement, by=by)
+            if signer == "seal":
+                return services.agreement_seal(agreement=agreement, by=by)
+            party = dispute.parties.get(pk=int(signer.removeprefix("party-")))
+            return services.agreement_sign(agreement=agreement, party=party, by=by)
     elif name == "confirmation":
         form = ConfirmationForm(post)
         agreement = dispute.agreements.filter(in_force=True).first()

@@ -29,7 +29,14 @@ from openpyxl import Workbook
 from PIL import Image
 
 from apps.core import spreadsheets, uploads
-from apps.core.testing.personas import MEDIATOR, XIPENG_CASE, XIPENG_COMMUNITY, XIPENG_DESK
+from apps.core.testing.personas import (
+    JLP_ADMIN,
+    MEDIATOR,
+    XIPENG_CASE,
+    XIPENG_COMMUNITY,
+    XIPENG_DESK,
+)
+from tests.mediation.helpers import consent_all
 
 MB = 1024 * 1024
 
@@ -228,6 +235,21 @@ TARGETS = [
         api=True,
     ),
     Target(
+        "mediation committee's seal (admin)",
+        lambda s, f: html(
+            signed_in(s, JLP_ADMIN),
+            reverse("admin:mediation_mediationcommittee_add"),
+            f,
+            field="seal_upload",
+            station=s.org.xipeng.pk,
+            name="迎新村人民调解委员会",
+            kind="village",
+        ),
+        "files",
+        2 * MB,
+        "mediation.mediationcommittee",
+    ),
+    Target(
         "mediation thread attachment (page)",
         lambda s, f: html(
             signed_in(s, MEDIATOR),
@@ -337,6 +359,7 @@ FILE_FIELDS = {
     "permits.enterpriseregistration.file": "enterprise workers (page)",
     "mediation.agreement.scan": "agreement scan (page)",
     "mediation.threadmessage.file": "mediation thread attachment (page)",
+    "mediation.mediationcommittee.seal": "mediation committee's seal (admin)",
     "patrols.finding.photo": "patrol finding photo (API, new finding)",
     "registry.importbatch.file": "registry import (page)",
 }
@@ -378,6 +401,7 @@ def scene(org):
     )
     mediation.dispute_assess(dispute=dispute, by=desk, risk_level="low")
     mediation.dispute_assign(dispute=dispute, mediator=mediator, by=desk)
+    consent_all(dispute, desk)
     token = mediation.invitation_token(party=dispute.parties.first(), by=desk)
     enterprise = UnitFactory(
         station=org.xipeng, kind=UnitKind.ENTERPRISE, address=AddressFactory(community=org.yingxin)

@@ -67,15 +67,23 @@ def test_diversion_assignment_online_thread_and_agreement(browser, page, log_in,
     expect(page.locator("#thread")).to_contain_text("楼上还在漏水", timeout=15_000)
     snap("thread")
 
+    # Each party's consent before the session (人民调解法 art. 3).
+    for _party in range(2):
+        page.locator("#step-consent button").click()
+    expect(page.locator("#parties")).not_to_contain_text("尚未征询")
+    expect(page.locator("#step-consent")).to_have_count(0)
     page.locator("#step-session input[name=held_at]").fill("2026-05-07T09:30")
     page.select_option("#step-session select[name=mode]", value="online")
     page.locator("#step-session input[name=attendees]").fill("张三、李四")
     page.locator("#step-session button").click()
     page.locator("#step-agreement textarea[name=terms]").fill("李四七日内修复防水层并赔偿500元。")
-    for box in page.locator("#step-agreement input[type=checkbox]").all():
+    for box in page.locator("#step-agreement input[name=signed_parties]").all():
         box.check()
+    page.locator("#step-agreement input[name=mediator_signed]").check()
+    page.locator("#step-agreement input[name=sealed]").check()
     page.locator("#step-agreement button").click()
     expect(page.locator("#agreements")).to_contain_text("李四七日内修复防水层")
+    expect(page.locator("#agreements .agreement-effect")).to_contain_text("已生效")
     snap("agreement")
     href = page.locator("#agreements a").first.get_attribute("href")
     response = page.request.get(href)
@@ -90,7 +98,9 @@ def test_diversion_assignment_online_thread_and_agreement(browser, page, log_in,
     assert pages and all(png.stat().st_size > 10_000 for png in pages)
     dispute.refresh_from_db()
     assert dispute.status == "agreement" and dispute.follow_ups.count() == 1
-    assert dispute.agreements.get().signatures.count() == 2
+    agreement = dispute.agreements.get()
+    assert agreement.signatures.count() == 2 and agreement.effective_at is not None
+    assert [p.consent for p in dispute.parties.all()] == ["given", "given"]
     party.context.close()
 
 

@@ -22,6 +22,7 @@ from apps.mediation import services
 from apps.mediation.models import Dispute
 from tests.browser.conftest import ARTIFACTS, PHONE
 from tests.mediation.conftest import scene  # noqa: F401  (the fixture, with its mediators)
+from tests.mediation.helpers import consent_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEXTS = []
@@ -65,6 +66,7 @@ def diverted_and_assigned(scene) -> Dispute:  # noqa: F811
         dispute=dispute, by=desk, role="respondent", name="李四", phone="13983005678"
     )
     services.dispute_assign(dispute=dispute, mediator=scene.mediator, by=desk)
+    consent_all(dispute, desk)
     return dispute
 
 
@@ -147,7 +149,8 @@ def test_the_mediator_invites_the_parties_mediates_and_prints_the_agreement(
     party.screenshot(path=ARTIFACTS / "mediator-journey-party-phone.png", full_page=True)
     party_context.close()
 
-    # The session, then the agreement both parties sign.
+    # The session, then the agreement both parties and the mediator sign; the committee's
+    # seal, affixed after, puts it in effect (人民调解法 art. 29).
     page.locator("#step-session input[name=place]").fill("西彭派出所调解室")
     page.locator("#step-session input[name=attendees]").fill("张三、李四、王调解")
     page.locator("#step-session textarea[name=notes]").fill("楼上防水层破损，双方同意维修。")
@@ -156,10 +159,18 @@ def test_the_mediator_invites_the_parties_mediates_and_prints_the_agreement(
     expect(page.locator("#next-step")).to_contain_text("记录调解协议或调解不成")
     terms = "一、李四于七日内修复卫生间防水层；\n二、李四赔偿张三天花板维修费800元。"
     page.locator("#step-agreement textarea[name=terms]").fill(terms)
-    for box in page.locator("#step-agreement input[type=checkbox]").all():
+    page.locator("#step-agreement textarea[name=responsibility]").fill("李四负全部责任")
+    page.locator("#step-agreement textarea[name=performance]").fill("李四自行请人维修，现金赔偿")
+    for box in page.locator("#step-agreement input[name=signed_parties]").all():
         box.check()
+    page.locator("#step-agreement input[name=mediator_signed]").check()
     page.locator("#step-agreement button").click()
     expect(page.locator("#agreements")).to_contain_text("李四于七日内修复卫生间防水层")
+    expect(page.locator("#agreements .agreement-effect")).to_contain_text("尚未生效")
+    expect(page.locator("#agreements .agreement-effect")).to_contain_text("调解委员会印章")
+    page.select_option("#step-sign select[name=signer]", value="seal")
+    page.locator("#step-sign button").click()
+    expect(page.locator("#agreements .agreement-effect")).to_contain_text("已生效")
     assert fits_the_width(page)
     snap("agreement")
 
@@ -173,14 +184,18 @@ def test_the_mediator_invites_the_parties_mediates_and_prints_the_agreement(
     for expected in (
         "人民调解协议书",
         dispute.number,
-        "受理单位：西彭派出所",
+        "调解组织：西彭镇人民调解委员会",
+        "各方责任：",
+        "李四负全部责任",
         "申请人：张三",
         "被申请人：李四",
         "一、李四于七日内修复卫生间防水层；",
         "二、李四赔偿张三天花板维修费800元。",
         f"调解员（签名）：{scene.mediator.name}",
+        "人民调解员签名并加盖人民调解委员会印章之日起生效",
     ):
         assert expected in text, expected
+    assert "受理单位" not in text
     pngs = pdf_pages_png(body, ARTIFACTS / "mediator-journey-agreement", dpi=100)
     assert pngs and all(png.stat().st_size > 10_000 for png in pngs)
 

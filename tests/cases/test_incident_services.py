@@ -304,7 +304,12 @@ def test_closing_as_mediation_calls_the_registered_intake(scene, monkeypatch):
     )
     assert incident.disposition == Disposition.MEDIATION
     assert received == [
-        {"incident": incident, "by": scene.org.user(XIPENG_DESK), "note": "邻里纠纷"}
+        {
+            "incident": incident,
+            "by": scene.org.user(XIPENG_DESK),
+            "note": "邻里纠纷",
+            "caller_consents": False,
+        }
     ]
 
 

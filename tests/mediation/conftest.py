@@ -9,8 +9,8 @@ import pytest
 
 from apps.core.testing.factories import PostFactory
 from apps.core.testing.personas import MEDIATOR, XIPENG_DESK
-from apps.mediation.choices import MediatorKind, PartyRole
-from apps.mediation.models import Mediator
+from apps.mediation.choices import CommitteeKind, MediatorKind, PartyRole
+from apps.mediation.models import MediationCommittee, Mediator
 from apps.mediation.services import dispute_receive
 from apps.stations.choices import AreaKind
 
@@ -39,7 +39,13 @@ def scene(org):
     return Scene(
         org=org,
         mediator=Mediator.objects.create(
-            station=org.xipeng, name="王调解", kind=MediatorKind.PEOPLES, user=org.user(MEDIATOR)
+            station=org.xipeng,
+            name="王调解",
+            kind=MediatorKind.PEOPLES,
+            user=org.user(MEDIATOR),
+            committee=MediationCommittee.objects.create(
+                station=org.xipeng, name="西彭镇人民调解委员会", kind=CommitteeKind.TOWNSHIP
+            ),
         ),
         other_mediator=Mediator.objects.create(
             station=org.xipeng, name="老杨", kind=MediatorKind.MASS_WORKER

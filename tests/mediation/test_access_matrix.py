@@ -17,6 +17,7 @@ from apps.core.testing.personas import (
 )
 from apps.mediation import services
 from apps.mediation.models import Dispute, LawyerSlot, Mediator
+from tests.mediation.helpers import consent_all
 
 READERS = {XIPENG_DESK, SHUANGFENG_DESK, XIPENG_COMMUNITY, XIPENG_LEADER, MEDIATOR} | BUREAU_ADMINS
 
@@ -43,6 +44,7 @@ def assigned_dispute(org, mediator=None) -> Dispute:
     )
     services.dispute_assess(dispute=dispute, by=desk, risk_level="low")
     services.dispute_assign(dispute=dispute, mediator=mediator or own_mediator(org), by=desk)
+    consent_all(dispute, desk)
     return dispute
 
 

@@ -66,32 +66,69 @@ def test_the_whole_way_through_the_api(client, desk, scene):
     assert post(desk, "dispute-assess", pk, risk_level="low").json()["status"] == "assessed"
     assert post(desk, "dispute-assign", pk, mediator=scene.mediator.pk).status_code == 200
     client.force_login(scene.org.user(MEDIATOR))
-    session = post(
-        client,
-        "mediationsession-list",
-        dispute=pk,
-        held_at=timezone.now().isoformat(),
-        mode="online",
-        attendees="张三、李四",
-    )
-    assert session.status_code == 201, session.content
+    session = {
+        "dispute": pk,
+        "held_at": timezone.now().isoformat(),
+        "mode": "online",
+        "attendees": "张三、李四",
+    }
+    # No session before every party has consented (人民调解法 art. 3).
+    refused = post(client, "mediationsession-list", **session)
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "consent_missing"
     parties = [p["id"] for p in client.get(reverse("dispute-detail", args=[pk])).json()["parties"]]
-    response = post(client, "dispute-agreement", pk, terms="李四修复水管", signed_parties=parties)
+    for party in parties:
+        answer = post(client, "dispute-consent", pk, party=party, consent="given")
+        assert answer.status_code == 200, answer.content
+    assert {p["consent"] for p in answer.json()["parties"]} == {"given"}
+    assert post(client, "mediationsession-list", **session).status_code == 201
+    response = post(
+        client,
+        "dispute-agreement",
+        pk,
+        terms="李四修复水管",
+        signed_parties=parties,
+        performance_deadline=(timezone.localdate() + timedelta(days=10)).isoformat(),
+    )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["status"] == "agreement" and len(body["agreements"][0]["signatures"]) == 2
+    agreement = body["agreements"][0]
+    assert body["status"] == "agreement" and len(agreement["signatures"]) == 2
+    # Signed by the parties only: not in effect, so no judicial confirmation yet.
+    assert agreement["effective_at"] is None and agreement["confirmation_deadline"] is None
+    early = post(client, "dispute-confirmation", pk, status="applied")
+    assert early.status_code == 409
+    assert early.json()["error"]["code"] == "not_in_effect"
+    assert post(client, "dispute-sign", pk, signer="mediator").status_code == 200
+    sealed = post(client, "dispute-sign", pk, signer="seal").json()["agreements"][0]
+    assert sealed["effective_at"] and sealed["confirmation_deadline"]
+    applied = post(client, "dispute-confirmation", pk, status="applied")
+    assert applied.status_code == 200, applied.content
     pdf = client.get(reverse("dispute-agreement-pdf", args=[pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     closing = post(desk, "dispute-close", pk)
     assert closing.status_code == 409
     assert closing.json()["error"]["code"] == "follow_up_due"
-    follow_up = body["follow_ups"][0]["id"]
+    follow_up = body["follow_ups"][0]
+    # Due on the performance deadline (art. 31), not a fixed delay.
+    assert follow_up["due_on"] == (timezone.localdate() + timedelta(days=10)).isoformat()
     client.force_login(scene.org.user(XIPENG_COMMUNITY))
     mine = client.get(reverse("followup-list"), {"officer": client.session["_auth_user_id"]})
-    assert [row["id"] for row in mine.json()["results"]] == [follow_up]
-    recorded = post(client, "followup-record", follow_up, result="carried_out")
+    assert [row["id"] for row in mine.json()["results"]] == [follow_up["id"]]
+    recorded = post(client, "followup-record", follow_up["id"], result="carried_out")
     assert recorded.status_code == 200 and recorded.json()["done_at"]
     assert post(desk, "dispute-close", pk).json()["status"] == "closed"
+
+
+def test_a_refusal_ends_mediation_with_a_referral(desk, scene):
+    pk = receive(desk, scene).json()["id"]
+    party = Dispute.objects.get(pk=pk).parties.first().pk
+    without = post(desk, "dispute-consent", pk, party=party, consent="refused")
+    assert without.status_code == 400
+    refused = post(desk, "dispute-consent", pk, party=party, consent="refused", referral="court")
+    assert refused.status_code == 200, refused.content
+    body = refused.json()
+    assert (body["status"], body["outcome"], body["referral"]) == ("failed", "refused", "court")
 
 
 def test_an_agreement_without_parties_is_refused(desk, scene):

@@ -23,6 +23,7 @@ from apps.mediation.models import (
     confirmation_deadline,
 )
 from apps.mediation.selectors import mediator_work
+from tests.mediation.helpers import consent_all, sign_all
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TEXTS = []
@@ -66,6 +67,7 @@ def assigned(scene, make_dispute, desk):
         dispute = make_dispute(**kwargs)
         services.dispute_assess(dispute=dispute, by=desk, risk_level="low")
         services.dispute_assign(dispute=dispute, mediator=mediator or scene.mediator, by=desk)
+        consent_all(dispute, desk)
         return dispute
 
     return make
@@ -75,7 +77,8 @@ def settle(dispute, by):
     services.session_record(
         dispute=dispute, by=by, held_at=timezone.now(), attendees="双方", place="调解室"
     )
-    return services.agreement_make(dispute=dispute, by=by, terms="赔偿500元")
+    agreement = services.agreement_make(dispute=dispute, by=by, terms="赔偿500元")
+    return sign_all(agreement, by)
 
 
 def in_days(days, hour=9, minute=30):

@@ -27,6 +27,7 @@ from apps.mediation.choices import FollowUpResult, Outcome
 from apps.mediation.models import Dispute, FollowUp, LawyerSlot
 from apps.mediation.selectors import mediator_stats, overdue_assessments
 from apps.mediation.workflow import DISPUTE_TRANSITIONS, check_dispute_transition
+from tests.mediation.helpers import consent_all, sign_all
 
 
 def a_pdf() -> bytes:
@@ -43,6 +44,7 @@ def in_mediation(scene, dispute):
     by = desk(scene)
     services.dispute_assess(dispute=dispute, by=by, risk_level="low")
     services.dispute_assign(dispute=dispute, mediator=scene.mediator, by=by)
+    consent_all(dispute, by)
     services.session_record(
         dispute=dispute,
         by=scene.org.user(MEDIATOR),
@@ -153,6 +155,7 @@ def test_it_can_be_withdrawn_while_open_and_then_closed(make_dispute, scene, ste
         services.dispute_assess(dispute=dispute, by=by, risk_level="low")
     if steps >= 2:
         services.dispute_assign(dispute=dispute, mediator=scene.mediator, by=by)
+        consent_all(dispute, by)
     if steps >= 3:
         services.session_record(
             dispute=dispute, by=by, held_at=timezone.now(), attendees="张三", mode="online"
@@ -172,6 +175,7 @@ def test_it_refuses_skipping_steps(make_dispute, scene):
     by = desk(scene)
     with pytest.raises(Conflict):
         services.dispute_assign(dispute=dispute, mediator=scene.mediator, by=by)
+        consent_all(dispute, by)
     with pytest.raises(Conflict):
         services.session_record(
             dispute=dispute, by=by, held_at=timezone.now(), attendees="x", place="y"
@@ -190,6 +194,7 @@ def test_it_reassigns_to_another_mediator_before_mediation_starts(make_dispute, 
     services.dispute_assess(dispute=dispute, by=by, risk_level="low", category="debt")
     services.dispute_assign(dispute=dispute, mediator=scene.mediator, by=by)
     services.dispute_assign(dispute=dispute, mediator=scene.other_mediator, by=by)
+    consent_all(dispute, by)
     dispute.refresh_from_db()
     assert dispute.mediator == scene.other_mediator and dispute.category == "debt"
     assert Notification.objects.filter(recipient=scene.org.user(MEDIATOR)).count() == 1
@@ -241,9 +246,14 @@ def test_it_keeps_a_signed_scan_privately(make_dispute, scene):
 
 
 def test_it_tracks_judicial_confirmation_within_30_days(make_dispute, scene):
+    by = desk(scene)
     with freeze_time("2026-05-01 10:00:00+08:00"):
         _dispute, agreement = with_agreement(scene, make_dispute())
-    by = desk(scene)
+        # Nobody signed: not in effect, no confirmation (人民调解法 art. 33).
+        with pytest.raises(Conflict) as unsigned:
+            services.agreement_confirmation(agreement=agreement, by=by, status="applied")
+        assert unsigned.value.code == "not_in_effect"
+        sign_all(agreement, by)
     with pytest.raises(Conflict):
         services.agreement_confirmation(agreement=agreement, by=by, status="confirmed")
     with pytest.raises(DomainError) as late:

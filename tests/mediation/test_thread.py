@@ -16,6 +16,7 @@ from apps.core.models import Notification
 from apps.core.testing.personas import MEDIATOR, XIPENG_DESK
 from apps.mediation import services
 from apps.mediation.models import ThreadMessage
+from tests.mediation.helpers import consent_all
 
 
 @pytest.fixture
@@ -24,6 +25,7 @@ def assigned(scene, make_dispute):
     desk = scene.org.user(XIPENG_DESK)
     services.dispute_assess(dispute=dispute, by=desk, risk_level="low")
     services.dispute_assign(dispute=dispute, mediator=scene.mediator, by=desk)
+    consent_all(dispute, desk)
     return dispute
 
 

@@ -2,6 +2,7 @@
 incident's diversion link."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,7 @@ from apps.core.testing.pdf import assert_workbench_font_only
 from apps.core.testing.personas import MEDIATOR, XIPENG_COMMUNITY, XIPENG_DESK
 from apps.mediation import services
 from apps.mediation.models import Dispute, FollowUp
+from tests.mediation.helpers import consent_all
 
 
 @pytest.fixture
@@ -61,6 +63,9 @@ def test_the_desk_and_the_mediator_take_a_dispute_to_its_agreement_pdf(
     step(desk, dispute, "assess", risk_level="low", category="neighbour")
     step(desk, dispute, "assign", mediator=scene.mediator.pk)
     client.force_login(scene.org.user(MEDIATOR))
+    at = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    for party in dispute.parties.all():
+        step(client, dispute, "consent", party=party.pk, consent="given", at=at)
     step(
         client,
         dispute,
@@ -71,15 +76,34 @@ def test_the_desk_and_the_mediator_take_a_dispute_to_its_agreement_pdf(
         attendees="张三、李四",
     )
     parties = [str(p.pk) for p in dispute.parties.all()]
-    step(client, dispute, "agreement", terms="李四修复水管并赔偿200元", signed_parties=parties)
+    step(
+        client,
+        dispute,
+        "agreement",
+        terms="李四修复水管并赔偿200元",
+        responsibility="李四承担全部责任",
+        performance="现金当面交付",
+        performance_deadline=(timezone.localdate() + timedelta(days=5)).isoformat(),
+        signed_parties=parties,
+    )
     dispute.refresh_from_db()
     assert dispute.status == "agreement"
     agreement = dispute.agreements.get()
+    page = client.get(dispute.get_absolute_url())
+    assert "confirmation" not in page.context["forms"]  # not in effect yet
+    step(client, dispute, "sign", signer="mediator")
+    step(client, dispute, "sign", signer="seal")
+    agreement.refresh_from_db()
+    assert agreement.effective_at is not None
+    assert "confirmation" in client.get(dispute.get_absolute_url()).context["forms"]
     response = client.get(reverse("mediation:agreement_pdf", args=[agreement.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert_workbench_font_only(response.content)
-    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "人民调解协议书" in text and "李四修复水管" in text and dispute.number in text
+    assert "西彭镇人民调解委员会" in text and "受理单位" not in text
+    assert "李四承担全部责任" in text and "现金当面交付" in text
+    assert "人民调解员签名并加盖人民调解委员会" in text  # art. 29, not the parties alone
 
 
 def test_a_refused_step_is_shown_as_a_message_and_changes_nothing(desk, make_dispute):
@@ -97,6 +121,7 @@ def test_the_community_officer_has_the_follow_up_on_their_list(client, scene, ma
     by = scene.org.user(XIPENG_DESK)
     services.dispute_assess(dispute=dispute, by=by, risk_level="low")
     services.dispute_assign(dispute=dispute, mediator=scene.mediator, by=by)
+    consent_all(dispute, by)
     services.session_record(
         dispute=dispute, by=by, held_at=timezone.now(), attendees="x", place="y"
     )
@@ -169,6 +194,7 @@ def test_the_mediator_page_shows_the_resolution_rate(desk, scene, make_dispute):
         dispute = make_dispute()
         services.dispute_assess(dispute=dispute, by=by, risk_level="low")
         services.dispute_assign(dispute=dispute, mediator=scene.mediator, by=by)
+        consent_all(dispute, by)
         services.session_record(
             dispute=dispute, by=by, held_at=timezone.now(), attendees="x", mode="online"
         )

@@ -39,7 +39,7 @@ from apps.core.testing.personas import (
     build_org,
 )
 from apps.mediation import services as mediation
-from apps.mediation.models import LawyerSlot, Mediator
+from apps.mediation.models import LawyerSlot, MediationCommittee, Mediator
 from apps.noise.models import NoiseEvent, NoiseLimit, NoiseSettings
 from apps.noise.services import readings_ingest, sensor_create
 from apps.patrols import services as patrols
@@ -54,6 +54,7 @@ from apps.permits.models import (
 )
 from apps.registry.models import ImportBatch, Residence, SavedQuery
 from apps.stats.models import DailyFact, StatsRun
+from tests.mediation.helpers import consent_all
 from tests.patrols.findings_scene import jpeg
 from tests.registry.factories import (
     AddressFactory,
@@ -225,8 +226,15 @@ def build_scene(org: Org) -> Scene:
     scene.values["verify_token"] = certificate.verify_token
 
     # --- mediation ---------------------------------------------------------------------
+    o["committee"] = MediationCommittee.objects.create(
+        station=org.xipeng, name="西彭镇人民调解委员会", kind="township"
+    )
     o["mediator"] = Mediator.objects.create(
-        station=org.xipeng, name="王调解", kind="peoples", user=org.user(MEDIATOR)
+        station=org.xipeng,
+        name="王调解",
+        kind="peoples",
+        user=org.user(MEDIATOR),
+        committee=o["committee"],
     )
     lawyer = Mediator.objects.create(station=org.xipeng, name="陈律师", kind="lawyer")
     start = now + timedelta(days=1)
@@ -246,6 +254,7 @@ def build_scene(org: Org) -> Scene:
     )
     mediation.dispute_assess(dispute=dispute, by=desk, risk_level="low")
     mediation.dispute_assign(dispute=dispute, mediator=o["mediator"], by=desk)
+    consent_all(dispute, desk)
     o["session"] = mediation.session_record(
         dispute=dispute, by=desk, held_at=now, attendees="张三、李四", mode="online"
     )

@@ -149,6 +149,11 @@ class CloseSerializer(serializers.Serializer):
     disposition = serializers.ChoiceField(choices=Disposition.choices)
     case_kind = serializers.ChoiceField(choices=CaseKind.choices, required=False)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    caller_consents = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="With the mediation disposition: the caller agreed to mediation.",
+    )
 
 
 class SuggestionSerializer(serializers.Serializer):

@@ -9,15 +9,18 @@ from apps.core.limits import (
     validate_plannable,
 )
 from apps.core.scoping import VIEW
+from apps.registry.choices import Gender
 from apps.registry.models import Person
 from apps.stations.models import Community, Post
 
 from ..choices import (
     ConfirmationStatus,
+    Consent,
     DisputeCategory,
     DisputeSource,
     EscalationSign,
     FollowUpResult,
+    MediationKind,
     PartyRole,
     Referral,
     RiskLevel,
@@ -36,11 +39,27 @@ from ..selectors import resolution_rate
 
 
 class DisputePartySerializer(serializers.ModelSerializer):
+    """A party as read: phone and ID number masked (core.masking); the home address is kept
+    for the printed agreement only."""
+
     phone = MaskedField("phone", read_only=True)
+    id_number = MaskedField("id_number", read_only=True)
 
     class Meta:
         model = DisputeParty
-        fields = ["id", "role", "name", "phone", "person"]
+        fields = [
+            "id",
+            "role",
+            "name",
+            "phone",
+            "person",
+            "gender",
+            "age",
+            "ethnicity",
+            "id_number",
+            "consent",
+            "consent_at",
+        ]
 
 
 class DisputeSerializer(serializers.ModelSerializer):
@@ -57,6 +76,7 @@ class DisputeSerializer(serializers.ModelSerializer):
             "number",
             "station",
             "source",
+            "kind",
             "category",
             "status",
             "risk_level",
@@ -94,12 +114,22 @@ class AgreementSerializer(serializers.ModelSerializer):
         model = Agreement
         fields = [
             "id",
+            "oral",
+            "facts",
+            "matters",
+            "responsibility",
             "terms",
+            "performance",
+            "performance_deadline",
             "made_at",
+            "mediator_signed_at",
+            "sealed_at",
+            "effective_at",
             "in_force",
             "confirmation",
             "confirmation_applied_on",
             "confirmation_decided_on",
+            "confirmation_ruling",
             "confirmation_deadline",
             "signatures",
             "has_scan",
@@ -155,6 +185,11 @@ class PartyInSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=PartyRole.choices)
     name = serializers.CharField(max_length=50, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True)
+    age = serializers.IntegerField(min_value=0, max_value=150, required=False, allow_null=True)
+    ethnicity = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    id_number = serializers.CharField(max_length=18, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=PLACE_MAX_LENGTH, required=False, allow_blank=True)
     person = ScopedRelatedField(
         queryset=Person.objects.all(), action=VIEW, required=False, allow_null=True
     )
@@ -162,6 +197,7 @@ class PartyInSerializer(serializers.Serializer):
 
 class DisputeReceiveSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=DisputeSource.choices)
+    kind = serializers.ChoiceField(choices=MediationKind.choices, required=False)
     category = serializers.ChoiceField(choices=DisputeCategory.choices)
     description = serializers.CharField(max_length=TEXT_MAX_LENGTH)
     place_text = serializers.CharField(
@@ -211,20 +247,48 @@ class SessionCreateSerializer(SessionInSerializer):
     dispute = ScopedRelatedField(queryset=Dispute.objects.all())
 
 
+def _text(**kwargs):
+    return serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH, **kwargs
+    )
+
+
 class AgreementInSerializer(serializers.Serializer):
+    oral = serializers.BooleanField(required=False, default=False)
+    facts = _text()
+    matters = _text()
+    responsibility = _text()
     terms = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+    performance = _text()
+    performance_deadline = serializers.DateField(required=False, allow_null=True)
     signed_parties = serializers.ListField(child=serializers.IntegerField(), required=False)
+    mediator_signed = serializers.BooleanField(required=False, default=False)
+    sealed = serializers.BooleanField(required=False, default=False)
     scan = serializers.FileField(required=False)
-    days = serializers.IntegerField(min_value=1, max_value=365, required=False)
 
 
 class SignSerializer(serializers.Serializer):
+    """Who signs: a party (`party`), the mediator (`signer: mediator`) or the committee's
+    seal (`signer: seal`)."""
+
+    signer = serializers.ChoiceField(
+        choices=["party", "mediator", "seal"], required=False, default="party"
+    )
+    party = serializers.IntegerField(required=False)
+
+
+class ConsentInSerializer(serializers.Serializer):
     party = serializers.IntegerField()
+    consent = serializers.ChoiceField(choices=[c for c in Consent.values if c])
+    at = serializers.DateTimeField(required=False, validators=[validate_past])
+    referral = serializers.ChoiceField(choices=Referral.choices, required=False)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 class ConfirmationSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=[c for c in ConfirmationStatus.values if c])
     on = serializers.DateField(required=False, validators=[validate_past])
+    ruling = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class FailSerializer(serializers.Serializer):

@@ -135,11 +135,33 @@ class DisputeViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=s.SignSerializer, responses=s.DisputeDetailSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
+        """A party signs, the mediator signs, or the committee's seal is affixed; the
+        agreement takes effect with the last one required (人民调解法 art. 29)."""
         dispute = self.get_changeable_object()
-        party = dispute.parties.filter(pk=_valid(s.SignSerializer, request)["party"]).first()
+        data = _valid(s.SignSerializer, request)
+        agreement = self._agreement(dispute)
+        if data["signer"] == "mediator":
+            services.agreement_mediator_sign(agreement=agreement, by=request.user)
+        elif data["signer"] == "seal":
+            services.agreement_seal(agreement=agreement, by=request.user)
+        else:
+            party = dispute.parties.filter(pk=data.get("party")).first()
+            if party is None:
+                raise ValidationError({"party": [_("Only the dispute's parties can sign.")]})
+            services.agreement_sign(agreement=agreement, party=party, by=request.user)
+        return self._answer(dispute)
+
+    @extend_schema(request=s.ConsentInSerializer, responses=s.DisputeDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def consent(self, request, pk=None):
+        """A party's consent to mediation or refusal (人民调解法 arts. 3, 17), before any
+        session; a refusal ends mediation with a referral."""
+        dispute = self.get_changeable_object()
+        data = _valid(s.ConsentInSerializer, request)
+        party = dispute.parties.filter(pk=data.pop("party")).first()
         if party is None:
-            raise ValidationError({"party": [_("Only the dispute's parties can sign.")]})
-        services.agreement_sign(agreement=self._agreement(dispute), party=party, by=request.user)
+            raise ValidationError({"party": [_("Not a party to this dispute.")]})
+        services.party_consent(party=party, by=request.user, **data)
         return self._answer(dispute)
 
     @extend_schema(request=s.ConfirmationSerializer, responses=s.DisputeDetailSerializer)
