@@ -8,11 +8,10 @@ from xml.sax.saxutils import escape
 
 from django.utils import translation
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, KeepTogether, Paragraph, Spacer, Table
 
-from apps.core.pdf import pdf_document, pdf_font, text_style
+from apps.core.pdf import official_pdf, pdf_font, text_style
 from apps.core.timefmt import when
 
 from .choices import MediationKind
@@ -170,14 +169,4 @@ def _draw(agreement) -> bytes:
         seal.hAlign = "RIGHT"
         block.append(seal)
     story.append(KeepTogether(block))
-    out = io.BytesIO()
-    pdf_document(
-        out,
-        pagesize=A4,
-        title=f"{document_title} {dispute.number}",
-        leftMargin=25 * mm,
-        rightMargin=25 * mm,
-        topMargin=25 * mm,
-        bottomMargin=20 * mm,
-    ).build(story)
-    return out.getvalue()
+    return official_pdf(story, title=f"{document_title} {dispute.number}")
