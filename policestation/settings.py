@@ -340,6 +340,7 @@ SPECTACULAR_SETTINGS = {
         "DisputeOutcomeEnum": "apps.mediation.choices.Outcome",
         "DisputePartyRoleEnum": "apps.mediation.choices.PartyRole",
         "MediationKindEnum": "apps.mediation.choices.MediationKind",
+        "CaseExtensionKindEnum": "apps.cases.choices.ExtensionKind",
         "DisputeConsentEnum": "apps.mediation.choices.Consent",
         "PostKindEnum": "apps.stations.choices.PostKind",
         "CommunityKindEnum": "apps.stations.choices.CommunityKind",

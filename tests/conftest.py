@@ -4,6 +4,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from apps.accounts.demo import DEMO_PASSWORD
 from apps.core.masking import redact
@@ -69,6 +70,16 @@ def _celery_in_process():
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = eager, propagates
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Chinese): a request made by an earlier
+    test in the same process leaves the language its Accept-Language chose active in the
+    thread (LocaleMiddleware activates it and nothing resets it)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -203,7 +203,9 @@ class InjuryGradeForm(BootstrapForm):
 
 class ReconsiderationForm(BootstrapForm):
     applicant = forms.CharField(max_length=50, label=_("Applicant"))
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Reasons"))
+    reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}), label=_("Reasons")
+    )
 
 
 class ReconsiderationDecisionForm(BootstrapForm):
@@ -212,7 +214,9 @@ class ReconsiderationDecisionForm(BootstrapForm):
         choices=[("no", _("Uphold the refusal")), ("yes", _("Overturn it and file the case"))],
         label=_("Decision"),
     )
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Decision"))
+    note = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}), label=_("Decision")
+    )
 
 
 class PartyForm(BootstrapForm):

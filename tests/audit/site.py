@@ -232,7 +232,7 @@ def complete_the_demo():
     list checked, as their background tasks would), a tablet job. Returns a party's
     invitation link to the thread that holds a file."""
     from apps.cases.models import Case, CaseParty, Incident
-    from apps.cases.services import case_evidence_add, incident_attach
+    from apps.cases.services import case_evidence_add, case_open, case_transition, incident_attach
     from apps.core.uploads import check_upload, store_private
     from apps.mediation.models import Agreement, Dispute, Mediator
     from apps.mediation.services import invitation_token, thread_post
@@ -252,6 +252,10 @@ def complete_the_demo():
     incident_attach(incident=incident, by=desk, upload=png("scene.png"))
     case_officer = User.objects.get(username="xipeng_case")
     case_evidence_add(case=case, by=case_officer, upload=png(), kind="photo")
+    # A criminal matter refused, so that its 不予立案通知书 is walked.
+    refused = case_open(by=case_officer, kind="criminal", title="电动车失窃案")
+    CaseParty.objects.create(case=refused, role="victim", name="周某", phone="13700004444")
+    case_transition(case=refused, to="not_filed", by=case_officer, note="没有犯罪事实")
     dispute = (
         Dispute.objects.filter(station=desk.station, parties__isnull=False)
         .exclude(status="closed")

@@ -853,6 +853,11 @@ ROUTES: list[Route] = [
     *group(perm("stats.view_statsrun"), at("stats:runs")),
     *group(perm("stats.view_statsrun"), at("stats:run_detail", "statsrun"), sees=SEES_BUREAU),
     *group(perm("stats.add_statsrun"), at("stats:recompute", methods="POST")),
+    *group(
+        perm("stats.add_statsrun"),
+        at("stats:run_restart", "statsrun", methods="POST"),
+        sees=SEES_BUREAU,
+    ),
     *group(perm("core.view_accesslog"), at("accesslog_list")),
     # Only the auditor role deletes old entries, and no persona of the matrix is one.
     *group(perm("core.delete_accesslog"), at("accesslog_purge", methods="POST")),
