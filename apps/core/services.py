@@ -52,6 +52,28 @@ def personal_data_reveal(*, by, obj, field: str, request) -> str:
     return getattr(obj, field)
 
 
+def personal_data_printed(*, by, shown, request) -> None:
+    """Log the full values a signed document prints, (record, field) pairs: an agreement
+    states each party's ID number and phone in full (人民调解法 第29条), so every copy
+    printed is a full view, kept like a reveal."""
+    from .models import AccessLog
+
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            user=by,
+            station_id=getattr(obj, "station_id", None),
+            subject_type=obj._meta.label_lower,
+            subject_id=str(obj.pk),
+            subject_label=str(obj)[:200],
+            field=field,
+            page=request.get_full_path()[:300],
+            ip_address=client_address(request) or None,
+        )
+        for obj, field in shown
+        if getattr(obj, field)
+    )
+
+
 LOOKUP = "lookup:"  # the access log's field of a search by a whole number: "lookup:phone"
 
 

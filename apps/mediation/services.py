@@ -30,6 +30,7 @@ from apps.core.notifications import get_sender, notify
 from apps.core.outbox import enqueue
 from apps.core.phones import normalise_phone
 from apps.core.scoping import CHANGE, is_in_scope
+from apps.core.services import personal_data_printed
 from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
 from apps.registry.choices import Gender
@@ -66,6 +67,7 @@ from .models import (
     PartyInvitation,
     ThreadMessage,
 )
+from .pdf import agreement_pdf
 from .workflow import ASSIGNABLE, SCHEDULABLE, check_dispute_transition
 
 SERIES = "TJ"
@@ -1431,3 +1433,15 @@ def invitation_sms_deliver(*, invitation_id: int) -> bool:
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["sent_at"])
     return True
+
+
+def agreement_print(*, agreement: Agreement, by, request) -> bytes:
+    """The agreement's PDF for the parties to sign or keep. It states each party's ID number
+    and phone in full (art. 29), so each copy is logged as a full view of them."""
+    parties = agreement.dispute.parties.all()
+    personal_data_printed(
+        by=by,
+        shown=[(party, field) for party in parties for field in ("id_number", "phone")],
+        request=request,
+    )
+    return agreement_pdf(agreement)

@@ -42,7 +42,6 @@ from .forms import (
     SignForm,
 )
 from .models import Agreement, Dispute, LawyerSlot, Mediator, PartyInvitation, ThreadMessage
-from .pdf import agreement_pdf
 from .workflow import NEXT_STEP, SCHEDULABLE
 
 S = DisputeStatus
@@ -351,7 +350,8 @@ def agreement_print(request, pk):
     )
     if agreement is None:
         raise Http404
-    response = HttpResponse(agreement_pdf(agreement), content_type="application/pdf")
+    pdf = services.agreement_print(agreement=agreement, by=request.user, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{agreement.dispute.number}.pdf"'
     return response
 

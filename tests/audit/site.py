@@ -104,7 +104,7 @@ PERSONAL_FIELDS = {
     "cases.incident": ["caller_phone"],
     "cases.caseparty": ["phone"],
     "mediation.mediator": ["phone"],
-    "mediation.disputeparty": ["phone"],
+    "mediation.disputeparty": ["phone", "id_number"],
     "patrols.patrolparticipant": ["phone"],
     "permits.permitapplication": ["id_number", "phone"],
     "permits.residencecertificate": ["id_number"],
@@ -233,6 +233,7 @@ def complete_the_demo():
     invitation link to the thread that holds a file."""
     from apps.cases.models import Case, CaseParty, Incident
     from apps.cases.services import case_evidence_add, case_open, case_transition, incident_attach
+    from apps.core.idnumbers import MALE, make_id_number
     from apps.core.uploads import check_upload, store_private
     from apps.mediation.models import Agreement, Dispute, Mediator
     from apps.mediation.services import invitation_token, thread_post
@@ -254,7 +255,7 @@ def complete_the_demo():
     case_evidence_add(case=case, by=case_officer, upload=png(), kind="photo")
     # A criminal matter refused, so that its 不予立案通知书 is walked.
     refused = case_open(by=case_officer, kind="criminal", title="电动车失窃案")
-    CaseParty.objects.create(case=refused, role="victim", name="周某", phone="13700004444")
+    CaseParty.objects.create(case=refused, role="victim", name="周某", phone="13700005555")
     case_transition(case=refused, to="not_filed", by=case_officer, note="没有犯罪事实")
     dispute = (
         Dispute.objects.filter(station=desk.station, parties__isnull=False)
@@ -262,6 +263,11 @@ def complete_the_demo():
         .first()
     )
     thread_post(dispute=dispute, by=desk, text="材料", upload=png("material.png"))
+    # A party's ID number, which the agreement states (人民调解法 第29条).
+    born = date(1975, 3, 3)
+    dispute.parties.filter(pk=dispute.parties.first().pk).update(
+        id_number=make_id_number(region="500107", birth_date=born, sequence=7, gender=MALE)
+    )
     person = Person.objects.filter(station=desk.station).first()
     rows = f"姓名,身份证号码,人员类别\n{person.name},{person.id_number},常住\n,1,常住\n"
     batch = registry.import_upload(

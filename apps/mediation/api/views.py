@@ -21,7 +21,6 @@ from ..filters import (
     MediatorFilter,
 )
 from ..models import Dispute, FollowUp, LawyerSlot, MediationSession, Mediator
-from ..pdf import agreement_pdf
 from . import serializers as s
 
 
@@ -213,7 +212,8 @@ class DisputeViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         agreement = dispute.agreements.select_related("dispute__station").first()
         if agreement is None:
             raise ValidationError({"agreement": [_("There is no agreement yet.")]})
-        return HttpResponse(agreement_pdf(agreement), content_type="application/pdf")
+        pdf = services.agreement_print(agreement=agreement, by=request.user, request=request)
+        return HttpResponse(pdf, content_type="application/pdf")
 
 
 class MediatorViewSet(ScopedModelViewSet):
