@@ -229,19 +229,23 @@
     network.dataset.online = String(online);
     $("[data-testid=patrol-status]").textContent = STATUSES[status] || status;
     root.dataset.status = status;
-    $("[data-testid=recorded]").textContent = recorded;
     $("[data-testid=last-sync]").textContent = lastSync ? lastSync.toLocaleTimeString() : T.never;
     $("[data-testid=position]").textContent = lastPosition
       ? lastPosition.latitude.toFixed(5) + ", " + lastPosition.longitude.toFixed(5) : "—";
     $("[data-action=start]").disabled = status !== "planned";
     $("[data-action=finish]").disabled = status !== "active";
+    // The points recorded and those waiting change together, so that a recorded point is
+    // never shown beside a waiting count from before it was stored.
     Promise.all([count("points"), waitingFindings()]).then(function (n) {
+      $("[data-testid=recorded]").textContent = recorded;
       var waiting = $("[data-testid=waiting]");
       var findings = n[1].length;
       waiting.textContent = T.waiting.replace("%(points)s", n[0]).replace("%(findings)s", findings);
       waiting.dataset.points = n[0];
       waiting.dataset.findings = findings;
-    }, function () {});
+    }, function () {
+      $("[data-testid=recorded]").textContent = recorded;
+    });
     refusedFindings().then(renderRefused, function () {});
   }
 

@@ -3,6 +3,7 @@ loses the network in the lanes of 迎新村 and gets it back (nothing lost, noth
 patrol's track is drawn on its page; the noise page shows an open event on its map."""
 
 import io
+import time
 import uuid
 from datetime import timedelta
 
@@ -40,6 +41,18 @@ def walk(page, context, step):
     )
 
 
+def on_the_server(patrol, recorded) -> int:
+    """The patrol's points on the server once they match what the tablet says it recorded
+    (a fix may be recorded while the page reads the counters), waiting 10 s at most."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        stored = TrackPoint.objects.filter(patrol=patrol).count()
+        if stored == int(recorded.inner_text()):
+            break
+        time.sleep(0.2)
+    return stored
+
+
 def active_patrol(org, **extra):
     now = timezone.now()
     fields = {
@@ -71,7 +84,7 @@ def test_a_patrol_on_a_tablet_loses_the_network_and_loses_nothing(page, log_in, 
     walk(page, context, 0)  # a fresh fix (the one set before the page is the browser's cache)
     expect(recorded).not_to_have_text("0")
     expect(waiting).to_have_attribute("data-points", "0", timeout=15_000)  # sent while online
-    assert TrackPoint.objects.filter(patrol=patrol).count() == int(recorded.inner_text())
+    assert on_the_server(patrol, recorded) == int(recorded.inner_text())
 
     context.set_offline(True)
     expect(page.get_by_test_id("network")).to_have_attribute("data-online", "false")
