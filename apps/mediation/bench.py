@@ -12,7 +12,14 @@ from apps.accounts.models import User
 from apps.core.benchmark import copy_rows, generator
 from apps.stations.models import Community, Post, Station
 
-from .choices import DisputeCategory, DisputeSource, DisputeStatus, Outcome, Referral
+from .choices import (
+    DisputeCategory,
+    DisputeSource,
+    DisputeStatus,
+    MediationKind,
+    Outcome,
+    Referral,
+)
 from .models import Dispute, Mediator
 
 XIPENG = "500107-xipeng"
@@ -104,6 +111,7 @@ def disputes_at_scale(sizes: dict, progress) -> None:
             desk,
             "",  # no next session planned
             "",
+            MediationKind.PEOPLES,
         ]
 
     copy_rows(
@@ -135,6 +143,7 @@ def disputes_at_scale(sizes: dict, progress) -> None:
             "created_by_id",
             "next_session_mode",
             "next_session_place",
+            "kind",
         ],
         (row(n) for n in range(missing)),
         missing,
