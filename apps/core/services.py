@@ -28,27 +28,34 @@ def save_in_scope(*, by, save: Callable[[], M]) -> M:
     return obj
 
 
-def personal_data_reveal(*, by, obj, field: str, request) -> str:
-    """Return the full value of a personal-data field and log who looked at it.
-
-    Only users with `core.view_personal_data` may, and only for records in their scope.
-    """
+def _access_entry(by, obj, field: str, request, page: str):
+    """One access-log entry (unsaved): who saw which field of which record, on which page,
+    from where."""
     from .models import AccessLog
 
-    if not by.has_perm("core.view_personal_data"):
-        raise PermissionDenied(_("You are not allowed to view personal data in full."))
-    if not is_in_scope(obj, by, VIEW):
-        raise OutOfScope(_("Not found."))
-    AccessLog.objects.create(
+    return AccessLog(
         user=by,
         station_id=getattr(obj, "station_id", None),
         subject_type=obj._meta.label_lower,
         subject_id=str(obj.pk),
         subject_label=str(obj)[:200],
         field=field,
-        page=request.get_full_path()[:300],
+        page=page[:300],
         ip_address=client_address(request) or None,
     )
+
+
+def personal_data_reveal(*, by, obj, field: str, request) -> str:
+    """Return the full value of a personal-data field and log who looked at it.
+
+    Only users with `core.view_personal_data` may, and only for records in their scope.
+    """
+
+    if not by.has_perm("core.view_personal_data"):
+        raise PermissionDenied(_("You are not allowed to view personal data in full."))
+    if not is_in_scope(obj, by, VIEW):
+        raise OutOfScope(_("Not found."))
+    _access_entry(by, obj, field, request, request.get_full_path()).save()
     return getattr(obj, field)
 
 
@@ -58,19 +65,9 @@ def personal_data_printed(*, by, shown, request) -> None:
     printed is a full view, kept like a reveal."""
     from .models import AccessLog
 
+    page = request.get_full_path()
     AccessLog.objects.bulk_create(
-        AccessLog(
-            user=by,
-            station_id=getattr(obj, "station_id", None),
-            subject_type=obj._meta.label_lower,
-            subject_id=str(obj.pk),
-            subject_label=str(obj)[:200],
-            field=field,
-            page=request.get_full_path()[:300],
-            ip_address=client_address(request) or None,
-        )
-        for obj, field in shown
-        if getattr(obj, field)
+        _access_entry(by, obj, field, request, page) for obj, field in shown if getattr(obj, field)
     )
 
 
@@ -83,18 +80,9 @@ def personal_data_lookup(*, by, objects, field: str, request) -> None:
     page is kept without its query string."""
     from .models import AccessLog
 
+    page = getattr(request, "path", "")
     AccessLog.objects.bulk_create(
-        AccessLog(
-            user=by,
-            station_id=getattr(obj, "station_id", None),
-            subject_type=obj._meta.label_lower,
-            subject_id=str(obj.pk),
-            subject_label=str(obj)[:200],
-            field=f"{LOOKUP}{field}",
-            page=getattr(request, "path", "")[:300],
-            ip_address=client_address(request) or None,
-        )
-        for obj in objects
+        _access_entry(by, obj, f"{LOOKUP}{field}", request, page) for obj in objects
     )
 
 
