@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.filters import ScopedFilterSet
 
 from .models import Case, DutyShift, Incident, IncidentCategory
+from .selectors import AWAITING_DECISION
 
 
 class IncidentFilter(ScopedFilterSet):
@@ -50,8 +51,6 @@ class CaseFilter(ScopedFilterSet):
         fields = ["q", "station", "kind", "status", "lead_officer", "overdue", "awaiting_decision"]
 
     def awaiting_only(self, queryset, name, value):
-        from .selectors import AWAITING_DECISION
-
         if value is None:
             return queryset
         pks = queryset.filter(AWAITING_DECISION).values("pk")
