@@ -138,8 +138,9 @@ DB_QUERY_TIMEOUT = env_int("DB_QUERY_TIMEOUT", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker, result backend and cache; absent means in-process -------------------
-# The longest time limit of any task (apps.core.tasks.TASK_OPTIONS; the statistics tasks'
-# are shorter): a task still working at this age is killed by its worker.
+# The options every task shares, here only (a task states only what is its own, apps.core.tasks):
+# the longest time limit of any task (the statistics tasks' are shorter); a task still
+# working at this age is killed by its worker.
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 REDIS_URL = env_str("REDIS_URL")
@@ -203,23 +204,23 @@ STATS_STALL_MINUTES = env_int("STATS_STALL_MINUTES", 5)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "core-flush-queued-tasks": {
-        "task": "apps.core.tasks.queued_tasks_flush",
+        "task": "core.queued_tasks_flush",
         "schedule": 60.0,  # tasks the broker could not take when they were queued
     },
     "stats-recover-stalled": {
-        "task": "apps.stats.tasks.runs_recover",
+        "task": "stats.runs_recover",
         "schedule": 120.0,  # runs whose worker was killed: failed and queued again
     },
     "cases-remind-deadlines": {
-        "task": "apps.cases.tasks.cases_remind_deadlines",
+        "task": "cases.remind_deadlines",
         "schedule": crontab(hour=8, minute=0),  # before the morning briefing
     },
     "permits-daily": {
-        "task": "apps.permits.tasks.permits_daily",
+        "task": "permits.daily",
         "schedule": crontab(hour=7, minute=30),  # endorsement reminders and lapses
     },
     "mediation-remind": {
-        "task": "apps.mediation.tasks.mediation_remind",
+        "task": "mediation.remind",
         "schedule": crontab(hour=8, minute=5),  # overdue assessments, follow-ups due
     },
     "patrols-assessment": {
@@ -415,6 +416,17 @@ MAP_MBTILES_PATH = env_str("MAP_MBTILES_PATH")
 # `seed_demo` also loads the park post's first year (~40,000 rows): tests that only need the
 # rest of the demo turn it off (tests/conftest.py).
 DEMO_PARK_YEAR = env_bool("DEMO_PARK_YEAR", default=True)
+
+# Mediation's time limits (apps.mediation.services): a new dispute is assessed within
+# MEDIATION_ASSESS_HOURS (MEDIATION_ASSESS_HOURS_SAFETY when someone's safety is at stake);
+# a follow-up without a performance deadline falls due MEDIATION_FOLLOW_UP_DAYS after the
+# agreement; the judicial-confirmation reminder goes out MEDIATION_CONFIRMATION_REMIND_DAYS
+# before its 30-day window closes; a party's invitation link lasts MEDIATION_INVITATION_DAYS.
+MEDIATION_ASSESS_HOURS = env_int("MEDIATION_ASSESS_HOURS", 48)
+MEDIATION_ASSESS_HOURS_SAFETY = env_int("MEDIATION_ASSESS_HOURS_SAFETY", 24)
+MEDIATION_FOLLOW_UP_DAYS = env_int("MEDIATION_FOLLOW_UP_DAYS", 15)
+MEDIATION_CONFIRMATION_REMIND_DAYS = env_int("MEDIATION_CONFIRMATION_REMIND_DAYS", 7)
+MEDIATION_INVITATION_DAYS = env_int("MEDIATION_INVITATION_DAYS", 7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

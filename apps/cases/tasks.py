@@ -1,12 +1,10 @@
-"""Thin Celery tasks: ids in, a service call out (design.md habit 8)."""
+"""Thin Celery tasks (apps.core.tasks): a service call each."""
 
 from celery import shared_task
 
-from apps.core.tasks import TASK_OPTIONS
+from .services import cases_remind_deadlines
 
 
-@shared_task(**TASK_OPTIONS)
-def cases_remind_deadlines() -> int:
-    from .services import cases_remind_deadlines as remind
-
-    return remind()
+@shared_task(name="cases.remind_deadlines")
+def cases_remind_deadlines_task() -> int:
+    return cases_remind_deadlines()

@@ -51,10 +51,8 @@ def notify(
         )
     created = Notification.objects.bulk_create(rows)
     if external:
-        from .tasks import notification_send
-
         for notification in created:
-            enqueue(notification_send, notification.pk)
+            enqueue("core.notification_send", notification.pk)
     return created
 
 

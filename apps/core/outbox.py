@@ -1,6 +1,7 @@
 """Celery tasks queued with the change that asks for them (a transactional outbox).
 
-`enqueue(task, *args, **kwargs)` is the one way the apps start a task. It writes a
+`enqueue(name, *args, **kwargs)` is the one way the apps start a task, by its name
+(apps.core.tasks). It writes a
 QueuedTask row in the caller's transaction and sends the task once that transaction
 commits, so a rolled-back change queues nothing. When the broker cannot take it (Redis
 stopped or silent), the send fails within seconds (the broker's socket timeouts in
@@ -9,12 +10,13 @@ on, and the row waits with its error until
 `queued_tasks_flush` sends it: every minute from celery beat, on demand with
 `manage.py flush_queued_tasks`, and soon after the next send that succeeds. A row may be
 sent twice (sent, then the mark lost with the database); every task is idempotent
-(design.md habit 8).
+(apps.core.tasks).
 
 Embedded (no REDIS_URL) and in the tests, Celery runs tasks eagerly: the send runs the task
 in this process, as `.delay()` did, and its errors reach the caller as before.
 """
 
+import functools
 import importlib
 import importlib.util
 import logging
@@ -35,7 +37,7 @@ logger = logging.getLogger(__name__)
 GRACE = timedelta(minutes=1)
 # Sent rows are kept this long for the admin list, then deleted by the flush.
 KEEP_SENT = timedelta(days=7)
-FLUSH_TASK = "apps.core.tasks.queued_tasks_flush"
+FLUSH_TASK = "core.queued_tasks_flush"
 # After a failed send, this process leaves further tasks to the flush for this long instead
 # of waiting for the broker's timeouts again for each (a notice to twenty recipients is
 # twenty tasks).
@@ -43,12 +45,22 @@ BROKER_PAUSE_SECONDS = 15
 _broker_failed_at = float("-inf")
 
 
-def enqueue(task, *args, **kwargs) -> QueuedTask:
-    """Queue `task(*args, **kwargs)` with the current transaction (arguments: JSON values,
-    ids rather than objects)."""
-    row = QueuedTask.objects.create(task_name=task.name, args=list(args), kwargs=kwargs)
+def enqueue(name: str, *args, **kwargs) -> QueuedTask:
+    """Queue the task named `name` with `(*args, **kwargs)` in the current transaction
+    (arguments: JSON values, ids rather than objects). An unknown name fails here, in the
+    caller, rather than in the flush."""
+    task = _task(name)
+    row = QueuedTask.objects.create(task_name=name, args=list(args), kwargs=kwargs)
     transaction.on_commit(lambda: _send_committed(row, task))
     return row
+
+
+def _task(name: str):
+    _import_task_modules()
+    try:
+        return _celery().tasks[name]
+    except KeyError:
+        raise LookupError(f"No task is named {name!r}.") from None
 
 
 def _celery():
@@ -104,8 +116,9 @@ def _waiting():
     )
 
 
+@functools.cache
 def _import_task_modules() -> None:
-    """Every app's tasks module, so that each row's task is found by its name. Not Celery's
+    """Every app's tasks module, once, so that each task is found by its name. Not Celery's
     loader.import_default_modules(): its Django fix-up runs django.setup() again, whose
     logging set-up replaces a worker's log handlers, and the worker logged nothing more
     (no task failures either) after its first flush."""

@@ -1,31 +1,28 @@
-"""Thin Celery tasks: ids in, a service call out (design.md habit 8).
+"""Thin Celery tasks: ids in, a service call out.
 
-`TASK_OPTIONS` are the defaults of every task of the workbench: acknowledged after the work,
-handed back when a worker dies, bounded in time.
+Every task of the workbench is named `<app>.<what it does>` and its function ends in `_task`,
+so that a service and its task never share a name. Services start tasks by that name
+(`apps.core.outbox.enqueue("stats.compute_range", run.pk)`), never by importing the tasks
+module, so tasks import their services at module level without a cycle. The options every
+task shares (acknowledged after the work, handed back when a worker dies, the time limits)
+are Celery settings in one place, `policestation/settings.py`; a task states only what is its
+own (retries, shorter limits).
 """
 
 from celery import shared_task
-from django.conf import settings
 
-TASK_OPTIONS = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    # The longest: Redis's visibility timeout is set a margin above it (settings).
-    "time_limit": settings.CELERY_TASK_TIME_LIMIT,
-    "soft_time_limit": settings.CELERY_TASK_SOFT_TIME_LIMIT,
-}
+from .notifications import notification_deliver
+from .outbox import queued_tasks_flush
 
 
-@shared_task(**TASK_OPTIONS, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
-def notification_send(notification_id: int) -> None:
-    from .notifications import notification_deliver
-
+@shared_task(
+    name="core.notification_send", autoretry_for=(Exception,), retry_backoff=True, max_retries=8
+)
+def notification_send_task(notification_id: int) -> None:
     notification_deliver(notification_id=notification_id)
 
 
-@shared_task(**TASK_OPTIONS)
-def queued_tasks_flush() -> int:
+@shared_task(name="core.queued_tasks_flush")
+def queued_tasks_flush_task() -> int:
     """Send the tasks the broker could not take when they were queued (apps.core.outbox)."""
-    from .outbox import queued_tasks_flush as flush
-
-    return flush()
+    return queued_tasks_flush()

@@ -78,21 +78,21 @@ S = DisputeStatus
 
 
 def assess_hours() -> int:
-    return getattr(settings, "MEDIATION_ASSESS_HOURS", 48)
+    return settings.MEDIATION_ASSESS_HOURS
 
 
 def assess_hours_safety() -> int:
-    return getattr(settings, "MEDIATION_ASSESS_HOURS_SAFETY", 24)
+    return settings.MEDIATION_ASSESS_HOURS_SAFETY
 
 
 def follow_up_days() -> int:
     """The follow-up's fallback delay, only for an agreement with no performance deadline."""
-    return getattr(settings, "MEDIATION_FOLLOW_UP_DAYS", 15)
+    return settings.MEDIATION_FOLLOW_UP_DAYS
 
 
 def confirmation_remind_days() -> int:
     """How many days before the judicial-confirmation window closes the reminder goes out."""
-    return getattr(settings, "MEDIATION_CONFIRMATION_REMIND_DAYS", 7)
+    return settings.MEDIATION_CONFIRMATION_REMIND_DAYS
 
 
 def _next_number(*, station: Station, year: int) -> int:
@@ -1193,10 +1193,6 @@ def slots_generate(
     return len(rows)
 
 
-def _locked_slot(slot: LawyerSlot, by) -> LawyerSlot | None:
-    return LawyerSlot.objects.restrict(by, CHANGE).select_for_update().filter(pk=slot.pk).first()
-
-
 def slot_book(
     *, slot: LawyerSlot, by, dispute: Dispute | None = None, booked_for: str = ""
 ) -> LawyerSlot:
@@ -1250,7 +1246,7 @@ MAX_THREAD_FILE_BYTES = 10 * 1024 * 1024
 
 
 def invitation_days() -> int:
-    return getattr(settings, "MEDIATION_INVITATION_DAYS", 7)
+    return settings.MEDIATION_INVITATION_DAYS
 
 
 def invitation_token(*, party: DisputeParty, by) -> str:
@@ -1407,9 +1403,7 @@ def invitation_sms(*, party: DisputeParty, by, site_url: str) -> PartyInvitation
             text=_("Invitation texted to %(name)s (%(phone)s)")
             % {"name": party.name, "phone": mask_phone(party.phone)},
         )
-        from .tasks import invitation_sms_send
-
-        enqueue(invitation_sms_send, invitation.pk)
+        enqueue("mediation.invitation_sms_send", invitation.pk)
     return invitation
 
 

@@ -1,19 +1,20 @@
-"""Thin Celery tasks: ids in, a service call out (design.md habit 8)."""
+"""Thin Celery tasks (apps.core.tasks): ids in, a service call out."""
 
 from celery import shared_task
 
-from apps.core.tasks import TASK_OPTIONS
+from .services import invitation_sms_deliver, mediation_remind
 
 
-@shared_task(**TASK_OPTIONS)
-def mediation_remind() -> int:
-    from .services import mediation_remind as remind
-
-    return remind()
+@shared_task(name="mediation.remind")
+def mediation_remind_task() -> int:
+    return mediation_remind()
 
 
-@shared_task(**TASK_OPTIONS, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
-def invitation_sms_send(invitation_id: int) -> None:
-    from .services import invitation_sms_deliver
-
+@shared_task(
+    name="mediation.invitation_sms_send",
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=8,
+)
+def invitation_sms_send_task(invitation_id: int) -> None:
     invitation_sms_deliver(invitation_id=invitation_id)

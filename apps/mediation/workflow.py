@@ -50,7 +50,3 @@ def check_dispute_transition(current: str, target: str) -> None:
             _("A dispute that is “%(current)s” cannot become “%(target)s”.")
             % {"current": S(current).label, "target": S(target).label}
         )
-
-
-def next_statuses(current: str) -> list[str]:
-    return [status for status in S.values if status in DISPUTE_TRANSITIONS[current]]

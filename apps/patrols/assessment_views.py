@@ -26,7 +26,6 @@ from apps.stations.models import Bureau, Station
 from . import assessment, assessment_exports
 from .choices import AssessmentSubject
 from .models import AssessmentScore
-from .tasks import assessment_compute as assessment_task
 
 READ = "patrols.view_assessmentscore"
 RECOMPUTE = "patrols.add_assessmentscore"
@@ -200,7 +199,7 @@ def assessment_recompute(request):
         messages.error(request, _("Give a month that has begun, as YYYY-MM."))
         return redirect("patrols:assessment")
     set_progress(assessment.progress_key(bureau.pk, month), 0, 2)
-    enqueue(assessment_task, bureau.pk, month.isoformat())
+    enqueue("patrols.assessment_compute", bureau.pk, month.isoformat())
     messages.success(
         request, _("The assessment of %(month)s is being computed.") % {"month": f"{month:%Y-%m}"}
     )

@@ -1,4 +1,4 @@
-"""Thin Celery tasks: ids in, a service call out (design.md habit 8)."""
+"""Thin Celery tasks (apps.core.tasks): ids in, a service call out."""
 
 from datetime import date
 
@@ -6,28 +6,24 @@ from celery import shared_task
 from django.utils import timezone
 
 from apps.core.outbox import enqueue
-from apps.core.tasks import TASK_OPTIONS
+from apps.stations.models import Bureau
+
+from .assessment import assessment_compute, previous_month
 
 
-@shared_task(name="patrols.assessment_compute", **TASK_OPTIONS)
-def assessment_compute(bureau_id: int, month: str) -> int:
+@shared_task(name="patrols.assessment_compute")
+def assessment_compute_task(bureau_id: int, month: str) -> int:
     """Compute one bureau's month (`YYYY-MM-DD`, any day of it); idempotent."""
-    from apps.stations.models import Bureau
-
-    from .assessment import assessment_compute as compute
-
-    return compute(bureau=Bureau.objects.get(pk=bureau_id), month=date.fromisoformat(month))
+    return assessment_compute(
+        bureau=Bureau.objects.get(pk=bureau_id), month=date.fromisoformat(month)
+    )
 
 
-@shared_task(name="patrols.assessment_previous_month", **TASK_OPTIONS)
-def assessment_previous_month() -> int:
+@shared_task(name="patrols.assessment_previous_month")
+def assessment_previous_month_task() -> int:
     """The beat's monthly run: last month for every bureau, one task each."""
-    from apps.stations.models import Bureau
-
-    from .assessment import previous_month
-
     month = previous_month(timezone.localdate()).isoformat()
     bureaus = list(Bureau.objects.values_list("pk", flat=True))
     for bureau_id in bureaus:
-        enqueue(assessment_compute, bureau_id, month)
+        enqueue("patrols.assessment_compute", bureau_id, month)
     return len(bureaus)

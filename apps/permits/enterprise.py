@@ -27,7 +27,6 @@ from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.spreadsheets import SpreadsheetError, failure_reason, read_table
 from apps.core.uploads import check_spreadsheet, store_private
 
-from . import tasks
 from .choices import ApplicationKind, ApplicationStatus, Basis, EventKind
 from .models import (
     ApplicationEvent,
@@ -87,7 +86,7 @@ def enterprise_upload(*, by, enterprise, upload) -> EnterpriseRegistration:
             file=name,
             file_name=upload.name[:200],
         )
-        enqueue(tasks.enterprise_register, batch.pk)
+        enqueue("permits.enterprise_register", batch.pk)
     return batch
 
 

@@ -1,21 +1,18 @@
-"""Thin Celery tasks: a service call each (design.md habit 8)."""
+"""Thin Celery tasks (apps.core.tasks): ids in, a service call out."""
 
 from celery import shared_task
 
-from apps.core.tasks import TASK_OPTIONS
+from .enterprise import enterprise_register
+from .services import permits_mark_lapsed, permits_remind_endorsements
 
 
-@shared_task(**TASK_OPTIONS)
-def permits_daily() -> dict:
+@shared_task(name="permits.daily")
+def permits_daily_task() -> dict:
     """Remind endorsements due within 30 days, then mark the overdue permits lapsed; both
     idempotent, so a re-run the same day changes nothing."""
-    from .services import permits_mark_lapsed, permits_remind_endorsements
-
     return {"reminded": permits_remind_endorsements(), "lapsed": permits_mark_lapsed()}
 
 
-@shared_task(**TASK_OPTIONS)
-def enterprise_register(batch_id: int) -> None:
-    from .enterprise import enterprise_register as register
-
-    register(batch_id=batch_id)
+@shared_task(name="permits.enterprise_register")
+def enterprise_register_task(batch_id: int) -> None:
+    enterprise_register(batch_id=batch_id)

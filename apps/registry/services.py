@@ -14,7 +14,6 @@ from apps.core.spreadsheets import failure_reason, read_table
 from apps.core.uploads import check_spreadsheet, store_private
 from apps.stations.models import Station
 
-from . import tasks
 from .filters import PersonFilter
 from .hub import UserRequest
 from .imports import CHECKERS, COLUMNS
@@ -81,7 +80,7 @@ def import_upload(
             update_existing=update_existing,
             kind=kind,
         )
-        enqueue(tasks.import_check, batch.pk)
+        enqueue("registry.import_check", batch.pk)
     return batch
 
 
@@ -114,7 +113,7 @@ def import_commit(*, batch: ImportBatch, by) -> ImportBatch:
             raise Conflict(_("This import is not waiting for a commit."))
         batch.status = ImportBatch.Status.COMMITTING
         batch.save(update_fields=["status", "updated_at"])
-        enqueue(tasks.import_apply, batch.pk)
+        enqueue("registry.import_apply", batch.pk)
     return batch
 
 

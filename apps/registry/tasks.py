@@ -1,19 +1,15 @@
-"""Thin Celery tasks: ids in, a service call out (design.md habit 8)."""
+"""Thin Celery tasks (apps.core.tasks): ids in, a service call out."""
 
 from celery import shared_task
 
-from apps.core.tasks import TASK_OPTIONS
+from .services import import_apply, import_check
 
 
-@shared_task(**TASK_OPTIONS)
-def import_check(batch_id: int) -> None:
-    from .services import import_check as check
-
-    check(batch_id=batch_id)
+@shared_task(name="registry.import_check")
+def import_check_task(batch_id: int) -> None:
+    import_check(batch_id=batch_id)
 
 
-@shared_task(**TASK_OPTIONS)
-def import_apply(batch_id: int) -> None:
-    from .services import import_apply as apply
-
-    apply(batch_id=batch_id)
+@shared_task(name="registry.import_apply")
+def import_apply_task(batch_id: int) -> None:
+    import_apply(batch_id=batch_id)

@@ -59,8 +59,6 @@ def recompute_start(*, by, bureau: Bureau, first_day: date, last_day: date) -> S
 
 def _queue(*, bureau_id, first_day, last_day, restart_of=None, attempt=1) -> StatsRun:
     """A new on-demand run and its task, in the caller's transaction."""
-    from .tasks import compute_range
-
     run = StatsRun.objects.create(
         bureau_id=bureau_id,
         first_day=first_day,
@@ -69,7 +67,7 @@ def _queue(*, bureau_id, first_day, last_day, restart_of=None, attempt=1) -> Sta
         attempt=attempt,
     )
     set_progress(progress_key(run), 0, (last_day - first_day).days + 1)
-    run.task_id = str(enqueue(compute_range, run.pk).task_id)
+    run.task_id = str(enqueue("stats.compute_range", run.pk).task_id)
     run.save(update_fields=["task_id"])
     return run
 

@@ -257,7 +257,7 @@ def test_overdue_is_computed_with_frozen_time(org):
 def test_beat_runs_the_deadline_reminder_every_morning(org):
     from celery import current_app
 
-    from apps.cases.tasks import cases_remind_deadlines as task
+    from apps.cases.tasks import cases_remind_deadlines_task as task
 
     entry = settings.CELERY_BEAT_SCHEDULE["cases-remind-deadlines"]
     assert entry["task"] == task.name and task.name in current_app.tasks

@@ -446,13 +446,12 @@ from django.core.cache import cache
 from django.db import transaction
 from apps.core.models import QueuedTask
 from apps.core.outbox import enqueue
-from apps.core.tasks import notification_send
 started = time.monotonic()
 value = cache.get("anything", "miss")
 cache_seconds = time.monotonic() - started
 started = time.monotonic()
 with transaction.atomic():
-    row = enqueue(notification_send, 0)
+    row = enqueue("core.notification_send", 0)
 send_seconds = time.monotonic() - started
 row.refresh_from_db()
 print(json.dumps({"value": value, "cache": cache_seconds, "send": send_seconds,
@@ -527,7 +526,7 @@ def test_redis_stopped_saving_goes_on_and_the_task_waits_then_runs_when_it_is_ba
             " WHERE task_id::text = %s",
             task_id,
         )
-        assert (name, attempts, sent_at) == ("apps.stats.tasks.compute_range", 1, None)
+        assert (name, attempts, sent_at) == ("stats.compute_range", 1, None)
         assert "OperationalError" in error
 
         redis.start()

@@ -46,6 +46,6 @@ def test_a_failed_tasks_outage_is_one_line_too(caplog):
     try:
         raise DOWN
     except OperationalError:
-        log.error("Task apps.core.tasks.queued_tasks_flush[1] raised", exc_info=True)
+        log.error("Task core.queued_tasks_flush[1] raised", exc_info=True)
     [record] = [r for r in caplog.records if r.name == "celery.app.trace"]
     assert record.exc_info is None and "Connection refused" in record.getMessage()

@@ -20,7 +20,7 @@ from apps.core import outbox
 from apps.core.models import Notification, QueuedTask
 from apps.core.notifications import notify
 from apps.core.outbox import FLUSH_TASK, enqueue, queued_tasks_flush
-from apps.core.tasks import notification_send
+from apps.core.tasks import notification_send_task as notification_send
 from apps.core.testing.personas import CITIZEN, JLP_ADMIN, XIPENG_DESK
 from policestation.celery import app
 
@@ -78,7 +78,7 @@ def test_it_runs_the_task_here_after_the_commit_and_marks_it_sent(org):
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_change_queues_nothing(org):
     with pytest.raises(RuntimeError), transaction.atomic():
-        enqueue(notification_send, external_note(org).pk)
+        enqueue(notification_send.name, external_note(org).pk)
         raise RuntimeError
     assert not QueuedTask.objects.exists()
 
@@ -88,7 +88,7 @@ def test_a_task_the_broker_cannot_take_waits_with_the_reason(
 ):
     note = external_note(org)
     with django_capture_on_commit_callbacks(execute=True):
-        row = enqueue(notification_send, note.pk)  # no exception reaches the caller
+        row = enqueue(notification_send.name, note.pk)  # no exception reaches the caller
     row.refresh_from_db()
     assert row.sent_at is None and row.attempts == 1
     assert row.last_error.startswith("OperationalError: Error 111")
@@ -98,15 +98,15 @@ def test_after_a_failed_send_the_next_tasks_wait_without_trying_for_a_while(
     org, broker_down, django_capture_on_commit_callbacks, monkeypatch
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        enqueue(notification_send, external_note(org).pk)
-        second = enqueue(notification_send, external_note(org).pk)
+        enqueue(notification_send.name, external_note(org).pk)
+        second = enqueue(notification_send.name, external_note(org).pk)
     assert broker_down.call_count == 1  # one wait for the broker's timeouts, not one each
     second.refresh_from_db()
     assert second.attempts == 1 and "not tried" in second.last_error
     # The pause over, the next task tries the broker again.
     monkeypatch.setattr(outbox, "_broker_failed_at", outbox._broker_failed_at - 16)
     with django_capture_on_commit_callbacks(execute=True):
-        enqueue(notification_send, external_note(org).pk)
+        enqueue(notification_send.name, external_note(org).pk)
     assert broker_down.call_count == 2
     assert QueuedTask.objects.filter(sent_at__isnull=True).count() == 3
 
@@ -153,7 +153,7 @@ def test_the_next_send_that_succeeds_asks_for_a_flush_at_once(
 ):
     waiting(external_note(org))
     with django_capture_on_commit_callbacks(execute=True):
-        enqueue(notification_send, external_note(org).pk)
+        enqueue(notification_send.name, external_note(org).pk)
     assert with_a_broker == [notification_send.name, FLUSH_TASK]
 
 
@@ -161,7 +161,7 @@ def test_no_flush_is_asked_for_when_nothing_waits(
     org, with_a_broker, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        enqueue(notification_send, external_note(org).pk)
+        enqueue(notification_send.name, external_note(org).pk)
     assert with_a_broker == [notification_send.name]
 
 

@@ -8,9 +8,9 @@ worker logged nothing more, failures included."""
 import uuid
 from datetime import date
 
-from apps.core.tasks import queued_tasks_flush
+from apps.core.tasks import queued_tasks_flush_task as queued_tasks_flush
 from apps.stats.models import StatsRun
-from apps.stats.tasks import compute_range
+from apps.stats.tasks import compute_range_task as compute_range
 from policestation.celery import app
 from tests.workers import needs_services, start_worker, stop, wait_for, worker_env
 

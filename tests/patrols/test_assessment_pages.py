@@ -194,7 +194,7 @@ class TestQuarterAndHalfYear:
 class TestTasks:
     def test_the_task_computes_a_bureaus_month(self, org):
         build_october(org)
-        assert tasks.assessment_compute.delay(org.jiulongpo.pk, "2026-10-01").get() == 7
+        assert tasks.assessment_compute_task.delay(org.jiulongpo.pk, "2026-10-01").get() == 7
         assert AssessmentScore.objects.get(community=org.yingxin).score == Decimal("21.94")
 
     def test_the_monthly_run_computes_last_month_of_every_bureau(
@@ -203,7 +203,7 @@ class TestTasks:
         build_october(org)
         at = datetime(2026, 11, 1, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
         with freeze_time(at), django_capture_on_commit_callbacks(execute=True):
-            assert tasks.assessment_previous_month.delay().get() == 2
+            assert tasks.assessment_previous_month_task.delay().get() == 2
         assert set(AssessmentScore.objects.values_list("month", flat=True)) == {OCTOBER}
         assert AssessmentScore.objects.filter(station=org.shuangfeng).exists()
 

@@ -12,7 +12,7 @@ from apps.core.testing.personas import SHUANGFENG_DESK, XIPENG_DESK
 from apps.permits import services
 from apps.permits.choices import ApplicationKind, ApplicationStatus, DocumentKind, PermitState
 from apps.permits.models import ResidenceCertificate, ResidencePermit
-from apps.permits.tasks import permits_daily
+from apps.permits.tasks import permits_daily_task as permits_daily
 
 from .conftest import ID_NUMBER, new_registration, upload
 

@@ -11,7 +11,8 @@ from django_celery_beat.schedulers import DatabaseScheduler
 
 from apps.stats import compute
 from apps.stats.models import StatsRun
-from apps.stats.tasks import compute_range, nightly
+from apps.stats.tasks import compute_range_task as compute_range
+from apps.stats.tasks import nightly_task as nightly
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_beat_reads_the_database_schedule(settings, monkeypatch):
     # this process has flushed the tables, so its step is applied again (get_or_create).
     import_module("apps.stats.migrations.0002_engine").nightly_schedule(django_apps, None)
     entry = PeriodicTask.objects.get(name="stats-nightly")
-    assert entry.task == "apps.stats.tasks.nightly" and entry.enabled
+    assert entry.task == "stats.nightly" and entry.enabled
     assert (entry.crontab.hour, entry.crontab.minute) == ("1", "30")
     assert str(entry.crontab.timezone) == "Asia/Shanghai"
     # Beat's start writes the settings' entries into the table, next to the nightly job

@@ -13,7 +13,7 @@ from freezegun import freeze_time
 from apps.core.models import QueuedTask
 from apps.stats import compute, services
 from apps.stats.models import StatsRun
-from apps.stats.tasks import runs_recover
+from apps.stats.tasks import runs_recover_task as runs_recover
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +42,7 @@ def test_a_run_without_heartbeat_for_minutes_is_failed_and_queued_again(org, set
     (again,) = stalled.restarts.all()
     assert (again.bureau, again.first_day, again.last_day) == (org.jiulongpo, FIRST, LAST)
     assert again.status == StatsRun.Status.RUNNING and again.attempt == 2
-    assert QueuedTask.objects.get(task_id=again.task_id).task_name == (
-        "apps.stats.tasks.compute_range"
-    )
+    assert QueuedTask.objects.get(task_id=again.task_id).task_name == ("stats.compute_range")
     for run in (alive, waiting, done):
         before = run.status
         run.refresh_from_db()

@@ -40,7 +40,7 @@ def _facts() -> dict:
 
 
 def test_killed_worker_leaves_the_same_numbers(transactional_db, org, tmp_path):
-    from apps.stats.tasks import compute_range
+    from apps.stats.tasks import compute_range_task as compute_range
     from policestation.celery import app
 
     user = org.users[XIPENG_DESK]

@@ -21,7 +21,6 @@ from .. import assessment
 from ..assessment_views import parse_month, user_bureau
 from ..choices import AssessmentSubject
 from ..models import AssessmentScore
-from ..tasks import assessment_compute as assessment_task
 
 
 class MonthFilter(django_filters.CharFilter):
@@ -117,7 +116,7 @@ class AssessmentScoreViewSet(ScopedReadOnlyViewSet):
         month = data.validated_data["month"]
         key = assessment.progress_key(bureau.pk, month)
         set_progress(key, 0, 2)
-        enqueue(assessment_task, bureau.pk, month.isoformat())
+        enqueue("patrols.assessment_compute", bureau.pk, month.isoformat())
         return Response(
             {
                 "bureau": bureau.pk,
