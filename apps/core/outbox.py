@@ -49,13 +49,14 @@ def enqueue(name: str, *args, **kwargs) -> QueuedTask:
     """Queue the task named `name` with `(*args, **kwargs)` in the current transaction
     (arguments: JSON values, ids rather than objects). An unknown name fails here, in the
     caller, rather than in the flush."""
-    task = _task(name)
+    task = task_named(name)
     row = QueuedTask.objects.create(task_name=name, args=list(args), kwargs=kwargs)
     transaction.on_commit(lambda: _send_committed(row, task))
     return row
 
 
-def _task(name: str):
+def task_named(name: str):
+    """The registered task of this name (every app's tasks module imported once)."""
     _import_task_modules()
     try:
         return _celery().tasks[name]

@@ -352,3 +352,23 @@ def test_the_portal_pages_lead_to_the_portal_and_its_logins_to_each_other(client
     for name in ("portal_code_login", "portal_password_reset", "portal_signup"):
         assert reverse(f"permits:{name}") in page
         assert 'id="portal-brand"' in client.get(reverse(f"permits:{name}")).content.decode()
+
+
+def test_the_code_goes_to_the_broker_and_the_request_does_not_wait_for_the_gateway(
+    holder, monkeypatch
+):
+    # With a broker, the request only hands the text to a task (with the code's expiry);
+    # the gateway is called by the worker.
+    from apps.accounts.tasks import phone_code_send_task
+
+    handed = []
+    monkeypatch.setattr(
+        phone_code_send_task, "apply_async", lambda args, **options: handed.append((args, options))
+    )
+    code = send(CodePurpose.LOGIN)
+    assert SENT == []
+    (((code_id, phone, text), options),) = handed
+    assert code in text and options["expires"] == 300
+    assert PhoneCode.objects.filter(pk=code_id, phone=phone).exists()
+    phone_code_send_task.run(code_id, phone, text)
+    assert len(SENT) == 1
