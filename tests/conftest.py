@@ -154,6 +154,19 @@ def _no_secrets_in_logs(_log_guard, log_secrets):
 _browser_journeys_passed = 0
 
 
+def pytest_collection_modifyitems(config, items):
+    """A permission matrix (apps.core.testing.matrix) runs only the tests that apply to its
+    resource: deselected, not skipped and not passed by returning early."""
+    kept, dropped = [], []
+    for item in items:
+        cls = getattr(item, "cls", None)
+        applies = getattr(cls, "applies", None)
+        (dropped if applies and not applies(item.originalname) else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 def pytest_runtest_logreport(report):
     global _browser_journeys_passed
     if report.when == "call" and report.passed and "browser" in report.keywords:

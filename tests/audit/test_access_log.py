@@ -15,13 +15,10 @@ from apps.accounts import roles
 from apps.core.errors import NotAllowed
 from apps.core.models import AccessLog, AppendOnly
 from apps.core.services import access_log_purge
+from apps.core.testing.concurrency import needs_postgres
 from apps.core.testing.factories import UserFactory
 from apps.core.testing.personas import JLP_ADMIN, SUPERUSER, XIPENG_DESK, XIPENG_LEADER
 from tests.core.test_settings import STRONG_KEY, run_django
-
-needs_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the trigger is PostgreSQL's (CI runs it)"
-)
 
 
 def entry(org, *, days_ago=0, station=None):

@@ -1,42 +1,14 @@
 """Two desks at once, on PostgreSQL (CI): row locks decide, nobody is silently overwritten.
 SQLite serialises every write, so these run where real concurrency exists."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from apps.cases.choices import CaseKind, IncidentSource
 from apps.cases.models import Case, Incident
 from apps.cases.services import case_open, incident_dispatch, incident_report
 from apps.core.errors import Conflict
+from apps.core.testing.concurrency import needs_postgres, run_together
 from apps.core.testing.personas import XIPENG_CASE, XIPENG_DESK
-
-needs_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
-)
-
-
-def run_together(count, work):
-    """Start `count` threads at the same moment; collect what each returned or raised."""
-    barrier = threading.Barrier(count)
-    results = []
-
-    def runner(index):
-        try:
-            barrier.wait()
-            results.append(work(index))
-        except Exception as exc:
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @needs_postgres

@@ -1,43 +1,16 @@
 """Two desks booking the lawyer's slot at once, on PostgreSQL (CI): the row lock decides.
 SQLite serialises every write, so these run where real concurrency exists."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from apps.core.errors import Conflict
+from apps.core.testing.concurrency import needs_postgres, run_together
 from apps.core.testing.personas import XIPENG_COMMUNITY, XIPENG_DESK
 from apps.mediation.models import Dispute, LawyerSlot
 from apps.mediation.services import dispute_receive, slot_book
-
-needs_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
-)
-
-
-def run_together(count, work):
-    """Start `count` threads at the same moment; collect what each returned or raised."""
-    barrier = threading.Barrier(count)
-    results = []
-
-    def runner(index):
-        try:
-            barrier.wait()
-            results.append(work(index))
-        except Exception as exc:
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @needs_postgres

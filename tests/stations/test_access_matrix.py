@@ -21,11 +21,10 @@ class TestBureau(ResourceMatrix):
     api_basename = "bureau"
     readers = ORG_READERS
 
+    lists_grow = False  # bureaus are fixed by the organisation
+
     def make(self, org):
         return org.jiulongpo
-
-    def test_it_lists_without_a_query_per_row(self):
-        """Bureaus are fixed by the organisation; there is no growing list to measure."""
 
 
 class TestStation(ResourceMatrix):
@@ -37,11 +36,10 @@ class TestStation(ResourceMatrix):
     writers = LEADERS
     api_patch = {"phone": "023-68000999"}
 
+    lists_grow = False  # stations are few and fixed per bureau (posts' list: TestPost)
+
     def make(self, org):
         return org.xipeng
-
-    def test_it_lists_without_a_query_per_row(self):
-        """Covered by TestPost: stations are few and fixed per bureau."""
 
 
 class TestPost(ResourceMatrix):

@@ -8,6 +8,9 @@ policy in two lines:
 - a persona whose role lacks the permission: 403;
 - a persona whose role has it, for a record of another station or bureau: 404;
 - otherwise: success. A refused write changes nothing.
+
+Only the tests that apply to a resource are collected (`applies`, read by tests/conftest.py):
+a resource without an API has no API tests, rather than API tests that pass by returning.
 """
 
 import pytest
@@ -45,6 +48,26 @@ class ResourceMatrix:
     writers: set[str] = set()
     # A PATCH body for the API and the field it changes, to check refused writes.
     api_patch: dict | None = None
+    # False for rows fixed by the organisation (bureaus, stations): no list grows with use.
+    lists_grow: bool = True
+
+    # What a resource must declare for each test to apply.
+    NEEDS = {
+        "test_it_shows_the_list_page_only_with_the_role_and_only_in_scope": "list_url_name",
+        "test_it_shows_the_detail_page_only_with_the_role_and_only_in_scope": "detail_url_name",
+        "test_it_opens_the_edit_page_only_for_writers_in_scope": "update_url_name",
+        "test_it_answers_the_api_list_only_with_the_role_and_only_in_scope": "api_basename",
+        "test_it_answers_the_api_detail_only_with_the_role_and_only_in_scope": "api_basename",
+        "test_it_refuses_api_writes_outside_role_or_scope_and_changes_nothing": "api_patch",
+    }
+
+    @classmethod
+    def applies(cls, test_name: str) -> bool:
+        """Whether the matrix's test `test_name` checks something for this resource."""
+        if test_name == "test_it_lists_without_a_query_per_row":
+            return cls.lists_grow and bool(cls.list_url_name or cls.api_basename)
+        need = cls.NEEDS.get(test_name)
+        return need is None or bool(getattr(cls, need))
 
     def make(self, org):
         raise NotImplementedError
@@ -77,8 +100,6 @@ class ResourceMatrix:
     def test_it_shows_the_list_page_only_with_the_role_and_only_in_scope(
         self, client, org, persona
     ):
-        if not self.list_url_name:
-            return
         obj = self.make(org)
         self.login(client, org, persona)
         response = client.get(reverse(self.list_url_name))
@@ -95,8 +116,6 @@ class ResourceMatrix:
     def test_it_shows_the_detail_page_only_with_the_role_and_only_in_scope(
         self, client, org, persona
     ):
-        if not self.detail_url_name:
-            return
         obj = self.make(org)
         self.login(client, org, persona)
         response = client.get(reverse(self.detail_url_name, args=[obj.pk]))
@@ -104,8 +123,6 @@ class ResourceMatrix:
 
     @pytest.mark.parametrize("persona", PERSONAS)
     def test_it_opens_the_edit_page_only_for_writers_in_scope(self, client, org, persona):
-        if not self.update_url_name:
-            return
         obj = self.make(org)
         self.login(client, org, persona)
         response = client.get(reverse(self.update_url_name, args=[obj.pk]))
@@ -117,8 +134,6 @@ class ResourceMatrix:
     def test_it_answers_the_api_list_only_with_the_role_and_only_in_scope(
         self, client, org, persona
     ):
-        if not self.api_basename:
-            return
         obj = self.make(org)
         self.login(client, org, persona)
         response = client.get(reverse(f"{self.api_basename}-list"))
@@ -135,8 +150,6 @@ class ResourceMatrix:
     def test_it_answers_the_api_detail_only_with_the_role_and_only_in_scope(
         self, client, org, persona
     ):
-        if not self.api_basename:
-            return
         obj = self.make(org)
         self.login(client, org, persona)
         response = client.get(reverse(f"{self.api_basename}-detail", args=[obj.pk]))
@@ -148,8 +161,6 @@ class ResourceMatrix:
     def test_it_refuses_api_writes_outside_role_or_scope_and_changes_nothing(
         self, client, org, persona
     ):
-        if not self.api_patch:
-            return
         obj = self.make(org)
         before = {f: getattr(obj, f) for f in self.api_patch}
         self.login(client, org, persona)
