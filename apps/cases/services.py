@@ -149,15 +149,6 @@ def _repeat(client_id) -> Incident | None:
     return event.incident if event else None
 
 
-def _locked(incident: Incident, by) -> Incident:
-    """The incident re-read under a row lock, if the user may still change it."""
-    locked = Incident.objects.restrict(by, CHANGE).select_for_update().filter(pk=incident.pk)
-    found = locked.first()
-    if found is None:
-        raise OutOfScope(_("Not found."))
-    return found
-
-
 def _checklist_for(category: IncidentCategory | None) -> list[dict]:
     """A snapshot of the category's procedure: later edits of the taxonomy do not rewrite
     what an officer ticked on an old incident."""
@@ -288,7 +279,7 @@ def incident_dispatch(
     officers = list(officers)
     reason = reason.strip()
     with transaction.atomic():
-        incident = _locked(incident, by)
+        incident = Incident.objects.lock_for(by, incident.pk)
         # Under the lock: a copy sent while the first was running finds it done here.
         if (repeated := _repeat(client_id)) is not None:
             return repeated
@@ -390,7 +381,7 @@ def incident_take(*, incident: Incident, by, client_id: uuid.UUID | None = None)
     officers taking at once, one wins and the other gets a Conflict (409): the row is locked
     and its status read again. Taking a job one already holds changes nothing."""
     with transaction.atomic():
-        incident = _locked(incident, by)
+        incident = Incident.objects.lock_for(by, incident.pk)
         if (repeated := _repeat(client_id)) is not None:
             return repeated
         if (
@@ -440,7 +431,7 @@ def incident_status(
     if status not in (IncidentStatus.EN_ROUTE, IncidentStatus.ARRIVED, IncidentStatus.HANDLED):
         raise DomainError(_("Report “on the way”, “arrived” or “handled”."), code="invalid")
     with transaction.atomic():
-        incident = _locked(incident, by)
+        incident = Incident.objects.lock_for(by, incident.pk)
         # Under the lock: a copy sent while the first was running finds it done here.
         if (repeated := _repeat(client_id)) is not None:
             return repeated
@@ -471,7 +462,7 @@ def incident_checklist_tick(
 ) -> Incident:
     """Tick (or untick) one step of the handling procedure, while the incident is open."""
     with transaction.atomic():
-        incident = _locked(incident, by)
+        incident = Incident.objects.lock_for(by, incident.pk)
         # Under the lock: a copy sent while the first was running finds it done here.
         if (repeated := _repeat(client_id)) is not None:
             return repeated
@@ -498,7 +489,7 @@ def incident_note(*, incident: Incident, by, text: str) -> IncidentEvent:
     if not text.strip():
         raise DomainError(_("Write the note."), code="invalid")
     with transaction.atomic():
-        incident = _locked(incident, by)
+        incident = Incident.objects.lock_for(by, incident.pk)
         return _event(incident, by=by, kind=IncidentEvent.Kind.NOTE, text=text.strip())
 
 
@@ -506,7 +497,7 @@ def incident_attach(*, incident: Incident, by, upload) -> IncidentAttachment:
     """A scene photo or document: checked by content, kept privately."""
     checked = check_upload(upload, allowed=("jpeg", "png", "pdf"), max_bytes=MAX_ATTACHMENT_BYTES)
     with transaction.atomic():
-        incident = _locked(incident, by)
+        incident = Incident.objects.lock_for(by, incident.pk)
         attachment = IncidentAttachment.objects.create(
             incident=incident,
             file=store_private(checked, folder="incidents"),
@@ -536,7 +527,7 @@ def incident_close(
     if disposition not in Disposition.values:
         raise DomainError(_("Choose how the incident ends."), code="invalid")
     with transaction.atomic():
-        incident = _locked(incident, by)
+        incident = Incident.objects.lock_for(by, incident.pk)
         if incident.status == IncidentStatus.CLOSED:
             raise Conflict(_("This incident is already closed."))
         check_incident_transition(incident.status, IncidentStatus.CLOSED)
@@ -624,13 +615,6 @@ def case_open(
     return case
 
 
-def _locked_case(case: Case, by) -> Case:
-    found = Case.objects.restrict(by, CHANGE).select_for_update().filter(pk=case.pk).first()
-    if found is None:
-        raise OutOfScope(_("Not found."))
-    return found
-
-
 def _deadline(case: Case):
     """The time limit running now for `case` (see Case.deadline)."""
     if case.kind == CaseKind.CRIMINAL:
@@ -660,7 +644,7 @@ def case_transition(*, case: Case, to: str, by, outcome: str = "", note: str = "
     if to not in CaseStatus.values:
         raise DomainError(_("Unknown case status."), code="invalid")
     with transaction.atomic():
-        case = _locked_case(case, by)
+        case = Case.objects.lock_for(by, case.pk)
         check_case_transition(case.kind, case.status, to)
         if to == CaseStatus.CLOSED:
             if outcome not in closing_outcomes(case.kind, case.status):
@@ -713,7 +697,7 @@ def case_extension_propose(
     if kind not in ExtensionKind.values:
         raise DomainError(_("Choose which time limit to extend."), code="invalid")
     with transaction.atomic():
-        case = _locked_case(case, by)
+        case = Case.objects.lock_for(by, case.pk)
         if case.status == CaseStatus.CLOSED:
             raise Conflict(_("This case is closed."))
         if case.extensions.filter(approved__isnull=True).exists():
@@ -766,7 +750,7 @@ def case_extension_decide(
             _("Only the sub-bureau, the superior organ, can approve a deadline extension.")
         )
     with transaction.atomic():
-        case = _locked_case(extension.case, by)
+        case = Case.objects.lock_for(by, extension.case_id)
         extension = CaseExtension.objects.select_for_update().get(pk=extension.pk)
         if extension.approved is not None:
             raise Conflict(_("This extension has already been decided."))
@@ -803,7 +787,7 @@ def case_suspension_start(
     started_at = started_at or timezone.now()
     ensure_past(started_at, _("The start cannot be in the future."))
     with transaction.atomic():
-        case = _locked_case(case, by)
+        case = Case.objects.lock_for(by, case.pk)
         if case.status == CaseStatus.CLOSED:
             raise Conflict(_("This case is closed."))
         if started_at < case.accepted_at:
@@ -852,7 +836,7 @@ def case_suspension_end(*, case: Case, by, ended_at: datetime | None = None) -> 
     ended_at = ended_at or timezone.now()
     ensure_past(ended_at, _("The end cannot be in the future."))
     with transaction.atomic():
-        case = _locked_case(case, by)
+        case = Case.objects.lock_for(by, case.pk)
         period = case.suspensions.select_for_update().filter(ended_at__isnull=True).first()
         if period is None:
             raise Conflict(_("No appraisal or hearing of this case is open."))
@@ -870,7 +854,7 @@ def case_injury_grade(*, case: Case, by, grade: str, at: datetime | None = None)
     at = at or timezone.now()
     ensure_past(at, _("The date cannot be in the future."))
     with transaction.atomic():
-        case = _locked_case(case, by)
+        case = Case.objects.lock_for(by, case.pk)
         if case.status == CaseStatus.CLOSED:
             raise Conflict(_("This case is closed."))
         period = case.suspensions.filter(
@@ -921,7 +905,7 @@ def case_reconsideration_request(
     requested_at = requested_at or timezone.now()
     ensure_past(requested_at, _("The date cannot be in the future."))
     with transaction.atomic():
-        case = _locked_case(case, by)
+        case = Case.objects.lock_for(by, case.pk)
         if case.kind != CaseKind.CRIMINAL or case.status != CaseStatus.NOT_FILED:
             raise Conflict(_("Only a refusal to file can be reconsidered."))
         if requested_at > case.not_filed_at + law.RECONSIDERATION_WITHIN:
@@ -954,7 +938,7 @@ def case_reconsideration_decide(
     if not note.strip():
         raise DomainError(_("Write the decision."), code="invalid")
     with transaction.atomic():
-        case = _locked_case(reconsideration.case, by)
+        case = Case.objects.lock_for(by, reconsideration.case_id)
         reconsideration = Reconsideration.objects.select_for_update().get(pk=reconsideration.pk)
         if reconsideration.overturned is not None:
             raise Conflict(_("This reconsideration has already been decided."))
@@ -985,7 +969,7 @@ def case_party_add(
 ) -> CaseParty:
     """Add a person involved; a registry person gives the name and phone."""
     with transaction.atomic():
-        case = _locked_case(case, by)
+        case = Case.objects.lock_for(by, case.pk)
         if person is not None:
             if not is_in_scope(person, by, "view"):
                 raise OutOfScope(_("Not found."))
@@ -1009,7 +993,7 @@ def case_evidence_add(*, case: Case, by, upload, kind: str, description: str = "
         upload, allowed=("jpeg", "png", "pdf", "mp4"), max_bytes=MAX_EVIDENCE_BYTES
     )
     with transaction.atomic():
-        case = _locked_case(case, by)
+        case = Case.objects.lock_for(by, case.pk)
         evidence = CaseEvidence(
             case=case,
             kind=kind,

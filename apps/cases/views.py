@@ -71,11 +71,8 @@ def _incident(request, pk, action=VIEW) -> Incident:
     incident = (
         Incident.objects.restrict(request.user, action)
         .select_related("station", "post", "category", "community", "received_by")
-        .filter(pk=pk)
-        .first()
+        .get_or_404(pk)
     )
-    if incident is None:
-        raise Http404
     return incident
 
 
@@ -83,11 +80,8 @@ def _case(request, pk, action=VIEW) -> Case:
     case = (
         Case.objects.restrict(request.user, action)
         .select_related("station", "lead_officer", "category")
-        .filter(pk=pk)
-        .first()
+        .get_or_404(pk)
     )
-    if case is None:
-        raise Http404
     return case
 
 
@@ -417,9 +411,7 @@ def incident_attach(request, pk):
 @login_required
 def attachment_file(request, pk):
     require_perm(request, "cases.view_incident")
-    attachment = IncidentAttachment.objects.restrict(request.user).filter(pk=pk).first()
-    if attachment is None:
-        raise Http404
+    attachment = IncidentAttachment.objects.restrict(request.user).get_or_404(pk)
     return private_file_response(
         attachment.file.name,
         content_type=attachment.content_type,
@@ -765,9 +757,7 @@ def case_evidence(request, pk):
 @login_required
 def evidence_file(request, pk):
     require_perm(request, "cases.view_case")
-    evidence = CaseEvidence.objects.restrict(request.user).filter(pk=pk).first()
-    if evidence is None:
-        raise Http404
+    evidence = CaseEvidence.objects.restrict(request.user).get_or_404(pk)
     return private_file_response(
         evidence.file.name, content_type=evidence.content_type, download_name=evidence.file_name
     )

@@ -10,6 +10,10 @@ separately, so that a missing permission is a 403 and an out-of-scope row is a 4
 from dataclasses import dataclass
 
 from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .errors import OutOfScope
 
 VIEW = "view"
 CHANGE = "change"
@@ -57,6 +61,23 @@ class ScopedQuerySet(models.QuerySet):
             # Everyone sees their own records (a citizen's application, an officer's tokens).
             allowed |= models.Q(**{scope.owner: user.pk})
         return self.filter(allowed)
+
+    def get_or_404(self, pk):
+        """The row `pk` of this queryset (restricted first), or Http404: how a view or the
+        API reads one scoped record, so that another station's is a 404 like a missing one."""
+        row = self.filter(pk=pk).first()
+        if row is None:
+            raise Http404
+        return row
+
+    def lock_for(self, user, pk, action: str = CHANGE):
+        """The row `pk` re-read under a row lock if `user` may still act on it (a service's
+        first step inside its transaction), else OutOfScope: two requests at once act one
+        after the other, each on the row as the other left it."""
+        row = self.restrict(user, action).select_for_update().filter(pk=pk).first()
+        if row is None:
+            raise OutOfScope(_("Not found."))
+        return row
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)

@@ -171,9 +171,7 @@ class RevealPersonalDataView(ScopedMixin, generic.View):
     def post(self, request, pk, field):
         if field not in self.fields:
             raise Http404
-        obj = self.get_queryset().filter(pk=pk).first()
-        if obj is None:
-            raise Http404
+        obj = self.get_queryset().get_or_404(pk)
         try:
             value = personal_data_reveal(by=request.user, obj=obj, field=field, request=request)
         except OutOfScope as exc:

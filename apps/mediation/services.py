@@ -110,14 +110,6 @@ def _event(dispute: Dispute, *, by, text: str, status: str = "") -> DisputeEvent
     return DisputeEvent.objects.create(dispute=dispute, by=by, status=status, text=text[:500])
 
 
-def _locked(dispute: Dispute, by) -> Dispute:
-    """The dispute re-read under a row lock, if the user may still change it."""
-    found = Dispute.objects.restrict(by, CHANGE).select_for_update().filter(pk=dispute.pk).first()
-    if found is None:
-        raise OutOfScope(_("Not found."))
-    return found
-
-
 def _move(dispute: Dispute, target: str, *, by, text: str = "") -> None:
     check_dispute_transition(dispute.status, target)
     dispute.status = target
@@ -329,7 +321,7 @@ def _party_add(
 def dispute_party_add(*, dispute: Dispute, by, role: str, **details) -> DisputeParty:
     """Add a party. During mediation a new party's consent is asked before the next session."""
     with transaction.atomic():
-        dispute = _locked(dispute, by)
+        dispute = Dispute.objects.lock_for(by, dispute.pk)
         if dispute.status == S.CLOSED:
             raise Conflict(_("This dispute is closed."))
         party = _party_add(dispute, role=role, **details)
@@ -376,7 +368,7 @@ def dispute_flag(*, dispute: Dispute, by, signs=(), risk_level: str = "") -> Dis
     if risk_level and risk_level not in RiskLevel.values:
         raise DomainError(_("Unknown risk level."), code="invalid")
     with transaction.atomic():
-        dispute = _locked(dispute, by)
+        dispute = Dispute.objects.lock_for(by, dispute.pk)
         if dispute.status == S.CLOSED:
             raise Conflict(_("This dispute is closed."))
         new_signs = [s for s in signs if s not in dispute.signs]
@@ -402,7 +394,7 @@ def dispute_assess(
         raise DomainError(_("Unknown category."), code="invalid")
     with transaction.atomic():
         dispute = dispute_flag(dispute=dispute, by=by, signs=signs, risk_level=risk_level)
-        dispute = _locked(dispute, by)
+        dispute = Dispute.objects.lock_for(by, dispute.pk)
         if category:
             dispute.category = category
         dispute.assessed_at = timezone.now()
@@ -424,7 +416,7 @@ def dispute_open_incident(*, dispute: Dispute, by) -> Incident:
     from apps.cases.services import incident_dispatch, incident_report
 
     with transaction.atomic():
-        dispute = _locked(dispute, by)
+        dispute = Dispute.objects.lock_for(by, dispute.pk)
         if not dispute.is_escalated:
             raise Conflict(
                 _("Only a dispute with signs of escalation or high risk goes to the police.")
@@ -469,7 +461,7 @@ def dispute_open_incident(*, dispute: Dispute, by) -> Incident:
 
 def dispute_assign(*, dispute: Dispute, mediator: Mediator, by) -> Dispute:
     with transaction.atomic():
-        dispute = _locked(dispute, by)
+        dispute = Dispute.objects.lock_for(by, dispute.pk)
         if mediator.station_id != dispute.station_id:
             raise OutOfScope(_("Not found."))
         if not mediator.is_active:
@@ -516,7 +508,7 @@ def session_record(
         raise DomainError(_("Name who attended."), code="invalid")
     ensure_past(held_at, _("A session is recorded once held: its time cannot be in the future."))
     with transaction.atomic():
-        dispute = _locked(dispute, by)
+        dispute = Dispute.objects.lock_for(by, dispute.pk)
         if dispute.status in (S.ASSIGNED, S.IN_MEDIATION):
             _require_consent(dispute)
         if dispute.status == S.ASSIGNED:
@@ -576,7 +568,7 @@ def session_schedule(
     if at > now + MAX_PLAN_AHEAD:
         raise DomainError(_("Plan the session within the next six months."), code="invalid")
     with transaction.atomic():
-        dispute = _locked(dispute, by)
+        dispute = Dispute.objects.lock_for(by, dispute.pk)
         if dispute.status not in SCHEDULABLE:
             raise Conflict(
                 _("Sessions are planned for disputes assigned or in mediation, not “%(status)s”.")
@@ -644,7 +636,7 @@ def party_consent(
     at = at or now
     ensure_past(at, _("The time of the consent cannot be in the future."), now=now)
     with transaction.atomic():
-        dispute = _locked(party.dispute, by)
+        dispute = Dispute.objects.lock_for(by, party.dispute_id)
         party = DisputeParty.objects.select_for_update().get(pk=party.pk, dispute=dispute)
         if dispute.status not in (S.RECEIVED, S.ASSESSED, S.ASSIGNED, S.IN_MEDIATION):
             raise Conflict(
@@ -715,7 +707,7 @@ def agreement_make(
         else None
     )
     with transaction.atomic():
-        dispute = _locked(dispute, by)
+        dispute = Dispute.objects.lock_for(by, dispute.pk)
         parties = {p.pk: p for p in dispute.parties.all()}
         if len(parties) < 2:
             raise DomainError(
@@ -824,7 +816,7 @@ def _take_effect(agreement: Agreement, *, by) -> None:
 
 
 def _locked_agreement(agreement: Agreement, by) -> tuple[Dispute, Agreement]:
-    dispute = _locked(agreement.dispute, by)
+    dispute = Dispute.objects.lock_for(by, agreement.dispute_id)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk, dispute=dispute)
     agreement.dispute = dispute
     if agreement.oral:
@@ -893,7 +885,7 @@ def agreement_confirmation(
     on = on or timezone.localdate()
     ensure_past(on, _("The date of the application or decision cannot be in the future."))
     with transaction.atomic():
-        _locked(agreement.dispute, by)
+        Dispute.objects.lock_for(by, agreement.dispute_id)
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
         if status == ConfirmationStatus.APPLIED:
             if agreement.effective_at is None:
@@ -947,7 +939,7 @@ def dispute_fail(*, dispute: Dispute, by, referral: str, note: str = "") -> Disp
     if referral not in Referral.values:
         raise DomainError(_("Say where the parties are referred."), code="invalid")
     with transaction.atomic():
-        dispute = _locked(dispute, by)
+        dispute = Dispute.objects.lock_for(by, dispute.pk)
         dispute.outcome = Outcome.FAILED
         dispute.referral = referral
         dispute.outcome_note = note.strip()
@@ -958,7 +950,7 @@ def dispute_fail(*, dispute: Dispute, by, referral: str, note: str = "") -> Disp
 
 def dispute_withdraw(*, dispute: Dispute, by, note: str = "") -> Dispute:
     with transaction.atomic():
-        dispute = _locked(dispute, by)
+        dispute = Dispute.objects.lock_for(by, dispute.pk)
         dispute.outcome = Outcome.WITHDRAWN
         dispute.outcome_note = note.strip()
         dispute.concluded_at = timezone.now()
@@ -973,7 +965,7 @@ def follow_up_record(*, follow_up: FollowUp, by, result: str, note: str = "") ->
     if result not in FollowUpResult.values:
         raise DomainError(_("Record whether the agreement was carried out."), code="invalid")
     with transaction.atomic():
-        dispute = _locked(follow_up.dispute, by)
+        dispute = Dispute.objects.lock_for(by, follow_up.dispute_id)
         follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
         if follow_up.done_at is not None:
             raise Conflict(_("This follow-up visit is already recorded."))
@@ -1005,7 +997,7 @@ def dispute_reopen(*, dispute: Dispute, by, note: str) -> Dispute:
     if not note.strip():
         raise DomainError(_("Say why the dispute is reopened."), code="invalid")
     with transaction.atomic():
-        dispute = _locked(dispute, by)
+        dispute = Dispute.objects.lock_for(by, dispute.pk)
         last = dispute.follow_ups.exclude(done_at=None).order_by("-done_at").first()
         if last is None or last.result == FollowUpResult.CARRIED_OUT:
             raise Conflict(_("Only a dispute whose agreement was not carried out can be reopened."))
@@ -1018,7 +1010,7 @@ def dispute_reopen(*, dispute: Dispute, by, note: str) -> Dispute:
 
 def dispute_close(*, dispute: Dispute, by, note: str = "") -> Dispute:
     with transaction.atomic():
-        dispute = _locked(dispute, by)
+        dispute = Dispute.objects.lock_for(by, dispute.pk)
         if dispute.status == S.AGREEMENT:
             raise Conflict(
                 _("The follow-up visit is still due: record it before closing."),
@@ -1201,11 +1193,7 @@ def slot_book(
     if dispute is None and not booked_for.strip():
         raise DomainError(_("Say whom the slot is for."), code="invalid")
     with transaction.atomic():
-        slot = (
-            LawyerSlot.objects.restrict(by, CHANGE).select_for_update().filter(pk=slot.pk).first()
-        )
-        if slot is None:
-            raise OutOfScope(_("Not found."))
+        slot = LawyerSlot.objects.lock_for(by, slot.pk)
         if slot.booked_at is not None:
             raise Conflict(_("This slot has already been booked."), code="slot_taken")
         if slot.starts_at < timezone.now():
@@ -1224,11 +1212,7 @@ def slot_book(
 
 def slot_cancel(*, slot: LawyerSlot, by) -> LawyerSlot:
     with transaction.atomic():
-        slot = (
-            LawyerSlot.objects.restrict(by, CHANGE).select_for_update().filter(pk=slot.pk).first()
-        )
-        if slot is None:
-            raise OutOfScope(_("Not found."))
+        slot = LawyerSlot.objects.lock_for(by, slot.pk)
         if slot.booked_at is None:
             raise Conflict(_("This slot is not booked."))
         slot.dispute = None
@@ -1300,7 +1284,7 @@ def thread_post(
         )
     with transaction.atomic():
         if by is not None:
-            dispute = _locked(dispute, by)
+            dispute = Dispute.objects.lock_for(by, dispute.pk)
         else:
             dispute = Dispute.objects.select_for_update().get(pk=party.dispute_id)
         if dispute.status == S.CLOSED:
@@ -1376,7 +1360,7 @@ def invitation_sms(*, party: DisputeParty, by, site_url: str) -> PartyInvitation
     transaction (apps.core.outbox) so that a refused change sends nothing. Refused without
     a mobile number, and within a minute of the last text to the same party."""
     with transaction.atomic():
-        dispute = _locked(party.dispute, by)
+        dispute = Dispute.objects.lock_for(by, party.dispute_id)
         party = DisputeParty.objects.select_related("dispute__station", "dispute__mediator").get(
             pk=party.pk, dispute=dispute
         )

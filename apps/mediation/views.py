@@ -51,11 +51,8 @@ def _dispute(request, pk, action=VIEW) -> Dispute:
     dispute = (
         Dispute.objects.restrict(request.user, action)
         .select_related("station", "community", "post", "mediator", "incident")
-        .filter(pk=pk)
-        .first()
+        .get_or_404(pk)
     )
-    if dispute is None:
-        raise Http404
     return dispute
 
 
@@ -244,9 +241,7 @@ def _act(request, dispute, name):
     elif name == "invite":
         form = InviteForm(post)
         if form.is_valid():
-            party = dispute.parties.filter(pk=form.cleaned_data["party"]).first()
-            if party is None:
-                raise Http404
+            party = dispute.parties.get_or_404(form.cleaned_data["party"])
             invitation = services.invitation_sms(
                 party=party, by=by, site_url=request.build_absolute_uri("/")
             )
@@ -345,11 +340,8 @@ def agreement_print(request, pk):
     agreement = (
         Agreement.objects.restrict(request.user)
         .select_related("dispute__station", "dispute__mediator")
-        .filter(pk=pk)
-        .first()
+        .get_or_404(pk)
     )
-    if agreement is None:
-        raise Http404
     pdf = services.agreement_print(agreement=agreement, by=request.user, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{agreement.dispute.number}.pdf"'
@@ -428,9 +420,7 @@ def slots(request):
 @require_POST
 def slot_book(request, pk):
     require_perm(request, "mediation.change_lawyerslot")
-    slot = LawyerSlot.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
-    if slot is None:
-        raise Http404
+    slot = LawyerSlot.objects.restrict(request.user, CHANGE).get_or_404(pk)
     form = BookForm(request.POST)
     dispute = None
     if request.POST.get("dispute"):

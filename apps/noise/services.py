@@ -122,19 +122,10 @@ def sensor_create(*, by, contacts=(), **fields) -> tuple[NoiseSensor, str]:
     return sensor, key
 
 
-def _locked_sensor(sensor: NoiseSensor, by) -> NoiseSensor:
-    found = (
-        NoiseSensor.objects.restrict(by, CHANGE).select_for_update().filter(pk=sensor.pk).first()
-    )
-    if found is None:
-        raise OutOfScope(_("Not found."))
-    return found
-
-
 def sensor_rotate_key(*, sensor: NoiseSensor, by) -> str:
     """Issue a new device key (the old one stops working at once); returns it, once."""
     with transaction.atomic():
-        sensor = _locked_sensor(sensor, by)
+        sensor = NoiseSensor.objects.lock_for(by, sensor.pk)
         key = _new_key(sensor)
         sensor.save(update_fields=["key_hash", "key_revoked_at", "updated_at"])
     return key
@@ -143,7 +134,7 @@ def sensor_rotate_key(*, sensor: NoiseSensor, by) -> str:
 def sensor_revoke_key(*, sensor: NoiseSensor, by) -> NoiseSensor:
     """Revoke the device key (a stolen or replaced device): its batches are refused."""
     with transaction.atomic():
-        sensor = _locked_sensor(sensor, by)
+        sensor = NoiseSensor.objects.lock_for(by, sensor.pk)
         if sensor.key_revoked_at is None:
             sensor.key_revoked_at = timezone.now()
             sensor.save(update_fields=["key_revoked_at", "updated_at"])
@@ -630,11 +621,7 @@ def noise_event_to_incident(*, event: NoiseEvent, by):
     noise category when it has one; the event links to it. Only an event that qualifies
     (selectors.incident_grounds) may; converting twice is a conflict."""
     with transaction.atomic():
-        event = (
-            NoiseEvent.objects.restrict(by, CHANGE).select_for_update().filter(pk=event.pk).first()
-        )
-        if event is None:
-            raise OutOfScope(_("Not found."))
+        event = NoiseEvent.objects.lock_for(by, event.pk)
         if event.incident_id:
             raise Conflict(_("This noise event is already an incident."))
         sensor = NoiseSensor.objects.select_related("station", "community").get(pk=event.sensor_id)

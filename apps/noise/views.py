@@ -4,7 +4,6 @@ event that qualifies for an incident (selectors.incident_grounds)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -113,9 +112,7 @@ class EventDetail(ScopedDetailView):
 def event_to_incident(request, pk):
     require_perm(request, "noise.change_noiseevent")
     require_perm(request, "cases.add_incident")
-    event = NoiseEvent.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
-    if event is None:
-        raise Http404
+    event = NoiseEvent.objects.restrict(request.user, CHANGE).get_or_404(pk)
     try:
         incident = services.noise_event_to_incident(event=event, by=request.user)
     except DomainError as exc:

@@ -223,9 +223,7 @@ def finding_report(
 
 
 def _locked_open(finding: Finding, by) -> Finding:
-    locked = Finding.objects.restrict(by, CHANGE).select_for_update().filter(pk=finding.pk).first()
-    if locked is None:
-        raise OutOfScope(_("Not found."))
+    locked = Finding.objects.lock_for(by, finding.pk)
     if locked.incident_id:
         raise Conflict(_("This finding has already been turned into an incident."))
     if locked.dispute_id:

@@ -132,9 +132,7 @@ class FindingDetail(ScopedDetailView):
 
 
 def _finding(request, pk, action):
-    finding = Finding.objects.restrict(request.user, action).filter(pk=pk).first()
-    if finding is None:
-        raise Http404
+    finding = Finding.objects.restrict(request.user, action).get_or_404(pk)
     return finding
 
 

@@ -56,19 +56,6 @@ BROADCAST_LAG = timedelta(minutes=5)
 # --- patrols ---------------------------------------------------------------------------------
 
 
-def _locked(patrol: Patrol, by) -> Patrol:
-    found = (
-        Patrol.objects.restrict(by, CHANGE)
-        .select_for_update(of=("self",))
-        .select_related("station")
-        .filter(pk=patrol.pk)
-        .first()
-    )
-    if found is None:
-        raise OutOfScope(_("Not found."))
-    return found
-
-
 def _aware(value: datetime | None, label: str) -> None:
     if value is not None and (not isinstance(value, datetime) or timezone.is_naive(value)):
         raise DomainError(
@@ -198,7 +185,7 @@ def patrol_update(*, patrol: Patrol, by, **changes) -> Patrol:
             code="invalid",
         )
     with transaction.atomic():
-        patrol = _locked(patrol, by)
+        patrol = Patrol.objects.lock_for(by, patrol.pk)
         if patrol.status not in (PatrolStatus.PLANNED, PatrolStatus.ACTIVE):
             raise Conflict(_("A finished or cancelled patrol can no longer be changed."))
         station = patrol.station
@@ -228,7 +215,7 @@ def patrol_start(*, patrol: Patrol, by, now: datetime | None = None) -> Patrol:
     """A planned patrol sets off now."""
     now = now or timezone.now()
     with transaction.atomic():
-        patrol = _locked(patrol, by)
+        patrol = Patrol.objects.lock_for(by, patrol.pk)
         if patrol.status != PatrolStatus.PLANNED:
             raise Conflict(_("Only a planned patrol can start."))
         patrol.status, patrol.started_at = PatrolStatus.ACTIVE, now
@@ -240,7 +227,7 @@ def patrol_finish(*, patrol: Patrol, by, now: datetime | None = None) -> Patrol:
     """An active patrol ends now; finishing it again is a conflict."""
     now = now or timezone.now()
     with transaction.atomic():
-        patrol = _locked(patrol, by)
+        patrol = Patrol.objects.lock_for(by, patrol.pk)
         if patrol.status == PatrolStatus.FINISHED:
             raise Conflict(_("This patrol is already finished."))
         if patrol.status != PatrolStatus.ACTIVE:
@@ -255,7 +242,7 @@ def patrol_cancel(*, patrol: Patrol, by, now: datetime | None = None) -> Patrol:
     stays, its end is now)."""
     now = now or timezone.now()
     with transaction.atomic():
-        patrol = _locked(patrol, by)
+        patrol = Patrol.objects.lock_for(by, patrol.pk)
         if patrol.status not in (PatrolStatus.PLANNED, PatrolStatus.ACTIVE):
             raise Conflict(_("Only a planned patrol or one under way can be cancelled."))
         if patrol.status == PatrolStatus.ACTIVE:
@@ -491,7 +478,7 @@ def track_ingest(
     batch_id = _as_uuid(client_id, _("The batch"))
     cleaned = _clean_points(points, now)
     with transaction.atomic():
-        patrol = _locked(patrol, by)
+        patrol = Patrol.objects.lock_for(by, patrol.pk)
         if TrackBatch.objects.filter(patrol=patrol, client_id=batch_id).exists():
             return TrackResult(
                 batch=batch_id,
@@ -677,7 +664,7 @@ def broadcast_log(
         longitude = _float(longitude, _("The broadcast"), -180, 180, _("longitude"))
     client_id = _as_uuid(client_id, _("The broadcast")) if client_id else uuid.uuid4()
     with transaction.atomic():
-        patrol = _locked(patrol, by)
+        patrol = Patrol.objects.lock_for(by, patrol.pk)
         existing = Broadcast.objects.filter(patrol=patrol, client_id=client_id).first()
         if existing is not None:
             return existing, False

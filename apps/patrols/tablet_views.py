@@ -8,7 +8,6 @@ Both pages are shells: the data comes and goes through /api/v1/patrols/ and
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, IntegerField, Value, When
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -78,11 +77,8 @@ def patrol_tablet(request, pk):
     patrol = (
         Patrol.objects.restrict(request.user, CHANGE)
         .select_related("station", "post")
-        .filter(pk=pk)
-        .first()
+        .get_or_404(pk)
     )
-    if patrol is None:
-        raise Http404
     context = {
         "patrol": patrol,
         "finding_kinds": FindingKind.choices,

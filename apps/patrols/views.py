@@ -120,9 +120,7 @@ class PatrolDetail(ScopedDetailView):
 
 def _transition(request, pk, service, done: str):
     require_perm(request, "patrols.change_patrol")
-    patrol = Patrol.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
-    if patrol is None:
-        raise Http404
+    patrol = Patrol.objects.restrict(request.user, CHANGE).get_or_404(pk)
     try:
         service(patrol=patrol, by=request.user)
     except DomainError as exc:

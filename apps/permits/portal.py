@@ -396,7 +396,5 @@ def enterprise_batch(request, pk):
     """One list's card, which the page polls while the list is being registered; another
     unit's list is not found."""
     _contact_unit(request)
-    batch = enterprise.contact_batches(request.user).filter(pk=pk).first()
-    if batch is None:
-        raise Http404
+    batch = enterprise.contact_batches(request.user).get_or_404(pk)
     return render(request, "permits/_batch.html", {"batch": batch, "poll_url": request.path})

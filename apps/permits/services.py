@@ -71,14 +71,7 @@ def _need_officer(user) -> None:
 def _locked(application: PermitApplication, by) -> PermitApplication:
     """The application re-read under a row lock, if `by` may still act on it: its applicant,
     or an officer whose station it belongs to."""
-    found = (
-        PermitApplication.objects.restrict(by, CHANGE)
-        .select_for_update()
-        .filter(pk=application.pk)
-        .first()
-    )
-    if found is None:
-        raise OutOfScope(_("Not found."))
+    found = PermitApplication.objects.lock_for(by, application.pk)
     if found.applicant_id != by.pk and not _is_officer(by):
         raise OutOfScope(_("Not found."))
     return found
@@ -617,13 +610,8 @@ def permit_application_start(
 def _locked_permit(permit: ResidencePermit, by) -> ResidencePermit:
     if not by.has_perm("permits.change_residencepermit"):
         raise NotAllowed(_("Only officers endorse or revoke permits."))
-    found = (
-        ResidencePermit.objects.restrict(by, CHANGE)
-        .select_for_update()
-        .filter(pk=permit.pk)
-        .first()
-    )
-    if found is None or (found.holder_id == by.pk and not by.is_superuser):
+    found = ResidencePermit.objects.lock_for(by, permit.pk)
+    if found.holder_id == by.pk and not by.is_superuser:
         raise OutOfScope(_("Not found."))
     return found
 

@@ -459,11 +459,8 @@ def enterprise_batch(request, pk):
         EnterpriseRegistration.objects.restrict(request.user)
         .select_related("enterprise")
         .annotate(awaiting=_awaiting())
-        .filter(pk=pk)
-        .first()
+        .get_or_404(pk)
     )
-    if batch is None:
-        raise Http404
     return render(request, "permits/_batch.html", {"batch": batch, "poll_url": request.path})
 
 

@@ -108,7 +108,7 @@ def _fail(batch: ImportBatch, reason: str) -> None:
 def import_commit(*, batch: ImportBatch, by) -> ImportBatch:
     """Commit a checked import in the background; a second commit is refused."""
     with transaction.atomic():
-        batch = ImportBatch.objects.restrict(by, "change").select_for_update().get(pk=batch.pk)
+        batch = ImportBatch.objects.lock_for(by, batch.pk)
         if batch.status != ImportBatch.Status.CHECKED:
             raise Conflict(_("This import is not waiting for a commit."))
         batch.status = ImportBatch.Status.COMMITTING

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -429,7 +429,7 @@ class ImportDetail(ScopedDetailView):
 @permission_required("registry.add_importbatch", raise_exception=True)
 @require_POST
 def import_commit(request, pk):
-    batch = get_object_or_404(ImportBatch.objects.restrict(request.user, CHANGE), pk=pk)
+    batch = ImportBatch.objects.restrict(request.user, CHANGE).get_or_404(pk)
     try:
         services.import_commit(batch=batch, by=request.user)
     except DomainError as exc:

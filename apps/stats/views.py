@@ -8,14 +8,14 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError, OutOfScope
 from apps.core.progress import get_progress
-from apps.core.scoping import CHANGE, scope_level
+from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.views import form_errors, require_perm
 from apps.stations.models import Bureau
 
@@ -197,9 +197,9 @@ def bulletin_ranking(request):
 
 
 def _bureaus(user) -> list[tuple[int, str]]:
-    if scope_level(user) == "all":
-        return list(Bureau.objects.order_by("code").values_list("pk", "name"))
-    return list(Bureau.objects.filter(pk=user.bureau_id).values_list("pk", "name"))
+    """The bureaus whose days this user may recompute: those they may change (none for a
+    station's staff, who see their bureau but do not administer it)."""
+    return list(Bureau.objects.restrict(user, CHANGE).order_by("code").values_list("pk", "name"))
 
 
 @login_required
@@ -207,11 +207,11 @@ def runs(request):
     require_perm(request, "stats.view_statsrun")
     rows = StatsRun.objects.restrict(request.user).select_related("bureau")[:50]
     form = None
-    if request.user.has_perm("stats.add_statsrun") and scope_level(request.user) != "station":
+    if request.user.has_perm("stats.add_statsrun") and (bureaus := _bureaus(request.user)):
         today = yesterday()
         form = RecomputeForm(
             initial={"first_day": date(today.year, 1, 1), "last_day": today},
-            bureaus=_bureaus(request.user),
+            bureaus=bureaus,
         )
     return render(request, "stats/runs.html", {"runs": rows, "form": form})
 
@@ -221,14 +221,15 @@ def runs(request):
 def recompute(request):
     """Start recomputing a range of days for a bureau; the run's page shows the progress."""
     require_perm(request, "stats.add_statsrun")
-    if scope_level(request.user) == "station":
+    bureaus = _bureaus(request.user)
+    if not bureaus:
         raise Http404
-    form = RecomputeForm(request.POST, bureaus=_bureaus(request.user))
+    form = RecomputeForm(request.POST, bureaus=bureaus)
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return redirect("stats:runs")
 
-    bureau = get_object_or_404(Bureau, pk=form.cleaned_data["bureau"])
+    bureau = Bureau.objects.restrict(request.user, CHANGE).get_or_404(form.cleaned_data["bureau"])
     try:
         run = recompute_start(
             by=request.user,
@@ -248,7 +249,7 @@ def run_detail(request, pk):
     """A run and, while it works, its progress bar: the fragment polls itself, so the page
     can be left and opened again at any time."""
     require_perm(request, "stats.view_statsrun")
-    run = get_object_or_404(StatsRun.objects.restrict(request.user).select_related("bureau"), pk=pk)
+    run = StatsRun.objects.restrict(request.user).select_related("bureau").get_or_404(pk)
     context = {
         "run": run,
         "progress": get_progress(progress_key(run)),
@@ -256,7 +257,7 @@ def run_detail(request, pk):
         "restart": run.restarts.order_by("-pk").first(),
         "can_restart": run.status == StatsRun.Status.FAILED
         and request.user.has_perm("stats.add_statsrun")
-        and scope_level(request.user) != "station",
+        and is_in_scope(run, request.user, CHANGE),
     }
     template = "stats/_run_status.html" if request.htmx else "stats/run_detail.html"
     return render(request, template, context)
@@ -267,7 +268,7 @@ def run_detail(request, pk):
 def restart(request, pk):
     """Compute a failed run's days again: a new run, whose page this opens."""
     require_perm(request, "stats.add_statsrun")
-    run = get_object_or_404(StatsRun.objects.restrict(request.user, CHANGE), pk=pk)
+    run = StatsRun.objects.restrict(request.user, CHANGE).get_or_404(pk)
     try:
         new = run_restart(by=request.user, run=run)
     except DomainError as exc:

@@ -1,4 +1,3 @@
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
@@ -80,13 +79,9 @@ class ServiceLogViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         values = dict(data.validated_data)
         user = request.user
         post_id, station_id = values.pop("post", None), values.pop("station", None)
-        post = (
-            get_object_or_404(Post.objects.restrict(user, CHANGE), pk=post_id) if post_id else None
-        )
+        post = Post.objects.restrict(user, CHANGE).get_or_404(post_id) if post_id else None
         station = (
-            get_object_or_404(Station.objects.restrict(user, CHANGE), pk=station_id)
-            if station_id
-            else None
+            Station.objects.restrict(user, CHANGE).get_or_404(station_id) if station_id else None
         )
         entry, created = service_log_record(by=user, post=post, station=station, **values)
         return Response(
