@@ -5,6 +5,8 @@
   about 40 from the station HQ), handled and turned into a public-security case.
 - 马王: neighbour disputes at 马王警务站, one in three diverted to mediation.
 - 歇台子: square-dance noise calls in the evenings, one resident calling every few days.
+- 石桥铺: a phoned complaint against a window officer (警务投诉), referred to the
+  supervision unit: one complaint against the police in the statistics.
 - The board has work on it now: a fresh call, and a call sent to the park post that waits
   in 李强's 我的出警任务 for him to take (接单).
 - The roster of this week and the next at the park post, so that its officer is on duty
@@ -342,6 +344,30 @@ def seed_incidents() -> int:
     )
     incident_dispatch(incident=sent, post=park, by=desk)  # waits for 李强 to take it
     created += 1
+
+    # A complaint against the police (警务投诉) at 石桥铺, referred to the sub-bureau's
+    # supervision unit (督察): the statistics count it, where 双凤's year has none (零投诉).
+    complaint = _category(jiulongpo, "执法态度")
+    if complaint is not None:
+        shiqiaopu = Station.objects.get(code="500107-shiqiaopu")
+        incident, _ = incident_report(
+            by=admin,
+            station=shiqiaopu,
+            source=IncidentSource.PHONE,
+            category=complaint,
+            place_text="石桥铺派出所户籍窗口",
+            caller_phone="13883460044",
+            description="群众来电投诉窗口民警办理户籍业务时态度生硬。",
+            received_at=now - timedelta(days=6),
+            client_id=_key("shiqiaopu-complaint"),
+        )
+        incident_close(
+            incident=incident,
+            disposition=Disposition.REFERRED,
+            by=admin,
+            note="已报分局督察部门核查，被投诉民警回避",
+        )
+        created += 1
 
     # Cases: one public-security case due in two days, one criminal case under investigation.
     case_user = User.objects.get(username="xipeng_case")

@@ -89,16 +89,33 @@ class PartyRole(models.TextChoices):
 
 
 class MediatorKind(models.TextChoices):
+    """Who mediates. The last seven are 双凤派出所's "七大和事佬" (seven peacemakers: 民警,
+    辅警, 社区干部, 网格员, 志愿者, 驻所律师, 街道回聘的法官 — 重庆法制报, 2019-09-25); the
+    station's own lawyer is a LAWYER."""
+
     PEOPLES = "peoples", _("People's mediator (人民调解员)")
-    LAWYER = "lawyer", _("Lawyer")
+    LAWYER = "lawyer", _("Lawyer (驻所律师)")
     COURT = "court", _("Court tribunal (警法联调)")
     RESIDENTS_COMMITTEE = "committee", _("Residents' committee staff")
     MASS_WORKER = "mass_worker", _("Mass work station (老杨群工)")
-    AUXILIARY = "auxiliary", _("Auxiliary police (七大员)")
-    CADRE = "cadre", _("Community cadre (七大员)")
-    GRID_WORKER = "grid_worker", _("Grid worker (七大员)")
-    VOLUNTEER = "volunteer", _("Volunteer (七大员)")
-    RETIRED_JUDGE = "retired_judge", _("Retired judge (七大员)")
+    POLICE = "police", _("Police officer (七大和事佬)")
+    AUXILIARY = "auxiliary", _("Auxiliary police (七大和事佬)")
+    CADRE = "cadre", _("Community cadre (七大和事佬)")
+    GRID_WORKER = "grid_worker", _("Grid worker (七大和事佬)")
+    VOLUNTEER = "volunteer", _("Volunteer (七大和事佬)")
+    RETIRED_JUDGE = "retired_judge", _("Judge re-hired by the sub-district (七大和事佬)")
+
+
+# 双凤's seven peacemakers (七大和事佬), one kind each.
+SEVEN_PEACEMAKERS = (
+    MediatorKind.POLICE,
+    MediatorKind.AUXILIARY,
+    MediatorKind.CADRE,
+    MediatorKind.GRID_WORKER,
+    MediatorKind.VOLUNTEER,
+    MediatorKind.LAWYER,
+    MediatorKind.RETIRED_JUDGE,
+)
 
 
 class SessionMode(models.TextChoices):

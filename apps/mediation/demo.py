@@ -18,24 +18,39 @@
   its follow-up visit falls due on that deadline, in two days, and the parties have 17
   days left to apply for judicial confirmation. So the mediator's
   home shows a dispute to act on, a session, a follow-up and a confirmation window.
+- 双凤 (渝北): 双凤桥街道人民调解委员会 sits in the station, with the seed's "七大和事佬"
+  (民警, 辅警, 社区干部, 网格员, 志愿者, 驻所律师, 街道回聘的法官; 重庆法制报 2019-09-25:
+  "近一年来成功调解、化解各类大小矛盾纠纷10000余起(件)，化解率达90%以上").
+  `seed_shuangfeng_year` bulk-creates that year, 2018-09-01 … 2019-08-31 (the twelve
+  months before the report): about 11,300 disputes handled by the seven, outcomes drawn so
+  that a little over 90 % of those concluded by mediation end in an agreement. Nothing
+  states the rate: the statistics compute it from these records (resolved ÷ concluded). It
+  is behind settings.DEMO_PARK_YEAR with the park post's year; a test seeds a few hundred.
 """
 
-from datetime import datetime, time, timedelta
+import random
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.cases.models import Incident
+from apps.cases.models import Incident, NumberSequence
 from apps.stations.models import Community, Station
+from apps.stats.demo import BATCH, _number, _Numbers
 
 from .choices import (
+    SEVEN_PEACEMAKERS,
     CommitteeKind,
     Consent,
     DisputeCategory,
+    DisputeSource,
+    DisputeStatus,
     EscalationSign,
     MediatorKind,
+    Outcome,
+    Referral,
     RiskLevel,
     SessionMode,
 )
@@ -251,3 +266,143 @@ def _consent(dispute: Dispute, *, by) -> None:
     """Every party consents to mediation before the first session (人民调解法 art. 3)."""
     for party in dispute.parties.filter(consent=""):
         party_consent(party=party, by=by, consent=Consent.GIVEN)
+
+
+# --- 双凤派出所's seven peacemakers and their year ------------------------------------------
+
+SHUANGFENG = "500112-shuangfeng"
+SHUANGFENG_COMMITTEE = "双凤桥街道人民调解委员会"
+# The seven peacemakers (七大和事佬), one of each kind: (name, kind, organisation, share of
+# the year's disputes in percent).
+PEACEMAKERS = [
+    ("曲建华", MediatorKind.POLICE, "双凤派出所", 24),
+    ("何静", MediatorKind.AUXILIARY, "双凤派出所", 20),
+    ("赵红梅", MediatorKind.CADRE, "双凤社区居民委员会", 16),
+    ("孙立新", MediatorKind.GRID_WORKER, "长翔路社区网格", 14),
+    ("钱秀英", MediatorKind.VOLUNTEER, "双凤平安志愿者服务队", 10),
+    ("郑律师", MediatorKind.LAWYER, "渝北区公共法律服务中心（驻所律师）", 9),
+    ("冯法官", MediatorKind.RETIRED_JUDGE, "双凤桥街道办事处（回聘）", 7),
+]
+# The year before the report of 2019-09-25 ("近一年来"), local days [start, end).
+YEAR_START = date(2018, 9, 1)
+YEAR_END = date(2019, 9, 1)
+# Received over the year; with the outcomes' weights below about 10,100 end in an agreement
+# ("10000余起") and about 92 % of those concluded by mediation ("90%以上").
+DISPUTES_YEAR = 11_300
+OUTCOMES = [
+    (Outcome.AGREEMENT, 895),
+    (Outcome.FAILED, 75),
+    (Outcome.WITHDRAWN, 25),
+    (Outcome.REFUSED, 5),
+]
+CATEGORIES = [
+    (DisputeCategory.NEIGHBOUR, 30, "邻里因噪声、漏水、占道等琐事发生争执。"),
+    (DisputeCategory.FAMILY, 20, "家庭成员因赡养、感情等问题发生矛盾。"),
+    (DisputeCategory.CONSUMER, 12, "消费者与商家因退换货、服务质量发生纠纷。"),
+    (DisputeCategory.PROPERTY, 10, "业主与物业因物业费、停车位发生纠纷。"),
+    (DisputeCategory.LABOUR, 8, "务工人员与雇主因工资结算发生纠纷。"),
+    (DisputeCategory.TRAFFIC, 8, "车辆轻微剐蹭，双方就赔偿金额发生争执。"),
+    (DisputeCategory.DEBT, 6, "熟人之间借款到期未还发生纠纷。"),
+    (DisputeCategory.OTHER, 6, "其他民间纠纷。"),
+]
+SOURCES = [(DisputeSource.WALK_IN, 55), (DisputeSource.PATROL, 30), (DisputeSource.ONLINE, 15)]
+NOTES = {
+    Outcome.AGREEMENT: "双方达成调解协议并当场履行",
+    Outcome.FAILED: "调解不成，告知当事人诉讼途径",
+    Outcome.WITHDRAWN: "申请人撤回调解申请",
+    Outcome.REFUSED: "一方不同意调解，告知其他解决途径",
+}
+
+
+@transaction.atomic
+def seed_shuangfeng_committee() -> list[Mediator]:
+    """双凤桥街道人民调解委员会 sitting in the station, with its seven peacemakers (keyed on
+    the committee's name: a second run adds nothing). Returns the seven, in PEACEMAKERS'
+    order ([] without the station)."""
+    station = Station.objects.filter(code=SHUANGFENG).first()
+    if station is None:
+        return []
+    committee, _created = MediationCommittee.objects.get_or_create(
+        station=station, name=SHUANGFENG_COMMITTEE, defaults={"kind": CommitteeKind.TOWNSHIP}
+    )
+    return [
+        Mediator.objects.get_or_create(
+            station=station,
+            name=name,
+            kind=kind,
+            defaults={"organisation": organisation, "committee": committee},
+        )[0]
+        for name, kind, organisation, _share in PEACEMAKERS
+    ]
+
+
+@transaction.atomic
+def seed_shuangfeng_year(*, count: int = DISPUTES_YEAR, seed: int = 20190925) -> int:
+    """`count` disputes received at 双凤 over YEAR_START … YEAR_END, each handled by one of
+    the seven peacemakers and closed with a drawn outcome; bulk-created from a fixed random
+    seed (nothing depends on today). Returns the disputes created: 0 when the station, its
+    desk officer or the seven are missing, or the year is there already (any dispute of
+    the station received in it)."""
+    station = Station.objects.filter(code=SHUANGFENG).first()
+    desk = User.objects.filter(username="shuangfeng_desk").first()
+    mediators = seed_shuangfeng_committee()
+    if station is None or desk is None or len(mediators) != len(SEVEN_PEACEMAKERS):
+        return 0
+    zone = timezone.get_default_timezone()
+    start = datetime.combine(YEAR_START, time.min, tzinfo=zone)
+    end = datetime.combine(YEAR_END, time.min, tzinfo=zone)
+    if Dispute.objects.filter(
+        station=station, received_at__gte=start, received_at__lt=end
+    ).exists():
+        return 0
+    rng = random.Random(seed)
+    communities = list(Community.objects.filter(station=station).order_by("name"))
+    shares = [share for *_rest, share in PEACEMAKERS]
+    minutes = int((end - start).total_seconds() // 60)
+    # Any time of day and any day: the seed's "大小矛盾" come at all hours.
+    received = sorted(start + timedelta(minutes=rng.randrange(minutes)) for _ in range(count))
+    numbers = _Numbers(NumberSequence, station, "TJ")
+    outcomes, outcome_weights = zip(*OUTCOMES, strict=True)
+    sources, source_weights = zip(*SOURCES, strict=True)
+    disputes = []
+    for at in received:
+        category, _weight, description = rng.choices(
+            CATEGORIES, weights=[c[1] for c in CATEGORIES]
+        )[0]
+        community = rng.choice(communities) if communities else None
+        outcome = rng.choices(outcomes, weights=outcome_weights)[0]
+        # Most are small and settled the same day; some take a week or three.
+        hours = rng.choices(
+            [rng.uniform(0.5, 8), rng.uniform(24, 24 * 7), rng.uniform(24 * 7, 24 * 21)],
+            weights=[55, 35, 10],
+        )[0]
+        assessed = at + timedelta(minutes=rng.randint(10, 120))
+        concluded = max(at + timedelta(hours=hours), assessed + timedelta(minutes=20))
+        disputes.append(
+            Dispute(
+                station=station,
+                number=_number(station, "TJ", at, numbers),
+                source=rng.choices(sources, weights=source_weights)[0],
+                category=category,
+                description=description,
+                place_text=community.name if community else "双凤桥街道",
+                community=community,
+                post_id=community.post_id if community else None,
+                status=DisputeStatus.CLOSED,
+                risk_level=RiskLevel.LOW if rng.random() < 0.85 else RiskLevel.MEDIUM,
+                received_at=at,
+                assess_by=at + timedelta(hours=48),
+                assessed_at=assessed,
+                mediator=rng.choices(mediators, weights=shares)[0],
+                assigned_at=assessed,
+                outcome=outcome,
+                concluded_at=concluded,
+                referral=Referral.COURT if outcome == Outcome.FAILED else "",
+                outcome_note=NOTES[outcome],
+                closed_at=concluded + timedelta(hours=rng.randint(1, 72)),
+                created_by=desk,
+            )
+        )
+    Dispute.objects.bulk_create(disputes, batch_size=BATCH)
+    numbers.save()
+    return len(disputes)

@@ -14,7 +14,9 @@ Where each metric comes from (choices where the issue is silent):
 - incidents (and by major category code, by source), invalid_calls (disposition
   `invalid`), repeat_callers (calls flagged `is_repeat_caller`), minutes_saved (sum of the
   incidents' `minutes_saved`), noise_complaints (apps.noise.complaints: a noise category,
-  not opened by a sensor — the rule the patrol counts read too): by `received_at`.
+  not opened by a sensor — the rule the patrol counts read too), police_complaints
+  (apps.cases.complaints: the major category 警务投诉; the app keeps no other record of a
+  complaint against the police): by `received_at`.
 - response_median / response_p90: arrival minus receipt, in minutes, of the incidents
   received that day that have arrived; PostgreSQL's percentile_cont, on SQLite the same
   linear interpolation over the values sorted in SQL.
@@ -72,6 +74,7 @@ from django.db.models.functions import Coalesce, Trunc, TruncDate
 from django.utils import timezone
 
 from apps.cases.choices import CaseKind, Disposition
+from apps.cases.complaints import POLICE_COMPLAINT
 from apps.cases.models import Case, Incident, IncidentEvent
 from apps.mediation.choices import CONCLUDING_OUTCOMES, Outcome
 from apps.mediation.models import Dispute
@@ -208,6 +211,7 @@ def _incidents(facts: Facts, bureau_id, first_day, last_day):
             repeat=Count("id", filter=Q(is_repeat_caller=True)),
             saved=Sum("minutes_saved"),
             noise=Count("id", filter=NOISE_COMPLAINT),
+            complaints=Count("id", filter=POLICE_COMPLAINT),
         )
         .order_by()
     )
@@ -220,6 +224,7 @@ def _incidents(facts: Facts, bureau_id, first_day, last_day):
         facts.add(day, station, post, "repeat_callers", g["repeat"])
         facts.add(day, station, post, "minutes_saved", g["saved"] or 0)
         facts.add(day, station, post, "noise_complaints", g["noise"])
+        facts.add(day, station, post, "police_complaints", g["complaints"])
 
 
 def _documents(facts: Facts, bureau_id, first_day, last_day):

@@ -44,7 +44,11 @@ METRICS = [
     Metric("findings_handled", _("Patrol findings handled")),
     Metric("noise_events", _("Noise events")),
     Metric("noise_complaints", _("Noise complaints")),
+    Metric("police_complaints", _("Complaints against the police")),
 ]
 BY_NAME = {metric.name: metric for metric in METRICS}
 # Read, not stored: disputes resolved / concluded over the period.
 RESOLUTION_RATE = "dispute_resolution_rate"
+# Read, not stored: minutes_saved over the period ÷ the period's days with figures.
+MINUTES_SAVED_PER_DAY = "minutes_saved_per_day"
+DERIVED = (RESOLUTION_RATE, MINUTES_SAVED_PER_DAY)

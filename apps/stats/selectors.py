@@ -19,7 +19,17 @@ from apps.core.errors import DomainError, OutOfScope
 from apps.core.scoping import scope_level
 from apps.stations.models import Bureau, Post, Station
 
-from .metrics import BY_NAME, DISTINCT, METRICS, PERCENTILE, RESOLUTION_RATE, SUM
+from .estimates import minutes_saved_per_day
+from .metrics import (
+    BY_NAME,
+    DERIVED,
+    DISTINCT,
+    METRICS,
+    MINUTES_SAVED_PER_DAY,
+    PERCENTILE,
+    RESOLUTION_RATE,
+    SUM,
+)
 from .models import DailyFact, UnitKind
 
 # Calendar periods: the pages' period kinds and the API's buckets.
@@ -32,7 +42,13 @@ PAGE_PERIODS = (*PERIODS, TWELVE_MONTHS)
 RANGE = "range"
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12, TWELVE_MONTHS: 12}
 # Lower is better when stations are ranked.
-LOWER_IS_BETTER = {"response_median", "response_p90", "invalid_calls", "repeat_callers"}
+LOWER_IS_BETTER = {
+    "response_median",
+    "response_p90",
+    "invalid_calls",
+    "repeat_callers",
+    "police_complaints",
+}
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -244,7 +260,7 @@ def metrics_parse(text: str) -> list[str]:
     names = [name.strip() for name in (text or "").split(",") if name.strip()]
     if not names:
         raise DomainError(_("Name at least one metric."))
-    unknown = [n for n in names if n not in BY_NAME and n != RESOLUTION_RATE]
+    unknown = [n for n in names if n not in BY_NAME and n not in DERIVED]
     if unknown:
         raise DomainError(_("Unknown metric: %(names)s.") % {"names": ", ".join(unknown)})
     return names
@@ -271,7 +287,10 @@ def series(
     periods of the range (RANGE: the range as one period, keyed by its first day);
     dimension is "" unless `by_dimension`. One query for the summed metrics, one for the
     distinct ones, one for the percentiles of every unit and period (recomputed from the
-    records by the computation: a median of daily medians would be wrong)."""
+    records by the computation: a median of daily medians would be wrong). The derived
+    figures: the resolution rate (resolved ÷ concluded) and the minutes saved per day
+    (minutes_saved ÷ the days of the period the unit has any figure for, one more query:
+    a post's days before it opened, or days not computed yet, do not dilute it)."""
     if period not in (*PERIODS, RANGE):
         raise DomainError(
             _("Unknown period %(period)s: day, month, quarter, year or range.") % {"period": period}
@@ -280,6 +299,9 @@ def series(
     if RESOLUTION_RATE in wanted:
         wanted |= {"disputes_resolved", "disputes_concluded"}
         wanted.discard(RESOLUTION_RATE)
+    if MINUTES_SAVED_PER_DAY in wanted:
+        wanted.add("minutes_saved")
+        wanted.discard(MINUTES_SAVED_PER_DAY)
     summed = [n for n in wanted if BY_NAME[n].rollup == SUM]
     distinct = [n for n in wanted if BY_NAME[n].rollup == DISTINCT]
     percentile = [n for n in wanted if BY_NAME[n].rollup == PERCENTILE]
@@ -319,7 +341,24 @@ def series(
             if name == "disputes_concluded" and not dim:
                 resolved = out.get((unit_id, "disputes_resolved", start, ""), 0)
                 out[(unit_id, RESOLUTION_RATE, start, "")] = ratio_percent(resolved, concluded)
+    if MINUTES_SAVED_PER_DAY in metrics:
+        for (unit_id, start), days in _days_with_figures(
+            user, unit_kind, unit_ids, period, first_day, last_day
+        ).items():
+            saved = out.get((unit_id, "minutes_saved", start, ""), 0)
+            out[(unit_id, MINUTES_SAVED_PER_DAY, start, "")] = round(saved / days, 1)
     return out
+
+
+def _days_with_figures(user, unit_kind, unit_ids, period, first_day, last_day) -> dict:
+    """{(unit id, period start): the number of days the unit has any stored figure for}."""
+    rows = _facts(user, unit_kind, unit_ids, first_day, last_day)
+    keys = ["unit_id"]
+    if period != RANGE:
+        rows = rows.annotate(p=Trunc("day", period, output_field=DateField()))
+        keys.append("p")
+    rows = rows.values(*keys).annotate(days=Count("day", distinct=True)).order_by()
+    return {(row["unit_id"], row.get("p", first_day)): row["days"] for row in rows}
 
 
 # --- the pages ------------------------------------------------------------------------------
@@ -328,21 +367,29 @@ def series(
 def metric_label(name: str) -> str:
     if name == RESOLUTION_RATE:
         return _("Dispute resolution rate")
+    if name == MINUTES_SAVED_PER_DAY:
+        return _("Minutes saved per day")
     return str(BY_NAME[name].label)
 
 
 def metric_unit(name: str) -> str:
-    return "%" if name == RESOLUTION_RATE else str(BY_NAME[name].unit)
+    if name == RESOLUTION_RATE:
+        return "%"
+    if name == MINUTES_SAVED_PER_DAY:
+        return str(BY_NAME["minutes_saved"].unit)
+    return str(BY_NAME[name].unit)
 
 
 def table_metrics() -> list[str]:
     """Every metric of the catalogue (posts, stations and bureaus have them all), with the
-    resolution rate after the disputes."""
+    resolution rate after the disputes and the minutes saved per day after the minutes."""
     names = []
     for metric in METRICS:
         names.append(metric.name)
         if metric.name == "disputes_resolved":
             names.append(RESOLUTION_RATE)
+        if metric.name == "minutes_saved":
+            names.append(MINUTES_SAVED_PER_DAY)
     return names
 
 
@@ -386,6 +433,7 @@ CHARTED = (
     RESOLUTION_RATE,
     "patrol_hours",
     "noise_events",
+    "police_complaints",
 )
 
 
@@ -402,6 +450,10 @@ class Dashboard:
     chart_labels: list
     charts: dict  # metric -> values along chart_starts
     breakdowns: list  # (metric, label, [(dimension, value)]) for the current period
+    # The minutes saved per day computed from the records for the period, and the seed's
+    # estimate beside it where it applies (西彭派出所 and its posts, apps.stats.estimates).
+    saved_per_day: float | None = None
+    saved_estimate: int | None = None
 
 
 def _chart_label(step: str, start: date) -> str:
@@ -438,7 +490,7 @@ def dashboard(*, user, unit: Unit, period: str, at: date) -> Dashboard:
     )
 
     def figure(name, value):
-        if value is None and name != RESOLUTION_RATE and BY_NAME[name].rollup != PERCENTILE:
+        if value is None and name not in DERIVED and BY_NAME[name].rollup != PERCENTILE:
             return 0  # no row: nothing happened
         return value
 
@@ -497,6 +549,8 @@ def dashboard(*, user, unit: Unit, period: str, at: date) -> Dashboard:
         start=start,
         end=end,
         rows=rows,
+        saved_per_day=compared[start].get(MINUTES_SAVED_PER_DAY),
+        saved_estimate=minutes_saved_per_day(unit),
         chart_step=step,
         chart_starts=chart_starts,
         newest=newest,
@@ -560,7 +614,7 @@ def comparison_range(
         row = {}
         for name in names:
             value = values.get((child.id, name, start, ""))
-            counted = name != RESOLUTION_RATE and BY_NAME[name].rollup != PERCENTILE
+            counted = name not in DERIVED and BY_NAME[name].rollup != PERCENTILE
             if value is None and counted and child.id in with_figures:
                 value = 0  # no row on a unit with figures: nothing of this happened
             row[name] = value

@@ -6,7 +6,7 @@ the same records counted here without the engine. The year is seeded once, after
 organisation and the users (the other demos add nothing to the park post's first year)."""
 
 import statistics
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -17,6 +17,7 @@ from apps.accounts.demo import seed_users
 from apps.accounts.models import User
 from apps.accounts.roles import sync_roles
 from apps.cases.choices import CaseKind, IncidentSource
+from apps.cases.complaints import POLICE_COMPLAINT_CODE
 from apps.cases.models import Case, Incident, IncidentCategory
 from apps.cases.services import taxonomy_seed
 from apps.core.idnumbers import parse_id_number
@@ -31,7 +32,7 @@ from apps.stations.demo import seed_organisation
 from apps.stations.models import Bureau, Post, ServiceLog
 from apps.stats import selectors
 from apps.stats.demo import seed_park_year, seed_statistics
-from apps.stats.metrics import METRICS, RESOLUTION_RATE, SUM
+from apps.stats.metrics import METRICS, MINUTES_SAVED_PER_DAY, RESOLUTION_RATE, SUM
 
 START, HALF, END = (
     timezone.make_aware(datetime(*ymd)) for ymd in [(2020, 11, 1), (2021, 5, 1), (2021, 11, 1)]
@@ -174,6 +175,7 @@ def source_events(park):
         major = (category.parent or category).code if category else "none"
         # A noise complaint: a noise category, not opened by a sensor.
         complaint = bool(category) and "噪声" in category.name and i.source != "sensor"
+        against_police = major == POLICE_COMPLAINT_CODE
         events += [
             ("incidents", "", when, 1),
             ("incidents_by_category", major, when, 1),
@@ -182,6 +184,7 @@ def source_events(park):
             ("repeat_callers", "", when, int(i.is_repeat_caller)),
             ("minutes_saved", "", when, float(i.minutes_saved or 0)),
             ("noise_complaints", "", when, int(complaint)),
+            ("police_complaints", "", when, int(against_police)),
         ]
         if i.arrived_at:
             responses.append(((i.arrived_at - i.received_at).total_seconds() / 60, when))
@@ -224,6 +227,14 @@ def direct_figures(events, villages, responses, inside) -> dict:
     figures["response_p90"] = (
         statistics.quantiles(minutes, n=10, method="inclusive")[8] if len(minutes) > 1 else None
     )
+    # Minutes saved per day: over the days with any figure (a day with a counted event, a
+    # village covered or an arrival).
+    days = {timezone.localtime(when).date() for _m, _d, when, value in events if value}
+    days |= {timezone.localtime(when).date() for _v, when in villages}
+    days = {day for day in days if inside(timezone.make_aware(datetime.combine(day, time(12))))}
+    figures[MINUTES_SAVED_PER_DAY] = (
+        figures["minutes_saved"] / len(days) if days else None  # the pages round it
+    )
     concluded = figures["disputes_concluded"]
     figures[RESOLUTION_RATE] = (
         round(figures["disputes_resolved"] * 100 / concluded, 1) if concluded else None
@@ -238,7 +249,9 @@ def _same(shown, direct, what):
         if value is None or shown[key] is None:
             assert shown[key] == value, (what, key)
         else:
-            assert shown[key] == pytest.approx(value, abs=0.01), (what, key)
+            # The pages round it to one decimal: within half a tenth of the exact quotient.
+            near = 0.051 if key == MINUTES_SAVED_PER_DAY else 0.01
+            assert shown[key] == pytest.approx(value, abs=near), (what, key)
 
 
 def check_the_page_and_the_api_show_the_direct_counts(park, client, half, year):
@@ -260,7 +273,7 @@ def check_the_page_and_the_api_show_the_direct_counts(park, client, half, year):
     # The API's monthly series of every metric, month by month.
     everything = [m.name for m in METRICS if not m.dimension or m.rollup != SUM]
     shown = {month: {} for month in MONTHS}
-    for series in api([*everything, RESOLUTION_RATE]):
+    for series in api([*everything, RESOLUTION_RATE, MINUTES_SAVED_PER_DAY]):
         for point in series["points"]:
             shown[date.fromisoformat(point["period"])][series["metric"]] = point["value"]
     for series in api(SPLIT, group="dimension"):
@@ -272,7 +285,12 @@ def check_the_page_and_the_api_show_the_direct_counts(park, client, half, year):
             events, villages, responses, lambda when, m=month: _month(when) == m
         )
         # A month without arrivals or disputes has no point for them (the page shows "—").
-        missing = {"response_median": None, "response_p90": None, RESOLUTION_RATE: None}
+        missing = {
+            "response_median": None,
+            "response_p90": None,
+            RESOLUTION_RATE: None,
+            MINUTES_SAVED_PER_DAY: None,
+        }
         _same(missing | shown[month], direct, month)
     # The half-year and the year, as the seeds count them, from the API's months.
     for totals, months in ((half, MONTHS[:6]), (year, MONTHS)):

@@ -57,6 +57,14 @@ class SeriesSerializer(serializers.Serializer):
     label = serializers.CharField()
     unit = serializers.CharField()
     rollup = serializers.CharField()
+    estimate = serializers.FloatField(
+        allow_null=True,
+        required=False,
+        help_text=_(
+            "minutes_saved_per_day only: the seed's estimate for the unit (西彭派出所 600, "
+            "each of its posts 100), null elsewhere"
+        ),
+    )
     points = PointSerializer(many=True)
 
 

@@ -10,7 +10,8 @@ from rest_framework.views import APIView
 from apps.core.errors import DomainError
 
 from .. import selectors
-from ..metrics import BY_NAME
+from ..estimates import minutes_saved_per_day
+from ..metrics import BY_NAME, MINUTES_SAVED_PER_DAY
 from . import serializers as s
 
 
@@ -114,8 +115,12 @@ class StatsView(APIView):
                         else selectors.period_label(period, point["period"])
                     )
                 metric = BY_NAME.get(name)
+                extra = {}
+                if name == MINUTES_SAVED_PER_DAY:
+                    extra["estimate"] = minutes_saved_per_day(member)
                 answer.append(
                     {
+                        **extra,
                         "of_unit": _unit(member),
                         "metric": name,
                         "label": selectors.metric_label(name),

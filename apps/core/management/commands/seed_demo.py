@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from apps.accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
 from apps.accounts.roles import sync_roles
 from apps.cases.demo import seed_incidents
-from apps.mediation.demo import seed_mediation
+from apps.mediation.demo import seed_mediation, seed_shuangfeng_committee, seed_shuangfeng_year
 from apps.noise.demo import seed_noise
 from apps.patrols.demo import seed_patrols
 from apps.permits.demo import seed_permits
@@ -29,10 +29,12 @@ class Command(BaseCommand):
         incidents = seed_incidents()
         seed_permits()
         seed_mediation()
+        seed_shuangfeng_committee()
         seed_noise()
         patrols = seed_patrols()
         if settings.DEMO_PARK_YEAR:
             seed_park_year()
+            seed_shuangfeng_year()
         # Last, over everything above: the statistics as the nightly job would have left them.
         statistics = seed_statistics()
         if options["verbosity"] == 0:
