@@ -15,6 +15,10 @@ Where each metric comes from (choices where the issue is silent):
   `invalid`), repeat_callers (calls flagged `is_repeat_caller`), minutes_saved (sum of the
   incidents' `minutes_saved`), noise_complaints (apps.noise.complaints: a noise category,
   not opened by a sensor — the rule the patrol counts read too): by `received_at`.
+- criminal_incidents (category of kind `criminal`) and preventable_incidents (可防性案件:
+  a category in apps.cases.taxonomy_data.PREVENTABLE_CODES, by its own code or its major's),
+  neither counting a call closed as invalid: by `received_at`, the 发案 the seeds compare
+  year on year (张坪警务站: criminal −25 %, preventable −28 %).
 - response_median / response_p90: arrival minus receipt, in minutes, of the incidents
   received that day that have arrived; PostgreSQL's percentile_cont, on SQLite the same
   linear interpolation over the values sorted in SQL.
@@ -71,8 +75,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Trunc, TruncDate
 from django.utils import timezone
 
-from apps.cases.choices import CaseKind, Disposition
+from apps.cases.choices import CaseKind, CategoryKind, Disposition
 from apps.cases.models import Case, Incident, IncidentEvent
+from apps.cases.taxonomy_data import PREVENTABLE_CODES
 from apps.mediation.choices import CONCLUDING_OUTCOMES, Outcome
 from apps.mediation.models import Dispute
 from apps.noise.complaints import NOISE_COMPLAINT
@@ -118,6 +123,13 @@ def _in_range(field: str, first_day: date, last_day: date) -> Q:
     start, end = day_bounds(first_day, last_day)
     return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
+
+# A call closed as invalid (谎报, 误拨) was no crime, whatever category it was given.
+_REAL = ~Q(disposition=Disposition.INVALID)
+CRIMINAL = Q(category__kind=CategoryKind.CRIMINAL) & _REAL
+PREVENTABLE = (
+    Q(category__code__in=PREVENTABLE_CODES) | Q(category__parent__code__in=PREVENTABLE_CODES)
+) & _REAL
 
 POST, STATION, BUREAU = UnitKind.POST.value, UnitKind.STATION.value, UnitKind.BUREAU.value
 PERCENTILE_METRICS = {metric.name for metric in METRICS if metric.rollup == "percentile"}
@@ -208,6 +220,8 @@ def _incidents(facts: Facts, bureau_id, first_day, last_day):
             repeat=Count("id", filter=Q(is_repeat_caller=True)),
             saved=Sum("minutes_saved"),
             noise=Count("id", filter=NOISE_COMPLAINT),
+            criminal=Count("id", filter=CRIMINAL),
+            preventable=Count("id", filter=PREVENTABLE),
         )
         .order_by()
     )
@@ -220,6 +234,8 @@ def _incidents(facts: Facts, bureau_id, first_day, last_day):
         facts.add(day, station, post, "repeat_callers", g["repeat"])
         facts.add(day, station, post, "minutes_saved", g["saved"] or 0)
         facts.add(day, station, post, "noise_complaints", g["noise"])
+        facts.add(day, station, post, "criminal_incidents", g["criminal"])
+        facts.add(day, station, post, "preventable_incidents", g["preventable"])
 
 
 def _documents(facts: Facts, bureau_id, first_day, last_day):

@@ -19,6 +19,7 @@ from apps.accounts.roles import sync_roles
 from apps.cases.choices import CaseKind, IncidentSource
 from apps.cases.models import Case, Incident, IncidentCategory
 from apps.cases.services import taxonomy_seed
+from apps.cases.taxonomy_data import PREVENTABLE_CODES
 from apps.core.idnumbers import parse_id_number
 from apps.mediation.models import Dispute
 from apps.noise.models import NoiseEvent
@@ -174,6 +175,9 @@ def source_events(park):
         major = (category.parent or category).code if category else "none"
         # A noise complaint: a noise category, not opened by a sensor.
         complaint = bool(category) and "噪声" in category.name and i.source != "sensor"
+        real = i.disposition != "invalid"
+        criminal = bool(category) and category.kind == "criminal"
+        preventable = bool(category) and bool({category.code, major} & PREVENTABLE_CODES)
         events += [
             ("incidents", "", when, 1),
             ("incidents_by_category", major, when, 1),
@@ -182,6 +186,8 @@ def source_events(park):
             ("repeat_callers", "", when, int(i.is_repeat_caller)),
             ("minutes_saved", "", when, float(i.minutes_saved or 0)),
             ("noise_complaints", "", when, int(complaint)),
+            ("criminal_incidents", "", when, int(real and criminal)),
+            ("preventable_incidents", "", when, int(real and preventable)),
         ]
         if i.arrived_at:
             responses.append(((i.arrived_at - i.received_at).total_seconds() / 60, when))

@@ -12,6 +12,7 @@ from apps.permits.demo import seed_permits
 from apps.registry.demo import seed_registry
 from apps.stations.demo import seed_boundaries, seed_organisation
 from apps.stats.demo import seed_park_year, seed_statistics
+from apps.stats.demo_zhangping import seed_zhangping_years
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         patrols = seed_patrols()
         if settings.DEMO_PARK_YEAR:
             seed_park_year()
+            seed_zhangping_years()
         # Last, over everything above: the statistics as the nightly job would have left them.
         statistics = seed_statistics()
         if options["verbosity"] == 0:
