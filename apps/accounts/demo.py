@@ -119,6 +119,18 @@ DEMO_USERS = {
         None,
         "法制大队民警",
     ),
+    # 歇台子's 警长 of the 歇台子警区 (60,000+ real population), who built the 百宝箱.
+    "xietaizi_community": (
+        "田",
+        "小鹏",
+        UserKind.OFFICER,
+        roles.COMMUNITY_OFFICER,
+        "500107",
+        "500107-xietaizi",
+        "歇台子警务站",
+        StationUnit.COMMUNITY_TEAM,
+        "警长、社区民警",
+    ),
 }
 
 # Joint-force members of the park post, without a login (name, kind, duty, phone).
@@ -265,6 +277,10 @@ def seed_users() -> int:
                     "kind": StaffKind.MEDIATOR if kind == UserKind.MEDIATOR else StaffKind.OFFICER,
                 },
             )
+    tian = User.objects.get(username="xietaizi_community")
+    tian_district = PoliceDistrict.objects.filter(post=tian.post).first()
+    if tian_district is not None:
+        tian_district.responsible_officers.add(tian)
     community = User.objects.get(username="xipeng_community")
     park_district = PoliceDistrict.objects.filter(post=community.post).first()
     if park_district is not None:
