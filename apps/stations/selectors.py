@@ -6,7 +6,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .choices import ServiceKind
+from .choices import ServiceKind, StaffKind
 from .models import Community, PoliceDistrict, Post, ServiceLog, StaffAssignment, Station
 
 
@@ -62,6 +62,19 @@ def station_overview(*, user):
             services_today=_count(ServiceLog, occurred_at__gte=day_start),
         )
     )
+
+
+def post_staff_counts(*, post) -> list[tuple[str, int]]:
+    """(kind label, how many) of the post's current staff, in the order of StaffKind: one
+    query however many members (the post was already read in the user's scope)."""
+    found = dict(
+        StaffAssignment.objects.filter(post=post, ended_on__isnull=True)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("kind", "n")
+    )
+    return [(label, found[kind]) for kind, label in StaffKind.choices if found.get(kind)]
 
 
 def _float(value):

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -20,6 +21,7 @@ from apps.core.views import (
 )
 
 from . import filters, forms, selectors
+from .choices import StaffKind
 from .models import Bureau, Community, PoliceDistrict, Post, ServiceLog, StaffAssignment, Station
 from .services import service_log_record
 
@@ -136,9 +138,19 @@ class PostDetail(ScopedDetailView):
     ]
     update_url_name = "stations:post_update"
 
+    template_name = "stations/post_detail.html"
+    # The post's police listed on its page; the joint forces (张坪: 160-odd grid workers,
+    # building heads and guards) are counted by kind, and listed page by page in the staff
+    # list filtered to the post.
+    listed_kinds = (StaffKind.OFFICER, StaffKind.AUXILIARY)
+    listed_max = 50
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         post = self.object
+        context["staff_counts"] = selectors.post_staff_counts(post=post)
+        context["staff_total"] = sum(n for _kind, n in context["staff_counts"])
+        context["staff_url"] = f"{reverse('stations:staff_list')}?post={post.pk}"
         context["related"] = [
             (
                 _("Villages / communities"),
@@ -146,8 +158,10 @@ class PostDetail(ScopedDetailView):
                 [("name", _("Name")), ("kind", _("Kind")), ("district", _("Police district"))],
             ),
             (
-                _("Staff"),
-                post.staff.all(),
+                _("Police officers and auxiliaries"),
+                post.staff.filter(kind__in=self.listed_kinds, ended_on__isnull=True)[
+                    : self.listed_max
+                ],
                 StaffAssignmentList.columns[:1] + StaffAssignmentList.columns[2:],
             ),
         ]

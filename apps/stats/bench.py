@@ -15,6 +15,8 @@ from datetime import date, timedelta
 
 from django.conf import settings
 
+from apps.cases.complaints import POLICE_COMPLAINT_CODE
+from apps.cases.taxonomy_data import PREVENTABLE_CODES
 from apps.core.benchmark import batch_scenario
 from apps.noise.complaints import NOISE_CATEGORY_MARK
 from apps.stations.models import Bureau
@@ -50,7 +52,11 @@ incidents AS (
            count(*) FILTER (WHERE i.disposition = 'invalid') AS invalid,
            count(*) FILTER (WHERE i.is_repeat_caller) AS repeat,
            sum(i.minutes_saved) AS saved,
-           count(*) FILTER (WHERE c.name LIKE %(noise)s AND i.source <> 'sensor') AS noise
+           count(*) FILTER (WHERE c.name LIKE %(noise)s AND i.source <> 'sensor') AS noise,
+           count(*) FILTER (WHERE c.code = %(complaint)s OR p.code = %(complaint)s) AS complaints,
+           count(*) FILTER (WHERE c.kind = 'criminal' AND i.disposition <> 'invalid') AS criminal,
+           count(*) FILTER (WHERE (c.code = ANY(%(preventable)s) OR p.code = ANY(%(preventable)s))
+                              AND i.disposition <> 'invalid') AS preventable
       FROM cases_incident i
       LEFT JOIN cases_incidentcategory c ON c.id = i.category_id
       LEFT JOIN cases_incidentcategory p ON p.id = c.parent_id
@@ -67,7 +73,10 @@ groups (day, station_id, post_id, metric, dimension, value) AS (
            ('invalid_calls', '', g.invalid),
            ('repeat_callers', '', g.repeat),
            ('minutes_saved', '', g.saved),
-           ('noise_complaints', '', g.noise)) AS m (metric, dimension, value)
+           ('noise_complaints', '', g.noise),
+           ('police_complaints', '', g.complaints),
+           ('criminal_incidents', '', g.criminal),
+           ('preventable_incidents', '', g.preventable)) AS m (metric, dimension, value)
     UNION ALL
     SELECT {d_occ}, station_id, post_id,
            CASE kind WHEN 'consultation' THEN 'consultations' ELSE 'residents_registered' END,
@@ -212,6 +221,8 @@ def recompute_sql(bureau_id: int, first: date, last: date) -> tuple[str, dict]:
         "start": start,
         "end": end,
         "noise": f"%{NOISE_CATEGORY_MARK}%",
+        "preventable": sorted(PREVENTABLE_CODES),
+        "complaint": POLICE_COMPLAINT_CODE,
     }
     return RECOMPUTE_SQL, params
 

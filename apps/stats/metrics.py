@@ -28,6 +28,8 @@ METRICS = [
     Metric("incidents", _("Incidents")),
     Metric("incidents_by_category", _("Incidents by category"), dimension=_("major category code")),
     Metric("incidents_by_source", _("Incidents by source"), dimension=_("source")),
+    Metric("criminal_incidents", _("Criminal incidents")),
+    Metric("preventable_incidents", _("Preventable incidents")),
     Metric("response_median", _("Response time, median"), _("min"), PERCENTILE),
     Metric("response_p90", _("Response time, 90th percentile"), _("min"), PERCENTILE),
     Metric("minutes_saved", _("Minutes saved by dispatching from posts"), _("min")),

@@ -426,6 +426,8 @@ CHARTED = (
     "residents_registered",
     "permits_issued",
     "incidents",
+    "criminal_incidents",
+    "preventable_incidents",
     "response_median",
     "response_p90",
     "minutes_saved",

@@ -20,6 +20,7 @@ from apps.cases.choices import CaseKind, IncidentSource
 from apps.cases.complaints import POLICE_COMPLAINT_CODE
 from apps.cases.models import Case, Incident, IncidentCategory
 from apps.cases.services import taxonomy_seed
+from apps.cases.taxonomy_data import PREVENTABLE_CODES
 from apps.core.idnumbers import parse_id_number
 from apps.mediation.models import Dispute
 from apps.noise.models import NoiseEvent
@@ -176,6 +177,9 @@ def source_events(park):
         # A noise complaint: a noise category, not opened by a sensor.
         complaint = bool(category) and "噪声" in category.name and i.source != "sensor"
         against_police = major == POLICE_COMPLAINT_CODE
+        real = i.disposition != "invalid"
+        criminal = bool(category) and category.kind == "criminal"
+        preventable = bool(category) and bool({category.code, major} & PREVENTABLE_CODES)
         events += [
             ("incidents", "", when, 1),
             ("incidents_by_category", major, when, 1),
@@ -185,6 +189,8 @@ def source_events(park):
             ("minutes_saved", "", when, float(i.minutes_saved or 0)),
             ("noise_complaints", "", when, int(complaint)),
             ("police_complaints", "", when, int(against_police)),
+            ("criminal_incidents", "", when, int(real and criminal)),
+            ("preventable_incidents", "", when, int(real and preventable)),
         ]
         if i.arrived_at:
             responses.append(((i.arrived_at - i.received_at).total_seconds() / 60, when))

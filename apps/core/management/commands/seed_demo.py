@@ -10,8 +10,10 @@ from apps.noise.demo import seed_noise
 from apps.patrols.demo import seed_patrols
 from apps.permits.demo import seed_permits
 from apps.registry.demo import seed_registry
+from apps.registry.demo_hub import seed_xietaizi_hub
 from apps.stations.demo import seed_boundaries, seed_organisation
 from apps.stats.demo import seed_park_year, seed_statistics
+from apps.stats.demo_zhangping import seed_zhangping_years
 
 
 class Command(BaseCommand):
@@ -35,6 +37,8 @@ class Command(BaseCommand):
         if settings.DEMO_PARK_YEAR:
             seed_park_year()
             seed_shuangfeng_year()
+            seed_zhangping_years()
+            seed_xietaizi_hub()
         # Last, over everything above: the statistics as the nightly job would have left them.
         statistics = seed_statistics()
         if options["verbosity"] == 0:
