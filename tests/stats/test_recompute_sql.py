@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from apps.cases.choices import CaseKind
-from apps.cases.models import Incident
+from apps.cases.models import Incident, IncidentCategory
 from apps.core.testing.factories import CommunityFactory, PostFactory
 from apps.core.testing.personas import XIPENG_DESK
 from apps.mediation.choices import Outcome
@@ -74,6 +74,18 @@ def second_post(org, user):
     patrol(station, user, at(DAY2, 9), 1, post=post, status=PatrolStatus.ACTIVE)
     noise_event(station, at(DAY1, 22), post=post)
     finding(station, user, at(DAY1, 20), community=village, handled=at(DAY2, 9))
+    # A burglary (preventable, by its major's code) and a complaint against the police.
+    for major, minor, name, kind in (
+        ("01", "0101", "入室盗窃", "criminal"),
+        ("45", "4501", "执法态度投诉", "report"),
+    ):
+        parent = IncidentCategory.objects.get_or_create(
+            bureau=org.jiulongpo, code=major, defaults={"name": name, "kind": kind}
+        )[0]
+        category = IncidentCategory.objects.create(
+            bureau=org.jiulongpo, code=minor, name=name, kind=kind, parent=parent
+        )
+        incident(station, user, at(DAY2, 15), post=post, category=category)
 
 
 def store():
