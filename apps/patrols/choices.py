@@ -57,3 +57,14 @@ class VideoPatrolKind(models.TextChoices):
 class AssessmentSubject(models.TextChoices):
     COMMUNITY = "community", _("Community")
     OFFICER = "officer", _("Officer")
+
+
+class VehicleKind(models.TextChoices):
+    E_CAR = "e_car", _("Electric patrol car")
+    POLICE_CAR = "police_car", _("Police car")
+    MOTORCYCLE = "motorcycle", _("Police motorcycle")
+    BICYCLE = "bicycle", _("Bicycle")
+
+
+# Modes on foot or at a screen take no vehicle.
+MODES_WITHOUT_VEHICLE = (PatrolMode.FOOT, PatrolMode.VIDEO)
