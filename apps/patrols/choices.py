@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PatrolMode(models.TextChoices):
@@ -60,7 +61,7 @@ class AssessmentSubject(models.TextChoices):
 
 
 class VehicleKind(models.TextChoices):
-    E_CAR = "e_car", _("Electric patrol car")
+    E_CAR = "e_car", pgettext_lazy("vehicle", "Electric patrol car")
     POLICE_CAR = "police_car", _("Police car")
     MOTORCYCLE = "motorcycle", _("Police motorcycle")
     BICYCLE = "bicycle", _("Bicycle")

@@ -103,11 +103,12 @@ def vehicle_choice_label(vehicle) -> str:
     """How a vehicle reads in a choice list: plate, kind, where it is kept, and whether it is
     out now (the service refuses it then, in words)."""
     from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
 
     where = vehicle.post.name if vehicle.post_id else _("station HQ")
     label = f"{vehicle} · {vehicle.get_kind_display()} · {where}"
     if vehicle.has_loudspeaker:
-        label += " · " + _("loudspeaker")
+        label += " · " + pgettext("vehicle", "loudspeaker")
     if getattr(vehicle, "in_use", False):
         label += " · " + _("out on a patrol")
     return label
