@@ -1,5 +1,6 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.drainage import set_override
 
 from apps.core.filters import ScopedFilterSet
 from apps.core.plates import normalize_plate
@@ -23,6 +24,14 @@ class PatrolFilter(ScopedFilterSet):
 
 class VehicleFilter(ScopedFilterSet):
     search_fields = ("plate", "note")
+    # "true" or "false" and nothing else: a boolean filter would read any other word as
+    # "no filter" and answer 200 to what the schema calls invalid.
+    is_active = django_filters.TypedChoiceFilter(
+        label=_("in service"),
+        choices=[("true", _("Yes")), ("false", _("No"))],
+        coerce=lambda value: value == "true",
+    )
+    set_override(is_active, "field", {"type": "string", "enum": ["true", "false"]})
 
     def search_text(self, queryset, value):
         """A plate typed without its dot (渝A1234) finds 渝A·1234警 too."""
