@@ -80,7 +80,11 @@ NOISE_KEEP = [*NOISE_WATCH, *_crud("noise", "noisesensor", "add", "change")]
 
 # Patrols: community officers walk and record; the command room logs camera checks; leaders
 # read the assessment; bureau admins set the rules and recompute.
-PATROLS_VIEW = [f"patrols.view_{model}" for model in ("patrol", "finding", "videopatrol")]
+PATROLS_VIEW = [
+    f"patrols.view_{model}" for model in ("patrol", "finding", "videopatrol", "vehicle")
+]
+# The station's vehicles (电瓶巡逻车, 警车 …): leaders keep the list, bureau admins too.
+VEHICLES_KEEP = _crud("patrols", "vehicle", "add", "change")
 # The assessment (月考核、季通报、半年排名) is read by leaders and bureau admins only.
 ASSESSMENT_READ = ["patrols.view_assessmentscore"]
 PATROLS_WORK = [
@@ -175,6 +179,7 @@ ROLES: dict[str, list[str]] = {
         *STATS_VIEW,
         *PATROLS_WORK,
         *VIDEO_PATROL_KEEP,
+        *VEHICLES_KEEP,
         *ASSESSMENT_READ,
     ],
     BUREAU_ADMIN: [
@@ -216,6 +221,8 @@ ROLES: dict[str, list[str]] = {
         *NOISE_KEEP,
         *STATS_KEEP,
         *PATROLS_VIEW,
+        *VEHICLES_KEEP,
+        "patrols.delete_vehicle",
         *_crud("patrols", "patrolsettings", "view", "add", "change"),
         *ASSESSMENT_READ,
         "patrols.add_assessmentscore",

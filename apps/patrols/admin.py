@@ -1,7 +1,8 @@
-"""Admin of patrols: each sub-bureau's patrol rules, patrols (planned on the patrol pages;
-admin corrects the plan, never the state or what the track derived), and read-only track
-uploads and broadcasts (they come from the tablets), findings and camera checks (written
-only through the services), and the assessment's scores (written by its task)."""
+"""Admin of patrols: each sub-bureau's patrol rules, the stations' vehicles, patrols
+(planned on the patrol pages; admin corrects the plan, never the state or what the track
+derived), and read-only track uploads and broadcasts (they come from the tablets),
+findings and camera checks (written only through the services), and the assessment's
+scores (written by its task)."""
 
 from django.contrib import admin
 
@@ -15,6 +16,7 @@ from .models import (
     PatrolParticipant,
     PatrolSettings,
     TrackBatch,
+    Vehicle,
     VideoPatrol,
 )
 
@@ -37,6 +39,22 @@ class PatrolSettingsAdmin(ScopedAdmin):
         return request.user.is_superuser
 
 
+@admin.register(Vehicle)
+class VehicleAdmin(ScopedAdmin):
+    """The stations' vehicles; the station and post filters list only those in scope."""
+
+    list_display = ["plate", "kind", "station", "post", "has_loudspeaker", "is_active"]
+    list_filter = [
+        ("station", admin.RelatedOnlyFieldListFilter),
+        ("post", admin.RelatedOnlyFieldListFilter),
+        "kind",
+        "has_loudspeaker",
+        "is_active",
+    ]
+    search_fields = ["plate", "note"]
+    list_select_related = ["station", "post"]
+
+
 class ParticipantInline(admin.TabularInline):
     model = PatrolParticipant
     extra = 0
@@ -51,11 +69,19 @@ class BroadcastInline(ReadOnlyInline):
 
 @admin.register(Patrol)
 class PatrolAdmin(ScopedAdmin):
-    list_display = ["planned_start", "mode", "status", "station", "post", "distance_m"]
+    list_display = [
+        "planned_start",
+        "mode",
+        "status",
+        "station",
+        "post",
+        "vehicle",
+        "distance_m",
+    ]
     list_filter = ["status", "mode", "loudspeaker"]
     search_fields = ["route", "note"]
     date_hierarchy = "planned_start"
-    list_select_related = ["station", "post"]
+    list_select_related = ["station", "post", "vehicle"]
     show_full_result_count = False
     filter_horizontal = ["officers", "communities"]
     inlines = [ParticipantInline, BroadcastInline]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PatrolMode(models.TextChoices):
@@ -57,3 +58,14 @@ class VideoPatrolKind(models.TextChoices):
 class AssessmentSubject(models.TextChoices):
     COMMUNITY = "community", _("Community")
     OFFICER = "officer", _("Officer")
+
+
+class VehicleKind(models.TextChoices):
+    E_CAR = "e_car", pgettext_lazy("vehicle", "Electric patrol car")
+    POLICE_CAR = "police_car", _("Police car")
+    MOTORCYCLE = "motorcycle", _("Police motorcycle")
+    BICYCLE = "bicycle", _("Bicycle")
+
+
+# Modes on foot or at a screen take no vehicle.
+MODES_WITHOUT_VEHICLE = (PatrolMode.FOOT, PatrolMode.VIDEO)

@@ -5,6 +5,10 @@ a dispute; an enterprise-protection visit to the aluminium works; the command ro
 checks; a patrol under way now for the live map; and six weeks of routine patrols so that
 last month's assessment has something to rank.
 
+The station's vehicles: the seeds' four electric patrol cars (4辆电瓶巡逻车, each with its
+loudspeaker), one at the station HQ and one at each post, and a police car at the HQ. The
+car patrols above drive them; the patrol under way now has the park post's car out.
+
 Idempotent (keyed on the dusk patrol's note) and independent of the time of day: every time
 is relative to now or to yesterday's date.
 """
@@ -22,15 +26,43 @@ from apps.registry.models import Unit
 from apps.stations.models import Community, Post, Station
 
 from .assessment import assessment_compute
-from .choices import FindingKind, ParticipantKind, PatrolMode, VideoPatrolKind
+from .choices import FindingKind, ParticipantKind, PatrolMode, VehicleKind, VideoPatrolKind
 from .findings import finding_report, finding_to_dispute, finding_to_incident, video_patrol_log
-from .models import Patrol
+from .models import Patrol, Vehicle
 from .services import broadcast_log, patrol_create, patrol_finish, patrol_start, track_ingest
 
 DUSK_NOTE = "傍晚有声巡逻：泥璧村、宝华村（种子故事）"
 STEP = timedelta(seconds=10)
 # A fixed namespace: the same demo point always gets the same client id.
 NAMESPACE = uuid.UUID("6f1c1f4e-3d55-4c7e-9a57-0c5d2c1b7a10")
+
+
+# (post, plate, kind, loudspeaker, note); post None: the station HQ.
+VEHICLES = [
+    (None, "渝A·3061警", VehicleKind.E_CAR, True, "值班领导带队夜巡用"),
+    ("西彭园区警务站", "渝A·3062警", VehicleKind.E_CAR, True, "园区及周边村社穿插巡逻"),
+    ("大石堡警务站", "渝A·3063警", VehicleKind.E_CAR, True, ""),
+    ("城西家园警务站", "渝A·3064警", VehicleKind.E_CAR, True, ""),
+    (None, "渝A·0571警", VehicleKind.POLICE_CAR, False, "110出警及农村道路巡逻"),
+]
+PARK_CAR, HQ_CAR, POLICE_CAR = "渝A·3062警", "渝A·3061警", "渝A·0571警"
+
+
+def seed_vehicles(station) -> dict[str, Vehicle]:
+    """西彭's vehicles by plate; those already there are kept as they are."""
+    posts = {p.name: p for p in Post.objects.filter(station=station)}
+    found = {v.plate: v for v in Vehicle.objects.filter(station=station)}
+    for post, plate, kind, loudspeaker, note in VEHICLES:
+        if plate not in found and (post is None or post in posts):
+            found[plate] = Vehicle.objects.create(
+                station=station,
+                post=posts.get(post),
+                plate=plate,
+                kind=kind,
+                has_loudspeaker=loudspeaker,
+                note=note,
+            )
+    return found
 
 
 def _local(day, clock: time) -> datetime:
@@ -92,7 +124,10 @@ def seed_patrols() -> int:
     """Returns the patrols created on this run (0 when the scenes are already there); all
     or nothing, so that a failed run is simply run again."""
     xipeng = Station.objects.filter(code="500107-xipeng").first()
-    if xipeng is None or Patrol.objects.filter(station=xipeng, note=DUSK_NOTE).exists():
+    if xipeng is None:
+        return 0
+    cars = seed_vehicles(xipeng)
+    if Patrol.objects.filter(station=xipeng, note=DUSK_NOTE).exists():
         return 0
     officer = User.objects.get(username="xipeng_community")
     desk = User.objects.get(username="xipeng_desk")
@@ -110,6 +145,12 @@ def seed_patrols() -> int:
         ("迎新村", PatrolMode.NIGHT_VILLAGE),
         ("宝华村", PatrolMode.CAR),
     ]
+    # The park post's electric car by day, the HQ's at night, the police car for car loops.
+    driven = {
+        PatrolMode.E_CAR: cars.get(PARK_CAR),
+        PatrolMode.NIGHT_VILLAGE: cars.get(HQ_CAR),
+        PatrolMode.CAR: cars.get(POLICE_CAR),
+    }
     for n, days_ago in enumerate(range(45, 2, -3)):
         name, mode = loops[n % len(loops)]
         village = villages[name]
@@ -117,6 +158,7 @@ def seed_patrols() -> int:
         _walked(
             by=officer,
             post=park,
+            vehicle=driven.get(mode),
             mode=mode,
             start=_local(timezone.localdate() - timedelta(days=days_ago), clock),
             waypoints=[here, (village.latitude, village.longitude), here],
@@ -138,6 +180,7 @@ def seed_patrols() -> int:
         communities=[nibi, baohua],
         route="园区警务站 → 泥璧村 → 宝华村 → 园区警务站",
         loudspeaker=True,
+        vehicle=cars.get(PARK_CAR),
         note=DUSK_NOTE,
         participants=[
             {"kind": ParticipantKind.GRID_WORKER, "name": "王网格", "phone": "13983460711"},
@@ -198,6 +241,7 @@ def seed_patrols() -> int:
             by=officer,
             post=park,
             mode=PatrolMode.ENTERPRISE,
+            vehicle=cars.get(PARK_CAR),
             start=_local(visit_day, time(14, 0)),
             waypoints=[here, (float(park.latitude) + 0.004, float(park.longitude) + 0.003), here],
             minutes_per_leg=15,
@@ -240,6 +284,7 @@ def seed_patrols() -> int:
         by=officer,
         post=park,
         mode=PatrolMode.E_CAR,
+        vehicle=cars.get(PARK_CAR),
         planned_start=now - timedelta(minutes=30),
         officers=[officer],
         communities=[villages["森林村"]],

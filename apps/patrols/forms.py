@@ -4,11 +4,31 @@ from django.utils.translation import pgettext_lazy
 
 from apps.accounts.choices import UserKind
 from apps.accounts.models import User
-from apps.core.forms import style_field
+from apps.core.forms import ScopedModelForm, style_field
 from apps.core.limits import TEXT_MAX_LENGTH, validate_plannable
 from apps.stations.models import Community, Post
 
 from .choices import ParticipantKind, PatrolMode
+from .models import Vehicle
+from .selectors import vehicle_choice_label, vehicles_for_patrol
+
+
+class VehicleChoiceField(forms.ModelChoiceField):
+    """The station's vehicles in service, the officer's post's first, each saying whether
+    it is out on a patrol now."""
+
+    def label_from_instance(self, obj):
+        return vehicle_choice_label(obj)
+
+
+def vehicle_field(**kwargs) -> VehicleChoiceField:
+    return VehicleChoiceField(
+        queryset=Vehicle.objects.none(),
+        required=False,
+        label=_("vehicle"),
+        empty_label=_("— no vehicle —"),
+        **kwargs,
+    )
 
 
 class _Bootstrap(forms.Form):
@@ -37,6 +57,7 @@ class PatrolForm(_Bootstrap):
         label=_("planned area"),
     )
     route = forms.CharField(label=_("route"), max_length=300, required=False)
+    vehicle = vehicle_field()
     loudspeaker = forms.BooleanField(label=_("loudspeaker patrol"), required=False)
     note = forms.CharField(
         label=_("note"),
@@ -45,9 +66,10 @@ class PatrolForm(_Bootstrap):
         max_length=TEXT_MAX_LENGTH,
     )
 
-    def __init__(self, *args, station, **kwargs):
+    def __init__(self, *args, station, post=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["post"].queryset = Post.objects.filter(station=station, is_active=True)
+        self.fields["vehicle"].queryset = vehicles_for_patrol(station=station, post=post)
         self.fields["officers"].queryset = User.objects.filter(
             station=station, is_active=True, kind__in=[UserKind.OFFICER, UserKind.AUXILIARY]
         ).order_by("last_name", "first_name", "username")
@@ -76,3 +98,24 @@ class ParticipantForm(_Bootstrap):
 
 
 ParticipantFormSet = forms.formset_factory(ParticipantForm, extra=3, max_num=20)
+
+
+class StartForm(_Bootstrap):
+    """Start a planned patrol, with the vehicle of its plan or another one."""
+
+    vehicle = vehicle_field()
+
+    def __init__(self, *args, patrol, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vehicle"].queryset = vehicles_for_patrol(
+            station=patrol.station_id, post=patrol.post_id
+        )
+        self.fields["vehicle"].initial = patrol.vehicle_id
+
+
+class VehicleForm(ScopedModelForm):
+    """Register or edit a vehicle; its post must be of its station (the model's clean)."""
+
+    class Meta:
+        model = Vehicle
+        fields = ["station", "post", "plate", "kind", "has_loudspeaker", "is_active", "note"]

@@ -11,6 +11,7 @@ from datetime import time
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 from apps.core.limits import PLACE_MAX_LENGTH, LongTextField, clean_times
 from apps.core.models import SameStationMixin, TimeStampedModel
 from apps.core.names import validate_name
+from apps.core.plates import normalize_plate, validate_plate
 from apps.core.scoping import Scope, ScopedManager
 from apps.core.timefmt import when
 from apps.core.uploads import private_storage
@@ -33,6 +35,7 @@ from .choices import (
     PatrolMode,
     PatrolStatus,
     PointFlag,
+    VehicleKind,
     VideoPatrolKind,
 )
 
@@ -101,6 +104,82 @@ class PatrolSettings(models.Model):
         return str(self.bureau)
 
 
+class Vehicle(SameStationMixin, TimeStampedModel):
+    """A vehicle the station patrols with (西彭's four electric patrol cars with their
+    loudspeakers, a police car, a motorcycle …), kept at a post or at the station HQ (no
+    post). It is in use while a patrol under way has it: at most one at a time."""
+
+    station = models.ForeignKey(
+        "stations.Station",
+        on_delete=models.PROTECT,
+        related_name="vehicles",
+        verbose_name=_("station"),
+    )
+    post = models.ForeignKey(
+        "stations.Post",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="vehicles",
+        verbose_name=_("post"),
+        help_text=_("Empty: kept at the station HQ."),
+    )
+    # Blank only for a bicycle (it has no plate); stored as 渝A·1234警 (apps.core.plates).
+    plate = models.CharField(
+        _("number plate"), max_length=12, blank=True, validators=[validate_plate]
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=VehicleKind)
+    has_loudspeaker = models.BooleanField(_("has a loudspeaker"), default=False)
+    is_active = models.BooleanField(_("in service"), default=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = ScopedManager()
+    scope = STATION_SCOPE
+    same_station = {"post": _("The post belongs to another station.")}
+
+    class Meta:
+        verbose_name = _("patrol vehicle")
+        verbose_name_plural = _("patrol vehicles")
+        ordering = ["station_id", "post_id", "kind", "plate", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "plate"],
+                condition=~models.Q(plate=""),
+                name="patrols_vehicle_unique_plate",
+                violation_error_message=_("The station already has a vehicle with this plate."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(plate="") | models.Q(kind=VehicleKind.BICYCLE),
+                name="patrols_vehicle_plate_unless_bicycle",
+                violation_error_message=_("Give the number plate (only a bicycle has none)."),
+            ),
+        ]
+
+    def __str__(self):
+        if self.plate:
+            return self.plate
+        return f"{self.get_kind_display()} {self.note[:20]}".strip()
+
+    def get_absolute_url(self):
+        return reverse("patrols:vehicle_detail", args=[self.pk])
+
+    def clean(self):
+        self.plate = normalize_plate(self.plate)
+        super().clean()
+        if not self.plate and self.kind and self.kind != VehicleKind.BICYCLE:
+            raise ValidationError({"plate": _("Give the number plate (only a bicycle has none).")})
+        if self.plate and self.station_id:
+            taken = Vehicle.objects.filter(station_id=self.station_id, plate=self.plate)
+            if taken.exclude(pk=self.pk).exists():
+                raise ValidationError(
+                    {"plate": _("The station already has a vehicle with this plate.")}
+                )
+
+    def save(self, *args, **kwargs):
+        self.plate = normalize_plate(self.plate)
+        super().save(*args, **kwargs)
+
+
 class Patrol(SameStationMixin, TimeStampedModel):
     station = models.ForeignKey(
         "stations.Station",
@@ -135,6 +214,14 @@ class Patrol(SameStationMixin, TimeStampedModel):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     loudspeaker = models.BooleanField(_("loudspeaker patrol"), default=False)
+    vehicle = models.ForeignKey(
+        Vehicle,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="patrols",
+        verbose_name=_("vehicle"),
+    )
     note = LongTextField(_("note"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -157,12 +244,24 @@ class Patrol(SameStationMixin, TimeStampedModel):
 
     objects = ScopedManager()
     scope = STATION_SCOPE
-    same_station = {"post": _("The post belongs to another station.")}
+    same_station = {
+        "post": _("The post belongs to another station."),
+        "vehicle": _("The vehicle belongs to another station."),
+    }
 
     class Meta:
         verbose_name = _("patrol")
         verbose_name_plural = _("patrols")
         ordering = ["-planned_start", "-pk"]
+        constraints = [
+            # A vehicle is out on one patrol at a time (the services say so in words first).
+            models.UniqueConstraint(
+                fields=["vehicle"],
+                condition=models.Q(status="active"),
+                name="patrols_vehicle_one_active_patrol",
+                violation_error_message=_("The vehicle is already out on another patrol."),
+            )
+        ]
         indexes = [
             models.Index(fields=["station", "-planned_start"]),
             # The bureau's list, newest first, page by page (keyset pagination).

@@ -1,13 +1,33 @@
-"""Reads of the patrols app: the bureau's rules, the patrol lists, a patrol's track and the
-village a point on the way belongs to."""
+"""Reads of the patrols app: the bureau's rules, the patrol lists, a patrol's track, the
+village a point on the way belongs to, and the vehicles: which to offer a patrol, and the
+vehicle board (each post's vehicles, free or out, and their hours this month)."""
 
-from django.db.models import Prefetch
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import (
+    Case,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.core.geo import haversine_km_sql
 from apps.stations.models import Community
 
-from .models import Patrol, PatrolSettings, TrackPoint
+from .choices import PatrolStatus
+from .models import Patrol, PatrolSettings, TrackPoint, Vehicle
 
 
 def patrol_settings(bureau) -> PatrolSettings:
@@ -22,7 +42,7 @@ def patrols_for(user, action="view"):
     """The user's patrols with what a list shows, in a fixed number of queries."""
     return (
         Patrol.objects.restrict(user, action)
-        .select_related("station", "post")
+        .select_related("station", "post", "vehicle")
         .prefetch_related(
             Prefetch("officers", queryset=User.objects.order_by("last_name", "first_name")),
             Prefetch("covered", queryset=Community.objects.only("id", "name")),
@@ -53,3 +73,124 @@ def community_near(*, station, latitude, longitude) -> Community | None:
         .order_by("distance_km", "pk")
         .first()
     )
+
+
+# --- vehicles --------------------------------------------------------------------------------
+
+
+def vehicles_for_patrol(*, station, post=None):
+    """The station's vehicles in service a patrol may take, those of the patrol's post
+    first, then the station HQ's, then the other posts'; each with `in_use` (out on a patrol
+    under way now). One query."""
+    post_id = getattr(post, "pk", post)
+    order = [When(post__isnull=True, then=Value(1))]
+    if post_id:
+        order.insert(0, When(post_id=post_id, then=Value(0)))
+    return (
+        Vehicle.objects.filter(station=station, is_active=True)
+        .select_related("post")
+        .annotate(
+            nearness=Case(*order, default=Value(2), output_field=IntegerField()),
+            in_use=Exists(
+                Patrol.objects.filter(vehicle=OuterRef("pk"), status=PatrolStatus.ACTIVE)
+            ),
+        )
+        .order_by("nearness", "post__name", "kind", "plate", "pk")
+    )
+
+
+def vehicle_choice_label(vehicle) -> str:
+    """How a vehicle reads in a choice list: plate, kind, where it is kept, and whether it is
+    out now (the service refuses it then, in words)."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
+
+    where = vehicle.post.name if vehicle.post_id else _("station HQ")
+    label = f"{vehicle} · {vehicle.get_kind_display()} · {where}"
+    if vehicle.has_loudspeaker:
+        label += " · " + pgettext("vehicle", "loudspeaker")
+    if getattr(vehicle, "in_use", False):
+        label += " · " + _("out on a patrol")
+    return label
+
+
+def month_start(now: datetime) -> datetime:
+    """The first instant of `now`'s month, local time."""
+    local = timezone.localtime(now)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+@dataclass
+class VehicleRow:
+    vehicle: Vehicle
+    patrol: Patrol | None  # the patrol under way that has it, if any
+    hours: float  # patrol hours this month
+
+
+@dataclass
+class VehicleGroup:
+    station: object
+    post: object | None  # None: the station HQ
+    rows: list[VehicleRow]
+
+
+def vehicle_board(*, user, vehicles=None, now: datetime | None = None) -> list[VehicleGroup]:
+    """The user's vehicles (or the restricted queryset given, e.g. filtered) grouped by
+    station and post, each with the patrol under way that has it and its patrol hours this
+    month: the time its patrols were under way within the month (a patrol under way counts
+    up to now). Three queries, however many vehicles and patrols."""
+    now = now or timezone.now()
+    start = month_start(now)
+    vehicles = list(
+        (vehicles if vehicles is not None else Vehicle.objects.restrict(user))
+        .select_related("station", "post")
+        .order_by(
+            "station__name",
+            "station_id",
+            F("post__name").asc(nulls_first=True),
+            "kind",
+            "plate",
+            "pk",
+        )
+    )
+    ids = [v.pk for v in vehicles]
+    out = {}
+    hours = {}
+    if ids:
+        for patrol in (
+            Patrol.objects.filter(vehicle_id__in=ids, status=PatrolStatus.ACTIVE)
+            .select_related("post")
+            .prefetch_related(
+                Prefetch("officers", queryset=User.objects.order_by("last_name", "first_name"))
+            )
+        ):
+            out[patrol.vehicle_id] = patrol
+        under_way = ExpressionWrapper(
+            Least(Coalesce("ended_at", Value(now)), Value(now))
+            - Greatest("started_at", Value(start)),
+            output_field=DurationField(),
+        )
+        rows = (
+            Patrol.objects.filter(
+                Q(ended_at__isnull=True) | Q(ended_at__gt=start),
+                vehicle_id__in=ids,
+                started_at__isnull=False,
+                started_at__lt=now,
+            )
+            .exclude(status=PatrolStatus.PLANNED)
+            .values("vehicle_id")
+            .annotate(total=Sum(under_way))
+            .values_list("vehicle_id", "total")
+        )
+        for vehicle_id, total in rows:
+            seconds = total.total_seconds() if isinstance(total, timedelta) else 0
+            hours[vehicle_id] = round(max(seconds, 0) / 3600, 1)
+    groups: list[VehicleGroup] = []
+    for vehicle in vehicles:
+        key = (vehicle.station_id, vehicle.post_id)
+        if not groups or (groups[-1].station.pk, getattr(groups[-1].post, "pk", None)) != key:
+            groups.append(VehicleGroup(station=vehicle.station, post=vehicle.post, rows=[]))
+        groups[-1].rows.append(
+            VehicleRow(vehicle=vehicle, patrol=out.get(vehicle.pk), hours=hours.get(vehicle.pk, 0))
+        )
+    return groups

@@ -41,8 +41,8 @@ from apps.core.scoping import CHANGE
 from apps.core.timefmt import when
 from apps.stations.models import Community, Post, Station
 
-from .choices import ParticipantKind, PatrolMode, PatrolStatus, PointFlag
-from .models import Broadcast, Patrol, PatrolParticipant, TrackBatch, TrackPoint
+from .choices import MODES_WITHOUT_VEHICLE, ParticipantKind, PatrolMode, PatrolStatus, PointFlag
+from .models import Broadcast, Patrol, PatrolParticipant, TrackBatch, TrackPoint, Vehicle
 from .selectors import patrol_settings
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -110,6 +110,48 @@ def _clean_participants(participants) -> list[PatrolParticipant]:
     return rows
 
 
+def _check_vehicle(vehicle: Vehicle | None, station: Station, mode: str) -> None:
+    """The vehicle may go on this patrol: the station's own, in service, and the mode is
+    one that drives or rides."""
+    if vehicle is None:
+        return
+    if vehicle.station_id != station.pk:
+        raise DomainError(_("The vehicle belongs to another station."), code="invalid")
+    if not vehicle.is_active:
+        raise DomainError(
+            _("%(vehicle)s is out of service.") % {"vehicle": vehicle}, code="invalid"
+        )
+    if mode in MODES_WITHOUT_VEHICLE:
+        raise DomainError(
+            _("This mode (%(mode)s) uses no vehicle.") % {"mode": PatrolMode(mode).label},
+            code="invalid",
+        )
+
+
+def _take_vehicle(patrol: Patrol) -> None:
+    """The patrol (under way, or about to be) takes its vehicle: under a lock on the
+    vehicle's row, so that of two patrols setting off with the same car at the same moment
+    one goes and the other is told the car is out."""
+    if patrol.vehicle_id is None:
+        return
+    vehicle = Vehicle.objects.select_for_update().get(pk=patrol.vehicle_id)
+    _check_vehicle(vehicle, patrol.station, patrol.mode)
+    other = (
+        Patrol.objects.filter(vehicle=vehicle, status=PatrolStatus.ACTIVE)
+        .exclude(pk=patrol.pk)
+        .only("pk", "started_at")
+        .first()
+    )
+    if other is not None:
+        raise Conflict(
+            _(
+                "%(vehicle)s is already out on another patrol (under way since %(time)s): "
+                "finish that patrol first, or choose another vehicle."
+            )
+            % {"vehicle": vehicle, "time": when(other.started_at, "short")}
+        )
+
+
 def _check_plan(mode, planned_start, planned_end) -> None:
     if mode not in PatrolMode.values:
         raise DomainError(_("Choose the patrol's mode."), code="invalid")
@@ -137,9 +179,11 @@ def patrol_create(
     note: str = "",
     participants=(),
     station: Station | None = None,
+    vehicle: Vehicle | None = None,
 ) -> Patrol:
     """Plan a patrol of the station (the post's, else the writer's) with its officers, its
-    planned area and its joint-force participants."""
+    planned area, its joint-force participants and the vehicle it will use (taken when the
+    patrol starts: planning does not reserve it)."""
     station = station or (post.station if post else None) or by.station
     if station is None:
         raise DomainError(_("Choose the station that patrols."), code="invalid")
@@ -148,6 +192,7 @@ def patrol_create(
     if post is not None and post.station_id != station.pk:
         raise DomainError(_("The post belongs to another station."), code="invalid")
     _check_plan(mode, planned_start, planned_end)
+    _check_vehicle(vehicle, station, mode)
     officers = _check_officers(officers, station)
     communities = _check_communities(communities, station)
     rows = _clean_participants(participants)
@@ -155,6 +200,7 @@ def patrol_create(
         patrol = Patrol.objects.create(
             station=station,
             post=post,
+            vehicle=vehicle,
             mode=mode,
             planned_start=planned_start,
             planned_end=planned_end,
@@ -171,7 +217,16 @@ def patrol_create(
     return patrol
 
 
-UPDATABLE = {"post", "mode", "planned_start", "planned_end", "route", "loudspeaker", "note"}
+UPDATABLE = {
+    "post",
+    "mode",
+    "planned_start",
+    "planned_end",
+    "route",
+    "loudspeaker",
+    "note",
+    "vehicle",
+}
 
 
 def patrol_update(*, patrol: Patrol, by, **changes) -> Patrol:
@@ -197,6 +252,10 @@ def patrol_update(*, patrol: Patrol, by, **changes) -> Patrol:
         if patrol.post is not None and patrol.post.station_id != station.pk:
             raise DomainError(_("The post belongs to another station."), code="invalid")
         _check_plan(patrol.mode, patrol.planned_start, patrol.planned_end)
+        if {"vehicle", "mode"} & set(changes):
+            _check_vehicle(patrol.vehicle, station, patrol.mode)
+        if "vehicle" in changes and patrol.status == PatrolStatus.ACTIVE:
+            _take_vehicle(patrol)
         patrol.save()
         if "officers" in changes:
             patrol.officers.set(_check_officers(changes["officers"], station))
@@ -211,15 +270,24 @@ def patrol_update(*, patrol: Patrol, by, **changes) -> Patrol:
     return patrol
 
 
-def patrol_start(*, patrol: Patrol, by, now: datetime | None = None) -> Patrol:
-    """A planned patrol sets off now."""
+KEEP = object()  # patrol_start: keep the vehicle of the plan
+
+
+def patrol_start(
+    *, patrol: Patrol, by, now: datetime | None = None, vehicle: Vehicle | None = KEEP
+) -> Patrol:
+    """A planned patrol sets off now, with the vehicle of its plan, or the one given here
+    (None: without one). A vehicle out on another patrol under way cannot be taken."""
     now = now or timezone.now()
     with transaction.atomic():
         patrol = Patrol.objects.lock_for(by, patrol.pk)
         if patrol.status != PatrolStatus.PLANNED:
             raise Conflict(_("Only a planned patrol can start."))
+        if vehicle is not KEEP:
+            patrol.vehicle = vehicle
+        _take_vehicle(patrol)
         patrol.status, patrol.started_at = PatrolStatus.ACTIVE, now
-        patrol.save(update_fields=["status", "started_at", "updated_at"])
+        patrol.save(update_fields=["status", "started_at", "vehicle", "updated_at"])
     return patrol
 
 

@@ -19,8 +19,9 @@ from apps.registry.choices import UnitKind
 from apps.registry.models import Unit
 from apps.stations.selectors import map_places
 
-from .choices import FindingKind, PatrolMode, PatrolStatus
+from .choices import MODES_WITHOUT_VEHICLE, FindingKind, PatrolMode, PatrolStatus
 from .models import Patrol
+from .selectors import vehicle_choice_label, vehicles_for_patrol
 
 
 def _tablet_texts():
@@ -76,10 +77,18 @@ def patrol_tablet(request, pk):
     require_perm(request, "patrols.change_patrol")
     patrol = (
         Patrol.objects.restrict(request.user, CHANGE)
-        .select_related("station", "post")
+        .select_related("station", "post", "vehicle")
         .get_or_404(pk)
     )
+    vehicles = []
+    if patrol.status == PatrolStatus.PLANNED and patrol.mode not in MODES_WITHOUT_VEHICLE:
+        # The start's choice: the post's vehicles first (the API refuses one that is out).
+        vehicles = [
+            (v.pk, vehicle_choice_label(v))
+            for v in vehicles_for_patrol(station=patrol.station_id, post=patrol.post_id)
+        ]
     context = {
+        "vehicles": vehicles,
         "patrol": patrol,
         "finding_kinds": FindingKind.choices,
         "can_report": request.user.has_perm("patrols.add_finding"),

@@ -1,6 +1,7 @@
 """Pages of patrols: the list, planning a patrol, and a patrol's page with its track's
-figures, participants and broadcasts, and the buttons that start, finish or cancel it.
-The map on the patrol's page is filled by the map script from the track API."""
+figures, participants and broadcasts, and the buttons that start (with a vehicle), finish
+or cancel it. The map on the patrol's page is filled by the map script from the track API.
+And the vehicles: the board of each post's vehicles, a vehicle's page and its form."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,19 +9,28 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
 
 from apps.core.errors import DomainError
 from apps.core.pagination import NoCountPaginator
 from apps.core.scoping import CHANGE
-from apps.core.views import ScopedDetailView, ScopedListView, require_perm
+from apps.core.views import (
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedMixin,
+    ScopedUpdateView,
+    form_errors,
+    require_perm,
+)
 from apps.stations.models import Station
 
 from . import selectors, services
 from .choices import PatrolStatus
-from .filters import PatrolFilter
+from .filters import PatrolFilter, VehicleFilter
 from .findings import enterprises_visited, findings_of_patrol
-from .forms import ParticipantFormSet, PatrolForm
-from .models import Patrol
+from .forms import ParticipantFormSet, PatrolForm, StartForm, VehicleForm
+from .models import Patrol, Vehicle
 
 
 class PatrolList(ScopedListView):
@@ -52,7 +62,8 @@ def patrol_create(request):
     require_perm(request, "patrols.add_patrol")
     station = _station(request)
     data = request.POST if request.method == "POST" else None
-    form = PatrolForm(data, station=station)
+    own_post = request.user.post_id if request.user.station_id == station.pk else None
+    form = PatrolForm(data, station=station, post=own_post)
     if data is None and request.user.station_id == station.pk:
         form.initial.update(officers=[request.user.pk], post=request.user.post_id)
     participants = ParticipantFormSet(data, prefix="participants")
@@ -85,7 +96,7 @@ def patrol_create(request):
 class PatrolDetail(ScopedDetailView):
     model = Patrol
     template_name = "patrols/patrol_detail.html"
-    select_related = ("station", "post", "created_by")
+    select_related = ("station", "post", "vehicle", "created_by")
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("officers", "communities", "covered")
@@ -101,6 +112,8 @@ class PatrolDetail(ScopedDetailView):
             context["enterprises"] = enterprises_visited(patrol=patrol, user=self.request.user)
         can_change = self.request.user.has_perm("patrols.change_patrol")
         context["can_start"] = can_change and patrol.status == PatrolStatus.PLANNED
+        if context["can_start"]:
+            context["start_form"] = StartForm(patrol=patrol)
         context["can_finish"] = can_change and patrol.status == PatrolStatus.ACTIVE
         # The tablet page (tablet_views): for the officers on the way, and to empty a queue.
         context["can_tablet"] = can_change and patrol.status in (
@@ -133,7 +146,24 @@ def _transition(request, pk, service, done: str):
 @login_required
 @require_POST
 def patrol_start(request, pk):
-    return _transition(request, pk, services.patrol_start, _("Patrol under way."))
+    """Start with the vehicle chosen on the page (the plan's, another, or none); a form
+    without the vehicle field (an older page) keeps the plan's."""
+    require_perm(request, "patrols.change_patrol")
+    patrol = Patrol.objects.restrict(request.user, CHANGE).get_or_404(pk)
+    extra = {}
+    if "vehicle" in request.POST:
+        form = StartForm(request.POST, patrol=patrol)
+        if not form.is_valid():
+            messages.error(request, form_errors(form))
+            return redirect(patrol)
+        extra["vehicle"] = form.cleaned_data["vehicle"]
+    try:
+        services.patrol_start(patrol=patrol, by=request.user, **extra)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Patrol under way."))
+    return redirect(patrol)
 
 
 @login_required
@@ -146,3 +176,47 @@ def patrol_finish(request, pk):
 @require_POST
 def patrol_cancel(request, pk):
     return _transition(request, pk, services.patrol_cancel, _("Patrol cancelled."))
+
+
+# --- vehicles --------------------------------------------------------------------------------
+
+
+class VehicleBoard(ScopedMixin, FilterView):
+    """Each post's vehicles (and the station HQ's): free, or out on which patrol under way,
+    and their patrol hours this month; a constant number of queries."""
+
+    model = Vehicle
+    filterset_class = VehicleFilter
+    template_name = "patrols/vehicle_board.html"
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        filterset.narrow_choices_to_station()
+        return filterset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["groups"] = selectors.vehicle_board(
+            user=self.request.user, vehicles=context["object_list"]
+        )
+        context["can_add"] = self.request.user.has_perm("patrols.add_vehicle")
+        context["can_see_patrols"] = self.request.user.has_perm("patrols.view_patrol")
+        return context
+
+
+class VehicleDetail(ScopedDetailView):
+    model = Vehicle
+    select_related = ("station", "post")
+    fields = ["plate", "kind", "station", "post", "has_loudspeaker", "is_active", "note"]
+    update_url_name = "patrols:vehicle_update"
+
+
+class VehicleCreate(ScopedCreateView):
+    model = Vehicle
+    form_class = VehicleForm
+    cancel_url_name = "patrols:vehicle_board"
+
+
+class VehicleUpdate(ScopedUpdateView):
+    model = Vehicle
+    form_class = VehicleForm

@@ -24,6 +24,8 @@ station HQ (the dispatch desk's own formula), a few disputes and the enterprise-
 patrols. Everything is bulk-created from a fixed random seed; nothing depends on today's
 date or the time of day. The marker is the first service log's client id.
 
+The night patrols drive the park post's electric patrol car (its loudspeaker).
+
 `seed_statistics` then fills the statistics store as the nightly job would have, had it run
 every night since the demo's first record (issue 16).
 """
@@ -45,8 +47,8 @@ from apps.core.geo import haversine_km
 from apps.core.idnumbers import FEMALE, MALE, make_id_number, parse_id_number
 from apps.mediation.choices import DisputeCategory, DisputeSource, DisputeStatus, Outcome
 from apps.mediation.models import Dispute
-from apps.patrols.choices import PatrolMode, PatrolStatus
-from apps.patrols.models import Patrol
+from apps.patrols.choices import PatrolMode, PatrolStatus, VehicleKind
+from apps.patrols.models import Patrol, Vehicle
 from apps.permits.choices import ApplicationKind, ApplicationStatus, Basis
 from apps.permits.household import is_local
 from apps.permits.models import (
@@ -614,6 +616,9 @@ def _patrols(park, officer, villages, rng) -> None:
     """The enterprise-protection patrol through the park twice a week, and a night patrol
     through the villages on Fridays."""
     patrols = []
+    # The night patrols drive the park post's electric car with its loudspeaker (seeded by
+    # apps.patrols.demo; none when it is missing).
+    car = Vehicle.objects.filter(station=park.station, post=park, kind=VehicleKind.E_CAR).first()
     for day in _days(YEAR_START, YEAR_END):
         if day.weekday() in (1, 4):
             start = timezone.make_aware(datetime.combine(day, time(9, 30)))
@@ -636,6 +641,7 @@ def _patrols(park, officer, villages, rng) -> None:
                 started_at=started,
                 ended_at=started + timedelta(minutes=length),
                 loudspeaker=mode == PatrolMode.NIGHT_VILLAGE,
+                vehicle=car if mode == PatrolMode.NIGHT_VILLAGE else None,
                 created_by=officer,
                 distance_m=length * rng.randint(60, 90),
             )

@@ -387,7 +387,12 @@
 
   $("[data-action=start]").addEventListener("click", function () {
     if (!navigator.onLine) return say(T.needsNetwork);
-    post(api + "start/").then(function () {
+    // The vehicle chosen on the page (none: without one); the server refuses one that is
+    // already out on another patrol, and says so.
+    var vehicle = $("#start-vehicle");
+    var body = vehicle ? { vehicle: vehicle.value ? Number(vehicle.value) : null } : {};
+    post(api + "start/", body).then(function () {
+      if (vehicle) vehicle.disabled = true;
       setStatus("active");
       say("");
       watch();

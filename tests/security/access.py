@@ -758,6 +758,14 @@ ROUTES: list[Route] = [
     ),
     *crud("patrol", "patrols.patrol", "patrol", "POST PATCH", patch={"note": "改线路"}),
     *group(
+        perm("patrols.view_vehicle"),
+        at("patrols:vehicle_board"),
+        at("patrols:vehicle_detail", "vehicle"),
+    ),
+    *group(perm("patrols.add_vehicle"), at("patrols:vehicle_create", methods="GET POST")),
+    *group(perm("patrols.change_vehicle"), at("patrols:vehicle_update", "vehicle", "GET POST")),
+    *crud("vehicle", "patrols.vehicle", "vehicle", "POST PATCH", patch={"note": "电瓶已更换"}),
+    *group(
         perm("patrols.view_finding"),
         at("patrols:finding_list"),
         at("patrols:finding_detail", "finding"),
@@ -935,6 +943,7 @@ ADMIN_SCENE: dict[str, tuple[str | None, frozenset]] = {
     "noise.NoiseEvent": ("event", SEES_IN_ADMIN),
     "patrols.PatrolSettings": ("patrolsettings", SEES_IN_ADMIN),
     "patrols.Patrol": ("patrol", SEES_IN_ADMIN),
+    "patrols.Vehicle": ("vehicle", SEES_IN_ADMIN),
     "patrols.TrackBatch": ("trackbatch", SEES_IN_ADMIN),
     "patrols.Finding": ("finding", SEES_IN_ADMIN),
     "patrols.VideoPatrol": ("videopatrol", SEES_IN_ADMIN),

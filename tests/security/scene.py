@@ -44,7 +44,7 @@ from apps.noise.models import NoiseEvent, NoiseLimit, NoiseSettings
 from apps.noise.services import readings_ingest, sensor_create
 from apps.patrols import services as patrols
 from apps.patrols.findings import finding_report, video_patrol_log
-from apps.patrols.models import AssessmentScore, PatrolSettings
+from apps.patrols.models import AssessmentScore, PatrolSettings, Vehicle
 from apps.permits import services as permits
 from apps.permits.models import (
     EnterpriseContact,
@@ -290,6 +290,9 @@ def build_scene(org: Org) -> Scene:
     o["noisesettings"] = NoiseSettings.objects.create(bureau=org.jiulongpo)
 
     # --- patrols -----------------------------------------------------------------------
+    o["vehicle"] = Vehicle.objects.create(
+        station=org.xipeng, post=org.park_post, plate="渝A·3062警", kind="e_car"
+    )
     patrol = patrols.patrol_create(
         by=community,
         post=org.park_post,

@@ -2,14 +2,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.accounts.models import User
-from apps.core.api.serializers import ScopedRelatedField
+from apps.core.api.serializers import ModelSerializer, ScopedRelatedField
 from apps.core.limits import TEXT_MAX_LENGTH, validate_plannable
 from apps.core.masking import mask_phone
+from apps.core.plates import normalize_plate
 from apps.core.scoping import VIEW
 from apps.stations.models import Community, Post, Station
 
 from ..choices import ParticipantKind, PatrolMode
-from ..models import Broadcast, Patrol, PatrolParticipant
+from ..models import Broadcast, Patrol, PatrolParticipant, Vehicle
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -38,6 +39,7 @@ class PatrolSerializer(serializers.ModelSerializer):
 
     station_name = serializers.CharField(source="station.name", read_only=True)
     post_name = serializers.CharField(source="post.name", read_only=True, default=None)
+    vehicle_plate = serializers.CharField(source="vehicle", read_only=True, default=None)
     officers = OfficerSerializer(many=True, read_only=True)
     participants = ParticipantSerializer(many=True, read_only=True)
     community_names = serializers.SerializerMethodField()
@@ -52,6 +54,8 @@ class PatrolSerializer(serializers.ModelSerializer):
             "station_name",
             "post",
             "post_name",
+            "vehicle",
+            "vehicle_plate",
             "mode",
             "status",
             "officers",
@@ -110,6 +114,9 @@ class PatrolInputSerializer(serializers.Serializer):
     participants = ParticipantInputSerializer(many=True, required=False)
     route = serializers.CharField(max_length=300, required=False, allow_blank=True)
     loudspeaker = serializers.BooleanField(required=False)
+    vehicle = ScopedRelatedField(
+        queryset=Vehicle.objects.all(), action=VIEW, required=False, allow_null=True
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
@@ -158,3 +165,40 @@ class BroadcastSerializer(serializers.ModelSerializer):
             "client_id": {"required": False, "validators": []},
             "at": {"required": False},
         }
+
+
+class VehicleSerializer(ModelSerializer):
+    """A vehicle of a station; `patrol_under_way` is the patrol that has it out now."""
+
+    station_name = serializers.CharField(source="station.name", read_only=True)
+    post_name = serializers.CharField(source="post.name", read_only=True, default=None)
+    patrol_under_way = serializers.IntegerField(read_only=True, default=None, allow_null=True)
+
+    class Meta:
+        model = Vehicle
+        fields = [
+            "id",
+            "station",
+            "station_name",
+            "post",
+            "post_name",
+            "plate",
+            "kind",
+            "has_loudspeaker",
+            "is_active",
+            "note",
+            "patrol_under_way",
+        ]
+        # The plate's uniqueness is the model's clean() (on the plate as stored, 渝A·1234警).
+        validators = []
+
+    def validate_plate(self, value: str) -> str:
+        return normalize_plate(value)
+
+
+class StartSerializer(serializers.Serializer):
+    """Start a planned patrol; `vehicle` (optional) replaces the plan's, null for none."""
+
+    vehicle = ScopedRelatedField(
+        queryset=Vehicle.objects.all(), action=VIEW, required=False, allow_null=True
+    )

@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -15,8 +16,9 @@ from apps.core.errors import DomainError, OutOfScope
 from apps.core.scoping import CHANGE, VIEW
 
 from .. import selectors, services
-from ..filters import PatrolFilter
-from ..models import Broadcast, Patrol
+from ..choices import PatrolStatus
+from ..filters import PatrolFilter, VehicleFilter
+from ..models import Broadcast, Patrol, Vehicle
 from . import serializers as s
 
 
@@ -116,10 +118,16 @@ class PatrolViewSet(ScopedModelViewSet):
         patrol = self._lean(CHANGE)
         return self._answer(service(patrol=patrol, by=self.request.user))
 
-    @extend_schema(request=None, responses=s.PatrolSerializer)
+    @extend_schema(request=s.StartSerializer, responses=s.PatrolSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        return self._transition(services.patrol_start)
+        """Start with the plan's vehicle, or the `vehicle` given (null: none); a vehicle
+        out on another patrol under way is a conflict (409)."""
+        patrol = self._lean(CHANGE)
+        data = s.StartSerializer(data=request.data or {}, context={"request": request})
+        data.is_valid(raise_exception=True)
+        patrol = services.patrol_start(patrol=patrol, by=request.user, **data.validated_data)
+        return self._answer(patrol)
 
     @extend_schema(request=None, responses=s.PatrolSerializer)
     @action(detail=True, methods=["post"])
@@ -200,4 +208,34 @@ class PatrolViewSet(ScopedModelViewSet):
         return Response(
             s.BroadcastSerializer(broadcast).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class VehicleViewSet(ScopedModelViewSet):
+    """The stations' vehicles: list (filters: station, post, kind, is_active, q), detail,
+    register (POST) and change (PATCH) with the vehicle permissions. The user's own post's
+    vehicles come first, then the station HQ's, then the other posts'; `patrol_under_way`
+    is the patrol that has the vehicle out now."""
+
+    queryset = Vehicle.objects.all()
+    serializer_class = s.VehicleSerializer
+    filterset_class = VehicleFilter
+    permission_classes = [ActionPermissions]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    select_related = ("station", "post")
+
+    def get_queryset(self):
+        post_id = self.request.user.post_id if self.request.user.is_authenticated else None
+        order = [When(post__isnull=True, then=Value(1))]
+        if post_id:
+            order.insert(0, When(post_id=post_id, then=Value(0)))
+        out = Patrol.objects.filter(vehicle=OuterRef("pk"), status=PatrolStatus.ACTIVE)
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                nearness=Case(*order, default=Value(2), output_field=IntegerField()),
+                patrol_under_way=Subquery(out.values("pk")[:1]),
+            )
+            .order_by("station_id", "nearness", "post__name", "kind", "plate", "pk")
         )
