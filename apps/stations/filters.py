@@ -5,7 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.filters import ScopedFilterSet
 
-from .models import Bureau, Community, PoliceDistrict, Post, ServiceLog, StaffAssignment, Station
+from .models import (
+    Bureau,
+    Community,
+    CommunityAppointment,
+    PoliceDistrict,
+    Post,
+    ServiceLog,
+    StaffAssignment,
+    Station,
+)
 
 
 class BureauFilter(ScopedFilterSet):
@@ -50,6 +59,17 @@ class StaffAssignmentFilter(ScopedFilterSet):
     class Meta:
         model = StaffAssignment
         fields = ["q", "station", "post", "kind", "unit"]
+
+
+class CommunityAppointmentFilter(ScopedFilterSet):
+    search_fields = ("officer__name", "community__name", "note")
+    current = django_filters.BooleanFilter(
+        field_name="ended_on", lookup_expr="isnull", label=_("Current")
+    )
+
+    class Meta:
+        model = CommunityAppointment
+        fields = ["q", "station", "community", "officer", "title", "current"]
 
 
 class ServiceLogFilter(ScopedFilterSet):

@@ -243,6 +243,14 @@ class CommunityDetail(ScopedDetailView):
         "note",
     ]
     update_url_name = "stations:community_update"
+    template_name = "stations/community_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["appointments"] = selectors.appointments_of(
+            user=self.request.user, community=self.object
+        )
+        return context
 
 
 class CommunityCreate(ScopedCreateView):
@@ -292,6 +300,14 @@ class StaffAssignmentDetail(ScopedDetailView):
         "ended_on",
     ]
     update_url_name = "stations:staff_update"
+    template_name = "stations/staffassignment_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["appointments"] = selectors.appointments_of(
+            user=self.request.user, officer=self.object
+        )
+        return context
 
 
 class StaffAssignmentCreate(ScopedCreateView):

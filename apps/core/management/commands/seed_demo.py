@@ -10,7 +10,7 @@ from apps.noise.demo import seed_noise
 from apps.patrols.demo import seed_patrols
 from apps.permits.demo import seed_permits
 from apps.registry.demo import seed_registry
-from apps.stations.demo import seed_boundaries, seed_organisation
+from apps.stations.demo import seed_appointments, seed_boundaries, seed_organisation
 from apps.stats.demo import seed_park_year, seed_statistics
 
 
@@ -25,6 +25,7 @@ class Command(BaseCommand):
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         seed_boundaries()
+        seed_appointments()
         residents = seed_registry()
         incidents = seed_incidents()
         seed_permits()
