@@ -247,9 +247,10 @@ class CommunityDetail(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["appointments"] = selectors.appointments_of(
-            user=self.request.user, community=self.object
-        )
+        if self.request.user.has_perm("stations.view_communityappointment"):
+            context["appointments"] = selectors.appointments_of(
+                user=self.request.user, community=self.object
+            )
         return context
 
 
@@ -304,9 +305,10 @@ class StaffAssignmentDetail(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["appointments"] = selectors.appointments_of(
-            user=self.request.user, officer=self.object
-        )
+        if self.request.user.has_perm("stations.view_communityappointment"):
+            context["appointments"] = selectors.appointments_of(
+                user=self.request.user, officer=self.object
+            )
         return context
 
 
