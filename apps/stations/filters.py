@@ -63,13 +63,18 @@ class StaffAssignmentFilter(ScopedFilterSet):
 
 class CommunityAppointmentFilter(ScopedFilterSet):
     search_fields = ("officer__name", "community__name", "note")
-    current = django_filters.BooleanFilter(
-        field_name="ended_on", lookup_expr="isnull", label=_("Current")
+    # A choice, not a BooleanFilter: "?current=null" is refused (400) rather than read as
+    # "no filter".
+    current = django_filters.ChoiceFilter(
+        choices=[("true", _("Yes")), ("false", _("No"))], method="current_only", label=_("Current")
     )
 
     class Meta:
         model = CommunityAppointment
         fields = ["q", "station", "community", "officer", "title", "current"]
+
+    def current_only(self, queryset, name, value):
+        return queryset.filter(ended_on__isnull=value == "true")
 
 
 class ServiceLogFilter(ScopedFilterSet):

@@ -133,7 +133,9 @@ def test_the_api_filters_by_village_and_by_officer(client, org):
     assert [r["id"] for r in by_officer] == [other.pk]
     assert by_officer[0]["title"] == "branch_deputy_secretary"
     assert by_officer[0]["started_on"] == "2019-09-01"
-    assert client.get(url, {"current": "true"}).json()["results"] != []
+    assert len(client.get(url, {"current": "true"}).json()["results"]) == 2
+    assert client.get(url, {"current": "false"}).json()["results"] == []
+    assert client.get(url, {"current": "null"}).status_code == 400
 
 
 def test_the_api_does_not_write_appointments(client, org):
