@@ -32,6 +32,7 @@ ORGANISATION_MODELS = (
     "policedistrict",
     "community",
     "staffassignment",
+    "communityappointment",
 )
 ORGANISATION_VIEW = [f"stations.view_{model}" for model in ORGANISATION_MODELS]
 PERSONAL_DATA = ["core.view_personal_data"]
@@ -163,6 +164,7 @@ ROLES: dict[str, list[str]] = {
         *_crud("stations", "policedistrict", "add", "change"),
         *_crud("stations", "community", "add", "change"),
         *_crud("stations", "staffassignment", "add", "change"),
+        *_crud("stations", "communityappointment", "add", "change"),
         *_crud("stations", "servicelog", "view", "add", "change"),
         "core.view_accesslog",
         *TAXONOMY_VIEW,

@@ -1,12 +1,20 @@
-"""Demo mediation that replays the seeds; idempotent (it runs once, keyed on its mediators).
+"""Demo mediation that replays the seeds; idempotent (each part runs once, keyed on its
+mediators, the tribunal's dispute and the lawyer's booked slot).
 
 - Committees: 西彭镇人民调解委员会 (the township's committee, sitting in the station's
   mediation room) and 马王社区人民调解委员会; their mediators' agreements carry their seal.
 - Every party consents before the first session, and every agreement is signed by the
-  parties and the mediator and sealed by the committee, so it is in effect (人民调解法 art. 29).
+  parties and the mediator and, in people's mediation, sealed by the committee, so it is in
+  effect (人民调解法 art. 29).
 - 西彭: the resident people's mediator 杨德明 (the mediator_xipeng login), 老杨群工, the
-  court's 西彭法庭 for joint mediation, and a lawyer sitting every Thursday morning in the
-  mediation room, four weeks of slots ahead.
+  court's 西彭法庭 for joint mediation, and a lawyer (陈律师) sitting every Thursday morning
+  in the mediation room, kept four weeks of slots ahead on every run.
+- 警法联调 (seed 004): a 白彭村 traffic compensation dispute that the desk and 西彭法庭
+  mediated together this morning, as a court-entrusted mediation (诉调对接), settled with an
+  agreement signed by the parties and the tribunal (no committee seal).
+- 护企巡逻 (seed 004): the aluminium works' gate blocked over a scrap payment stuck with the
+  broker, found on patrol at 铝城, assigned to the lawyer and booked into his next Thursday
+  sitting, where driver, works and broker meet.
 - 马王: the two incidents the cases demo diverted to mediation are now disputes. The first
   is assessed (low risk), mediated and settled with an agreement; its follow-up visit is
   due. The second shows a threat: high risk, the post and desk are alerted, and the desk's
@@ -48,6 +56,7 @@ from .choices import (
     DisputeSource,
     DisputeStatus,
     EscalationSign,
+    MediationKind,
     MediatorKind,
     Outcome,
     Referral,
@@ -61,6 +70,7 @@ from .models import (
     DisputeEvent,
     DisputeParty,
     FollowUp,
+    LawyerSlot,
     MediationCommittee,
     Mediator,
 )
@@ -73,6 +83,7 @@ from .services import (
     party_consent,
     session_record,
     session_schedule,
+    slot_book,
     slots_generate,
 )
 
@@ -80,6 +91,10 @@ from .services import (
 @transaction.atomic
 def seed_mediation() -> int:
     """Returns the disputes created or moved on this run."""
+    return _seed_mediators_and_disputes() + _seed_tribunal_and_lawyer()
+
+
+def _seed_mediators_and_disputes() -> int:
     xipeng = Station.objects.filter(code="500107-xipeng").first()
     jiulong = Station.objects.filter(code="500107-jiulong").first()
     if xipeng is None or jiulong is None or Mediator.objects.filter(name="杨德明").exists():
@@ -101,18 +116,8 @@ def seed_mediation() -> int:
     Mediator.objects.create(
         station=xipeng, name="西彭法庭", kind=MediatorKind.COURT, organisation="九龙坡区人民法院"
     )
-    lawyer = Mediator.objects.create(
+    Mediator.objects.create(
         station=xipeng, name="陈律师", kind=MediatorKind.LAWYER, organisation="西彭法律服务所"
-    )
-    slots_generate(
-        by=admin,
-        mediator=lawyer,
-        weekday=3,
-        first_day=timezone.localdate() + timedelta(days=1),
-        weeks=4,
-        start=time(9),
-        end=time(12),
-        place="西彭派出所调解室",
     )
     mawang_mediator = Mediator.objects.create(
         station=jiulong,
@@ -260,6 +265,116 @@ def _settled_wages(*, station, desk, mediator) -> Dispute:
     )
     FollowUp.objects.filter(dispute=wages).update(due_on=F("due_on") - back)
     return wages
+
+
+JOINT_PLACE = "西彭派出所调解室"
+
+
+def _seed_tribunal_and_lawyer() -> int:
+    """警法联调 and the Thursday lawyer (seed 004), each once; the lawyer's sittings are kept
+    four Thursdays ahead on every run (slots_generate adds only the missing ones)."""
+    xipeng = Station.objects.filter(code="500107-xipeng").first()
+    if xipeng is None:
+        return 0
+    tribunal = Mediator.objects.filter(station=xipeng, kind=MediatorKind.COURT).first()
+    lawyer = Mediator.objects.filter(station=xipeng, kind=MediatorKind.LAWYER).first()
+    admin = User.objects.filter(username="jlp_admin").first()
+    desk = User.objects.filter(username="xipeng_desk").first()
+    if tribunal is None or lawyer is None or admin is None or desk is None:
+        return 0
+    slots_generate(
+        by=admin,
+        mediator=lawyer,
+        weekday=3,  # every Thursday morning
+        first_day=timezone.localdate() + timedelta(days=1),
+        weeks=4,
+        start=time(9),
+        end=time(12),
+        place=JOINT_PLACE,
+    )
+    made = 0
+    if not Dispute.objects.filter(station=xipeng, mediator=tribunal).exists():
+        _joint_with_tribunal(station=xipeng, desk=desk, tribunal=tribunal)
+        made += 1
+    if not LawyerSlot.objects.filter(mediator=lawyer, dispute__isnull=False).exists():
+        _factory_gate(station=xipeng, desk=desk, lawyer=lawyer)
+        made += 1
+    return made
+
+
+def _joint_with_tribunal(*, station, desk, tribunal) -> Dispute:
+    """警法联调: a traffic compensation dispute that the station and 西彭法庭 mediated
+    together this morning, settled with an agreement the tribunal's mediator signed (a
+    court-entrusted mediation: no committee seal, the agreement goes to the court)."""
+    dispute = dispute_receive(
+        by=desk,
+        source="walk_in",
+        kind=MediationKind.COURT,
+        category=DisputeCategory.TRAFFIC,
+        description="白彭村罗某驾驶三轮车与邓某的小货车在白彭路刮擦，罗某受轻微伤，"
+        "双方就医疗费和车辆维修费争执不下。派出所请西彭法庭法官到所，"
+        "与民警共同调解（警法联调）。",
+        place_text="白彭路白彭村路段",
+        community=Community.objects.filter(station=station, name="白彭村").first(),
+        parties=[
+            {"role": "applicant", "name": "罗某", "phone": "13983000301"},
+            {"role": "respondent", "name": "邓某", "phone": "13983000302"},
+        ],
+        received_at=timezone.now() - timedelta(days=3),
+    )
+    dispute_assess(dispute=dispute, by=desk, risk_level=RiskLevel.LOW)
+    dispute_assign(dispute=dispute, mediator=tribunal, by=desk)
+    _consent(dispute, by=desk)
+    session_record(
+        dispute=dispute,
+        by=desk,
+        held_at=timezone.now() - timedelta(hours=2),
+        place=JOINT_PLACE,
+        attendees="罗某、邓某、西彭法庭法官、值班民警陈晓东",
+        notes="民警核对事故经过，法官释明赔偿标准；双方同意按票据赔偿。",
+    )
+    agreement_make(
+        dispute=dispute,
+        by=desk,
+        matters="白彭路刮擦事故的医疗费和车辆维修费赔偿。",
+        responsibility="邓某倒车未注意后方，负事故主要责任。",
+        terms="一、邓某赔偿罗某医疗费1200元、三轮车维修费600元，共计1800元；\n"
+        "二、罗某收款后不再就此事故向邓某主张其他费用。",
+        performance="邓某以微信转账方式一次付清。",
+        performance_deadline=timezone.localdate() + timedelta(days=7),
+        signed_parties=list(dispute.parties.values_list("pk", flat=True)),
+        mediator_signed=True,
+    )
+    return dispute
+
+
+def _factory_gate(*, station, desk, lawyer) -> Dispute:
+    """The enterprise-protection patrol's find: a lorry blocks an aluminium works' gate over
+    a scrap payment held up by the broker. The officers consult the station's lawyer and
+    bring driver, works and broker together at the lawyer's next Thursday sitting."""
+    dispute = dispute_receive(
+        by=desk,
+        source="patrol",
+        category=DisputeCategory.DEBT,
+        description="护企巡逻发现铝城大道某铝制品厂大门被大货车堵住。废品收购商王某称已付清"
+        "废旧原料货款，厂方以未收到全款为由不让拉货；经查货款被中介卡住。"
+        "民警咨询派出所合作律师，约双方和中介当面商谈。",
+        place_text="铝城大道某铝制品厂门口",
+        community=Community.objects.filter(station=station, name="铝城居委会").first(),
+        parties=[
+            {"role": "applicant", "name": "王某", "phone": "13983000303"},
+            {"role": "respondent", "name": "某铝制品厂", "phone": "13983000304"},
+            {"role": "other", "name": "中介刘某", "phone": "13983000305"},
+        ],
+    )
+    dispute_assess(dispute=dispute, by=desk, risk_level=RiskLevel.MEDIUM)
+    dispute_assign(dispute=dispute, mediator=lawyer, by=desk)
+    _consent(dispute, by=desk)
+    slot = LawyerSlot.objects.filter(mediator=lawyer, starts_at__gt=timezone.now()).first()
+    if slot is not None:
+        slot_book(slot=slot, by=desk, dispute=dispute)
+        session_schedule(dispute=dispute, by=desk, at=slot.starts_at, place=slot.place)
+    return dispute
 
 
 def _consent(dispute: Dispute, *, by) -> None:

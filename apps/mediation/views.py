@@ -110,6 +110,8 @@ class DisputeDetail(ScopedDetailView):
             agreements=agreements,
             follow_ups=dispute.follow_ups.select_related("officer", "done_by"),
             next_session=services.next_session_text(dispute),
+            # The lawyer's sittings booked for it (律师每周四坐班).
+            lawyer_slots=dispute.lawyer_slots.select_related("mediator").order_by("starts_at"),
         )
         if not self.request.user.has_perm("mediation.change_dispute") or dispute.status == S.CLOSED:
             return context

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -14,7 +15,17 @@ from apps.core.scoping import CHANGE
 from apps.stats.admin import recompute_statistics
 
 from .boundaries import MAX_BOUNDARY_POINTS, MAX_FILE_BYTES
-from .models import Bureau, Community, PoliceDistrict, Post, ServiceLog, StaffAssignment, Station
+from .choices import StaffKind
+from .models import (
+    Bureau,
+    Community,
+    CommunityAppointment,
+    PoliceDistrict,
+    Post,
+    ServiceLog,
+    StaffAssignment,
+    Station,
+)
 from .services import community_boundaries_import
 
 
@@ -65,6 +76,37 @@ class BoundaryImportForm(forms.Form):
         self.fields["station"].queryset = Station.objects.restrict(user, CHANGE)
 
 
+class AppointmentFormSet(BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # The village's station, before validation: the same-station check needs it.
+        form.instance.station_id = self.instance.station_id
+        return form
+
+
+class CommunityAppointmentInline(admin.TabularInline):
+    """The officers appointed to the village (兼任村党支部副书记 …), current and past."""
+
+    model = CommunityAppointment
+    formset = AppointmentFormSet
+    fields = ["officer", "title", "started_on", "ended_on", "note"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return (
+            CommunityAppointment.objects.restrict(request.user)
+            .select_related("officer")
+            .order_by("-started_on", "id")
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "officer":
+            kwargs["queryset"] = StaffAssignment.objects.restrict(request.user, CHANGE).filter(
+                kind=StaffKind.OFFICER
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Community)
 class CommunityAdmin(ScopedAdmin):
     list_display = ["name", "kind", "station", "district", "post", "population", "has_boundary"]
@@ -74,6 +116,7 @@ class CommunityAdmin(ScopedAdmin):
     # A boundary comes from a file (import_boundaries), never typed as JSON by hand.
     exclude = ["boundary"]
     readonly_fields = ["boundary_shape"]
+    inlines = [CommunityAppointmentInline]
 
     def get_queryset(self, request):
         # The list says whether a boundary is there without loading it.
@@ -156,6 +199,22 @@ class StaffAssignmentAdmin(ScopedAdmin):
     search_fields = ["name", "duty", "station__name"]
     list_select_related = ["station", "post"]
     personal_data_fields = ("phone",)
+
+
+@admin.register(CommunityAppointment)
+class CommunityAppointmentAdmin(ScopedAdmin):
+    list_display = ["officer", "community", "title", "station", "started_on", "ended_on"]
+    list_filter = ["title"]
+    search_fields = ["officer__name", "community__name", "station__name"]
+    list_select_related = ["officer", "community", "station"]
+    date_hierarchy = "started_on"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "officer":
+            kwargs["queryset"] = StaffAssignment.objects.restrict(request.user, CHANGE).filter(
+                kind=StaffKind.OFFICER
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(ServiceLog)

@@ -50,3 +50,15 @@ class AreaKind(models.TextChoices):
 
     URBAN = "urban", _("Urban")
     RURAL = "rural", _("Rural")
+
+
+class AppointmentTitle(models.TextChoices):
+    """What a police officer appointed to a village or residents' committee serves as there
+    (西彭, 2019: party-member officers as deputy secretaries of the 28 村居's branches)."""
+
+    BRANCH_DEPUTY_SECRETARY = "branch_deputy_secretary", _("Deputy party branch secretary")
+    GENERAL_BRANCH_DEPUTY_SECRETARY = (
+        "general_branch_deputy_secretary",
+        _("Deputy general party branch secretary"),
+    )
+    COMMITTEE_DEPUTY_DIRECTOR = "committee_deputy_director", _("Deputy committee director")

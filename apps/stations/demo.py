@@ -6,10 +6,18 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .choices import AreaKind
-from .demo_data import BUREAUS
-from .models import Bureau, Community, PoliceDistrict, Post, Station
-from .services import community_boundaries_import
+from .choices import AreaKind, StaffKind, StationUnit
+from .demo_data import BUREAUS, XIPENG_APPOINTED_ON, XIPENG_APPOINTMENTS
+from .models import (
+    Bureau,
+    Community,
+    CommunityAppointment,
+    PoliceDistrict,
+    Post,
+    StaffAssignment,
+    Station,
+)
+from .services import community_appointment_make, community_boundaries_import
 
 # Approximate boundaries of 西彭's villages (not surveyed: see the file's description),
 # loaded through the same import as a bureau's file in admin.
@@ -101,3 +109,47 @@ def seed_boundaries() -> int:
         station=Station.objects.get(code=DEMO_BOUNDARIES_STATION),
         data=DEMO_BOUNDARIES.read_bytes(),
     )
+
+
+@transaction.atomic
+def seed_appointments() -> int:
+    """西彭's 28 party-member officers, each appointed deputy secretary of one village's or
+    residents' committee's party branch from 2019-09-01 (after the users: 李强 is the
+    xipeng_community login; the others are officers without a login). Returns how many
+    appointments were made on this run."""
+    station = Station.objects.filter(code=DEMO_BOUNDARIES_STATION).first()
+    admin = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    if station is None or admin is None:
+        return 0
+    since = date.fromisoformat(XIPENG_APPOINTED_ON)
+    communities = {c.name: c for c in Community.objects.filter(station=station)}
+    with_login = {
+        a.name: a
+        for a in StaffAssignment.objects.filter(
+            station=station, kind=StaffKind.OFFICER, user__isnull=False
+        )
+    }
+    made = 0
+    for community_name, officer_name, note in XIPENG_APPOINTMENTS:
+        community = communities[community_name]
+        officer = with_login.get(officer_name)
+        if officer is None:
+            officer, _ = StaffAssignment.objects.get_or_create(
+                station=station,
+                name=officer_name,
+                kind=StaffKind.OFFICER,
+                user=None,
+                defaults={
+                    "post": community.post,
+                    "unit": StationUnit.COMMUNITY_TEAM,
+                    "duty": f"社区民警，兼任{community_name}党支部副书记",
+                    "started_on": since,
+                },
+            )
+        if CommunityAppointment.objects.filter(community=community, officer=officer).exists():
+            continue
+        community_appointment_make(
+            by=admin, community=community, officer=officer, started_on=since, note=note
+        )
+        made += 1
+    return made

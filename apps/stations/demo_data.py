@@ -3,7 +3,16 @@
 # Names of the four seed stations, their posts and the villages 迎新村 / 泥璧村 / 宝华村 /
 # 马王社区 come from the seeds; the other stations are real 九龙坡区 towns and streets; the
 # remaining community names, addresses, phones and populations are plausible demo values.
-# Coordinates are approximate (WGS-84, within a couple of kilometres). Organ codes
+# Coordinates are approximate (WGS-84, within a couple of kilometres).
+#
+# 西彭派出所 has all of 西彭镇's 28 村居 of the seed (25 villages, 3 residents' committees,
+# 87.5 km²). Only 迎新村, 泥璧村 and 宝华村 are named by the seeds; 森林村, 长石村, 元明村,
+# 真武村, 铝城居委会 and 城西居委会 were here before as plausible names, and the other
+# nineteen (黄磏村 … 城南居委会, added for issue 17) are plausible names too — 黄磏 is an old
+# township merged into 西彭, 白彭路 a road there, 城南 the town seat's 南城小区 — not the real
+# list of 西彭's villages. Their positions are spread over the town (29.28–29.40 N,
+# 106.27–106.37 E) so that each lies inside the town outline of demo_boundaries.geojson,
+# whose cells are regenerated around them; populations are invented. Organ codes
 # (公安机关机构代码) are demo values in the GA 380 shape: the district's six-digit code, then
 # the station's place.
 
@@ -20,7 +29,8 @@ BUREAUS = [
                 "phone": "023-68000101",
                 "latitude": "29.331850",
                 "longitude": "106.336420",
-                # In reality 25 villages and 3 residents' committees; a sample of them here.
+                # 25 villages and 3 residents' committees (the seed's 28 村居), in three
+                # police districts.
                 "area_km2": "87.50",
                 # Village roads: travel estimates use the rural speed.
                 "area": "rural",
@@ -83,6 +93,69 @@ BUREAUS = [
                                 "post": "西彭园区警务站",
                                 "note": "",
                             },
+                            {
+                                "name": "黄磏村",
+                                "kind": "village",
+                                "latitude": "29.388000",
+                                "longitude": "106.302000",
+                                "population": 2300,
+                                "post": "西彭园区警务站",
+                                "note": "旧黄磏乡所在，临江津双福",
+                            },
+                            {
+                                "name": "马鞍村",
+                                "kind": "village",
+                                "latitude": "29.364000",
+                                "longitude": "106.278000",
+                                "population": 1900,
+                                "post": "西彭园区警务站",
+                                "note": "",
+                            },
+                            {
+                                "name": "千秋村",
+                                "kind": "village",
+                                "latitude": "29.364000",
+                                "longitude": "106.308000",
+                                "population": 2100,
+                                "post": "西彭园区警务站",
+                                "note": "",
+                            },
+                            {
+                                "name": "新民村",
+                                "kind": "village",
+                                "latitude": "29.380000",
+                                "longitude": "106.318000",
+                                "population": 1800,
+                                "post": "西彭园区警务站",
+                                "note": "",
+                            },
+                            {
+                                "name": "桂花村",
+                                "kind": "village",
+                                "latitude": "29.370000",
+                                "longitude": "106.338000",
+                                "population": 2000,
+                                "post": "西彭园区警务站",
+                                "note": "",
+                            },
+                            {
+                                "name": "金鹅村",
+                                "kind": "village",
+                                "latitude": "29.372000",
+                                "longitude": "106.326000",
+                                "population": 2400,
+                                "post": "西彭园区警务站",
+                                "note": "企业宿舍多",
+                            },
+                            {
+                                "name": "青龙村",
+                                "kind": "village",
+                                "latitude": "29.356000",
+                                "longitude": "106.322000",
+                                "population": 1500,
+                                "post": "西彭园区警务站",
+                                "note": "",
+                            },
                         ],
                     },
                     {
@@ -117,6 +190,60 @@ BUREAUS = [
                                 "post": "大石堡警务站",
                                 "note": "",
                             },
+                            {
+                                "name": "石堡村",
+                                "kind": "village",
+                                "latitude": "29.310000",
+                                "longitude": "106.330000",
+                                "population": 2600,
+                                "post": "大石堡警务站",
+                                "note": "",
+                            },
+                            {
+                                "name": "滨江村",
+                                "kind": "village",
+                                "latitude": "29.288000",
+                                "longitude": "106.336000",
+                                "population": 1700,
+                                "post": "大石堡警务站",
+                                "note": "临长江，与江津隔江相望",
+                            },
+                            {
+                                "name": "三合村",
+                                "kind": "village",
+                                "latitude": "29.296000",
+                                "longitude": "106.300000",
+                                "population": 2000,
+                                "post": "大石堡警务站",
+                                "note": "",
+                            },
+                            {
+                                "name": "龙凤村",
+                                "kind": "village",
+                                "latitude": "29.306000",
+                                "longitude": "106.286000",
+                                "population": 1600,
+                                "post": "大石堡警务站",
+                                "note": "",
+                            },
+                            {
+                                "name": "白彭村",
+                                "kind": "village",
+                                "latitude": "29.296000",
+                                "longitude": "106.350000",
+                                "population": 2200,
+                                "post": "大石堡警务站",
+                                "note": "白彭路沿线",
+                            },
+                            {
+                                "name": "红岩村",
+                                "kind": "village",
+                                "latitude": "29.318000",
+                                "longitude": "106.357000",
+                                "population": 1500,
+                                "post": None,
+                                "note": "离所部比离警务站近，由所部直接负责",
+                            },
                         ],
                     },
                     {
@@ -150,6 +277,60 @@ BUREAUS = [
                                 "population": 2400,
                                 "post": "城西家园警务站",
                                 "note": "",
+                            },
+                            {
+                                "name": "城南居委会",
+                                "kind": "committee",
+                                "latitude": "29.322000",
+                                "longitude": "106.338000",
+                                "population": 9600,
+                                "post": None,
+                                "note": "镇政府驻地南城小区",
+                            },
+                            {
+                                "name": "和平村",
+                                "kind": "village",
+                                "latitude": "29.338000",
+                                "longitude": "106.295000",
+                                "population": 2100,
+                                "post": "城西家园警务站",
+                                "note": "",
+                            },
+                            {
+                                "name": "双河村",
+                                "kind": "village",
+                                "latitude": "29.333000",
+                                "longitude": "106.280000",
+                                "population": 1900,
+                                "post": "城西家园警务站",
+                                "note": "",
+                            },
+                            {
+                                "name": "钟山村",
+                                "kind": "village",
+                                "latitude": "29.352000",
+                                "longitude": "106.278000",
+                                "population": 1700,
+                                "post": "城西家园警务站",
+                                "note": "",
+                            },
+                            {
+                                "name": "云凤村",
+                                "kind": "village",
+                                "latitude": "29.320000",
+                                "longitude": "106.286000",
+                                "population": 1600,
+                                "post": "城西家园警务站",
+                                "note": "",
+                            },
+                            {
+                                "name": "联合村",
+                                "kind": "village",
+                                "latitude": "29.340000",
+                                "longitude": "106.360000",
+                                "population": 2000,
+                                "post": None,
+                                "note": "离所部比离警务站近，由所部直接负责",
                             },
                         ],
                     },
@@ -1086,4 +1267,40 @@ BUREAUS = [
             },
         ],
     },
+]
+
+# 2019年9月，西彭派出所在辖区28个村和居委会，派驻28名优秀党员民警兼任党支部副书记 (seed 004).
+# 刘璐 (宝华村), 向治刚 and 蓝燕 are officers the seed names; 李强 is the xipeng_community
+# login; the other names are invented. Officers without a login are staff assignments only.
+XIPENG_APPOINTED_ON = "2019-09-01"
+XIPENG_APPOINTMENTS = [
+    # (village / residents' committee, officer, note)
+    ("宝华村", "刘璐", "2020年4月底，劝说科目二考场旁的杨某夫妇搬入新家"),
+    ("迎新村", "李强", ""),
+    ("泥璧村", "向治刚", ""),
+    ("铝城居委会", "蓝燕", ""),
+    ("森林村", "张明辉", ""),
+    ("黄磏村", "王俊", ""),
+    ("马鞍村", "李红梅", ""),
+    ("千秋村", "陈刚", ""),
+    ("新民村", "黄涛", ""),
+    ("桂花村", "周建华", ""),
+    ("金鹅村", "吴丽", ""),
+    ("长石村", "徐亮", ""),
+    ("元明村", "孙勇", ""),
+    ("石堡村", "马骏", ""),
+    ("滨江村", "胡小兵", ""),
+    ("三合村", "朱海燕", ""),
+    ("龙凤村", "郭伟", ""),
+    ("白彭村", "何平", ""),
+    ("红岩村", "林峰", ""),
+    ("城西居委会", "罗娟", ""),
+    ("城南居委会", "梁斌", ""),
+    ("真武村", "宋涛", ""),
+    ("和平村", "郑鑫", ""),
+    ("双河村", "谢军", ""),
+    ("钟山村", "韩冰", ""),
+    ("云凤村", "唐建", ""),
+    ("青龙村", "冯磊", ""),
+    ("联合村", "曹静", ""),
 ]

@@ -5,7 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.filters import ScopedFilterSet
 
-from .models import Bureau, Community, PoliceDistrict, Post, ServiceLog, StaffAssignment, Station
+from .models import (
+    Bureau,
+    Community,
+    CommunityAppointment,
+    PoliceDistrict,
+    Post,
+    ServiceLog,
+    StaffAssignment,
+    Station,
+)
 
 
 class BureauFilter(ScopedFilterSet):
@@ -50,6 +59,22 @@ class StaffAssignmentFilter(ScopedFilterSet):
     class Meta:
         model = StaffAssignment
         fields = ["q", "station", "post", "kind", "unit"]
+
+
+class CommunityAppointmentFilter(ScopedFilterSet):
+    search_fields = ("officer__name", "community__name", "note")
+    # A choice, not a BooleanFilter: "?current=null" is refused (400) rather than read as
+    # "no filter".
+    current = django_filters.ChoiceFilter(
+        choices=[("true", _("Yes")), ("false", _("No"))], method="current_only", label=_("Current")
+    )
+
+    class Meta:
+        model = CommunityAppointment
+        fields = ["q", "station", "community", "officer", "title", "current"]
+
+    def current_only(self, queryset, name, value):
+        return queryset.filter(ended_on__isnull=value == "true")
 
 
 class ServiceLogFilter(ScopedFilterSet):

@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -19,7 +20,15 @@ from apps.core.scoping import Scope, ScopedManager, ScopedQuerySet
 from apps.core.timefmt import when
 
 from .boundaries import validate_boundary
-from .choices import AreaKind, CommunityKind, PostKind, ServiceKind, StaffKind, StationUnit
+from .choices import (
+    AppointmentTitle,
+    AreaKind,
+    CommunityKind,
+    PostKind,
+    ServiceKind,
+    StaffKind,
+    StationUnit,
+)
 
 
 def _coordinate_fields():
@@ -333,6 +342,83 @@ class StaffAssignment(SameStationMixin, TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("stations:staff_detail", args=[self.pk])
+
+
+class CommunityAppointment(SameStationMixin, TimeStampedModel):
+    """A police officer appointed to a village or residents' committee of the station's area,
+    serving there as e.g. deputy secretary of its party branch (兼任村党支部副书记), so that
+    the village's disputes reach the police at once. 西彭 appointed 28 party-member officers
+    to its 28 村居 in September 2019. One officer may hold several villages; a village has at
+    most one current holder of each title."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("station")
+    )
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("village / community"),
+    )
+    officer = models.ForeignKey(
+        StaffAssignment,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("police officer"),
+        limit_choices_to={"kind": StaffKind.OFFICER},
+    )
+    title = models.CharField(
+        _("appointed as"),
+        max_length=40,
+        choices=AppointmentTitle,
+        default=AppointmentTitle.BRANCH_DEPUTY_SECRETARY,
+    )
+    started_on = models.DateField(_("since"), default=timezone.localdate)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = ScopedManager()
+    scope = Scope(station="station_id", bureau="station__bureau_id")
+    same_station = {
+        "community": _("The village / community belongs to another station."),
+        "officer": _("The officer belongs to another station."),
+    }
+
+    class Meta:
+        verbose_name = _("village appointment")
+        verbose_name_plural = _("village appointments")
+        ordering = ["station_id", "community_id", "-started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="stations_appointment_ends_after_start",
+                violation_error_message=_("The end date is before the start date."),
+            ),
+            models.UniqueConstraint(
+                fields=["community", "title"],
+                condition=models.Q(ended_on__isnull=True),
+                name="stations_appointment_one_current_holder",
+                violation_error_message=_(
+                    "The village already has a police officer in this post; end that"
+                    " appointment first."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["officer", "-started_on"])]
+
+    def __str__(self):
+        return f"{self.officer.name} · {self.community} {self.get_title_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.officer_id and self.officer.kind != StaffKind.OFFICER:
+            raise ValidationError(
+                {"officer": _("Only a police officer (民警) can be appointed to a village.")}
+            )
+
+    def get_absolute_url(self):
+        return reverse("stations:community_detail", args=[self.community_id])
 
 
 class ServiceLogQuerySet(ScopedQuerySet):

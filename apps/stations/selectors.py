@@ -2,12 +2,20 @@
 
 from datetime import datetime, time
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .choices import ServiceKind, StaffKind
-from .models import Community, PoliceDistrict, Post, ServiceLog, StaffAssignment, Station
+from .models import (
+    Community,
+    CommunityAppointment,
+    PoliceDistrict,
+    Post,
+    ServiceLog,
+    StaffAssignment,
+    Station,
+)
 
 
 def service_counters_today(*, user) -> dict:
@@ -23,6 +31,19 @@ def service_counters_today(*, user) -> dict:
         "total": totals["total"],
         "at_my_post": totals["at_my_post"] if user.post_id else None,
     }
+
+
+def appointments_of(*, user, community=None, officer=None):
+    """Officers' village appointments the user may see, of one village or one officer:
+    current ones first, then the ended, newest first."""
+    appointments = CommunityAppointment.objects.restrict(user).select_related(
+        "officer", "community"
+    )
+    if community is not None:
+        appointments = appointments.filter(community=community)
+    if officer is not None:
+        appointments = appointments.filter(officer=officer)
+    return appointments.order_by(F("ended_on").desc(nulls_first=True), "-started_on", "id")
 
 
 def districts_of(*, user):

@@ -1,17 +1,25 @@
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.errors import DomainError, NotAllowed, OutOfScope
+from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.limits import ensure_past
 from apps.core.scoping import CHANGE
 
 from . import boundaries
-from .choices import ServiceKind
-from .models import Community, Post, ServiceLog, Station
+from .choices import AppointmentTitle, ServiceKind
+from .models import (
+    Community,
+    CommunityAppointment,
+    Post,
+    ServiceLog,
+    StaffAssignment,
+    Station,
+)
 
 
 def service_log_record(
@@ -107,3 +115,75 @@ def community_boundaries_import(*, by, station: Station, data: bytes) -> int:
             # One save each (not bulk_update): the change history records who set it.
             community.save(update_fields=["boundary", "updated_at"])
     return len(communities)
+
+
+def _refusal(exc: ValidationError) -> DomainError:
+    return DomainError(" ".join(exc.messages), code="invalid")
+
+
+def community_appointment_make(
+    *,
+    by,
+    community: Community,
+    officer: StaffAssignment,
+    title: str = AppointmentTitle.BRANCH_DEPUTY_SECRETARY,
+    started_on: date | None = None,
+    note: str = "",
+) -> CommunityAppointment:
+    """Appoint a police officer of the station to one of its villages or residents'
+    committees (e.g. 兼任村党支部副书记). Both must be of the same station, in the writer's
+    scope; the village may have only one current holder of the title."""
+    if not by.has_perm("stations.add_communityappointment"):
+        raise NotAllowed(_("You may not appoint officers to villages."))
+    with transaction.atomic():
+        community = (
+            Community.objects.restrict(by, CHANGE)
+            .select_for_update()
+            .filter(pk=community.pk)
+            .first()
+        )
+        if community is None or not (
+            StaffAssignment.objects.restrict(by, CHANGE).filter(pk=officer.pk).exists()
+        ):
+            raise OutOfScope(_("Not found."))
+        appointment = CommunityAppointment(
+            station_id=community.station_id,
+            community=community,
+            officer=officer,
+            title=title,
+            started_on=started_on or timezone.localdate(),
+            note=note.strip(),
+        )
+        try:
+            appointment.full_clean()
+        except ValidationError as exc:
+            raise _refusal(exc) from exc
+        appointment.save()
+    return appointment
+
+
+def community_appointment_end(
+    *, by, appointment: CommunityAppointment, ended_on: date | None = None
+) -> CommunityAppointment:
+    """End an appointment (the officer leaves the village's post) on `ended_on`, today by
+    default; it stays on record."""
+    if not by.has_perm("stations.change_communityappointment"):
+        raise NotAllowed(_("You may not change officers' village appointments."))
+    with transaction.atomic():
+        appointment = (
+            CommunityAppointment.objects.restrict(by, CHANGE)
+            .select_for_update()
+            .filter(pk=appointment.pk)
+            .first()
+        )
+        if appointment is None:
+            raise OutOfScope(_("Not found."))
+        if appointment.ended_on is not None:
+            raise Conflict(_("The appointment has ended already."))
+        appointment.ended_on = ended_on or timezone.localdate()
+        try:
+            appointment.full_clean()
+        except ValidationError as exc:
+            raise _refusal(exc) from exc
+        appointment.save(update_fields=["ended_on", "updated_at"])
+    return appointment

@@ -257,6 +257,15 @@ class CommunityDetail(ScopedDetailView):
         "note",
     ]
     update_url_name = "stations:community_update"
+    template_name = "stations/community_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.has_perm("stations.view_communityappointment"):
+            context["appointments"] = selectors.appointments_of(
+                user=self.request.user, community=self.object
+            )
+        return context
 
 
 class CommunityCreate(ScopedCreateView):
@@ -306,6 +315,15 @@ class StaffAssignmentDetail(ScopedDetailView):
         "ended_on",
     ]
     update_url_name = "stations:staff_update"
+    template_name = "stations/staffassignment_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.has_perm("stations.view_communityappointment"):
+            context["appointments"] = selectors.appointments_of(
+                user=self.request.user, officer=self.object
+            )
+        return context
 
 
 class StaffAssignmentCreate(ScopedCreateView):

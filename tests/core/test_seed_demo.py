@@ -1,14 +1,23 @@
 import math
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.cases.models import Case, Incident
 from apps.core.idnumbers import parse_id_number
 from apps.registry.models import Address, FocusRecord, HotelStay, Person, Unit
-from apps.stations.models import Bureau, Community, Post, Station
+from apps.stations.models import (
+    Bureau,
+    Community,
+    CommunityAppointment,
+    Post,
+    StaffAssignment,
+    Station,
+)
 
 
 def haversine_km(a, b):
@@ -27,7 +36,20 @@ def seeded(db, settings):
 
 
 def counts():
-    models = (Bureau, Station, Post, Community, User, Person, Address, Unit, HotelStay, Incident)
+    models = (
+        Bureau,
+        Station,
+        Post,
+        Community,
+        StaffAssignment,
+        CommunityAppointment,
+        User,
+        Person,
+        Address,
+        Unit,
+        HotelStay,
+        Incident,
+    )
     return [m.objects.count() for m in models]
 
 
@@ -132,3 +154,48 @@ def test_the_xietaizi_noise_shows_a_repeat_caller_and_the_board_has_work(seeded)
     # The missing-person call waits at the park post for its officer to take it (接单).
     assert {i.status for i in open_now} == {"received", "assigned"}
     assert Case.objects.filter(station__name="西彭派出所", status="investigating").exists()
+
+
+def test_xipeng_covers_its_87_5_km2_with_25_villages_and_3_committees(seeded):
+    """西彭占地87.5平方公里 … 其中包括25个村，3个居委会 (seed 004)."""
+    xipeng = Station.objects.get(name="西彭派出所")
+    assert xipeng.area_km2 == Decimal("87.50")
+    places = xipeng.communities.all()
+    assert places.filter(kind="village").count() == 25
+    assert places.filter(kind="committee").count() == 3
+    assert places.count() == 28
+    # Each in one of the three police districts, inside the town, with a map boundary.
+    assert {c.district.name for c in places} == {"园区警区", "大石堡警区", "城西警区"}
+    for place in places:
+        assert 29.27 < place.latitude < 29.40 and 106.26 < place.longitude < 106.37, place
+        assert place.boundary is not None, place
+    # A village answers to a post only where the post is nearer than the station itself
+    # (the dispatch saves time); the town centre and its east answer to the station. The
+    # park post's villages by over a kilometre: its demo year (apps/stats/demo.py) puts each
+    # call up to 1.2 km off the village's centre and expects every dispatch to save time.
+    for place in places.select_related("post", "station"):
+        if place.post is not None:
+            margin = 1.0 if place.post.name == "西彭园区警务站" else 0.0
+            nearer = haversine_km(place, place.station) - haversine_km(place, place.post)
+            assert nearer > margin, place
+    without_post = places.filter(post__isnull=True).values_list("name", flat=True)
+    assert set(without_post) == {"铝城居委会", "城南居委会", "红岩村", "联合村"}
+
+
+def test_xipeng_appointed_28_party_member_officers_to_its_28_villages(seeded, client):
+    """2019年9月，西彭派出所在辖区28个村和居委会，派驻28名优秀党员民警兼任党支部副书记."""
+    appointments = CommunityAppointment.objects.filter(station__name="西彭派出所")
+    assert appointments.count() == 28
+    assert appointments.values("community").distinct().count() == 28
+    assert appointments.values("officer").distinct().count() == 28
+    assert {(a.started_on, a.ended_on, a.title) for a in appointments} == {
+        (date(2019, 9, 1), None, "branch_deputy_secretary")
+    }
+    assert {a.officer.kind for a in appointments.select_related("officer")} == {"officer"}
+    liu = appointments.get(community__name="宝华村")
+    assert liu.officer.name == "刘璐" and liu.officer.user is None
+    assert appointments.get(community__name="迎新村").officer.user.username == "xipeng_community"
+    client.force_login(User.objects.get(username="xipeng_desk"))
+    page = client.get(reverse("stations:community_detail", args=[liu.community_id]))
+    html = page.content.decode()
+    assert "刘璐" in html and "党支部副书记" in html and "2019-09-01 起" in html

@@ -278,6 +278,7 @@ ROUTES: list[Route] = [
         at("stations:staff_reveal", "staff", "POST", kwargs=(("field", "phone"),)),
     ),
     *crud("bureau", "stations.bureau", "bureau", writes=""),
+    *crud("communityappointment", "stations.communityappointment", "appointment", writes=""),
     # The maps: their places (the user's scope, or one station of it) and the offline tile
     # package (tests/security/conftest.py gives the scene one with the tile 0/0/0).
     *group(
@@ -908,6 +909,7 @@ ADMIN_SCENE: dict[str, tuple[str | None, frozenset]] = {
     "stations.PoliceDistrict": ("district", SEES_IN_ADMIN),
     "stations.Community": ("community", SEES_IN_ADMIN),
     "stations.StaffAssignment": ("staff", SEES_IN_ADMIN),
+    "stations.CommunityAppointment": ("appointment", SEES_IN_ADMIN),
     "stations.ServiceLog": ("servicelog", SEES_IN_ADMIN),
     "registry.Address": ("address", SEES_IN_ADMIN),
     "registry.Person": ("person", SEES_IN_ADMIN),

@@ -53,6 +53,7 @@ from apps.permits.models import (
     ResidencePermit,
 )
 from apps.registry.models import ImportBatch, Residence, SavedQuery
+from apps.stations.models import CommunityAppointment
 from apps.stats.models import DailyFact, StatsRun
 from tests.mediation.helpers import consent_all
 from tests.patrols.findings_scene import jpeg
@@ -96,6 +97,9 @@ def build_scene(org: Org) -> Scene:
         station=org.xipeng, post=org.park_post, user=community, name="李警官", kind="officer"
     )
     o["servicelog"] = ServiceLogFactory(station=org.xipeng, post=org.park_post, recorded_by=desk)
+    o["appointment"] = CommunityAppointment.objects.create(
+        station=org.xipeng, community=org.yingxin, officer=o["staff"], started_on=date(2019, 9, 1)
+    )
     o["user"] = desk
 
     # --- registry ----------------------------------------------------------------------

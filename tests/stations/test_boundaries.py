@@ -267,7 +267,7 @@ def test_admin_offers_only_the_stations_of_the_admins_bureau(client, org):
 def test_the_demo_ships_approximate_boundaries_for_xipengs_villages(django_user_model):
     django_user_model.objects.create_superuser("admin", password="x")
     seed_organisation()
-    assert seed_boundaries() == 9
+    assert seed_boundaries() == 28  # all 25 villages and 3 committees (issue 17)
     xipeng = Station.objects.get(code="500107-xipeng")
     villages = Community.objects.filter(station=xipeng)
     assert not villages.filter(boundary__isnull=True).exists()

@@ -4,7 +4,16 @@ from apps.core.api.serializers import MaskedField, ModelSerializer
 from apps.core.limits import validate_past
 
 from ..choices import ServiceKind
-from ..models import Bureau, Community, PoliceDistrict, Post, ServiceLog, StaffAssignment, Station
+from ..models import (
+    Bureau,
+    Community,
+    CommunityAppointment,
+    PoliceDistrict,
+    Post,
+    ServiceLog,
+    StaffAssignment,
+    Station,
+)
 
 
 class BureauSerializer(ModelSerializer):
@@ -92,6 +101,27 @@ class StaffAssignmentSerializer(ModelSerializer):
             "started_on",
             "ended_on",
         ]
+
+
+class CommunityAppointmentSerializer(serializers.ModelSerializer):
+    officer_name = serializers.CharField(source="officer.name", read_only=True)
+    community_name = serializers.CharField(source="community.name", read_only=True)
+
+    class Meta:
+        model = CommunityAppointment
+        fields = [
+            "id",
+            "station",
+            "community",
+            "community_name",
+            "officer",
+            "officer_name",
+            "title",
+            "started_on",
+            "ended_on",
+            "note",
+        ]
+        read_only_fields = fields
 
 
 class ServiceLogSerializer(serializers.ModelSerializer):

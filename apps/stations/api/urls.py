@@ -10,6 +10,7 @@ router.register("posts", views.PostViewSet)
 router.register("districts", views.PoliceDistrictViewSet)
 router.register("communities", views.CommunityViewSet)
 router.register("staff", views.StaffAssignmentViewSet)
+router.register("appointments", views.CommunityAppointmentViewSet)
 router.register("service-logs", views.ServiceLogViewSet)
 
 urlpatterns = [

@@ -12,7 +12,16 @@ from apps.core.filters import LARGEST_ID
 from apps.core.scoping import CHANGE
 
 from .. import filters
-from ..models import Bureau, Community, PoliceDistrict, Post, ServiceLog, StaffAssignment, Station
+from ..models import (
+    Bureau,
+    Community,
+    CommunityAppointment,
+    PoliceDistrict,
+    Post,
+    ServiceLog,
+    StaffAssignment,
+    Station,
+)
 from ..selectors import map_places
 from ..services import service_log_record
 from . import serializers
@@ -61,6 +70,15 @@ class StaffAssignmentViewSet(ScopedModelViewSet):
     queryset = StaffAssignment.objects.all()
     serializer_class = serializers.StaffAssignmentSerializer
     filterset_class = filters.StaffAssignmentFilter
+
+
+class CommunityAppointmentViewSet(ScopedReadOnlyViewSet):
+    """Officers appointed to villages (兼任村党支部副书记 …): read here, made in admin."""
+
+    queryset = CommunityAppointment.objects.all()
+    serializer_class = serializers.CommunityAppointmentSerializer
+    filterset_class = filters.CommunityAppointmentFilter
+    select_related = ("officer", "community")
 
 
 class ServiceLogViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):

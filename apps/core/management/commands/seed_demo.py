@@ -11,7 +11,7 @@ from apps.patrols.demo import seed_patrols
 from apps.permits.demo import seed_permits
 from apps.registry.demo import seed_registry
 from apps.registry.demo_hub import seed_xietaizi_hub
-from apps.stations.demo import seed_boundaries, seed_organisation
+from apps.stations.demo import seed_appointments, seed_boundaries, seed_organisation
 from apps.stats.demo import seed_park_year, seed_statistics
 from apps.stats.demo_zhangping import seed_zhangping_years
 
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         seed_boundaries()
+        seed_appointments()
         residents = seed_registry()
         incidents = seed_incidents()
         seed_permits()
