@@ -38,7 +38,8 @@ demo: demo-setup
 	@echo "  Workbench:  http://$(HOST):$(PORT)/    admin: http://$(HOST):$(PORT)/admin/"
 	@echo "  Password for every demo login: jingwu2026"
 	@echo "  Logins: admin, jlp_admin, xipeng_desk, xipeng_community, xipeng_case,"
-	@echo "          xipeng_leader, shiqiaopu_community, shuangfeng_desk, mediator_xipeng, jlp_legal"
+	@echo "          xipeng_leader, shiqiaopu_community, shuangfeng_desk, mediator_xipeng, jlp_legal,"
+	@echo "          xietaizi_community"
 	@echo "  Citizen portal: http://$(HOST):$(PORT)/apply/  login 13983461234"
 	@echo ""
 	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
