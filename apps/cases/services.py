@@ -68,7 +68,7 @@ from .selectors import (
     rank_posts,
     travel_minutes,
 )
-from .workflow import check_case_transition, check_incident_transition, closing_outcomes
+from .workflow import CASE_WORKFLOWS, INCIDENT_WORKFLOW, closing_outcomes
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
@@ -295,7 +295,7 @@ def incident_dispatch(
                 % {"status": incident.get_status_display()}
             )
         target = IncidentStatus.DISPATCHED if officers else IncidentStatus.ASSIGNED
-        check_incident_transition(incident.status, target)
+        INCIDENT_WORKFLOW.check(incident.status, target)
         settings = dispatch_settings(incident.station.bureau_id)
         neighbouring = settings.cross_station_dispatch and (
             post.station.bureau_id == incident.station.bureau_id
@@ -362,7 +362,7 @@ def _take(incident: Incident, *, by, client_id=None) -> None:
         raise NotAllowed(
             _("Only the officers of %(post)s can take this job.") % {"post": incident.post}
         )
-    check_incident_transition(incident.status, IncidentStatus.DISPATCHED)
+    INCIDENT_WORKFLOW.check(incident.status, IncidentStatus.DISPATCHED)
     incident.status = IncidentStatus.DISPATCHED
     incident.dispatched_at = timezone.now()
     incident.save()
@@ -437,7 +437,7 @@ def incident_status(
             return repeated
         if incident.status == IncidentStatus.ASSIGNED and status != IncidentStatus.HANDLED:
             _take(incident, by=by)
-        check_incident_transition(incident.status, status)
+        INCIDENT_WORKFLOW.check(incident.status, status)
         if status == IncidentStatus.HANDLED and not outcome.strip():
             raise DomainError(_("Record the result of the handling."), code="invalid")
         now = timezone.now()
@@ -530,7 +530,7 @@ def incident_close(
         incident = Incident.objects.lock_for(by, incident.pk)
         if incident.status == IncidentStatus.CLOSED:
             raise Conflict(_("This incident is already closed."))
-        check_incident_transition(incident.status, IncidentStatus.CLOSED)
+        INCIDENT_WORKFLOW.check(incident.status, IncidentStatus.CLOSED)
         if disposition == Disposition.CASE:
             case = case_open(
                 by=by,
@@ -638,14 +638,14 @@ def _deadline(case: Case):
 
 
 def case_transition(*, case: Case, to: str, by, outcome: str = "", note: str = "") -> Case:
-    """Move a case along its kind's workflow (workflow.CASE_TRANSITIONS); closing needs an
+    """Move a case along its kind's workflow (workflow.CASE_WORKFLOWS); closing needs an
     outcome that fits where the case stands; a refusal to file needs its reasons, which go
     on the 不予立案通知书."""
     if to not in CaseStatus.values:
         raise DomainError(_("Unknown case status."), code="invalid")
     with transaction.atomic():
         case = Case.objects.lock_for(by, case.pk)
-        check_case_transition(case.kind, case.status, to)
+        CASE_WORKFLOWS[case.kind].check(case.status, to)
         if to == CaseStatus.CLOSED:
             if outcome not in closing_outcomes(case.kind, case.status):
                 raise DomainError(

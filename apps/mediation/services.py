@@ -68,7 +68,7 @@ from .models import (
     ThreadMessage,
 )
 from .pdf import agreement_pdf
-from .workflow import ASSIGNABLE, SCHEDULABLE, check_dispute_transition
+from .workflow import ASSIGNABLE, DISPUTE_WORKFLOW, SCHEDULABLE
 
 SERIES = "TJ"
 MAX_SCAN_BYTES = 20 * 1024 * 1024
@@ -111,7 +111,7 @@ def _event(dispute: Dispute, *, by, text: str, status: str = "") -> DisputeEvent
 
 
 def _move(dispute: Dispute, target: str, *, by, text: str = "") -> None:
-    check_dispute_transition(dispute.status, target)
+    DISPUTE_WORKFLOW.check(dispute.status, target)
     dispute.status = target
     if target not in SCHEDULABLE:
         # Settled, failed or withdrawn: no session is still to come.
@@ -714,7 +714,7 @@ def agreement_make(
                 _("An agreement needs the parties: add at least two first."), code="no_parties"
             )
         if dispute.status != S.IN_MEDIATION:
-            check_dispute_transition(dispute.status, S.AGREEMENT)
+            DISPUTE_WORKFLOW.check(dispute.status, S.AGREEMENT)
         _require_consent(dispute)
         signed = [getattr(p, "pk", p) for p in signed_parties]
         if any(pk not in parties for pk in signed):

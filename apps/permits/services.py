@@ -42,7 +42,7 @@ from .models import (
     ResidenceCertificate,
     ResidencePermit,
 )
-from .workflow import EDITABLE, check_transition, required_documents
+from .workflow import EDITABLE, WORKFLOW, required_documents
 
 logger = logging.getLogger(__name__)
 S = ApplicationStatus
@@ -113,7 +113,7 @@ def _tell_applicant(application: PermitApplication, title: str, body: str = "") 
 def _set_status(application: PermitApplication, to: str, *, by, **stamps) -> None:
     """Move the application on (if the workflow allows), stamp it, put the step on its
     timeline and tell the applicant."""
-    check_transition(application.status, to)
+    WORKFLOW.check(application.status, to)
     application.status = to
     for name, value in stamps.items():
         setattr(application, name, value)
@@ -290,7 +290,7 @@ def application_submit(*, application: PermitApplication, by) -> PermitApplicati
     with transaction.atomic():
         application = _locked(application, by)
         to = S.RESUBMITTED if application.status == S.NEEDS_SUPPLEMENT else S.SUBMITTED
-        check_transition(application.status, to)
+        WORKFLOW.check(application.status, to)
         missing = missing_documents(application)
         if missing:
             raise _invalid(
@@ -403,7 +403,7 @@ def application_approve(
     document, or confirms explicitly that they checked them otherwise."""
     with transaction.atomic():
         application = _locked_for_officer(application, by)
-        check_transition(application.status, S.APPROVED)
+        WORKFLOW.check(application.status, S.APPROVED)
         unopened = unopened_documents(application, by)
         if unopened and not documents_confirmed:
             raise DomainError(
