@@ -2,7 +2,7 @@
 kind of record, carried over from the two tables it replaced (core migration 0006)."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from apps.core.models import NumberSequence
@@ -42,6 +42,7 @@ def test_the_migration_carries_the_sequences_both_ways():
         )
     finally:
         MigrationExecutor(connection).migrate(leaves)
-    assert next_number(station=station, series="JQ", year=2026) == 42
-    assert next_number(station=station, series="PZ", year=2026) == 8
-    assert next_number(station=station, series="PZ", year=2027) == 1
+    with transaction.atomic():  # as in the services: the lock is the caller's transaction's
+        assert next_number(station=station, series="JQ", year=2026) == 42
+        assert next_number(station=station, series="PZ", year=2026) == 8
+        assert next_number(station=station, series="PZ", year=2027) == 1
