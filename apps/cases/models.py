@@ -755,28 +755,6 @@ class CaseEvent(TimelineEntry):
         return f"{self.case} · {self.text}"
 
 
-class NumberSequence(models.Model):
-    """The last number given out per station, series and year. Taken under a row lock in
-    the same transaction as the record it numbers, so numbers have no gaps and no repeats."""
-
-    station = models.ForeignKey("stations.Station", on_delete=models.CASCADE, related_name="+")
-    series = models.CharField(max_length=10)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("number sequence")
-        verbose_name_plural = _("number sequences")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["station", "series", "year"], name="cases_sequence_unique"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.series}{self.year}: {self.last}"
-
-
 class DutyShift(SameStationMixin, models.Model):
     """One person on duty at a post (or the station) for a time (值班表)."""
 

@@ -3,10 +3,11 @@ transaction, validated before saving, a DomainError with a user-facing message o
 
 Concurrency: a state change locks its row (`select_for_update`) and re-reads the status
 inside the transaction, so of two simultaneous dispatches one wins and the other gets a
-Conflict. Numbers come from `NumberSequence` under a row lock in the same transaction, so
-they have neither gaps nor repeats. Tablet submissions carry a client id; a retry with the
-same id returns the first result without acting again. The id is looked up under the row
-lock, so a copy sent while the first is still running waits for it and is answered alike.
+Conflict. Numbers come from core.services.next_number under a row lock in the same
+transaction, so they have neither gaps nor repeats. Tablet submissions carry a client id; a
+retry with the same id returns the first result without acting again. The id is looked up
+under the row lock, so a copy sent while the first is still running waits for it and is
+answered alike.
 """
 
 import uuid
@@ -24,6 +25,7 @@ from apps.core.geo import haversine_km, in_china
 from apps.core.limits import ensure_past, ensure_plannable
 from apps.core.notifications import notify
 from apps.core.scoping import CHANGE, is_in_scope
+from apps.core.services import next_number
 from apps.core.spreadsheets import SpreadsheetError, read_table
 from apps.core.timefmt import when
 from apps.core.uploads import check_spreadsheet, check_upload, store_private
@@ -56,7 +58,6 @@ from .models import (
     IncidentAttachment,
     IncidentCategory,
     IncidentEvent,
-    NumberSequence,
     ProcedureStep,
     Reconsideration,
 )
@@ -68,7 +69,7 @@ from .selectors import (
     rank_posts,
     travel_minutes,
 )
-from .workflow import check_case_transition, check_incident_transition, closing_outcomes
+from .workflow import CASE_WORKFLOWS, INCIDENT_WORKFLOW, closing_outcomes
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
@@ -77,17 +78,6 @@ CASE_SERIES = {CaseKind.CRIMINAL: "XS", CaseKind.PUBLIC_SECURITY: "ZA"}
 
 
 # --- numbering and taxonomy ---------------------------------------------------------------
-
-
-def _next_number(*, station: Station, series: str, year: int) -> int:
-    """The next number of a series; the caller's transaction holds the lock until it ends."""
-    NumberSequence.objects.get_or_create(station=station, series=series, year=year)
-    sequence = NumberSequence.objects.select_for_update().get(
-        station=station, series=series, year=year
-    )
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return sequence.last
 
 
 def taxonomy_seed(*, bureau) -> int:
@@ -243,7 +233,7 @@ def incident_report(
     try:
         with transaction.atomic():
             year = timezone.localtime(now).year
-            seq = _next_number(station=station, series="JQ", year=year)
+            seq = next_number(station=station, series="JQ", year=year)
             incident.number = record_number(station, "JQ", year, seq)
             try:
                 incident.full_clean(exclude=["number", "client_id"])
@@ -295,7 +285,7 @@ def incident_dispatch(
                 % {"status": incident.get_status_display()}
             )
         target = IncidentStatus.DISPATCHED if officers else IncidentStatus.ASSIGNED
-        check_incident_transition(incident.status, target)
+        INCIDENT_WORKFLOW.check(incident.status, target)
         settings = dispatch_settings(incident.station.bureau_id)
         neighbouring = settings.cross_station_dispatch and (
             post.station.bureau_id == incident.station.bureau_id
@@ -362,7 +352,7 @@ def _take(incident: Incident, *, by, client_id=None) -> None:
         raise NotAllowed(
             _("Only the officers of %(post)s can take this job.") % {"post": incident.post}
         )
-    check_incident_transition(incident.status, IncidentStatus.DISPATCHED)
+    INCIDENT_WORKFLOW.check(incident.status, IncidentStatus.DISPATCHED)
     incident.status = IncidentStatus.DISPATCHED
     incident.dispatched_at = timezone.now()
     incident.save()
@@ -437,7 +427,7 @@ def incident_status(
             return repeated
         if incident.status == IncidentStatus.ASSIGNED and status != IncidentStatus.HANDLED:
             _take(incident, by=by)
-        check_incident_transition(incident.status, status)
+        INCIDENT_WORKFLOW.check(incident.status, status)
         if status == IncidentStatus.HANDLED and not outcome.strip():
             raise DomainError(_("Record the result of the handling."), code="invalid")
         now = timezone.now()
@@ -530,7 +520,7 @@ def incident_close(
         incident = Incident.objects.lock_for(by, incident.pk)
         if incident.status == IncidentStatus.CLOSED:
             raise Conflict(_("This incident is already closed."))
-        check_incident_transition(incident.status, IncidentStatus.CLOSED)
+        INCIDENT_WORKFLOW.check(incident.status, IncidentStatus.CLOSED)
         if disposition == Disposition.CASE:
             case = case_open(
                 by=by,
@@ -589,7 +579,7 @@ def case_open(
     accepted_at = accepted_at or timezone.now()
     with transaction.atomic():
         year = timezone.localtime(accepted_at).year
-        seq = _next_number(station=station, series=CASE_SERIES[kind], year=year)
+        seq = next_number(station=station, series=CASE_SERIES[kind], year=year)
         case = Case(
             station=station,
             number=record_number(station, CASE_SERIES[kind], year, seq),
@@ -638,14 +628,14 @@ def _deadline(case: Case):
 
 
 def case_transition(*, case: Case, to: str, by, outcome: str = "", note: str = "") -> Case:
-    """Move a case along its kind's workflow (workflow.CASE_TRANSITIONS); closing needs an
+    """Move a case along its kind's workflow (workflow.CASE_WORKFLOWS); closing needs an
     outcome that fits where the case stands; a refusal to file needs its reasons, which go
     on the 不予立案通知书."""
     if to not in CaseStatus.values:
         raise DomainError(_("Unknown case status."), code="invalid")
     with transaction.atomic():
         case = Case.objects.lock_for(by, case.pk)
-        check_case_transition(case.kind, case.status, to)
+        CASE_WORKFLOWS[case.kind].check(case.status, to)
         if to == CaseStatus.CLOSED:
             if outcome not in closing_outcomes(case.kind, case.status):
                 raise DomainError(
@@ -876,7 +866,7 @@ def case_injury_grade(*, case: Case, by, grade: str, at: datetime | None = None)
         if target:
             old_number = case.number
             year = timezone.localtime(case.accepted_at).year
-            seq = _next_number(station=case.station, series=CASE_SERIES[target], year=year)
+            seq = next_number(station=case.station, series=CASE_SERIES[target], year=year)
             case.number = record_number(case.station, CASE_SERIES[target], year, seq)
             case.kind = target
             case.status = CaseStatus.ACCEPTED

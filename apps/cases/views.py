@@ -64,7 +64,7 @@ from .forms import (
 from .law import public_security_rule
 from .models import Case, CaseEvidence, DutyShift, Incident, IncidentAttachment
 from .pdf import not_filed_notice_pdf
-from .workflow import case_next_statuses
+from .workflow import CASE_WORKFLOWS
 
 
 def _incident(request, pk, action=VIEW) -> Incident:
@@ -527,7 +527,8 @@ class CaseDetail(ScopedDetailView):
         context["evidence"] = case.evidence.all()
         context["incidents"] = case.incidents.all()
         if self.request.user.has_perm("cases.change_case"):
-            choices = [(s, CaseStatus(s).label) for s in case_next_statuses(case.kind, case.status)]
+            allowed = CASE_WORKFLOWS[case.kind].allowed(case.status)
+            choices = [(s, CaseStatus(s).label) for s in allowed]
             context["transition_form"] = CaseTransitionForm(choices=choices) if choices else None
             context["party_form"] = PartyForm()
             context["evidence_form"] = EvidenceForm()

@@ -1,12 +1,13 @@
 """The allowed transitions of incidents and cases, in one place (design.md habit 5).
 
-Services consult these tables before changing a status; anything not listed is refused
-with a Conflict (HTTP 409), never silently applied.
+Services ask INCIDENT_WORKFLOW and CASE_WORKFLOWS[case.kind] (apps.core.workflow) before
+changing a status; anything not listed is refused with a Conflict (HTTP 409), never
+silently applied.
 """
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from apps.core.errors import Conflict
+from apps.core.workflow import Workflow
 
 from .choices import CaseKind, CaseOutcome, CaseStatus, IncidentStatus
 
@@ -60,26 +61,18 @@ CLOSING_OUTCOMES: dict[str, dict[str, set[str]]] = {
 }
 
 
+INCIDENT_WORKFLOW = Workflow(
+    INCIDENT_TRANSITIONS,
+    labels=S,
+    refusal=_("An incident that is “%(current)s” cannot become “%(target)s”."),
+)
+CASE_WORKFLOWS: dict[str, Workflow] = {
+    kind: Workflow(
+        table, labels=C, refusal=_("A case that is “%(current)s” cannot become “%(target)s”.")
+    )
+    for kind, table in CASE_TRANSITIONS.items()
+}
+
+
 def closing_outcomes(kind: str, current: str) -> set[str]:
     return CLOSING_OUTCOMES[kind].get(current, set())
-
-
-def check_incident_transition(current: str, target: str) -> None:
-    if target not in INCIDENT_TRANSITIONS[current]:
-        raise Conflict(
-            _("An incident that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": S(current).label, "target": S(target).label}
-        )
-
-
-def check_case_transition(kind: str, current: str, target: str) -> None:
-    if target not in CASE_TRANSITIONS[kind].get(current, set()):
-        raise Conflict(
-            _("A case that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": C(current).label, "target": C(target).label}
-        )
-
-
-def case_next_statuses(kind: str, current: str) -> list[str]:
-    allowed = CASE_TRANSITIONS[kind].get(current, set())
-    return [status for status in C.values if status in allowed]

@@ -10,6 +10,7 @@ from drf_spectacular.drainage import set_override
 from .forms import style_field
 from .idnumbers import upgrade_15
 from .models import AccessLog
+from .phones import SEARCHED_PHONE
 from .services import personal_data_lookup
 
 # A search that is a number (digits, with the separators and masks people type): an ID or
@@ -19,8 +20,6 @@ _ID_NUMBER = re.compile(r"\d{17}[\dX]")
 # A first-generation number (15 digits), searched as the 18 it became. A phone typed with
 # 0086 may also have 15 digits, but no ID number starts with 00.
 _OLD_ID_NUMBER = re.compile(r"[1-9]\d{14}")
-# A mobile (11 digits) or a landline with its area code (up to 12), +86 or 0086 before it.
-_PHONE = re.compile(r"(?:\+86|0086)?(\d{7,12})")
 # A number that many records share (a company's switchboard) gives the first ones only.
 LOOKUP_LIMIT = 50
 
@@ -37,7 +36,7 @@ def whole_number(text: str) -> tuple[str, str] | None:
         return "id_number", upgrade_15(value)
     if _ID_NUMBER.fullmatch(value):
         return "id_number", value
-    if phone := _PHONE.fullmatch(value):
+    if phone := SEARCHED_PHONE.fullmatch(value):
         return "phone", phone.group(1)
     return None
 

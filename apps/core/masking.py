@@ -5,6 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 
 from .idnumbers import parse_id_number
+from .phones import MOBILE_HEAD
 
 
 def mask_phone(value: str | None) -> str:
@@ -67,7 +68,9 @@ def mask_personal(value: str | None) -> str:
 # In free text (log lines, tracebacks): ID numbers valid by GB 11643 and mainland mobiles,
 # written whole or grouped 3-4-4.
 _ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
-_MOBILE_IN_TEXT = re.compile(r"(?<![0-9])(1[3-9][0-9])[ -]?([0-9]{4})[ -]?([0-9]{4})(?![0-9])")
+_MOBILE_IN_TEXT = re.compile(
+    rf"(?<![0-9])({MOBILE_HEAD}[0-9])[ -]?([0-9]{{4}})[ -]?([0-9]{{4}})(?![0-9])"
+)
 
 
 def _masked_id_number(match) -> str:

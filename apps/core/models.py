@@ -211,3 +211,27 @@ class QueuedTask(models.Model):
 
     def __str__(self):
         return f"{self.task_name} {self.task_id}"
+
+
+class NumberSequence(models.Model):
+    """The last number given out per station, series (apps.stations.numbers.SERIES_DIGITS:
+    incidents, cases, disputes, residence documents) and year. Taken under a row lock in
+    the same transaction as the record it numbers (services.next_number), so numbers have
+    no gaps and no repeats."""
+
+    station = models.ForeignKey("stations.Station", on_delete=models.CASCADE, related_name="+")
+    series = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "series", "year"], name="core_sequence_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.series}{self.year}: {self.last}"

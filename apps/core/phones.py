@@ -1,4 +1,5 @@
-"""Mainland mobile numbers: the one check for every form and service that takes one."""
+"""Mainland mobile numbers: the one rule of what a mobile number is, for every form and
+service that takes one, and the pattern pieces the searches and the log masking build on."""
 
 import re
 
@@ -6,7 +7,14 @@ from django.utils.translation import gettext as _
 
 from .errors import DomainError
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# 1, a second digit from 3 to 9, nine more: 11 ASCII digits (a full-width digit typed by
+# an input method is not one).
+MOBILE_HEAD = r"1[3-9]"
+MOBILE_DIGITS = rf"{MOBILE_HEAD}[0-9]{{9}}"
+MOBILE = re.compile(rf"^{MOBILE_DIGITS}$")
+# A whole phone number typed into a search (apps.core.filters): a mobile (11 digits) or a
+# landline with its area code (up to 12), +86 or 0086 before it; group 1 is the number.
+SEARCHED_PHONE = re.compile(r"(?:\+86|0086)?(\d{7,12})")
 
 
 def normalise_phone(raw: str) -> str:

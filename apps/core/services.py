@@ -99,3 +99,18 @@ def access_log_purge(*, by) -> int:
         deleted = AccessLog.objects.restrict(by).filter(at__lt=before)._purge()
     logger.info("access log: %d entries before %s deleted by user %s", deleted, before, by.pk)
     return deleted
+
+
+def next_number(*, station, series: str, year: int | None = None) -> int:
+    """The next number of a station's series in a year (this year by default); the caller's
+    transaction holds the row lock until it ends, so two records never get the same one."""
+    from .models import NumberSequence
+
+    year = year or timezone.localdate().year
+    NumberSequence.objects.get_or_create(station=station, series=series, year=year)
+    sequence = NumberSequence.objects.select_for_update().get(
+        station=station, series=series, year=year
+    )
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return sequence.last

@@ -44,7 +44,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.cases.models import Incident, NumberSequence
+from apps.cases.models import Incident
 from apps.stations.models import Community, Station
 from apps.stats.demo import BATCH, _number, _Numbers
 
@@ -476,7 +476,7 @@ def seed_shuangfeng_year(*, count: int = DISPUTES_YEAR, seed: int = 20190925) ->
     minutes = int((end - start).total_seconds() // 60)
     # Any time of day and any day: the seed's "大小矛盾" come at all hours.
     received = sorted(start + timedelta(minutes=rng.randrange(minutes)) for _ in range(count))
-    numbers = _Numbers(NumberSequence, station, "TJ")
+    numbers = _Numbers(station, "TJ")
     outcomes, outcome_weights = zip(*OUTCOMES, strict=True)
     sources, source_weights = zip(*SOURCES, strict=True)
     disputes = []

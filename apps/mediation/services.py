@@ -3,8 +3,8 @@ validated before saving, a DomainError with a user-facing message otherwise.
 
 A state change locks the dispute's row (`select_for_update`) and checks the transition table
 inside the transaction. Escalation tells the post's officers and the station's desk at once
-and can open an incident for the nearest post (兜底). Dispute numbers come from the cases
-app's `NumberSequence` (series TJ) under a row lock, so they have no gaps.
+and can open an incident for the nearest post (兜底). Dispute numbers come from
+`core.NumberSequence` (series TJ, core.services.next_number) under a row lock, so they have no gaps.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.accounts.roles import DESK_OFFICER
 from apps.cases.choices import IncidentSource
-from apps.cases.models import Incident, NumberSequence
+from apps.cases.models import Incident
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.idnumbers import parse_id_number
 from apps.core.limits import ensure_past, ensure_plannable
@@ -30,7 +30,7 @@ from apps.core.notifications import get_sender, notify
 from apps.core.outbox import enqueue
 from apps.core.phones import normalise_phone
 from apps.core.scoping import CHANGE, is_in_scope
-from apps.core.services import personal_data_printed
+from apps.core.services import next_number, personal_data_printed
 from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
 from apps.registry.choices import Gender
@@ -68,7 +68,7 @@ from .models import (
     ThreadMessage,
 )
 from .pdf import agreement_pdf
-from .workflow import ASSIGNABLE, SCHEDULABLE, check_dispute_transition
+from .workflow import ASSIGNABLE, DISPUTE_WORKFLOW, SCHEDULABLE
 
 SERIES = "TJ"
 MAX_SCAN_BYTES = 20 * 1024 * 1024
@@ -95,23 +95,12 @@ def confirmation_remind_days() -> int:
     return settings.MEDIATION_CONFIRMATION_REMIND_DAYS
 
 
-def _next_number(*, station: Station, year: int) -> int:
-    """The next dispute number; the caller's transaction holds the lock until it ends."""
-    NumberSequence.objects.get_or_create(station=station, series=SERIES, year=year)
-    sequence = NumberSequence.objects.select_for_update().get(
-        station=station, series=SERIES, year=year
-    )
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return sequence.last
-
-
 def _event(dispute: Dispute, *, by, text: str, status: str = "") -> DisputeEvent:
     return DisputeEvent.objects.create(dispute=dispute, by=by, status=status, text=text[:500])
 
 
 def _move(dispute: Dispute, target: str, *, by, text: str = "") -> None:
-    check_dispute_transition(dispute.status, target)
+    DISPUTE_WORKFLOW.check(dispute.status, target)
     dispute.status = target
     if target not in SCHEDULABLE:
         # Settled, failed or withdrawn: no session is still to come.
@@ -200,7 +189,7 @@ def dispute_receive(
     with transaction.atomic():
         year = timezone.localtime(now).year
         dispute.number = record_number(
-            station, SERIES, year, _next_number(station=station, year=year)
+            station, SERIES, year, next_number(station=station, series=SERIES, year=year)
         )
         _full_clean(dispute, exclude=["number"])
         dispute.save()
@@ -714,7 +703,7 @@ def agreement_make(
                 _("An agreement needs the parties: add at least two first."), code="no_parties"
             )
         if dispute.status != S.IN_MEDIATION:
-            check_dispute_transition(dispute.status, S.AGREEMENT)
+            DISPUTE_WORKFLOW.check(dispute.status, S.AGREEMENT)
         _require_consent(dispute)
         signed = [getattr(p, "pk", p) for p in signed_parties]
         if any(pk not in parties for pk in signed):

@@ -5,10 +5,9 @@ Conflict (HTTP 409). An agreement is closed only after its follow-up visit; a fo
 finds the agreement not carried out may send the dispute back into mediation.
 """
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.errors import Conflict
+from apps.core.workflow import Workflow
 
 from .choices import DisputeStatus
 
@@ -24,6 +23,11 @@ DISPUTE_TRANSITIONS: dict[str, set[str]] = {
     S.FOLLOWED_UP: {S.CLOSED, S.IN_MEDIATION},
     S.CLOSED: set(),
 }
+DISPUTE_WORKFLOW = Workflow(
+    DISPUTE_TRANSITIONS,
+    labels=S,
+    refusal=gettext_lazy("A dispute that is “%(current)s” cannot become “%(target)s”."),
+)
 # Statuses in which a mediator may still be (re)assigned.
 ASSIGNABLE = (S.ASSESSED, S.ASSIGNED)
 OPEN_STATUSES = (S.RECEIVED, S.ASSESSED, S.ASSIGNED, S.IN_MEDIATION)
@@ -42,11 +46,3 @@ NEXT_STEP = {
 }
 # The statuses in which the next step is the mediator's own.
 MEDIATOR_STEPS = (S.ASSIGNED, S.IN_MEDIATION, S.FAILED, S.WITHDRAWN, S.FOLLOWED_UP)
-
-
-def check_dispute_transition(current: str, target: str) -> None:
-    if target not in DISPUTE_TRANSITIONS[current]:
-        raise Conflict(
-            _("A dispute that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": S(current).label, "target": S(target).label}
-        )

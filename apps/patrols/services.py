@@ -44,6 +44,7 @@ from apps.stations.models import Community, Post, Station
 from .choices import MODES_WITHOUT_VEHICLE, ParticipantKind, PatrolMode, PatrolStatus, PointFlag
 from .models import Broadcast, Patrol, PatrolParticipant, TrackBatch, TrackPoint, Vehicle
 from .selectors import patrol_settings
+from .workflow import WORKFLOW
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 MAX_BATCH = 2000
@@ -241,7 +242,7 @@ def patrol_update(*, patrol: Patrol, by, **changes) -> Patrol:
         )
     with transaction.atomic():
         patrol = Patrol.objects.lock_for(by, patrol.pk)
-        if patrol.status not in (PatrolStatus.PLANNED, PatrolStatus.ACTIVE):
+        if WORKFLOW.is_final(patrol.status):
             raise Conflict(_("A finished or cancelled patrol can no longer be changed."))
         station = patrol.station
         for name in UPDATABLE & set(changes):
@@ -281,8 +282,7 @@ def patrol_start(
     now = now or timezone.now()
     with transaction.atomic():
         patrol = Patrol.objects.lock_for(by, patrol.pk)
-        if patrol.status != PatrolStatus.PLANNED:
-            raise Conflict(_("Only a planned patrol can start."))
+        WORKFLOW.check(patrol.status, PatrolStatus.ACTIVE)
         if vehicle is not KEEP:
             patrol.vehicle = vehicle
         _take_vehicle(patrol)
@@ -296,10 +296,7 @@ def patrol_finish(*, patrol: Patrol, by, now: datetime | None = None) -> Patrol:
     now = now or timezone.now()
     with transaction.atomic():
         patrol = Patrol.objects.lock_for(by, patrol.pk)
-        if patrol.status == PatrolStatus.FINISHED:
-            raise Conflict(_("This patrol is already finished."))
-        if patrol.status != PatrolStatus.ACTIVE:
-            raise Conflict(_("Only a patrol under way can finish."))
+        WORKFLOW.check(patrol.status, PatrolStatus.FINISHED)
         patrol.status, patrol.ended_at = PatrolStatus.FINISHED, max(now, patrol.started_at)
         patrol.save(update_fields=["status", "ended_at", "updated_at"])
     return patrol
@@ -311,8 +308,7 @@ def patrol_cancel(*, patrol: Patrol, by, now: datetime | None = None) -> Patrol:
     now = now or timezone.now()
     with transaction.atomic():
         patrol = Patrol.objects.lock_for(by, patrol.pk)
-        if patrol.status not in (PatrolStatus.PLANNED, PatrolStatus.ACTIVE):
-            raise Conflict(_("Only a planned patrol or one under way can be cancelled."))
+        WORKFLOW.check(patrol.status, PatrolStatus.CANCELLED)
         if patrol.status == PatrolStatus.ACTIVE:
             patrol.ended_at = max(now, patrol.started_at)
         patrol.status = PatrolStatus.CANCELLED

@@ -31,6 +31,7 @@ from .filters import PatrolFilter, VehicleFilter
 from .findings import enterprises_visited, findings_of_patrol
 from .forms import ParticipantFormSet, PatrolForm, StartForm, VehicleForm
 from .models import Patrol, Vehicle
+from .workflow import WORKFLOW
 
 
 class PatrolList(ScopedListView):
@@ -111,19 +112,13 @@ class PatrolDetail(ScopedDetailView):
             context["findings"] = findings_of_patrol(patrol=patrol, user=self.request.user)
             context["enterprises"] = enterprises_visited(patrol=patrol, user=self.request.user)
         can_change = self.request.user.has_perm("patrols.change_patrol")
-        context["can_start"] = can_change and patrol.status == PatrolStatus.PLANNED
+        context["can_start"] = can_change and WORKFLOW.can(patrol.status, PatrolStatus.ACTIVE)
         if context["can_start"]:
             context["start_form"] = StartForm(patrol=patrol)
-        context["can_finish"] = can_change and patrol.status == PatrolStatus.ACTIVE
+        context["can_finish"] = can_change and WORKFLOW.can(patrol.status, PatrolStatus.FINISHED)
         # The tablet page (tablet_views): for the officers on the way, and to empty a queue.
-        context["can_tablet"] = can_change and patrol.status in (
-            PatrolStatus.PLANNED,
-            PatrolStatus.ACTIVE,
-        )
-        context["can_cancel"] = can_change and patrol.status in (
-            PatrolStatus.PLANNED,
-            PatrolStatus.ACTIVE,
-        )
+        context["can_tablet"] = can_change and not WORKFLOW.is_final(patrol.status)
+        context["can_cancel"] = can_change and WORKFLOW.can(patrol.status, PatrolStatus.CANCELLED)
         duration = patrol.duration
         context["duration_minutes"] = (
             None if duration is None else round(duration.total_seconds() / 60)

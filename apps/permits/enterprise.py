@@ -34,7 +34,7 @@ from .models import (
     EnterpriseRegistration,
     PermitApplication,
 )
-from .workflow import check_transition
+from .workflow import WORKFLOW
 
 S = ApplicationStatus
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -172,7 +172,7 @@ def _register_row(batch: EnterpriseRegistration, row: dict, seen: set) -> str:
             )
             # Declared: submitted (and accepted: the 15 days run) for an officer to confirm.
             now = timezone.now()
-            check_transition(application.status, S.SUBMITTED)
+            WORKFLOW.check(application.status, S.SUBMITTED)
             application.status = S.SUBMITTED
             application.submitted_at = application.accepted_at = application.queued_at = now
             application.household_region = id_number[:6]

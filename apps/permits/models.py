@@ -52,28 +52,6 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(12)
 
 
-class DocumentSequence(models.Model):
-    """The last number issued per station, series (certificate/permit) and year; taken under
-    a row lock so that numbers have neither gaps nor repeats."""
-
-    station = models.ForeignKey("stations.Station", on_delete=models.CASCADE, related_name="+")
-    series = models.CharField(max_length=4)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("document number sequence")
-        verbose_name_plural = _("document number sequences")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["station", "series", "year"], name="permits_sequence_unique"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.series}{self.year}: {self.last}"
-
-
 class PermitApplication(SameStationMixin, TimeStampedModel):
     """An application for residence registration or for a residence permit, from draft to
     decision (workflow.TRANSITIONS)."""

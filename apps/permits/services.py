@@ -3,7 +3,7 @@ transaction, validated before saving, a DomainError with a user-facing message o
 
 Concurrency: a decision locks the application's row (`select_for_update`) and re-reads its
 status inside the transaction, so of two officers approving at once one wins and the other
-gets a Conflict. Document numbers come from `DocumentSequence` under a row lock. Every status
+gets a Conflict. Document numbers come from `core.NumberSequence` under a row lock. Every status
 change notifies the applicant (message centre and the external sender).
 """
 
@@ -24,6 +24,7 @@ from apps.core.limits import ensure_past
 from apps.core.notifications import notify
 from apps.core.phones import normalise_phone
 from apps.core.scoping import CHANGE, VIEW, is_in_scope
+from apps.core.services import next_number
 from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
 from apps.registry.models import Address, Person
@@ -35,14 +36,13 @@ from .models import (
     ApplicationDocument,
     ApplicationEvent,
     DocumentOpening,
-    DocumentSequence,
     HomeVisit,
     PermitApplication,
     PermitEndorsement,
     ResidenceCertificate,
     ResidencePermit,
 )
-from .workflow import EDITABLE, check_transition, required_documents
+from .workflow import EDITABLE, WORKFLOW, required_documents
 
 logger = logging.getLogger(__name__)
 S = ApplicationStatus
@@ -89,15 +89,11 @@ def _invalid(message) -> DomainError:
     return DomainError(message, code="invalid")
 
 
-def _next_number(*, station, series: str) -> str:
+def _document_number(*, station, series: str) -> str:
     year = timezone.localdate().year
-    DocumentSequence.objects.get_or_create(station=station, series=series, year=year)
-    sequence = DocumentSequence.objects.select_for_update().get(
-        station=station, series=series, year=year
+    return record_number(
+        station, series, year, next_number(station=station, series=series, year=year)
     )
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return record_number(station, series, year, sequence.last)
 
 
 def _tell_applicant(application: PermitApplication, title: str, body: str = "") -> None:
@@ -113,7 +109,7 @@ def _tell_applicant(application: PermitApplication, title: str, body: str = "") 
 def _set_status(application: PermitApplication, to: str, *, by, **stamps) -> None:
     """Move the application on (if the workflow allows), stamp it, put the step on its
     timeline and tell the applicant."""
-    check_transition(application.status, to)
+    WORKFLOW.check(application.status, to)
     application.status = to
     for name, value in stamps.items():
         setattr(application, name, value)
@@ -290,7 +286,7 @@ def application_submit(*, application: PermitApplication, by) -> PermitApplicati
     with transaction.atomic():
         application = _locked(application, by)
         to = S.RESUBMITTED if application.status == S.NEEDS_SUPPLEMENT else S.SUBMITTED
-        check_transition(application.status, to)
+        WORKFLOW.check(application.status, to)
         missing = missing_documents(application)
         if missing:
             raise _invalid(
@@ -403,7 +399,7 @@ def application_approve(
     document, or confirms explicitly that they checked them otherwise."""
     with transaction.atomic():
         application = _locked_for_officer(application, by)
-        check_transition(application.status, S.APPROVED)
+        WORKFLOW.check(application.status, S.APPROVED)
         unopened = unopened_documents(application, by)
         if unopened and not documents_confirmed:
             raise DomainError(
@@ -452,7 +448,7 @@ def _issued_fields(application: PermitApplication) -> dict:
 
 def _issue_certificate(application: PermitApplication) -> ResidenceCertificate:
     certificate = ResidenceCertificate.objects.create(
-        number=_next_number(station=application.station, series="PZ"),
+        number=_document_number(station=application.station, series="PZ"),
         **_issued_fields(application),
     )
     _tell_applicant(
@@ -476,7 +472,7 @@ def _issue_permit(application: PermitApplication) -> ResidencePermit:
     parsed = parse_id_number(application.id_number)
     person = application.person
     permit = ResidencePermit.objects.create(
-        number=_next_number(station=application.station, series="JZ"),
+        number=_document_number(station=application.station, series="JZ"),
         photo=portrait.file.name if portrait else "",
         valid_from=today,
         valid_until=today + PERMIT_YEAR,

@@ -54,7 +54,7 @@ from .models import (
     ResidenceCertificate,
     ResidencePermit,
 )
-from .workflow import QUEUED, TRANSITIONS
+from .workflow import QUEUED, WORKFLOW
 
 logger = logging.getLogger(__name__)
 S = ApplicationStatus
@@ -143,7 +143,7 @@ def application_detail(request, pk):
     require_perm(request, "permits.view_permitapplication")
     application = visible_application(request, pk)
     can_decide = request.user.has_perm("permits.change_permitapplication") and (
-        S.APPROVED in TRANSITIONS[application.status]
+        WORKFLOW.can(application.status, S.APPROVED)
     )
     documents = list(application.documents.all())
     opened = set(

@@ -5,9 +5,9 @@ Conflict (HTTP 409). An officer may decide straight from the queue (one-tap appr
 first open a review, ask for a supplement, or record a home visit.
 """
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from apps.core.errors import Conflict
+from apps.core.workflow import Workflow
 
 from .choices import ApplicationKind, ApplicationStatus, Basis, DocumentKind
 
@@ -21,18 +21,15 @@ TRANSITIONS: dict[str, set[str]] = {
     S.APPROVED: set(),
     S.REJECTED: set(),
 }
+WORKFLOW = Workflow(
+    TRANSITIONS,
+    labels=S,
+    refusal=_("An application that is “%(current)s” cannot become “%(target)s”."),
+)
 # Waiting for an officer: the review queue.
 QUEUED = (S.SUBMITTED, S.UNDER_REVIEW, S.RESUBMITTED)
 # The applicant may still change data and documents.
 EDITABLE = (S.DRAFT, S.NEEDS_SUPPLEMENT)
-
-
-def check_transition(current: str, target: str) -> None:
-    if target not in TRANSITIONS[current]:
-        raise Conflict(
-            _("An application that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": S(current).label, "target": S(target).label}
-        )
 
 
 def required_documents(*, kind: str, basis: str) -> list[str]:

@@ -18,11 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.core.errors import DomainError
+from apps.core.phones import MOBILE_DIGITS
 
 from .filters import PersonFilter
 from .models import HotelStay, Person, Residence
 
-_ID_OR_PHONE = re.compile(r"[0-9]{17}[0-9Xx]|1[3-9][0-9]{9}")
+_ID_OR_PHONE = re.compile(rf"[0-9]{{17}}[0-9Xx]|{MOBILE_DIGITS}")
 # A pasted list of numbers (form or API): some 100,000 ID numbers at most.
 NUMBERS_MAX_LENGTH = 2_000_000
 

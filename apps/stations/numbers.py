@@ -4,8 +4,8 @@ the record's place in that year's sequence, zero-padded, e.g. 500107530100JQ2026
 
 Only digits and the two letters, so that a number reads aloud over a radio as it is
 written ("…JQ, 2026, 12"), with nothing in pinyin. The sequence behind each number is taken
-under a row lock in the transaction that saves the record (cases.NumberSequence,
-permits.DocumentSequence), so each station's numbers of a kind and year have no gaps.
+under a row lock in the transaction that saves the record (core.NumberSequence, taken by
+core.services.next_number), so each station's numbers of a kind and year have no gaps.
 """
 
 # The letters of each kind and the digits of its sequence.

@@ -41,10 +41,11 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.cases.choices import Disposition, IncidentSource, IncidentStatus
-from apps.cases.models import Incident, IncidentCategory, NumberSequence
+from apps.cases.models import Incident, IncidentCategory
 from apps.cases.selectors import dispatch_settings, travel_minutes
 from apps.core.geo import haversine_km
 from apps.core.idnumbers import FEMALE, MALE, make_id_number, parse_id_number
+from apps.core.models import NumberSequence
 from apps.mediation.choices import DisputeCategory, DisputeSource, DisputeStatus, Outcome
 from apps.mediation.models import Dispute
 from apps.patrols.choices import PatrolMode, PatrolStatus, VehicleKind
@@ -52,7 +53,6 @@ from apps.patrols.models import Patrol, Vehicle
 from apps.permits.choices import ApplicationKind, ApplicationStatus, Basis
 from apps.permits.household import is_local
 from apps.permits.models import (
-    DocumentSequence,
     PermitApplication,
     ResidenceCertificate,
     ResidencePermit,
@@ -173,16 +173,16 @@ def _bulk(model, rows: list) -> list:
 
 
 class _Numbers:
-    """Document and record numbers in the apps' own formats, taken from their sequences
-    (which are moved past them at the end), so later numbers never repeat these."""
+    """Document and record numbers in the apps' own formats, taken from their sequence
+    (core.NumberSequence, moved past them at the end), so later numbers never repeat these."""
 
-    def __init__(self, model, station, series: str):
-        self.model, self.station, self.series = model, station, series
+    def __init__(self, station, series: str):
+        self.station, self.series = station, series
         self.last: dict[int, int] = {}
 
     def next(self, year: int) -> int:
         if year not in self.last:
-            found = self.model.objects.filter(
+            found = NumberSequence.objects.filter(
                 station=self.station, series=self.series, year=year
             ).aggregate(last=Max("last"))["last"]
             self.last[year] = found or 0
@@ -191,7 +191,7 @@ class _Numbers:
 
     def save(self) -> None:
         for year, last in self.last.items():
-            self.model.objects.update_or_create(
+            NumberSequence.objects.update_or_create(
                 station=self.station, series=self.series, year=year, defaults={"last": last}
             )
 
@@ -322,7 +322,7 @@ def _registrations(park, officer, villages, rng) -> list[PermitApplication]:
         )
     _bulk(Residence, residences)
     _bulk(PermitApplication, applications)
-    numbers = _Numbers(DocumentSequence, station, "PZ")
+    numbers = _Numbers(station, "PZ")
     _bulk(
         ResidenceCertificate,
         [
@@ -386,7 +386,7 @@ def _permits(park, officer, registrations, rng) -> list[ServiceLog]:
     moments = _spread(PERMITS[0], YEAR_START, HALF_END, rng) + _spread(
         PERMITS[1], HALF_END, YEAR_END, rng
     )
-    numbers = _Numbers(DocumentSequence, station, "JZ")
+    numbers = _Numbers(station, "JZ")
     applications, permits, logs = [], [], []
     for n, (at, registration) in enumerate(zip(moments, waiting, strict=False)):
         if registration.decided_at > at - relativedelta(months=6):
@@ -481,7 +481,7 @@ def _incidents(park, desk, officer, villages, rng) -> list[Incident]:
         (v, f"{v.name}{rng.randint(1, 6)}组", v.latitude, v.longitude, 2) for v in villages
     ]
     place_weights = [place[4] for place in places]
-    numbers = _Numbers(NumberSequence, station, "JQ")
+    numbers = _Numbers(station, "JQ")
     sources, source_weights = zip(*SOURCES, strict=True)
     callers = [f"139{rng.randint(10**7, 10**8 - 1)}" for _ in range(12)]  # who call often
     incidents = []
@@ -576,7 +576,7 @@ def _handled(incident, park, officer, settings, rng) -> None:
 def _disputes(park, desk, incidents, rng) -> None:
     """The incidents diverted to mediation become disputes; most end in an agreement."""
     station = park.station
-    numbers = _Numbers(NumberSequence, station, "TJ")
+    numbers = _Numbers(station, "TJ")
     disputes = []
     for incident in incidents:
         if incident.disposition != Disposition.MEDIATION:

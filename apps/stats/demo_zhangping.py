@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.cases.choices import Disposition, IncidentSource, IncidentStatus
-from apps.cases.models import Incident, IncidentCategory, NumberSequence
+from apps.cases.models import Incident, IncidentCategory
 from apps.cases.selectors import dispatch_settings, travel_minutes
 from apps.core.geo import haversine_km
 from apps.stations.models import Community, Post
@@ -134,7 +134,7 @@ def seed_zhangping_years(*, scale: int = 1) -> int:
         planned += [(at, code) for at in _moments(before, *BEFORE, wave, rng)]
         planned += [(at, code) for at in _moments(after, *AFTER, False, rng)]
     planned.sort()
-    numbers = _Numbers(NumberSequence, station, "JQ")
+    numbers = _Numbers(station, "JQ")
     incidents = []
     for n, (received, code) in enumerate(planned):
         category = categories[code]

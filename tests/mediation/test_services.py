@@ -26,7 +26,7 @@ from apps.mediation.choices import DisputeStatus as S
 from apps.mediation.choices import FollowUpResult, Outcome
 from apps.mediation.models import Dispute, FollowUp, LawyerSlot
 from apps.mediation.selectors import mediator_stats, overdue_assessments
-from apps.mediation.workflow import DISPUTE_TRANSITIONS, check_dispute_transition
+from apps.mediation.workflow import DISPUTE_TRANSITIONS, DISPUTE_WORKFLOW
 from tests.mediation.helpers import consent_all, sign_all
 
 
@@ -125,10 +125,10 @@ def test_it_walks_the_whole_way_from_intake_to_closing(make_dispute, scene):
 @pytest.mark.parametrize("target", S.values)
 def test_the_table_allows_exactly_its_transitions(current, target):
     if target in DISPUTE_TRANSITIONS[current]:
-        check_dispute_transition(current, target)
+        DISPUTE_WORKFLOW.check(current, target)
     else:
         with pytest.raises(Conflict):
-            check_dispute_transition(current, target)
+            DISPUTE_WORKFLOW.check(current, target)
 
 
 def test_it_fails_with_a_referral_and_closes(make_dispute, scene):
