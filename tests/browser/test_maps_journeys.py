@@ -23,7 +23,7 @@ from tests.stats.board_scene import category, incident, patrol
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-VILLAGES = 9  # the demo's villages and committees of 西彭, each with its boundary
+VILLAGES = 28  # 西彭's 25 villages and 3 committees, each with its boundary
 
 
 @pytest.fixture
