@@ -77,7 +77,7 @@ bench: install-dev
 # gunicorn, PostgreSQL, Redis and a Celery worker on 127.0.0.1. It re-creates the database
 # LOADTEST_DATABASE_URL names (ending in _loadtest) and empties LOADTEST_REDIS_URL's database
 # (tests/load/test_loadtest.py has its own: <name>_loadtest_test, Redis 9; see
-# apps/core/loadtest/__init__.py); results in loadtest-results/. The driver runs in DEBUG
+# devtools/loadtest/__init__.py); results in loadtest-results/. The driver runs in DEBUG
 # (to seed the demo), gunicorn not.
 LOADTEST_MINUTES ?= 10
 LOADTEST_USERS ?= 50

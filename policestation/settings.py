@@ -5,6 +5,7 @@ the project, Celery tasks run eagerly in-process and the cache is local memory.
 """
 
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -59,6 +60,18 @@ INSTALLED_APPS = [
     "apps.patrols",
     "apps.stats",
 ]
+
+# The development tools (devtools/: the demo data of `seed_demo`, `bench`, `loadtest`) are a
+# developer's: installed with DEBUG, or DEV_TOOLS=true (DEV_TOOLS=false leaves them out in
+# DEBUG), and only where the checkout has them: the Docker image leaves the package out.
+_DEVTOOLS = find_spec("devtools")
+DEV_TOOLS = (
+    env_bool("DEV_TOOLS", default=DEBUG)
+    and _DEVTOOLS is not None
+    and Path(_DEVTOOLS.origin).parent.parent == BASE_DIR
+)
+if DEV_TOOLS:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -6,10 +6,10 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
-from apps.accounts.demo import DEMO_PASSWORD
 from apps.core.masking import redact
 from apps.core.testing.factories import PASSWORD
 from apps.core.testing.personas import build_org
+from devtools.demo.accounts import DEMO_PASSWORD
 
 
 @pytest.fixture

@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles_after_last_app(sender, **kwargs):
-    # Permissions of every app exist only once post_migrate has run for all of them.
-    if sender is list(apps.get_app_configs())[-1]:
+    # Permissions of every app exist only once post_migrate has run for all of them. Only
+    # apps with a models module are sent it (not e.g. the development tools, last in DEBUG).
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender is with_models[-1]:
         from .roles import sync_roles
 
         sync_roles(using=kwargs.get("using", "default"))

@@ -783,7 +783,7 @@ def changed_days(bureau: Bureau | int, since: datetime, marks: dict | None = Non
 
 def record_days(bureau: Bureau | int) -> set[date]:
     """Every local day with a source record of the bureau: what a nightly job that had run
-    since the first record would have computed (the demo's store, apps.stats.demo)."""
+    since the first record would have computed (the demo's store, devtools.demo.stats)."""
     return changed_days(bureau, datetime.min.replace(tzinfo=ZoneInfo("UTC")))
 
 

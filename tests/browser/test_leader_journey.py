@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from apps.accounts.demo import DEMO_PASSWORD
 from apps.stations.models import Post
+from devtools.demo.accounts import DEMO_PASSWORD
 from tests.browser.conftest import ARTIFACTS, WALL
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -17,8 +17,8 @@ from apps.core.testing.mbtiles import make_mbtiles
 from apps.core.testing.personas import XIPENG_COMMUNITY, XIPENG_DESK, XIPENG_LEADER
 from apps.patrols.choices import PatrolMode
 from apps.patrols.models import Patrol
-from apps.stations.demo import seed_boundaries, seed_organisation
 from apps.stations.models import Community, Post
+from devtools.demo.stations import seed_boundaries, seed_organisation
 from tests.stats.board_scene import category, incident, patrol
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -2,14 +2,14 @@ import copy
 import io
 import time
 
-from apps.core import benchmark
-from apps.core.management.commands.bench import Command
+from devtools import benchmark
+from devtools.management.commands.bench import Command
 
 
 def test_the_bench_keeps_only_the_named_apps():
     benchmark.autodiscover()
     registry = copy.deepcopy(benchmark.registry)
-    registry.keep_only({"apps.stations", "apps.cases"})
+    registry.keep_only({"stations", "cases"})
     assert {g.__name__ for g in registry.generators} == {
         "organisation_at_scale",
         "service_logs_at_scale",
@@ -18,7 +18,7 @@ def test_the_bench_keeps_only_the_named_apps():
     kept = {s.url.__module__ for s in registry.requests} | {
         b.run.__module__ for b in registry.batches
     }
-    assert kept == {"apps.stations.bench", "apps.cases.bench"}
+    assert kept == {"devtools.bench.stations", "devtools.bench.cases"}
     # The run of every app is untouched.
     assert len(benchmark.registry.generators) > len(registry.generators)
 
@@ -87,5 +87,5 @@ def test_per_second_is_items_over_the_median_run():
 def test_the_patrol_and_noise_ingestion_scenarios_declare_what_they_take_in():
     benchmark.autodiscover()
     declared = {b.run.__module__: (b.items, b.unit) for b in benchmark.registry.batches if b.items}
-    assert declared["apps.patrols.bench"] == (10_000, "points")
-    assert declared["apps.noise.bench"] == (10_000, "readings")
+    assert declared["devtools.bench.patrols"] == (10_000, "points")
+    assert declared["devtools.bench.noise"] == (10_000, "readings")

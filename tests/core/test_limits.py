@@ -83,7 +83,7 @@ def officer(client, org):
 
 def _form_classes():
     for module in pkgutil.walk_packages(apps.__path__, "apps."):
-        if ".migrations" not in module.name and ".loadtest" not in module.name:
+        if ".migrations" not in module.name:
             importlib.import_module(module.name)
     todo, found = [forms.BaseForm], set()
     while todo:

@@ -171,7 +171,7 @@ def test_xipeng_covers_its_87_5_km2_with_25_villages_and_3_committees(seeded):
         assert place.boundary is not None, place
     # A village answers to a post only where the post is nearer than the station itself
     # (the dispatch saves time); the town centre and its east answer to the station. The
-    # park post's villages by over a kilometre: its demo year (apps/stats/demo.py) puts each
+    # park post's villages by over a kilometre: its demo year (devtools/demo/stats.py) puts each
     # call up to 1.2 km off the village's centre and expects every dispatch to save time.
     for place in places.select_related("post", "station"):
         if place.post is not None:

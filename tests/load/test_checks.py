@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.core.loadtest import is_load_database
-from apps.core.loadtest.scenario import Outcome, _compare, _gapless
+from devtools.loadtest import is_load_database
+from devtools.loadtest.scenario import Outcome, _compare, _gapless
 
 from .test_loadtest import own_databases
 

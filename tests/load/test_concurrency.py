@@ -4,7 +4,7 @@ each from its own officer's device token, served by WORKERS processes at once.
 
 PostgreSQL only (CI sets DATABASE_URL): gunicorn is another process, so it sees committed
 rows (transactional_db) of the test database, whose name goes into its DATABASE_URL. It
-runs as in production (`apps.core.loadtest.stack`) but without Redis: the row locks decide
+runs as in production (`devtools.loadtest.stack`) but without Redis: the row locks decide
 these conflicts, not the cache or the broker (tasks run in gunicorn's process).
 """
 
@@ -27,7 +27,6 @@ from apps.accounts.services import device_token_issue
 from apps.cases.choices import IncidentSource
 from apps.cases.models import Case, Incident, IncidentEvent
 from apps.cases.services import incident_dispatch, incident_report
-from apps.core.loadtest import stack
 from apps.core.testing.factories import UserFactory
 from apps.core.testing.personas import CITIZEN, XIPENG_COMMUNITY, XIPENG_DESK
 from apps.mediation.choices import MediatorKind
@@ -37,6 +36,7 @@ from apps.patrols.models import TrackBatch, TrackPoint
 from apps.patrols.services import patrol_create, patrol_start
 from apps.permits import services as permits
 from apps.permits.models import ResidenceCertificate
+from devtools.loadtest import stack
 from tests.permits.conftest import new_registration
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")

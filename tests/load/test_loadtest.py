@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from apps.core.loadtest import TEST_DATABASE_SUFFIX, TEST_REDIS_DB
+from devtools.loadtest import TEST_DATABASE_SUFFIX, TEST_REDIS_DB
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -6,11 +6,11 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from apps.mediation import demo
 from apps.mediation.choices import CONCLUDING_OUTCOMES, SEVEN_PEACEMAKERS, MediatorKind, Outcome
 from apps.mediation.models import Dispute, MediationCommittee, Mediator
 from apps.stats import compute, selectors
 from apps.stats.metrics import RESOLUTION_RATE
+from devtools.demo import mediation as demo
 
 pytestmark = pytest.mark.django_db
 

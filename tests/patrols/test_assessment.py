@@ -168,7 +168,7 @@ def test_ranks_are_shared_by_equal_scores():
 
 
 def test_the_bench_finds_the_bureau_year_scenario():
-    from apps.core import benchmark
+    from devtools import benchmark
 
     benchmark.autodiscover()
     names = [s.name for s in benchmark.registry.batches]

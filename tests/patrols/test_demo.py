@@ -4,8 +4,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from freezegun import freeze_time
 
-from apps.patrols.demo import DUSK_NOTE
 from apps.patrols.models import AssessmentScore, Broadcast, Finding, Patrol, TrackPoint
+from devtools.demo.patrols import DUSK_NOTE
 
 
 # Seeded just after midnight (Asia/Shanghai), the hardest time for "yesterday evening" and

@@ -1,10 +1,10 @@
 from django.core.management import call_command
 
 from apps.accounts.models import User
-from apps.permits.demo import DEMO_CITIZEN, DEMO_CONTACT
 from apps.permits.enterprise import contact_unit
 from apps.permits.models import PermitApplication, ResidenceCertificate, ResidencePermit
 from apps.permits.selectors import review_queue
+from devtools.demo.permits import DEMO_CITIZEN, DEMO_CONTACT
 
 
 def test_the_demo_has_a_permit_holder_and_a_queue_at_the_park_post(db, settings):

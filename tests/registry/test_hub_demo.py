@@ -1,4 +1,4 @@
-"""歇台子警区's records for the information hub (apps/registry/demo_hub.py), in a small copy:
+"""歇台子警区's records for the information hub (devtools/demo/registry_hub.py), in a small copy:
 every method of the hub finds something, and its pages read as many queries whatever the
 size of the district."""
 
@@ -9,14 +9,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.demo import seed_users
 from apps.accounts.models import User
 from apps.accounts.roles import sync_roles
 from apps.registry import hub
-from apps.registry.demo_hub import SAVED_QUERIES, seed_xietaizi_hub
 from apps.registry.models import FocusRecord, HotelStay, Person, Residence, SavedQuery
-from apps.stations.demo import seed_organisation
 from apps.stations.models import PoliceDistrict
+from devtools.demo.accounts import seed_users
+from devtools.demo.registry_hub import SAVED_QUERIES, seed_xietaizi_hub
+from devtools.demo.stations import seed_organisation
 
 
 @pytest.fixture

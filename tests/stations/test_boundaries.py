@@ -14,9 +14,9 @@ from apps.core.errors import DomainError, NotAllowed, OutOfScope
 from apps.core.testing.factories import CommunityFactory
 from apps.core.testing.personas import JLP_ADMIN, SHUANGFENG_DESK, XIPENG_DESK, YUBEI_ADMIN
 from apps.stations.boundaries import MAX_BOUNDARY_POINTS
-from apps.stations.demo import seed_boundaries, seed_organisation
 from apps.stations.models import Community, Station
 from apps.stations.services import community_boundaries_import
+from devtools.demo.stations import seed_boundaries, seed_organisation
 
 pytestmark = pytest.mark.django_db
 

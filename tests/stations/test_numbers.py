@@ -19,9 +19,9 @@ from apps.core.errors import DomainError
 from apps.core.testing.factories import StationFactory
 from apps.core.testing.personas import SHUANGFENG_DESK, XIPENG_CASE, XIPENG_DESK
 from apps.mediation.services import dispute_receive
-from apps.stations.demo import seed_organisation
 from apps.stations.models import Station
 from apps.stations.numbers import SERIES_DIGITS, record_number
+from devtools.demo.stations import seed_organisation
 
 OFFICIAL = re.compile(r"^[0-9]{12}(JQ|XS|ZA|TJ|PZ|JZ)20[0-9]{2}[0-9]{5,6}$")
 

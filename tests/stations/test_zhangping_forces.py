@@ -6,12 +6,12 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
-from apps.accounts.demo import seed_users, seed_zhangping_forces
 from apps.accounts.models import User
 from apps.accounts.roles import sync_roles
 from apps.stations.choices import StaffKind
-from apps.stations.demo import seed_organisation
 from apps.stations.models import Post, StaffAssignment
+from devtools.demo.accounts import seed_users, seed_zhangping_forces
+from devtools.demo.stations import seed_organisation
 
 
 @pytest.fixture

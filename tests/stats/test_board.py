@@ -257,7 +257,7 @@ def test_the_same_queries_for_few_rows_and_many(org, wall, persona, django_asser
 
 
 def test_the_bench_reads_the_board_as_a_station_and_as_the_bureau():
-    from apps.core import benchmark
+    from devtools import benchmark
 
     benchmark.autodiscover()
     names = {scenario.name: scenario for scenario in benchmark.registry.requests}

@@ -13,7 +13,6 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.demo import seed_users
 from apps.accounts.models import User
 from apps.accounts.roles import sync_roles
 from apps.cases.choices import CaseKind, IncidentSource
@@ -29,11 +28,12 @@ from apps.permits.choices import ApplicationKind
 from apps.permits.models import PermitApplication, ResidenceCertificate, ResidencePermit
 from apps.registry.models import Person, Residence
 from apps.stations.choices import ServiceKind
-from apps.stations.demo import seed_organisation
 from apps.stations.models import Bureau, Post, ServiceLog
 from apps.stats import selectors
-from apps.stats.demo import seed_park_year, seed_statistics
 from apps.stats.metrics import METRICS, MINUTES_SAVED_PER_DAY, RESOLUTION_RATE, SUM
+from devtools.demo.accounts import seed_users
+from devtools.demo.stations import seed_organisation
+from devtools.demo.stats import seed_park_year, seed_statistics
 
 START, HALF, END = (
     timezone.make_aware(datetime(*ymd)) for ymd in [(2020, 11, 1), (2021, 5, 1), (2021, 11, 1)]

@@ -1,4 +1,4 @@
-"""The benchmark's hand-written SQL of a recompute (apps.stats.bench.RECOMPUTE_SQL) writes
+"""The benchmark's hand-written SQL of a recompute (devtools.bench.stats.RECOMPUTE_SQL) writes
 exactly the rows the engine writes, on hand-built records of every family at two stations
 and two posts: only then is the ratio of the two a measure of the engine's overhead.
 PostgreSQL only (percentile_cont, GROUPING SETS, a two-statement script); CI runs it."""
@@ -17,9 +17,9 @@ from apps.mediation.choices import Outcome
 from apps.patrols.choices import PatrolStatus
 from apps.permits.models import ResidenceCertificate
 from apps.stats import compute
-from apps.stats.bench import recompute_sql
 from apps.stats.metrics import METRICS
 from apps.stats.models import DailyFact
+from devtools.bench.stats import recompute_sql
 
 from .engine_data import (
     DAY1,

@@ -1,4 +1,4 @@
-"""张坪警区's two years (apps/stats/demo_zhangping.py) in a small version: the statistics
+"""张坪警区's two years (devtools/demo/stats_zhangping.py) in a small version: the statistics
 count criminal and preventable (可防性) incidents from the records, and the dashboard's
 year-on-year change of the twelve months to October 2021 is the seed's −25 % and −28 %."""
 
@@ -8,18 +8,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.demo import seed_users
 from apps.accounts.models import User
 from apps.accounts.roles import sync_roles
 from apps.cases.choices import Disposition
 from apps.cases.models import Incident
 from apps.cases.services import taxonomy_seed
 from apps.cases.taxonomy_data import PREVENTABLE_CODES
-from apps.stations.demo import seed_organisation
 from apps.stations.models import Bureau, Station
 from apps.stats.compute import CRIMINAL, PREVENTABLE
-from apps.stats.demo import seed_statistics
-from apps.stats.demo_zhangping import seed_zhangping_years
+from devtools.demo.accounts import seed_users
+from devtools.demo.stations import seed_organisation
+from devtools.demo.stats import seed_statistics
+from devtools.demo.stats_zhangping import seed_zhangping_years
 
 BEFORE = [timezone.make_aware(datetime(*ymd)) for ymd in [(2019, 11, 1), (2020, 11, 1)]]
 AFTER = [timezone.make_aware(datetime(*ymd)) for ymd in [(2020, 11, 1), (2021, 11, 1)]]
