@@ -1,4 +1,4 @@
-"""Every write of incidents, cases and the roster (design.md habit 1): keyword-only, one
+"""Every write of incidents, cases and the roster: keyword-only, one
 transaction, validated before saving, a DomainError with a user-facing message otherwise.
 
 Concurrency: a state change locks its row (`select_for_update`) and re-reads the status

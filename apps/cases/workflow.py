@@ -1,4 +1,4 @@
-"""The allowed transitions of incidents and cases, in one place (design.md habit 5).
+"""The allowed transitions of incidents and cases, in one place.
 
 Services ask INCIDENT_WORKFLOW and CASE_WORKFLOWS[case.kind] (apps.core.workflow) before
 changing a status; anything not listed is refused with a Conflict (HTTP 409), never

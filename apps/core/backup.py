@@ -1,4 +1,4 @@
-"""Backup and restore of the workbench (issue 10): the database and the uploaded files, in
+"""Backup and restore of the workbench: the database and the uploaded files, in
 one directory per backup.
 
 - `database.dump`: PostgreSQL's own dump (pg_dump, custom format, restored by pg_restore);

@@ -1,4 +1,4 @@
-"""Every database call of the web process is bounded (issue 18 item 10): a database that
+"""Every database call of the web process is bounded: a database that
 stops answering gives the same quick 503 as one that is stopped (apps.core.handlers).
 
 Why a client-side bound. DB_CONNECT_TIMEOUT covers only new connections; a persistent one

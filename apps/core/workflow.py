@@ -1,4 +1,4 @@
-"""One way to write a state machine (design.md habit 5).
+"""One way to write a state machine.
 
 Each app keeps its own table of allowed transitions (its rule, in its own workflow.py) and
 builds a Workflow from it; services ask the Workflow before changing a status, and anything

@@ -1,4 +1,4 @@
-"""Every write of the mediation app (design.md habit 1): keyword-only, one transaction,
+"""Every write of the mediation app: keyword-only, one transaction,
 validated before saving, a DomainError with a user-facing message otherwise.
 
 A state change locks the dispute's row (`select_for_update`) and checks the transition table

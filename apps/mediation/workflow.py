@@ -1,4 +1,4 @@
-"""The allowed transitions of disputes, in one place (design.md habit 5).
+"""The allowed transitions of disputes, in one place.
 
 Services consult this table before changing a status; anything not listed is refused with a
 Conflict (HTTP 409). An agreement is closed only after its follow-up visit; a follow-up that

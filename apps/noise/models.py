@@ -98,7 +98,7 @@ class NoiseSettings(models.Model):
         max_length=200,
         default="音量超过国家标准限值，请调低音量",
     )
-    # When an event may become an incident (issue 8, item 11): when it has lasted long
+    # When an event may become an incident: when it has lasted long
     # enough, or when it is the Nth at its sensor within 7 days; each rule may also convert
     # by itself. apps.noise.selectors.incident_grounds applies them.
     incident_after_minutes = models.PositiveIntegerField(

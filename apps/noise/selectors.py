@@ -113,7 +113,7 @@ def lasted(event: NoiseEvent) -> timedelta:
 
 
 def incident_grounds(event: NoiseEvent, config: NoiseSettings) -> list[str]:
-    """Why the event may become an incident under its bureau's rules (issue 8, item 11):
+    """Why the event may become an incident under its bureau's rules:
     DURATION when it has lasted `incident_after_minutes`, REPEAT when it is at least the
     `repeat_threshold`-th event at its sensor in 7 days. Empty: it may not (yet)."""
     grounds = []

@@ -1,4 +1,4 @@
-"""Every write of the noise app (design.md habit 1): sensors and their device keys, the
+"""Every write of the noise app: sensors and their device keys, the
 ingestion of reading batches with the event state machine, and events turned incidents.
 
 The state machine, per sensor, over readings in time order. Each reading stands for its

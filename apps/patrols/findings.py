@@ -1,4 +1,4 @@
-"""Patrol findings, enterprise visits and video patrols (issue 8, items 5 and 6).
+"""Patrol findings, enterprise visits and video patrols.
 
 A finding is something seen on patrol or on camera: a hazard, a sign of a dispute, a
 suspicious person, trouble at an enterprise. It is either handled on the spot

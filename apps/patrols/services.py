@@ -1,4 +1,4 @@
-"""Every write of a patrol's life (design.md habit 1): plan, start, finish or cancel it,
+"""Every write of a patrol's life: plan, start, finish or cancel it,
 take in the tablet's GPS track, and log its loudspeaker broadcasts.
 
 Track ingestion, per batch, under a lock on the patrol (so two batches of one patrol are

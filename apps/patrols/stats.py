@@ -1,4 +1,4 @@
-"""Patrol counts for the statistics (issue 8 item 12): one aggregate query per figure, for
+"""Patrol counts for the statistics: one aggregate query per figure, for
 a time range and a unit (a station, a post or a village; none: everything).
 
 The same definitions as the monthly assessment (apps.patrols.assessment): finished patrols

@@ -1,4 +1,4 @@
-"""The allowed transitions of a patrol, in one place (design.md habit 5).
+"""The allowed transitions of a patrol, in one place.
 
 A planned patrol starts (under way) or is called off; one under way finishes or is broken
 off. A finished or cancelled patrol is a record and no longer changes. Services ask

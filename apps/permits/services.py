@@ -1,4 +1,4 @@
-"""Every write of residence registration and permits (design.md habit 1): keyword-only, one
+"""Every write of residence registration and permits: keyword-only, one
 transaction, validated before saving, a DomainError with a user-facing message otherwise.
 
 Concurrency: a decision locks the application's row (`select_for_update`) and re-reads its
@@ -198,7 +198,7 @@ def application_create(
     address, address_text = _place(community=community, address=address, address_text=address_text)
     with transaction.atomic():
         # Nothing here may tell the one filing about anyone else: a citizen hears only of
-        # their own open applications, an officer of those in their scope (issue 18 item 3).
+        # their own open applications, an officer of those in their scope.
         own = (
             PermitApplication.objects.filter(applicant=by)
             if by.kind == UserKind.CITIZEN

@@ -1,4 +1,4 @@
-"""The allowed transitions of a permit application, in one place (design.md habit 5).
+"""The allowed transitions of a permit application, in one place.
 
 Services consult this table before changing a status; anything not listed is refused with a
 Conflict (HTTP 409). An officer may decide straight from the queue (one-tap approve), or

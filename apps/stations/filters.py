@@ -1,4 +1,4 @@
-"""One FilterSet per model, shared by the list pages and the API (design.md habit 3)."""
+"""One FilterSet per model, shared by the list pages and the API."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _

@@ -1,6 +1,6 @@
 """The organisation: sub-bureau → station → post, police districts, communities, staff and
-the service-window log. Every row below the bureau carries its owning station (design.md,
-habit 2), so that `restrict()` can scope it without joins."""
+the service-window log. Every row below the bureau carries its owning station, so
+that `restrict()` can scope it without joins."""
 
 import uuid
 from datetime import date, datetime, time, timedelta

@@ -1,4 +1,4 @@
-"""The command room's live board (可视化指挥, issue 9 item 7): what the wall screen shows,
+"""The command room's live board (可视化指挥): what the wall screen shows,
 built for one user's scope in a constant number of queries whatever the number of rows.
 
 Everything goes through `restrict()`: a 双凤 officer sees 双凤 only, a sub-bureau admin

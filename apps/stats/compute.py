@@ -1,4 +1,4 @@
-"""The computation of the statistics store (issue 9): for a bureau and a range of local
+"""The computation of the statistics store: for a bureau and a range of local
 (Asia/Shanghai) days, one SQL aggregate per family of metrics (GROUP BY day, station, post
 [, dimension]) — never a loop over records — rolled up from posts to stations to the
 bureau over the aggregated groups, then written day by day with upserts.

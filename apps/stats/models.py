@@ -1,5 +1,5 @@
 """The statistics store: one row per (day, unit, metric, dimension), filled by Celery tasks
-with upserts, so re-running a day or a range gives the same rows (issue 9). Units are a
+with upserts, so re-running a day or a range gives the same rows. Units are a
 post, a station or a sub-bureau; every row carries its bureau and (below the bureau) its
 station, so `restrict()` scopes it like any other record."""
 

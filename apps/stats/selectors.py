@@ -1,4 +1,4 @@
-"""Reading the statistics store (issue 9): a unit (post, station or sub-bureau), metrics from
+"""Reading the statistics store: a unit (post, station or sub-bureau), metrics from
 the catalogue, a period kind (day, month, quarter, year) and a range, aggregated in SQL
 (GROUP BY the truncated day) and rolled up as each metric says: SUM adds days up, DISTINCT
 counts distinct dimension values over the period, PERCENTILE takes the day's row for a day

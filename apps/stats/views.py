@@ -1,4 +1,4 @@
-"""The statistics pages (issue 9): the dashboard of one unit and period with year-on-year
+"""The statistics pages: the dashboard of one unit and period with year-on-year
 and period-on-period changes and charts, the side-by-side comparison of a unit's stations
 or posts with ranks, their XLSX files, the quarterly bulletin PDF, and the recomputation
 runs with their progress. Thin: the figures come from apps.stats.selectors."""

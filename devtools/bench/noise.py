@@ -1,6 +1,6 @@
 """Benchmark data and scenarios of noise sensors (see devtools.benchmark): millions of
 readings from 20 sensors over the bureau, sustained ingestion through the service the API
-uses (issue 17: at least 20,000 readings/s, with the rolling LAeq) — each run 10 batches
+uses (target: at least 20,000 readings/s, with the rolling LAeq) — each run 10 batches
 of 1,000 readings from 5 sensors in turn, reported as readings/s — and the noise page and
 events list.
 

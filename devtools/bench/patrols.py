@@ -1,7 +1,7 @@
 """Benchmark data and scenarios of patrol tracks (see devtools.benchmark): finished
 patrols of 2,000 GPS points each (a three-hour walk, one fix every 5 s) up to the scale's
 track points (10M at full), and the tablet's uploads: a 500-point batch through the API
-(issue 8: p95 ≤ 100 ms) and sustained ingestion through the service (≥ 5,000 points/s).
+(target: p95 ≤ 100 ms) and sustained ingestion through the service (≥ 5,000 points/s).
 
 Uploads go round-robin to a pool of patrols under way, reset at each run, so that each
 gets a few batches like a real tablet and the track a batch extends stays patrol-sized."""

@@ -2,7 +2,7 @@
 officers, planned areas and covered villages, and findings, over 九龙坡's stations for the
 last two years (COPY); the scenario computes the twelve months of the last full year for
 the bureau and is timed against one hand-written SQL statement that aggregates, scores and
-ranks the same twelve months (issue 8: within 1.5×)."""
+ranks the same twelve months (target: within 1.5×)."""
 
 import random
 import uuid

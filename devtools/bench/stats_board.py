@@ -1,4 +1,4 @@
-"""Benchmark of the live board (see devtools.benchmark; issue 9: p95 ≤ 200 ms, queries
+"""Benchmark of the live board (see devtools.benchmark; target: p95 ≤ 200 ms, queries
 constant). On top of the incidents the cases bench spreads over two years (one in 3,000
 still open), it puts patrols under way with their last positions and officers, and open
 noise events on the noise bench's sensors, in 九龙坡's stations; the board is then read

@@ -1,6 +1,6 @@
 """Benchmark data and scenarios of the statistics pages (see devtools.benchmark): the store
 filled for two years of every station, the sub-bureaus and the posts of 西彭 (COPY), and the
-statistics page of a station-year (issue 9: p95 ≤ 200 ms, queries constant), its API
+statistics page of a station-year (target: p95 ≤ 200 ms, queries constant), its API
 series and the bureau's comparison of its stations."""
 
 import random

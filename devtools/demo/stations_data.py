@@ -8,7 +8,7 @@
 # 西彭派出所 has all of 西彭镇's 28 村居 of the seed (25 villages, 3 residents' committees,
 # 87.5 km²). Only 迎新村, 泥璧村 and 宝华村 are named by the seeds; 森林村, 长石村, 元明村,
 # 真武村, 铝城居委会 and 城西居委会 were here before as plausible names, and the other
-# nineteen (黄磏村 … 城南居委会, added for issue 17) are plausible names too — 黄磏 is an old
+# nineteen (黄磏村 … 城南居委会) are plausible names too — 黄磏 is an old
 # township merged into 西彭, 白彭路 a road there, 城南 the town seat's 南城小区 — not the real
 # list of 西彭's villages. Their positions are spread over the town (29.28–29.40 N,
 # 106.27–106.37 E) so that each lies inside the town outline of stations_boundaries.geojson,

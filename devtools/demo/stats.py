@@ -1,5 +1,5 @@
 """The first year of 西彭园区警务站 in records, so that the statistics can replay "the park
-post's first year in numbers" (issue 9); idempotent, deterministic, fast.
+post's first year in numbers"; idempotent, deterministic, fast.
 
 The seeds: the post went into trial operation in November 2020 (opened_on 2020-11-01 in the
 organisation data) and was formally inaugurated on 11 May 2021 after half a year, with
@@ -27,7 +27,7 @@ date or the time of day. The marker is the first service log's client id.
 The night patrols drive the park post's electric patrol car (its loudspeaker).
 
 `seed_statistics` then fills the statistics store as the nightly job would have, had it run
-every night since the demo's first record (issue 16).
+every night since the demo's first record.
 """
 
 import random

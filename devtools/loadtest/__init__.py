@@ -1,4 +1,4 @@
-"""The load test behind `make loadtest` (README "Load test", issue 10 items 7 and 8).
+"""The load test behind `make loadtest` (README "Load test").
 
 - `stack`: the production processes on 127.0.0.1 — gunicorn with several workers and a
   Celery worker, DEBUG off, started and stopped within bounded times.
@@ -10,7 +10,7 @@
 - `driver`: one run, from a fresh database to the table of p50/p95 per request type.
 
 A run drops its database and empties its Redis database, so `make loadtest` and
-tests/load/test_loadtest.py each have their own (issue 18 item 12): the names below. The
+tests/load/test_loadtest.py each have their own: the names below. The
 Redis numbers stay clear of 0 (the workbench's own, docker-compose) and of the cache
 databases of the test processes, which count down from REDIS_URL's number (tests/
 conftest.py: 15, 14 … from 0; 14, 13 … from CI's 15).

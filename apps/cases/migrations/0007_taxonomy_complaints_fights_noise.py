@@ -1,4 +1,4 @@
-"""Issue 17 §5 for the bureaus that already hold a taxonomy (taxonomy_seed loads only what is
+"""The taxonomy's corrections for the bureaus that already hold a taxonomy (taxonomy_seed loads only what is
 missing, so the seed's new shape would not reach them on its own):
 
 - noise (0501 广场舞噪声, 0502 社会生活噪声) moves, with its incidents, under the new major

@@ -1,4 +1,4 @@
-"""The named people every test speaks of (design.md habit 10).
+"""The named people every test speaks of.
 
 A small organisation: 九龙坡区分局 with 西彭派出所 (park post 西彭园区警务站) and 石桥铺派出所,
 and 渝北区分局 with 双凤派出所. Each persona is a user with one role, placed where that role

@@ -32,7 +32,7 @@ def _user(serializer):
 class OfficersOnlyFields:
     """Fields about the registry (the registered person an application or a document is
     linked to) are shown to officers only: a citizen's or an enterprise's answer says
-    nothing of the registry, not even a null (issue 18 item 3). Without a request in the
+    nothing of the registry, not even a null. Without a request in the
     context nobody is known to be an officer, and the fields are left out."""
 
     officers_only = ("person",)

@@ -1,4 +1,4 @@
-"""/api/v1/stats/: the statistics store by unit, metric, period and grouping (issue 9)."""
+"""/api/v1/stats/: the statistics store by unit, metric, period and grouping."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
