@@ -6,16 +6,37 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from apps.accounts.roles import sync_roles
+from apps.cases.services import taxonomy_seed
 from apps.core.masking import redact
 from apps.core.testing.factories import PASSWORD
 from apps.core.testing.personas import build_org
-from devtools.demo.accounts import DEMO_PASSWORD
+from apps.stations.models import Bureau
+from devtools.demo.accounts import DEMO_PASSWORD, seed_users
+from devtools.demo.stations import seed_organisation
 
 
 @pytest.fixture
 def org(db):
     """The small organisation of apps.core.testing.personas, with every persona."""
     return build_org()
+
+
+@pytest.fixture
+def demo_people(db, settings):
+    """The demo's organisation, roles and users, as `seed_demo` makes them first (the demo
+    users' well-known password wants DEBUG)."""
+    settings.DEBUG = True
+    sync_roles()
+    seed_organisation()
+    seed_users()
+
+
+@pytest.fixture
+def demo_taxonomy(demo_people):
+    """And every bureau's incident taxonomy."""
+    for bureau in Bureau.objects.all():
+        taxonomy_seed(bureau=bureau)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -10,21 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.accounts.roles import sync_roles
 from apps.registry import hub
 from apps.registry.models import FocusRecord, HotelStay, Person, Residence, SavedQuery
 from apps.stations.models import PoliceDistrict
-from devtools.demo.accounts import seed_users
 from devtools.demo.registry_hub import SAVED_QUERIES, seed_xietaizi_hub
-from devtools.demo.stations import seed_organisation
 
 
 @pytest.fixture
-def tian(db, settings):
-    settings.DEBUG = True  # the demo users' well-known password
-    sync_roles()
-    seed_organisation()
-    seed_users()
+def tian(demo_people):
     assert seed_xietaizi_hub(scale=10) > 0
     return User.objects.get(username="xietaizi_community")
 

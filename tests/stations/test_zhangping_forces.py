@@ -7,19 +7,13 @@ import pytest
 from django.urls import reverse
 
 from apps.accounts.models import User
-from apps.accounts.roles import sync_roles
 from apps.stations.choices import StaffKind
 from apps.stations.models import Post, StaffAssignment
 from devtools.demo.accounts import seed_users, seed_zhangping_forces
-from devtools.demo.stations import seed_organisation
 
 
 @pytest.fixture
-def zhangping(db, settings):
-    settings.DEBUG = True  # the demo users' well-known password
-    sync_roles()
-    seed_organisation()
-    seed_users()
+def zhangping(demo_people):
     return Post.objects.get(name="张坪警务站")
 
 

@@ -14,11 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.accounts.roles import sync_roles
 from apps.cases.choices import CaseKind, IncidentSource
 from apps.cases.complaints import POLICE_COMPLAINT_CODE
 from apps.cases.models import Case, Incident, IncidentCategory
-from apps.cases.services import taxonomy_seed
 from apps.cases.taxonomy_data import PREVENTABLE_CODES
 from apps.core.idnumbers import parse_id_number
 from apps.mediation.models import Dispute
@@ -28,11 +26,9 @@ from apps.permits.choices import ApplicationKind
 from apps.permits.models import PermitApplication, ResidenceCertificate, ResidencePermit
 from apps.registry.models import Person, Residence
 from apps.stations.choices import ServiceKind
-from apps.stations.models import Bureau, Post, ServiceLog
+from apps.stations.models import Post, ServiceLog
 from apps.stats import selectors
 from apps.stats.metrics import METRICS, MINUTES_SAVED_PER_DAY, RESOLUTION_RATE, SUM
-from devtools.demo.accounts import seed_users
-from devtools.demo.stations import seed_organisation
 from devtools.demo.stats import seed_park_year, seed_statistics
 
 START, HALF, END = (
@@ -60,13 +56,7 @@ def direct_counts(park, period):
 
 
 @pytest.fixture
-def park(db, settings):
-    settings.DEBUG = True  # the demo users' well-known password
-    sync_roles()
-    seed_organisation()
-    seed_users()
-    for bureau in Bureau.objects.all():
-        taxonomy_seed(bureau=bureau)
+def park(demo_taxonomy):
     assert seed_park_year() > 0
     seed_statistics()  # as seed_demo does last: the store as the nightly job leaves it
     return Post.objects.get(name="西彭园区警务站")

@@ -9,15 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.accounts.roles import sync_roles
 from apps.cases.choices import Disposition
 from apps.cases.models import Incident
-from apps.cases.services import taxonomy_seed
 from apps.cases.taxonomy_data import PREVENTABLE_CODES
-from apps.stations.models import Bureau, Station
+from apps.stations.models import Station
 from apps.stats.compute import CRIMINAL, PREVENTABLE
-from devtools.demo.accounts import seed_users
-from devtools.demo.stations import seed_organisation
 from devtools.demo.stats import seed_statistics
 from devtools.demo.stats_zhangping import seed_zhangping_years
 
@@ -26,13 +22,7 @@ AFTER = [timezone.make_aware(datetime(*ymd)) for ymd in [(2020, 11, 1), (2021, 1
 
 
 @pytest.fixture
-def zhangping(db, settings):
-    settings.DEBUG = True  # the demo users' well-known password
-    sync_roles()
-    seed_organisation()
-    seed_users()
-    for bureau in Bureau.objects.all():
-        taxonomy_seed(bureau=bureau)
+def zhangping(demo_taxonomy):
     assert seed_zhangping_years(scale=10) > 0
     seed_statistics()
     return Station.objects.get(code="500107-shiqiaopu")
