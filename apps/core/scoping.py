@@ -83,5 +83,22 @@ class ScopedQuerySet(models.QuerySet):
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 
 
+def owns(user, obj) -> bool:
+    """Whether `user` owns `obj` by its Scope's owner path (a citizen's own application,
+    its documents, the certificate or permit issued to them)."""
+    value = obj
+    for part in (type(obj).scope.owner or "").split("__"):
+        if not part:
+            return False
+        value = getattr(value, part)
+    return value == user.pk
+
+
+def owner_or_permitted(user, obj, perm: str) -> bool:
+    """The one rule for citizens' own records, on a row already read through `restrict()`:
+    its owner, or someone whose role has `perm` (an officer of its station)."""
+    return owns(user, obj) or user.has_perm(perm)
+
+
 def is_in_scope(obj, user, action: str = CHANGE) -> bool:
     return type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists()

@@ -23,7 +23,7 @@ from apps.core.idnumbers import parse_id_number
 from apps.core.limits import ensure_past
 from apps.core.notifications import notify
 from apps.core.phones import normalise_phone
-from apps.core.scoping import CHANGE, VIEW, is_in_scope
+from apps.core.scoping import CHANGE, VIEW, is_in_scope, owner_or_permitted
 from apps.core.services import next_number
 from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
@@ -72,7 +72,7 @@ def _locked(application: PermitApplication, by) -> PermitApplication:
     """The application re-read under a row lock, if `by` may still act on it: its applicant,
     or an officer whose station it belongs to."""
     found = PermitApplication.objects.lock_for(by, application.pk)
-    if found.applicant_id != by.pk and not _is_officer(by):
+    if not owner_or_permitted(by, found, "permits.change_permitapplication"):
         raise OutOfScope(_("Not found."))
     return found
 

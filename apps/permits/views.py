@@ -25,7 +25,7 @@ from apps.core.errors import DomainError
 from apps.core.masking import mask_name
 from apps.core.pagination import NoCountPaginator
 from apps.core.qr import qr_svg
-from apps.core.scoping import VIEW
+from apps.core.scoping import VIEW, owner_or_permitted, owns
 from apps.core.uploads import private_file_response
 from apps.core.views import (
     RevealPersonalDataView,
@@ -70,13 +70,9 @@ def visible_application(request, pk) -> PermitApplication:
     application = (
         PermitApplication.objects.restrict(request.user, VIEW)
         .select_related("station", "post", "community", "address", "registration")
-        .filter(pk=pk)
-        .first()
+        .get_or_404(pk)
     )
-    if application is None or (
-        application.applicant_id != request.user.pk
-        and not request.user.has_perm("permits.view_permitapplication")
-    ):
+    if not owner_or_permitted(request.user, application, "permits.view_permitapplication"):
         raise Http404
     return application
 
@@ -86,7 +82,7 @@ def _issued(request, model, pk):
     (without the role: 403 whatever the id, so that nothing is learnt by probing)."""
     user = request.user
     document = model.objects.restrict(user).select_related("station").filter(pk=pk).first()
-    if document is not None and document.holder_id == user.pk:
+    if document is not None and owns(user, document):
         return document
     opts = model._meta
     if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
@@ -280,7 +276,7 @@ def document_file(request, pk):
         .filter(pk=pk)
         .first()
     )
-    if document is None or document.application.applicant_id != request.user.pk:
+    if document is None or not owns(request.user, document):
         require_perm(request, "permits.view_applicationdocument")
     if document is None:
         raise Http404

@@ -330,3 +330,19 @@ def test_a_second_permit_is_refused_while_one_is_held(org, citizen, officer):
             services.permit_application_start(
                 certificate=registration.certificate, by=citizen, basis="housing"
             )
+
+
+def test_the_owner_or_permitted_rule_lets_the_applicant_and_an_officer_and_nobody_else(
+    org, registration, citizen, officer
+):
+    # One rule for citizens' own records (apps.core.scoping.owner_or_permitted), on the row
+    # read through restrict(): its applicant's, or an officer's with the permission.
+    from apps.core.scoping import owner_or_permitted, owns
+
+    perm = "permits.change_permitapplication"
+    assert owns(citizen, registration) and not owns(officer, registration)
+    assert owner_or_permitted(citizen, registration, perm)
+    assert owner_or_permitted(officer, registration, perm)
+    assert not owns(org.user(SHUANGFENG_DESK), registration)
+    document = registration.documents.first()
+    assert owns(citizen, document) and not owns(officer, document)
