@@ -84,6 +84,12 @@ class User(AbstractUser):
         like every phone (the full number only through a logged view)."""
         return mask_phone(self.username) if self.kind == UserKind.CITIZEN else self.username
 
+    @property
+    def assigned_only(self) -> bool:
+        """An account that works only on what is assigned to it: a resident mediator works
+        at the station but reads only the disputes given to them (Scope.assigned)."""
+        return self.kind == UserKind.MEDIATOR
+
     def get_full_name(self):
         # Chinese names: family name first, no space.
         return f"{self.last_name}{self.first_name}".strip()

@@ -27,6 +27,9 @@ class Scope:
     # Rows above station level (the bureau itself) are visible to station staff but only
     # bureau staff may change them.
     station_staff_view_via_bureau: bool = False
+    # Path to the id of the user the row is assigned to: an account that works only on what
+    # is assigned to it (User.assigned_only, a resident mediator) sees only those rows.
+    assigned: str | None = None
 
 
 def scope_level(user) -> str:
@@ -60,6 +63,8 @@ class ScopedQuerySet(models.QuerySet):
         if scope.owner:
             # Everyone sees their own records (a citizen's application, an officer's tokens).
             allowed |= models.Q(**{scope.owner: user.pk})
+        if scope.assigned and getattr(user, "assigned_only", False):
+            allowed &= models.Q(**{scope.assigned: user.pk})
         return self.filter(allowed)
 
     def get_or_404(self, pk):

@@ -3,10 +3,10 @@ handle them, their sessions and agreements, follow-up visits and the lawyer's bo
 sittings.
 
 Every row carries its owning station (directly or through its dispute) so that `restrict()`
-scopes it; a mediator's account reaches further in only to the disputes assigned to them
-(`MediatorScopedQuerySet`).
+scopes it; a mediator's account reads only the disputes assigned to them (`Scope.assigned`).
 """
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from apps.accounts.choices import UserKind
 from apps.core.limits import PLACE_MAX_LENGTH, LongTextField, clean_times
 from apps.core.models import SameStationMixin, TimelineEntry, TimeStampedModel
 from apps.core.names import validate_name
-from apps.core.scoping import Scope, ScopedManager, ScopedQuerySet
+from apps.core.scoping import Scope, ScopedManager
 from apps.core.timefmt import when
 from apps.core.uploads import private_storage
 from apps.registry.choices import Gender
@@ -57,25 +56,6 @@ def confirmation_deadline(took_effect: datetime) -> date:
     deadline, the refusal of a late application and the mediator's list of closing windows
     all ask it."""
     return timezone.localdate(took_effect) + CONFIRMATION_WINDOW
-
-
-class MediatorScopedQuerySet(ScopedQuerySet):
-    """Station scoping, and for a mediator's account only the rows of their own disputes:
-    a resident mediator works at the station but must not read its other disputes."""
-
-    def restrict(self, user, action="view"):
-        rows = super().restrict(user, action)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not user.is_superuser
-            and user.kind == UserKind.MEDIATOR
-        ):
-            rows = rows.filter(**{self.model.mediator_scope: user.pk})
-        return rows
-
-
-MediatorScopedManager = models.Manager.from_queryset(MediatorScopedQuerySet)
 
 
 class MediationCommittee(SameStationMixin, TimeStampedModel):
@@ -152,9 +132,8 @@ class Mediator(SameStationMixin, TimeStampedModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = MediatorScopedManager()
-    scope = STATION_SCOPE
-    mediator_scope = "user_id"
+    objects = ScopedManager()
+    scope = replace(STATION_SCOPE, assigned="user_id")
     same_station = {
         "user": _("This user account belongs to another station."),
         "committee": _("The committee belongs to another station."),
@@ -274,9 +253,8 @@ class Dispute(SameStationMixin, TimeStampedModel):
         verbose_name=_("created by"),
     )
 
-    objects = MediatorScopedManager()
-    scope = STATION_SCOPE
-    mediator_scope = "mediator__user_id"
+    objects = ScopedManager()
+    scope = replace(STATION_SCOPE, assigned="mediator__user_id")
     same_station = {
         "community": _("The village / community belongs to another station."),
         "post": _("The post belongs to another station."),
@@ -322,9 +300,8 @@ class DisputeRecord(models.Model):
     """A record of one dispute (party, event, session, agreement, follow-up, message): scoped
     by the dispute's station and, for a mediator's account, by the dispute's mediator."""
 
-    objects = MediatorScopedManager()
-    scope = DISPUTE_CHILD_SCOPE
-    mediator_scope = "dispute__mediator__user_id"
+    objects = ScopedManager()
+    scope = replace(DISPUTE_CHILD_SCOPE, assigned="dispute__mediator__user_id")
 
     class Meta:
         abstract = True
@@ -508,11 +485,12 @@ class AgreementSignature(models.Model):
     )
     signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
 
-    objects = MediatorScopedManager()
+    objects = ScopedManager()
     scope = Scope(
-        station="agreement__dispute__station_id", bureau="agreement__dispute__station__bureau_id"
+        station="agreement__dispute__station_id",
+        bureau="agreement__dispute__station__bureau_id",
+        assigned="agreement__dispute__mediator__user_id",
     )
-    mediator_scope = "agreement__dispute__mediator__user_id"
 
     class Meta:
         verbose_name = _("signature")
@@ -607,9 +585,8 @@ class LawyerSlot(SameStationMixin, models.Model):
     )
     booked_at = models.DateTimeField(_("booked at"), null=True, blank=True)
 
-    objects = MediatorScopedManager()
-    scope = STATION_SCOPE
-    mediator_scope = "mediator__user_id"
+    objects = ScopedManager()
+    scope = replace(STATION_SCOPE, assigned="mediator__user_id")
     same_station = {
         "mediator": _("The mediator works for another station."),
         "dispute": _("The dispute belongs to another station."),
