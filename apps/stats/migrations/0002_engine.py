@@ -19,7 +19,7 @@ def nightly_schedule(apps, schema_editor):
     PeriodicTask.objects.get_or_create(
         name="stats-nightly",
         defaults={
-            "task": "apps.stats.tasks.nightly",
+            "task": "stats.nightly",  # named apps.stats.tasks.nightly before core 0005
             "crontab": crontab,
             "description": "Statistics: yesterday and every day whose records changed.",
         },
