@@ -136,15 +136,8 @@ def community_appointment_make(
     if not by.has_perm("stations.add_communityappointment"):
         raise NotAllowed(_("You may not appoint officers to villages."))
     with transaction.atomic():
-        community = (
-            Community.objects.restrict(by, CHANGE)
-            .select_for_update()
-            .filter(pk=community.pk)
-            .first()
-        )
-        if community is None or not (
-            StaffAssignment.objects.restrict(by, CHANGE).filter(pk=officer.pk).exists()
-        ):
+        community = Community.objects.lock_for(by, community.pk)
+        if not StaffAssignment.objects.restrict(by, CHANGE).filter(pk=officer.pk).exists():
             raise OutOfScope(_("Not found."))
         appointment = CommunityAppointment(
             station_id=community.station_id,
@@ -170,14 +163,7 @@ def community_appointment_end(
     if not by.has_perm("stations.change_communityappointment"):
         raise NotAllowed(_("You may not change officers' village appointments."))
     with transaction.atomic():
-        appointment = (
-            CommunityAppointment.objects.restrict(by, CHANGE)
-            .select_for_update()
-            .filter(pk=appointment.pk)
-            .first()
-        )
-        if appointment is None:
-            raise OutOfScope(_("Not found."))
+        appointment = CommunityAppointment.objects.lock_for(by, appointment.pk)
         if appointment.ended_on is not None:
             raise Conflict(_("The appointment has ended already."))
         appointment.ended_on = ended_on or timezone.localdate()
