@@ -109,6 +109,12 @@ class DispatchForm(BootstrapForm):
         self.fields["post"].queryset = posts
 
 
+class TakeForm(BootstrapForm):
+    """接单 on the tablet: the page's id makes a double tap act once."""
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+
 class FieldStatusForm(BootstrapForm):
     status = forms.ChoiceField(
         choices=[

@@ -24,6 +24,7 @@ from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.geo import haversine_km, in_china
 from apps.core.limits import ensure_past, ensure_plannable
 from apps.core.notifications import notify
+from apps.core.rules import requires
 from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.services import next_number
 from apps.core.spreadsheets import SpreadsheetError, read_table
@@ -366,6 +367,7 @@ def _take(incident: Incident, *, by, client_id=None) -> None:
     )
 
 
+@requires("cases.change_incident")
 def incident_take(*, incident: Incident, by, client_id: uuid.UUID | None = None) -> Incident:
     """接单: one of the post's officers takes the job sent to the post and holds it. Of two
     officers taking at once, one wins and the other gets a Conflict (409): the row is locked
@@ -475,6 +477,7 @@ def incident_checklist_tick(
     return incident
 
 
+@requires("cases.change_incident")
 def incident_note(*, incident: Incident, by, text: str) -> IncidentEvent:
     if not text.strip():
         raise DomainError(_("Write the note."), code="invalid")
@@ -483,6 +486,7 @@ def incident_note(*, incident: Incident, by, text: str) -> IncidentEvent:
         return _event(incident, by=by, kind=IncidentEvent.Kind.NOTE, text=text.strip())
 
 
+@requires("cases.change_incident")
 def incident_attach(*, incident: Incident, by, upload) -> IncidentAttachment:
     """A scene photo or document: checked by content, kept privately."""
     checked = check_upload(upload, allowed=("jpeg", "png", "pdf"), max_bytes=MAX_ATTACHMENT_BYTES)
@@ -500,6 +504,7 @@ def incident_attach(*, incident: Incident, by, upload) -> IncidentAttachment:
     return attachment
 
 
+@requires("cases.change_incident")
 def incident_close(
     *,
     incident: Incident,

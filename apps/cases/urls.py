@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views
+from apps.core.actions import action_view
+
+from . import actions, views
 
 app_name = "cases"
 urlpatterns = [
@@ -10,12 +12,14 @@ urlpatterns = [
     path("incidents/repeat-callers/", views.repeat_callers, name="repeat_callers"),
     path("incidents/<int:pk>/", views.IncidentDetail.as_view(), name="incident_detail"),
     path("incidents/<int:pk>/dispatch/", views.incident_dispatch, name="incident_dispatch"),
-    path("incidents/<int:pk>/take/", views.incident_take, name="incident_take"),
+    path("incidents/<int:pk>/take/", action_view(actions.INCIDENT_TAKE), name="incident_take"),
     path("incidents/<int:pk>/status/", views.incident_status, name="incident_status"),
     path("incidents/<int:pk>/checklist/", views.incident_checklist, name="incident_checklist"),
-    path("incidents/<int:pk>/close/", views.incident_close, name="incident_close"),
-    path("incidents/<int:pk>/note/", views.incident_note, name="incident_note"),
-    path("incidents/<int:pk>/attach/", views.incident_attach, name="incident_attach"),
+    path("incidents/<int:pk>/close/", action_view(actions.INCIDENT_CLOSE), name="incident_close"),
+    path("incidents/<int:pk>/note/", action_view(actions.INCIDENT_NOTE), name="incident_note"),
+    path(
+        "incidents/<int:pk>/attach/", action_view(actions.INCIDENT_ATTACH), name="incident_attach"
+    ),
     path("attachments/<int:pk>/", views.attachment_file, name="attachment_file"),
     path("board/", views.board, name="board"),
     path("jobs/", views.jobs, name="jobs"),

@@ -52,7 +52,6 @@ from .forms import (
     FieldStatusForm,
     IncidentIntakeForm,
     InjuryGradeForm,
-    NoteForm,
     PartyForm,
     ReconsiderationDecisionForm,
     ReconsiderationForm,
@@ -296,24 +295,6 @@ def incident_dispatch(request, pk):
 
 @login_required
 @require_POST
-def incident_take(request, pk):
-    """接单 from the tablet: the job is the officer's; on to the job view."""
-
-    def act(incident):
-        client_id = request.POST.get("client_id", "")
-        try:
-            client_id = uuid.UUID(client_id) if client_id else None
-        except ValueError:
-            client_id = None
-        services.incident_take(incident=incident, by=request.user, client_id=client_id)
-        messages.success(request, _("The job is yours: %(number)s.") % {"number": incident})
-
-    incident = _post_action(request, pk, act)
-    return redirect("cases:job_detail", incident.pk)
-
-
-@login_required
-@require_POST
 def incident_status(request, pk):
     form = FieldStatusForm(request.POST)
 
@@ -353,59 +334,6 @@ def incident_checklist(request, pk):
     if request.htmx:
         return render(request, "cases/_checklist.html", {"incident": incident, "can_change": True})
     return redirect(safe_next(request) or incident.get_absolute_url())
-
-
-@login_required
-@require_POST
-def incident_close(request, pk):
-    form = CloseForm(request.POST)
-
-    def act(incident):
-        if not form.is_valid():
-            raise DomainError(form_errors(form))
-        closed = services.incident_close(
-            incident=incident,
-            disposition=form.cleaned_data["disposition"],
-            case_kind=form.cleaned_data["case_kind"],
-            note=form.cleaned_data["note"],
-            caller_consents=form.cleaned_data["caller_consents"],
-            by=request.user,
-        )
-        messages.success(
-            request, _("Incident closed: %(d)s.") % {"d": closed.get_disposition_display()}
-        )
-
-    incident = _post_action(request, pk, act)
-    return redirect(incident)
-
-
-@login_required
-@require_POST
-def incident_note(request, pk):
-    form = NoteForm(request.POST)
-
-    def act(incident):
-        if not form.is_valid():
-            raise DomainError(form_errors(form))
-        services.incident_note(incident=incident, by=request.user, text=form.cleaned_data["text"])
-
-    return redirect(_post_action(request, pk, act))
-
-
-@login_required
-@require_POST
-def incident_attach(request, pk):
-    form = UploadForm(request.POST, request.FILES)
-
-    def act(incident):
-        if not form.is_valid():
-            raise DomainError(form_errors(form))
-        services.incident_attach(
-            incident=incident, by=request.user, upload=form.cleaned_data["file"]
-        )
-        messages.success(request, _("Attachment saved."))
-
-    return redirect(_post_action(request, pk, act))
 
 
 @login_required

@@ -284,7 +284,7 @@ def test_closing_as_a_case_opens_a_public_security_case(scene):
         incident=incident,
         disposition=Disposition.CASE,
         case_kind="public_security",
-        by=scene.org.user(XIPENG_CASE),
+        by=scene.org.user(XIPENG_DESK),
     )
     assert incident.status == IncidentStatus.CLOSED
     case = incident.case

@@ -7,13 +7,14 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.accounts.models import User
+from apps.core.actions import api_action
 from apps.core.api.pagination import TimeCursorPagination
 from apps.core.api.parsers import JSONParser
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from apps.core.errors import Conflict, OutOfScope
 
-from .. import selectors, services
+from .. import actions, selectors, services
 from ..filters import CaseFilter, DutyShiftFilter, IncidentCategoryFilter, IncidentFilter
 from ..models import Case, DutyShift, Incident, IncidentCategory
 from . import serializers as s
@@ -107,16 +108,7 @@ class IncidentViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         )
         return self._answer(incident)
 
-    @extend_schema(request=s.TakeSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def take(self, request, pk=None):
-        """接单: an officer of the post takes the job sent to it. Taken by another already:
-        409; not an officer who may take this post's jobs: 403."""
-        incident = self.get_changeable_object()
-        data = s.TakeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        incident = services.incident_take(incident=incident, by=request.user, **data.validated_data)
-        return self._answer(incident)
+    take = api_action(actions.INCIDENT_TAKE)
 
     @extend_schema(request=s.StatusSerializer, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"], url_path="status")
@@ -142,16 +134,7 @@ class IncidentViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         )
         return self._answer(incident)
 
-    @extend_schema(request=s.CloseSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        incident = self.get_changeable_object()
-        data = s.CloseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        incident = services.incident_close(
-            incident=incident, by=request.user, **data.validated_data
-        )
-        return self._answer(incident)
+    close = api_action(actions.INCIDENT_CLOSE)
 
 
 class DutyShiftViewSet(ScopedModelViewSet):

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext as _
-from rest_framework import permissions, viewsets
+from rest_framework import permissions, status, viewsets
+from rest_framework.response import Response
 
 from ..errors import OutOfScope
 from ..scoping import CHANGE, VIEW
@@ -16,6 +17,11 @@ class ChangeableObjectMixin:
         if not model.objects.restrict(self.request.user, CHANGE).filter(pk=obj.pk).exists():
             raise OutOfScope(_("Not found."))
         return obj
+
+    def answer(self, record, code=status.HTTP_200_OK):
+        """An action's answer: the record re-read as the list shows it."""
+        record = self.get_queryset().get(pk=record.pk)
+        return Response(self.get_serializer(record).data, status=code)
 
 
 class ScopedModelViewSet(ChangeableObjectMixin, viewsets.ModelViewSet):
