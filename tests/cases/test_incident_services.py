@@ -22,7 +22,7 @@ from apps.core.errors import Conflict, DomainError, OutOfScope
 from apps.core.geo import haversine_km
 from apps.core.models import Notification
 from apps.core.testing.factories import PostFactory
-from apps.core.testing.personas import SHUANGFENG_DESK, XIPENG_CASE, XIPENG_DESK
+from apps.core.testing.personas import SHUANGFENG_DESK, XIPENG_DESK
 
 FIGHT_AT_YINGXIN = dict(latitude=Decimal("29.378150"), longitude=Decimal("106.292470"))
 
