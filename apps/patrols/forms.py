@@ -112,6 +112,13 @@ class StartForm(_Bootstrap):
         )
         self.fields["vehicle"].initial = patrol.vehicle_id
 
+    def clean(self):
+        # A page without the vehicle field (an older one) keeps the plan's vehicle.
+        cleaned = super().clean()
+        if "vehicle" not in self.data:
+            cleaned.pop("vehicle", None)
+        return cleaned
+
 
 class VehicleForm(ScopedModelForm):
     """Register or edit a vehicle; its post must be of its station (the model's clean)."""

@@ -37,6 +37,7 @@ from apps.core.errors import Conflict, DomainError, OutOfScope
 from apps.core.geo import EARTH_RADIUS_KM, haversine_km, in_china
 from apps.core.limits import CLOCK_SKEW, PLACE_MAX_LENGTH, ensure_plannable
 from apps.core.names import check_name
+from apps.core.rules import requires
 from apps.core.scoping import CHANGE
 from apps.core.timefmt import when
 from apps.stations.models import Community, Post, Station
@@ -274,6 +275,7 @@ def patrol_update(*, patrol: Patrol, by, **changes) -> Patrol:
 KEEP = object()  # patrol_start: keep the vehicle of the plan
 
 
+@requires("patrols.change_patrol")
 def patrol_start(
     *, patrol: Patrol, by, now: datetime | None = None, vehicle: Vehicle | None = KEEP
 ) -> Patrol:
@@ -291,6 +293,7 @@ def patrol_start(
     return patrol
 
 
+@requires("patrols.change_patrol")
 def patrol_finish(*, patrol: Patrol, by, now: datetime | None = None) -> Patrol:
     """An active patrol ends now; finishing it again is a conflict."""
     now = now or timezone.now()
@@ -302,6 +305,7 @@ def patrol_finish(*, patrol: Patrol, by, now: datetime | None = None) -> Patrol:
     return patrol
 
 
+@requires("patrols.change_patrol")
 def patrol_cancel(*, patrol: Patrol, by, now: datetime | None = None) -> Patrol:
     """A planned patrol is called off, or one under way is broken off (its track so far
     stays, its end is now)."""

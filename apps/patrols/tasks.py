@@ -8,7 +8,7 @@ from django.utils import timezone
 from apps.core.outbox import enqueue
 from apps.stations.models import Bureau
 
-from .assessment import assessment_compute, previous_month
+from .assessment.services import assessment_compute, previous_month
 
 
 @shared_task(name="patrols.assessment_compute")

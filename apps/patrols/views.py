@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
 from apps.core.errors import DomainError
@@ -20,7 +19,6 @@ from apps.core.views import (
     ScopedListView,
     ScopedMixin,
     ScopedUpdateView,
-    form_errors,
     require_perm,
 )
 from apps.stations.models import Station
@@ -28,7 +26,7 @@ from apps.stations.models import Station
 from . import selectors, services
 from .choices import PatrolStatus
 from .filters import PatrolFilter, VehicleFilter
-from .findings import enterprises_visited, findings_of_patrol
+from .findings.services import enterprises_visited, findings_of_patrol
 from .forms import ParticipantFormSet, PatrolForm, StartForm, VehicleForm
 from .models import Patrol, Vehicle
 from .workflow import WORKFLOW
@@ -116,7 +114,7 @@ class PatrolDetail(ScopedDetailView):
         if context["can_start"]:
             context["start_form"] = StartForm(patrol=patrol)
         context["can_finish"] = can_change and WORKFLOW.can(patrol.status, PatrolStatus.FINISHED)
-        # The tablet page (tablet_views): for the officers on the way, and to empty a queue.
+        # The tablet page (apps.patrols.tablet): for the officers on the way, and to empty a queue.
         context["can_tablet"] = can_change and not WORKFLOW.is_final(patrol.status)
         context["can_cancel"] = can_change and WORKFLOW.can(patrol.status, PatrolStatus.CANCELLED)
         duration = patrol.duration
@@ -124,53 +122,6 @@ class PatrolDetail(ScopedDetailView):
             None if duration is None else round(duration.total_seconds() / 60)
         )
         return context
-
-
-def _transition(request, pk, service, done: str):
-    require_perm(request, "patrols.change_patrol")
-    patrol = Patrol.objects.restrict(request.user, CHANGE).get_or_404(pk)
-    try:
-        service(patrol=patrol, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect(patrol)
-
-
-@login_required
-@require_POST
-def patrol_start(request, pk):
-    """Start with the vehicle chosen on the page (the plan's, another, or none); a form
-    without the vehicle field (an older page) keeps the plan's."""
-    require_perm(request, "patrols.change_patrol")
-    patrol = Patrol.objects.restrict(request.user, CHANGE).get_or_404(pk)
-    extra = {}
-    if "vehicle" in request.POST:
-        form = StartForm(request.POST, patrol=patrol)
-        if not form.is_valid():
-            messages.error(request, form_errors(form))
-            return redirect(patrol)
-        extra["vehicle"] = form.cleaned_data["vehicle"]
-    try:
-        services.patrol_start(patrol=patrol, by=request.user, **extra)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Patrol under way."))
-    return redirect(patrol)
-
-
-@login_required
-@require_POST
-def patrol_finish(request, pk):
-    return _transition(request, pk, services.patrol_finish, _("Patrol finished."))
-
-
-@login_required
-@require_POST
-def patrol_cancel(request, pk):
-    return _transition(request, pk, services.patrol_cancel, _("Patrol cancelled."))
 
 
 # --- vehicles --------------------------------------------------------------------------------

@@ -86,7 +86,7 @@ from apps.mediation.models import Dispute
 from apps.noise.complaints import NOISE_COMPLAINT
 from apps.noise.models import NoiseEvent
 from apps.patrols.choices import FindingStatus, PatrolStatus
-from apps.patrols.findings import NOTHING_FOUND
+from apps.patrols.findings.services import NOTHING_FOUND
 from apps.patrols.models import Finding, Patrol
 from apps.permits.models import ResidenceCertificate, ResidencePermit
 from apps.stations.choices import ServiceKind

@@ -667,7 +667,7 @@ def home_counters(*, user, now=None) -> dict:
     from apps.stations.choices import ServiceKind
     from apps.stations.models import ServiceLog
 
-    from .board import OPEN_STATUSES, today_bounds
+    from .board.selectors import OPEN_STATUSES, today_bounds
 
     start, end = today_bounds(now)
     moving = [IncidentStatus.DISPATCHED, IncidentStatus.EN_ROUTE, IncidentStatus.ARRIVED]

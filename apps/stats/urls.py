@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import board_views, views
+from . import views
+from .board import views as board_views
 
 app_name = "stats"
 urlpatterns = [

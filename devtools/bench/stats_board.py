@@ -94,7 +94,7 @@ def board_bureau():
 @request_scenario("board: live data (API), the bureau, posts unchanged", persona="jlp_admin")
 def board_bureau_steady():
     # What the wall screen asks from its second round on: the posts only if they changed.
-    from apps.stats.board import board_data
+    from apps.stats.board.selectors import board_data
 
     version = board_data(user=User.objects.get(username="jlp_admin"))["posts_version"]
     return reverse("board") + "?" + urlencode({"posts_version": version})

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.cases.models import IncidentCategory
-from apps.patrols.assessment import assessment_compute
+from apps.patrols.assessment.services import assessment_compute
 from apps.patrols.choices import (
     FindingKind,
     ParticipantKind,
@@ -30,7 +30,7 @@ from apps.patrols.choices import (
     VehicleKind,
     VideoPatrolKind,
 )
-from apps.patrols.findings import (
+from apps.patrols.findings.services import (
     finding_report,
     finding_to_dispute,
     finding_to_incident,

@@ -12,7 +12,7 @@ from apps.accounts import roles
 from apps.core.testing.factories import UserFactory
 from apps.core.testing.personas import XIPENG_COMMUNITY
 from apps.patrols.choices import PatrolMode, PatrolStatus
-from apps.patrols.findings import finding_report
+from apps.patrols.findings.services import finding_report
 from apps.patrols.models import Patrol
 from tests.registry.factories import AddressFactory, UnitFactory
 

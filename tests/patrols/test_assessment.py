@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from apps.patrols.assessment import assessment_compute, competition_ranks
+from apps.patrols.assessment.services import assessment_compute, competition_ranks
 from apps.patrols.models import AssessmentScore, PatrolSettings
 
 from .assess_data import build_october

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from apps.core.testing.pdf import assert_workbench_font_only
 from apps.patrols import tasks
-from apps.patrols.assessment import assessment_compute
+from apps.patrols.assessment.services import assessment_compute
 from apps.patrols.models import AssessmentScore
 
 from .assess_data import build_october
@@ -111,7 +111,7 @@ class TestRecompute:
 
     def test_a_running_computation_keeps_polling(self, client, org):
         from apps.core.progress import set_progress
-        from apps.patrols.assessment import progress_key
+        from apps.patrols.assessment.services import progress_key
 
         set_progress(progress_key(org.jiulongpo.pk, OCTOBER), 1, 3)
         fragment = (

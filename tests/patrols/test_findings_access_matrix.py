@@ -10,7 +10,7 @@ from apps.core.testing.personas import (
     XIPENG_DESK,
     XIPENG_LEADER,
 )
-from apps.patrols.findings import video_patrol_log
+from apps.patrols.findings.services import video_patrol_log
 
 from .findings_scene import jpeg, make_finding, make_patrol, make_unit
 

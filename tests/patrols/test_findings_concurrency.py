@@ -8,7 +8,7 @@ import pytest
 from apps.cases.models import Incident
 from apps.core.testing.personas import XIPENG_COMMUNITY, XIPENG_LEADER
 from apps.mediation.models import Dispute
-from apps.patrols.findings import finding_report, finding_to_dispute, finding_to_incident
+from apps.patrols.findings.services import finding_report, finding_to_dispute, finding_to_incident
 from apps.patrols.models import Finding
 from tests.cases.test_concurrency import needs_postgres, run_together
 

@@ -19,7 +19,7 @@ from apps.core.uploads import UploadRefused, private_storage
 from apps.mediation.choices import DisputeSource
 from apps.mediation.models import Dispute
 from apps.patrols.choices import FindingKind, FindingStatus, PatrolStatus
-from apps.patrols.findings import (
+from apps.patrols.findings.services import (
     NOTHING_FOUND,
     finding_handle,
     finding_report,

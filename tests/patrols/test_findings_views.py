@@ -188,7 +188,7 @@ def test_the_patrol_page_partial_lists_a_patrols_findings_in_one_query(org):
     from django.template.loader import render_to_string
     from django.test.utils import CaptureQueriesContext
 
-    from apps.patrols.findings import findings_of_patrol
+    from apps.patrols.findings.services import findings_of_patrol
 
     patrol, other = make_patrol(org), make_patrol(org)
     unit = make_unit(org)

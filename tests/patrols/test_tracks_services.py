@@ -7,7 +7,8 @@ import pytest
 from django.utils import translation
 from freezegun import freeze_time
 
-from apps.core.errors import Conflict, DomainError, OutOfScope
+from apps.accounts import roles
+from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.testing.factories import CommunityFactory, UserFactory
 from apps.core.testing.personas import SHUANGFENG_DESK, XIPENG_COMMUNITY, XIPENG_LEADER
 from apps.patrols.choices import PatrolStatus, PointFlag
@@ -113,12 +114,21 @@ class TestLifecycle:
 
     def test_another_station_cannot_touch_the_patrol(self, org):
         patrol = make_patrol(org, start=False)
+        # An officer who may start patrols, of another station: the patrol is not found.
+        other = UserFactory(
+            username="shuangfeng_patrol", station=org.shuangfeng, role=roles.COMMUNITY_OFFICER
+        )
         with pytest.raises(OutOfScope):
+            patrol_start(patrol=patrol, by=other)
+        # The desk's role starts no patrol anywhere.
+        with pytest.raises(NotAllowed):
             patrol_start(patrol=patrol, by=org.user(SHUANGFENG_DESK))
 
     def test_update_replaces_lists_and_refuses_a_finished_patrol(self, org):
         patrol = make_patrol(org, start=False)
-        colleague = UserFactory(username="xipeng_2", station=org.xipeng)
+        colleague = UserFactory(
+            username="xipeng_2", station=org.xipeng, role=roles.COMMUNITY_OFFICER
+        )
         patrol = patrol_update(
             patrol=patrol,
             by=org.user(XIPENG_LEADER),

@@ -17,7 +17,7 @@ from apps.core.testing.personas import (
     YUBEI_ADMIN,
 )
 from apps.patrols.choices import PatrolStatus
-from apps.patrols.findings import finding_report
+from apps.patrols.findings.services import finding_report
 from apps.patrols.models import Patrol, PatrolSettings
 from apps.patrols.services import broadcast_log, track_ingest
 

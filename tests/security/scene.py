@@ -43,7 +43,7 @@ from apps.mediation.models import LawyerSlot, MediationCommittee, Mediator
 from apps.noise.models import NoiseEvent, NoiseLimit, NoiseSettings
 from apps.noise.services import readings_ingest, sensor_create
 from apps.patrols import services as patrols
-from apps.patrols.findings import finding_report, video_patrol_log
+from apps.patrols.findings.services import finding_report, video_patrol_log
 from apps.patrols.models import AssessmentScore, PatrolSettings, Vehicle
 from apps.permits import services as permits
 from apps.permits.models import (

@@ -22,7 +22,7 @@ from apps.core.testing.personas import (
     XIPENG_LEADER,
     YUBEI_ADMIN,
 )
-from apps.stats.board import age_band, board_data
+from apps.stats.board.selectors import age_band, board_data
 
 from .board_scene import NOW, category, incident, noise_event, patrol, sensor
 

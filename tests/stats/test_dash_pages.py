@@ -465,7 +465,7 @@ def test_the_desk_sees_todays_counters_on_the_home_page(client, org):
 
     from django.utils import timezone
 
-    from apps.stats.board import board_data, today_bounds
+    from apps.stats.board.selectors import board_data, today_bounds
 
     from .engine_data import incident, service
 

@@ -17,8 +17,8 @@ from apps.core.outbox import enqueue
 from apps.core.progress import get_progress, set_progress
 from apps.stations.models import Community, Station
 
-from .. import assessment
-from ..assessment_views import parse_month, user_bureau
+from ..assessment import services as assessment
+from ..assessment.views import parse_month, user_bureau
 from ..choices import AssessmentSubject
 from ..models import AssessmentScore
 

@@ -1,16 +1,21 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.accounts.models import User
+from apps.cases.choices import Priority
+from apps.cases.models import IncidentCategory
 from apps.core.api.serializers import ModelSerializer, ScopedRelatedField
-from apps.core.limits import TEXT_MAX_LENGTH, validate_plannable
+from apps.core.limits import PLACE_MAX_LENGTH, TEXT_MAX_LENGTH, validate_past, validate_plannable
 from apps.core.masking import mask_phone
 from apps.core.plates import normalize_plate
 from apps.core.scoping import VIEW
+from apps.mediation.choices import DisputeCategory
+from apps.registry.models import Unit
 from apps.stations.models import Community, Post, Station
 
-from ..choices import ParticipantKind, PatrolMode
-from ..models import Broadcast, Patrol, PatrolParticipant, Vehicle
+from ..choices import FindingKind, ParticipantKind, PatrolMode, VideoPatrolKind
+from ..models import Broadcast, Finding, Patrol, PatrolParticipant, Vehicle, VideoPatrol
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -201,4 +206,150 @@ class StartSerializer(serializers.Serializer):
 
     vehicle = ScopedRelatedField(
         queryset=Vehicle.objects.all(), action=VIEW, required=False, allow_null=True
+    )
+
+
+# --- findings and video patrols ---------------------------------------------------------
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    community_name = serializers.CharField(source="community.name", read_only=True, default=None)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    found_by_name = serializers.SerializerMethodField()
+    incident_number = serializers.CharField(source="incident.number", read_only=True, default=None)
+    dispute_number = serializers.CharField(source="dispute.number", read_only=True, default=None)
+    photo_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "client_id",
+            "station",
+            "patrol",
+            "kind",
+            "kind_display",
+            "trouble",
+            "description",
+            "found_at",
+            "place",
+            "latitude",
+            "longitude",
+            "community",
+            "community_name",
+            "unit",
+            "unit_name",
+            "photo_url",
+            "status",
+            "status_display",
+            "handled_at",
+            "handling_note",
+            "incident",
+            "incident_number",
+            "dispute",
+            "dispute_number",
+            "found_by",
+            "found_by_name",
+        ]
+        read_only_fields = fields
+
+    def get_found_by_name(self, finding) -> str:
+        return finding.found_by.get_full_name() or finding.found_by.username
+
+    def get_photo_url(self, finding) -> str | None:
+        if not finding.photo:
+            return None
+        return reverse("patrol-finding-photo", args=[finding.pk])
+
+
+class FindingReportSerializer(serializers.Serializer):
+    client_id = serializers.UUIDField(required=False)
+    patrol = ScopedRelatedField(queryset=Patrol.objects.all(), required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=FindingKind.choices, required=False)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
+    )
+    found_at = serializers.DateTimeField(required=False, validators=[validate_past])
+    place = serializers.CharField(required=False, allow_blank=True, max_length=PLACE_MAX_LENGTH)
+    latitude = serializers.FloatField(required=False, allow_null=True)
+    longitude = serializers.FloatField(required=False, allow_null=True)
+    community = ScopedRelatedField(
+        queryset=Community.objects.all(), action=VIEW, required=False, allow_null=True
+    )
+    unit = ScopedRelatedField(
+        queryset=Unit.objects.all(), action=VIEW, required=False, allow_null=True
+    )
+    photo = serializers.FileField(required=False)
+    nothing_found = serializers.BooleanField(
+        required=False, default=False, help_text=_("An enterprise visit where nothing was found.")
+    )
+
+    def validate(self, attrs):
+        if not attrs.get("nothing_found"):
+            errors = {}
+            if not attrs.get("kind"):
+                errors["kind"] = [_("This field is required.")]
+            if not (attrs.get("description") or "").strip():
+                errors["description"] = [_("This field is required.")]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return attrs
+
+
+class ToIncidentSerializer(serializers.Serializer):
+    category = ScopedRelatedField(
+        queryset=IncidentCategory.objects.filter(parent__isnull=False, is_active=True),
+        action=VIEW,
+        required=False,
+        allow_null=True,
+    )
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False, allow_null=True)
+
+
+class ToDisputeSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=DisputeCategory.choices)
+
+
+class HandleSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+
+
+class VideoPatrolSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    officer_name = serializers.SerializerMethodField()
+    finding_kind = serializers.CharField(source="finding.kind", read_only=True, default=None)
+
+    class Meta:
+        model = VideoPatrol
+        fields = [
+            "id",
+            "station",
+            "kind",
+            "kind_display",
+            "camera",
+            "checked_at",
+            "observation",
+            "finding",
+            "finding_kind",
+            "officer",
+            "officer_name",
+        ]
+        read_only_fields = fields
+
+    def get_officer_name(self, video) -> str:
+        return video.officer.get_full_name() or video.officer.username
+
+
+class VideoPatrolLogSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=VideoPatrolKind.choices)
+    camera = serializers.CharField(max_length=100)
+    checked_at = serializers.DateTimeField(required=False, validators=[validate_past])
+    observation = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+    finding_kind = serializers.ChoiceField(
+        choices=FindingKind.choices, required=False, allow_blank=True
+    )
+    finding_description = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
     )

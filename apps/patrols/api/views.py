@@ -9,13 +9,14 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from apps.core.actions import api_action
 from apps.core.api.pagination import TimeCursorPagination
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import ScopedModelViewSet
 from apps.core.errors import DomainError, OutOfScope
 from apps.core.scoping import CHANGE, VIEW
 
-from .. import selectors, services
+from .. import actions, selectors, services
 from ..choices import PatrolStatus
 from ..filters import PatrolFilter, VehicleFilter
 from ..models import Broadcast, Patrol, Vehicle
@@ -77,7 +78,7 @@ class PatrolViewSet(ScopedModelViewSet):
         action_ = VIEW if self.request.method in ("GET", "HEAD", "OPTIONS") else CHANGE
         return selectors.patrols_for(self.request.user, action_).prefetch_related("participants")
 
-    def _answer(self, patrol, code=status.HTTP_200_OK):
+    def answer(self, patrol, code=status.HTTP_200_OK):
         found = selectors.patrols_for(self.request.user).prefetch_related("participants")
         patrol = found.get(pk=patrol.pk)
         return Response(s.PatrolSerializer(patrol).data, status=code)
@@ -101,7 +102,7 @@ class PatrolViewSet(ScopedModelViewSet):
     def create(self, request, *args, **kwargs):
         fields = self._input()
         patrol = services.patrol_create(by=request.user, post=fields.pop("post", None), **fields)
-        return self._answer(patrol, status.HTTP_201_CREATED)
+        return self.answer(patrol, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.PatrolInputSerializer, responses=s.PatrolSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -109,36 +110,14 @@ class PatrolViewSet(ScopedModelViewSet):
         fields = self._input(partial=True)
         if "station" in fields and fields.pop("station") != patrol.station:
             raise ValidationError({"station": [_("A patrol cannot move to another station.")]})
-        return self._answer(services.patrol_update(patrol=patrol, by=request.user, **fields))
+        return self.answer(services.patrol_update(patrol=patrol, by=request.user, **fields))
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
 
-    def _transition(self, service):
-        patrol = self._lean(CHANGE)
-        return self._answer(service(patrol=patrol, by=self.request.user))
-
-    @extend_schema(request=s.StartSerializer, responses=s.PatrolSerializer)
-    @action(detail=True, methods=["post"])
-    def start(self, request, pk=None):
-        """Start with the plan's vehicle, or the `vehicle` given (null: none); a vehicle
-        out on another patrol under way is a conflict (409)."""
-        patrol = self._lean(CHANGE)
-        data = s.StartSerializer(data=request.data or {}, context={"request": request})
-        data.is_valid(raise_exception=True)
-        patrol = services.patrol_start(patrol=patrol, by=request.user, **data.validated_data)
-        return self._answer(patrol)
-
-    @extend_schema(request=None, responses=s.PatrolSerializer)
-    @action(detail=True, methods=["post"])
-    def finish(self, request, pk=None):
-        """Finishing a finished patrol again is a conflict (409)."""
-        return self._transition(services.patrol_finish)
-
-    @extend_schema(request=None, responses=s.PatrolSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        return self._transition(services.patrol_cancel)
+    start = api_action(actions.PATROL_START)
+    finish = api_action(actions.PATROL_FINISH)
+    cancel = api_action(actions.PATROL_CANCEL)
 
     @extend_schema(
         methods=["GET"], request=None, responses=s.TrackSerializer, operation_id="patrol_track"

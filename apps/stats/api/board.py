@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..board import board_data
+from ..board.selectors import board_data
 from .serializers import BoardSerializer
 
 BOARD_PERMISSION = "cases.view_incident"

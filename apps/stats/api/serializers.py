@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..board import OPEN_STATUSES
+from ..board.selectors import OPEN_STATUSES
 from ..selectors import PERIODS, RANGE
 
 # dimension: a point per dimension value; station, post: a series per child unit (a
@@ -77,7 +77,7 @@ class StatsAnswerSerializer(serializers.Serializer):
 
 
 # --- /api/v1/board/ ------------------------------------------------------------------------
-# The live board's answer as apps.stats.board.board_data builds it (a plain dict, returned
+# The live board's answer as apps.stats.board.selectors.board_data builds it (a plain dict, returned
 # as it is for speed): these serializers are its contract in the OpenAPI schema, and
 # tests/stats/test_board.py checks that they render a real answer unchanged.
 

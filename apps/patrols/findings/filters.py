@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.filters import IdFilter, ScopedFilterSet
 
-from .models import Finding, VideoPatrol
+from ..models import Finding, VideoPatrol
 
 
 class FindingFilter(ScopedFilterSet):

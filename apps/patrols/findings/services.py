@@ -36,6 +36,7 @@ from apps.cases.services import incident_report
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.geo import in_china
 from apps.core.limits import ensure_past
+from apps.core.rules import requires
 from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
@@ -43,9 +44,9 @@ from apps.mediation.choices import DisputeSource
 from apps.mediation.services import dispute_receive
 from apps.stations.models import Station
 
-from .choices import FindingKind, FindingStatus, PatrolStatus, VideoPatrolKind
-from .models import Finding, Patrol, VideoPatrol
-from .selectors import community_near
+from ..choices import FindingKind, FindingStatus, PatrolStatus, VideoPatrolKind
+from ..models import Finding, Patrol, VideoPatrol
+from ..selectors import community_near
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 # Conversions get a client id derived from the finding's, so a retried conversion that
@@ -278,11 +279,12 @@ def _description(finding: Finding) -> str:
     }
 
 
+@requires(
+    "patrols.change_finding", "cases.add_incident", message=_("Your role cannot open incidents.")
+)
 def finding_to_incident(*, finding: Finding, by, category=None, priority=None):
     """Open an incident (source: patrol) from the finding, at its place, and link both
     ways. The finding counts as handled from now on."""
-    if not by.has_perm("cases.add_incident"):
-        raise NotAllowed(_("Your role cannot open incidents."))
     with transaction.atomic():
         finding = _locked_open(finding, by)
         finding = Finding.objects.select_related("community", "unit").get(pk=finding.pk)
@@ -304,11 +306,14 @@ def finding_to_incident(*, finding: Finding, by, category=None, priority=None):
     return incident
 
 
+@requires(
+    "patrols.change_finding",
+    "mediation.add_dispute",
+    message=_("Your role cannot take disputes in."),
+)
 def finding_to_dispute(*, finding: Finding, by, category):
     """Take a dispute in (source: patrol) from the finding and link both ways. The finding
     counts as handled from now on."""
-    if not by.has_perm("mediation.add_dispute"):
-        raise NotAllowed(_("Your role cannot take disputes in."))
     with transaction.atomic():
         finding = _locked_open(finding, by)
         finding = Finding.objects.select_related("community", "unit").get(pk=finding.pk)
@@ -325,6 +330,7 @@ def finding_to_dispute(*, finding: Finding, by, category):
     return dispute
 
 
+@requires("patrols.change_finding")
 def finding_handle(*, finding: Finding, by, note: str) -> Finding:
     """Mark a finding handled on the spot, saying how."""
     if not (note or "").strip():

@@ -23,9 +23,10 @@ from apps.core.progress import get_progress, set_progress
 from apps.core.views import require_perm
 from apps.stations.models import Bureau, Station
 
-from . import assessment, assessment_exports
-from .choices import AssessmentSubject
-from .models import AssessmentScore
+from ..choices import AssessmentSubject
+from ..models import AssessmentScore
+from . import exports
+from . import services as assessment
 
 READ = "patrols.view_assessmentscore"
 RECOMPUTE = "patrols.add_assessmentscore"
@@ -114,7 +115,7 @@ def assessment_month_xlsx(request):
         .select_related("station", "community", "officer")
         .order_by("subject", "rank", "pk")
     )
-    return assessment_exports.month_xlsx(month=month, scores=scores)
+    return exports.month_xlsx(month=month, scores=scores)
 
 
 def _quarter(request):
@@ -151,7 +152,7 @@ def assessment_quarter(request):
 @login_required
 def assessment_quarter_pdf(request):
     bureau, year, quarter, table = _quarter(request)
-    body = assessment_exports.quarter_pdf(bureau=bureau, year=year, quarter=quarter, table=table)
+    body = exports.quarter_pdf(bureau=bureau, year=year, quarter=quarter, table=table)
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="patrol-bulletin-{year}-q{quarter}.pdf"'
@@ -162,7 +163,7 @@ def assessment_quarter_pdf(request):
 @login_required
 def assessment_quarter_xlsx(request):
     bureau, year, quarter, table = _quarter(request)
-    return assessment_exports.quarter_xlsx(bureau=bureau, year=year, quarter=quarter, table=table)
+    return exports.quarter_xlsx(bureau=bureau, year=year, quarter=quarter, table=table)
 
 
 @login_required

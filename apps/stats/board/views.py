@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from apps.cases.choices import IncidentStatus
 from apps.core.views import require_perm
 
-from .api.board import BOARD_PERMISSION
-from .board import AWAITING_ARRIVAL, LATE_AFTER, OPEN_STATUSES, STATUS_COLORS, WAITING_AFTER
+from ..api.board import BOARD_PERMISSION
+from .selectors import AWAITING_ARRIVAL, LATE_AFTER, OPEN_STATUSES, STATUS_COLORS, WAITING_AFTER
 
 REFRESH_SECONDS = 5
 

@@ -59,8 +59,8 @@ from django.utils import timezone
 from apps.accounts.choices import UserKind
 from apps.core.progress import set_progress
 
-from .choices import AssessmentSubject, FindingStatus, PatrolStatus
-from .models import AssessmentScore, PatrolSettings
+from ..choices import AssessmentSubject, FindingStatus, PatrolStatus
+from ..models import AssessmentScore, PatrolSettings
 
 NIGHT_ENDS_MINUTE = 6 * 60
 MEASURES = (
