@@ -51,6 +51,7 @@ from apps.cases.services import incident_report
 from apps.core.errors import Conflict, DomainError, OutOfScope
 from apps.core.limits import CLOCK_SKEW
 from apps.core.notifications import notify
+from apps.core.rules import requires
 from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.timefmt import when
 
@@ -616,6 +617,7 @@ def _check_qualifies(event: NoiseEvent, config) -> None:
     )
 
 
+@requires("noise.change_noiseevent", "cases.add_incident")
 def noise_event_to_incident(*, event: NoiseEvent, by):
     """Open a sensor incident (警情) for the event, at the sensor's place, in the bureau's
     noise category when it has one; the event links to it. Only an event that qualifies

@@ -2,19 +2,15 @@
 10 s) and the day's curve per sensor; an event's page; and the one-click conversion of an
 event that qualifies for an incident (selectors.incident_grounds)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from apps.core.errors import DomainError
-from apps.core.scoping import CHANGE
 from apps.core.timefmt import when
 from apps.core.views import ScopedDetailView, require_perm
 
-from . import selectors, services
+from . import selectors
 from .models import NoiseEvent
 
 
@@ -105,18 +101,3 @@ class EventDetail(ScopedDetailView):
         context["lasted_minutes"] = int(selectors.lasted(event).total_seconds() // 60)
         context["can_convert"] = _may_convert(self.request.user) and not event.incident_id
         return context
-
-
-@login_required
-@require_POST
-def event_to_incident(request, pk):
-    require_perm(request, "noise.change_noiseevent")
-    require_perm(request, "cases.add_incident")
-    event = NoiseEvent.objects.restrict(request.user, CHANGE).get_or_404(pk)
-    try:
-        incident = services.noise_event_to_incident(event=event, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(event)
-    messages.success(request, _("Incident %(number)s opened.") % {"number": incident.number})
-    return redirect(incident)

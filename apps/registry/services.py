@@ -10,6 +10,7 @@ from apps.core.errors import Conflict, DomainError
 from apps.core.filters import is_number
 from apps.core.outbox import enqueue
 from apps.core.progress import set_progress
+from apps.core.rules import requires
 from apps.core.spreadsheets import failure_reason, read_table
 from apps.core.uploads import check_spreadsheet, store_private
 from apps.stations.models import Station
@@ -105,6 +106,7 @@ def _fail(batch: ImportBatch, reason: str) -> None:
     batch.save(update_fields=["status", "failure", "updated_at"])
 
 
+@requires("registry.add_importbatch")
 def import_commit(*, batch: ImportBatch, by) -> ImportBatch:
     """Commit a checked import in the background; a second commit is refused."""
     with transaction.atomic():

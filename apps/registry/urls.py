@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views
+from apps.core.actions import action_view
+
+from . import actions, views
 
 app_name = "registry"
 urlpatterns = [
@@ -35,5 +37,5 @@ urlpatterns = [
     path("imports/", views.ImportList.as_view(), name="import_list"),
     path("imports/new/", views.import_create, name="import_create"),
     path("imports/<int:pk>/", views.ImportDetail.as_view(), name="import_detail"),
-    path("imports/<int:pk>/commit/", views.import_commit, name="import_commit"),
+    path("imports/<int:pk>/commit/", action_view(actions.IMPORT_COMMIT), name="import_commit"),
 ]

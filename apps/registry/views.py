@@ -11,7 +11,6 @@ from apps.core.errors import DomainError
 from apps.core.exports import xlsx_response
 from apps.core.filters import is_number, whole_number
 from apps.core.progress import get_progress
-from apps.core.scoping import CHANGE
 from apps.core.templatetags.workbench import cell
 from apps.core.views import (
     RevealPersonalDataView,
@@ -423,18 +422,6 @@ class ImportDetail(ScopedDetailView):
         if self.request.htmx:
             return ["registry/_import_status.html"]
         return [self.template_name]
-
-
-@login_required
-@permission_required("registry.add_importbatch", raise_exception=True)
-@require_POST
-def import_commit(request, pk):
-    batch = ImportBatch.objects.restrict(request.user, CHANGE).get_or_404(pk)
-    try:
-        services.import_commit(batch=batch, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(batch)
 
 
 @login_required

@@ -17,9 +17,10 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.core.errors import DomainError, NotAllowed, OutOfScope
+from apps.core.errors import DomainError, OutOfScope
 from apps.core.outbox import enqueue
 from apps.core.progress import set_progress
+from apps.core.rules import requires
 from apps.core.scoping import CHANGE
 from apps.stations.models import Bureau
 
@@ -40,11 +41,10 @@ def progress_key(run: StatsRun | int) -> str:
     return f"stats-run-{run if isinstance(run, int) else run.pk}"
 
 
+@requires("stats.add_statsrun", message=_("You may not recompute statistics."))
 def recompute_start(*, by, bureau: Bureau, first_day: date, last_day: date) -> StatsRun:
     """Queue the recomputation of a range of days for a bureau; the page polls
     `get_progress(progress_key(run))`. Bureau staff (and superusers) with `add_statsrun`."""
-    if not by.has_perm("stats.add_statsrun"):
-        raise NotAllowed(_("You may not recompute statistics."))
     if not Bureau.objects.restrict(by, CHANGE).filter(pk=bureau.pk).exists():
         raise OutOfScope(_("Not found."))
     if not first_day or not last_day or first_day > last_day:
@@ -72,11 +72,10 @@ def _queue(*, bureau_id, first_day, last_day, restart_of=None, attempt=1) -> Sta
     return run
 
 
+@requires("stats.add_statsrun", message=_("You may not recompute statistics."))
 def run_restart(*, by, run: StatsRun) -> StatsRun:
     """Compute a failed run's days again, as a new on-demand run linked to it. Whoever may
     recompute the run's bureau; once per failed run (its restart, failing, has its own)."""
-    if not by.has_perm("stats.add_statsrun"):
-        raise NotAllowed(_("You may not recompute statistics."))
     if not Bureau.objects.restrict(by, CHANGE).filter(pk=run.bureau_id).exists():
         raise OutOfScope(_("Not found."))
     with transaction.atomic():

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views
+from apps.core.actions import action_view
+
+from . import actions, views
 from .board import views as board_views
 
 app_name = "stats"
@@ -14,6 +16,6 @@ urlpatterns = [
     path("runs/", views.runs, name="runs"),
     path("runs/new/", views.recompute, name="recompute"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
-    path("runs/<int:pk>/restart/", views.restart, name="run_restart"),
+    path("runs/<int:pk>/restart/", action_view(actions.RUN_RESTART), name="run_restart"),
     path("board/", board_views.board, name="board"),
 ]

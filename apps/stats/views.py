@@ -23,7 +23,7 @@ from . import bulletin as pdf
 from . import exports, selectors
 from .forms import PeriodForm, QuarterForm, RecomputeForm, yesterday
 from .models import StatsRun
-from .services import progress_key, recompute_start, run_restart
+from .services import progress_key, recompute_start
 
 VIEW = "stats.view_dailyfact"
 # The table of the chart's periods: its title and its first column's heading.
@@ -261,18 +261,3 @@ def run_detail(request, pk):
     }
     template = "stats/_run_status.html" if request.htmx else "stats/run_detail.html"
     return render(request, template, context)
-
-
-@login_required
-@require_POST
-def restart(request, pk):
-    """Compute a failed run's days again: a new run, whose page this opens."""
-    require_perm(request, "stats.add_statsrun")
-    run = StatsRun.objects.restrict(request.user, CHANGE).get_or_404(pk)
-    try:
-        new = run_restart(by=request.user, run=run)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("stats:run_detail", pk=run.pk)
-    messages.success(request, _("Recomputation started."))
-    return redirect("stats:run_detail", pk=new.pk)

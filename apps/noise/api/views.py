@@ -6,12 +6,13 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.actions import api_action
 from apps.core.api.pagination import TimeCursorPagination
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from apps.core.services import save_in_scope
 
-from .. import services
+from .. import actions, services
 from ..models import NoiseEvent, NoiseSensor
 from ..selectors import with_repeats
 from . import serializers as s
@@ -97,15 +98,12 @@ class NoiseEventViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self):
         return with_repeats(super().get_queryset())
 
-    @extend_schema(request=None, responses={201: s.NoiseEventSerializer})
-    @action(detail=True, methods=["post"], url_path="to-incident")
-    def to_incident(self, request, pk=None):
-        """Open an incident (source: sensor) for the event and link it; 409 (code
-        not_qualified) when the event has neither lasted long enough nor repeated often
-        enough under the bureau's rules, or when it is an incident already."""
-        if not request.user.has_perm("cases.add_incident"):
-            raise PermissionDenied()  # before the lookup: without the role, 403 for any id
-        event = self.get_object()
-        services.noise_event_to_incident(event=event, by=request.user)
-        event = self.get_queryset().get(pk=event.pk)
-        return Response(s.NoiseEventSerializer(event).data, status=status.HTTP_201_CREATED)
+    # Opens an incident (source: sensor) for the event and links it; 409 (code
+    # not_qualified) when the event has neither lasted long enough nor repeated often
+    # enough under the bureau's rules, or when it is an incident already.
+    to_incident = api_action(
+        actions.EVENT_TO_INCIDENT,
+        url_path="to-incident",
+        code=201,
+        responses={201: s.NoiseEventSerializer},
+    )
