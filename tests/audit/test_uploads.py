@@ -25,7 +25,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
-from openpyxl import Workbook
 from PIL import Image
 
 from apps.core import spreadsheets, uploads
@@ -36,6 +35,7 @@ from apps.core.testing.personas import (
     XIPENG_COMMUNITY,
     XIPENG_DESK,
 )
+from apps.core.testing.workbooks import workbook
 from tests.mediation.helpers import consent_all
 
 MB = 1024 * 1024
@@ -47,13 +47,7 @@ def png() -> bytes:
     return buffer.getvalue()
 
 
-def xlsx(rows=(("姓名", "身份证号码"),)) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(list(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+NAME_ID = ["姓名", "身份证号码"]
 
 
 def zipped(members: dict[str, bytes]) -> bytes:
@@ -65,7 +59,7 @@ def zipped(members: dict[str, bytes]) -> bytes:
 
 
 def with_macros() -> bytes:
-    book = zipfile.ZipFile(io.BytesIO(xlsx()))
+    book = zipfile.ZipFile(io.BytesIO(workbook(NAME_ID)))
     members = {name: book.read(name) for name in book.namelist()}
     return zipped({**members, "xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 macro"})
 
@@ -525,10 +519,13 @@ def test_a_name_climbing_out_of_the_folder_stays_inside_under_a_name_of_its_own(
 def test_a_workbook_that_unpacks_beyond_the_limit_is_refused(monkeypatch):
     monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(uploads.UploadRefused, match="表格过大"):
-        uploads.check_spreadsheet(SimpleUploadedFile("list.xlsx", xlsx()), max_bytes=MB)
+        uploads.check_spreadsheet(SimpleUploadedFile("list.xlsx", workbook(NAME_ID)), max_bytes=MB)
 
 
 def test_real_lists_pass_the_spreadsheet_check():
-    for name, content in (("l.xlsx", xlsx()), ("l.csv", "姓名\n王小红\n".encode("gb18030"))):
+    for name, content in (
+        ("l.xlsx", workbook(NAME_ID)),
+        ("l.csv", "姓名\n王小红\n".encode("gb18030")),
+    ):
         checked = uploads.check_spreadsheet(SimpleUploadedFile(name, content), max_bytes=MB)
         assert checked.content == content and name.endswith(checked.extension)

@@ -9,13 +9,13 @@ import re
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
-from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from apps.accounts import roles
 from apps.accounts.choices import UserKind
 from apps.core.testing.factories import PASSWORD, UserFactory
 from apps.core.testing.personas import XIPENG_COMMUNITY
+from apps.core.testing.workbooks import workbook
 from apps.permits import services
 from apps.permits.choices import DocumentKind
 from apps.permits.models import (
@@ -302,12 +302,14 @@ def test_the_enterprise_contact_uploads_the_workers_from_the_phone(page, snap, o
     )
     manager = UserFactory(username="13988887777", kind=UserKind.CITIZEN, role=roles.CITIZEN)
     EnterpriseContact.objects.create(user=manager, unit=unit)
-    book = Workbook()
-    book.active.append(["姓名", "身份证号码", "手机", "居住地址"])
-    book.active.append(["刘一", worker_id(1), "13900000001", ""])
-    book.active.append(["张三", "123", "13900000003", ""])
     sheet = tmp_path / "workers.xlsx"
-    book.save(sheet)
+    sheet.write_bytes(
+        workbook(
+            ["姓名", "身份证号码", "手机", "居住地址"],
+            ["刘一", worker_id(1), "13900000001", ""],
+            ["张三", "123", "13900000003", ""],
+        )
+    )
 
     page.goto("/apply/login/")
     page.fill("#id_username", "13988887777")

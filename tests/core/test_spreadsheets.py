@@ -7,8 +7,7 @@ import pytest
 
 from apps.core import spreadsheets
 from apps.core.spreadsheets import SpreadsheetError, read_table
-
-from .workbooks import SHEET, padded_sheet, rebuilt, workbook, zip_bomb
+from apps.core.testing.workbooks import SHEET, padded_sheet, rebuilt, workbook, zip_bomb
 
 COLUMNS = {"name": ("姓名", "name"), "id_number": ("身份证号码", "id_number")}
 REQUIRED = ("name", "id_number")

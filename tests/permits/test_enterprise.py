@@ -1,7 +1,6 @@
 """An enterprise in the park declares its new workers from a spreadsheet: every good row
 becomes a submitted registration an officer confirms, every bad row a line of the report."""
 
-import io
 from datetime import date
 from unittest import mock
 
@@ -9,7 +8,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.translation import gettext
-from openpyxl import Workbook
 
 from apps.accounts import roles
 from apps.accounts.choices import UserKind
@@ -18,6 +16,7 @@ from apps.core.idnumbers import FEMALE, MALE, make_id_number
 from apps.core.progress import get_progress
 from apps.core.testing.factories import UserFactory
 from apps.core.testing.personas import SHUANGFENG_DESK, XIPENG_COMMUNITY, XIPENG_DESK
+from apps.core.testing.workbooks import workbook
 from apps.permits import enterprise, services
 from apps.permits.models import (
     EnterpriseContact,
@@ -48,14 +47,9 @@ def contact_user(aluminium):
 
 
 def xlsx(rows) -> SimpleUploadedFile:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["姓名", "身份证号码", "手机", "居住地址"])
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return SimpleUploadedFile("workers.xlsx", out.getvalue())
+    return SimpleUploadedFile(
+        "workers.xlsx", workbook(["姓名", "身份证号码", "手机", "居住地址"], *rows)
+    )
 
 
 @pytest.mark.django_db
@@ -234,12 +228,10 @@ def test_an_unforeseen_error_in_the_task_fails_the_batch_with_the_reason(
 def test_a_missing_column_fails_the_batch_before_any_worker_is_read(
     org, aluminium, django_capture_on_commit_callbacks
 ):
-    book = Workbook()
-    book.active.append(["姓名", "身份证号码"])  # no 手机
-    for n in range(1, 6):
-        book.active.append(["刘一", worker_id(n), "13900000001"])
-    out = io.BytesIO()
-    book.save(out)
+    content = workbook(
+        ["姓名", "身份证号码"],  # no 手机
+        *(["刘一", worker_id(n), "13900000001"] for n in range(1, 6)),
+    )
     with (
         mock.patch.object(enterprise, "_register_row") as register_row,
         django_capture_on_commit_callbacks(execute=True),
@@ -247,7 +239,7 @@ def test_a_missing_column_fails_the_batch_before_any_worker_is_read(
         batch = enterprise.enterprise_upload(
             by=org.user(XIPENG_DESK),
             enterprise=aluminium,
-            upload=SimpleUploadedFile("workers.xlsx", out.getvalue()),
+            upload=SimpleUploadedFile("workers.xlsx", content),
         )
     batch.refresh_from_db()
     assert (batch.status, batch.failure) == ("failed", "缺少列：手机。")

@@ -2,22 +2,20 @@
 transaction — all accepted rows or none."""
 
 from datetime import date
-from io import BytesIO
 from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError
 from django.urls import reverse
-from openpyxl import Workbook
 
 from apps.core.idnumbers import FEMALE, MALE, make_id_number
 from apps.core.testing.personas import XIPENG_COMMUNITY, XIPENG_DESK, XIPENG_LEADER
+from apps.core.testing.workbooks import SHEET, rebuilt, workbook, zip_bomb
 from apps.core.uploads import CheckedUpload, store_private
 from apps.registry import services
 from apps.registry.imports import CHECKERS
 from apps.registry.models import Address, HotelStay, ImportBatch, Person, Unit
-from tests.core.workbooks import SHEET, rebuilt, workbook, zip_bomb
 
 from .factories import AddressFactory, PersonFactory, UnitFactory
 
@@ -150,12 +148,11 @@ def test_a_person_of_another_station_is_not_overwritten_nor_said_to_be_registere
 
 
 def test_an_xlsx_file_imports_like_a_csv(leader, org, django_capture_on_commit_callbacks):
-    workbook = Workbook()
-    workbook.active.append(["姓名", "身份证号码", "人员类别", "户籍地址"])
-    workbook.active.append(["赵丽", ZHAO.lower(), "流动人口", "贵州省毕节市"])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    file = SimpleUploadedFile("grid.xlsx", buffer.getvalue())
+    content = workbook(
+        ["姓名", "身份证号码", "人员类别", "户籍地址"],
+        ["赵丽", ZHAO.lower(), "流动人口", "贵州省毕节市"],
+    )
+    file = SimpleUploadedFile("grid.xlsx", content)
     with django_capture_on_commit_callbacks(execute=True):
         upload(leader, file)
     assert ImportBatch.objects.get().accepted_rows == 1

@@ -9,17 +9,16 @@ left exactly one."""
 
 import re
 from datetime import date, timedelta
-from io import BytesIO
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from apps.core.idnumbers import FEMALE, check_character, make_id_number
 from apps.core.masking import mask_birth_date, mask_id_number
 from apps.core.models import AccessLog
 from apps.core.testing.personas import SUPERUSER, XIPENG_COMMUNITY, XIPENG_DESK
+from apps.core.testing.workbooks import sheet_rows
 from tests.registry.factories import PersonFactory
 
 BIRTH = date(1990, 5, 4)
@@ -101,8 +100,7 @@ def test_the_mask_keeps_the_province_and_the_last_two():
 
 
 def _xlsx_text(content: bytes) -> str:
-    sheet = load_workbook(BytesIO(content)).active
-    return " ".join(str(value) for row in sheet.values for value in row if value is not None)
+    return " ".join(str(value) for row in sheet_rows(content) for value in row if value is not None)
 
 
 SURFACES = {

@@ -16,6 +16,7 @@ from pypdf.generic import ContentStream
 
 from apps.core.testing.factories import StationFactory
 from apps.core.testing.pdf import assert_workbench_font_only
+from apps.core.testing.workbooks import sheet_rows
 from apps.stats.bulletin import RANKED
 
 from .dash_data import fact
@@ -267,7 +268,7 @@ def _sheet(response):
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml"
     )
-    return list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    return sheet_rows(response.content)
 
 
 def test_the_tables_export_to_xlsx(client, org):

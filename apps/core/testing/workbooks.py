@@ -1,9 +1,9 @@
-"""Workbooks for the import tests, whole, damaged or unpacking beyond the limit."""
+"""Workbooks for tests: made (whole, damaged or unpacking beyond the limit) and read back."""
 
 import io
 import zipfile
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 SHEET = "xl/worksheets/sheet1.xml"
 ROW = (
@@ -19,6 +19,11 @@ def workbook(*rows) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def sheet_rows(content: bytes) -> list[tuple]:
+    """The first sheet's rows, as values."""
+    return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
 
 
 def rebuilt(content: bytes, *, drop=(), replace=None) -> bytes:
