@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action as drf_action
+from rest_framework.fields import empty
 from rest_framework.response import Response
 
 from .errors import DomainError
@@ -140,11 +141,12 @@ def actions_named(*declared: Action) -> dict[str, Action]:
 
 
 def api_action(
-    declared: Action, *, url_path: str | None = None, responses: Any = None, code: int = 200
+    declared: Action, *, url_path: str | None = None, responses: Any = empty, code: int = 200
 ) -> Any:
     """The API's endpoint for an action: `POST <list>/<pk>/<url_path>/` on a viewset with
     `ChangeableObjectMixin`, answering `code` with the record as the viewset serializes it
-    (201 where the step creates something that hangs off the record)."""
+    (201 where the step creates something that hangs off the record). The schema shows the
+    viewset's serializer as the answer unless `responses` says otherwise."""
 
     def endpoint(self: Any, request: Any, pk: Any = None) -> Response:
         record = self.get_changeable_object()
@@ -160,5 +162,7 @@ def api_action(
     endpoint.__name__ = declared.name
     endpoint.__doc__ = declared.service.__doc__
     endpoint.required_permissions = declared.permissions  # type: ignore[attr-defined]
-    endpoint = extend_schema(request=declared.serializer, responses=responses)(endpoint)
-    return drf_action(detail=True, methods=["post"], url_path=url_path)(endpoint)
+    # In this order, as the decorators stand in a viewset: the schema reads the action's
+    # attributes.
+    endpoint = drf_action(detail=True, methods=["post"], url_path=url_path)(endpoint)
+    return extend_schema(request=declared.serializer, responses=responses)(endpoint)

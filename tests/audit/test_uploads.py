@@ -369,7 +369,7 @@ def scene(org):
     from apps.permits.services import application_create
     from apps.registry.choices import UnitKind
     from tests.mediation.conftest import two_parties
-    from tests.patrols.findings_scene import make_patrol
+    from tests.patrols.factories import make_patrol
     from tests.registry.factories import AddressFactory, UnitFactory
 
     desk = org.user(XIPENG_DESK)

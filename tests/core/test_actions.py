@@ -32,3 +32,16 @@ def test_an_action_reads_its_rule_from_the_service_and_needs_one():
 
     with pytest.raises(ImproperlyConfigured):
         Action(name="free", model=Incident, service=unguarded)
+
+
+def test_an_api_action_documents_its_input_and_its_answer():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    close = schema["paths"]["/api/v1/incidents/{id}/close/"]["post"]
+    body = close["requestBody"]["content"]["application/json"]["schema"]
+    answer = close["responses"]["200"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/Close"}
+    assert answer == {"$ref": "#/components/schemas/Incident"}
+    finish = schema["paths"]["/api/v1/patrols/{id}/finish/"]["post"]
+    assert "requestBody" not in finish  # a step without input takes no body

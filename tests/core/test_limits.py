@@ -53,7 +53,7 @@ from apps.permits.forms import VisitForm
 from apps.registry.filters import HotelStayFilter
 from apps.registry.forms import PersonForm
 from tests.mediation.conftest import make_dispute, scene  # noqa: F401  (the mediation scene)
-from tests.patrols.findings_scene import make_patrol
+from tests.patrols.factories import make_patrol
 from tests.registry.factories import AddressFactory, PersonFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db

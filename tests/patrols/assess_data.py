@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from apps.cases.models import Incident
 from apps.core.testing.factories import CommunityFactory
-from apps.patrols.models import Finding, Patrol
+from apps.patrols.models import Finding
+from tests.patrols.factories import make_patrol
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -35,20 +36,16 @@ class October:
     patrols: dict
 
 
-def make_patrol(org, *, officers, planned=(), covered=(), start, end, status="finished"):
-    patrol = Patrol.objects.create(
-        station=org.xipeng,
-        mode="foot",
+def october_patrol(org, *, start, end, status="finished", **fields):
+    """A patrol of the October scene, its times given as local wall-clock text."""
+    return make_patrol(
+        org,
         status=status,
-        planned_start=local(start),
-        started_at=local(start),
-        ended_at=local(end) if end else None,
-        created_by=org.user("xipeng_leader"),
+        by=org.user("xipeng_leader"),
+        start=local(start),
+        end=local(end) if end else None,
+        **fields,
     )
-    patrol.officers.set(officers)
-    patrol.communities.set(planned)
-    patrol.covered.set(covered)
-    return patrol
 
 
 def make_finding(org, *, community, found_at, by, handled_at=None):
@@ -90,7 +87,7 @@ def build_october(org) -> October:
         org.user("xipeng_leader"),
     )
     patrols = {
-        "P1": make_patrol(
+        "P1": october_patrol(
             org,
             officers=[officer],
             planned=[yingxin],
@@ -98,7 +95,7 @@ def build_october(org) -> October:
             start="2026-10-03 09:00",
             end="2026-10-03 11:30",
         ),
-        "P2": make_patrol(
+        "P2": october_patrol(
             org,
             officers=[officer, desk],
             planned=[nibi],
@@ -106,21 +103,21 @@ def build_october(org) -> October:
             start="2026-10-03 21:00",
             end="2026-10-03 23:00",
         ),
-        "P3": make_patrol(
+        "P3": october_patrol(
             org,
             officers=[officer],
             planned=[yingxin],
             start="2026-10-10 05:30",
             end="2026-10-10 07:00",
         ),
-        "P4": make_patrol(
+        "P4": october_patrol(
             org,
             officers=[desk],
             covered=[yingxin],
             start="2026-10-31 23:00",
             end="2026-11-01 01:00",
         ),
-        "P5": make_patrol(
+        "P5": october_patrol(
             org,
             officers=[officer],
             covered=[yingxin],
@@ -128,7 +125,7 @@ def build_october(org) -> October:
             end=None,
             status="active",
         ),
-        "P6": make_patrol(
+        "P6": october_patrol(
             org,
             officers=[officer],
             planned=[yingxin],
@@ -136,7 +133,7 @@ def build_october(org) -> October:
             start="2026-09-30 22:00",
             end="2026-10-01 01:00",
         ),
-        "P7": make_patrol(
+        "P7": october_patrol(
             org,
             officers=[leader],
             planned=[nibi],

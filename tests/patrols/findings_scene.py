@@ -2,35 +2,15 @@
 officer, an enterprise of the aluminium park, and photos (a real one and a fake)."""
 
 import io
-from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image
 
 from apps.accounts import roles
 from apps.core.testing.factories import UserFactory
 from apps.core.testing.personas import XIPENG_COMMUNITY
-from apps.patrols.choices import PatrolMode, PatrolStatus
 from apps.patrols.findings.services import finding_report
-from apps.patrols.models import Patrol
 from tests.registry.factories import AddressFactory, UnitFactory
-
-
-def make_patrol(org, *, station=None, status=PatrolStatus.ACTIVE, by=None):
-    station = station or org.xipeng
-    by = by or org.user(XIPENG_COMMUNITY)
-    start = timezone.now() - timedelta(hours=1)
-    patrol = Patrol.objects.create(
-        station=station,
-        mode=PatrolMode.NIGHT_VILLAGE,
-        status=status,
-        planned_start=start,
-        started_at=start,
-        created_by=by,
-    )
-    patrol.officers.add(by)
-    return patrol
 
 
 def make_finding(org, *, by=None, **fields):

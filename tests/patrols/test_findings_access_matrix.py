@@ -12,7 +12,8 @@ from apps.core.testing.personas import (
 )
 from apps.patrols.findings.services import video_patrol_log
 
-from .findings_scene import jpeg, make_finding, make_patrol, make_unit
+from .factories import make_patrol
+from .findings_scene import jpeg, make_finding, make_unit
 
 PATROL_READERS = {XIPENG_DESK, XIPENG_COMMUNITY, XIPENG_LEADER, SHUANGFENG_DESK} | BUREAU_ADMINS
 

@@ -19,11 +19,11 @@ from apps.core.testing.personas import (
 from apps.mediation.models import Dispute
 from apps.patrols.models import Finding, VideoPatrol
 
+from .factories import make_patrol
 from .findings_scene import (
     fake_jpeg,
     jpeg,
     make_finding,
-    make_patrol,
     make_unit,
     shuangfeng_officer,
 )

@@ -29,11 +29,11 @@ from apps.patrols.findings.services import (
 )
 from apps.patrols.models import Finding, PatrolSettings, VideoPatrol
 
+from .factories import make_patrol
 from .findings_scene import (
     fake_jpeg,
     jpeg,
     make_finding,
-    make_patrol,
     make_unit,
     shuangfeng_officer,
 )

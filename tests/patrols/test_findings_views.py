@@ -14,7 +14,8 @@ from apps.core.testing.personas import (
 from apps.mediation.models import Dispute
 from apps.patrols.models import Finding, VideoPatrol
 
-from .findings_scene import jpeg, make_finding, make_patrol, make_unit, shuangfeng_officer
+from .factories import make_patrol
+from .findings_scene import jpeg, make_finding, make_unit, shuangfeng_officer
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from apps.core.testing.personas import (
 from apps.patrols.models import Broadcast, TrackPoint
 from apps.patrols.services import patrol_finish, track_ingest
 
-from .tracks_helpers import START, as_json, make_patrol, path_m, walk
+from .tracks_helpers import START, as_json, path_m, planned_patrol, walk
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -39,7 +39,7 @@ def batch(points, client_id=None):
 
 class TestPatrolList:
     def test_the_list_shows_position_distance_duration_officers_and_coverage(self, client, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         track_ingest(
             patrol=patrol, by=org.user(XIPENG_COMMUNITY), client_id=uuid.uuid4(), points=walk(160)
         )
@@ -53,8 +53,8 @@ class TestPatrolList:
         assert row["covered"] == ["迎新村"] and row["community_names"] == ["迎新村"]
 
     def test_the_list_filters(self, client, org):
-        active = make_patrol(org)
-        planned = make_patrol(org, start=False, at=START + timedelta(days=3), mode="e_car")
+        active = planned_patrol(org)
+        planned = planned_patrol(org, start=False, at=START + timedelta(days=3), mode="e_car")
         login(client, org)
         url = reverse("patrol-list")
 
@@ -68,7 +68,7 @@ class TestPatrolList:
         assert ids(post=org.park_post.pk) == [planned.pk, active.pk]
 
     def test_participants_phones_are_masked(self, client, org):
-        make_patrol(
+        planned_patrol(
             org, participants=[{"kind": "volunteer", "name": "志愿者", "phone": "13812345678"}]
         )
         login(client, org)
@@ -81,7 +81,7 @@ class TestPatrolList:
         self, client, org, django_assert_max_num_queries
     ):
         for i in range(12):
-            patrol = make_patrol(
+            patrol = planned_patrol(
                 org,
                 at=START + timedelta(hours=i),
                 participants=[{"kind": "volunteer", "name": f"志愿者{i}"}],
@@ -100,7 +100,7 @@ class TestPatrolList:
         assert len(response.json()["results"]) == 12
 
     def test_the_list_pages_newest_first_without_counting(self, client, org):
-        made = [make_patrol(org, at=START + timedelta(hours=i)).pk for i in range(5)]
+        made = [planned_patrol(org, at=START + timedelta(hours=i)).pk for i in range(5)]
         login(client, org)
         seen, url, params = [], reverse("patrol-list"), {"page_size": 2}
         while url:
@@ -116,7 +116,7 @@ class TestPermissions:
         "persona, expected", [(ANONYMOUS, 401), (XIPENG_CASE, 403), (SHUANGFENG_DESK, 404)]
     )
     def test_detail_track_and_broadcasts(self, client, org, persona, expected):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         login(client, org, persona)
         for name in ("patrol-detail", "patrol-track", "patrol-broadcasts"):
             response = client.get(reverse(name, args=[patrol.pk]))
@@ -127,7 +127,7 @@ class TestPermissions:
         [(ANONYMOUS, 401), (XIPENG_CASE, 403), (XIPENG_DESK, 403), (SHUANGFENG_DESK, 403)],
     )
     def test_only_patrol_workers_send_points(self, client, org, persona, expected):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         login(client, org, persona)
         response = post(client, reverse("patrol-track", args=[patrol.pk]), batch(walk(3)))
         assert response.status_code == expected
@@ -140,7 +140,7 @@ class TestPermissions:
         other = UserFactory(
             username="sf_community", role=roles.COMMUNITY_OFFICER, station=org.shuangfeng
         )
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         client.force_login(other)
         assert post(client, reverse("patrol-finish", args=[patrol.pk])).status_code == 404
         response = post(client, reverse("patrol-track", args=[patrol.pk]), batch(walk(3)))
@@ -176,7 +176,7 @@ class TestLifecycleApi:
         assert again.json()["error"]["message"] == "This patrol is already finished."
 
     def test_partial_update_and_an_officer_of_another_station(self, client, org):
-        patrol = make_patrol(org, start=False)
+        patrol = planned_patrol(org, start=False)
         login(client, org)
         url = reverse("patrol-detail", args=[patrol.pk])
         response = client.patch(url, {"route": "迎新村—园区"}, content_type="application/json")
@@ -190,7 +190,7 @@ class TestLifecycleApi:
         assert response.status_code == 400  # not one the writer may see: "does not exist"
 
     def test_cancel(self, client, org):
-        patrol = make_patrol(org, start=False)
+        patrol = planned_patrol(org, start=False)
         login(client, org)
         response = post(client, reverse("patrol-cancel", args=[patrol.pk]))
         assert response.json()["status"] == "cancelled"
@@ -198,7 +198,7 @@ class TestLifecycleApi:
 
 class TestTrackApi:
     def test_upload_then_resend_then_read(self, client, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         login(client, org)
         url = reverse("patrol-track", args=[patrol.pk])
         body = batch(walk(500))
@@ -222,7 +222,7 @@ class TestTrackApi:
         assert (lat, lon, flag) == (29.502, 106.52, 0) and at.startswith("2026-06-01T19:00:00")
 
     def test_the_track_comes_back_in_time_order(self, client, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         login(client, org)
         url = reverse("patrol-track", args=[patrol.pk])
         post(client, url, batch(walk(5, offset=5)))
@@ -238,13 +238,13 @@ class TestTrackApi:
         ],
     )
     def test_a_malformed_batch_is_400(self, client, org, body, field):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         login(client, org)
         response = post(client, reverse("patrol-track", args=[patrol.pk]), body)
         assert response.status_code == 400 and field in str(response.json())
 
     def test_a_point_without_time_zone_is_400(self, client, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         login(client, org)
         body = batch(walk(2))
         body["points"][1]["recorded_at"] = "2026-06-01T19:00:10"
@@ -253,19 +253,19 @@ class TestTrackApi:
         assert "Point 2" in response.json()["error"]["message"]
 
     def test_more_than_2000_points_is_400(self, client, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         login(client, org)
         response = post(client, reverse("patrol-track", args=[patrol.pk]), batch(walk(2001)))
         assert response.status_code == 400
 
     def test_a_planned_patrol_answers_409(self, client, org):
-        patrol = make_patrol(org, start=False)
+        patrol = planned_patrol(org, start=False)
         login(client, org)
         response = post(client, reverse("patrol-track", args=[patrol.pk]), batch(walk(2)))
         assert response.status_code == 409
 
     def test_an_offline_tablet_after_the_finish(self, client, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         patrol_finish(
             patrol=patrol, by=org.user(XIPENG_COMMUNITY), now=START + timedelta(seconds=45)
         )
@@ -276,7 +276,7 @@ class TestTrackApi:
 
 class TestBroadcastApi:
     def test_log_and_list(self, client, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         login(client, org)
         url = reverse("patrol-broadcasts", args=[patrol.pk])
         key = str(uuid.uuid4())
@@ -297,7 +297,7 @@ class TestBroadcastApi:
         assert len(rows) == 1 and rows[0]["place"] == "迎新村口"
 
     def test_quiet_hours_are_a_400_with_detail(self, client, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         login(client, org)
         url = reverse("patrol-broadcasts", args=[patrol.pk])
         with freeze_time("2026-06-01T13:30:00Z"):  # 21:30 in Chongqing
@@ -315,7 +315,7 @@ class TestBroadcastApi:
         ],
     )
     def test_a_time_in_the_past_cannot_bypass_the_quiet_hours(self, client, org, at, says):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         login(client, org)
         url = reverse("patrol-broadcasts", args=[patrol.pk])
         with freeze_time("2026-06-01T14:30:00Z"):  # 22:30 in Chongqing

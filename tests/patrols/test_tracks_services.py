@@ -22,7 +22,7 @@ from apps.patrols.services import (
     track_ingest,
 )
 
-from .tracks_helpers import LAT0, LOCAL, START, make_patrol, path_m, walk
+from .tracks_helpers import LAT0, LOCAL, START, path_m, planned_patrol, walk
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +46,7 @@ def ingest(org, patrol, points, batch=None, **extra):
 
 class TestLifecycle:
     def test_a_patrol_is_planned_with_officers_area_and_participants(self, org):
-        patrol = make_patrol(
+        patrol = planned_patrol(
             org,
             start=False,
             participants=[{"kind": "security_guard", "name": "李保安", "phone": "138 0000 1111"}],
@@ -60,27 +60,27 @@ class TestLifecycle:
 
     def test_officers_of_another_station_are_refused(self, org):
         with pytest.raises(DomainError, match="not an active officer"):
-            make_patrol(org, officers=[org.user(SHUANGFENG_DESK)])
+            planned_patrol(org, officers=[org.user(SHUANGFENG_DESK)])
 
     def test_a_patrol_needs_an_officer(self, org):
         with pytest.raises(DomainError, match="at least one officer"):
-            make_patrol(org, officers=[])
+            planned_patrol(org, officers=[])
 
     def test_a_village_of_another_station_is_refused(self, org):
         other = CommunityFactory(station=org.shuangfeng, name="双凤村")
         with pytest.raises(DomainError, match="another station"):
-            make_patrol(org, communities=[other])
+            planned_patrol(org, communities=[other])
 
     def test_the_planned_end_comes_after_the_start(self, org):
         with pytest.raises(DomainError, match="after the planned start"):
-            make_patrol(org, planned_end=START - timedelta(hours=1))
+            planned_patrol(org, planned_end=START - timedelta(hours=1))
 
     def test_another_station_cannot_plan_here(self, org):
         with pytest.raises(OutOfScope):
-            make_patrol(org, by=org.user(SHUANGFENG_DESK), station=org.xipeng, post=None)
+            planned_patrol(org, by=org.user(SHUANGFENG_DESK), station=org.xipeng, post=None)
 
     def test_start_then_finish(self, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         assert (patrol.status, patrol.started_at) == (PatrolStatus.ACTIVE, START)
         end = START + timedelta(hours=2)
         patrol = patrol_finish(patrol=patrol, by=org.user(XIPENG_COMMUNITY), now=end)
@@ -88,14 +88,14 @@ class TestLifecycle:
         assert patrol.duration == timedelta(hours=2)
 
     def test_finishing_twice_is_a_conflict(self, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         patrol_finish(patrol=patrol, by=org.user(XIPENG_COMMUNITY))
         with pytest.raises(Conflict, match="already finished") as caught:
             patrol_finish(patrol=patrol, by=org.user(XIPENG_COMMUNITY))
         assert caught.value.status == 409
 
     def test_a_planned_patrol_cannot_finish_nor_start_twice(self, org):
-        patrol = make_patrol(org, start=False)
+        patrol = planned_patrol(org, start=False)
         with pytest.raises(Conflict):
             patrol_finish(patrol=patrol, by=org.user(XIPENG_COMMUNITY))
         patrol_start(patrol=patrol, by=org.user(XIPENG_COMMUNITY))
@@ -103,17 +103,17 @@ class TestLifecycle:
             patrol_start(patrol=patrol, by=org.user(XIPENG_COMMUNITY))
 
     def test_cancel_a_planned_or_active_patrol_but_not_a_finished_one(self, org):
-        planned = make_patrol(org, start=False)
+        planned = planned_patrol(org, start=False)
         planned = patrol_cancel(patrol=planned, by=org.user(XIPENG_COMMUNITY))
         assert planned.status == PatrolStatus.CANCELLED and planned.ended_at is None
-        active = make_patrol(org)
+        active = planned_patrol(org)
         active = patrol_cancel(patrol=active, by=org.user(XIPENG_COMMUNITY))
         assert active.status == PatrolStatus.CANCELLED and active.ended_at is not None
         with pytest.raises(Conflict):
             patrol_cancel(patrol=active, by=org.user(XIPENG_COMMUNITY))
 
     def test_another_station_cannot_touch_the_patrol(self, org):
-        patrol = make_patrol(org, start=False)
+        patrol = planned_patrol(org, start=False)
         # An officer who may start patrols, of another station: the patrol is not found.
         other = UserFactory(
             username="shuangfeng_patrol", station=org.shuangfeng, role=roles.COMMUNITY_OFFICER
@@ -125,7 +125,7 @@ class TestLifecycle:
             patrol_start(patrol=patrol, by=org.user(SHUANGFENG_DESK))
 
     def test_update_replaces_lists_and_refuses_a_finished_patrol(self, org):
-        patrol = make_patrol(org, start=False)
+        patrol = planned_patrol(org, start=False)
         colleague = UserFactory(
             username="xipeng_2", station=org.xipeng, role=roles.COMMUNITY_OFFICER
         )
@@ -149,7 +149,7 @@ class TestLifecycle:
 
 class TestTrack:
     def test_a_batch_is_stored_with_its_distance_and_last_position(self, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         points = walk(50)
         result = ingest(org, patrol, points)
         assert (result.received, result.new, result.duplicates, result.flagged) == (50, 50, 0, 0)
@@ -161,7 +161,7 @@ class TestTrack:
         assert TrackBatch.objects.get(patrol=patrol).new_points == 50
 
     def test_the_same_batch_twice_stores_nothing_new(self, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         batch = uuid.uuid4()
         first = ingest(org, patrol, walk(20), batch=batch)
         again = ingest(org, patrol, walk(20), batch=batch)
@@ -170,7 +170,7 @@ class TestTrack:
         assert TrackBatch.objects.filter(patrol=patrol).count() == 1
 
     def test_overlapping_batches_store_each_point_once(self, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         ingest(org, patrol, walk(30))
         result = ingest(org, patrol, walk(30, offset=20))  # points 20–49
         assert (result.new, result.duplicates) == (20, 10)
@@ -179,15 +179,15 @@ class TestTrack:
         assert patrol.distance_m == round(path_m(walk(50)))
 
     def test_a_point_repeated_inside_a_batch_counts_once(self, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         points = walk(5)
         result = ingest(org, patrol, [*points, points[0]])
         assert (result.received, result.new, result.duplicates) == (6, 5, 1)
 
     def test_points_arriving_out_of_order_give_the_in_order_distance(self, org):
-        in_order = make_patrol(org)
+        in_order = planned_patrol(org)
         ingest(org, in_order, walk(90))
-        shuffled = make_patrol(org)
+        shuffled = planned_patrol(org)
         # The tablet went offline: the middle batch arrives last, the first one second.
         ingest(org, shuffled, walk(30, offset=60))
         ingest(org, shuffled, walk(30))
@@ -202,7 +202,7 @@ class TestTrack:
         # Points 0 and 10 are 1.1 km apart in 100 s (40 km/h) with a limit of 30 km/h:
         # alone, point 10 is an impossible jump; once the points between arrive it is not.
         PatrolSettings.objects.create(bureau=org.jiulongpo, max_speed_kmh=30)
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         points = walk(11, dlat=0.001)  # 111 m every 10 s: 40 km/h, an e-car
         result = ingest(org, patrol, [points[0], points[10]])
         assert result.flagged == 1
@@ -217,7 +217,7 @@ class TestTrack:
         assert patrol.distance_m == round(path_m(points))
 
     def test_points_outside_china_are_kept_flagged_and_not_counted(self, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         points = walk(10)
         points[5] = {**points[5], "latitude": 1.35, "longitude": 103.8}  # Singapore
         result = ingest(org, patrol, points)
@@ -229,7 +229,7 @@ class TestTrack:
         assert patrol.distance_m == round(path_m(valid))
 
     def test_an_impossible_jump_is_flagged_and_not_counted(self, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         points = walk(10)
         # 10 s after point 3, 50 km away: 18,000 km/h.
         points[4] = {**points[4], "latitude": LAT0 + 0.45}
@@ -244,7 +244,7 @@ class TestTrack:
 
     def test_villages_within_the_radius_are_covered(self, org):
         far = CommunityFactory(station=org.xipeng, name="远村", latitude=30.0, longitude=107.0)
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         ingest(org, patrol, walk(100))  # ends 0.9 km short of 迎新村
         assert not patrol.covered.exists()
         ingest(org, patrol, walk(60, offset=100))  # reaches 0.4 km from it
@@ -252,20 +252,20 @@ class TestTrack:
         assert far not in patrol.covered.all()
 
     def test_a_flagged_point_covers_nothing(self, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         points = walk(3)
         points[2] = {**points[2], "latitude": 29.52, "longitude": 106.52}  # a jump onto the village
         ingest(org, patrol, points)
         assert not patrol.covered.exists()
 
     def test_a_planned_patrol_takes_no_points(self, org):
-        patrol = make_patrol(org, start=False)
+        patrol = planned_patrol(org, start=False)
         with pytest.raises(Conflict):
             ingest(org, patrol, walk(3))
         assert not TrackPoint.objects.exists() and not TrackBatch.objects.exists()
 
     def test_points_sent_after_the_finish_count_when_recorded_under_way(self, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         end = START + timedelta(seconds=295)
         patrol_finish(patrol=patrol, by=org.user(XIPENG_COMMUNITY), now=end)
         result = ingest(org, patrol, walk(40))  # recorded 0–390 s: 30 before the end
@@ -274,7 +274,7 @@ class TestTrack:
         assert patrol.last_seen_at <= end and patrol.distance_m == round(path_m(walk(30)))
 
     def test_points_before_the_start_are_ignored(self, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         result = ingest(org, patrol, walk(5, start=START - timedelta(minutes=5)))
         assert (result.new, result.ignored) == (0, 5)
 
@@ -289,7 +289,7 @@ class TestTrack:
         ],
     )
     def test_a_malformed_point_refuses_the_batch(self, org, change, message):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         points = walk(3)
         points[1] = {**points[1], **change}
         with pytest.raises(DomainError, match=message):
@@ -297,12 +297,12 @@ class TestTrack:
         assert not TrackPoint.objects.exists()
 
     def test_a_batch_has_at_most_2000_points(self, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         with pytest.raises(DomainError, match="2000"):
             ingest(org, patrol, walk(2001))
 
     def test_another_station_cannot_send_points(self, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         with pytest.raises(OutOfScope):
             track_ingest(
                 patrol=patrol, by=org.user(SHUANGFENG_DESK), client_id=uuid.uuid4(), points=walk(2)
@@ -318,7 +318,7 @@ def local(clock: str, day="2026-06-01") -> datetime:
 
 def night_patrol(org):
     """Under way from 18:00 on 1 June to the next morning."""
-    return make_patrol(org, at=local("18:00"))
+    return planned_patrol(org, at=local("18:00"))
 
 
 class TestBroadcasts:
@@ -405,7 +405,7 @@ class TestBroadcasts:
         assert (first.place, first.latitude, first.by) == ("迎新村口", 29.52, by)
 
     def test_a_planned_patrol_does_not_broadcast(self, org):
-        patrol = make_patrol(org, start=False)
+        patrol = planned_patrol(org, start=False)
         with pytest.raises(Conflict):
             broadcast_log(patrol=patrol, by=org.user(XIPENG_COMMUNITY), message="提醒")
 

@@ -21,7 +21,7 @@ from apps.patrols.findings.services import finding_report
 from apps.patrols.models import Patrol, PatrolSettings
 from apps.patrols.services import broadcast_log, track_ingest
 
-from .tracks_helpers import START, make_patrol, walk
+from .tracks_helpers import START, planned_patrol, walk
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 PATROL_READERS = {XIPENG_DESK, XIPENG_COMMUNITY, XIPENG_LEADER, SHUANGFENG_DESK} | BUREAU_ADMINS
@@ -37,12 +37,12 @@ class TestPatrolMatrix(ResourceMatrix):
     api_patch = {"route": "迎新村—园区"}
 
     def make(self, org):
-        return make_patrol(org, start=False)
+        return planned_patrol(org, start=False)
 
 
 class TestPages:
     def test_the_list_shows_the_patrol_with_its_figures(self, client, org):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         track_ingest(
             patrol=patrol, by=org.user(XIPENG_COMMUNITY), client_id=uuid.uuid4(), points=walk(160)
         )
@@ -55,7 +55,7 @@ class TestPages:
     def test_the_detail_lists_the_patrols_findings_in_constant_queries(
         self, client, org, django_assert_max_num_queries
     ):
-        patrol = make_patrol(org)
+        patrol = planned_patrol(org)
         officer = org.user(XIPENG_COMMUNITY)
         client.force_login(officer)
         url = reverse("patrols:patrol_detail", args=[patrol.pk])
@@ -82,8 +82,8 @@ class TestPages:
         assert f'href="{url}"' in detail
 
     def test_the_list_filters_by_status(self, client, org):
-        planned = make_patrol(org, start=False)
-        active = make_patrol(org, at=START + timedelta(hours=1))
+        planned = planned_patrol(org, start=False)
+        active = planned_patrol(org, at=START + timedelta(hours=1))
         client.force_login(org.user(XIPENG_COMMUNITY))
         page = client.get(reverse("patrols:patrol_list"), {"status": "planned"}).content.decode()
         assert f'data-patrol="{planned.pk}"' in page and f'data-patrol="{active.pk}"' not in page
@@ -92,7 +92,7 @@ class TestPages:
         self, client, org, django_assert_max_num_queries
     ):
         for i in range(8):
-            make_patrol(org, at=START + timedelta(hours=i))
+            planned_patrol(org, at=START + timedelta(hours=i))
         client.force_login(org.user(XIPENG_COMMUNITY))
         with django_assert_max_num_queries(12):
             assert client.get(reverse("patrols:patrol_list")).status_code == 200
@@ -145,7 +145,7 @@ class TestPages:
         assert client.get(reverse("patrols:patrol_create")).status_code == 403
 
     def test_the_detail_page_shows_figures_participants_broadcasts_and_the_map(self, client, org):
-        patrol = make_patrol(
+        patrol = planned_patrol(
             org,
             participants=[{"kind": "grid_worker", "name": "张网格", "phone": "13912345678"}],
         )
@@ -163,7 +163,7 @@ class TestPages:
         assert reverse("patrols:patrol_finish", args=[patrol.pk]) in page
 
     def test_start_finish_and_finish_again_from_the_page(self, client, org):
-        patrol = make_patrol(org, start=False)
+        patrol = planned_patrol(org, start=False)
         client.force_login(org.user(XIPENG_COMMUNITY))
         client.post(reverse("patrols:patrol_start", args=[patrol.pk]))
         patrol.refresh_from_db()
@@ -177,7 +177,7 @@ class TestPages:
         assert patrol.status == PatrolStatus.FINISHED
 
     def test_cancel_from_the_page(self, client, org):
-        patrol = make_patrol(org, start=False)
+        patrol = planned_patrol(org, start=False)
         client.force_login(org.user(XIPENG_LEADER))
         client.post(reverse("patrols:patrol_cancel", args=[patrol.pk]))
         patrol.refresh_from_db()
@@ -185,7 +185,7 @@ class TestPages:
 
     @pytest.mark.parametrize("persona, expected", [(XIPENG_DESK, 403), (SHUANGFENG_DESK, 403)])
     def test_readers_cannot_start(self, client, org, persona, expected):
-        patrol = make_patrol(org, start=False)
+        patrol = planned_patrol(org, start=False)
         client.force_login(org.user(persona))
         response = client.post(reverse("patrols:patrol_start", args=[patrol.pk]))
         assert response.status_code == expected

@@ -20,28 +20,13 @@ from apps.core.testing.personas import (
 )
 from apps.noise.selectors import LOCAL
 from apps.noise.services import readings_ingest
-from apps.patrols.choices import PatrolMode, PatrolStatus
-from apps.patrols.models import Patrol
+from apps.patrols.choices import PatrolMode
 from apps.registry.choices import UnitKind
 from tests.noise.conftest import noise, series  # noqa: F401  (the noise scene fixture)
+from tests.patrols.factories import make_patrol
 from tests.registry.factories import AddressFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def make_patrol(org, station=None, **extra):
-    station = station or org.xipeng
-    fields = {
-        "station": station,
-        "mode": PatrolMode.FOOT,
-        "status": PatrolStatus.ACTIVE,
-        "planned_start": timezone.now(),
-        "started_at": timezone.now(),
-        "route": "迎新村—园区",
-        "created_by": org.user(XIPENG_LEADER),
-        **extra,
-    }
-    return Patrol.objects.create(**fields)
 
 
 def json_data(response, element_id):

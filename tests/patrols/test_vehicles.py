@@ -24,7 +24,7 @@ from apps.patrols.models import Patrol, Vehicle
 from apps.patrols.selectors import vehicle_board
 from apps.patrols.services import patrol_finish, patrol_start, patrol_update
 
-from .tracks_helpers import START, make_patrol
+from .tracks_helpers import START, planned_patrol
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 _plates = iter(range(1000, 10000))
@@ -104,8 +104,8 @@ class TestPlates:
 class TestOnePatrolAtATime:
     def test_a_vehicle_out_on_a_patrol_cannot_be_taken_by_a_second(self, org):
         car = make_vehicle(org)
-        first = make_patrol(org, mode="e_car", vehicle=car)
-        second = make_patrol(org, start=False, mode="e_car", at=START + timedelta(minutes=5))
+        first = planned_patrol(org, mode="e_car", vehicle=car)
+        second = planned_patrol(org, start=False, mode="e_car", at=START + timedelta(minutes=5))
         officer = org.user(XIPENG_COMMUNITY)
         with pytest.raises(Conflict) as exc:
             patrol_start(patrol=second, by=officer, vehicle=car, now=START + timedelta(minutes=5))
@@ -123,16 +123,16 @@ class TestOnePatrolAtATime:
 
     def test_the_refusal_is_in_chinese(self, org):
         car = make_vehicle(org)
-        make_patrol(org, mode="e_car", vehicle=car)
-        second = make_patrol(org, start=False, mode="e_car")
+        planned_patrol(org, mode="e_car", vehicle=car)
+        second = planned_patrol(org, start=False, mode="e_car")
         with pytest.raises(Conflict) as exc:
             patrol_start(patrol=second, by=org.user(XIPENG_COMMUNITY), vehicle=car)
         assert "巡逻" in exc.value.message and "车" in exc.value.message
 
     def test_an_active_patrol_cannot_switch_to_a_car_that_is_out(self, org):
         car, other = make_vehicle(org), make_vehicle(org)
-        make_patrol(org, mode="e_car", vehicle=car)
-        second = make_patrol(org, mode="e_car", vehicle=other)
+        planned_patrol(org, mode="e_car", vehicle=car)
+        second = planned_patrol(org, mode="e_car", vehicle=other)
         with pytest.raises(Conflict):
             patrol_update(patrol=second, by=org.user(XIPENG_COMMUNITY), vehicle=car)
 
@@ -140,21 +140,21 @@ class TestOnePatrolAtATime:
         from django.db import IntegrityError, transaction
 
         car = make_vehicle(org)
-        make_patrol(org, mode="e_car", vehicle=car)
-        second = make_patrol(org, mode="e_car")
+        planned_patrol(org, mode="e_car", vehicle=car)
+        second = planned_patrol(org, mode="e_car")
         with pytest.raises(IntegrityError), transaction.atomic():
             Patrol.objects.filter(pk=second.pk).update(vehicle=car)
 
     def test_a_foot_patrol_or_a_car_out_of_service_or_of_another_station_is_refused(self, org):
         car = make_vehicle(org)
         with pytest.raises(DomainError):
-            make_patrol(org, mode="foot", vehicle=car)
+            planned_patrol(org, mode="foot", vehicle=car)
         retired = make_vehicle(org, is_active=False)
         with pytest.raises(DomainError):
-            make_patrol(org, mode="e_car", vehicle=retired)
+            planned_patrol(org, mode="e_car", vehicle=retired)
         foreign = make_vehicle(org, station=org.shuangfeng, post=None)
         with pytest.raises(DomainError):
-            make_patrol(org, mode="e_car", vehicle=foreign)
+            planned_patrol(org, mode="e_car", vehicle=foreign)
 
 
 class TestVehicleMatrix(ResourceMatrix):
@@ -177,17 +177,17 @@ class TestBoard:
         client.force_login(org.user(XIPENG_LEADER))
         url = reverse("patrols:vehicle_board")
         car = make_vehicle(org)
-        make_patrol(org, mode="e_car", vehicle=car)
+        planned_patrol(org, mode="e_car", vehicle=car)
         with django_assert_max_num_queries(30) as few:
             client.get(url)
         other = PostFactory(station=org.xipeng, name="大石堡警务站")
         for post in (None, other, org.park_post, other):
             vehicle = make_vehicle(org, post=post)
-            patrol = make_patrol(org, mode="e_car", vehicle=vehicle)
+            patrol = planned_patrol(org, mode="e_car", vehicle=vehicle)
             patrol_finish(
                 patrol=patrol, by=org.user(XIPENG_COMMUNITY), now=START + timedelta(hours=2)
             )
-        make_patrol(org, mode="car", vehicle=make_vehicle(org, post=other, kind="police_car"))
+        planned_patrol(org, mode="car", vehicle=make_vehicle(org, post=other, kind="police_car"))
         with django_assert_max_num_queries(len(few.captured_queries)):
             page = client.get(url, **EN).content.decode()
         assert page.count("data-vehicle=") == 6
@@ -200,12 +200,12 @@ class TestBoard:
         now = timezone.now()
         first = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         # One patrol over the month's start counts from the 1st; one under way up to now.
-        before = make_patrol(
+        before = planned_patrol(
             org, start=False, mode="e_car", vehicle=car, at=first - timedelta(hours=1)
         )
         patrol_start(patrol=before, by=officer, now=first - timedelta(hours=1))
         patrol_finish(patrol=before, by=officer, now=first + timedelta(hours=2))
-        live = make_patrol(
+        live = planned_patrol(
             org, start=False, mode="e_car", vehicle=car, at=now - timedelta(minutes=90)
         )
         patrol_start(patrol=live, by=officer, now=now - timedelta(minutes=90))
@@ -216,7 +216,7 @@ class TestBoard:
 
     def test_a_patrol_page_and_the_list_show_its_vehicle(self, client, org):
         car = make_vehicle(org)
-        patrol = make_patrol(org, mode="e_car", vehicle=car)
+        patrol = planned_patrol(org, mode="e_car", vehicle=car)
         client.force_login(org.user(XIPENG_DESK))
         assert car.plate in client.get(reverse("patrols:patrol_list")).content.decode()
         detail = client.get(reverse("patrols:patrol_detail", args=[patrol.pk])).content.decode()
@@ -277,8 +277,8 @@ class TestApi:
 
     def test_starting_through_the_api_with_a_car_that_is_out_is_a_409(self, client, org):
         car = make_vehicle(org)
-        first = make_patrol(org, mode="e_car", vehicle=car)
-        second = make_patrol(org, start=False, mode="e_car")
+        first = planned_patrol(org, mode="e_car", vehicle=car)
+        second = planned_patrol(org, start=False, mode="e_car")
         client.force_login(org.user(XIPENG_COMMUNITY))
         answer = client.post(
             reverse("patrol-start", args=[second.pk]),
@@ -292,7 +292,7 @@ class TestApi:
 
     def test_another_stations_vehicle_is_not_a_choice_for_a_patrol(self, client, org):
         foreign = make_vehicle(org, station=org.shuangfeng, post=None)
-        second = make_patrol(org, start=False, mode="e_car")
+        second = planned_patrol(org, start=False, mode="e_car")
         client.force_login(org.user(XIPENG_COMMUNITY))
         answer = client.post(
             reverse("patrol-start", args=[second.pk]),

@@ -15,7 +15,7 @@ START = datetime(2026, 6, 1, 19, 0, tzinfo=LOCAL)
 LAT0, LON0 = 29.502, 106.52
 
 
-def make_patrol(org, *, start=True, at=START, **extra):
+def planned_patrol(org, *, start=True, at=START, **extra):
     officer = org.user(XIPENG_COMMUNITY)
     fields = {
         "by": officer,
