@@ -42,7 +42,12 @@ from .forms import (
     SignupForm,
     WorkersFileForm,
 )
-from .models import PermitApplication, ResidenceCertificate, ResidencePermit
+from .models import (
+    EnterpriseRegistration,
+    PermitApplication,
+    ResidenceCertificate,
+    ResidencePermit,
+)
 from .workflow import EDITABLE
 
 # Filing, as in the API: the citizens' role has it (and the window's officers'); any other
@@ -379,9 +384,8 @@ def enterprise_batches(request):
         else:
             messages.success(request, _("The list is being registered."))
             return redirect("permits:portal_enterprise")
-    page = NoCountPaginator(enterprise.contact_batches(request.user), 20).page(
-        request.GET.get("page")
-    )
+    batches = EnterpriseRegistration.objects.restrict(request.user).select_related("enterprise")
+    page = NoCountPaginator(batches, 20).page(request.GET.get("page"))
     status = 400 if form.errors else 200
     return render(
         request,
@@ -396,5 +400,9 @@ def enterprise_batch(request, pk):
     """One list's card, which the page polls while the list is being registered; another
     unit's list is not found."""
     _contact_unit(request)
-    batch = enterprise.contact_batches(request.user).get_or_404(pk)
+    batch = (
+        EnterpriseRegistration.objects.restrict(request.user)
+        .select_related("enterprise")
+        .get_or_404(pk)
+    )
     return render(request, "permits/_batch.html", {"batch": batch, "poll_url": request.path})

@@ -272,11 +272,6 @@ class EnterpriseRegistrationViewSet(viewsets.mixins.CreateModelMixin, ScopedRead
             self._contact_unit = enterprise.contact_unit(self.request.user)
         return self._contact_unit
 
-    def get_queryset(self):
-        if self.contact_unit() is not None:
-            return enterprise.contact_batches(self.request.user)
-        return super().get_queryset()
-
     @extend_schema(
         request=s.EnterpriseUploadSerializer, responses={201: s.EnterpriseRegistrationSerializer}
     )
