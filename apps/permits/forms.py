@@ -39,8 +39,12 @@ class SupplementForm(BootstrapForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def items(self) -> list[str]:
-        return [str(DocumentKind(k).label) for k in self.cleaned_data.get("documents", [])]
+    def clean(self) -> dict:
+        """The service's input, as the API gives it: the message and the items listed."""
+        cleaned = super().clean()
+        documents = cleaned.pop("documents", [])
+        cleaned["items"] = [str(DocumentKind(k).label) for k in documents]
+        return cleaned
 
 
 class ApproveForm(forms.Form):

@@ -22,16 +22,18 @@ from django.views.decorators.http import require_POST
 from apps.accounts import citizens
 from apps.accounts.choices import CodePurpose
 from apps.accounts.views import LoginView
+from apps.core.actions import Action
 from apps.core.clients import client_address
 from apps.core.errors import DomainError
 from apps.core.masking import mask_phone
 from apps.core.pagination import NoCountPaginator
 from apps.core.phones import normalise_phone
-from apps.core.views import form_errors, require_perm, safe_next
+from apps.core.rules import permissions_of
+from apps.core.views import require_perm, safe_next
 from apps.registry.models import Address
 from apps.stations.models import Community
 
-from . import enterprise, selectors, services
+from . import actions, enterprise, selectors, services
 from .choices import ApplicationKind, ApplicationStatus
 from .forms import (
     ApplicationForm,
@@ -50,9 +52,6 @@ from .models import (
 )
 from .workflow import EDITABLE
 
-# Filing, as in the API: the citizens' role has it (and the window's officers'); any other
-# account reads its own records here but files nothing.
-APPLY = "permits.add_permitapplication"
 PREFILLED = (
     "community",
     "address",
@@ -245,7 +244,9 @@ def _prefill(user) -> dict:
 
 @portal_login_required
 def application_new(request):
-    require_perm(request, APPLY)
+    # Filing, as in the API: the citizens' role has it (and the window's officers'); any
+    # other account reads its own records here but files nothing.
+    require_perm(request, services.APPLY)
     communities = Community.objects.order_by("station__name", "name")
     form = ApplicationForm(
         request.POST or None, communities=communities, initial=_prefill(request.user)
@@ -299,48 +300,37 @@ def application(request, pk):
     )
 
 
+def _own_step(action: Action, request, pk):
+    """A step on one's own application, as declared in `actions` (the API takes the same):
+    403 without the role, another's application not found, back to the application."""
+    if not request.user.has_perms(action.permissions):
+        raise PermissionDenied
+    application = _own_application(request, pk)
+    try:
+        action.submit(request, application)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("permits:portal_application", application.pk)
+
+
 @portal_login_required
 @require_POST
 def upload(request, pk):
-    require_perm(request, APPLY)
-    application = _own_application(request, pk)
-    form = DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-    else:
-        try:
-            services.document_add(
-                application=application,
-                by=request.user,
-                upload=form.cleaned_data["file"],
-                kind=form.cleaned_data["kind"],
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Uploaded."))
-    return redirect("permits:portal_application", application.pk)
+    return _own_step(actions.DOCUMENT_ADD, request, pk)
 
 
 @portal_login_required
 @require_POST
 def submit(request, pk):
-    require_perm(request, APPLY)
-    application = _own_application(request, pk)
-    try:
-        services.application_submit(application=application, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Submitted. You will get a message when it is decided."))
-    return redirect("permits:portal_application", application.pk)
+    return _own_step(actions.SUBMIT, request, pk)
 
 
 @portal_login_required
 @require_POST
 def permit_start(request, pk):
     """The permit application from a certificate: everything prefilled, documents reused."""
-    require_perm(request, APPLY)
+    if not request.user.has_perms(permissions_of(services.permit_application_start)):
+        raise PermissionDenied
     certificate = (
         ResidenceCertificate.objects.restrict(request.user)
         .filter(pk=pk, holder=request.user)

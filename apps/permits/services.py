@@ -7,8 +7,11 @@ gets a Conflict. Document numbers come from `core.NumberSequence` under a row lo
 change notifies the applicant (message centre and the external sender).
 """
 
+from __future__ import annotations
+
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING, TypeVar
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -16,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.choices import UserKind
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
@@ -23,7 +27,8 @@ from apps.core.idnumbers import parse_id_number
 from apps.core.limits import ensure_past
 from apps.core.notifications import notify
 from apps.core.phones import normalise_phone
-from apps.core.scoping import CHANGE, VIEW, is_in_scope, owner_or_permitted
+from apps.core.rules import requires
+from apps.core.scoping import CHANGE, VIEW, is_in_scope, owner_or_permitted, owns
 from apps.core.services import next_number
 from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
@@ -44,6 +49,9 @@ from .models import (
 )
 from .workflow import EDITABLE, WORKFLOW, required_documents
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
 logger = logging.getLogger(__name__)
 S = ApplicationStatus
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -56,32 +64,32 @@ ENDORSE_WINDOW = timedelta(days=30)
 REMIND_BEFORE = timedelta(days=30)
 
 
+# The roles' steps: an applicant's own (the citizens' role, and the window's officers who
+# file for them), the officers' decisions, and the officers' care of issued permits.
+APPLY = "permits.add_permitapplication"
+DECIDE = "permits.change_permitapplication"
+KEEP_PERMITS = "permits.change_residencepermit"
+ONLY_OFFICERS = _lazy("Only officers decide on applications.")
+R = TypeVar("R", PermitApplication, ResidencePermit)
+
+
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _is_officer(user) -> bool:
-    return user.has_perm("permits.change_permitapplication")
-
-
-def _need_officer(user) -> None:
-    if not _is_officer(user):
-        raise NotAllowed(_("Only officers decide on applications."))
-
-
-def _locked(application: PermitApplication, by) -> PermitApplication:
-    """The application re-read under a row lock, if `by` may still act on it: its applicant,
-    or an officer whose station it belongs to."""
-    found = PermitApplication.objects.lock_for(by, application.pk)
-    if not owner_or_permitted(by, found, "permits.change_permitapplication"):
+def _locked(record: R, by: User, *, officers_step: bool = False) -> R:
+    """The one rule on a citizen's record (an application, a permit), applied after the
+    service's role rule (`@requires`): the record re-read under a row lock if `by` may still
+    act on it. Its owner takes the applicant's steps on it, and so does an officer whose
+    station it belongs to; an officer's step (a decision, an endorsement) is never taken on
+    one's own record."""
+    found = type(record).objects.lock_for(by, record.pk)
+    if officers_step:
+        if owns(by, found) and not by.is_superuser:
+            if isinstance(found, PermitApplication):
+                raise NotAllowed(_("Nobody decides on their own application."))
+            raise OutOfScope(_("Not found."))
+    elif not owner_or_permitted(by, found, DECIDE):
         raise OutOfScope(_("Not found."))
-    return found
-
-
-def _locked_for_officer(application: PermitApplication, by) -> PermitApplication:
-    _need_officer(by)
-    found = _locked(application, by)
-    if found.applicant_id == by.pk and not by.is_superuser:
-        raise NotAllowed(_("Nobody decides on their own application."))
     return found
 
 
@@ -176,7 +184,7 @@ def application_create(
     first six digits; a permit is refused to a household of this city (第二条)."""
     if by.kind == UserKind.CITIZEN:
         applicant = by
-    elif not _is_officer(by) and not by.has_perm("permits.add_permitapplication"):
+    elif not by.has_perm(DECIDE) and not by.has_perm(APPLY):
         raise NotAllowed(_("You cannot file applications."))
     elif not is_in_scope(community, by, CHANGE):
         raise OutOfScope(_("Not found."))
@@ -241,6 +249,7 @@ def application_create(
     return application
 
 
+@requires(APPLY)
 def document_add(*, application: PermitApplication, by, upload, kind: str) -> ApplicationDocument:
     """Attach a document (JPEG, PNG or PDF by content, 10 MB each, 30 MB per application); a
     new one of the same kind replaces the old."""
@@ -281,6 +290,7 @@ def missing_documents(application: PermitApplication) -> list[str]:
     ]
 
 
+@requires(APPLY)
 def application_submit(*, application: PermitApplication, by) -> PermitApplication:
     """Send a draft (or a supplemented application) to the officers' queue."""
     with transaction.atomic():
@@ -305,10 +315,11 @@ def application_submit(*, application: PermitApplication, by) -> PermitApplicati
     return application
 
 
+@requires(DECIDE, message=ONLY_OFFICERS)
 def application_review(*, application: PermitApplication, by) -> PermitApplication:
     """An officer opens the review (the applicant sees that someone is on it)."""
     with transaction.atomic():
-        application = _locked_for_officer(application, by)
+        application = _locked(application, by, officers_step=True)
         _set_status(application, S.UNDER_REVIEW, by=by)
     return application
 
@@ -320,6 +331,7 @@ def supplement_items(*, message: str = "", items: list[str] | None = None) -> li
     return [item for item in [*listed, *lines] if item]
 
 
+@requires(DECIDE, message=ONLY_OFFICERS)
 def application_ask_supplement(
     *, application: PermitApplication, by, message: str = "", items: list[str] | None = None
 ) -> PermitApplication:
@@ -335,7 +347,7 @@ def application_ask_supplement(
     if len(text) > 500:
         raise _invalid(_("The list of missing items may have at most 500 characters."))
     with transaction.atomic():
-        application = _locked_for_officer(application, by)
+        application = _locked(application, by, officers_step=True)
         asked = (
             application.events.filter(kind=EventKind.NEEDS_SUPPLEMENT)
             .order_by("-at", "-id")
@@ -361,11 +373,12 @@ def application_ask_supplement(
     return application
 
 
+@requires(DECIDE, message=ONLY_OFFICERS)
 def application_reject(*, application: PermitApplication, by, reason: str) -> PermitApplication:
     if not reason.strip():
         raise _invalid(_("Give the reason for the rejection."))
     with transaction.atomic():
-        application = _locked_for_officer(application, by)
+        application = _locked(application, by, officers_step=True)
         _set_status(
             application,
             S.REJECTED,
@@ -386,11 +399,12 @@ def unopened_documents(application: PermitApplication, by) -> list[ApplicationDo
 def document_opened(*, document: ApplicationDocument, by) -> None:
     """Note that an officer opened the document's file (not its applicant, who uploaded
     it); the first opening per officer is kept."""
-    if by.pk == document.application.applicant_id or not _is_officer(by):
+    if owns(by, document) or not by.has_perm(DECIDE):
         return
     DocumentOpening.objects.get_or_create(document=document, officer=by)
 
 
+@requires(DECIDE, message=ONLY_OFFICERS)
 def application_approve(
     *, application: PermitApplication, by, documents_confirmed: bool = False
 ) -> PermitApplication:
@@ -398,7 +412,7 @@ def application_approve(
     residence permit for a permit application. The approving officer has opened every
     document, or confirms explicitly that they checked them otherwise."""
     with transaction.atomic():
-        application = _locked_for_officer(application, by)
+        application = _locked(application, by, officers_step=True)
         WORKFLOW.check(application.status, S.APPROVED)
         unopened = unopened_documents(application, by)
         if unopened and not documents_confirmed:
@@ -492,13 +506,14 @@ def _issue_permit(application: PermitApplication) -> ResidencePermit:
     return permit
 
 
+@requires(DECIDE, message=ONLY_OFFICERS)
 def home_visit_record(
     *, application: PermitApplication, by, visited_on, result: str, note: str = ""
 ) -> HomeVisit:
     """Record a check on site; an application still waiting moves under review."""
     ensure_past(visited_on, _("A visit cannot be in the future."))
     with transaction.atomic():
-        application = _locked_for_officer(application, by)
+        application = _locked(application, by, officers_step=True)
         if application.status in (S.SUBMITTED, S.RESUBMITTED):
             _set_status(application, S.UNDER_REVIEW, by=by)
         elif application.status != S.UNDER_REVIEW:
@@ -556,6 +571,7 @@ def check_permit_eligible(registration: PermitApplication | None) -> ResidenceCe
     return certificate
 
 
+@requires(APPLY)
 def permit_application_start(
     *, certificate: ResidenceCertificate, by, basis: str = "", basis_detail: str = ""
 ) -> PermitApplication:
@@ -603,20 +619,12 @@ def permit_application_start(
     return application
 
 
-def _locked_permit(permit: ResidencePermit, by) -> ResidencePermit:
-    if not by.has_perm("permits.change_residencepermit"):
-        raise NotAllowed(_("Only officers endorse or revoke permits."))
-    found = ResidencePermit.objects.lock_for(by, permit.pk)
-    if found.holder_id == by.pk and not by.is_superuser:
-        raise OutOfScope(_("Not found."))
-    return found
-
-
+@requires(KEEP_PERMITS, message=_lazy("Only officers endorse or revoke permits."))
 def permit_endorse(*, permit: ResidencePermit, by) -> ResidencePermit:
     """The yearly endorsement (签注): another year from the due date, or from today for a
     lapsed permit (endorsing late restores it)."""
     with transaction.atomic():
-        permit = _locked_permit(permit, by)
+        permit = _locked(permit, by, officers_step=True)
         if permit.revoked_at:
             raise Conflict(_("A revoked permit cannot be endorsed."))
         today = timezone.localdate()
@@ -639,11 +647,12 @@ def permit_endorse(*, permit: ResidencePermit, by) -> ResidencePermit:
     return permit
 
 
+@requires(KEEP_PERMITS, message=_lazy("Only officers endorse or revoke permits."))
 def permit_revoke(*, permit: ResidencePermit, by, reason: str) -> ResidencePermit:
     if not reason.strip():
         raise _invalid(_("Give the reason for the revocation."))
     with transaction.atomic():
-        permit = _locked_permit(permit, by)
+        permit = _locked(permit, by, officers_step=True)
         if permit.revoked_at:
             raise Conflict(_("The permit is already revoked."))
         permit.revoked_at = timezone.now()

@@ -3,7 +3,9 @@ public verification page /verify/<token> (no login)."""
 
 from django.urls import path
 
-from . import portal, views
+from apps.core.actions import action_view
+
+from . import actions, portal, views
 
 app_name = "permits"
 urlpatterns = [
@@ -16,15 +18,15 @@ urlpatterns = [
         views.ApplicationReveal.as_view(),
         name="application_reveal",
     ),
-    path("permits/applications/<int:pk>/approve/", views.application_approve, name="approve"),
-    path("permits/applications/<int:pk>/review/", views.application_review, name="review"),
+    path("permits/applications/<int:pk>/approve/", action_view(actions.APPROVE), name="approve"),
+    path("permits/applications/<int:pk>/review/", action_view(actions.REVIEW), name="review"),
     path(
         "permits/applications/<int:pk>/supplement/",
-        views.application_supplement,
+        action_view(actions.SUPPLEMENT),
         name="supplement",
     ),
-    path("permits/applications/<int:pk>/reject/", views.application_reject, name="reject"),
-    path("permits/applications/<int:pk>/visit/", views.application_visit, name="visit"),
+    path("permits/applications/<int:pk>/reject/", action_view(actions.REJECT), name="reject"),
+    path("permits/applications/<int:pk>/visit/", action_view(actions.VISIT), name="visit"),
     path("permits/documents/<int:pk>/", views.document_file, name="document_file"),
     path("permits/certificates/", views.CertificateList.as_view(), name="certificate_list"),
     path("permits/certificates/<int:pk>/", views.certificate_detail, name="certificate_detail"),
@@ -33,8 +35,14 @@ urlpatterns = [
     path("permits/permits/<int:pk>/", views.permit_detail, name="permit_detail"),
     path("permits/permits/<int:pk>/pdf/", views.permit_pdf, name="permit_pdf"),
     path("permits/permits/<int:pk>/photo/", views.permit_photo, name="permit_photo"),
-    path("permits/permits/<int:pk>/endorse/", views.permit_endorse, name="permit_endorse"),
-    path("permits/permits/<int:pk>/revoke/", views.permit_revoke, name="permit_revoke"),
+    path(
+        "permits/permits/<int:pk>/endorse/",
+        action_view(actions.PERMIT_ENDORSE),
+        name="permit_endorse",
+    ),
+    path(
+        "permits/permits/<int:pk>/revoke/", action_view(actions.PERMIT_REVOKE), name="permit_revoke"
+    ),
     path("permits/enterprise/", views.enterprise_batches, name="enterprise_batches"),
     path("permits/enterprise/<int:pk>/", views.enterprise_batch, name="enterprise_batch"),
     # citizens
