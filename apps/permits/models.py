@@ -200,7 +200,7 @@ class PermitApplication(SameStationMixin, TimeStampedModel):
     def get_absolute_url(self):
         return reverse("permits:application_detail", args=[self.pk])
 
-    def get_portal_url(self):
+    def get_portal_url(self) -> str:
         return reverse("permits:portal_application", args=[self.pk])
 
 

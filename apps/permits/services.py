@@ -10,8 +10,8 @@ change notifies the applicant (message centre and the external sender).
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
-from typing import TYPE_CHECKING, TypeVar
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -50,7 +50,12 @@ from .models import (
 from .workflow import EDITABLE, WORKFLOW, required_documents
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.utils.functional import Promise
+
     from apps.accounts.models import User
+    from apps.registry.models import Unit
+    from apps.stations.models import Community, Station
 
 logger = logging.getLogger(__name__)
 S = ApplicationStatus
@@ -82,7 +87,7 @@ def _locked(record: R, by: User, *, officers_step: bool = False) -> R:
     act on it. Its owner takes the applicant's steps on it, and so does an officer whose
     station it belongs to; an officer's step (a decision, an endorsement) is never taken on
     one's own record."""
-    found = type(record).objects.lock_for(by, record.pk)
+    found: R = type(record).objects.lock_for(by, record.pk)
     if officers_step:
         if owns(by, found) and not by.is_superuser:
             if isinstance(found, PermitApplication):
@@ -93,11 +98,11 @@ def _locked(record: R, by: User, *, officers_step: bool = False) -> R:
     return found
 
 
-def _invalid(message) -> DomainError:
+def _invalid(message: str | Promise) -> DomainError:
     return DomainError(message, code="invalid")
 
 
-def _document_number(*, station, series: str) -> str:
+def _document_number(*, station: Station, series: str) -> str:
     year = timezone.localdate().year
     return record_number(
         station, series, year, next_number(station=station, series=series, year=year)
@@ -114,7 +119,7 @@ def _tell_applicant(application: PermitApplication, title: str, body: str = "") 
     )
 
 
-def _set_status(application: PermitApplication, to: str, *, by, **stamps) -> None:
+def _set_status(application: PermitApplication, to: str, *, by: User, **stamps: Any) -> None:
     """Move the application on (if the workflow allows), stamp it, put the step on its
     timeline and tell the applicant."""
     WORKFLOW.check(application.status, to)
@@ -141,7 +146,9 @@ def normalise_id_number(raw: str) -> str:
         raise DomainError(" ".join(exc.messages), code="invalid_id_number") from exc
 
 
-def _place(*, community, address, address_text: str) -> tuple:
+def _place(
+    *, community: Community, address: Address | None, address_text: str
+) -> tuple[Address | None, str]:
     """The standard address picked, or the typed text matched against the community's
     standard addresses (exact text); unmatched text is kept as typed."""
     if address is not None:
@@ -160,19 +167,19 @@ def _place(*, community, address, address_text: str) -> tuple:
 
 def application_create(
     *,
-    by,
+    by: User,
     kind: str,
-    community,
+    community: Community,
     name: str,
     id_number: str,
     phone: str,
     basis: str,
     basis_detail: str = "",
-    address=None,
+    address: Address | None = None,
     address_text: str = "",
-    applicant=None,
-    enterprise=None,
-    registration=None,
+    applicant: User | None = None,
+    enterprise: Unit | None = None,
+    registration: PermitApplication | None = None,
     household_region: str = "",
     household_address: str = "",
     ethnicity: str = "",
@@ -250,7 +257,9 @@ def application_create(
 
 
 @requires(APPLY)
-def document_add(*, application: PermitApplication, by, upload, kind: str) -> ApplicationDocument:
+def document_add(
+    *, application: PermitApplication, by: User, upload: UploadedFile, kind: str
+) -> ApplicationDocument:
     """Attach a document (JPEG, PNG or PDF by content, 10 MB each, 30 MB per application); a
     new one of the same kind replaces the old."""
     if kind not in DocumentKind.values:
@@ -291,7 +300,7 @@ def missing_documents(application: PermitApplication) -> list[str]:
 
 
 @requires(APPLY)
-def application_submit(*, application: PermitApplication, by) -> PermitApplication:
+def application_submit(*, application: PermitApplication, by: User) -> PermitApplication:
     """Send a draft (or a supplemented application) to the officers' queue."""
     with transaction.atomic():
         application = _locked(application, by)
@@ -316,7 +325,7 @@ def application_submit(*, application: PermitApplication, by) -> PermitApplicati
 
 
 @requires(DECIDE, message=ONLY_OFFICERS)
-def application_review(*, application: PermitApplication, by) -> PermitApplication:
+def application_review(*, application: PermitApplication, by: User) -> PermitApplication:
     """An officer opens the review (the applicant sees that someone is on it)."""
     with transaction.atomic():
         application = _locked(application, by, officers_step=True)
@@ -333,7 +342,7 @@ def supplement_items(*, message: str = "", items: list[str] | None = None) -> li
 
 @requires(DECIDE, message=ONLY_OFFICERS)
 def application_ask_supplement(
-    *, application: PermitApplication, by, message: str = "", items: list[str] | None = None
+    *, application: PermitApplication, by: User, message: str = "", items: list[str] | None = None
 ) -> PermitApplication:
     """Ask for more papers, everything missing at once (一次性告知, 居住证暂行条例 第九条):
     the request lists every item; a second request is refused unless the applicant has
@@ -357,10 +366,9 @@ def application_ask_supplement(
             raise Conflict(
                 _("The applicant was already told everything missing and has not answered yet.")
             )
-        nothing_new = asked is not None and not (
+        if asked is not None and not (
             application.documents.filter(uploaded_at__gt=asked.at).exists()
-        )
-        if nothing_new:
+        ):
             raise Conflict(
                 _(
                     "More papers were already asked for on %(date)s and nothing new has been"
@@ -374,7 +382,9 @@ def application_ask_supplement(
 
 
 @requires(DECIDE, message=ONLY_OFFICERS)
-def application_reject(*, application: PermitApplication, by, reason: str) -> PermitApplication:
+def application_reject(
+    *, application: PermitApplication, by: User, reason: str
+) -> PermitApplication:
     if not reason.strip():
         raise _invalid(_("Give the reason for the rejection."))
     with transaction.atomic():
@@ -391,12 +401,12 @@ def application_reject(*, application: PermitApplication, by, reason: str) -> Pe
     return application
 
 
-def unopened_documents(application: PermitApplication, by) -> list[ApplicationDocument]:
+def unopened_documents(application: PermitApplication, by: User) -> list[ApplicationDocument]:
     """The application's documents that this officer has not opened yet."""
     return list(application.documents.exclude(openings__officer=by).order_by("kind", "id"))
 
 
-def document_opened(*, document: ApplicationDocument, by) -> None:
+def document_opened(*, document: ApplicationDocument, by: User) -> None:
     """Note that an officer opened the document's file (not its applicant, who uploaded
     it); the first opening per officer is kept."""
     if owns(by, document) or not by.has_perm(DECIDE):
@@ -406,7 +416,7 @@ def document_opened(*, document: ApplicationDocument, by) -> None:
 
 @requires(DECIDE, message=ONLY_OFFICERS)
 def application_approve(
-    *, application: PermitApplication, by, documents_confirmed: bool = False
+    *, application: PermitApplication, by: User, documents_confirmed: bool = False
 ) -> PermitApplication:
     """Approve and issue at once: the residence certificate for a registration, the
     residence permit for a permit application. The approving officer has opened every
@@ -447,7 +457,7 @@ def application_approve(
     return application
 
 
-def _issued_fields(application: PermitApplication) -> dict:
+def _issued_fields(application: PermitApplication) -> dict[str, Any]:
     return dict(
         application=application,
         station_id=application.station_id,
@@ -472,7 +482,7 @@ def _issue_certificate(application: PermitApplication) -> ResidenceCertificate:
     return certificate
 
 
-def issuing_organ(station) -> str:
+def issuing_organ(station: Station) -> str:
     """居住证暂行条例 第十条: the county-level public-security organ issues the permit (the
     station's sub-bureau, under its city bureau); the station accepts and hands it out."""
     bureau = station.bureau
@@ -508,7 +518,7 @@ def _issue_permit(application: PermitApplication) -> ResidencePermit:
 
 @requires(DECIDE, message=ONLY_OFFICERS)
 def home_visit_record(
-    *, application: PermitApplication, by, visited_on, result: str, note: str = ""
+    *, application: PermitApplication, by: User, visited_on: date, result: str, note: str = ""
 ) -> HomeVisit:
     """Record a check on site; an application still waiting moves under review."""
     ensure_past(visited_on, _("A visit cannot be in the future."))
@@ -554,12 +564,15 @@ def _check_permit_applicant(application: PermitApplication) -> None:
     check_permit_eligible(application.registration)
 
 
-def permit_eligible_from(certificate: ResidenceCertificate):
-    return certificate.issued_at + relativedelta(months=MONTHS_BEFORE_PERMIT)
+def permit_eligible_from(certificate: ResidenceCertificate) -> datetime:
+    eligible_from: datetime = certificate.issued_at + relativedelta(months=MONTHS_BEFORE_PERMIT)
+    return eligible_from
 
 
 def check_permit_eligible(registration: PermitApplication | None) -> ResidenceCertificate:
-    certificate = getattr(registration, "certificate", None) if registration else None
+    certificate: ResidenceCertificate | None = (
+        getattr(registration, "certificate", None) if registration else None
+    )
     if certificate is None:
         raise Conflict(_("A residence permit needs an approved residence registration."))
     eligible_from = permit_eligible_from(certificate)
@@ -573,7 +586,7 @@ def check_permit_eligible(registration: PermitApplication | None) -> ResidenceCe
 
 @requires(APPLY)
 def permit_application_start(
-    *, certificate: ResidenceCertificate, by, basis: str = "", basis_detail: str = ""
+    *, certificate: ResidenceCertificate, by: User, basis: str = "", basis_detail: str = ""
 ) -> PermitApplication:
     """A permit application prefilled from the registration (data and documents), so that
     nobody types anything twice."""
@@ -620,7 +633,7 @@ def permit_application_start(
 
 
 @requires(KEEP_PERMITS, message=_lazy("Only officers endorse or revoke permits."))
-def permit_endorse(*, permit: ResidencePermit, by) -> ResidencePermit:
+def permit_endorse(*, permit: ResidencePermit, by: User) -> ResidencePermit:
     """The yearly endorsement (签注): another year from the due date, or from today for a
     lapsed permit (endorsing late restores it)."""
     with transaction.atomic():
@@ -648,7 +661,7 @@ def permit_endorse(*, permit: ResidencePermit, by) -> ResidencePermit:
 
 
 @requires(KEEP_PERMITS, message=_lazy("Only officers endorse or revoke permits."))
-def permit_revoke(*, permit: ResidencePermit, by, reason: str) -> ResidencePermit:
+def permit_revoke(*, permit: ResidencePermit, by: User, reason: str) -> ResidencePermit:
     if not reason.strip():
         raise _invalid(_("Give the reason for the revocation."))
     with transaction.atomic():
