@@ -3,6 +3,7 @@ public verification page /verify/<token> (no login)."""
 
 from django.urls import path
 
+from apps.accounts import portal as accounts
 from apps.core.actions import action_view
 
 from . import actions, portal, views
@@ -45,12 +46,12 @@ urlpatterns = [
     ),
     path("permits/enterprise/", views.enterprise_batches, name="enterprise_batches"),
     path("permits/enterprise/<int:pk>/", views.enterprise_batch, name="enterprise_batch"),
-    # citizens
+    # citizens (their accounts: apps.accounts.portal)
     path("apply/", portal.home, name="portal_home"),
-    path("apply/login/", portal.PortalLogin.as_view(), name="portal_login"),
-    path("apply/signup/", portal.signup, name="portal_signup"),
-    path("apply/login/code/", portal.code_login, name="portal_code_login"),
-    path("apply/password/", portal.password_reset, name="portal_password_reset"),
+    path("apply/login/", accounts.PortalLogin.as_view(), name="portal_login"),
+    path("apply/signup/", accounts.signup, name="portal_signup"),
+    path("apply/login/code/", accounts.code_login, name="portal_code_login"),
+    path("apply/password/", accounts.password_reset, name="portal_password_reset"),
     path("apply/new/", portal.application_new, name="portal_new"),
     path("apply/addresses/", portal.address_options, name="portal_addresses"),
     path("apply/<int:pk>/", portal.application, name="portal_application"),
