@@ -200,10 +200,9 @@ def test_only_officers_in_scope_decide(org, citizen, registration):
 
 @pytest.mark.django_db
 def test_another_citizen_cannot_touch_the_application(org, registration):
+    from apps.accounts import roles
     from apps.accounts.choices import UserKind
     from apps.core.testing.factories import UserFactory
-
-    from apps.accounts import roles
 
     # A citizen with the citizens' role (without it the service refuses before any lookup).
     other = UserFactory(username="13700000000", kind=UserKind.CITIZEN, role=roles.CITIZEN)
