@@ -56,7 +56,7 @@ def _code_hash(*, phone: str, purpose: str, code: str) -> str:
 
 def _code_text(purpose: str, code: str) -> str:
     minutes = int(CODE_TTL.total_seconds() // 60)
-    texts = {
+    texts: dict[str, str] = {
         CodePurpose.SIGNUP: _("Your sign-up code is %(code)s, valid %(minutes)d minutes."),
         CodePurpose.LOGIN: _("Your login code is %(code)s, valid %(minutes)d minutes."),
         CodePurpose.RESET: _("Your password reset code is %(code)s, valid %(minutes)d minutes."),
@@ -66,10 +66,13 @@ def _code_text(purpose: str, code: str) -> str:
 
 def citizen_account(phone: str) -> User | None:
     """The active citizen's account whose account name is this phone, if any."""
-    return User.objects.filter(username=phone, kind=UserKind.CITIZEN, is_active=True).first()
+    user: User | None = User.objects.filter(
+        username=phone, kind=UserKind.CITIZEN, is_active=True
+    ).first()
+    return user
 
 
-def _throttled(message) -> DomainError:
+def _throttled(message: str) -> DomainError:
     return DomainError(message, code="throttled")
 
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
@@ -101,7 +103,7 @@ class User(AbstractUser):
         if self.kind == UserKind.CITIZEN and (self.station_id or self.bureau_id):
             raise ValidationError({"station": _("A citizen does not belong to a station.")})
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.station_id:
             self.bureau_id = self.station.bureau_id
         # set_password() leaves the new raw password here until the save: whoever changed it

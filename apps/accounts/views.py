@@ -46,7 +46,7 @@ def locked_out(request, original_response=None, credentials=None):
     portal = request.path.startswith(reverse("permits:portal_home"))
     return render(
         request,
-        "permits/portal_login.html" if portal else "accounts/login.html",
+        "accounts/portal_login.html" if portal else "accounts/login.html",
         {"form": form, "locked_out_message": lockout_message(request)},
         status=429,
     )

@@ -30,6 +30,10 @@ class Scope:
     # Path to the id of the user the row is assigned to: an account that works only on what
     # is assigned to it (User.assigned_only, a resident mediator) sees only those rows.
     assigned: str | None = None
+    # Path to the ids of the accounts that speak for the row's unit without belonging to a
+    # station (an enterprise's contact persons): they see its rows. A relation to many, so it
+    # is matched through a subquery, which never repeats a row.
+    contacts: str | None = None
 
 
 def scope_level(user) -> str:
@@ -63,6 +67,11 @@ class ScopedQuerySet(models.QuerySet):
         if scope.owner:
             # Everyone sees their own records (a citizen's application, an officer's tokens).
             allowed |= models.Q(**{scope.owner: user.pk})
+        if scope.contacts and level == "own":
+            # Only accounts without a station or bureau speak for a unit: the officers'
+            # queries stay without the subquery.
+            spoken_for = self.model._default_manager.filter(**{scope.contacts: user.pk})
+            allowed |= models.Q(pk__in=spoken_for.values("pk"))
         if scope.assigned and getattr(user, "assigned_only", False):
             allowed &= models.Q(**{scope.assigned: user.pk})
         return self.filter(allowed)

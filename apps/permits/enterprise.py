@@ -56,15 +56,6 @@ def contact_unit(user):
     return link.unit if link else None
 
 
-def contact_batches(user):
-    """The contact person's view: every list of their own unit (whoever uploaded it), and
-    no other unit's. The link to the unit is the scope here, not a station."""
-    unit = contact_unit(user)
-    if unit is None:
-        return EnterpriseRegistration.objects.none()
-    return EnterpriseRegistration.objects.filter(enterprise=unit).select_related("enterprise")
-
-
 def enterprise_upload(*, by, enterprise, upload) -> EnterpriseRegistration:
     """Keep the list privately and register it in the background. Officers upload for the
     enterprises in their scope, a contact person for their own enterprise only."""

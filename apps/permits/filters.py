@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filters import ScopedFilterSet
+from apps.core.filters import IdFilter, ScopedFilterSet
 from apps.stations.models import Community, Post
 
 from .choices import ApplicationKind, ApplicationStatus
@@ -22,7 +22,8 @@ class PermitApplicationFilter(ScopedFilterSet):
     # 居住证暂行条例 第九条: past the 15 days from acceptance and still undecided.
     overdue = django_filters.BooleanFilter(label=_("Past the 15-day limit"), method="past_limit")
 
-    batch = django_filters.NumberFilter(label=_("Enterprise list"), field_name="batch")
+    # An id the database can hold, else 400: a larger one overflowed SQLite's integer (500).
+    batch = IdFilter(label=_("Enterprise list"), field_name="batch_id")
 
     class Meta:
         model = PermitApplication

@@ -39,8 +39,12 @@ class SupplementForm(BootstrapForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def items(self) -> list[str]:
-        return [str(DocumentKind(k).label) for k in self.cleaned_data.get("documents", [])]
+    def clean(self) -> dict:
+        """The service's input, as the API gives it: the message and the items listed."""
+        cleaned = super().clean()
+        documents = cleaned.pop("documents", [])
+        cleaned["items"] = [str(DocumentKind(k).label) for k in documents]
+        return cleaned
 
 
 class ApproveForm(forms.Form):
@@ -125,63 +129,6 @@ class ApplicationForm(BootstrapForm):
             addresses = Address.objects.filter(community_id=getattr(chosen, "pk", chosen))
         self.fields["address"].queryset = addresses
         self.fields["address"].label_from_instance = lambda a: a.text
-
-
-class PhoneForm(BootstrapForm):
-    """Step one of sign-up, login by code and password reset: the phone, asked once."""
-
-    phone = forms.CharField(
-        label=_("Mobile phone"),
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={"inputmode": "tel", "autocomplete": "tel", "type": "tel", "autofocus": True}
-        ),
-    )
-
-
-def _code_field():
-    return forms.CharField(
-        label=_("Code from the SMS"),
-        max_length=6,
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "numeric",
-                "autocomplete": "one-time-code",
-                "pattern": "[0-9]*",
-                "autofocus": True,
-            }
-        ),
-    )
-
-
-def _new_password_field(label):
-    return forms.CharField(
-        label=label,
-        help_text=_("At least 8 characters, not only digits."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-
-class SignupForm(BootstrapForm):
-    """Step two of sign-up: the code texted to the phone of step one, the name and the
-    password (the account's name is the phone)."""
-
-    code = _code_field()
-    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
-    password = _new_password_field(_("Password"))
-
-
-class CodeForm(BootstrapForm):
-    """Step two of the login by code."""
-
-    code = _code_field()
-
-
-class ResetForm(BootstrapForm):
-    """Step two of the password reset: the code and the new password."""
-
-    code = _code_field()
-    password = _new_password_field(_("New password"))
 
 
 class WorkersFileForm(BootstrapForm):

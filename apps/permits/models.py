@@ -200,7 +200,7 @@ class PermitApplication(SameStationMixin, TimeStampedModel):
     def get_absolute_url(self):
         return reverse("permits:application_detail", args=[self.pk])
 
-    def get_portal_url(self):
+    def get_portal_url(self) -> str:
         return reverse("permits:portal_application", args=[self.pk])
 
 
@@ -563,7 +563,11 @@ class EnterpriseRegistration(TimeStampedModel):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = ScopedManager()
-    scope = Scope(station="station_id", bureau="station__bureau_id")
+    # The enterprise's contact person sees every list of their unit (whoever uploaded it)
+    # and no other unit's: the link to the unit is their scope, not a station.
+    scope = Scope(
+        station="station_id", bureau="station__bureau_id", contacts="enterprise__contacts__user_id"
+    )
 
     class Meta:
         verbose_name = _("enterprise registration")

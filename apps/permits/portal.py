@@ -1,53 +1,39 @@
-"""The citizens' portal under /apply/, phone first: sign up with an SMS code, file the
-registration, upload the documents, follow the status, keep the certificate and permit, and
-start the permit application from the certificate without typing anything again.
+"""The citizens' portal under /apply/, phone first (its sign-up and logins are
+`apps.accounts.portal`): file the registration, upload the documents, follow the status,
+keep the certificate and permit, and start the permit application from the certificate
+without typing anything again.
 
 Citizens see their own records only: every lookup is `restrict()` (their ownership) and
 filtered to them as applicant or holder.
 """
 
-from functools import wraps
-
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts import citizens
-from apps.accounts.choices import CodePurpose
-from apps.accounts.views import LoginView
-from apps.core.clients import client_address
+from apps.accounts.portal import portal_login_required
+from apps.core.actions import Action
 from apps.core.errors import DomainError
-from apps.core.masking import mask_phone
 from apps.core.pagination import NoCountPaginator
-from apps.core.phones import normalise_phone
-from apps.core.views import form_errors, require_perm, safe_next
+from apps.core.rules import permissions_of
+from apps.core.views import require_perm
 from apps.registry.models import Address
 from apps.stations.models import Community
 
-from . import enterprise, selectors, services
+from . import actions, enterprise, selectors, services
 from .choices import ApplicationKind, ApplicationStatus
-from .forms import (
-    ApplicationForm,
-    CodeForm,
-    DocumentForm,
-    PhoneForm,
-    ResetForm,
-    SignupForm,
-    WorkersFileForm,
+from .forms import ApplicationForm, DocumentForm, WorkersFileForm
+from .models import (
+    EnterpriseRegistration,
+    PermitApplication,
+    ResidenceCertificate,
+    ResidencePermit,
 )
-from .models import PermitApplication, ResidenceCertificate, ResidencePermit
 from .workflow import EDITABLE
 
-# Filing, as in the API: the citizens' role has it (and the window's officers'); any other
-# account reads its own records here but files nothing.
-APPLY = "permits.add_permitapplication"
 PREFILLED = (
     "community",
     "address",
@@ -63,29 +49,6 @@ PREFILLED = (
 )
 
 
-def portal_login_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("permits:portal_login"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-class PortalLogin(LoginView):
-    template_name = "permits/portal_login.html"
-    # The phone whose password was just reset, to fill in the form once.
-    KNOWN_PHONE = "portal:known_phone"
-
-    def get_default_redirect_url(self):
-        return reverse("permits:portal_home")
-
-    def get_initial(self):
-        phone = self.request.session.pop(self.KNOWN_PHONE, None)
-        return {"username": phone} if phone else {}
-
-
 def _own_application(request, pk) -> PermitApplication:
     application = (
         PermitApplication.objects.restrict(request.user)
@@ -96,129 +59,6 @@ def _own_application(request, pk) -> PermitApplication:
     if application is None:
         raise Http404
     return application
-
-
-def _code_flow(request, *, purpose: str, form_class, finish, template: str):
-    """Two steps on one page: the phone, to which a code is texted; then the code and what
-    the purpose needs (`form_class`), which `finish(phone, cleaned_data)` turns into the
-    response. The phone of step one waits in the session: it is asked once."""
-    key = f"portal:{purpose}:phone"
-    phone = request.session.get(key)
-    phone_form, form = PhoneForm(), form_class()
-    context, status = {}, 200
-    step = request.POST.get("step", "") if request.method == "POST" else ""
-    if step == "change":
-        request.session.pop(key, None)
-        phone = None
-    elif step == "send" or (step == "resend" and phone):
-        phone_form = PhoneForm(request.POST if step == "send" else {"phone": phone})
-        if phone_form.is_valid():
-            try:
-                code = citizens.phone_code_send(
-                    phone=phone_form.cleaned_data["phone"],
-                    purpose=purpose,
-                    client_ip=client_address(request),
-                )
-            except DomainError as exc:
-                status = 429 if exc.code == "throttled" else 400
-                if step == "send":
-                    phone_form.add_error("phone", exc.message)
-                else:
-                    context["send_error"] = exc.message
-            else:
-                phone = normalise_phone(phone_form.cleaned_data["phone"])
-                request.session[key] = phone
-                context["sent"] = True
-                # No SMS gateway in a demo: the page shows the code it would have texted.
-                context["demo_code"] = code if settings.DEBUG else ""
-        else:
-            status = 400
-    elif step == "finish" and phone:
-        form = form_class(request.POST)
-        if form.is_valid():
-            try:
-                response = finish(phone, form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = 400
-            else:
-                request.session.pop(key, None)
-                return response
-        else:
-            status = 400
-    context |= {
-        "phone_form": phone_form,
-        "form": form,
-        "phone": phone,
-        "masked_phone": mask_phone(phone),
-        "code_minutes": int(citizens.CODE_TTL.total_seconds() // 60),
-        "next": safe_next(request),
-    }
-    return render(request, template, context, status=status)
-
-
-def signup(request):
-    """Sign up: the phone (a code is texted to it), then the code, the name and a password.
-    The account's name is the phone."""
-    if request.user.is_authenticated:
-        return redirect("permits:portal_home")
-
-    def finish(phone, data):
-        user = citizens.citizen_signup(phone=phone, **data)
-        login(request, user, backend="apps.accounts.backends.CachedModelBackend")
-        messages.success(request, _("Welcome. Your account is ready."))
-        return redirect("permits:portal_home")
-
-    return _code_flow(
-        request,
-        purpose=CodePurpose.SIGNUP,
-        form_class=SignupForm,
-        finish=finish,
-        template="permits/signup.html",
-    )
-
-
-def code_login(request):
-    """Log in with a code texted to the phone instead of the password (citizens only)."""
-    if request.user.is_authenticated:
-        return redirect("permits:portal_home")
-
-    def finish(phone, data):
-        # Through authenticate(): django-axes counts a wrong code as a failed login.
-        user = authenticate(request, username=phone, sms_token=data["code"])
-        if user is None:
-            raise DomainError(_("The code is not right or has expired: ask for a new one."))
-        login(request, user)
-        return redirect(safe_next(request) or "permits:portal_home")
-
-    return _code_flow(
-        request,
-        purpose=CodePurpose.LOGIN,
-        form_class=CodeForm,
-        finish=finish,
-        template="permits/portal_code_login.html",
-    )
-
-
-def password_reset(request):
-    """Forgot the password: the phone, then the code texted to it and a new password. Every
-    other session and device token of the account ends; the login page follows."""
-
-    def finish(phone, data):
-        citizens.citizen_password_reset(phone=phone, **data)
-        if request.user.is_authenticated:
-            logout(request)
-        request.session[PortalLogin.KNOWN_PHONE] = phone
-        messages.success(request, _("Your password is changed: log in with the new one."))
-        return redirect("permits:portal_login")
-
-    return _code_flow(
-        request,
-        purpose=CodePurpose.RESET,
-        form_class=ResetForm,
-        finish=finish,
-        template="permits/portal_reset.html",
-    )
 
 
 @portal_login_required
@@ -240,7 +80,9 @@ def _prefill(user) -> dict:
 
 @portal_login_required
 def application_new(request):
-    require_perm(request, APPLY)
+    # Filing, as in the API: the citizens' role has it (and the window's officers'); any
+    # other account reads its own records here but files nothing.
+    require_perm(request, services.APPLY)
     communities = Community.objects.order_by("station__name", "name")
     form = ApplicationForm(
         request.POST or None, communities=communities, initial=_prefill(request.user)
@@ -294,48 +136,37 @@ def application(request, pk):
     )
 
 
+def _own_step(action: Action, request, pk):
+    """A step on one's own application, as declared in `actions` (the API takes the same):
+    403 without the role, another's application not found, back to the application."""
+    if not request.user.has_perms(action.permissions):
+        raise PermissionDenied
+    application = _own_application(request, pk)
+    try:
+        action.submit(request, application)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("permits:portal_application", application.pk)
+
+
 @portal_login_required
 @require_POST
 def upload(request, pk):
-    require_perm(request, APPLY)
-    application = _own_application(request, pk)
-    form = DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-    else:
-        try:
-            services.document_add(
-                application=application,
-                by=request.user,
-                upload=form.cleaned_data["file"],
-                kind=form.cleaned_data["kind"],
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Uploaded."))
-    return redirect("permits:portal_application", application.pk)
+    return _own_step(actions.DOCUMENT_ADD, request, pk)
 
 
 @portal_login_required
 @require_POST
 def submit(request, pk):
-    require_perm(request, APPLY)
-    application = _own_application(request, pk)
-    try:
-        services.application_submit(application=application, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Submitted. You will get a message when it is decided."))
-    return redirect("permits:portal_application", application.pk)
+    return _own_step(actions.SUBMIT, request, pk)
 
 
 @portal_login_required
 @require_POST
 def permit_start(request, pk):
     """The permit application from a certificate: everything prefilled, documents reused."""
-    require_perm(request, APPLY)
+    if not request.user.has_perms(permissions_of(services.permit_application_start)):
+        raise PermissionDenied
     certificate = (
         ResidenceCertificate.objects.restrict(request.user)
         .filter(pk=pk, holder=request.user)
@@ -379,9 +210,8 @@ def enterprise_batches(request):
         else:
             messages.success(request, _("The list is being registered."))
             return redirect("permits:portal_enterprise")
-    page = NoCountPaginator(enterprise.contact_batches(request.user), 20).page(
-        request.GET.get("page")
-    )
+    batches = EnterpriseRegistration.objects.restrict(request.user).select_related("enterprise")
+    page = NoCountPaginator(batches, 20).page(request.GET.get("page"))
     status = 400 if form.errors else 200
     return render(
         request,
@@ -396,5 +226,9 @@ def enterprise_batch(request, pk):
     """One list's card, which the page polls while the list is being registered; another
     unit's list is not found."""
     _contact_unit(request)
-    batch = enterprise.contact_batches(request.user).get_or_404(pk)
+    batch = (
+        EnterpriseRegistration.objects.restrict(request.user)
+        .select_related("enterprise")
+        .get_or_404(pk)
+    )
     return render(request, "permits/_batch.html", {"batch": batch, "poll_url": request.path})

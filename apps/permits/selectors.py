@@ -1,8 +1,11 @@
 """Reads for the review queue, the counts of the day and the citizen's portal (timeline,
 what may be done next), already restricted."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
@@ -22,17 +25,24 @@ from .models import (
 from .services import permit_eligible_from
 from .workflow import QUEUED
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from apps.accounts.models import User
+
 S = ApplicationStatus
 
 
-def review_queue(*, user, status: str = "", overdue: bool = False):
+def review_queue(
+    *, user: User, status: str = "", overdue: bool = False
+) -> QuerySet[PermitApplication]:
     """The applications waiting at the user's post (or station, for staff without a post),
     longest waiting first; each with `has_unopened`: a document this officer has not opened
     yet (then the queue offers the documents, not the one-tap approval)."""
     unopened = ApplicationDocument.objects.filter(application=OuterRef("pk")).exclude(
         openings__officer=user
     )
-    rows = (
+    rows: QuerySet[PermitApplication] = (
         PermitApplication.objects.restrict(user)
         .select_related("community", "post")
         .annotate(has_unopened=Exists(unopened))
@@ -45,13 +55,13 @@ def review_queue(*, user, status: str = "", overdue: bool = False):
     return rows.order_by("queued_at", "id")
 
 
-def today_counts(*, user) -> dict:
+def today_counts(*, user: User) -> dict[str, int]:
     """What the user's post (or station) did today: waiting, decided, issued."""
     start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
     applications = PermitApplication.objects.restrict(user)
     if user.post_id:
         applications = applications.filter(post_id=user.post_id)
-    counts = applications.aggregate(
+    counts: dict[str, int] = applications.aggregate(
         waiting=Count("id", filter=Q(status__in=QUEUED)),
         overdue=Count("id", filter=overdue_condition()),
         approved=Count("id", filter=Q(status=S.APPROVED, decided_at__gte=start)),
@@ -68,7 +78,7 @@ def today_counts(*, user) -> dict:
     return counts
 
 
-def counts_per_post_and_day(*, user, start: date, end: date) -> list[dict]:
+def counts_per_post_and_day(*, user: User, start: date, end: date) -> list[dict[str, Any]]:
     """For the statistics: per post and day from `start` to `end` (inclusive), the
     applications submitted, certificates and permits issued, and enterprise workers
     registered. Counted in SQL, one grouped query per figure."""
@@ -88,7 +98,7 @@ def counts_per_post_and_day(*, user, start: date, end: date) -> list[dict]:
         .filter(issued_at__gte=since, issued_at__lt=until, application__enterprise__isnull=False)
         .annotate(day=TruncDate("issued_at")),
     }
-    rows: dict[tuple, dict] = {}
+    rows: dict[tuple[int | None, date], dict[str, Any]] = {}
     for name, queryset in figures.items():
         for row in queryset.values("post_id", "day").annotate(n=Count("id")).order_by():
             key = (row["post_id"], row["day"])
@@ -122,10 +132,10 @@ class Step:
 
     @property
     def label(self) -> str:
-        return STEP_LABELS[self.key]
+        return str(STEP_LABELS[self.key])
 
 
-def application_timeline(*, application: PermitApplication, user) -> dict:
+def application_timeline(*, application: PermitApplication, user: User) -> dict[str, Any]:
     """The four steps the applicant follows (submitted, under review, home visit, decided)
     with their times, and the legal deadline (deadlines.issue_due_on)."""
     events = ApplicationEvent.objects.restrict(user).filter(application=application)
@@ -202,7 +212,7 @@ class CertificateRow:
     eligible_from: date
 
 
-def portal_overview(*, user) -> dict:
+def portal_overview(*, user: User) -> dict[str, Any]:
     """The citizen's own applications, certificates and permits, and only the next steps
     that are possible: a new registration unless one is open, the permit from a
     certificate six months old unless a permit is held or applied for."""

@@ -7,8 +7,11 @@ gets a Conflict. Document numbers come from `core.NumberSequence` under a row lo
 change notifies the applicant (message centre and the external sender).
 """
 
+from __future__ import annotations
+
 import logging
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -16,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.choices import UserKind
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
@@ -23,7 +27,8 @@ from apps.core.idnumbers import parse_id_number
 from apps.core.limits import ensure_past
 from apps.core.notifications import notify
 from apps.core.phones import normalise_phone
-from apps.core.scoping import CHANGE, VIEW, is_in_scope, owner_or_permitted
+from apps.core.rules import requires
+from apps.core.scoping import CHANGE, VIEW, is_in_scope, owner_or_permitted, owns
 from apps.core.services import next_number
 from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
@@ -44,6 +49,14 @@ from .models import (
 )
 from .workflow import EDITABLE, WORKFLOW, required_documents
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.utils.functional import Promise
+
+    from apps.accounts.models import User
+    from apps.registry.models import Unit
+    from apps.stations.models import Community, Station
+
 logger = logging.getLogger(__name__)
 S = ApplicationStatus
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -56,40 +69,40 @@ ENDORSE_WINDOW = timedelta(days=30)
 REMIND_BEFORE = timedelta(days=30)
 
 
+# The roles' steps: an applicant's own (the citizens' role, and the window's officers who
+# file for them), the officers' decisions, and the officers' care of issued permits.
+APPLY = "permits.add_permitapplication"
+DECIDE = "permits.change_permitapplication"
+KEEP_PERMITS = "permits.change_residencepermit"
+ONLY_OFFICERS = _lazy("Only officers decide on applications.")
+R = TypeVar("R", PermitApplication, ResidencePermit)
+
+
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _is_officer(user) -> bool:
-    return user.has_perm("permits.change_permitapplication")
-
-
-def _need_officer(user) -> None:
-    if not _is_officer(user):
-        raise NotAllowed(_("Only officers decide on applications."))
-
-
-def _locked(application: PermitApplication, by) -> PermitApplication:
-    """The application re-read under a row lock, if `by` may still act on it: its applicant,
-    or an officer whose station it belongs to."""
-    found = PermitApplication.objects.lock_for(by, application.pk)
-    if not owner_or_permitted(by, found, "permits.change_permitapplication"):
+def _locked(record: R, by: User, *, officers_step: bool = False) -> R:
+    """The one rule on a citizen's record (an application, a permit), applied after the
+    service's role rule (`@requires`): the record re-read under a row lock if `by` may still
+    act on it. Its owner takes the applicant's steps on it, and so does an officer whose
+    station it belongs to; an officer's step (a decision, an endorsement) is never taken on
+    one's own record."""
+    found: R = type(record).objects.lock_for(by, record.pk)
+    if officers_step:
+        if owns(by, found) and not by.is_superuser:
+            if isinstance(found, PermitApplication):
+                raise NotAllowed(_("Nobody decides on their own application."))
+            raise OutOfScope(_("Not found."))
+    elif not owner_or_permitted(by, found, DECIDE):
         raise OutOfScope(_("Not found."))
     return found
 
 
-def _locked_for_officer(application: PermitApplication, by) -> PermitApplication:
-    _need_officer(by)
-    found = _locked(application, by)
-    if found.applicant_id == by.pk and not by.is_superuser:
-        raise NotAllowed(_("Nobody decides on their own application."))
-    return found
-
-
-def _invalid(message) -> DomainError:
+def _invalid(message: str | Promise) -> DomainError:
     return DomainError(message, code="invalid")
 
 
-def _document_number(*, station, series: str) -> str:
+def _document_number(*, station: Station, series: str) -> str:
     year = timezone.localdate().year
     return record_number(
         station, series, year, next_number(station=station, series=series, year=year)
@@ -106,7 +119,7 @@ def _tell_applicant(application: PermitApplication, title: str, body: str = "") 
     )
 
 
-def _set_status(application: PermitApplication, to: str, *, by, **stamps) -> None:
+def _set_status(application: PermitApplication, to: str, *, by: User, **stamps: Any) -> None:
     """Move the application on (if the workflow allows), stamp it, put the step on its
     timeline and tell the applicant."""
     WORKFLOW.check(application.status, to)
@@ -133,7 +146,9 @@ def normalise_id_number(raw: str) -> str:
         raise DomainError(" ".join(exc.messages), code="invalid_id_number") from exc
 
 
-def _place(*, community, address, address_text: str) -> tuple:
+def _place(
+    *, community: Community, address: Address | None, address_text: str
+) -> tuple[Address | None, str]:
     """The standard address picked, or the typed text matched against the community's
     standard addresses (exact text); unmatched text is kept as typed."""
     if address is not None:
@@ -152,19 +167,19 @@ def _place(*, community, address, address_text: str) -> tuple:
 
 def application_create(
     *,
-    by,
+    by: User,
     kind: str,
-    community,
+    community: Community,
     name: str,
     id_number: str,
     phone: str,
     basis: str,
     basis_detail: str = "",
-    address=None,
+    address: Address | None = None,
     address_text: str = "",
-    applicant=None,
-    enterprise=None,
-    registration=None,
+    applicant: User | None = None,
+    enterprise: Unit | None = None,
+    registration: PermitApplication | None = None,
     household_region: str = "",
     household_address: str = "",
     ethnicity: str = "",
@@ -176,7 +191,7 @@ def application_create(
     first six digits; a permit is refused to a household of this city (第二条)."""
     if by.kind == UserKind.CITIZEN:
         applicant = by
-    elif not _is_officer(by) and not by.has_perm("permits.add_permitapplication"):
+    elif not by.has_perm(DECIDE) and not by.has_perm(APPLY):
         raise NotAllowed(_("You cannot file applications."))
     elif not is_in_scope(community, by, CHANGE):
         raise OutOfScope(_("Not found."))
@@ -241,7 +256,10 @@ def application_create(
     return application
 
 
-def document_add(*, application: PermitApplication, by, upload, kind: str) -> ApplicationDocument:
+@requires(APPLY)
+def document_add(
+    *, application: PermitApplication, by: User, upload: UploadedFile, kind: str
+) -> ApplicationDocument:
     """Attach a document (JPEG, PNG or PDF by content, 10 MB each, 30 MB per application); a
     new one of the same kind replaces the old."""
     if kind not in DocumentKind.values:
@@ -281,7 +299,8 @@ def missing_documents(application: PermitApplication) -> list[str]:
     ]
 
 
-def application_submit(*, application: PermitApplication, by) -> PermitApplication:
+@requires(APPLY)
+def application_submit(*, application: PermitApplication, by: User) -> PermitApplication:
     """Send a draft (or a supplemented application) to the officers' queue."""
     with transaction.atomic():
         application = _locked(application, by)
@@ -305,10 +324,11 @@ def application_submit(*, application: PermitApplication, by) -> PermitApplicati
     return application
 
 
-def application_review(*, application: PermitApplication, by) -> PermitApplication:
+@requires(DECIDE, message=ONLY_OFFICERS)
+def application_review(*, application: PermitApplication, by: User) -> PermitApplication:
     """An officer opens the review (the applicant sees that someone is on it)."""
     with transaction.atomic():
-        application = _locked_for_officer(application, by)
+        application = _locked(application, by, officers_step=True)
         _set_status(application, S.UNDER_REVIEW, by=by)
     return application
 
@@ -320,8 +340,9 @@ def supplement_items(*, message: str = "", items: list[str] | None = None) -> li
     return [item for item in [*listed, *lines] if item]
 
 
+@requires(DECIDE, message=ONLY_OFFICERS)
 def application_ask_supplement(
-    *, application: PermitApplication, by, message: str = "", items: list[str] | None = None
+    *, application: PermitApplication, by: User, message: str = "", items: list[str] | None = None
 ) -> PermitApplication:
     """Ask for more papers, everything missing at once (一次性告知, 居住证暂行条例 第九条):
     the request lists every item; a second request is refused unless the applicant has
@@ -335,7 +356,7 @@ def application_ask_supplement(
     if len(text) > 500:
         raise _invalid(_("The list of missing items may have at most 500 characters."))
     with transaction.atomic():
-        application = _locked_for_officer(application, by)
+        application = _locked(application, by, officers_step=True)
         asked = (
             application.events.filter(kind=EventKind.NEEDS_SUPPLEMENT)
             .order_by("-at", "-id")
@@ -345,10 +366,9 @@ def application_ask_supplement(
             raise Conflict(
                 _("The applicant was already told everything missing and has not answered yet.")
             )
-        nothing_new = asked is not None and not (
+        if asked is not None and not (
             application.documents.filter(uploaded_at__gt=asked.at).exists()
-        )
-        if nothing_new:
+        ):
             raise Conflict(
                 _(
                     "More papers were already asked for on %(date)s and nothing new has been"
@@ -361,11 +381,14 @@ def application_ask_supplement(
     return application
 
 
-def application_reject(*, application: PermitApplication, by, reason: str) -> PermitApplication:
+@requires(DECIDE, message=ONLY_OFFICERS)
+def application_reject(
+    *, application: PermitApplication, by: User, reason: str
+) -> PermitApplication:
     if not reason.strip():
         raise _invalid(_("Give the reason for the rejection."))
     with transaction.atomic():
-        application = _locked_for_officer(application, by)
+        application = _locked(application, by, officers_step=True)
         _set_status(
             application,
             S.REJECTED,
@@ -378,27 +401,28 @@ def application_reject(*, application: PermitApplication, by, reason: str) -> Pe
     return application
 
 
-def unopened_documents(application: PermitApplication, by) -> list[ApplicationDocument]:
+def unopened_documents(application: PermitApplication, by: User) -> list[ApplicationDocument]:
     """The application's documents that this officer has not opened yet."""
     return list(application.documents.exclude(openings__officer=by).order_by("kind", "id"))
 
 
-def document_opened(*, document: ApplicationDocument, by) -> None:
+def document_opened(*, document: ApplicationDocument, by: User) -> None:
     """Note that an officer opened the document's file (not its applicant, who uploaded
     it); the first opening per officer is kept."""
-    if by.pk == document.application.applicant_id or not _is_officer(by):
+    if owns(by, document) or not by.has_perm(DECIDE):
         return
     DocumentOpening.objects.get_or_create(document=document, officer=by)
 
 
+@requires(DECIDE, message=ONLY_OFFICERS)
 def application_approve(
-    *, application: PermitApplication, by, documents_confirmed: bool = False
+    *, application: PermitApplication, by: User, documents_confirmed: bool = False
 ) -> PermitApplication:
     """Approve and issue at once: the residence certificate for a registration, the
     residence permit for a permit application. The approving officer has opened every
     document, or confirms explicitly that they checked them otherwise."""
     with transaction.atomic():
-        application = _locked_for_officer(application, by)
+        application = _locked(application, by, officers_step=True)
         WORKFLOW.check(application.status, S.APPROVED)
         unopened = unopened_documents(application, by)
         if unopened and not documents_confirmed:
@@ -433,7 +457,7 @@ def application_approve(
     return application
 
 
-def _issued_fields(application: PermitApplication) -> dict:
+def _issued_fields(application: PermitApplication) -> dict[str, Any]:
     return dict(
         application=application,
         station_id=application.station_id,
@@ -458,7 +482,7 @@ def _issue_certificate(application: PermitApplication) -> ResidenceCertificate:
     return certificate
 
 
-def issuing_organ(station) -> str:
+def issuing_organ(station: Station) -> str:
     """居住证暂行条例 第十条: the county-level public-security organ issues the permit (the
     station's sub-bureau, under its city bureau); the station accepts and hands it out."""
     bureau = station.bureau
@@ -492,13 +516,14 @@ def _issue_permit(application: PermitApplication) -> ResidencePermit:
     return permit
 
 
+@requires(DECIDE, message=ONLY_OFFICERS)
 def home_visit_record(
-    *, application: PermitApplication, by, visited_on, result: str, note: str = ""
+    *, application: PermitApplication, by: User, visited_on: date, result: str, note: str = ""
 ) -> HomeVisit:
     """Record a check on site; an application still waiting moves under review."""
     ensure_past(visited_on, _("A visit cannot be in the future."))
     with transaction.atomic():
-        application = _locked_for_officer(application, by)
+        application = _locked(application, by, officers_step=True)
         if application.status in (S.SUBMITTED, S.RESUBMITTED):
             _set_status(application, S.UNDER_REVIEW, by=by)
         elif application.status != S.UNDER_REVIEW:
@@ -539,12 +564,15 @@ def _check_permit_applicant(application: PermitApplication) -> None:
     check_permit_eligible(application.registration)
 
 
-def permit_eligible_from(certificate: ResidenceCertificate):
-    return certificate.issued_at + relativedelta(months=MONTHS_BEFORE_PERMIT)
+def permit_eligible_from(certificate: ResidenceCertificate) -> datetime:
+    eligible_from: datetime = certificate.issued_at + relativedelta(months=MONTHS_BEFORE_PERMIT)
+    return eligible_from
 
 
 def check_permit_eligible(registration: PermitApplication | None) -> ResidenceCertificate:
-    certificate = getattr(registration, "certificate", None) if registration else None
+    certificate: ResidenceCertificate | None = (
+        getattr(registration, "certificate", None) if registration else None
+    )
     if certificate is None:
         raise Conflict(_("A residence permit needs an approved residence registration."))
     eligible_from = permit_eligible_from(certificate)
@@ -556,8 +584,9 @@ def check_permit_eligible(registration: PermitApplication | None) -> ResidenceCe
     return certificate
 
 
+@requires(APPLY)
 def permit_application_start(
-    *, certificate: ResidenceCertificate, by, basis: str = "", basis_detail: str = ""
+    *, certificate: ResidenceCertificate, by: User, basis: str = "", basis_detail: str = ""
 ) -> PermitApplication:
     """A permit application prefilled from the registration (data and documents), so that
     nobody types anything twice."""
@@ -603,20 +632,12 @@ def permit_application_start(
     return application
 
 
-def _locked_permit(permit: ResidencePermit, by) -> ResidencePermit:
-    if not by.has_perm("permits.change_residencepermit"):
-        raise NotAllowed(_("Only officers endorse or revoke permits."))
-    found = ResidencePermit.objects.lock_for(by, permit.pk)
-    if found.holder_id == by.pk and not by.is_superuser:
-        raise OutOfScope(_("Not found."))
-    return found
-
-
-def permit_endorse(*, permit: ResidencePermit, by) -> ResidencePermit:
+@requires(KEEP_PERMITS, message=_lazy("Only officers endorse or revoke permits."))
+def permit_endorse(*, permit: ResidencePermit, by: User) -> ResidencePermit:
     """The yearly endorsement (签注): another year from the due date, or from today for a
     lapsed permit (endorsing late restores it)."""
     with transaction.atomic():
-        permit = _locked_permit(permit, by)
+        permit = _locked(permit, by, officers_step=True)
         if permit.revoked_at:
             raise Conflict(_("A revoked permit cannot be endorsed."))
         today = timezone.localdate()
@@ -639,11 +660,12 @@ def permit_endorse(*, permit: ResidencePermit, by) -> ResidencePermit:
     return permit
 
 
-def permit_revoke(*, permit: ResidencePermit, by, reason: str) -> ResidencePermit:
+@requires(KEEP_PERMITS, message=_lazy("Only officers endorse or revoke permits."))
+def permit_revoke(*, permit: ResidencePermit, by: User, reason: str) -> ResidencePermit:
     if not reason.strip():
         raise _invalid(_("Give the reason for the revocation."))
     with transaction.atomic():
-        permit = _locked_permit(permit, by)
+        permit = _locked(permit, by, officers_step=True)
         if permit.revoked_at:
             raise Conflict(_("The permit is already revoked."))
         permit.revoked_at = timezone.now()

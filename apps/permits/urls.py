@@ -3,7 +3,10 @@ public verification page /verify/<token> (no login)."""
 
 from django.urls import path
 
-from . import portal, views
+from apps.accounts import portal as accounts
+from apps.core.actions import action_view
+
+from . import actions, portal, views
 
 app_name = "permits"
 urlpatterns = [
@@ -16,15 +19,15 @@ urlpatterns = [
         views.ApplicationReveal.as_view(),
         name="application_reveal",
     ),
-    path("permits/applications/<int:pk>/approve/", views.application_approve, name="approve"),
-    path("permits/applications/<int:pk>/review/", views.application_review, name="review"),
+    path("permits/applications/<int:pk>/approve/", action_view(actions.APPROVE), name="approve"),
+    path("permits/applications/<int:pk>/review/", action_view(actions.REVIEW), name="review"),
     path(
         "permits/applications/<int:pk>/supplement/",
-        views.application_supplement,
+        action_view(actions.SUPPLEMENT),
         name="supplement",
     ),
-    path("permits/applications/<int:pk>/reject/", views.application_reject, name="reject"),
-    path("permits/applications/<int:pk>/visit/", views.application_visit, name="visit"),
+    path("permits/applications/<int:pk>/reject/", action_view(actions.REJECT), name="reject"),
+    path("permits/applications/<int:pk>/visit/", action_view(actions.VISIT), name="visit"),
     path("permits/documents/<int:pk>/", views.document_file, name="document_file"),
     path("permits/certificates/", views.CertificateList.as_view(), name="certificate_list"),
     path("permits/certificates/<int:pk>/", views.certificate_detail, name="certificate_detail"),
@@ -33,16 +36,22 @@ urlpatterns = [
     path("permits/permits/<int:pk>/", views.permit_detail, name="permit_detail"),
     path("permits/permits/<int:pk>/pdf/", views.permit_pdf, name="permit_pdf"),
     path("permits/permits/<int:pk>/photo/", views.permit_photo, name="permit_photo"),
-    path("permits/permits/<int:pk>/endorse/", views.permit_endorse, name="permit_endorse"),
-    path("permits/permits/<int:pk>/revoke/", views.permit_revoke, name="permit_revoke"),
+    path(
+        "permits/permits/<int:pk>/endorse/",
+        action_view(actions.PERMIT_ENDORSE),
+        name="permit_endorse",
+    ),
+    path(
+        "permits/permits/<int:pk>/revoke/", action_view(actions.PERMIT_REVOKE), name="permit_revoke"
+    ),
     path("permits/enterprise/", views.enterprise_batches, name="enterprise_batches"),
     path("permits/enterprise/<int:pk>/", views.enterprise_batch, name="enterprise_batch"),
-    # citizens
+    # citizens (their accounts: apps.accounts.portal)
     path("apply/", portal.home, name="portal_home"),
-    path("apply/login/", portal.PortalLogin.as_view(), name="portal_login"),
-    path("apply/signup/", portal.signup, name="portal_signup"),
-    path("apply/login/code/", portal.code_login, name="portal_code_login"),
-    path("apply/password/", portal.password_reset, name="portal_password_reset"),
+    path("apply/login/", accounts.PortalLogin.as_view(), name="portal_login"),
+    path("apply/signup/", accounts.signup, name="portal_signup"),
+    path("apply/login/code/", accounts.code_login, name="portal_code_login"),
+    path("apply/password/", accounts.password_reset, name="portal_password_reset"),
     path("apply/new/", portal.application_new, name="portal_new"),
     path("apply/addresses/", portal.address_options, name="portal_addresses"),
     path("apply/<int:pk>/", portal.application, name="portal_application"),

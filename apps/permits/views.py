@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_POST
 
 from apps.core.clients import client_address
 from apps.core.errors import DomainError
@@ -27,25 +26,12 @@ from apps.core.pagination import NoCountPaginator
 from apps.core.qr import qr_svg
 from apps.core.scoping import VIEW, owner_or_permitted, owns
 from apps.core.uploads import private_file_response
-from apps.core.views import (
-    RevealPersonalDataView,
-    ScopedListView,
-    form_errors,
-    require_perm,
-    safe_next,
-)
+from apps.core.views import RevealPersonalDataView, ScopedListView, require_perm
 
 from . import documents, enterprise, selectors, services, verify
 from .choices import ApplicationStatus, PermitState
 from .filters import PermitApplicationFilter, ResidenceCertificateFilter, ResidencePermitFilter
-from .forms import (
-    ApproveForm,
-    EnterpriseUploadForm,
-    RejectForm,
-    RevokeForm,
-    SupplementForm,
-    VisitForm,
-)
+from .forms import EnterpriseUploadForm, RejectForm, RevokeForm, SupplementForm, VisitForm
 from .models import (
     ApplicationDocument,
     DocumentOpening,
@@ -58,11 +44,6 @@ from .workflow import QUEUED, WORKFLOW
 
 logger = logging.getLogger(__name__)
 S = ApplicationStatus
-
-
-def _back(request, fallback):
-    """Return to the page the action came from (the queue or the application), locally."""
-    return redirect(safe_next(request) or fallback)
 
 
 def visible_application(request, pk) -> PermitApplication:
@@ -174,93 +155,6 @@ class ApplicationReveal(RevealPersonalDataView):
 
     model = PermitApplication
     fields = ("id_number", "phone")
-
-
-def _decide(request, pk, act):
-    require_perm(request, "permits.change_permitapplication")
-    application = visible_application(request, pk)
-    try:
-        act(application)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        application.refresh_from_db()
-        messages.success(
-            request,
-            _("%(name)s: %(status)s")
-            % {"name": application.name, "status": application.get_status_display()},
-        )
-    return _back(request, application)
-
-
-@login_required
-@require_POST
-def application_approve(request, pk):
-    confirmed = ApproveForm(request.POST)
-    confirmed.is_valid()  # a box: ticked or not, nothing to refuse
-    return _decide(
-        request,
-        pk,
-        lambda a: services.application_approve(
-            application=a,
-            by=request.user,
-            documents_confirmed=confirmed.cleaned_data.get("documents_confirmed", False),
-        ),
-    )
-
-
-@login_required
-@require_POST
-def application_review(request, pk):
-    return _decide(
-        request, pk, lambda a: services.application_review(application=a, by=request.user)
-    )
-
-
-@login_required
-@require_POST
-def application_supplement(request, pk):
-    form = SupplementForm(request.POST)
-
-    def act(application):
-        if not form.is_valid():
-            raise DomainError(form_errors(form))
-        services.application_ask_supplement(
-            application=application,
-            by=request.user,
-            message=form.cleaned_data["message"],
-            items=form.items(),
-        )
-
-    return _decide(request, pk, act)
-
-
-@login_required
-@require_POST
-def application_reject(request, pk):
-    form = RejectForm(request.POST)
-
-    def act(application):
-        if not form.is_valid():
-            raise DomainError(form_errors(form))
-        services.application_reject(
-            application=application, by=request.user, reason=form.cleaned_data["reason"]
-        )
-
-    return _decide(request, pk, act)
-
-
-@login_required
-@require_POST
-def application_visit(request, pk):
-    form = VisitForm(request.POST)
-
-    def act(application):
-        if not form.is_valid():
-            raise DomainError(form_errors(form))
-        services.home_visit_record(application=application, by=request.user, **form.cleaned_data)
-
-    return _decide(request, pk, act)
 
 
 @login_required
@@ -377,37 +271,6 @@ def permit_photo(request, pk):
     return private_file_response(
         permit.photo.name, content_type="image/jpeg", download_name=f"{permit.number}.jpg"
     )
-
-
-def _permit_action(request, pk, act):
-    require_perm(request, "permits.change_residencepermit")
-    permit = _issued(request, ResidencePermit, pk)
-    try:
-        act(permit)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect(permit)
-
-
-@login_required
-@require_POST
-def permit_endorse(request, pk):
-    return _permit_action(request, pk, lambda p: services.permit_endorse(permit=p, by=request.user))
-
-
-@login_required
-@require_POST
-def permit_revoke(request, pk):
-    form = RevokeForm(request.POST)
-
-    def act(permit):
-        if not form.is_valid():
-            raise DomainError(form_errors(form))
-        services.permit_revoke(permit=permit, by=request.user, reason=form.cleaned_data["reason"])
-
-    return _permit_action(request, pk, act)
 
 
 # --- enterprise batches --------------------------------------------------------------------

@@ -200,10 +200,12 @@ def test_only_officers_in_scope_decide(org, citizen, registration):
 
 @pytest.mark.django_db
 def test_another_citizen_cannot_touch_the_application(org, registration):
+    from apps.accounts import roles
     from apps.accounts.choices import UserKind
     from apps.core.testing.factories import UserFactory
 
-    other = UserFactory(username="13700000000", kind=UserKind.CITIZEN)
+    # A citizen with the citizens' role (without it the service refuses before any lookup).
+    other = UserFactory(username="13700000000", kind=UserKind.CITIZEN, role=roles.CITIZEN)
     with pytest.raises(OutOfScope):
         services.document_add(
             application=registration, by=other, upload=upload(), kind=DocumentKind.PORTRAIT

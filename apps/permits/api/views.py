@@ -16,13 +16,15 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from apps.core.actions import api_action
 from apps.core.api.parsers import JSONParser
 from apps.core.api.permissions import ActionPermissions, ModelPermissions
 from apps.core.api.viewsets import ScopedReadOnlyViewSet
 from apps.core.errors import OutOfScope
+from apps.core.rules import permissions_of
 from apps.core.uploads import private_file_response
 
-from .. import enterprise, services
+from .. import actions, enterprise, services
 from ..choices import ApplicationKind
 from ..filters import PermitApplicationFilter, ResidenceCertificateFilter, ResidencePermitFilter
 from ..models import (
@@ -34,9 +36,6 @@ from ..models import (
 )
 from . import serializers as s
 
-# The applicant's own steps (officers at the window take them too); deciding needs change.
-APPLICANT_STEP = ["permits.add_permitapplication"]
-
 
 class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     queryset = PermitApplication.objects.all()
@@ -44,7 +43,6 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
     filterset_class = PermitApplicationFilter
     permission_classes = [ActionPermissions]
     owners_read = True
-    action_permissions = {"documents": APPLICANT_STEP, "submit": APPLICANT_STEP}
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     select_related = ("community",)
 
@@ -64,7 +62,7 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
         # Home visits are officers' notes: scoped without an owner, so an applicant gets none.
         return Prefetch("visits", queryset=HomeVisit.objects.restrict(self.request.user))
 
-    def _answer(self, application, code=status.HTTP_200_OK):
+    def answer(self, application, code=status.HTTP_200_OK):
         application = PermitApplication.objects.prefetch_related("documents", self._visits()).get(
             pk=application.pk
         )
@@ -84,21 +82,19 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
         application = services.application_create(
             by=request.user, kind=ApplicationKind.REGISTRATION, **data.validated_data
         )
-        return self._answer(application, status.HTTP_201_CREATED)
+        return self.answer(application, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.DocumentAddSerializer, responses={201: s.DocumentSerializer})
-    @action(detail=True, methods=["post"])
-    def documents(self, request, pk=None):
-        application = self.get_changeable_object()
-        data = s.DocumentAddSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.document_add(
-            application=application,
-            by=request.user,
-            upload=data.validated_data["file"],
-            kind=data.validated_data["kind"],
-        )
-        return self._answer(application, status.HTTP_201_CREATED)
+    documents = api_action(
+        actions.DOCUMENT_ADD, responses={201: s.PermitApplicationDetailSerializer}, code=201
+    )
+    submit = api_action(actions.SUBMIT, responses=s.PermitApplicationDetailSerializer)
+    review = api_action(actions.REVIEW, responses=s.PermitApplicationDetailSerializer)
+    approve = api_action(actions.APPROVE, responses=s.PermitApplicationDetailSerializer)
+    supplement = api_action(actions.SUPPLEMENT, responses=s.PermitApplicationDetailSerializer)
+    reject = api_action(actions.REJECT, responses=s.PermitApplicationDetailSerializer)
+    visit = api_action(
+        actions.VISIT, responses={201: s.PermitApplicationDetailSerializer}, code=201
+    )
 
     @extend_schema(request=None, responses={(200, "*/*"): OpenApiTypes.BINARY})
     @action(
@@ -122,66 +118,6 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
             download_name=f"{document.kind}.{document.file.name.rsplit('.', 1)[-1]}",
         )
 
-    @extend_schema(request=None, responses=s.PermitApplicationDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        application = services.application_submit(
-            application=self.get_changeable_object(), by=request.user
-        )
-        return self._answer(application)
-
-    @extend_schema(request=None, responses=s.PermitApplicationDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def review(self, request, pk=None):
-        application = services.application_review(
-            application=self.get_changeable_object(), by=request.user
-        )
-        return self._answer(application)
-
-    @extend_schema(request=s.ApproveSerializer, responses=s.PermitApplicationDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        """Approve and issue; refused unless the officer opened every document (the
-        document file endpoint notes it) or sends documents_confirmed."""
-        application = self.get_changeable_object()
-        data = s.ApproveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        application = services.application_approve(
-            application=application, by=request.user, **data.validated_data
-        )
-        return self._answer(application)
-
-    @extend_schema(request=s.SupplementSerializer, responses=s.PermitApplicationDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def supplement(self, request, pk=None):
-        application = self.get_changeable_object()
-        data = s.SupplementSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        application = services.application_ask_supplement(
-            application=application, by=request.user, **data.validated_data
-        )
-        return self._answer(application)
-
-    @extend_schema(request=s.RejectSerializer, responses=s.PermitApplicationDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        application = self.get_changeable_object()
-        data = s.RejectSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        application = services.application_reject(
-            application=application, by=request.user, **data.validated_data
-        )
-        return self._answer(application)
-
-    @extend_schema(request=s.VisitSerializer, responses={201: s.PermitApplicationDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def visit(self, request, pk=None):
-        application = self.get_changeable_object()
-        data = s.VisitSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.home_visit_record(application=application, by=request.user, **data.validated_data)
-        return self._answer(application, status.HTTP_201_CREATED)
-
 
 class ResidenceCertificateViewSet(ScopedReadOnlyViewSet):
     queryset = ResidenceCertificate.objects.all()
@@ -189,7 +125,8 @@ class ResidenceCertificateViewSet(ScopedReadOnlyViewSet):
     filterset_class = ResidenceCertificateFilter
     permission_classes = [ActionPermissions]
     owners_read = True
-    action_permissions = {"permit_application": APPLICANT_STEP}
+    # The applicant's step, by the rule its service declares.
+    action_permissions = {"permit_application": permissions_of(services.permit_application_start)}
 
     @extend_schema(
         request=s.PermitStartSerializer, responses={201: s.PermitApplicationDetailSerializer}
@@ -224,27 +161,8 @@ class ResidencePermitViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self):
         return super().get_queryset().prefetch_related("endorsements")
 
-    def _answer(self, permit):
-        permit = ResidencePermit.objects.prefetch_related("endorsements").get(pk=permit.pk)
-        return Response(
-            s.ResidencePermitSerializer(permit, context=self.get_serializer_context()).data
-        )
-
-    @extend_schema(request=None, responses=s.ResidencePermitSerializer)
-    @action(detail=True, methods=["post"])
-    def endorse(self, request, pk=None):
-        """The yearly endorsement (签注); opens 30 days before the due date."""
-        return self._answer(services.permit_endorse(permit=self.get_object(), by=request.user))
-
-    @extend_schema(request=s.RevokeSerializer, responses=s.ResidencePermitSerializer)
-    @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
-        permit = self.get_object()
-        data = s.RevokeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._answer(
-            services.permit_revoke(permit=permit, by=request.user, **data.validated_data)
-        )
+    endorse = api_action(actions.PERMIT_ENDORSE, responses=s.ResidencePermitSerializer)
+    revoke = api_action(actions.PERMIT_REVOKE, responses=s.ResidencePermitSerializer)
 
 
 class ContactOrModelPermissions(ModelPermissions):
@@ -271,11 +189,6 @@ class EnterpriseRegistrationViewSet(viewsets.mixins.CreateModelMixin, ScopedRead
         if not hasattr(self, "_contact_unit"):
             self._contact_unit = enterprise.contact_unit(self.request.user)
         return self._contact_unit
-
-    def get_queryset(self):
-        if self.contact_unit() is not None:
-            return enterprise.contact_batches(self.request.user)
-        return super().get_queryset()
 
     @extend_schema(
         request=s.EnterpriseUploadSerializer, responses={201: s.EnterpriseRegistrationSerializer}
