@@ -11,6 +11,7 @@ ignored. Without a proxy (0) the header is never read.
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
 def _address(text: str) -> str | None:
@@ -20,7 +21,7 @@ def _address(text: str) -> str | None:
         return None
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     """The client's IP address as the last trusted proxy saw it ('' when there is none)."""
     meta = getattr(request, "META", {})
     remote = _address(meta.get("REMOTE_ADDR") or "") or ""

@@ -1,5 +1,7 @@
 """Domain errors raised by services, carrying a user-facing message and a machine code."""
 
+from django.utils.functional import Promise
+
 
 class DomainError(Exception):
     """A rule forbids the change; the message is shown to the user as it is."""
@@ -7,7 +9,7 @@ class DomainError(Exception):
     code = "rule_violation"
     status = 400
 
-    def __init__(self, message, *, code: str | None = None):
+    def __init__(self, message: str | Promise, *, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         if code:

@@ -8,6 +8,7 @@ the table does not list is refused with a Conflict (HTTP 409), never silently ap
 from collections.abc import Mapping
 
 from django.db.models import TextChoices
+from django.utils.functional import Promise
 
 from .errors import Conflict
 
@@ -24,9 +25,9 @@ class Workflow:
         transitions: Mapping[str, set[str]],
         *,
         labels: type[TextChoices],
-        refusal,
+        refusal: str | Promise,
         refusals: Mapping[str | tuple[str, str], object] | None = None,
-    ):
+    ) -> None:
         self.transitions = transitions
         self.labels = labels
         self.refusal = refusal
