@@ -14,9 +14,10 @@ import csv
 import io
 import logging
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from xml.etree.ElementTree import ParseError
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -52,7 +53,7 @@ class SpreadsheetError(DomainError):
 
     code = "invalid_upload"
 
-    def __init__(self, message, *, reason: str = ""):
+    def __init__(self, message: str | Promise, *, reason: str = "") -> None:
         super().__init__(message)
         self.reason = reason or str(message)
 
@@ -95,7 +96,7 @@ def _runs_code(part: str) -> bool:
 
 def read_table(
     data: bytes, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]
-) -> Iterator[dict]:
+) -> Generator[dict[str, str], None, None]:
     """The non-empty rows of a list as dicts keyed by the names of `columns` (each name:
     the header titles it may have, lower case). A generator: the first `next()` checks the
     file and its header, every further one reads one more row."""
@@ -126,7 +127,7 @@ def read_table(
         rows.close()
 
 
-def _workbook_rows(data: bytes) -> Iterator[list[str]]:
+def _workbook_rows(data: bytes) -> Generator[list[str], None, None]:
     """The first sheet's rows, streamed (openpyxl's read-only mode parses the sheet as it
     goes); a workbook whose parts are missing or do not parse is refused as a whole."""
     check_workbook_archive(data)
@@ -150,7 +151,7 @@ def _workbook_rows(data: bytes) -> Iterator[list[str]]:
             book.close()
 
 
-def _text_rows(data: bytes) -> Iterator[list[str]]:
+def _text_rows(data: bytes) -> Generator[list[str], None, None]:
     for encoding in CSV_ENCODINGS:
         try:
             text = data.decode(encoding)
