@@ -1,6 +1,10 @@
 """Domain errors raised by services, carrying a user-facing message and a machine code."""
 
-from django.utils.functional import Promise
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 
 class DomainError(Exception):
@@ -9,7 +13,7 @@ class DomainError(Exception):
     code = "rule_violation"
     status = 400
 
-    def __init__(self, message: str | Promise, *, code: str | None = None) -> None:
+    def __init__(self, message: "StrOrPromise", *, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         if code:

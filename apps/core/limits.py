@@ -25,12 +25,12 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
     # The stubs' fields are generic in what they are set to and what they give back;
     # Django's own classes take no subscript at run time.
     _TextField = models.TextField[str, str]
@@ -107,7 +107,7 @@ def validate_plannable(value: date | None, *, now: datetime | None = None) -> No
 
 
 def ensure_past(
-    value: date | None, message: str | Promise, *, now: datetime | None = None
+    value: date | None, message: "StrOrPromise", *, now: datetime | None = None
 ) -> None:
     """For services: refuse with `message` when `value` is in the future."""
     if value is not None and is_future(value, now=now):

@@ -93,7 +93,7 @@ def notification_deliver(*, notification_id: int) -> bool:
     return True
 
 
-def notifications_mark_read(*, user: "User", ids: Iterable[int] | None = None) -> int:
+def notifications_mark_read(*, user: "User", ids: Iterable[int | str] | None = None) -> int:
     """Mark the user's unread notifications (all, or the given ones) read; returns how many."""
     rows = Notification.objects.restrict(user).filter(recipient=user, read_at__isnull=True)
     if ids is not None:

@@ -15,14 +15,17 @@ import io
 import logging
 import zipfile
 from collections.abc import Generator
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import ParseError
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import DomainError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +56,7 @@ class SpreadsheetError(DomainError):
 
     code = "invalid_upload"
 
-    def __init__(self, message: str | Promise, *, reason: str = "") -> None:
+    def __init__(self, message: "StrOrPromise", *, reason: str = "") -> None:
         super().__init__(message)
         self.reason = reason or str(message)
 
