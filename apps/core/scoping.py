@@ -123,7 +123,11 @@ def owner_or_permitted(user: "User | AnonymousUser", obj: models.Model, perm: st
     return owns(user, obj) or user.has_perm(perm)
 
 
+def scoped_rows(model: type[models.Model]) -> ScopedQuerySet[models.Model]:
+    """All rows of a scoped model, from its `objects` (a ScopedManager), for restrict()."""
+    rows: ScopedQuerySet[models.Model] = model.objects.all()  # type: ignore[attr-defined]  # Model declares no `objects`
+    return rows
+
+
 def is_in_scope(obj: models.Model, user: "User | AnonymousUser", action: str = CHANGE) -> bool:
-    # Every scoped model's `objects` is a ScopedManager; Model itself declares no `objects`.
-    rows: ScopedQuerySet[models.Model] = type(obj).objects.all()  # type: ignore[attr-defined]
-    return rows.restrict(user, action).filter(pk=obj.pk).exists()
+    return scoped_rows(type(obj)).restrict(user, action).filter(pk=obj.pk).exists()

@@ -36,7 +36,7 @@ from .filters import AccessLogFilter, ScopedFilterSet
 from .models import AccessLog, Notification
 from .notifications import notifications_mark_read
 from .pagination import NoCountPaginator
-from .scoping import CHANGE, VIEW, ScopedQuerySet
+from .scoping import CHANGE, VIEW, ScopedQuerySet, scoped_rows
 from .services import personal_data_reveal, save_in_scope
 
 if TYPE_CHECKING:
@@ -102,11 +102,8 @@ class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin, _ContextBase):
         opts = self.model._meta
         return [f"{opts.app_label}.{self.permission_action}_{opts.model_name}"]
 
-    def get_queryset(self) -> "ScopedQuerySet[models.Model]":
-        # Every page's model has a ScopedManager; Model itself declares no `objects`.
-        qs: ScopedQuerySet[models.Model] = self.model.objects.restrict(  # type: ignore[attr-defined]
-            self.request.user, self.action
-        )
+    def get_queryset(self) -> ScopedQuerySet[models.Model]:
+        qs = scoped_rows(self.model).restrict(self.request.user, self.action)
         # select_related() with no names would join every foreign key.
         return qs.select_related(*self.select_related) if self.select_related else qs
 
