@@ -40,6 +40,8 @@ from .scoping import CHANGE, VIEW, ScopedQuerySet, scoped_rows
 from .services import personal_data_reveal, save_in_scope
 
 if TYPE_CHECKING:
+    from rest_framework.request import Request
+
     from apps.accounts.models import User
 
     # Django's generic views are generic only in the stubs (no subscript at run time). The
@@ -54,7 +56,7 @@ else:
     _ContextBase = _FormBase = object
 
 
-def signed_in(request: HttpRequest) -> "User":
+def signed_in(request: "HttpRequest | Request") -> "User":
     """The user of a request that login_required (or LoginRequiredMixin) let through: signed
     in, so never AnonymousUser."""
     return cast("User", request.user)

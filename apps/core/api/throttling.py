@@ -1,5 +1,6 @@
 """DRF throttles that key an anonymous client on apps.core.clients.client_address."""
 
+from rest_framework.request import Request
 from rest_framework.throttling import ScopedRateThrottle
 
 from ..clients import client_address
@@ -8,5 +9,5 @@ from ..clients import client_address
 class ClientScopedRateThrottle(ScopedRateThrottle):
     """ScopedRateThrottle with the workbench's one idea of the client's address."""
 
-    def get_ident(self, request):
+    def get_ident(self, request: Request) -> str:
         return client_address(request)
