@@ -1,4 +1,3 @@
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from django import forms
@@ -51,7 +50,9 @@ class ScopedAdmin(_ModelAdmin):
         excluded = list(super().get_exclude(request, obj) or [])
         return excluded + list(self._hidden_personal_data(request, obj))
 
-    def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None) -> "FieldsetSpec":
+    def get_fieldsets(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> "FieldsetSpec":
         # Declared fieldsets name the hidden fields too: drop them there as well, or the
         # page would look for a form field that is not there.
         hidden = self._hidden_personal_data(request, obj)
@@ -81,7 +82,8 @@ class ScopedAdmin(_ModelAdmin):
         return response
 
     def _restrict_choices(
-        self, db_field: "models.ForeignKey[Any, Any] | models.ManyToManyField[Any, Any]",
+        self,
+        db_field: "models.ForeignKey[Any, Any] | models.ManyToManyField[Any, Any]",
         request: HttpRequest,
         kwargs: dict[str, Any],
     ) -> dict[str, Any]:

@@ -6,7 +6,6 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
-
 class DomainError(Exception):
     """A rule forbids the change; the message is shown to the user as it is."""
 

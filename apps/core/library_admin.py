@@ -130,7 +130,9 @@ class TaskFilter(admin.SimpleListFilter):
         tasks = model_admin.get_queryset(request).order_by("task").values_list("task", flat=True)
         return [(task, task) for task in tasks.distinct()]
 
-    def queryset(self, request: HttpRequest, queryset: "models.QuerySet[Any]") -> "models.QuerySet[Any]":
+    def queryset(
+        self, request: HttpRequest, queryset: "models.QuerySet[Any]"
+    ) -> "models.QuerySet[Any]":
         return queryset if self.value() is None else queryset.filter(task=self.value())
 
 

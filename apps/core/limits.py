@@ -31,6 +31,7 @@ from .errors import DomainError
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
     # The stubs' fields are generic in what they are set to and what they give back;
     # Django's own classes take no subscript at run time.
     _TextField = models.TextField[str, str]

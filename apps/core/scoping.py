@@ -57,9 +57,7 @@ def scope_level(user: "User") -> str:
 
 
 class ScopedQuerySet(models.QuerySet[_M]):
-    def restrict(
-        self, user: "User | AnonymousUser | None", action: str = VIEW
-    ) -> Self:
+    def restrict(self, user: "User | AnonymousUser | None", action: str = VIEW) -> Self:
         """The rows of this queryset that `user` may see (VIEW) or write (CHANGE)."""
         if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
             return self.none()

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.apps import AppConfig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import condition, require_GET

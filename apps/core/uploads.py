@@ -136,7 +136,9 @@ def _refuse_kind(kind: str | None, allowed: tuple[str, ...]) -> NoReturn:
     )
 
 
-def check_upload(upload: UploadedFile, *, allowed: tuple[str, ...], max_bytes: int) -> CheckedUpload:
+def check_upload(
+    upload: UploadedFile, *, allowed: tuple[str, ...], max_bytes: int
+) -> CheckedUpload:
     """Read an uploaded file and return what may be stored, or refuse it."""
     content = _read(upload, max_bytes=max_bytes)
     kind = sniff(content[:16])

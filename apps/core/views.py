@@ -52,7 +52,11 @@ if TYPE_CHECKING:
     _ContextBase = generic.base.ContextMixin
     _FormBase = generic.edit.ModelFormMixin[models.Model, forms.ModelForm[models.Model]]
 else:
-    _DetailView, _CreateView, _UpdateView = generic.DetailView, generic.CreateView, generic.UpdateView
+    _DetailView, _CreateView, _UpdateView = (
+        generic.DetailView,
+        generic.CreateView,
+        generic.UpdateView,
+    )
     _ContextBase = _FormBase = object
 
 
@@ -212,7 +216,9 @@ class RevealPersonalDataView(ScopedMixin, generic.View):
             raise Http404
         obj = self.get_queryset().get_or_404(pk)
         try:
-            value = personal_data_reveal(by=signed_in(request), obj=obj, field=field, request=request)
+            value = personal_data_reveal(
+                by=signed_in(request), obj=obj, field=field, request=request
+            )
         except OutOfScope as exc:
             raise Http404 from exc
         return HttpResponse(f'<span class="revealed">{escape(value)}</span>')
