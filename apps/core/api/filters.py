@@ -2,17 +2,20 @@
 is refused (400) when the schema promises a number, a date, a choice or an id. django-filter
 reads `?station=` as "no filter", which answers a typo with every record in scope."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
-from rest_framework.views import APIView
 
 from ..filters import ScopedFilterSet
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
 
 TYPED_FIELDS = (
     forms.IntegerField,
@@ -31,7 +34,7 @@ TYPED_FIELDS = (
 
 class StrictFilterBackend(DjangoFilterBackend):  # type: ignore[misc]  # django-filter: no types
     def get_filterset(
-        self, request: Request, queryset: QuerySet[Any], view: APIView
+        self, request: "Request", queryset: QuerySet[Any], view: "APIView"
     ) -> ScopedFilterSet | None:
         filterset: ScopedFilterSet | None = super().get_filterset(request, queryset, view)
         if filterset is not None:

@@ -1,7 +1,11 @@
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
 
 
 class StrictPageSizeMixin:
@@ -12,7 +16,7 @@ class StrictPageSizeMixin:
     max_page_size: int | None = 200
     page_size: int | None  # the pagination class's
 
-    def get_page_size(self, request: Request) -> int | None:
+    def get_page_size(self, request: "Request") -> int | None:
         name, largest = self.page_size_query_param, self.max_page_size
         if not name or largest is None:
             return self.page_size

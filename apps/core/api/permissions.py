@@ -1,8 +1,12 @@
+from typing import TYPE_CHECKING
+
 from rest_framework import permissions
-from rest_framework.request import Request
-from rest_framework.views import APIView
 
 from ..scoping import scope_level
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 
 class ModelPermissions(permissions.DjangoModelPermissions):
@@ -15,7 +19,7 @@ class ModelPermissions(permissions.DjangoModelPermissions):
         "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
     }
 
-    def has_permission(self, request: Request, view: APIView) -> bool:
+    def has_permission(self, request: "Request", view: "APIView") -> bool:
         # A method the endpoint does not offer is a 405 for any logged-in user, not a 403
         # about a permission that could not help.
         if (request.method or "").lower() not in view.http_method_names:
@@ -33,7 +37,7 @@ class ActionPermissions(ModelPermissions):
     view permission: `restrict()` gives them only the rows they own, while the officers'
     pages, which check the view permission, stay closed to them."""
 
-    def has_permission(self, request: Request, view: APIView) -> bool:
+    def has_permission(self, request: "Request", view: "APIView") -> bool:
         if not (request.user and request.user.is_authenticated):
             return super().has_permission(request, view)
         if (
