@@ -25,7 +25,7 @@ def _address(text: str) -> str | None:
         return None
 
 
-def client_address(request: "HttpRequest | Request") -> str:
+def client_address(request: "HttpRequest | Request | None") -> str:
     """The client's IP address as the last trusted proxy saw it ('' when there is none)."""
     meta = getattr(request, "META", {})
     remote = _address(meta.get("REMOTE_ADDR") or "") or ""

@@ -36,7 +36,7 @@ def save_in_scope(*, by: "User", save: Callable[[], M]) -> M:
 
 
 def _access_entry(
-    by: "User", obj: models.Model, field: str, request: HttpRequest, page: str
+    by: "User", obj: models.Model, field: str, request: HttpRequest | None, page: str
 ) -> "AccessLog":
     """One access-log entry (unsaved): who saw which field of which record, on which page,
     from where."""
@@ -87,7 +87,7 @@ LOOKUP = "lookup:"  # the access log's field of a search by a whole number: "loo
 
 
 def personal_data_lookup(
-    *, by: "User", objects: Iterable[models.Model], field: str, request: HttpRequest
+    *, by: "User", objects: Iterable[models.Model], field: str, request: HttpRequest | None
 ) -> None:
     """Log that `by` found these records by the whole value of a personal number (a search
     by ID number or phone): who looked whom up, when, from where — never the number, so the

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,7 +100,7 @@ PERSON_UPDATE_FIELDS = [
 class Checked:
     """What a file would do: new records, updates of registered ones, rejected rows."""
 
-    model: type
+    model: type[models.Model]
     update_fields: list[str] = field(default_factory=list)
     new: list = field(default_factory=list)
     updates: list = field(default_factory=list)
