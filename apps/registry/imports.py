@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,7 +99,7 @@ PERSON_UPDATE_FIELDS = [
 class Checked:
     """What a file would do: new records, updates of registered ones, rejected rows."""
 
-    model: type[models.Model]
+    model: type[Person | Address | Unit | HotelStay]
     update_fields: list[str] = field(default_factory=list)
     new: list = field(default_factory=list)
     updates: list = field(default_factory=list)

@@ -14,7 +14,6 @@ from apps.core.filters import is_number
 from apps.core.outbox import enqueue
 from apps.core.progress import set_progress
 from apps.core.rules import requires
-from apps.core.scoping import scoped_rows
 from apps.core.spreadsheets import failure_reason, read_table
 from apps.core.uploads import check_spreadsheet, store_private
 from apps.stations.models import Station
@@ -139,9 +138,9 @@ def import_apply(*, batch_id: int) -> ImportBatch:
     try:
         with transaction.atomic():
             checked = _check(batch, progress_key=f"import-apply-{batch.pk}")
-            scoped_rows(checked.model).bulk_create(checked.new, batch_size=2000)
+            checked.model.objects.bulk_create(checked.new, batch_size=2000)
             if checked.updates:
-                scoped_rows(checked.model).bulk_update(
+                checked.model.objects.bulk_update(
                     checked.updates, checked.update_fields, batch_size=2000
                 )
             batch.status, batch.committed_at = ImportBatch.Status.COMMITTED, timezone.now()
