@@ -49,9 +49,12 @@ TEST_WORKERS ?= 2
 test: install-dev
 	$(DEMO_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
+# mypy: the files and strictness in pyproject.toml [tool.mypy]; its Django plugin loads the
+# settings, which need DEBUG (or a SECRET_KEY).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(DEMO_ENV) $(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff check --fix .

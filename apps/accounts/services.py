@@ -20,9 +20,11 @@ def device_token_issue(*, user: User, device: str) -> tuple[DeviceToken, str]:
             _("You have too many active devices. Revoke one under “My devices” first."),
             code="too_many_devices",
         )
-    return DeviceToken.objects.create(
+    # knox's manager makes the row and gives the secret with it.
+    issued: tuple[DeviceToken, str] = DeviceToken.objects.create(
         user=user, expiry=knox_settings.TOKEN_TTL, prefix=knox_settings.TOKEN_PREFIX, device=device
     )
+    return issued
 
 
 @transaction.atomic

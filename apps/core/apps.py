@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
 
-    def ready(self):
+    def ready(self) -> None:
         from . import tiles  # noqa: F401  (registers the check of the maps' base layer)
         from .library_texts import name_library_records
 

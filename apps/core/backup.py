@@ -18,7 +18,9 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, Protocol, TypedDict
 
 import psycopg
 from django.conf import settings
@@ -35,7 +37,15 @@ class BackupError(Exception):
     pass
 
 
-def _pg_environment(params: dict, name: str | None = None) -> dict:
+class _Cursor(Protocol):
+    """What fingerprints() reads through: a DB-API cursor, psycopg's or sqlite3's."""
+
+    def execute(self, query: str, /) -> object: ...
+    def fetchall(self) -> list[Any]: ...
+    def fetchone(self) -> Any: ...
+
+
+def _pg_environment(params: Mapping[str, Any], name: str | None = None) -> dict[str, str]:
     env = {**os.environ, "PGDATABASE": name or params["NAME"]}
     for key, variable in (
         ("HOST", "PGHOST"),
@@ -48,13 +58,13 @@ def _pg_environment(params: dict, name: str | None = None) -> dict:
     return env
 
 
-def _run(command: list[str], env: dict) -> None:
+def _run(command: list[str], env: Mapping[str, str]) -> None:
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()[-2000:]}")
 
 
-def fingerprints(cursor, vendor: str) -> dict[str, list]:
+def fingerprints(cursor: _Cursor, vendor: str) -> dict[str, list[Any]]:
     """{table: [rows, checksum]} of every table of the database behind a DB-API cursor.
     The checksum does not depend on the rows' physical order. PostgreSQL hashes in SQL (a
     production database does not travel to Python for it); SQLite has no md5, so its rows
@@ -64,7 +74,7 @@ def fingerprints(cursor, vendor: str) -> dict[str, list]:
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
         )
         tables = [row[0] for row in cursor.fetchall()]
-        result = {}
+        result: dict[str, list[Any]] = {}
         for table in tables:
             cursor.execute(
                 f"SELECT count(*), md5(COALESCE(string_agg(h, '' ORDER BY h), '')) FROM "
@@ -86,7 +96,7 @@ def fingerprints(cursor, vendor: str) -> dict[str, list]:
     return result
 
 
-def backup(target: Path) -> dict:
+def backup(target: Path) -> dict[str, Any]:
     """Write a backup of the default database and the uploaded files into `target` (a new
     directory); returns the manifest."""
     target = Path(target)
@@ -101,7 +111,9 @@ def backup(target: Path) -> dict:
             source.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
             with source.transaction(), source.cursor() as cursor:
                 cursor.execute("SELECT pg_export_snapshot()")
-                snapshot = cursor.fetchone()[0]
+                row = cursor.fetchone()
+                assert row is not None  # the SELECT of one value gives one row
+                snapshot = row[0]
                 _run(["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}",
                       f"--file={target / DUMP}"], env)  # fmt: skip
                 tables = fingerprints(cursor, "postgresql")
@@ -126,7 +138,9 @@ def backup(target: Path) -> dict:
     return manifest
 
 
-def restore(source: Path, *, database: str | None = None, files_to: Path | None = None) -> dict:
+def restore(
+    source: str | Path, *, database: str | None = None, files_to: str | Path | None = None
+) -> dict[str, dict[str, Any]]:
     """Put a backup back: into the PostgreSQL database `database` (default: the configured
     one; it must exist, its tables are replaced) or the SQLite file `database`, and the
     files into `files_to` (default: PRIVATE_MEDIA_ROOT, emptied first). Returns the tables
@@ -142,9 +156,9 @@ def restore(source: Path, *, database: str | None = None, files_to: Path | None 
             found = fingerprints(cursor, "postgresql")
     else:
         target = Path(database or params["NAME"])
-        with sqlite3.connect(source / SQLITE_COPY) as copy, sqlite3.connect(target) as restored:
-            copy.backup(restored)
-            found = fingerprints(restored.cursor(), "sqlite")
+        with sqlite3.connect(source / SQLITE_COPY) as copy, sqlite3.connect(target) as into:
+            copy.backup(into)
+            found = fingerprints(into.cursor(), "sqlite")
     files_to = Path(files_to or settings.PRIVATE_MEDIA_ROOT)
     if files_to.exists():
         shutil.rmtree(files_to)
@@ -158,7 +172,15 @@ def restore(source: Path, *, database: str | None = None, files_to: Path | None 
     }
 
 
-def _psycopg_params(env: dict) -> dict:
+class _ConnectParams(TypedDict):
+    dbname: str
+    host: str | None
+    port: str | None
+    user: str | None
+    password: str | None
+
+
+def _psycopg_params(env: Mapping[str, str]) -> _ConnectParams:
     return {
         "dbname": env["PGDATABASE"],
         "host": env.get("PGHOST"),

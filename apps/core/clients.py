@@ -9,8 +9,13 @@ ignored. Without a proxy (0) the header is never read.
 """
 
 import ipaddress
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
 
 
 def _address(text: str) -> str | None:
@@ -20,7 +25,7 @@ def _address(text: str) -> str | None:
         return None
 
 
-def client_address(request) -> str:
+def client_address(request: "HttpRequest | Request | None") -> str:
     """The client's IP address as the last trusted proxy saw it ('' when there is none)."""
     meta = getattr(request, "META", {})
     remote = _address(meta.get("REMOTE_ADDR") or "") or ""

@@ -1,16 +1,17 @@
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from .models import Notification
 from .tiles import map_config
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict[str, object]:
     """The site title and the unread-message count for every page; the menu itself is built
     from `perms` in base.html. The count is lazy: a page that does not show it pays nothing."""
     user = getattr(request, "user", None)
 
-    def unread():
+    def unread() -> int:
         if user is None or not user.is_authenticated:
             return 0
         return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

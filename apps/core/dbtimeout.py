@@ -33,12 +33,22 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+if TYPE_CHECKING:
+    import psycopg
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from psycopg.abc import PQGen
+
+_RV = TypeVar("_RV")
 
 logger = logging.getLogger(__name__)
 
 # thread id -> (deadline, connection) of the call in flight on that thread, or None.
-_inflight: dict[int, tuple[float, object] | None] = {}
-_state = {"pid": None}
+_inflight: "dict[int, tuple[float, psycopg.Connection[Any]] | None]" = {}
+_state: dict[str, int | None] = {"pid": None}
 _lock = threading.Lock()
 # .timeout: the bound of the request this thread serves (0 or absent: none).
 _local = threading.local()
@@ -46,13 +56,13 @@ _local = threading.local()
 WATCHDOG_SECONDS = 0.25
 
 
-def _watched_class():
+def _watched_class() -> "type[psycopg.Connection[Any]]":
     import psycopg
 
-    class WatchedConnection(psycopg.Connection):
+    class WatchedConnection(psycopg.Connection[Any]):
         """A psycopg connection whose every wait on its socket is bounded by the watchdog."""
 
-        def wait(self, gen, *args, **kwargs):
+        def wait(self, gen: "PQGen[_RV]", *args: Any, **kwargs: Any) -> _RV:
             timeout = getattr(_local, "timeout", 0)
             if not timeout:
                 return super().wait(gen, *args, **kwargs)
@@ -66,10 +76,10 @@ def _watched_class():
     return WatchedConnection
 
 
-_Watched = None
+_Watched: "type[psycopg.Connection[Any]] | None" = None
 
 
-def watch(conn) -> None:
+def watch(conn: "psycopg.Connection[Any]") -> None:
     """Make a psycopg connection bounded (its class becomes WatchedConnection)."""
     global _Watched
     if _Watched is None:
@@ -79,12 +89,14 @@ def watch(conn) -> None:
     _ensure_watchdog()
 
 
-def _on_connection_created(sender, connection, **kwargs):
+def _on_connection_created(
+    sender: object, connection: "BaseDatabaseWrapper", **kwargs: object
+) -> None:
     if connection.vendor == "postgresql":
         watch(connection.connection)
 
 
-def bounded(application, timeout: float | None = None):
+def bounded(application: WSGIApplication, timeout: float | None = None) -> WSGIApplication:
     """The WSGI application with the database calls of each request bounded to `timeout`
     seconds (DB_QUERY_TIMEOUT from the settings by default; 0 returns it unchanged)."""
     from django.conf import settings
@@ -96,7 +108,9 @@ def bounded(application, timeout: float | None = None):
         return application
     connection_created.connect(_on_connection_created, dispatch_uid="core.dbtimeout")
 
-    def bounded_application(environ, start_response):
+    def bounded_application(
+        environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
         _local.timeout = float(timeout)
         try:
             result = application(environ, start_response)
@@ -111,7 +125,7 @@ def bounded(application, timeout: float | None = None):
     return bounded_application
 
 
-def _file_wrapper_type(environ):
+def _file_wrapper_type(environ: WSGIEnvironment) -> type | tuple[()]:
     wrapper = environ.get("wsgi.file_wrapper")
     return wrapper if isinstance(wrapper, type) else ()
 
@@ -120,13 +134,13 @@ class _Response:
     """The response's chunks are read and its close() called (Django's request_finished:
     the connection checks) with the bound still on."""
 
-    def __init__(self, result):
+    def __init__(self, result: Iterable[bytes]) -> None:
         self.result = result
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[bytes]:
         return iter(self.result)
 
-    def close(self):
+    def close(self) -> None:
         try:
             close = getattr(self.result, "close", None)
             if close is not None:
@@ -157,7 +171,7 @@ def _watchdog() -> None:
                 _cut(call[1])
 
 
-def _cut(conn) -> None:
+def _cut(conn: "psycopg.Connection[Any]") -> None:
     """Shut the connection's socket down: the call blocked on it fails at once."""
     try:
         fd = conn.pgconn.socket

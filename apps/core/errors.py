@@ -1,5 +1,10 @@
 """Domain errors raised by services, carrying a user-facing message and a machine code."""
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class DomainError(Exception):
     """A rule forbids the change; the message is shown to the user as it is."""
@@ -7,7 +12,7 @@ class DomainError(Exception):
     code = "rule_violation"
     status = 400
 
-    def __init__(self, message, *, code: str | None = None):
+    def __init__(self, message: "StrOrPromise", *, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         if code:

@@ -6,6 +6,7 @@ wide as its longest cell among the first rows, fractions rounded to one decimal.
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from datetime import date, time
 from io import BytesIO
 from itertools import chain, islice
@@ -24,7 +25,7 @@ WIDTH_SAMPLE = 500
 MIN_WIDTH, MAX_WIDTH = 6, 50
 
 
-def safe_cell(value):
+def safe_cell(value: object) -> object:
     if isinstance(value, date | time):
         return when(value)
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
@@ -32,7 +33,7 @@ def safe_cell(value):
     return value
 
 
-def _cell(value):
+def _cell(value: object) -> object:
     """What a cell holds: text made safe; computed figures (hours, minutes, percentages)
     to one decimal, a whole number without its ".0"."""
     if isinstance(value, float):
@@ -41,14 +42,19 @@ def _cell(value):
     return safe_cell(value)
 
 
-def _text_width(value) -> int:
+def _text_width(value: object) -> int:
     """Characters as a spreadsheet lays them out: Chinese (wide) characters take two."""
     text = "" if value is None else str(value)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def xlsx_response(
-    *, filename: str, title: str, headers: list[str], rows, frozen_columns: int = 0
+    *,
+    filename: str,
+    title: str,
+    headers: Sequence[object],
+    rows: Iterable[Sequence[object]],
+    frozen_columns: int = 0,
 ) -> HttpResponse:
     """One sheet: the header row, then the rows (any iterable, streamed). `frozen_columns`
     keeps that many first columns in view while scrolling sideways (the unit's name of a
@@ -56,8 +62,8 @@ def xlsx_response(
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_NOT_IN_SHEET_TITLES.sub("-", title)[:31].strip("'"))
     header = [safe_cell(str(h)) for h in headers]
-    rows = iter(rows)
-    sample = [[_cell(value) for value in row] for row in islice(rows, WIDTH_SAMPLE)]
+    rest = iter(rows)
+    sample = [[_cell(value) for value in row] for row in islice(rest, WIDTH_SAMPLE)]
     # A write-only sheet takes its widths and panes before its first row.
     for index in range(len(header)):
         widest = max(_text_width(row[index]) for row in [header, *sample] if index < len(row))
@@ -65,7 +71,7 @@ def xlsx_response(
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
     sheet.freeze_panes = f"{get_column_letter(frozen_columns + 1)}2"
     sheet.append(header)
-    for row in chain(sample, ([_cell(value) for value in row] for row in rows)):
+    for row in chain(sample, ([_cell(value) for value in row] for row in rest)):
         sheet.append(row)
     buffer = BytesIO()
     workbook.save(buffer)

@@ -1,8 +1,11 @@
 import re
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Field, Q, QuerySet
+from django.http import HttpRequest
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.drainage import set_override
@@ -22,6 +25,8 @@ _ID_NUMBER = re.compile(r"\d{17}[\dX]")
 _OLD_ID_NUMBER = re.compile(r"[1-9]\d{14}")
 # A number that many records share (a company's switchboard) gives the first ones only.
 LOOKUP_LIMIT = 50
+
+_QS = TypeVar("_QS", bound=QuerySet[Any])
 
 
 def is_number(text: str) -> bool:
@@ -45,24 +50,28 @@ def whole_number(text: str) -> tuple[str, str] | None:
 LARGEST_ID = 2**63 - 1
 
 
-class IdFilter(django_filters.NumberFilter):
+class IdFilter(django_filters.NumberFilter):  # type: ignore[misc]  # django-filter: no types
     """A record's id typed as a number: a whole number the database can hold, else invalid
     (400) — 2.5 or 1e30 would otherwise reach the query and fail there."""
 
     field_class = forms.IntegerField
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", LARGEST_ID)
         super().__init__(*args, **kwargs)
         # The schema's integer with its bounds, and the label as its description.
-        schema = {"type": "integer", "minimum": kwargs["min_value"], "maximum": kwargs["max_value"]}
+        schema: dict[str, object] = {
+            "type": "integer",
+            "minimum": kwargs["min_value"],
+            "maximum": kwargs["max_value"],
+        }
         if self.label:
             schema["description"] = self.label
         set_override(self, "field", schema)
 
 
-class ScopedFilterSet(django_filters.FilterSet):
+class ScopedFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filter: no types
     """Base of every FilterSet: a free-text `q` over `search_fields`, and choice lists of
     related records restricted to what the user may see (no other station's names leak).
 
@@ -75,7 +84,14 @@ class ScopedFilterSet(django_filters.FilterSet):
     number_fields: dict[str, str] = {}
     q = django_filters.CharFilter(label=_("Search"), method="search")
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        queryset: QuerySet[Any] | None = None,
+        *,
+        request: HttpRequest | None = None,
+        prefix: str | None = None,
+    ) -> None:
         super().__init__(data, queryset, request=request, prefix=prefix)
         user = getattr(request, "user", None)
         for filter_ in self.filters.values():
@@ -85,7 +101,9 @@ class ScopedFilterSet(django_filters.FilterSet):
                     filter_.queryset = model.objects.restrict(user)
 
     @classmethod
-    def filter_for_field(cls, field, field_name, lookup_expr=None):
+    def filter_for_field(
+        cls, field: "Field[Any, Any]", field_name: str, lookup_expr: str | None = None
+    ) -> django_filters.Filter:
         """A filter of a model field is labelled with the field's verbose name, translated
         when a page is drawn. Unlabelled, django-filter names it only once a FilterSet
         instance has its model; drf-spectacular's schema builds (and keeps) the class's form
@@ -96,7 +114,7 @@ class ScopedFilterSet(django_filters.FilterSet):
             filter_.label = capfirst(field.verbose_name)
         return filter_
 
-    def narrow_choices_to_station(self):
+    def narrow_choices_to_station(self) -> None:
         """For a page's dropdowns: posts, districts … of one station only (the one chosen,
         else the user's own), since a bureau's thousands of them would make an unusable and
         slow dropdown. The API keeps the full scoped choices."""
@@ -115,13 +133,13 @@ class ScopedFilterSet(django_filters.FilterSet):
                 )
 
     @property
-    def form(self):
-        form = super().form
+    def form(self) -> forms.Form:
+        form: forms.Form = super().form
         for field in form.fields.values():
             style_field(field)
         return form
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: _QS, name: str, value: str) -> _QS:
         value = value.strip()
         if not value:
             return queryset
@@ -129,7 +147,7 @@ class ScopedFilterSet(django_filters.FilterSet):
             return self.search_number(queryset, value)
         return self.search_text(queryset, value)
 
-    def search_number(self, queryset, value):
+    def search_number(self, queryset: _QS, value: str) -> _QS:
         kind, number = whole_number(value) or ("", "")
         path = self.number_fields.get(kind)
         if path is None:
@@ -138,7 +156,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         personal_data_lookup(by=self.request.user, objects=found, field=kind, request=self.request)
         return queryset.filter(pk__in=[obj.pk for obj in found])
 
-    def search_text(self, queryset, value):
+    def search_text(self, queryset: _QS, value: str) -> _QS:
         condition = Q()
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value})

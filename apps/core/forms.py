@@ -1,10 +1,21 @@
+from typing import TYPE_CHECKING, Any
+
 from django import forms
+from django.db import models
 
 from .masking import MASKS
 from .scoping import CHANGE
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
-class ScopedModelForm(forms.ModelForm):
+    # Generic in the stubs only: Django's ModelForm takes no subscript at run time.
+    _ModelForm = forms.ModelForm[models.Model]
+else:
+    _ModelForm = forms.ModelForm
+
+
+class ScopedModelForm(_ModelForm):
     """A ModelForm whose related-record choices are those the user may write to, styled
     for Bootstrap. Cross-field rules stay in the model's clean(), which the form runs.
 
@@ -14,7 +25,7 @@ class ScopedModelForm(forms.ModelForm):
 
     masked_fields: dict[str, str] = {}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: "User", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         if self.instance.pk:
@@ -24,15 +35,16 @@ class ScopedModelForm(forms.ModelForm):
         for field in self.fields.values():
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset.model, "scope"):
-                field.queryset = queryset.model.objects.restrict(user, CHANGE)
+                # A choice field's (it has a queryset), of a scoped model.
+                field.queryset = queryset.model.objects.restrict(user, CHANGE)  # type: ignore[attr-defined]
             style_field(field)
         # Station staff have one station: new records start there.
         if "station" in self.fields and not self.instance.pk and user.station_id:
             self.fields["station"].initial = user.station_id
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         data = super().clean()
-        if self.instance.pk:
+        if data is not None and self.instance.pk:
             for name in self.masked_fields:
                 if name in data and data[name] == self.initial.get(name):
                     data[name] = getattr(self.instance, name)
@@ -45,7 +57,7 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None, format="%Y-%m-%d"):
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str = "%Y-%m-%d") -> None:
         super().__init__(attrs, format=format)
 
 
@@ -54,7 +66,7 @@ class DateTimeInput(forms.DateTimeInput):
 
     input_type = "datetime-local"
 
-    def __init__(self, attrs=None, format="%Y-%m-%dT%H:%M"):
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str = "%Y-%m-%dT%H:%M") -> None:
         super().__init__(attrs, format=format)
 
 
@@ -75,7 +87,7 @@ def style_field(field: forms.Field) -> None:
     widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
-def _picker(widget_class, field: forms.Field) -> forms.Widget:
+def _picker(widget_class: type[DateInput | DateTimeInput], field: forms.Field) -> forms.Widget:
     # What Field.__init__ did for the widget it was given: required, and its own attrs.
     widget = widget_class(attrs=field.widget.attrs)
     widget.is_required = field.required

@@ -15,11 +15,13 @@ English "Bad Request (400)").
 
 import logging
 import sys
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -35,16 +37,18 @@ TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 UNAVAILABLE = gettext_lazy("The service is briefly unavailable. Please retry.")
 RETRY_AFTER_SECONDS = "30"
 
+_R = TypeVar("_R", bound=HttpResponseBase)
 
-def _is_api(request) -> bool:
+
+def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def _json(code: str, message, status: int) -> JsonResponse:
+def _json(code: str, message: object, status: int) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": str(message)}}, status=status)
 
 
-def bad_request(request, exception=None):
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if isinstance(exception, TOO_LARGE):
         return too_large(request)
     if _is_api(request):
@@ -52,7 +56,7 @@ def bad_request(request, exception=None):
     return render(request, "400.html", status=400)
 
 
-def too_large(request):
+def too_large(request: HttpRequest) -> HttpResponse:
     """413: the form's text (not its files) is over the limit; nothing was read or saved."""
     logger.warning(
         "request refused, its form data is too large: %s %s", request.method, request.path
@@ -79,10 +83,10 @@ class RequestSizeMiddleware:
 
     FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         try:
             if request.method == "POST" and request.content_type in self.FORMS:
                 request.POST  # noqa: B018  (parsing counts the fields' text)
@@ -93,26 +97,27 @@ class RequestSizeMiddleware:
         return self.get_response(request)
 
 
-def _content_length(request) -> int:
+def _content_length(request: HttpRequest) -> int:
     try:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
         return _json("permission_denied", _("You do not have permission to do this."), 403)
-    return defaults.permission_denied(request, exception)
+    # Django's view only renders str(exception), which None is too.
+    return defaults.permission_denied(request, exception)  # type: ignore[arg-type]
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
         return _json("not_found", _("Not found."), 404)
     return defaults.page_not_found(request, exception)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     exc = sys.exc_info()[1]
     if isinstance(exc, DATABASE_DOWN):
         return service_unavailable(request, exc)
@@ -121,7 +126,7 @@ def server_error(request):
     return defaults.server_error(request)
 
 
-def log_unavailable(request, exc, response):
+def log_unavailable(request: HttpRequest, exc: BaseException | None, response: _R) -> _R:
     """One line per 503, without the traceback: an outage answers hundreds of requests and
     each traceback would only repeat that the server is down. Marks the response logged, so
     that Django's `django.request` does not log it again (with the traceback)."""
@@ -132,11 +137,12 @@ def log_unavailable(request, exc, response):
         type(exc).__name__,
         " ".join(str(exc).split()),
     )
-    response._has_been_logged = True
+    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own private flag
     return response
 
 
-def service_unavailable(request, exc=None):
+def service_unavailable(request: HttpRequest, exc: BaseException | None = None) -> HttpResponse:
+    response: HttpResponse
     if _is_api(request):
         response = _json("unavailable", UNAVAILABLE, 503)
     else:

@@ -2,7 +2,7 @@ import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -34,7 +34,7 @@ def _check_redis() -> str | None:
 
 @never_cache
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database and Redis (when configured) answer. The database down: 503,
     nothing works. Redis down: still 200, "degraded": pages are served and records saved
     (the cache misses, tasks wait in the outbox), so a load balancer keeps the instance."""

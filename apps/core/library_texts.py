@@ -10,10 +10,15 @@ tests/security/test_chinese.py, which walks every page and admin page in zh-CN.)
 English strings, which no catalogue can translate.
 """
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from apps.core.timefmt import when
+
+if TYPE_CHECKING:
+    from axes.models import AccessBase
 
 TEXTS = [
     # Django admin: the app list's headers for screen readers, the user form, errors.
@@ -113,5 +118,5 @@ def name_library_records() -> None:
     TOTPDevice._meta.verbose_name_plural = _("authenticator apps")
 
 
-def _login_record_name(record) -> str:
+def _login_record_name(record: "AccessBase") -> str:
     return f"{record.username} · {when(record.attempt_time, 'seconds')}"

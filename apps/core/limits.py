@@ -16,7 +16,9 @@ server's (CLOCK_SKEW) is tolerated. What is planned (a patrol, a duty shift, a l
 sitting) lies at most PLANNING_HORIZON ahead: a year, so that a typo such as 2099 is caught.
 """
 
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -27,6 +29,15 @@ from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    # The stubs' fields are generic in what they are set to and what they give back;
+    # Django's own classes take no subscript at run time.
+    _TextField = models.TextField[str, str]
+else:
+    _TextField = models.TextField
+
 TEXT_MAX_LENGTH = 5000
 PLACE_MAX_LENGTH = 200
 
@@ -34,20 +45,21 @@ CLOCK_SKEW = timedelta(minutes=5)
 PLANNING_HORIZON = timedelta(days=365)
 
 
-class LongTextField(models.TextField):
+class LongTextField(_TextField):
     """Free text of at most `max_length` (default TEXT_MAX_LENGTH) characters, checked
     like a CharField's: by full_clean, by the form field (a textarea with `maxlength`) and
     by DRF's serializer field."""
 
-    def __init__(self, *args, max_length=TEXT_MAX_LENGTH, **kwargs):
-        super().__init__(*args, max_length=max_length, **kwargs)
+    def __init__(self, *args: Any, max_length: int = TEXT_MAX_LENGTH, **kwargs: Any) -> None:
+        # `args` never holds max_length: callers name it.
+        super().__init__(*args, max_length=max_length, **kwargs)  # type: ignore[misc]
 
     @cached_property
-    def validators(self):
+    def validators(self) -> list[Callable[[Any], None]]:
         return [*super().validators, MaxLengthValidator(self.max_length)]
 
 
-def is_future(value, *, now: datetime | None = None) -> bool:
+def is_future(value: date, *, now: datetime | None = None) -> bool:
     """Whether a time (beyond the clock skew) or a day (after today) is still to come."""
     now = now or timezone.now()
     if isinstance(value, datetime):
@@ -60,14 +72,14 @@ def plan_limit(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) + PLANNING_HORIZON
 
 
-def _beyond_plan_limit(value, now) -> bool:
+def _beyond_plan_limit(value: date, now: datetime | None) -> bool:
     limit = plan_limit(now)
     if isinstance(value, datetime):
         return value > limit
     return value > timezone.localdate(limit)
 
 
-def validate_past(value, *, now: datetime | None = None) -> None:
+def validate_past(value: date | None, *, now: datetime | None = None) -> None:
     """A validator for the time (or day) something happened: not in the future."""
     now = now or timezone.now()
     if value is None or not is_future(value, now=now):
@@ -85,7 +97,7 @@ def validate_past(value, *, now: datetime | None = None) -> None:
     )
 
 
-def validate_plannable(value, *, now: datetime | None = None) -> None:
+def validate_plannable(value: date | None, *, now: datetime | None = None) -> None:
     """A validator for a planned time (or day): at most PLANNING_HORIZON ahead."""
     if value is not None and _beyond_plan_limit(value, now):
         raise ValidationError(
@@ -95,13 +107,15 @@ def validate_plannable(value, *, now: datetime | None = None) -> None:
         )
 
 
-def ensure_past(value, message, *, now: datetime | None = None) -> None:
+def ensure_past(
+    value: date | None, message: "StrOrPromise", *, now: datetime | None = None
+) -> None:
     """For services: refuse with `message` when `value` is in the future."""
     if value is not None and is_future(value, now=now):
         raise DomainError(message, code="invalid")
 
 
-def ensure_plannable(value, what, *, now: datetime | None = None) -> None:
+def ensure_plannable(value: date | None, what: object, *, now: datetime | None = None) -> None:
     """For services: refuse, naming `what`, a plan more than a year ahead."""
     if value is not None and _beyond_plan_limit(value, now):
         raise DomainError(
@@ -111,10 +125,12 @@ def ensure_plannable(value, what, *, now: datetime | None = None) -> None:
         )
 
 
-def clean_times(obj, *, past=(), planned=()) -> None:
+def clean_times(
+    obj: models.Model, *, past: Iterable[str] = (), planned: Iterable[str] = ()
+) -> None:
     """For a model's clean(): the fields named in `past` are not in the future, those in
     `planned` at most a year ahead (one error per field, as forms show them)."""
-    errors = {}
+    errors: dict[str, list[ValidationError]] = {}
     for names, validate in ((past, validate_past), (planned, validate_plannable)):
         for name in names:
             try:

@@ -1,6 +1,7 @@
 """Masking of personal data: the one rule used by templates, serializers, exports and logs."""
 
 import re
+from datetime import date
 
 from django.core.exceptions import ValidationError
 
@@ -36,7 +37,7 @@ def mask_id_number(value: str | None) -> str:
     return f"{value[:2]}{'*' * (len(value) - 4)}{value[-2:]}"
 
 
-def mask_birth_date(value) -> str:
+def mask_birth_date(value: date | str | None) -> str:
     """A date of birth beside a masked ID number: its year only (1990-05-04 -> 1990). The
     full date is the middle of the ID number; it is shown only with a logged reveal."""
     if not value:
@@ -73,7 +74,7 @@ _MOBILE_IN_TEXT = re.compile(
 )
 
 
-def _masked_id_number(match) -> str:
+def _masked_id_number(match: re.Match[str]) -> str:
     try:
         return mask_id_number(parse_id_number(match.group()).value)
     except ValidationError:

@@ -1,4 +1,5 @@
 import uuid
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.apps import apps
 from django.conf import settings
@@ -9,6 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .errors import NotAllowed
 from .scoping import Scope, ScopedManager, ScopedQuerySet
+
+if TYPE_CHECKING:
+    # The mixin is only ever mixed into models: their clean() is the next in line.
+    _MixinBase = models.Model
+else:
+    _MixinBase = object
 
 
 class TimeStampedModel(models.Model):
@@ -37,14 +44,15 @@ class TimelineEntry(models.Model):
         abstract = True
 
 
-class SameStationMixin:
+class SameStationMixin(_MixinBase):
     """Records that point at other station-owned records (a post, an address, an officer)
     must point within their own station. `same_station` maps each such field to the message
     shown when it does not; clean() checks them all, for forms, serializers and admin."""
 
     same_station: dict[str, str] = {}
+    station_id: int | None
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         errors = {}
         for field, message in self.same_station.items():
@@ -63,14 +71,14 @@ class AppendOnly(NotAllowed):
     code = "append_only"
 
 
-class AccessLogQuerySet(ScopedQuerySet):
+class AccessLogQuerySet(ScopedQuerySet["AccessLog"]):
     """No update and no delete: entries leave only through the auditor's purge of those
     past the retention (services.access_log_purge), which calls `_purge`."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnly(_("The personal-data access log cannot be changed."))
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise AppendOnly(_("Only the auditor's purge removes access-log entries."))
 
     def _purge(self) -> int:
@@ -125,15 +133,15 @@ class AccessLog(models.Model):
         indexes = [models.Index(fields=["subject_type", "subject_id", "-at"])]
         permissions = [("view_personal_data", _("Can view personal data in full"))]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} · {self.subject_label} · {self.field_label}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnly(_("The personal-data access log cannot be changed."))
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnly(_("Only the auditor's purge removes access-log entries."))
 
     @property
@@ -177,7 +185,7 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -209,7 +217,7 @@ class QueuedTask(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.task_name} {self.task_id}"
 
 
@@ -233,5 +241,5 @@ class NumberSequence(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.series}{self.year}: {self.last}"

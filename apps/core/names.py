@@ -40,14 +40,14 @@ class NameValidator:
     )
     code = "invisible_characters"
 
-    def __call__(self, value):
+    def __call__(self, value: object) -> None:
         found = invisible_characters(str(value or ""))
         if found:
             raise ValidationError(
                 self.message, code=self.code, params={"chars": ", ".join(dict.fromkeys(found))}
             )
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, NameValidator)
 
 

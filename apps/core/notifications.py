@@ -10,6 +10,7 @@ gateway is one class away.
 
 import logging
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -20,7 +21,16 @@ from .masking import MASKS
 from .models import Notification
 from .outbox import enqueue
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
 logger = logging.getLogger(__name__)
+
+
+class Sender(Protocol):
+    """What NOTIFICATION_SENDER names: a class whose instances send one message."""
+
+    def send(self, *, phone: str, title: str, body: str) -> None: ...
 
 
 class LogSender:
@@ -33,15 +43,22 @@ class LogSender:
         logger.info("SMS to %s (%d characters)", to, len(title) + len(body))
 
 
-def get_sender():
-    return import_string(settings.NOTIFICATION_SENDER)()
+def get_sender() -> Sender:
+    sender: Sender = import_string(settings.NOTIFICATION_SENDER)()
+    return sender
 
 
 def notify(
-    *, recipients: Iterable, title: str, body: str = "", url: str = "", external: bool = False
+    *,
+    recipients: "Iterable[User | None]",
+    title: str,
+    body: str = "",
+    url: str = "",
+    external: bool = False,
 ) -> list[Notification]:
     """Store one notification per distinct recipient; queue the external send on commit."""
-    seen, rows = set(), []
+    seen: set[int] = set()
+    rows: list[Notification] = []
     for user in recipients:
         if user is None or user.pk in seen:
             continue
@@ -76,7 +93,7 @@ def notification_deliver(*, notification_id: int) -> bool:
     return True
 
 
-def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+def notifications_mark_read(*, user: "User", ids: Iterable[int | str] | None = None) -> int:
     """Mark the user's unread notifications (all, or the given ones) read; returns how many."""
     rows = Notification.objects.restrict(user).filter(recipient=user, read_at__isnull=True)
     if ids is not None:

@@ -22,14 +22,18 @@ import importlib.util
 import logging
 import time
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from .models import QueuedTask
+
+if TYPE_CHECKING:
+    from celery import Celery, Task
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +49,7 @@ BROKER_PAUSE_SECONDS = 15
 _broker_failed_at = float("-inf")
 
 
-def enqueue(name: str, *args, **kwargs) -> QueuedTask:
+def enqueue(name: str, *args: object, **kwargs: object) -> QueuedTask:
     """Queue the task named `name` with `(*args, **kwargs)` in the current transaction
     (arguments: JSON values, ids rather than objects). An unknown name fails here, in the
     caller, rather than in the flush."""
@@ -55,7 +59,7 @@ def enqueue(name: str, *args, **kwargs) -> QueuedTask:
     return row
 
 
-def task_named(name: str):
+def task_named(name: str) -> "Task":
     """The registered task of this name (every app's tasks module imported once)."""
     _import_task_modules()
     try:
@@ -64,13 +68,13 @@ def task_named(name: str):
         raise LookupError(f"No task is named {name!r}.") from None
 
 
-def _celery():
+def _celery() -> "Celery":
     from policestation.celery import app
 
     return app
 
 
-def _send(row: QueuedTask, task=None) -> None:
+def _send(row: QueuedTask, task: "Task | None" = None) -> None:
     task = task or _celery().tasks[row.task_name]
     task.apply_async(row.args, row.kwargs, task_id=str(row.task_id))
 
@@ -88,7 +92,7 @@ def _mark_failed(row: QueuedTask, exc: Exception) -> None:
     )
 
 
-def _send_committed(row: QueuedTask, task) -> None:
+def _send_committed(row: QueuedTask, task: "Task") -> None:
     global _broker_failed_at
     if _celery().conf.task_always_eager:
         _send(row, task)
@@ -110,7 +114,7 @@ def _send_committed(row: QueuedTask, task) -> None:
         _celery().tasks[FLUSH_TASK].apply_async()
 
 
-def _waiting():
+def _waiting() -> QuerySet[QueuedTask]:
     too_old = timezone.now() - GRACE
     return QueuedTask.objects.filter(sent_at__isnull=True).filter(
         Q(attempts__gt=0) | Q(created_at__lt=too_old)

@@ -1,40 +1,52 @@
+from typing import TYPE_CHECKING, Any, NoReturn
+
 from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
+if TYPE_CHECKING:
+    # Generic in the stubs only: Django's Paginator takes no subscript at run time.
+    _Paginator = Paginator[Any]
+else:
+    _Paginator = Paginator
 
-class NoCountPaginator(Paginator):
+
+class NoCountPaginator(_Paginator):
     """Paginates an ever-growing table without COUNT(*): it reads one row more than a page
     to know whether a next page exists, and never knows the total."""
 
     @cached_property
-    def count(self):
+    def count(self) -> NoReturn:
         raise NotImplementedError("NoCountPaginator does not count")
 
     @property
-    def num_pages(self):
+    def num_pages(self) -> None:  # type: ignore[override]  # Paginator's is a count
         return None  # unknown, on purpose
 
-    def validate_number(self, number):
+    def validate_number(self, number: str | float | None) -> int:
+        if number is None:
+            return 1
         try:
-            number = int(number)
+            whole = int(number)
         except (TypeError, ValueError):
-            number = 1
-        return max(number, 1)
+            whole = 1
+        return max(whole, 1)
 
-    def page(self, number):
+    def page(self, number: str | float | None) -> "NoCountPage":
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         return NoCountPage(rows[: self.per_page], number, self, has_more=len(rows) > self.per_page)
 
 
-class NoCountPage(Page):
-    def __init__(self, object_list, number, paginator, *, has_more: bool):
+class NoCountPage(Page[Any]):
+    def __init__(
+        self, object_list: list[Any], number: int, paginator: NoCountPaginator, *, has_more: bool
+    ) -> None:
         super().__init__(object_list, number, paginator)
         self._has_more = has_more
 
-    def has_next(self):
+    def has_next(self) -> bool:
         return self._has_more
 
-    def has_other_pages(self):
+    def has_other_pages(self) -> bool:
         return self._has_more or self.number > 1

@@ -18,8 +18,9 @@ of their frame (`frame_width`), with labels in the same font that never run into
 
 import io
 from pathlib import Path
+from typing import IO, Any
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.barcharts import BarChart, HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -27,7 +28,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import SimpleDocTemplate
+from reportlab.platypus import Flowable, SimpleDocTemplate
 
 FONT = "WenQuanYiMicroHei"
 FONT_FILE = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
@@ -44,17 +45,17 @@ def pdf_font() -> str:
     return FONT
 
 
-def pdf_canvas(out, **kwargs) -> Canvas:
+def pdf_canvas(out: str | IO[bytes], **kwargs: Any) -> Canvas:
     """A canvas that starts in the workbench's font."""
     return Canvas(out, initialFontName=pdf_font(), **kwargs)
 
 
-def pdf_document(out, **kwargs) -> SimpleDocTemplate:
+def pdf_document(out: str | IO[bytes], **kwargs: Any) -> SimpleDocTemplate:
     """A flowing document (platypus) whose pages start in the workbench's font."""
     return SimpleDocTemplate(out, initialFontName=pdf_font(), **kwargs)
 
 
-def official_pdf(story: list, *, title: str) -> bytes:
+def official_pdf(story: list[Flowable], *, title: str) -> bytes:
     """A signed document (an agreement, a notice) on A4 with the margins such documents
     keep: 25 mm at the sides and the top, 20 mm at the foot."""
     out = io.BytesIO()
@@ -76,7 +77,12 @@ def pdf_drawing(width: float, height: float) -> Drawing:
 
 
 def text_style(
-    name: str, size: float, *, heading: bool = False, leading: float | None = None, **kwargs
+    name: str,
+    size: float,
+    *,
+    heading: bool = False,
+    leading: float | None = None,
+    **kwargs: Any,
 ) -> ParagraphStyle:
     """A paragraph style in the workbench's font. Chinese wraps between any two characters
     and keeps numbers such as "1.5米" whole; a heading is kept on the page of the flowable
@@ -94,14 +100,15 @@ def text_style(
 
 def frame_width(document: SimpleDocTemplate) -> float:
     """The width a flowable may take on the document's page (its frame's padding off)."""
-    return document.width - 2 * FRAME_PADDING
+    width: float = document.width - 2 * FRAME_PADDING
+    return width
 
 
 def _axis_number(value: float) -> str:
     return f"{value:g}"
 
 
-def style_chart(chart, *, size: float = 7) -> None:
+def style_chart(chart: BarChart, *, size: float = 7) -> None:
     """Call once the chart has its data, names and place in the drawing. Axis labels in
     the workbench's font (charts default to an unembedded Times-Roman), numbers without
     trailing zeros; a chart whose figures are all zero gets a 0–1 axis rather than

@@ -10,8 +10,8 @@ def set_progress(key: str, done: int, total: int) -> None:
     cache.set(f"progress:{key}", {"done": done, "total": total}, _TTL)
 
 
-def get_progress(key: str) -> dict:
-    progress = cache.get(f"progress:{key}") or {"done": 0, "total": 0}
+def get_progress(key: str) -> dict[str, int]:
+    progress: dict[str, int] = cache.get(f"progress:{key}") or {"done": 0, "total": 0}
     total = progress["total"]
     progress["percent"] = round(progress["done"] * 100 / total) if total else 0
     return progress

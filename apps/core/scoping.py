@@ -8,12 +8,19 @@ separately, so that a missing permission is a 403 and an out-of-scope row is a 4
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Self, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .errors import OutOfScope
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+_M = TypeVar("_M", bound=models.Model)
 
 VIEW = "view"
 CHANGE = "change"
@@ -36,7 +43,13 @@ class Scope:
     contacts: str | None = None
 
 
-def scope_level(user) -> str:
+def scope_of(model: type[models.Model]) -> Scope:
+    """The Scope a scoped model declares as its class attribute `scope`."""
+    scope: Scope = model.scope  # type: ignore[attr-defined]  # each scoped model's, not Model's
+    return scope
+
+
+def scope_level(user: "User") -> str:
     """'all', 'bureau', 'station' or 'own': how far this user's view reaches."""
     if user.is_superuser:
         return "all"
@@ -47,21 +60,24 @@ def scope_level(user) -> str:
     return "own"
 
 
-class ScopedQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = VIEW):
+class ScopedQuerySet(models.QuerySet[_M]):
+    def restrict(self, user: "User | AnonymousUser | None", action: str = VIEW) -> Self:
         """The rows of this queryset that `user` may see (VIEW) or write (CHANGE)."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+            return self.none()
+        if not user.is_active:
             return self.none()
         level = scope_level(user)
         if level == "all":
             return self
-        scope: Scope = self.model.scope
+        scope = scope_of(self.model)
         allowed = models.Q(pk__in=[])
         if level == "station":
             if scope.station:
                 allowed = models.Q(**{scope.station: user.station_id})
             elif scope.station_staff_view_via_bureau and action == VIEW:
-                allowed = models.Q(**{scope.bureau: user.bureau_id})
+                # A Scope that lets station staff view via the bureau names the bureau path.
+                allowed = models.Q((scope.bureau, user.bureau_id))
         elif level == "bureau" and scope.bureau:
             allowed = models.Q(**{scope.bureau: user.bureau_id})
         if scope.owner:
@@ -76,7 +92,7 @@ class ScopedQuerySet(models.QuerySet):
             allowed &= models.Q(**{scope.assigned: user.pk})
         return self.filter(allowed)
 
-    def get_or_404(self, pk):
+    def get_or_404(self, pk: object) -> _M:
         """The row `pk` of this queryset (restricted first), or Http404: how a view or the
         API reads one scoped record, so that another station's is a 404 like a missing one."""
         row = self.filter(pk=pk).first()
@@ -84,7 +100,7 @@ class ScopedQuerySet(models.QuerySet):
             raise Http404
         return row
 
-    def lock_for(self, user, pk, action: str = CHANGE):
+    def lock_for(self, user: "User | AnonymousUser | None", pk: object, action: str = CHANGE) -> _M:
         """The row `pk` re-read under a row lock if `user` may still act on it (a service's
         first step inside its transaction), else OutOfScope: two requests at once act one
         after the other, each on the row as the other left it."""
@@ -97,22 +113,28 @@ class ScopedQuerySet(models.QuerySet):
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 
 
-def owns(user, obj) -> bool:
+def owns(user: "User | AnonymousUser", obj: models.Model) -> bool:
     """Whether `user` owns `obj` by its Scope's owner path (a citizen's own application,
     its documents, the certificate or permit issued to them)."""
-    value = obj
-    for part in (type(obj).scope.owner or "").split("__"):
+    value: object = obj
+    for part in (scope_of(type(obj)).owner or "").split("__"):
         if not part:
             return False
         value = getattr(value, part)
     return value == user.pk
 
 
-def owner_or_permitted(user, obj, perm: str) -> bool:
+def owner_or_permitted(user: "User | AnonymousUser", obj: models.Model, perm: str) -> bool:
     """The one rule for citizens' own records, on a row already read through `restrict()`:
     its owner, or someone whose role has `perm` (an officer of its station)."""
     return owns(user, obj) or user.has_perm(perm)
 
 
-def is_in_scope(obj, user, action: str = CHANGE) -> bool:
-    return type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists()
+def scoped_rows(model: type[models.Model]) -> ScopedQuerySet[models.Model]:
+    """All rows of a scoped model, from its `objects` (a ScopedManager), for restrict()."""
+    rows: ScopedQuerySet[models.Model] = model.objects.all()  # type: ignore[attr-defined]  # Model declares no `objects`
+    return rows
+
+
+def is_in_scope(obj: models.Model, user: "User | AnonymousUser", action: str = CHANGE) -> bool:
+    return scoped_rows(type(obj)).restrict(user, action).filter(pk=obj.pk).exists()

@@ -1,11 +1,12 @@
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,12 +14,18 @@ from .clients import client_address
 from .errors import NotAllowed, OutOfScope
 from .scoping import CHANGE, VIEW, is_in_scope
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.stations.models import Station
+
+    from .models import AccessLog
+
 logger = logging.getLogger(__name__)
 
-M = TypeVar("M")
+M = TypeVar("M", bound=models.Model)
 
 
-def save_in_scope(*, by, save: Callable[[], M]) -> M:
+def save_in_scope(*, by: "User", save: Callable[[], M]) -> M:
     """Run `save` (a form's or serializer's save) in one transaction and refuse the result
     if it has left the writer's scope, e.g. a post moved to another station."""
     with transaction.atomic():
@@ -28,7 +35,9 @@ def save_in_scope(*, by, save: Callable[[], M]) -> M:
     return obj
 
 
-def _access_entry(by, obj, field: str, request, page: str):
+def _access_entry(
+    by: "User", obj: models.Model, field: str, request: HttpRequest | None, page: str
+) -> "AccessLog":
     """One access-log entry (unsaved): who saw which field of which record, on which page,
     from where."""
     from .models import AccessLog
@@ -45,7 +54,7 @@ def _access_entry(by, obj, field: str, request, page: str):
     )
 
 
-def personal_data_reveal(*, by, obj, field: str, request) -> str:
+def personal_data_reveal(*, by: "User", obj: models.Model, field: str, request: HttpRequest) -> str:
     """Return the full value of a personal-data field and log who looked at it.
 
     Only users with `core.view_personal_data` may, and only for records in their scope.
@@ -56,10 +65,13 @@ def personal_data_reveal(*, by, obj, field: str, request) -> str:
     if not is_in_scope(obj, by, VIEW):
         raise OutOfScope(_("Not found."))
     _access_entry(by, obj, field, request, request.get_full_path()).save()
-    return getattr(obj, field)
+    value: str = getattr(obj, field)
+    return value
 
 
-def personal_data_printed(*, by, shown, request) -> None:
+def personal_data_printed(
+    *, by: "User", shown: Iterable[tuple[models.Model, str]], request: HttpRequest
+) -> None:
     """Log the full values a signed document prints, (record, field) pairs: an agreement
     states each party's ID number and phone in full (人民调解法 第29条), so every copy
     printed is a full view, kept like a reveal."""
@@ -74,7 +86,9 @@ def personal_data_printed(*, by, shown, request) -> None:
 LOOKUP = "lookup:"  # the access log's field of a search by a whole number: "lookup:phone"
 
 
-def personal_data_lookup(*, by, objects, field: str, request) -> None:
+def personal_data_lookup(
+    *, by: "User", objects: Iterable[models.Model], field: str, request: HttpRequest | None
+) -> None:
     """Log that `by` found these records by the whole value of a personal number (a search
     by ID number or phone): who looked whom up, when, from where — never the number, so the
     page is kept without its query string."""
@@ -86,7 +100,7 @@ def personal_data_lookup(*, by, objects, field: str, request) -> None:
     )
 
 
-def access_log_purge(*, by) -> int:
+def access_log_purge(*, by: "User") -> int:
     """Delete the access-log entries (of `by`'s scope) older than the retention,
     ACCESS_LOG_RETENTION_DAYS (at least six months): the auditor's task, and the only way
     an entry ever leaves the log. Returns how many went; the purge itself is logged."""
@@ -101,7 +115,7 @@ def access_log_purge(*, by) -> int:
     return deleted
 
 
-def next_number(*, station, series: str, year: int | None = None) -> int:
+def next_number(*, station: "Station", series: str, year: int | None = None) -> int:
     """The next number of a station's series in a year (this year by default); the caller's
     transaction holds the row lock until it ends, so two records never get the same one."""
     from .models import NumberSequence

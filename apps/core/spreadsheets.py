@@ -14,7 +14,8 @@ import csv
 import io
 import logging
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
@@ -22,6 +23,9 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import DomainError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +56,7 @@ class SpreadsheetError(DomainError):
 
     code = "invalid_upload"
 
-    def __init__(self, message, *, reason: str = ""):
+    def __init__(self, message: "StrOrPromise", *, reason: str = "") -> None:
         super().__init__(message)
         self.reason = reason or str(message)
 
@@ -95,7 +99,7 @@ def _runs_code(part: str) -> bool:
 
 def read_table(
     data: bytes, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]
-) -> Iterator[dict]:
+) -> Generator[dict[str, str], None, None]:
     """The non-empty rows of a list as dicts keyed by the names of `columns` (each name:
     the header titles it may have, lower case). A generator: the first `next()` checks the
     file and its header, every further one reads one more row."""
@@ -126,7 +130,7 @@ def read_table(
         rows.close()
 
 
-def _workbook_rows(data: bytes) -> Iterator[list[str]]:
+def _workbook_rows(data: bytes) -> Generator[list[str], None, None]:
     """The first sheet's rows, streamed (openpyxl's read-only mode parses the sheet as it
     goes); a workbook whose parts are missing or do not parse is refused as a whole."""
     check_workbook_archive(data)
@@ -150,7 +154,7 @@ def _workbook_rows(data: bytes) -> Iterator[list[str]]:
             book.close()
 
 
-def _text_rows(data: bytes) -> Iterator[list[str]]:
+def _text_rows(data: bytes) -> Generator[list[str], None, None]:
     for encoding in CSV_ENCODINGS:
         try:
             text = data.decode(encoding)

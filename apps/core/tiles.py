@@ -10,18 +10,21 @@ north (XYZ), so row = 2^z - 1 - y. Only raster packages (png, jpg, webp) are ser
 
 import os
 import sqlite3
+from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import condition, require_GET
 
@@ -90,7 +93,7 @@ def package() -> Package | None:
     return _read(str(Path(path).resolve()), modified)
 
 
-def map_config() -> dict:
+def map_config() -> dict[str, object]:
     """What every map needs to know of its base layer (json_script in _map_assets.html)."""
     offline = package()
     if offline is not None:
@@ -105,7 +108,7 @@ def map_config() -> dict:
     return {"tiles": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
 
 
-def _modified(request, **kwargs):
+def _modified(request: HttpRequest, **kwargs: object) -> datetime | None:
     offline = package()
     return datetime.fromtimestamp(offline.modified, UTC) if offline else None
 
@@ -113,7 +116,7 @@ def _modified(request, **kwargs):
 @require_GET
 @login_required
 @condition(last_modified_func=_modified)
-def tile(request, z: int, x: int, y: int, ext: str):
+def tile(request: HttpRequest, z: int, x: int, y: int, ext: str) -> HttpResponse:
     """One tile of the package; 404 for a tile it does not have (Leaflet leaves it blank)."""
     require_perm(request, "stations.view_station")
     offline = package()
@@ -133,9 +136,11 @@ def tile(request, z: int, x: int, y: int, ext: str):
 
 
 @checks.register()
-def check_map_tiles(app_configs=None, **kwargs):
+def check_map_tiles(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     """At start (and `manage.py check`): the base layer is set up right, or a clear error."""
-    errors = []
+    errors: list[checks.CheckMessage] = []
     if settings.MAP_MBTILES_PATH and settings.MAP_TILE_URL:
         errors.append(
             checks.Error(

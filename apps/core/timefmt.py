@@ -46,7 +46,7 @@ def iso(value: datetime | None) -> str | None:
     return None if value is None else local(value).isoformat()
 
 
-def when(value, style: str = "datetime") -> str:
+def when(value: datetime | date | time | str | None, style: str = "datetime") -> str:
     """`value` (a datetime, date or time; None gives "") in the named style. A date asked
     for in a style with a time of day is written as a date."""
     if value is None or value == "":

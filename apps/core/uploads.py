@@ -16,10 +16,13 @@ import os
 import re
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +33,9 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from .errors import DomainError
 from .spreadsheets import CSV_ENCODINGS, SpreadsheetError, check_workbook_archive
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -58,15 +64,16 @@ class PrivateStorage(FileSystemStorage):
     so that a changed setting — a test's temporary folder — is honoured."""
 
     @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
+    def base_location(self) -> Path:
+        location: Path = settings.PRIVATE_MEDIA_ROOT
+        return location
 
     @property
-    def location(self):
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
 
-def private_storage():
+def private_storage() -> PrivateStorage:
     """Files that hold personal data: outside the public media URL, served only by views
     that check scope. A callable, so that migrations do not record this machine's path."""
     return PrivateStorage()
@@ -103,23 +110,25 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def _refuse(message: str, reason: str):
+def _refuse(message: "StrOrPromise", reason: str) -> NoReturn:
     logger.warning("upload refused: %s", reason)
     raise UploadRefused(message)
 
 
-def _read(upload, *, max_bytes: int) -> bytes:
-    if upload.size > max_bytes:
+def _read(upload: UploadedFile, *, max_bytes: int) -> bytes:
+    size = upload.size or 0  # a received upload always has its size
+    if size > max_bytes:
         _refuse(
             _("The file is too large: at most %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)},
-            f"size {upload.size} over {max_bytes}",
+            f"size {size} over {max_bytes}",
         )
-    if not upload.size:
+    if not size:
         _refuse(_("The file is empty."), "empty file")
-    return upload.read()
+    content: bytes = upload.read()
+    return content
 
 
-def _refuse_kind(kind, allowed):
+def _refuse_kind(kind: str | None, allowed: tuple[str, ...]) -> NoReturn:
     _refuse(
         _("This file type is not accepted. Upload %(kinds)s.")
         % {"kinds": "、".join(LABELS[k] for k in allowed)},
@@ -127,11 +136,13 @@ def _refuse_kind(kind, allowed):
     )
 
 
-def check_upload(upload, *, allowed: tuple[str, ...], max_bytes: int) -> CheckedUpload:
+def check_upload(
+    upload: UploadedFile, *, allowed: tuple[str, ...], max_bytes: int
+) -> CheckedUpload:
     """Read an uploaded file and return what may be stored, or refuse it."""
     content = _read(upload, max_bytes=max_bytes)
     kind = sniff(content[:16])
-    if kind not in allowed:
+    if kind is None or kind not in allowed:
         _refuse_kind(kind, allowed)
     if kind in ("jpeg", "png"):
         content = _reencoded_image(content, kind)
@@ -141,7 +152,7 @@ def check_upload(upload, *, allowed: tuple[str, ...], max_bytes: int) -> Checked
 
 
 def check_spreadsheet(
-    upload,
+    upload: UploadedFile,
     *,
     max_bytes: int,
     allowed: tuple[str, ...] = ("xlsx", "csv"),
@@ -222,9 +233,11 @@ def _check_pdf(content: bytes) -> None:
         )
 
 
-def _active_pdf_names(root) -> set[str]:
+def _active_pdf_names(root: object) -> set[str]:
     """Every name from ACTIVE_PDF_NAMES used anywhere in the document's object graph."""
-    found, seen, stack = set(), set(), [root]
+    found: set[str] = set()
+    seen: set[tuple[int, int]] = set()
+    stack: list[object] = [root]
     while stack:
         obj = stack.pop()
         if isinstance(obj, IndirectObject):

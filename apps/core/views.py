@@ -5,12 +5,21 @@ through `Model.objects.restrict(user, action)` (404 when out of scope). Writes g
 `save_in_scope`, one transaction.
 """
 
+from typing import TYPE_CHECKING, Any, cast
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.db import models
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
@@ -23,15 +32,41 @@ from django_filters.views import FilterView
 
 from . import services
 from .errors import DomainError, OutOfScope
-from .filters import AccessLogFilter
+from .filters import AccessLogFilter, ScopedFilterSet
 from .models import AccessLog, Notification
 from .notifications import notifications_mark_read
 from .pagination import NoCountPaginator
-from .scoping import CHANGE, VIEW
+from .scoping import CHANGE, VIEW, ScopedQuerySet, scoped_rows
 from .services import personal_data_reveal, save_in_scope
 
+if TYPE_CHECKING:
+    from rest_framework.request import Request
 
-def safe_next(request) -> str:
+    from apps.accounts.models import User
+
+    # Django's generic views are generic only in the stubs (no subscript at run time). The
+    # mixins below are only ever mixed into views: these are the views' methods they call.
+    _DetailView = generic.DetailView[models.Model]
+    _CreateView = generic.CreateView[models.Model, forms.ModelForm[models.Model]]
+    _UpdateView = generic.UpdateView[models.Model, forms.ModelForm[models.Model]]
+    _ContextBase = generic.base.ContextMixin
+    _FormBase = generic.edit.ModelFormMixin[models.Model, forms.ModelForm[models.Model]]
+else:
+    _DetailView, _CreateView, _UpdateView = (
+        generic.DetailView,
+        generic.CreateView,
+        generic.UpdateView,
+    )
+    _ContextBase = _FormBase = object
+
+
+def signed_in(request: "HttpRequest | Request") -> "User":
+    """The user of a request that login_required (or LoginRequiredMixin) let through: signed
+    in, so never AnonymousUser."""
+    return cast("User", request.user)
+
+
+def safe_next(request: HttpRequest) -> str:
     """The page a form asks to return to (`next`, posted or in the query), if it is on this
     site; "" otherwise, so that a crafted link cannot send an officer elsewhere."""
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -40,46 +75,51 @@ def safe_next(request) -> str:
     return ""
 
 
-def form_errors(form) -> str:
+def form_errors(form: forms.BaseForm) -> str:
     """A bound form's errors as one sentence, for an action whose page shows a message."""
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-def require_perm(request, perm: str) -> None:
+def require_perm(request: HttpRequest, perm: str) -> None:
     """For function views: a role without the permission gets 403 (records out of scope are
     404 through `restrict`, separately)."""
     if not request.user.has_perm(perm):
         raise PermissionDenied
 
 
-class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    model = None
+class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin, _ContextBase):
+    if TYPE_CHECKING:
+        # Each page names its model; this base has none.
+        model: type[models.Model]
+        request: HttpRequest
+    else:
+        model = None
     action = VIEW  # which scope the page reads in
     permission_action = "view"  # which model permission the page needs
     select_related: tuple[str, ...] = ()
     raise_exception = True  # logged-in users without the role permission get 403
 
-    def handle_no_permission(self):
+    def handle_no_permission(self) -> HttpResponseRedirect:
         if not self.request.user.is_authenticated:
             self.raise_exception = False
         return super().handle_no_permission()
 
-    def get_permission_required(self):
+    def get_permission_required(self) -> list[str]:
         opts = self.model._meta
         return [f"{opts.app_label}.{self.permission_action}_{opts.model_name}"]
 
-    def get_queryset(self):
-        qs = self.model.objects.restrict(self.request.user, self.action)
+    def get_queryset(self) -> ScopedQuerySet[models.Model]:
+        qs = scoped_rows(self.model).restrict(self.request.user, self.action)
         # select_related() with no names would join every foreign key.
         return qs.select_related(*self.select_related) if self.select_related else qs
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["opts"] = self.model._meta
         return context
 
 
-class ScopedListView(ScopedMixin, FilterView):
+class ScopedListView(ScopedMixin, FilterView):  # type: ignore[misc]  # django-filter: no types
     """A list page: filterset (with `q`), pagination, and `columns` rendered by core/list.html."""
 
     paginate_by = 50
@@ -87,12 +127,12 @@ class ScopedListView(ScopedMixin, FilterView):
     columns: list[tuple[str, str]] = []
     create_url_name: str | None = None
 
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
+    def get_filterset(self, filterset_class: type[ScopedFilterSet]) -> ScopedFilterSet:
+        filterset: ScopedFilterSet = super().get_filterset(filterset_class)
         filterset.narrow_choices_to_station()
         return filterset
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["columns"] = self.columns
         opts = self.model._meta
@@ -103,7 +143,7 @@ class ScopedListView(ScopedMixin, FilterView):
         return context
 
 
-class ScopedDetailView(ScopedMixin, generic.DetailView):
+class ScopedDetailView(ScopedMixin, _DetailView):
     template_name = "core/detail.html"
     fields: list[str] = []
     update_url_name: str | None = None
@@ -111,7 +151,7 @@ class ScopedDetailView(ScopedMixin, generic.DetailView):
     # (field, mask kind, URL name of the RevealPersonalDataView).
     masked_fields: list[tuple[str, str, str]] = []
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["fields"] = self.fields
         context["masked_fields"] = [
@@ -126,19 +166,19 @@ class ScopedDetailView(ScopedMixin, generic.DetailView):
         return context
 
 
-class ScopedFormMixin(ScopedMixin):
-    template_name = "core/form.html"
+class ScopedFormMixin(ScopedMixin, _FormBase):
+    template_name: str | None = "core/form.html"
     action = CHANGE
     cancel_url_name = "home"  # where "Cancel" leads on a new record's form
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
         return kwargs
 
-    def form_valid(self, form):
+    def form_valid(self, form: "forms.ModelForm[models.Model]") -> HttpResponse:
         try:
-            self.object = save_in_scope(by=self.request.user, save=form.save)
+            self.object = save_in_scope(by=signed_in(self.request), save=form.save)
         except DomainError as exc:
             form.add_error(None, exc.message)
             return self.form_invalid(form)
@@ -146,20 +186,23 @@ class ScopedFormMixin(ScopedMixin):
         # Not super().form_valid(): ModelFormMixin would save the form a second time.
         return HttpResponseRedirect(self.get_success_url())
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
+    def get_success_url(self) -> str:
+        # Every model with a form page has its own page.
+        url: str = self.object.get_absolute_url()  # type: ignore[attr-defined]
+        return url
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["cancel_url"] = reverse(self.cancel_url_name)
         return context
 
 
-class ScopedCreateView(ScopedFormMixin, generic.CreateView):
+# A new record's view has no object until its form is saved (the stubs' `Model | None`).
+class ScopedCreateView(ScopedFormMixin, _CreateView):  # type: ignore[misc]
     permission_action = "add"
 
 
-class ScopedUpdateView(ScopedFormMixin, generic.UpdateView):
+class ScopedUpdateView(ScopedFormMixin, _UpdateView):
     permission_action = "change"
 
 
@@ -168,12 +211,14 @@ class RevealPersonalDataView(ScopedMixin, generic.View):
 
     fields: tuple[str, ...] = ()
 
-    def post(self, request, pk, field):
+    def post(self, request: HttpRequest, pk: int, field: str) -> HttpResponse:
         if field not in self.fields:
             raise Http404
         obj = self.get_queryset().get_or_404(pk)
         try:
-            value = personal_data_reveal(by=request.user, obj=obj, field=field, request=request)
+            value = personal_data_reveal(
+                by=signed_in(request), obj=obj, field=field, request=request
+            )
         except OutOfScope as exc:
             raise Http404 from exc
         return HttpResponse(f'<span class="revealed">{escape(value)}</span>')
@@ -197,7 +242,7 @@ class AccessLogList(ScopedListView):
         ("ip_address", _("IP address")),
     ]
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["retention_days"] = settings.ACCESS_LOG_RETENTION_DAYS
         return context
@@ -205,9 +250,9 @@ class AccessLogList(ScopedListView):
 
 @login_required
 @require_POST
-def access_log_purge(request):
+def access_log_purge(request: HttpRequest) -> HttpResponseRedirect:
     require_perm(request, "core.delete_accesslog")
-    deleted = services.access_log_purge(by=request.user)
+    deleted = services.access_log_purge(by=signed_in(request))
     messages.success(
         request,
         ngettext(
@@ -221,19 +266,20 @@ def access_log_purge(request):
 
 
 @login_required
-def notification_list(request):
+def notification_list(request: HttpRequest) -> HttpResponse:
     """The message centre: the user's own notifications, newest first, unread ones marked."""
-    rows = Notification.objects.restrict(request.user).filter(recipient=request.user)
+    user = signed_in(request)
+    rows = Notification.objects.restrict(user).filter(recipient=user)
     page = NoCountPaginator(rows, 30).page(request.GET.get("page"))
     return render(request, "core/notifications.html", {"page_obj": page})
 
 
 @login_required
 @require_POST
-def notification_read(request):
+def notification_read(request: HttpRequest) -> HttpResponseRedirect:
     """Mark one (`id`) or all of the user's notifications read, then follow its link."""
     pk = request.POST.get("id")
-    notifications_mark_read(user=request.user, ids=[pk] if pk and pk.isdigit() else None)
+    notifications_mark_read(user=signed_in(request), ids=[pk] if pk and pk.isdigit() else None)
     target = ""
     if pk and pk.isdigit():
         notification = Notification.objects.restrict(request.user).filter(pk=pk).first()

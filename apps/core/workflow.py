@@ -6,10 +6,14 @@ the table does not list is refused with a Conflict (HTTP 409), never silently ap
 """
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.db.models import TextChoices
 
 from .errors import Conflict
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Workflow:
@@ -24,9 +28,9 @@ class Workflow:
         transitions: Mapping[str, set[str]],
         *,
         labels: type[TextChoices],
-        refusal,
+        refusal: "StrOrPromise",
         refusals: Mapping[str | tuple[str, str], object] | None = None,
-    ):
+    ) -> None:
         self.transitions = transitions
         self.labels = labels
         self.refusal = refusal

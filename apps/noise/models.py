@@ -266,6 +266,9 @@ class NoiseSensor(SameStationMixin, TimeStampedModel):
 
     objects = ScopedManager()
     scope = Scope(station="station_id", bureau="station__bureau_id")
+    # Set on the rows selectors.sensors_live reads (no columns).
+    limit_now: int | None
+    is_over: bool
     same_station = {
         "post": _("The post belongs to another station."),
         "community": _("The village / community belongs to another station."),
@@ -346,6 +349,9 @@ class NoiseEvent(models.Model):
 
     objects = ScopedManager()
     scope = SENSOR_SCOPE
+    # Set on the rows selectors.open_events reads (no columns).
+    rules: NoiseSettings
+    grounds: list[str]
 
     class Meta:
         verbose_name = _("noise event")

@@ -2,10 +2,13 @@
 by which an event may become an incident, and the noise page's live levels and curves in a
 fixed number of queries whatever the rows."""
 
-from datetime import datetime, time, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMinute
 from django.utils import timezone
 
@@ -18,6 +21,21 @@ from .models import (
     NoiseSensor,
     NoiseSettings,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from apps.accounts.models import User
+
+
+class Repeats(TypedDict):
+    repeats_in_week: int  # with_repeats
+
+
+class Latest(TypedDict):
+    latest_db: Decimal | None  # sensors_live
+    latest_at: datetime | None
+
 
 # GB 3096-2008 counts day and night in local time; Chongqing is on Beijing time.
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -55,10 +73,10 @@ def noise_settings(bureau_id: int) -> NoiseSettings:
     return found or NoiseSettings(bureau_id=bureau_id)
 
 
-def sensors_live(*, user):
+def sensors_live(*, user: "User") -> "list[WithAnnotations[NoiseSensor, Latest]]":
     """The user's sensors with their latest level, the limit now and whether it is over."""
     latest = NoiseReading.objects.filter(sensor=OuterRef("pk")).order_by("-at")
-    sensors = list(
+    sensors: list[WithAnnotations[NoiseSensor, Latest]] = list(
         NoiseSensor.objects.restrict(user)
         .filter(is_active=True)
         .select_related("station", "community")
@@ -78,7 +96,9 @@ def sensors_live(*, user):
     return sensors
 
 
-def with_repeats(events):
+def with_repeats(
+    events: QuerySet[NoiseEvent],
+) -> "QuerySet[WithAnnotations[NoiseEvent, Repeats]]":
     """The events, each annotated with `repeats_in_week`: how many events its sensor had
     in the REPEAT_WINDOW before it opened (0: the first there this week)."""
     earlier = (
@@ -97,11 +117,13 @@ def with_repeats(events):
 
 def repeats_in_week(event: NoiseEvent) -> int:
     """`repeats_in_week` of one event: its annotation, else one query."""
-    if hasattr(event, "repeats_in_week"):
-        return event.repeats_in_week
-    return with_repeats(NoiseEvent.objects.filter(pk=event.pk)).values_list(
+    annotated: int | None = getattr(event, "repeats_in_week", None)
+    if annotated is not None:
+        return annotated
+    count: int = with_repeats(NoiseEvent.objects.filter(pk=event.pk)).values_list(
         "repeats_in_week", flat=True
     )[0]
+    return count
 
 
 def lasted(event: NoiseEvent) -> timedelta:
@@ -131,15 +153,15 @@ def converts_by_itself(grounds: list[str], config: NoiseSettings) -> bool:
     )
 
 
-class BureauSettings(dict):
+class BureauSettings(dict[int, NoiseSettings]):
     """noise_settings() per bureau id, each read once (a list of events of many bureaus)."""
 
-    def __missing__(self, bureau_id):
+    def __missing__(self, bureau_id: int) -> NoiseSettings:
         self[bureau_id] = noise_settings(bureau_id)
         return self[bureau_id]
 
 
-def open_events(*, user):
+def open_events(*, user: "User") -> "list[WithAnnotations[NoiseEvent, Repeats]]":
     """Open events with their repeats in the week, their bureau's settings (`rules`) and,
     as `grounds`, why each may become an incident: a place that repeats qualifies even when
     each event is short."""
@@ -157,7 +179,7 @@ def open_events(*, user):
     return events
 
 
-def past_week_events(*, user, limit: int = 50):
+def past_week_events(*, user: "User", limit: int = 50) -> QuerySet[NoiseEvent]:
     """The week's closed events, newest first, with their repeats: where to look back at
     the evening's square dance, open its page and, if it qualifies, make it an incident."""
     return with_repeats(
@@ -167,7 +189,9 @@ def past_week_events(*, user, limit: int = 50):
     ).order_by("-opened_at")[:limit]
 
 
-def day_curves(*, sensors, day=None) -> dict[int, dict]:
+def day_curves(
+    *, sensors: Sequence[NoiseSensor], day: date | None = None
+) -> dict[int, dict[str, Any]]:
     """Per sensor (of those the caller may see: pass a scoped list), the loudest level of
     each minute of the local day (one query for all sensors) with the limit of that
     minute, and the hourly maxima for the table."""
@@ -187,7 +211,8 @@ def day_curves(*, sensors, day=None) -> dict[int, dict]:
     table, configs = limits(), BureauSettings()
     zone = {sensor.pk: table.get(sensor.zone_class) for sensor in sensors}
     config = {sensor.pk: configs[sensor.station.bureau_id] for sensor in sensors}
-    curves = {}
+    # Per sensor: the chart's labels, values and limits, and the table's hours.
+    curves: dict[int, dict[str, Any]] = {}
     for sensor_id, minute, level in rows.iterator(chunk_size=5000):
         curve = curves.get(sensor_id)
         if curve is None:

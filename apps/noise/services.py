@@ -34,9 +34,11 @@ import math
 import secrets
 import uuid
 from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -46,7 +48,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.cases.choices import IncidentSource
-from apps.cases.models import IncidentCategory
+from apps.cases.models import Incident, IncidentCategory
 from apps.cases.services import incident_report
 from apps.core.errors import Conflict, DomainError, OutOfScope
 from apps.core.limits import CLOCK_SKEW
@@ -57,7 +59,16 @@ from apps.core.timefmt import when
 
 from .choices import EventTrigger, Period
 from .complaints import NOISE_CATEGORY_MARK
-from .models import MAX_DB, MIN_DB, NIGHT_LMAX_MARGIN, NoiseEvent, NoiseReading, NoiseSensor
+from .models import (
+    MAX_DB,
+    MIN_DB,
+    NIGHT_LMAX_MARGIN,
+    NoiseEvent,
+    NoiseLimit,
+    NoiseReading,
+    NoiseSensor,
+    NoiseSettings,
+)
 from .selectors import (
     LOCAL,
     converts_by_itself,
@@ -67,6 +78,9 @@ from .selectors import (
     noise_settings,
     repeats_in_week,
 )
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 logger = logging.getLogger(__name__)
 MAX_BATCH = 2000
@@ -107,7 +121,9 @@ def sensor_for_key(key: str) -> NoiseSensor | None:
     )
 
 
-def sensor_create(*, by, contacts=(), **fields) -> tuple[NoiseSensor, str]:
+def sensor_create(
+    *, by: "User", contacts: Iterable["User"] = (), **fields: Any
+) -> tuple[NoiseSensor, str]:
     """Register a sensor; returns it with its device key (shown once, then only hashed)."""
     sensor = NoiseSensor(**fields)
     key = _new_key(sensor)
@@ -123,7 +139,7 @@ def sensor_create(*, by, contacts=(), **fields) -> tuple[NoiseSensor, str]:
     return sensor, key
 
 
-def sensor_rotate_key(*, sensor: NoiseSensor, by) -> str:
+def sensor_rotate_key(*, sensor: NoiseSensor, by: "User") -> str:
     """Issue a new device key (the old one stops working at once); returns it, once."""
     with transaction.atomic():
         sensor = NoiseSensor.objects.lock_for(by, sensor.pk)
@@ -132,7 +148,7 @@ def sensor_rotate_key(*, sensor: NoiseSensor, by) -> str:
     return key
 
 
-def sensor_revoke_key(*, sensor: NoiseSensor, by) -> NoiseSensor:
+def sensor_revoke_key(*, sensor: NoiseSensor, by: "User") -> NoiseSensor:
     """Revoke the device key (a stolen or replaced device): its batches are refused."""
     with transaction.atomic():
         sensor = NoiseSensor.objects.lock_for(by, sensor.pk)
@@ -155,7 +171,7 @@ class IngestResult:
     closed: list[NoiseEvent]
 
 
-def _clean_batch(readings) -> dict[datetime, Decimal]:
+def _clean_batch(readings: Sequence[Mapping[str, Any]]) -> dict[datetime, Decimal]:
     """The batch as {time: level}, or a DomainError naming the first bad reading (nothing
     of a bad batch is saved)."""
     if not readings:
@@ -163,7 +179,7 @@ def _clean_batch(readings) -> dict[datetime, Decimal]:
     if len(readings) > MAX_BATCH:
         raise DomainError(_("At most %(n)d readings per batch.") % {"n": MAX_BATCH}, code="invalid")
     latest_allowed = timezone.now() + CLOCK_SKEW
-    batch = {}
+    batch: dict[datetime, Decimal] = {}
     for i, reading in enumerate(readings):
         at, level = reading.get("at"), reading.get("db_a")
         if not isinstance(at, datetime) or timezone.is_naive(at):
@@ -200,10 +216,20 @@ def _epoch(at: datetime | None) -> float | None:
     return None if at is None else at.timestamp()
 
 
+@overload
+def _moment(t: float) -> datetime: ...
+@overload
+def _moment(t: None) -> None: ...
+@overload
+def _moment(t: float | None) -> datetime | None: ...
 def _moment(t: float | None) -> datetime | None:
     return None if t is None else datetime.fromtimestamp(t, tz=UTC)
 
 
+@overload
+def _db(level: float) -> Decimal: ...
+@overload
+def _db(level: float | None) -> Decimal | None: ...
 def _db(level: float | None) -> Decimal | None:
     return None if level is None else Decimal(f"{level:.1f}")
 
@@ -212,7 +238,7 @@ class _Periods:
     """Day or night and the limit of a moment (epoch seconds), by its own local time under
     the bureau's hours."""
 
-    def __init__(self, config, limit_row):
+    def __init__(self, config: NoiseSettings, limit_row: NoiseLimit) -> None:
         self.day_starts = config.day_starts.hour * 3600 + config.day_starts.minute * 60
         self.night_starts = config.night_starts.hour * 3600 + config.night_starts.minute * 60
         self.day = (Period.DAY, limit_row.day_limit)
@@ -227,9 +253,9 @@ class _Window:
     """The rolling LAeq (GB 3096-2008 §3.3): the energy mean of the levels over the last
     `seconds`, each reading weighted by the time it stands for. Times are epoch seconds."""
 
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float) -> None:
         self.span = seconds
-        self.parts = deque()  # [start, end, 10^(L/10)]
+        self.parts: deque[list[float]] = deque()  # [start, end, 10^(L/10)]
         self.energy = self.covered = 0.0
         self.full = False  # the readings reach back across the whole span
 
@@ -274,24 +300,44 @@ class _Opening:
     closed_at: datetime | None = None
 
 
-class _Machine:
+# What a machine opens and follows: the saved event (live), or the opening itself (a late
+# stretch replayed, saved afterwards if it overlaps nothing).
+_Event = TypeVar("_Event", NoiseEvent, _Opening)
+
+
+class _Machine(Generic[_Event]):
     """The event rules over a sensor's readings in time order (module docstring), on epoch
     seconds and float levels. Its state is the sensor's run fields (`load`/`store`), so that
     a batch carries on where the last one stopped; a late stretch is replayed with a fresh
     one."""
 
-    def __init__(self, *, config, periods: _Periods, event, create=None):
-        self.periods, self.event = periods, event
+    def __init__(
+        self,
+        *,
+        config: NoiseSettings,
+        periods: _Periods,
+        event: _Event | None,
+        create: Callable[[_Opening], _Event],
+    ) -> None:
+        self.periods = periods
+        self.event: _Event | None = event
         # Turns an _Opening into the event the machine then follows (saved, when live).
-        self.create = create or (lambda opening: opening)
+        self.create: Callable[[_Opening], _Event] = create
         self.window = _Window(config.laeq_window.total_seconds())
         self.open_delay = config.open_delay.total_seconds()
         self.close_delay = config.close_delay.total_seconds()
-        self.previous = None  # (epoch seconds, level, over its own limit)
-        self.loud_since = self.loud_peak = None
-        self.last = self.last_db = None
-        self.over_since = self.run_peak = self.under_since = self.loud_until = None
-        self.opened, self.closed = [], []
+        # (epoch seconds, level, over its own limit)
+        self.previous: tuple[float, float, bool] | None = None
+        self.loud_since: float | None = None
+        self.loud_peak: float | None = None
+        self.last: float | None = None
+        self.last_db: Decimal | None = None
+        self.over_since: float | None = None
+        self.run_peak: float | None = None
+        self.under_since: float | None = None
+        self.loud_until: float | None = None
+        self.opened: list[_Event] = []
+        self.closed: list[_Event] = []
         self.loud_now = False
         self.peak = float(event.peak) if event is not None else None
         self.partial = False
@@ -321,7 +367,7 @@ class _Machine:
             self.loud_since = self.loud_peak = None
         elif self.loud_since is None:
             self.loud_since, self.loud_peak = t, level
-        elif level > self.loud_peak:
+        elif level > self.loud_peak:  # type: ignore[operator]  # set with loud_since
             self.loud_peak = level
         self.loud_now = over
 
@@ -355,29 +401,37 @@ class _Machine:
                     tipped = self.previous is not None and self.previous[2]
                     self.over_since = self.loud_since if tipped else t
                     self.run_peak = self.loud_peak if tipped else level_now
-                if level_now > self.run_peak:
+                # A run that has started has its start and its peak (the loud stretch that
+                # tipped it has both): neither is None from here.
+                if level_now > self.run_peak:  # type: ignore[operator]
                     self.run_peak = level_now
-                if t - self.over_since >= self.open_delay:
+                if t - self.over_since >= self.open_delay:  # type: ignore[operator]
                     self._open(
-                        self.over_since, self.run_peak, laeq, limit, period, EventTrigger.LAEQ
+                        self.over_since,  # type: ignore[arg-type]
+                        self.run_peak,  # type: ignore[arg-type]
+                        laeq,
+                        limit,
+                        period,
+                        EventTrigger.LAEQ,
                     )
         else:
-            self._follow(t, level_now, laeq, over)
+            self._follow(self.event, t, level_now, laeq, over)
         self.last, self.last_db = t, db
         self._remember(t, level_now, limit)
 
-    def _follow(self, t: float, level: float, laeq: float | None, over: bool) -> None:
-        event = self.event
-        if level > self.peak:
+    def _follow(
+        self, event: _Event, t: float, level: float, laeq: float | None, over: bool
+    ) -> None:
+        if level > self.peak:  # type: ignore[operator]  # set with the event it follows
             self.peak, event.peak, self.changed = level, _db(level), True
         # The highest LAeq of a window the readings reach back across (at the sensor's
         # start only a partial one, until a full window has been seen).
         full = self.window.full
         counts = laeq is not None and (full or event.laeq is None)
-        if counts and (event.laeq is None or self.partial or laeq > event.laeq):
-            laeq = _db(laeq)
-            self.changed = self.changed or laeq != event.laeq
-            event.laeq, self.partial = laeq, not full
+        if counts and (event.laeq is None or self.partial or laeq > event.laeq):  # type: ignore[operator]  # counts: not None
+            rounded = _db(laeq)
+            self.changed = self.changed or rounded != event.laeq
+            event.laeq, self.partial = rounded, not full
         if over:
             self.under_since = None
             return
@@ -390,7 +444,15 @@ class _Machine:
             self.closed.append(event)
             self.event = self.under_since = None
 
-    def _open(self, since, peak, laeq, limit, period, trigger) -> None:
+    def _open(
+        self,
+        since: float,
+        peak: float,
+        laeq: float | None,
+        limit: int,
+        period: str,
+        trigger: str,
+    ) -> None:
         opening = _Opening(_moment(since), _db(peak), _db(laeq), limit, period, trigger)
         self.event = self.create(opening)
         self.opened.append(self.event)
@@ -398,7 +460,7 @@ class _Machine:
         self.over_since = self.run_peak = self.under_since = None
 
 
-def _save_event(sensor, opening: _Opening) -> NoiseEvent:
+def _save_event(sensor: NoiseSensor, opening: _Opening) -> NoiseEvent:
     return NoiseEvent.objects.create(
         sensor=sensor,
         opened_at=opening.opened_at,
@@ -422,7 +484,7 @@ WINDOW_READINGS = (
 )
 
 
-def _store(sensor, batch: dict[datetime, Decimal]) -> None:
+def _store(sensor: NoiseSensor, batch: dict[datetime, Decimal]) -> None:
     """The batch's readings (those already stored are left as they are): on PostgreSQL in
     one statement of two arrays, without a model instance per reading (speed)."""
     if connection.vendor != "postgresql":
@@ -440,7 +502,9 @@ def _store(sensor, batch: dict[datetime, Decimal]) -> None:
         cursor.execute(INSERT_READINGS, [sensor.pk, list(batch), list(batch.values())])
 
 
-def _prime(machine: _Machine, sensor, first: datetime, config) -> None:
+def _prime(
+    machine: "_Machine[Any]", sensor: NoiseSensor, first: datetime, config: NoiseSettings
+) -> None:
     """The stored readings the window needs before `first`, in time order (on PostgreSQL
     as epoch seconds and floats, which cost nothing to decode)."""
     since = first - config.laeq_window - MAX_HOLD
@@ -455,7 +519,7 @@ def _prime(machine: _Machine, sensor, first: datetime, config) -> None:
             machine.prime(t, level)
 
 
-def readings_ingest(*, sensor: NoiseSensor, readings) -> IngestResult:
+def readings_ingest(*, sensor: NoiseSensor, readings: Sequence[Mapping[str, Any]]) -> IngestResult:
     """Store a batch of readings (re-sent ones are ignored) and advance the sensor's events;
     the result tells the sensor whether to play the warning."""
     batch = _clean_batch(readings)
@@ -510,8 +574,10 @@ def readings_ingest(*, sensor: NoiseSensor, readings) -> IngestResult:
     if new:
         loud_now = machine.loud_now
     else:
-        loud_now = sensor.last_db_a is not None and (
-            sensor.last_db_a > periods.limit_at(sensor.last_reading_at.timestamp())[1]
+        loud_now = (
+            sensor.last_db_a is not None
+            and sensor.last_reading_at is not None  # stored with its level
+            and sensor.last_db_a > periods.limit_at(sensor.last_reading_at.timestamp())[1]
         )
     warn = event is not None and loud_now
     return IngestResult(
@@ -524,13 +590,17 @@ def readings_ingest(*, sensor: NoiseSensor, readings) -> IngestResult:
     )
 
 
-def _judge_late(sensor, late: list[datetime], config, periods) -> list[NoiseEvent]:
+def _judge_late(
+    sensor: NoiseSensor, late: list[datetime], config: NoiseSettings, periods: _Periods
+) -> list[NoiseEvent]:
     """Readings older than the newest processed (a sensor's buffer sent after live ones):
     the stretch they fall in is replayed from the stored readings with a fresh state, by the
     readings' own times, and any event it raises that overlaps none of the sensor's events
     is recorded, closed where its noise stopped (or at the stretch's end)."""
     first, last = late[0], late[-1]
-    machine = _Machine(config=config, periods=periods, event=None)
+    machine: _Machine[_Opening] = _Machine(
+        config=config, periods=periods, event=None, create=lambda opening: opening
+    )
     _prime(machine, sensor, first, config)
     stretch = NoiseReading.objects.filter(sensor=sensor, at__gte=first, at__lte=last)
     for at, db in stretch.order_by("at").values_list("at", "db_a"):
@@ -568,7 +638,7 @@ def _notify_contacts(sensor: NoiseSensor, event: NoiseEvent) -> None:
 # --- events to incidents --------------------------------------------------------------------
 
 
-def _auto_incident(sensor: NoiseSensor, event: NoiseEvent, config) -> None:
+def _auto_incident(sensor: NoiseSensor, event: NoiseEvent, config: NoiseSettings) -> None:
     """The bureau's option: an event that qualifies on a rule set to convert by itself
     becomes an incident, taken in the name of the sensor's first contact at its station who
     may take incidents. A refusal is logged, never allowed to lose the sensor's batch."""
@@ -588,7 +658,7 @@ def _auto_incident(sensor: NoiseSensor, event: NoiseEvent, config) -> None:
         logger.warning("noise event %s: automatic incident refused: %s", event.pk, exc.message)
 
 
-def _check_qualifies(event: NoiseEvent, config) -> None:
+def _check_qualifies(event: NoiseEvent, config: NoiseSettings) -> None:
     if incident_grounds(event, config):
         return
     minutes = int(lasted(event).total_seconds() // 60)
@@ -618,7 +688,7 @@ def _check_qualifies(event: NoiseEvent, config) -> None:
 
 
 @requires("noise.change_noiseevent", "cases.add_incident")
-def noise_event_to_incident(*, event: NoiseEvent, by):
+def noise_event_to_incident(*, event: NoiseEvent, by: "User") -> Incident:
     """Open a sensor incident (警情) for the event, at the sensor's place, in the bureau's
     noise category when it has one; the event links to it. Only an event that qualifies
     (selectors.incident_grounds) may; converting twice is a conflict."""

@@ -1,3 +1,5 @@
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
@@ -80,7 +82,7 @@ class PersonFilter(ScopedFilterSet):
             "is_focus",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
         if user is None or not user.has_perm("registry.view_focusrecord"):

@@ -99,7 +99,7 @@ PERSON_UPDATE_FIELDS = [
 class Checked:
     """What a file would do: new records, updates of registered ones, rejected rows."""
 
-    model: type
+    model: type[Person | Address | Unit | HotelStay]
     update_fields: list[str] = field(default_factory=list)
     new: list = field(default_factory=list)
     updates: list = field(default_factory=list)

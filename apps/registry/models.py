@@ -2,6 +2,7 @@
 real units — with hotel stays and focus-person records. Every row carries its station."""
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -86,7 +87,7 @@ class Address(SameStationMixin, TimeStampedModel):
     def __str__(self):
         return self.text
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.text = self.compose_text()
         super().save(*args, **kwargs)
 
@@ -199,7 +200,7 @@ class Person(TimeStampedModel):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.derive()
         super().save(*args, **kwargs)
 

@@ -1,6 +1,9 @@
 """Reads across the registry, restricted to the user's scope."""
 
-from django.db.models import Min
+from typing import TYPE_CHECKING
+
+from django.db.models import Min, QuerySet
+from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -9,10 +12,20 @@ from apps.core.idnumbers import normalise as normalise_id
 from apps.core.services import personal_data_lookup
 
 from .filters import PersonFilter
-from .models import Person, Residence, Unit, address_text
+from .models import Address, Person, Residence, Unit, address_text
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from apps.accounts.models import User
+
+# A block of a record's page: its title, its rows, and their columns (field, heading).
+Related = tuple[
+    "StrOrPromise", QuerySet[Residence] | QuerySet[Unit], list[tuple[str, "StrOrPromise"]]
+]
 
 
-def address_related(*, address, user) -> list:
+def address_related(*, address: Address, user: "User") -> list[Related]:
     """Who lives at an address, who owns it, and which units are there."""
     return [
         (
@@ -34,7 +47,7 @@ def address_related(*, address, user) -> list:
     ]
 
 
-def buildings(addresses) -> list[tuple[int, str]]:
+def buildings(addresses: QuerySet[Address]) -> list[tuple[int, str]]:
     """The buildings among these addresses, each as (the id of one of its addresses, its
     address down to the building): 白彭路12号3栋 and 科园路5号3栋 are two buildings, not
     one "3"."""
@@ -52,11 +65,11 @@ def buildings(addresses) -> list[tuple[int, str]]:
     ]
 
 
-def in_building(addresses, anchor):
+def in_building(addresses: QuerySet[Address], anchor: str | int | None) -> QuerySet[Address]:
     """The addresses in the same building as the address `anchor` (an id, as picked)."""
     where = None
     if str(anchor).isdigit():
-        where = addresses.filter(pk=anchor).values("road", "number", "building").first()
+        where = addresses.filter(pk=str(anchor)).values("road", "number", "building").first()
     return addresses.filter(**where) if where else addresses.none()
 
 
@@ -67,7 +80,9 @@ NOT_HERE = gettext_lazy(
 )
 
 
-def id_number_taken(*, number: str, user, request=None, link: bool = True) -> str | None:
+def id_number_taken(
+    *, number: str, user: "User", request: HttpRequest | None = None, link: bool = True
+) -> str | None:
     """None when nobody is registered with this ID number; else what to tell the officer
     registering it. A person the officer may see is named (with a link on a page, since
     they were looked up by their whole number, the lookup is logged); anyone else is not,
@@ -92,7 +107,7 @@ def id_number_taken(*, number: str, user, request=None, link: bool = True) -> st
 CALLER_MATCHES = 8
 
 
-def caller_matches(*, user, text: str, request) -> tuple[list[Person], bool]:
+def caller_matches(*, user: "User", text: str, request: HttpRequest) -> tuple[list[Person], bool]:
     """The persons a desk's caller lookup finds — the person list's own search (a whole ID
     or phone number, logged; a name by its characters, pinyin or initials) — the first few,
     and whether there are more."""

@@ -1,6 +1,9 @@
 from contextlib import closing
+from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
@@ -17,15 +20,18 @@ from apps.stations.models import Station
 
 from .filters import PersonFilter
 from .hub import UserRequest
-from .imports import CHECKERS, COLUMNS
+from .imports import CHECKERS, COLUMNS, Checked
 from .models import Address, Housing, ImportBatch, Person, Residence, SavedQuery
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 # Paging and ordering are not part of what a sieve selects.
 _NOT_FILTERS = {"page", "page_size", "ordering"}
 
 
 @transaction.atomic
-def saved_query_create(*, by, name: str, params: str) -> SavedQuery:
+def saved_query_create(*, by: "User", name: str, params: str) -> SavedQuery:
     """Keep the sieve's filters under a name for the user (and their station)."""
     query = QueryDict(params, mutable=True)
     for key in _NOT_FILTERS:
@@ -50,7 +56,7 @@ def saved_query_create(*, by, name: str, params: str) -> SavedQuery:
 
 
 @transaction.atomic
-def saved_query_delete(*, query: SavedQuery, by) -> None:
+def saved_query_delete(*, query: SavedQuery, by: "User") -> None:
     """Only the owner deletes a saved query; colleagues may use it but not remove it."""
     if query.owner_id != by.pk and not by.is_superuser:
         raise PermissionDenied(_("Only the person who saved this query can delete it."))
@@ -63,7 +69,12 @@ MAX_IMPORT_BYTES = 30 * 1024 * 1024
 
 
 def import_upload(
-    *, by, upload, update_existing: bool, station=None, kind: str = ImportBatch.Kind.PERSONS
+    *,
+    by: "User",
+    upload: UploadedFile,
+    update_existing: bool,
+    station: Station | None = None,
+    kind: str = ImportBatch.Kind.PERSONS,
 ) -> ImportBatch:
     """Keep the uploaded file privately and check it in the background."""
     station = station or by.station
@@ -77,7 +88,7 @@ def import_upload(
             station=station,
             uploaded_by=by,
             file=store_private(checked, folder="imports"),
-            file_name=upload.name[:200],
+            file_name=(upload.name or "")[:200],
             update_existing=update_existing,
             kind=kind,
         )
@@ -107,7 +118,7 @@ def _fail(batch: ImportBatch, reason: str) -> None:
 
 
 @requires("registry.add_importbatch")
-def import_commit(*, batch: ImportBatch, by) -> ImportBatch:
+def import_commit(*, batch: ImportBatch, by: "User") -> ImportBatch:
     """Commit a checked import in the background; a second commit is refused."""
     with transaction.atomic():
         batch = ImportBatch.objects.lock_for(by, batch.pk)
@@ -143,7 +154,7 @@ def import_apply(*, batch_id: int) -> ImportBatch:
     return batch
 
 
-def _check(batch: ImportBatch, *, progress_key: str):
+def _check(batch: ImportBatch, *, progress_key: str) -> Checked:
     with batch.file.open("rb") as f:
         data = f.read()
     with closing(read_table(data, *COLUMNS[batch.kind])) as rows:
@@ -156,7 +167,7 @@ def _check(batch: ImportBatch, *, progress_key: str):
         )
 
 
-def _record(batch: ImportBatch, checked) -> None:
+def _record(batch: ImportBatch, checked: Checked) -> None:
     batch.total_rows = checked.total
     batch.accepted_rows = len(checked.new) + len(checked.updates)
     batch.updated_rows = len(checked.updates)
@@ -168,7 +179,9 @@ def _record(batch: ImportBatch, checked) -> None:
 
 
 @transaction.atomic
-def resident_register(*, by, person: Person, address: Address, relation: str, since) -> Person:
+def resident_register(
+    *, by: "User", person: Person, address: Address, relation: str, since: date
+) -> Person:
     """Save a new person and where they live, in one go: the person, the housing at the
     address (created on first use) and the residence."""
     if not Address.objects.restrict(by, "change").filter(pk=address.pk).exists():

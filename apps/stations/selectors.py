@@ -1,10 +1,15 @@
 """Reads that cross relations, already restricted to the user's scope."""
 
 from datetime import datetime, time
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db import models
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from apps.core.scoping import scoped_rows
 
 from .choices import ServiceKind, StaffKind
 from .models import (
@@ -17,8 +22,13 @@ from .models import (
     Station,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def service_counters_today(*, user) -> dict:
+    from apps.accounts.models import User
+
+
+def service_counters_today(*, user: "User") -> dict[str, object]:
     """Today's services at the user's post (if any) and in their whole scope, by type."""
     today = ServiceLog.objects.restrict(user).on_day(timezone.localdate())
     by_kind = dict(today.values_list("kind").annotate(n=Count("id")).order_by())
@@ -33,7 +43,12 @@ def service_counters_today(*, user) -> dict:
     }
 
 
-def appointments_of(*, user, community=None, officer=None):
+def appointments_of(
+    *,
+    user: "User",
+    community: Community | None = None,
+    officer: StaffAssignment | None = None,
+) -> QuerySet[CommunityAppointment]:
     """Officers' village appointments the user may see, of one village or one officer:
     current ones first, then the ended, newest first."""
     appointments = CommunityAppointment.objects.restrict(user).select_related(
@@ -46,7 +61,7 @@ def appointments_of(*, user, community=None, officer=None):
     return appointments.order_by(F("ended_on").desc(nulls_first=True), "-started_on", "id")
 
 
-def districts_of(*, user):
+def districts_of(*, user: "User") -> QuerySet[PoliceDistrict]:
     """The police districts a community officer answers for: named responsible, else
     those of their post."""
     districts = PoliceDistrict.objects.restrict(user).select_related("post")
@@ -58,9 +73,10 @@ def districts_of(*, user):
     )
 
 
-def _count(model, **filters):
+def _count(model: type[models.Model], **filters: object) -> Coalesce:
     rows = (
-        model.objects.filter(station=OuterRef("pk"), **filters)
+        scoped_rows(model)
+        .filter(station=OuterRef("pk"), **filters)
         .order_by()
         .values("station")
         .annotate(n=Count("id"))
@@ -69,7 +85,7 @@ def _count(model, **filters):
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-def station_overview(*, user):
+def station_overview(*, user: "User") -> QuerySet[Station]:
     """Each station in scope with its number of posts, communities, staff and today's services,
     in one query whatever the number of stations."""
     day_start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
@@ -85,7 +101,7 @@ def station_overview(*, user):
     )
 
 
-def post_staff_counts(*, post) -> list[tuple[str, int]]:
+def post_staff_counts(*, post: Post) -> "list[tuple[StrOrPromise, int]]":
     """(kind label, how many) of the post's current staff, in the order of StaffKind: one
     query however many members (the post was already read in the user's scope)."""
     found = dict(
@@ -98,11 +114,13 @@ def post_staff_counts(*, post) -> list[tuple[str, int]]:
     return [(label, found[kind]) for kind, label in StaffKind.choices if found.get(kind)]
 
 
-def _float(value):
+def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def map_places(*, user, station_id: int | None = None) -> dict:
+def map_places(
+    *, user: "User", station_id: int | None = None
+) -> dict[str, list[dict[str, object]]]:
     """What every map draws beneath its own data (static/js/map.js): the stations' HQs, the
     posts in service, and the villages and communities with their boundaries (GeoJSON, or
     None), in the user's scope, or in one of its stations. Three queries whatever the size."""

@@ -1,5 +1,6 @@
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -21,10 +22,13 @@ from .models import (
     Station,
 )
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
 
 def service_log_record(
     *,
-    by,
+    by: "User",
     kind: str,
     post: Post | None = None,
     station: Station | None = None,
@@ -72,7 +76,7 @@ def service_log_record(
     return entry, True
 
 
-def community_boundaries_import(*, by, station: Station, data: bytes) -> int:
+def community_boundaries_import(*, by: "User", station: Station, data: bytes) -> int:
     """Set the boundaries of `station`'s villages and communities from a GeoJSON
     FeatureCollection whose features name them (properties.name); returns how many were set.
 
@@ -123,7 +127,7 @@ def _refusal(exc: ValidationError) -> DomainError:
 
 def community_appointment_make(
     *,
-    by,
+    by: "User",
     community: Community,
     officer: StaffAssignment,
     title: str = AppointmentTitle.BRANCH_DEPUTY_SECRETARY,
@@ -156,7 +160,7 @@ def community_appointment_make(
 
 
 def community_appointment_end(
-    *, by, appointment: CommunityAppointment, ended_on: date | None = None
+    *, by: "User", appointment: CommunityAppointment, ended_on: date | None = None
 ) -> CommunityAppointment:
     """End an appointment (the officer leaves the village's post) on `ended_on`, today by
     default; it stays on record."""

@@ -1,3 +1,6 @@
+from collections.abc import Mapping
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
@@ -11,8 +14,14 @@ from ..errors import DomainError
 from ..handlers import DATABASE_DOWN, RETRY_AFTER_SECONDS, UNAVAILABLE, log_unavailable
 
 
-def _error(code: str, message, fields=None, status: int = 400, headers=None) -> Response:
-    body = {"error": {"code": code, "message": str(message)}}
+def _error(
+    code: str,
+    message: object,
+    fields: object = None,
+    status: int = 400,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    body: dict[str, dict[str, object]] = {"error": {"code": code, "message": str(message)}}
     if fields:
         body["error"]["fields"] = fields
     return Response(body, status=status, headers=headers)
@@ -32,7 +41,7 @@ _CODES = {
 }
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every API error as {"error": {"code", "message", "fields"?}}, in the request's language."""
     if isinstance(exc, DomainError):
         return _error(exc.code, exc.message, status=exc.status)
@@ -55,9 +64,10 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(_("Not found."))
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
-    response = drf_exception_handler(exc, context)
-    if response is None:
+    drf_response = drf_exception_handler(exc, context)
+    if drf_response is None:
         return None
+    response = drf_response
     status = response.status_code
     code = _CODES.get(status, "error")
     if isinstance(exc, exceptions.ValidationError):

@@ -2,10 +2,20 @@
 is refused (400) when the schema promises a number, a date, a choice or an id. django-filter
 reads `?station=` as "no filter", which answers a typo with every record in scope."""
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
+
+from ..filters import ScopedFilterSet
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
 
 TYPED_FIELDS = (
     forms.IntegerField,
@@ -22,9 +32,11 @@ TYPED_FIELDS = (
 )
 
 
-class StrictFilterBackend(DjangoFilterBackend):
-    def get_filterset(self, request, queryset, view):
-        filterset = super().get_filterset(request, queryset, view)
+class StrictFilterBackend(DjangoFilterBackend):  # type: ignore[misc]  # django-filter: no types
+    def get_filterset(
+        self, request: "Request", queryset: QuerySet[Any], view: "APIView"
+    ) -> ScopedFilterSet | None:
+        filterset: ScopedFilterSet | None = super().get_filterset(request, queryset, view)
         if filterset is not None:
             empty = {
                 name: [_("This filter needs a value.")]

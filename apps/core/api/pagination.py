@@ -1,22 +1,31 @@
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
 
 
 class StrictPageSizeMixin:
     """A page_size that is not a whole number from 1 to max_page_size is a 400, not silently
     the default: the schema promises an integer, and clients should learn their mistake."""
 
-    page_size_query_param = "page_size"
-    max_page_size = 200
+    page_size_query_param: str | None = "page_size"
+    max_page_size: int | None = 200
+    page_size: int | None  # the pagination class's
 
-    def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
+    def get_page_size(self, request: "Request") -> int | None:
+        name, largest = self.page_size_query_param, self.max_page_size
+        if not name or largest is None:
+            return self.page_size
+        raw = request.query_params.get(name)
         if raw is None:
             return self.page_size
-        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= self.max_page_size:
-            message = _("Give a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
-            raise ValidationError({self.page_size_query_param: [message]})
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= largest:
+            message = _("Give a whole number from 1 to %(max)d.") % {"max": largest}
+            raise ValidationError({name: [message]})
         return int(raw)
 
 

@@ -1,6 +1,12 @@
+from typing import TYPE_CHECKING
+
 from rest_framework import permissions
 
 from ..scoping import scope_level
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 
 class ModelPermissions(permissions.DjangoModelPermissions):
@@ -13,10 +19,10 @@ class ModelPermissions(permissions.DjangoModelPermissions):
         "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
     }
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: "Request", view: "APIView") -> bool:
         # A method the endpoint does not offer is a 405 for any logged-in user, not a 403
         # about a permission that could not help.
-        if request.method.lower() not in view.http_method_names:
+        if (request.method or "").lower() not in view.http_method_names:
             return bool(request.user and request.user.is_authenticated)
         return super().has_permission(request, view)
 
@@ -31,7 +37,7 @@ class ActionPermissions(ModelPermissions):
     view permission: `restrict()` gives them only the rows they own, while the officers'
     pages, which check the view permission, stay closed to them."""
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: "Request", view: "APIView") -> bool:
         if not (request.user and request.user.is_authenticated):
             return super().has_permission(request, view)
         if (
@@ -40,16 +46,18 @@ class ActionPermissions(ModelPermissions):
             and scope_level(request.user) == "own"
         ):
             return True
-        if request.method == "POST" and getattr(view, "action", "create") != "create":
+        action = getattr(view, "action", "create")
+        if request.method == "POST" and action != "create":
             # An endpoint made by apps.core.actions.api_action carries its service's rule.
-            handler = getattr(view, view.action, None) if view.action else None
+            handler = getattr(view, action, None) if action else None
             declared = getattr(handler, "required_permissions", None)
             if declared is not None:
                 return request.user.has_perms(declared)
-            named = getattr(view, "action_permissions", {}).get(view.action)
+            named = getattr(view, "action_permissions", {}).get(action)
             if named is not None:
                 return request.user.has_perms(named)
-            model = view.get_queryset().model
+            # A view with actions is a viewset: it has a queryset.
+            model = view.get_queryset().model  # type: ignore[attr-defined]
             opts = model._meta
             return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
         return super().has_permission(request, view)

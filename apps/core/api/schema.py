@@ -1,5 +1,7 @@
 """OpenAPI additions: every operation documents the one error shape and its statuses."""
 
+from typing import Any
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
@@ -34,7 +36,9 @@ ERROR_STATUSES = {
 }
 
 
-def add_error_responses(result, generator, request, public):
+def add_error_responses(
+    result: dict[str, Any], generator: object, request: object, public: bool
+) -> dict[str, Any]:
     """drf-spectacular post-processing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"])."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}

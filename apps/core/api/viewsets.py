@@ -1,30 +1,47 @@
+from typing import TYPE_CHECKING
+
+from django.db import models
 from django.utils.translation import gettext as _
-from rest_framework import permissions, status, viewsets
+from rest_framework import generics, permissions, status, viewsets
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from ..errors import OutOfScope
-from ..scoping import CHANGE, VIEW
+from ..scoping import CHANGE, VIEW, ScopedQuerySet, scoped_rows
 from ..services import save_in_scope
+from ..views import signed_in
+
+if TYPE_CHECKING:
+    # The mixin is only ever mixed into viewsets: these are the methods it calls.
+    _ViewBase = generics.GenericAPIView[models.Model]
+else:
+    _ViewBase = object
 
 
-class ChangeableObjectMixin:
+def _model_of(view: "generics.GenericAPIView[models.Model]") -> type[models.Model]:
+    """The model of a scoped viewset, from its `queryset` (which each of them names)."""
+    assert view.queryset is not None
+    return view.queryset.model
+
+
+class ChangeableObjectMixin(_ViewBase):
     """For action endpoints (POST on a read-only viewset): the URL's record, if the user may
     also change it. A record one may see but not change is 404, like any out-of-scope one."""
 
-    def get_changeable_object(self):
+    def get_changeable_object(self) -> models.Model:
         obj = self.get_object()
-        model = self.queryset.model
-        if not model.objects.restrict(self.request.user, CHANGE).filter(pk=obj.pk).exists():
+        model = _model_of(self)
+        if not scoped_rows(model).restrict(self.request.user, CHANGE).filter(pk=obj.pk).exists():
             raise OutOfScope(_("Not found."))
         return obj
 
-    def answer(self, record, code=status.HTTP_200_OK):
+    def answer(self, record: models.Model, code: int = status.HTTP_200_OK) -> Response:
         """An action's answer: the record re-read as the list shows it."""
         record = self.get_queryset().get(pk=record.pk)
         return Response(self.get_serializer(record).data, status=code)
 
 
-class ScopedModelViewSet(ChangeableObjectMixin, viewsets.ModelViewSet):
+class ScopedModelViewSet(ChangeableObjectMixin, viewsets.ModelViewSet[models.Model]):
     """A viewset over `Model.objects.restrict(user, action)`: other stations' rows are 404.
 
     Writes go through `save_in_scope`, one transaction that refuses a result outside the
@@ -34,24 +51,24 @@ class ScopedModelViewSet(ChangeableObjectMixin, viewsets.ModelViewSet):
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
 
-    def get_queryset(self):
+    def get_queryset(self) -> ScopedQuerySet[models.Model]:
         action = VIEW if self.request.method in permissions.SAFE_METHODS else CHANGE
-        qs = self.queryset.model.objects.restrict(self.request.user, action)
+        qs = scoped_rows(_model_of(self)).restrict(self.request.user, action)
         if self.select_related:  # select_related() with no names would join every foreign key
             qs = qs.select_related(*self.select_related)
         return qs.prefetch_related(*self.prefetch_related)
 
-    def perform_create(self, serializer):
-        save_in_scope(by=self.request.user, save=serializer.save)
+    def perform_create(self, serializer: BaseSerializer[models.Model]) -> None:
+        save_in_scope(by=signed_in(self.request), save=serializer.save)
 
-    def perform_update(self, serializer):
-        save_in_scope(by=self.request.user, save=serializer.save)
+    def perform_update(self, serializer: BaseSerializer[models.Model]) -> None:
+        save_in_scope(by=signed_in(self.request), save=serializer.save)
 
 
-class ScopedReadOnlyViewSet(ChangeableObjectMixin, viewsets.ReadOnlyModelViewSet):
+class ScopedReadOnlyViewSet(ChangeableObjectMixin, viewsets.ReadOnlyModelViewSet[models.Model]):
     select_related: tuple[str, ...] = ()
 
-    def get_queryset(self):
-        qs = self.queryset.model.objects.restrict(self.request.user, VIEW)
+    def get_queryset(self) -> ScopedQuerySet[models.Model]:
+        qs = scoped_rows(_model_of(self)).restrict(self.request.user, VIEW)
         # select_related() with no names would join every foreign key.
         return qs.select_related(*self.select_related) if self.select_related else qs

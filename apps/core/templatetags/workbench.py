@@ -1,7 +1,10 @@
+from collections.abc import Sequence
 from datetime import date, time
+from typing import Any
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
@@ -11,7 +14,8 @@ from apps.core.timefmt import when
 register = template.Library()
 
 
-def _resolve(obj, path: str):
+# Templates hand these tags whatever a page's context holds: rows of any model, any value.
+def _resolve(obj: Any, path: str) -> Any:
     """Follow a dotted path; a choice field gives its label, a missing link gives None."""
     *parents, last = path.split(".")
     for name in parents:
@@ -24,14 +28,14 @@ def _resolve(obj, path: str):
         field = None
     if field is not None and field.choices:
         return getattr(obj, f"get_{last}_display")()
-    value = getattr(obj, last, None)
+    value: Any = getattr(obj, last, None)
     if field is not None and field.many_to_many:
         return "、".join(str(item) for item in value.all())
     return value
 
 
 @register.simple_tag
-def cell(obj, column):
+def cell(obj: Any, column: Sequence[str]) -> object:
     """The display text of one column (path, label[, mask]) of a row."""
     path, _label, *mask = column
     value = _resolve(obj, path)
@@ -47,24 +51,24 @@ def cell(obj, column):
 
 
 @register.simple_tag
-def field_label(model, path: str):
+def field_label(model: type[models.Model], path: str) -> str:
     *parents, last = path.split(".")
     for name in parents:
-        model = model._meta.get_field(name).related_model
-    return model._meta.get_field(last).verbose_name
+        model = model._meta.get_field(name).related_model  # type: ignore[assignment]  # a relation's
+    return str(model._meta.get_field(last).verbose_name)  # type: ignore[union-attr]  # a field's
 
 
 @register.filter
-def mask(value, kind: str):
+def mask(value: str | None, kind: str) -> str:
     return MASKS[kind](value)
 
 
 @register.filter
-def make_column(path: str):
+def make_column(path: str) -> tuple[str, str]:
     """A detail page's field name as a column spec for `cell`."""
     return (path, "")
 
 
 @register.filter
-def attr(obj, name: str):
+def attr(obj: object, name: str) -> object:
     return getattr(obj, name, None)

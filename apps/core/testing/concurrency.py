@@ -3,21 +3,25 @@ SQLite serialises every write. CI forbids skips (tests/conftest.py), so a CI run
 PostgreSQL fails instead of passing these by skipping them."""
 
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 from django.db import connection
+
+_T = TypeVar("_T")
 
 needs_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL (CI runs it)"
 )
 
 
-def run_together(count, work):
+def run_together(count: int, work: Callable[[int], _T]) -> list[_T | Exception]:
     """Start `count` threads at the same moment; collect what each returned or raised."""
     barrier = threading.Barrier(count)
-    results = []
+    results: list[_T | Exception] = []
 
-    def runner(index):
+    def runner(index: int) -> None:
         try:
             barrier.wait()
             results.append(work(index))

@@ -1,6 +1,7 @@
 """Factories for the foundation models (organisation and users), used by every app's tests."""
 
 from decimal import Decimal
+from typing import Any
 
 import factory
 from django.contrib.auth.models import Group
@@ -21,7 +22,7 @@ from apps.stations.models import (
 PASSWORD = "test-password-2026"
 
 
-class BureauFactory(factory.django.DjangoModelFactory):
+class BureauFactory(factory.django.DjangoModelFactory[Bureau]):
     class Meta:
         model = Bureau
         django_get_or_create = ["code"]
@@ -30,7 +31,7 @@ class BureauFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"5001{n:02d}")
 
 
-class StationFactory(factory.django.DjangoModelFactory):
+class StationFactory(factory.django.DjangoModelFactory[Station]):
     class Meta:
         model = Station
         django_get_or_create = ["code"]
@@ -43,7 +44,7 @@ class StationFactory(factory.django.DjangoModelFactory):
     longitude = Decimal("106.500000")
 
 
-class PostFactory(factory.django.DjangoModelFactory):
+class PostFactory(factory.django.DjangoModelFactory[Post]):
     class Meta:
         model = Post
 
@@ -53,7 +54,7 @@ class PostFactory(factory.django.DjangoModelFactory):
     longitude = Decimal("106.510000")
 
 
-class PoliceDistrictFactory(factory.django.DjangoModelFactory):
+class PoliceDistrictFactory(factory.django.DjangoModelFactory[PoliceDistrict]):
     class Meta:
         model = PoliceDistrict
 
@@ -61,7 +62,7 @@ class PoliceDistrictFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"第{n}警区")
 
 
-class CommunityFactory(factory.django.DjangoModelFactory):
+class CommunityFactory(factory.django.DjangoModelFactory[Community]):
     class Meta:
         model = Community
 
@@ -72,7 +73,7 @@ class CommunityFactory(factory.django.DjangoModelFactory):
     longitude = Decimal("106.520000")
 
 
-class StaffAssignmentFactory(factory.django.DjangoModelFactory):
+class StaffAssignmentFactory(factory.django.DjangoModelFactory[StaffAssignment]):
     class Meta:
         model = StaffAssignment
 
@@ -82,7 +83,7 @@ class StaffAssignmentFactory(factory.django.DjangoModelFactory):
     phone = "13983001234"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ["username"]
@@ -93,15 +94,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def role(self, create, extracted, **kwargs):
-        """UserFactory(role="值班民警") puts the user in that role's group."""
+    def role(self: User, create: bool, extracted: str | None, **kwargs: Any) -> None:
+        """UserFactory(role="值班民警") puts the user in that role's group. (Called with the
+        user built, not the factory: factory_boy's post-generation hooks.)"""
         if create and extracted:
             self.groups.add(Group.objects.get(name=extracted))
         if create:
             self.save()
 
 
-class ServiceLogFactory(factory.django.DjangoModelFactory):
+class ServiceLogFactory(factory.django.DjangoModelFactory[ServiceLog]):
     class Meta:
         model = ServiceLog
 

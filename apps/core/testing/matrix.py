@@ -13,12 +13,15 @@ Only the tests that apply to a resource are collected (`applies`, read by tests/
 a resource without an API has no API tests, rather than API tests that pass by returning.
 """
 
+from typing import Any
+
 import pytest
-from django.db import connection
+from django.db import connection, models
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from .personas import ADMIN_USERS, ANONYMOUS, PERSONAS, SEES_XIPENG, SUPERUSER
+from .personas import ADMIN_USERS, ANONYMOUS, PERSONAS, SEES_XIPENG, SUPERUSER, Org
 
 STATION_STAFF = {
     "xipeng_desk",
@@ -47,7 +50,7 @@ class ResourceMatrix:
     api_readers: set[str] | None = None
     writers: set[str] = set()
     # A PATCH body for the API and the field it changes, to check refused writes.
-    api_patch: dict | None = None
+    api_patch: dict[str, Any] | None = None
     # False for rows fixed by the organisation (bureaus, stations): no list grows with use.
     lists_grow: bool = True
 
@@ -69,12 +72,13 @@ class ResourceMatrix:
         need = cls.NEEDS.get(test_name)
         return need is None or bool(getattr(cls, need))
 
-    def make(self, org):
+    def make(self, org: Org) -> models.Model:
         raise NotImplementedError
 
-    def marker(self, obj) -> str:
+    def marker(self, obj: models.Model) -> str:
         """Text that shows the record is on a page: by default its link."""
-        return obj.get_absolute_url()
+        url: str = obj.get_absolute_url()  # type: ignore[attr-defined]  # a record with a page
+        return url
 
     # --- expectations ---------------------------------------------------------------
 
@@ -90,16 +94,16 @@ class ResourceMatrix:
     def _api_readers(self) -> set[str]:
         return self.readers if self.api_readers is None else self.api_readers
 
-    def login(self, client, org, persona):
+    def login(self, client: Client, org: Org, persona: str) -> None:
         if persona != ANONYMOUS:
-            client.force_login(org.user(persona))
+            client.force_login(org.users[persona])
 
     # --- HTML -------------------------------------------------------------------------
 
     @pytest.mark.parametrize("persona", PERSONAS)
     def test_it_shows_the_list_page_only_with_the_role_and_only_in_scope(
-        self, client, org, persona
-    ):
+        self, client: Client, org: Org, persona: str
+    ) -> None:
         obj = self.make(org)
         self.login(client, org, persona)
         response = client.get(reverse(self.list_url_name))
@@ -114,15 +118,17 @@ class ResourceMatrix:
 
     @pytest.mark.parametrize("persona", PERSONAS)
     def test_it_shows_the_detail_page_only_with_the_role_and_only_in_scope(
-        self, client, org, persona
-    ):
+        self, client: Client, org: Org, persona: str
+    ) -> None:
         obj = self.make(org)
         self.login(client, org, persona)
         response = client.get(reverse(self.detail_url_name, args=[obj.pk]))
         assert response.status_code == self.expected(persona, self.readers, api=False)
 
     @pytest.mark.parametrize("persona", PERSONAS)
-    def test_it_opens_the_edit_page_only_for_writers_in_scope(self, client, org, persona):
+    def test_it_opens_the_edit_page_only_for_writers_in_scope(
+        self, client: Client, org: Org, persona: str
+    ) -> None:
         obj = self.make(org)
         self.login(client, org, persona)
         response = client.get(reverse(self.update_url_name, args=[obj.pk]))
@@ -132,8 +138,8 @@ class ResourceMatrix:
 
     @pytest.mark.parametrize("persona", PERSONAS)
     def test_it_answers_the_api_list_only_with_the_role_and_only_in_scope(
-        self, client, org, persona
-    ):
+        self, client: Client, org: Org, persona: str
+    ) -> None:
         obj = self.make(org)
         self.login(client, org, persona)
         response = client.get(reverse(f"{self.api_basename}-list"))
@@ -148,8 +154,8 @@ class ResourceMatrix:
 
     @pytest.mark.parametrize("persona", PERSONAS)
     def test_it_answers_the_api_detail_only_with_the_role_and_only_in_scope(
-        self, client, org, persona
-    ):
+        self, client: Client, org: Org, persona: str
+    ) -> None:
         obj = self.make(org)
         self.login(client, org, persona)
         response = client.get(reverse(f"{self.api_basename}-detail", args=[obj.pk]))
@@ -159,29 +165,33 @@ class ResourceMatrix:
 
     @pytest.mark.parametrize("persona", PERSONAS)
     def test_it_refuses_api_writes_outside_role_or_scope_and_changes_nothing(
-        self, client, org, persona
-    ):
+        self, client: Client, org: Org, persona: str
+    ) -> None:
         obj = self.make(org)
-        before = {f: getattr(obj, f) for f in self.api_patch}
+        patch = self.api_patch
+        assert patch is not None  # applies() collects this test only for a resource with one
+        before = {f: getattr(obj, f) for f in patch}
         self.login(client, org, persona)
         response = client.patch(
             reverse(f"{self.api_basename}-detail", args=[obj.pk]),
-            self.api_patch,
+            patch,
             content_type="application/json",
         )
         expected = self.expected(persona, self.writers, api=True)
         assert response.status_code == expected, response.content
         obj.refresh_from_db()
-        after = {f: getattr(obj, f) for f in self.api_patch}
+        after = {f: getattr(obj, f) for f in patch}
         if expected == 200:
-            assert after == self.api_patch
+            assert after == patch
         else:
             assert after == before
 
     # --- admin ------------------------------------------------------------------------
 
     @pytest.mark.parametrize("persona", PERSONAS)
-    def test_it_opens_the_admin_page_only_for_admins_in_scope(self, client, org, persona):
+    def test_it_opens_the_admin_page_only_for_admins_in_scope(
+        self, client: Client, org: Org, persona: str
+    ) -> None:
         obj = self.make(org)
         self.login(client, org, persona)
         opts = obj._meta
@@ -197,8 +207,8 @@ class ResourceMatrix:
 
     # --- queries ----------------------------------------------------------------------
 
-    def test_it_lists_without_a_query_per_row(self, client, org):
-        client.force_login(org.user(SUPERUSER))
+    def test_it_lists_without_a_query_per_row(self, client: Client, org: Org) -> None:
+        client.force_login(org.users[SUPERUSER])
         self.make(org)
         urls = [reverse(self.list_url_name)] if self.list_url_name else []
         if self.api_basename:
@@ -210,7 +220,7 @@ class ResourceMatrix:
         assert few == many, f"queries for a few rows {few}, for more rows {many}"
 
     @staticmethod
-    def count_queries(client, url) -> int:
+    def count_queries(client: Client, url: str) -> int:
         # Counted at once: the next request clears the connection's query log.
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200

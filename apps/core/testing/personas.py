@@ -6,6 +6,7 @@ works; `anonymous` is nobody logged in.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from apps.accounts import roles
 from apps.accounts.choices import UserKind
@@ -81,20 +82,20 @@ class Org:
 
 
 def build_org() -> Org:
-    jiulongpo = BureauFactory(code="500107", name="九龙坡区分局")
-    yubei = BureauFactory(code="500112", name="渝北区分局")
-    xipeng = StationFactory(
+    jiulongpo = BureauFactory.create(code="500107", name="九龙坡区分局")
+    yubei = BureauFactory.create(code="500112", name="渝北区分局")
+    xipeng = StationFactory.create(
         bureau=jiulongpo, code="500107-xipeng", organ_code="500107530100", name="西彭派出所"
     )
-    shiqiaopu = StationFactory(
+    shiqiaopu = StationFactory.create(
         bureau=jiulongpo, code="500107-shiqiaopu", organ_code="500107530200", name="石桥铺派出所"
     )
-    shuangfeng = StationFactory(
+    shuangfeng = StationFactory.create(
         bureau=yubei, code="500112-shuangfeng", organ_code="500112530100", name="双凤派出所"
     )
-    park_post = PostFactory(station=xipeng, name="西彭园区警务站")
-    park_district = PoliceDistrictFactory(station=xipeng, name="园区警区", post=park_post)
-    yingxin = CommunityFactory(
+    park_post = PostFactory.create(station=xipeng, name="西彭园区警务站")
+    park_district = PoliceDistrictFactory.create(station=xipeng, name="园区警区", post=park_post)
+    yingxin = CommunityFactory.create(
         station=xipeng, name="迎新村", district=park_district, post=park_post
     )
     org = Org(
@@ -106,9 +107,10 @@ def build_org() -> Org:
         park_post=park_post,
         park_district=park_district,
         yingxin=yingxin,
-        shuangfeng_post=PostFactory(station=shuangfeng, name="空港警务站"),
+        shuangfeng_post=PostFactory.create(station=shuangfeng, name="空港警务站"),
     )
-    specs = {
+    # A user's fields and role, by persona.
+    specs: dict[str, dict[str, Any]] = {
         CITIZEN: dict(role=roles.CITIZEN, kind=UserKind.CITIZEN),
         MEDIATOR: dict(role=roles.MEDIATOR, kind=UserKind.MEDIATOR, station=xipeng),
         XIPENG_DESK: dict(role=roles.DESK_OFFICER, station=xipeng),
@@ -122,6 +124,6 @@ def build_org() -> Org:
         SUPERUSER: dict(is_superuser=True, is_staff=True),
     }
     for persona, spec in specs.items():
-        org.users[persona] = UserFactory(username=persona, **spec)
+        org.users[persona] = UserFactory.create(username=persona, **spec)
     park_district.responsible_officers.add(org.users[XIPENG_COMMUNITY])
     return org

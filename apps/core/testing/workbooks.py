@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from collections.abc import Collection, Mapping, Sequence
 
 from openpyxl import Workbook, load_workbook
 
@@ -12,7 +13,7 @@ ROW = (
 )
 
 
-def workbook(*rows) -> bytes:
+def workbook(*rows: Sequence[object]) -> bytes:
     book = Workbook()
     for row in rows:
         book.active.append(row)
@@ -21,12 +22,17 @@ def workbook(*rows) -> bytes:
     return out.getvalue()
 
 
-def sheet_rows(content: bytes) -> list[tuple]:
+def sheet_rows(content: bytes) -> list[tuple[object, ...]]:
     """The first sheet's rows, as values."""
     return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
 
 
-def rebuilt(content: bytes, *, drop=(), replace=None) -> bytes:
+def rebuilt(
+    content: bytes,
+    *,
+    drop: Collection[str] = (),
+    replace: Mapping[str, bytes | str] | None = None,
+) -> bytes:
     """The workbook's zip with parts left out or replaced."""
     replace = replace or {}
     out = io.BytesIO()
@@ -49,6 +55,6 @@ def padded_sheet(content: bytes, *, rows: int, tail: str = "") -> bytes:
     return rebuilt(content, replace={SHEET: padded.encode()})
 
 
-def zip_bomb(header) -> bytes:
+def zip_bomb(header: Sequence[object]) -> bytes:
     """A real workbook whose sheet unpacks to 51 MB (the limit is 50): a few hundred KB."""
     return padded_sheet(workbook(header), rows=51 * 1024 * 1024 // len(ROW.encode()))

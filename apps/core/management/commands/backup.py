@@ -1,4 +1,6 @@
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -9,13 +11,13 @@ from apps.core.backup import BackupError, backup
 class Command(BaseCommand):
     help = "Back up the database and the uploaded files into a new directory (see README)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--output",
             help="the backup's directory (default: backups/<date-time>)",
         )
 
-    def handle(self, *args, output=None, **options):
+    def handle(self, *args: Any, output: str | None = None, **options: Any) -> None:
         target = Path(output or f"backups/{timezone.localtime():%Y%m%d-%H%M%S}")
         try:
             manifest = backup(target)

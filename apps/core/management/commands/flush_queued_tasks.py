@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from apps.core.models import QueuedTask
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "were queued). Celery beat does this every minute; this is for doing it now."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         sent = queued_tasks_flush()
         waiting = QueuedTask.objects.filter(sent_at__isnull=True).count()
         self.stdout.write(f"{sent} task(s) sent, {waiting} still waiting.")

@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.backup import BackupError, restore
@@ -9,7 +12,7 @@ class Command(BaseCommand):
         "files, then checks every table's rows against the backup's checksums."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("source", help="the backup's directory")
         parser.add_argument(
             "--database",
@@ -19,7 +22,15 @@ class Command(BaseCommand):
         parser.add_argument("--files-to", help="put the files here instead of PRIVATE_MEDIA_ROOT")
         parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
-    def handle(self, *args, source, database=None, files_to=None, yes=False, **options):
+    def handle(
+        self,
+        *args: Any,
+        source: str,
+        database: str | None = None,
+        files_to: str | None = None,
+        yes: bool = False,
+        **options: Any,
+    ) -> None:
         if not yes:
             try:
                 answer = input(f"Replace the database and the uploaded files with {source}? [y/N] ")
