@@ -139,9 +139,16 @@ def actions_named(*declared: Action) -> dict[str, Action]:
     return {action.name: action for action in declared}
 
 
-def api_action(declared: Action, *, url_path: str | None = None, responses: Any = None) -> Any:
+def api_action(
+    declared: Action,
+    *,
+    url_path: str | None = None,
+    responses: Any = None,
+    status_code: int = 200,
+) -> Any:
     """The API's endpoint for an action: `POST <list>/<pk>/<url_path>/` on a viewset with
-    `ChangeableObjectMixin`, answering with the record as the viewset serializes it."""
+    `ChangeableObjectMixin`, answering with the record as the viewset serializes it (with
+    `status_code`: 201 for a step that adds to the record, such as a party)."""
 
     def endpoint(self: Any, request: Any, pk: Any = None) -> Response:
         record = self.get_changeable_object()
@@ -152,7 +159,8 @@ def api_action(declared: Action, *, url_path: str | None = None, responses: Any 
             given.is_valid(raise_exception=True)
             data = dict(given.validated_data)
         result = declared.run(record, data, request)
-        return self.answer(result if isinstance(result, declared.model) else record)
+        answered = result if isinstance(result, declared.model) else record
+        return self.answer(answered, code=status_code)
 
     endpoint.__name__ = declared.name
     endpoint.__doc__ = declared.service.__doc__
