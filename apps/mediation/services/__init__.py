@@ -53,6 +53,7 @@ from .thread import (
     invitation_sms_deliver,
     invitation_token,
     thread_post,
+    thread_post_by_party,
 )
 
 __all__ = [
@@ -91,4 +92,5 @@ __all__ = [
     "slot_cancel",
     "slots_generate",
     "thread_post",
+    "thread_post_by_party",
 ]

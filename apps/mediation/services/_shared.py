@@ -5,6 +5,10 @@ from ..choices import DisputeStatus
 from ..models import Dispute, DisputeEvent
 from ..workflow import DISPUTE_WORKFLOW, SCHEDULABLE
 
+# The role rules of the steps (apps.core.rules.requires): every step on a dispute needs the
+# change permission; assessment and assignment are the intake staff's, not the mediators'.
+CHANGE_DISPUTE = "mediation.change_dispute"
+INTAKE = "mediation.add_dispute"
 NEXT_SESSION_FIELDS = ["next_session_at", "next_session_mode", "next_session_place"]
 S = DisputeStatus
 

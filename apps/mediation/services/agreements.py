@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.core.errors import Conflict, DomainError
 from apps.core.limits import ensure_past
+from apps.core.rules import requires
 from apps.core.services import personal_data_printed
 from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
@@ -20,7 +21,7 @@ from ..choices import ConfirmationStatus, FollowUpResult, MediationKind, Outcome
 from ..models import Agreement, AgreementSignature, Dispute, DisputeParty, FollowUp
 from ..pdf import agreement_pdf
 from ..workflow import DISPUTE_WORKFLOW
-from ._shared import S, _event, _move
+from ._shared import CHANGE_DISPUTE, S, _event, _move
 from .sessions import _require_consent
 
 MAX_SCAN_BYTES = 20 * 1024 * 1024
@@ -47,6 +48,7 @@ def _follow_up_officer(dispute: Dispute) -> User | None:
     return None
 
 
+@requires(CHANGE_DISPUTE)
 def agreement_make(
     *,
     dispute: Dispute,
@@ -199,6 +201,7 @@ def _locked_agreement(agreement: Agreement, by) -> tuple[Dispute, Agreement]:
     return dispute, agreement
 
 
+@requires(CHANGE_DISPUTE)
 def agreement_sign(*, agreement: Agreement, party: DisputeParty, by) -> AgreementSignature:
     """A party signs (or seals, or fingerprints) the written agreement."""
     with transaction.atomic():
@@ -215,6 +218,7 @@ def agreement_sign(*, agreement: Agreement, party: DisputeParty, by) -> Agreemen
     return signature
 
 
+@requires(CHANGE_DISPUTE)
 def agreement_mediator_sign(*, agreement: Agreement, by) -> Agreement:
     """The mediator signs the written agreement (art. 29)."""
     with transaction.atomic():
@@ -231,6 +235,7 @@ def agreement_mediator_sign(*, agreement: Agreement, by) -> Agreement:
     return agreement
 
 
+@requires(CHANGE_DISPUTE)
 def agreement_seal(*, agreement: Agreement, by) -> Agreement:
     """The people's mediation committee's seal is affixed (art. 29)."""
     with transaction.atomic():
@@ -249,6 +254,7 @@ def agreement_seal(*, agreement: Agreement, by) -> Agreement:
     return agreement
 
 
+@requires(CHANGE_DISPUTE)
 def agreement_confirmation(
     *, agreement: Agreement, by, status: str, on: date | None = None, ruling: str = ""
 ) -> Agreement:
@@ -308,6 +314,7 @@ def agreement_confirmation(
     return agreement
 
 
+@requires(CHANGE_DISPUTE, "mediation.change_followup")
 def follow_up_record(*, follow_up: FollowUp, by, result: str, note: str = "") -> FollowUp:
     if result not in FollowUpResult.values:
         raise DomainError(_("Record whether the agreement was carried out."), code="invalid")
@@ -339,6 +346,7 @@ def follow_up_record(*, follow_up: FollowUp, by, result: str, note: str = "") ->
     return follow_up
 
 
+@requires("mediation.view_dispute")
 def agreement_print(*, agreement: Agreement, by, request) -> bytes:
     """The agreement's PDF for the parties to sign or keep. It states each party's ID number
     and phone in full (art. 29), so each copy is logged as a full view of them."""

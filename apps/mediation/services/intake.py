@@ -20,6 +20,7 @@ from apps.core.idnumbers import parse_id_number
 from apps.core.limits import ensure_past
 from apps.core.names import check_name
 from apps.core.notifications import notify
+from apps.core.rules import requires
 from apps.core.scoping import CHANGE
 from apps.core.services import next_number
 from apps.registry.choices import Gender
@@ -38,7 +39,7 @@ from ..choices import (
 )
 from ..models import Dispute, DisputeParty, Mediator
 from ..workflow import ASSIGNABLE
-from ._shared import S, _event, _move
+from ._shared import CHANGE_DISPUTE, INTAKE, S, _event, _move
 
 SERIES = "TJ"
 
@@ -74,6 +75,7 @@ def _full_clean(obj, **kwargs) -> None:
 # --- intake -------------------------------------------------------------------------------
 
 
+@requires(INTAKE)
 def dispute_receive(
     *,
     by,
@@ -249,6 +251,7 @@ def _party_add(
     )
 
 
+@requires(CHANGE_DISPUTE)
 def dispute_party_add(*, dispute: Dispute, by, role: str, **details) -> DisputeParty:
     """Add a party. During mediation a new party's consent is asked before the next session."""
     with transaction.atomic():
@@ -291,6 +294,7 @@ def _alert(dispute: Dispute, *, by) -> None:
     )
 
 
+@requires(CHANGE_DISPUTE)
 def dispute_flag(*, dispute: Dispute, by, signs=(), risk_level: str = "") -> Dispute:
     """Record signs of escalation and/or the risk level at any stage. A new sign or a rise
     to high risk alerts the police at once; a personal-safety sign before assessment
@@ -315,6 +319,7 @@ def dispute_flag(*, dispute: Dispute, by, signs=(), risk_level: str = "") -> Dis
     return dispute
 
 
+@requires(CHANGE_DISPUTE, INTAKE)
 def dispute_assess(
     *, dispute: Dispute, by, risk_level: str, signs=(), category: str = "", note: str = ""
 ) -> Dispute:
@@ -340,6 +345,7 @@ INCIDENT_SOURCE = {
 }
 
 
+@requires(CHANGE_DISPUTE, "cases.add_incident")
 def dispute_open_incident(*, dispute: Dispute, by) -> Incident:
     """Hand an escalating dispute to the police (兜底): open an incident, assign it to the
     nearest post (by the place's coordinates, else the dispute's post) and link both."""
@@ -387,6 +393,7 @@ def dispute_open_incident(*, dispute: Dispute, by) -> Incident:
     return incident
 
 
+@requires(CHANGE_DISPUTE, INTAKE)
 def dispute_assign(*, dispute: Dispute, mediator: Mediator, by) -> Dispute:
     with transaction.atomic():
         dispute = Dispute.objects.lock_for(by, dispute.pk)

@@ -10,15 +10,17 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import Conflict, DomainError
 from apps.core.limits import ensure_past
+from apps.core.rules import requires
 
 from ..choices import Consent, FollowUpResult, Outcome, Referral, SessionMode
 from ..models import Dispute, DisputeParty, MediationSession
 from ..workflow import SCHEDULABLE
-from ._shared import NEXT_SESSION_FIELDS, S, _clear_next_session, _event, _move
+from ._shared import CHANGE_DISPUTE, NEXT_SESSION_FIELDS, S, _clear_next_session, _event, _move
 
 MAX_PLAN_AHEAD = timedelta(days=183)
 
 
+@requires(CHANGE_DISPUTE, "mediation.add_mediationsession")
 def session_record(
     *,
     dispute: Dispute,
@@ -78,6 +80,7 @@ def next_session_text(dispute: Dispute) -> str:
     return f"{timezone.localtime(dispute.next_session_at):%Y-%m-%d %H:%M} · {where}"
 
 
+@requires(CHANGE_DISPUTE)
 def session_schedule(
     *, dispute: Dispute, by, at: datetime, mode: str = SessionMode.IN_PERSON, place: str = ""
 ) -> Dispute:
@@ -123,6 +126,7 @@ def _require_consent(dispute: Dispute) -> None:
         )
 
 
+@requires(CHANGE_DISPUTE)
 def party_consent(
     *,
     party: DisputeParty,
@@ -183,6 +187,7 @@ def party_consent(
     return party
 
 
+@requires(CHANGE_DISPUTE)
 def dispute_fail(*, dispute: Dispute, by, referral: str, note: str = "") -> Dispute:
     if referral not in Referral.values:
         raise DomainError(_("Say where the parties are referred."), code="invalid")
@@ -196,6 +201,7 @@ def dispute_fail(*, dispute: Dispute, by, referral: str, note: str = "") -> Disp
     return dispute
 
 
+@requires(CHANGE_DISPUTE)
 def dispute_withdraw(*, dispute: Dispute, by, note: str = "") -> Dispute:
     with transaction.atomic():
         dispute = Dispute.objects.lock_for(by, dispute.pk)
@@ -206,6 +212,7 @@ def dispute_withdraw(*, dispute: Dispute, by, note: str = "") -> Dispute:
     return dispute
 
 
+@requires(CHANGE_DISPUTE)
 def dispute_reopen(*, dispute: Dispute, by, note: str) -> Dispute:
     """Back into mediation when a follow-up found the agreement not (fully) carried out."""
     if not note.strip():
@@ -222,6 +229,7 @@ def dispute_reopen(*, dispute: Dispute, by, note: str) -> Dispute:
     return dispute
 
 
+@requires(CHANGE_DISPUTE)
 def dispute_close(*, dispute: Dispute, by, note: str = "") -> Dispute:
     with transaction.atomic():
         dispute = Dispute.objects.lock_for(by, dispute.pk)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import Conflict, DomainError, OutOfScope
 from apps.core.limits import ensure_plannable
+from apps.core.rules import requires
 from apps.core.scoping import CHANGE, is_in_scope
 
 from ..choices import MediatorKind
@@ -15,6 +16,7 @@ from ..models import Dispute, LawyerSlot, Mediator
 from ._shared import _event
 
 
+@requires("mediation.add_lawyerslot")
 def slots_generate(
     *,
     by,
@@ -68,6 +70,7 @@ def slots_generate(
     return len(rows)
 
 
+@requires("mediation.change_lawyerslot")
 def slot_book(
     *, slot: LawyerSlot, by, dispute: Dispute | None = None, booked_for: str = ""
 ) -> LawyerSlot:
@@ -93,6 +96,7 @@ def slot_book(
     return slot
 
 
+@requires("mediation.change_lawyerslot")
 def slot_cancel(*, slot: LawyerSlot, by) -> LawyerSlot:
     with transaction.atomic():
         slot = LawyerSlot.objects.lock_for(by, slot.pk)

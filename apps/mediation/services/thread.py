@@ -5,21 +5,24 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.masking import mask_phone
 from apps.core.notifications import get_sender, notify
 from apps.core.outbox import enqueue
 from apps.core.phones import normalise_phone
+from apps.core.rules import requires
 from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.uploads import check_upload, store_private
 
 from ..models import Dispute, DisputeParty, PartyInvitation, ThreadMessage
-from ._shared import S, _event
+from ._shared import CHANGE_DISPUTE, S, _event
 from .sessions import next_session_text
 
 INVITATION_SALT = "mediation.invitation"
@@ -30,6 +33,7 @@ def invitation_days() -> int:
     return settings.MEDIATION_INVITATION_DAYS
 
 
+@requires(CHANGE_DISPUTE)
 def invitation_token(*, party: DisputeParty, by) -> str:
     """A signed link token for one party of one dispute; it expires after
     `invitation_days()` and carries no police account."""
@@ -66,12 +70,43 @@ def invitation_read(*, token: str, dispute_id: int) -> DisputeParty:
     return party
 
 
+@requires(CHANGE_DISPUTE)
 def thread_post(
-    *, dispute: Dispute, text: str = "", upload=None, by=None, party: DisputeParty | None = None
+    *, dispute: Dispute, by: User, text: str = "", upload: UploadedFile | None = None
 ) -> ThreadMessage:
-    """Post to the thread, as staff (`by`) or as a party admitted by an invitation."""
-    if (by is None) == (party is None):
-        raise DomainError(_("A message has one author."), code="invalid")
+    """Post to the thread as staff."""
+    return _post(dispute.pk, by=by, text=text, upload=upload)
+
+
+def thread_post_by_party(
+    *, party: DisputeParty, text: str = "", upload: UploadedFile | None = None
+) -> ThreadMessage:
+    """Post to the thread as a party admitted by an invitation (`invitation_read`): the
+    link is the party's right to write, there is no account and no role to check. The
+    mediator is told at once."""
+    with transaction.atomic():
+        message = _post(party.dispute_id, party=party, text=text, upload=upload)
+        dispute = message.dispute
+        if dispute.mediator and dispute.mediator.user_id:
+            notify(
+                recipients=[dispute.mediator.user],
+                title=_("New message from %(name)s: %(number)s")
+                % {"name": party.name, "number": dispute.number},
+                body=text.strip()[:100],
+                url=dispute.get_absolute_url(),
+            )
+    return message
+
+
+def _post(
+    dispute_id: int,
+    *,
+    text: str,
+    upload: UploadedFile | None,
+    by: User | None = None,
+    party: DisputeParty | None = None,
+) -> ThreadMessage:
+    """The message by its one author, staff (`by`, within their scope) or a party."""
     if not text.strip() and upload is None:
         raise DomainError(_("Write a message or attach a file."), code="invalid")
     checked = None
@@ -81,9 +116,9 @@ def thread_post(
         )
     with transaction.atomic():
         if by is not None:
-            dispute = Dispute.objects.lock_for(by, dispute.pk)
+            dispute = Dispute.objects.lock_for(by, dispute_id)
         else:
-            dispute = Dispute.objects.select_for_update().get(pk=party.dispute_id)
+            dispute = Dispute.objects.select_for_update().get(pk=dispute_id)
         if dispute.status == S.CLOSED:
             raise Conflict(_("This dispute is closed."))
         message = ThreadMessage(dispute=dispute, author=by, party=party, text=text.strip())
@@ -92,14 +127,6 @@ def thread_post(
             message.file_name = (upload.name or "")[-200:]
             message.content_type = checked.content_type
         message.save()
-        if party is not None and dispute.mediator and dispute.mediator.user_id:
-            notify(
-                recipients=[dispute.mediator.user],
-                title=_("New message from %(name)s: %(number)s")
-                % {"name": party.name, "number": dispute.number},
-                body=text.strip()[:100],
-                url=dispute.get_absolute_url(),
-            )
     return message
 
 
@@ -152,6 +179,7 @@ def can_text(phone: str) -> bool:
     return True
 
 
+@requires(CHANGE_DISPUTE)
 def invitation_sms(*, party: DisputeParty, by, site_url: str) -> PartyInvitation:
     """Text the party the invitation through the notification sender, queued with this
     transaction (apps.core.outbox) so that a refused change sends nothing. Refused without
