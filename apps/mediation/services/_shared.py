@@ -1,6 +1,8 @@
 """What every mediation service shares: the dispute's event log and its guarded status move
 (the transition table of apps.mediation.workflow, checked inside the caller's transaction)."""
 
+from apps.accounts.models import User
+
 from ..choices import DisputeStatus
 from ..models import Dispute, DisputeEvent
 from ..workflow import DISPUTE_WORKFLOW, SCHEDULABLE
@@ -13,11 +15,11 @@ NEXT_SESSION_FIELDS = ["next_session_at", "next_session_mode", "next_session_pla
 S = DisputeStatus
 
 
-def _event(dispute: Dispute, *, by, text: str, status: str = "") -> DisputeEvent:
+def _event(dispute: Dispute, *, by: User, text: str, status: str = "") -> DisputeEvent:
     return DisputeEvent.objects.create(dispute=dispute, by=by, status=status, text=text[:500])
 
 
-def _move(dispute: Dispute, target: str, *, by, text: str = "") -> None:
+def _move(dispute: Dispute, target: str, *, by: User, text: str = "") -> None:
     DISPUTE_WORKFLOW.check(dispute.status, target)
     dispute.status = target
     if target not in SCHEDULABLE:

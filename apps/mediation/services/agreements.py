@@ -2,10 +2,13 @@
 the last signature; judicial confirmation (art. 33); the follow-up visit (art. 31) and the
 printed copy."""
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,10 +55,10 @@ def _follow_up_officer(dispute: Dispute) -> User | None:
 def agreement_make(
     *,
     dispute: Dispute,
-    by,
+    by: User,
     terms: str,
-    signed_parties=(),
-    scan=None,
+    signed_parties: Iterable[int | DisputeParty] = (),
+    scan: UploadedFile | None = None,
     oral: bool = False,
     facts: str = "",
     matters: str = "",
@@ -172,7 +175,7 @@ def missing_signatures(agreement: Agreement) -> list[str]:
     return missing
 
 
-def _take_effect(agreement: Agreement, *, by) -> None:
+def _take_effect(agreement: Agreement, *, by: User) -> None:
     """Set `effective_at` to the time of the last required signature or seal, once all are
     there; the window for judicial confirmation opens then."""
     if agreement.effective_at is not None or missing_signatures(agreement):
@@ -190,7 +193,7 @@ def _take_effect(agreement: Agreement, *, by) -> None:
     )
 
 
-def _locked_agreement(agreement: Agreement, by) -> tuple[Dispute, Agreement]:
+def _locked_agreement(agreement: Agreement, by: User) -> tuple[Dispute, Agreement]:
     dispute = Dispute.objects.lock_for(by, agreement.dispute_id)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk, dispute=dispute)
     agreement.dispute = dispute
@@ -202,7 +205,7 @@ def _locked_agreement(agreement: Agreement, by) -> tuple[Dispute, Agreement]:
 
 
 @requires(CHANGE_DISPUTE)
-def agreement_sign(*, agreement: Agreement, party: DisputeParty, by) -> AgreementSignature:
+def agreement_sign(*, agreement: Agreement, party: DisputeParty, by: User) -> AgreementSignature:
     """A party signs (or seals, or fingerprints) the written agreement."""
     with transaction.atomic():
         dispute, agreement = _locked_agreement(agreement, by)
@@ -219,7 +222,7 @@ def agreement_sign(*, agreement: Agreement, party: DisputeParty, by) -> Agreemen
 
 
 @requires(CHANGE_DISPUTE)
-def agreement_mediator_sign(*, agreement: Agreement, by) -> Agreement:
+def agreement_mediator_sign(*, agreement: Agreement, by: User) -> Agreement:
     """The mediator signs the written agreement (art. 29)."""
     with transaction.atomic():
         dispute, agreement = _locked_agreement(agreement, by)
@@ -236,7 +239,7 @@ def agreement_mediator_sign(*, agreement: Agreement, by) -> Agreement:
 
 
 @requires(CHANGE_DISPUTE)
-def agreement_seal(*, agreement: Agreement, by) -> Agreement:
+def agreement_seal(*, agreement: Agreement, by: User) -> Agreement:
     """The people's mediation committee's seal is affixed (art. 29)."""
     with transaction.atomic():
         dispute, agreement = _locked_agreement(agreement, by)
@@ -256,7 +259,7 @@ def agreement_seal(*, agreement: Agreement, by) -> Agreement:
 
 @requires(CHANGE_DISPUTE)
 def agreement_confirmation(
-    *, agreement: Agreement, by, status: str, on: date | None = None, ruling: str = ""
+    *, agreement: Agreement, by: User, status: str, on: date | None = None, ruling: str = ""
 ) -> Agreement:
     """Track the judicial confirmation (司法确认, 人民调解法 art. 33): applied for jointly
     within 30 days of the agreement taking effect, and only for an agreement in effect;
@@ -315,7 +318,7 @@ def agreement_confirmation(
 
 
 @requires(CHANGE_DISPUTE, "mediation.change_followup")
-def follow_up_record(*, follow_up: FollowUp, by, result: str, note: str = "") -> FollowUp:
+def follow_up_record(*, follow_up: FollowUp, by: User, result: str, note: str = "") -> FollowUp:
     if result not in FollowUpResult.values:
         raise DomainError(_("Record whether the agreement was carried out."), code="invalid")
     with transaction.atomic():
@@ -347,7 +350,7 @@ def follow_up_record(*, follow_up: FollowUp, by, result: str, note: str = "") ->
 
 
 @requires("mediation.view_dispute")
-def agreement_print(*, agreement: Agreement, by, request) -> bytes:
+def agreement_print(*, agreement: Agreement, by: User, request: HttpRequest) -> bytes:
     """The agreement's PDF for the parties to sign or keep. It states each party's ID number
     and phone in full (art. 29), so each copy is logged as a full view of them."""
     parties = agreement.dispute.parties.all()

@@ -3,11 +3,14 @@ assessment, signs of escalation with the police alert, the hand-over to the poli
 and the assignment of a mediator. Dispute numbers come from `core.NumberSequence` (series
 TJ, core.services.next_number) under a row lock, so they have no gaps."""
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +27,8 @@ from apps.core.rules import requires
 from apps.core.scoping import CHANGE
 from apps.core.services import next_number
 from apps.registry.choices import Gender
-from apps.stations.models import Station
+from apps.registry.models import Person
+from apps.stations.models import Community, Post, Station
 from apps.stations.numbers import record_number
 
 from ..choices import (
@@ -52,7 +56,7 @@ def assess_hours_safety() -> int:
     return settings.MEDIATION_ASSESS_HOURS_SAFETY
 
 
-def _clean_signs(signs) -> list[str]:
+def _clean_signs(signs: Iterable[str] | None) -> list[str]:
     signs = list(dict.fromkeys(signs or ()))
     unknown = [s for s in signs if s not in EscalationSign.values]
     if unknown:
@@ -60,12 +64,12 @@ def _clean_signs(signs) -> list[str]:
     return signs
 
 
-def _deadline(received_at: datetime, signs) -> datetime:
+def _deadline(received_at: datetime, signs: Iterable[str]) -> datetime:
     hours = assess_hours_safety() if PERSONAL_SAFETY_SIGNS & set(signs) else assess_hours()
     return received_at + timedelta(hours=hours)
 
 
-def _full_clean(obj, **kwargs) -> None:
+def _full_clean(obj: Model, **kwargs: Any) -> None:
     try:
         obj.full_clean(**kwargs)
     except ValidationError as exc:
@@ -78,17 +82,17 @@ def _full_clean(obj, **kwargs) -> None:
 @requires(INTAKE)
 def dispute_receive(
     *,
-    by,
+    by: User,
     source: str,
     category: str,
     description: str,
     kind: str = MediationKind.PEOPLES,
     station: Station | None = None,
     place_text: str = "",
-    community=None,
-    post=None,
-    parties=(),
-    signs=(),
+    community: Community | None = None,
+    post: Post | None = None,
+    parties: Iterable[dict[str, Any]] = (),
+    signs: Iterable[str] = (),
     risk_level: str = "",
     received_at: datetime | None = None,
     incident: Incident | None = None,
@@ -146,7 +150,7 @@ def dispute_receive(
 
 
 def intake_from_incident(
-    *, incident: Incident, by, note: str = "", caller_consents: bool = False
+    *, incident: Incident, by: User, note: str = "", caller_consents: bool = False
 ) -> Dispute:
     """The diversion intake registered with apps.cases.diversion: closing an incident with
     the mediation disposition creates its dispute in the same transaction. The category is
@@ -201,13 +205,13 @@ def _party_add(
     role: str,
     name: str = "",
     phone: str = "",
-    person=None,
+    person: Person | None = None,
     gender: str = "",
     age: int | None = None,
     ethnicity: str = "",
     id_number: str = "",
     address: str = "",
-):
+) -> DisputeParty:
     """A party with the basic details the written agreement states (人民调解法 art. 29):
     a registry person gives what is missing; an ID number is checked and gives the gender
     and the age."""
@@ -252,7 +256,7 @@ def _party_add(
 
 
 @requires(CHANGE_DISPUTE)
-def dispute_party_add(*, dispute: Dispute, by, role: str, **details) -> DisputeParty:
+def dispute_party_add(*, dispute: Dispute, by: User, role: str, **details: Any) -> DisputeParty:
     """Add a party. During mediation a new party's consent is asked before the next session."""
     with transaction.atomic():
         dispute = Dispute.objects.lock_for(by, dispute.pk)
@@ -278,7 +282,7 @@ def _responders(dispute: Dispute) -> list[User]:
     return recipients
 
 
-def _alert(dispute: Dispute, *, by) -> None:
+def _alert(dispute: Dispute, *, by: User) -> None:
     dispute.escalated_at = timezone.now()
     dispute.save(update_fields=["escalated_at"])
     signs = "、".join(str(EscalationSign(s).label) for s in dispute.signs)
@@ -295,7 +299,9 @@ def _alert(dispute: Dispute, *, by) -> None:
 
 
 @requires(CHANGE_DISPUTE)
-def dispute_flag(*, dispute: Dispute, by, signs=(), risk_level: str = "") -> Dispute:
+def dispute_flag(
+    *, dispute: Dispute, by: User, signs: Iterable[str] = (), risk_level: str = ""
+) -> Dispute:
     """Record signs of escalation and/or the risk level at any stage. A new sign or a rise
     to high risk alerts the police at once; a personal-safety sign before assessment
     shortens the assessment deadline."""
@@ -321,7 +327,13 @@ def dispute_flag(*, dispute: Dispute, by, signs=(), risk_level: str = "") -> Dis
 
 @requires(CHANGE_DISPUTE, INTAKE)
 def dispute_assess(
-    *, dispute: Dispute, by, risk_level: str, signs=(), category: str = "", note: str = ""
+    *,
+    dispute: Dispute,
+    by: User,
+    risk_level: str,
+    signs: Iterable[str] = (),
+    category: str = "",
+    note: str = "",
 ) -> Dispute:
     """The desk's assessment: risk level, signs, and the category if it was not known."""
     if risk_level not in RiskLevel.values:
@@ -346,7 +358,7 @@ INCIDENT_SOURCE = {
 
 
 @requires(CHANGE_DISPUTE, "cases.add_incident")
-def dispute_open_incident(*, dispute: Dispute, by) -> Incident:
+def dispute_open_incident(*, dispute: Dispute, by: User) -> Incident:
     """Hand an escalating dispute to the police (兜底): open an incident, assign it to the
     nearest post (by the place's coordinates, else the dispute's post) and link both."""
     from apps.cases.selectors import rank_posts
@@ -394,7 +406,7 @@ def dispute_open_incident(*, dispute: Dispute, by) -> Incident:
 
 
 @requires(CHANGE_DISPUTE, INTAKE)
-def dispute_assign(*, dispute: Dispute, mediator: Mediator, by) -> Dispute:
+def dispute_assign(*, dispute: Dispute, mediator: Mediator, by: User) -> Dispute:
     with transaction.atomic():
         dispute = Dispute.objects.lock_for(by, dispute.pk)
         if mediator.station_id != dispute.station_id:

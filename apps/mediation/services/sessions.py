@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.core.errors import Conflict, DomainError
 from apps.core.limits import ensure_past
 from apps.core.rules import requires
@@ -24,7 +25,7 @@ MAX_PLAN_AHEAD = timedelta(days=183)
 def session_record(
     *,
     dispute: Dispute,
-    by,
+    by: User,
     held_at: datetime,
     attendees: str,
     mode: str = SessionMode.IN_PERSON,
@@ -82,7 +83,7 @@ def next_session_text(dispute: Dispute) -> str:
 
 @requires(CHANGE_DISPUTE)
 def session_schedule(
-    *, dispute: Dispute, by, at: datetime, mode: str = SessionMode.IN_PERSON, place: str = ""
+    *, dispute: Dispute, by: User, at: datetime, mode: str = SessionMode.IN_PERSON, place: str = ""
 ) -> Dispute:
     """Plan the next session. It shows on the mediator's home and goes into the parties'
     invitations until a session on or after its day is recorded; planning again moves it."""
@@ -130,7 +131,7 @@ def _require_consent(dispute: Dispute) -> None:
 def party_consent(
     *,
     party: DisputeParty,
-    by,
+    by: User,
     consent: str,
     at: datetime | None = None,
     referral: str = "",
@@ -188,7 +189,7 @@ def party_consent(
 
 
 @requires(CHANGE_DISPUTE)
-def dispute_fail(*, dispute: Dispute, by, referral: str, note: str = "") -> Dispute:
+def dispute_fail(*, dispute: Dispute, by: User, referral: str, note: str = "") -> Dispute:
     if referral not in Referral.values:
         raise DomainError(_("Say where the parties are referred."), code="invalid")
     with transaction.atomic():
@@ -202,7 +203,7 @@ def dispute_fail(*, dispute: Dispute, by, referral: str, note: str = "") -> Disp
 
 
 @requires(CHANGE_DISPUTE)
-def dispute_withdraw(*, dispute: Dispute, by, note: str = "") -> Dispute:
+def dispute_withdraw(*, dispute: Dispute, by: User, note: str = "") -> Dispute:
     with transaction.atomic():
         dispute = Dispute.objects.lock_for(by, dispute.pk)
         dispute.outcome = Outcome.WITHDRAWN
@@ -213,7 +214,7 @@ def dispute_withdraw(*, dispute: Dispute, by, note: str = "") -> Dispute:
 
 
 @requires(CHANGE_DISPUTE)
-def dispute_reopen(*, dispute: Dispute, by, note: str) -> Dispute:
+def dispute_reopen(*, dispute: Dispute, by: User, note: str) -> Dispute:
     """Back into mediation when a follow-up found the agreement not (fully) carried out."""
     if not note.strip():
         raise DomainError(_("Say why the dispute is reopened."), code="invalid")
@@ -230,7 +231,7 @@ def dispute_reopen(*, dispute: Dispute, by, note: str) -> Dispute:
 
 
 @requires(CHANGE_DISPUTE)
-def dispute_close(*, dispute: Dispute, by, note: str = "") -> Dispute:
+def dispute_close(*, dispute: Dispute, by: User, note: str = "") -> Dispute:
     with transaction.atomic():
         dispute = Dispute.objects.lock_for(by, dispute.pk)
         if dispute.status == S.AGREEMENT:

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.core.errors import Conflict, DomainError, OutOfScope
 from apps.core.limits import ensure_plannable
 from apps.core.rules import requires
@@ -19,7 +20,7 @@ from ._shared import _event
 @requires("mediation.add_lawyerslot")
 def slots_generate(
     *,
-    by,
+    by: User,
     mediator: Mediator,
     weekday: int,
     first_day: date,
@@ -72,7 +73,7 @@ def slots_generate(
 
 @requires("mediation.change_lawyerslot")
 def slot_book(
-    *, slot: LawyerSlot, by, dispute: Dispute | None = None, booked_for: str = ""
+    *, slot: LawyerSlot, by: User, dispute: Dispute | None = None, booked_for: str = ""
 ) -> LawyerSlot:
     """Book a slot for a dispute or a named visitor. The row is locked and re-read, so of
     two bookings at once one wins and the other is told the slot is taken."""
@@ -97,7 +98,7 @@ def slot_book(
 
 
 @requires("mediation.change_lawyerslot")
-def slot_cancel(*, slot: LawyerSlot, by) -> LawyerSlot:
+def slot_cancel(*, slot: LawyerSlot, by: User) -> LawyerSlot:
     with transaction.atomic():
         slot = LawyerSlot.objects.lock_for(by, slot.pk)
         if slot.booked_at is None:

@@ -34,7 +34,7 @@ def invitation_days() -> int:
 
 
 @requires(CHANGE_DISPUTE)
-def invitation_token(*, party: DisputeParty, by) -> str:
+def invitation_token(*, party: DisputeParty, by: User) -> str:
     """A signed link token for one party of one dispute; it expires after
     `invitation_days()` and carries no police account."""
     if not is_in_scope(party.dispute, by, CHANGE):
@@ -136,7 +136,7 @@ def _post(
 INVITATION_RESEND = timedelta(minutes=1)
 
 
-def invitation_link(*, party: DisputeParty, by, site_url: str) -> str:
+def invitation_link(*, party: DisputeParty, by: User, site_url: str) -> str:
     """The party's signed link to the online mediation, absolute on `site_url` (the
     scheme and host the mediator reached the workbench by)."""
     token = invitation_token(party=party, by=by)
@@ -180,7 +180,7 @@ def can_text(phone: str) -> bool:
 
 
 @requires(CHANGE_DISPUTE)
-def invitation_sms(*, party: DisputeParty, by, site_url: str) -> PartyInvitation:
+def invitation_sms(*, party: DisputeParty, by: User, site_url: str) -> PartyInvitation:
     """Text the party the invitation through the notification sender, queued with this
     transaction (apps.core.outbox) so that a refused change sends nothing. Refused without
     a mobile number, and within a minute of the last text to the same party."""
