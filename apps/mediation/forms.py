@@ -279,7 +279,7 @@ class FollowUpForm(StyledForm):
 class BookForm(StyledForm):
     booked_for = forms.CharField(label=_("Booked for"), max_length=100, required=False)
     # The dispute's number, looked up in the booker's scope (apps.mediation.actions).
-    dispute = forms.CharField(label=_("Dispute number"), required=False)
+    dispute = forms.CharField(label=_("Dispute number"), max_length=40, required=False)
 
 
 class MessageForm(StyledForm):

@@ -32,7 +32,7 @@ def with_stats(mediators: QuerySet[Mediator]) -> QuerySet[Mediator]:
         workload=Count("disputes", filter=Q(disputes__status__in=OPEN_STATUSES)),
         resolved=Count("disputes", filter=RESOLVED),
         concluded=Count("disputes", filter=CONCLUDED),
-    ).order_by(*Mediator._meta.ordering, "id")  # an aggregate drops Meta.ordering
+    ).order_by(*(Mediator._meta.ordering or ()), "id")  # an aggregate drops Meta.ordering
 
 
 def resolution_rate(resolved: int, concluded: int) -> float | None:
@@ -42,7 +42,9 @@ def resolution_rate(resolved: int, concluded: int) -> float | None:
 def mediator_stats(user: User) -> list[Mediator]:
     rows = list(with_stats(Mediator.objects.restrict(user)).select_related("station"))
     for mediator in rows:
-        mediator.resolution_rate = resolution_rate(mediator.resolved, mediator.concluded)
+        # with_stats' annotations, which its QuerySet[Mediator] does not name.
+        counts = mediator.resolved, mediator.concluded  # type: ignore[attr-defined]
+        mediator.resolution_rate = resolution_rate(*counts)
     return rows
 
 
@@ -136,6 +138,7 @@ def mediator_work(user: User) -> MediatorWork:
             else str(SessionMode.ONLINE.label),
         )
         for d in mine.filter(next_session_at__gte=start_of_today, next_session_at__lt=horizon)
+        if d.next_session_at is not None
     ]
     sessions += [
         PlannedSession(at=slot.starts_at, dispute=slot.dispute, where=slot.place)
@@ -161,6 +164,8 @@ def mediator_work(user: User) -> MediatorWork:
         .filter(effective_at__gte=now - CONFIRMATION_WINDOW - timedelta(days=1))
         .select_related("dispute")
     ):
+        if agreement.effective_at is None:
+            continue
         agreement.deadline = confirmation_deadline(agreement.effective_at)
         agreement.days_left = (agreement.deadline - today).days
         agreement.closing = agreement.days_left <= CLOSING_DAYS

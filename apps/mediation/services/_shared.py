@@ -26,7 +26,7 @@ def _move(dispute: Dispute, target: str, *, by: User, text: str = "") -> None:
         # Settled, failed or withdrawn: no session is still to come.
         _clear_next_session(dispute)
     dispute.save()
-    _event(dispute, by=by, status=target, text=text or S(target).label)
+    _event(dispute, by=by, status=target, text=text or str(S(target).label))
 
 
 def _clear_next_session(dispute: Dispute) -> None:

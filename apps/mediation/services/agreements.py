@@ -3,7 +3,7 @@ the last signature; judicial confirmation (art. 33); the follow-up visit (art. 3
 printed copy."""
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -21,7 +21,15 @@ from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
 
 from ..choices import ConfirmationStatus, FollowUpResult, MediationKind, Outcome
-from ..models import Agreement, AgreementSignature, Dispute, DisputeParty, FollowUp
+from ..models import (
+    Agreement,
+    AgreementSignature,
+    Dispute,
+    DisputeParty,
+    FollowUp,
+    MediationCommittee,
+    confirmation_deadline,
+)
 from ..pdf import agreement_pdf
 from ..workflow import DISPUTE_WORKFLOW
 from ._shared import CHANGE_DISPUTE, S, _event, _move
@@ -37,17 +45,18 @@ def follow_up_days() -> int:
 
 def _follow_up_officer(dispute: Dispute) -> User | None:
     """The community officer of the dispute's village, else of its post."""
-    community = dispute.community
-    if community is not None and community.district_id:
-        officer = community.district.responsible_officers.filter(is_active=True).first()
+    district = dispute.community.district if dispute.community is not None else None
+    if district is not None:
+        officer = district.responsible_officers.filter(is_active=True).first()
         if officer is not None:
             return officer
     if dispute.post_id:
         from apps.accounts.roles import COMMUNITY_OFFICER
 
-        return User.objects.filter(
+        found: User | None = User.objects.filter(
             is_active=True, post_id=dispute.post_id, groups__name=COMMUNITY_OFFICER
         ).first()
+        return found
     return None
 
 
@@ -94,7 +103,7 @@ def agreement_make(
         if dispute.status != S.IN_MEDIATION:
             DISPUTE_WORKFLOW.check(dispute.status, S.AGREEMENT)
         _require_consent(dispute)
-        signed = [getattr(p, "pk", p) for p in signed_parties]
+        signed = [p.pk if isinstance(p, DisputeParty) else p for p in signed_parties]
         if any(pk not in parties for pk in signed):
             raise DomainError(_("Only the dispute's parties can sign."), code="invalid")
         dispute.outcome = Outcome.AGREEMENT
@@ -112,7 +121,7 @@ def agreement_make(
             made_at=now,
             created_by=by,
         )
-        if checked:
+        if checked and scan is not None:
             agreement.scan = store_private(checked, folder="mediation/agreements")
             agreement.scan_name = (scan.name or "")[-200:]
             agreement.scan_content_type = checked.content_type
@@ -147,7 +156,8 @@ def _check_mediator_can_sign(dispute: Dispute) -> None:
         raise Conflict(_("No mediator is assigned to sign the agreement."), code="no_mediator")
 
 
-def _check_seal(agreement: Agreement) -> None:
+def _check_seal(agreement: Agreement) -> MediationCommittee | None:
+    """The committee whose seal the agreement may carry; refused when there is none."""
     if not agreement.needs_seal:
         raise Conflict(
             _("Only a people's mediation agreement carries a mediation committee's seal."),
@@ -159,6 +169,7 @@ def _check_seal(agreement: Agreement) -> None:
             _("The mediator belongs to no people's mediation committee: no seal to affix."),
             code="no_committee",
         )
+    return mediator.committee
 
 
 def missing_signatures(agreement: Agreement) -> list[str]:
@@ -180,11 +191,11 @@ def _take_effect(agreement: Agreement, *, by: User) -> None:
     there; the window for judicial confirmation opens then."""
     if agreement.effective_at is not None or missing_signatures(agreement):
         return
-    times = [s.signed_at for s in agreement.signatures.all()]
+    times: list[datetime | None] = [s.signed_at for s in agreement.signatures.all()]
     times += [agreement.mediator_signed_at]
     if agreement.needs_seal:
         times.append(agreement.sealed_at)
-    agreement.effective_at = max(times)
+    agreement.effective_at = max(at for at in times if at is not None)
     agreement.save(update_fields=["effective_at"])
     _event(
         agreement.dispute,
@@ -243,7 +254,7 @@ def agreement_seal(*, agreement: Agreement, by: User) -> Agreement:
     """The people's mediation committee's seal is affixed (art. 29)."""
     with transaction.atomic():
         dispute, agreement = _locked_agreement(agreement, by)
-        _check_seal(agreement)
+        committee = _check_seal(agreement)
         if agreement.sealed_at is not None:
             raise Conflict(_("The committee's seal is already affixed."))
         agreement.sealed_at = timezone.now()
@@ -251,7 +262,7 @@ def agreement_seal(*, agreement: Agreement, by: User) -> Agreement:
         _event(
             dispute,
             by=by,
-            text=_("Seal of %(committee)s affixed") % {"committee": dispute.mediator.committee},
+            text=_("Seal of %(committee)s affixed") % {"committee": committee},
         )
         _take_effect(agreement, by=by)
     return agreement
@@ -283,10 +294,11 @@ def agreement_confirmation(
                 raise Conflict(_("This agreement is no longer in force."))
             if agreement.confirmation:
                 raise Conflict(_("Confirmation has already been applied for."))
-            if on > agreement.confirmation_deadline:
+            deadline = confirmation_deadline(agreement.effective_at)
+            if on > deadline:
                 raise DomainError(
                     _("The 30 days for judicial confirmation ended on %(date)s.")
-                    % {"date": when(agreement.confirmation_deadline, "date")},
+                    % {"date": when(deadline, "date")},
                     code="window_closed",
                 )
             if on < timezone.localdate(agreement.effective_at):
@@ -297,7 +309,8 @@ def agreement_confirmation(
         elif status in (ConfirmationStatus.CONFIRMED, ConfirmationStatus.REJECTED):
             if agreement.confirmation != ConfirmationStatus.APPLIED:
                 raise Conflict(_("Confirmation must be applied for first."))
-            if on < agreement.confirmation_applied_on:
+            applied = agreement.confirmation_applied_on
+            if applied is not None and on < applied:
                 raise DomainError(_("The decision cannot precede the application."), code="invalid")
             agreement.confirmation_decided_on = on
             agreement.confirmation_ruling = ruling.strip()

@@ -198,7 +198,7 @@ def dispute_fail(*, dispute: Dispute, by: User, referral: str, note: str = "") -
         dispute.referral = referral
         dispute.outcome_note = note.strip()
         dispute.concluded_at = timezone.now()
-        _move(dispute, S.FAILED, by=by, text=Referral(referral).label)
+        _move(dispute, S.FAILED, by=by, text=str(Referral(referral).label))
     return dispute
 
 

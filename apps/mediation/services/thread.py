@@ -122,7 +122,7 @@ def _post(
         if dispute.status == S.CLOSED:
             raise Conflict(_("This dispute is closed."))
         message = ThreadMessage(dispute=dispute, author=by, party=party, text=text.strip())
-        if checked is not None:
+        if checked is not None and upload is not None:
             message.file = store_private(checked, folder="mediation/thread")
             message.file_name = (upload.name or "")[-200:]
             message.content_type = checked.content_type
