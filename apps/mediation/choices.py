@@ -38,7 +38,7 @@ class EscalationSign(models.TextChoices):
 
 
 # Signs that put a person in danger: the dispute must be assessed within the short deadline.
-PERSONAL_SAFETY_SIGNS = frozenset(
+PERSONAL_SAFETY_SIGNS: frozenset[str] = frozenset(
     {
         EscalationSign.THREATS,
         EscalationSign.WEAPONS,

@@ -139,18 +139,47 @@ class ConsentForm(StyledForm):
 
     def __init__(self, *args, parties=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["party"].choices = [(str(p.pk), p.name) for p in parties]
+        self.parties = {str(p.pk): p for p in parties}
+        self.fields["party"].choices = [(pk, p.name) for pk, p in self.parties.items()]
+
+    def clean_party(self):
+        return self.parties[self.cleaned_data["party"]]
+
+
+def signer_choices(agreement, parties) -> list[tuple[str, str]]:
+    """Who may still sign the written agreement: each party who has not, the mediator, the
+    committee's seal (people's mediation only)."""
+    signed = {s.party_id for s in agreement.signatures.all()}
+    choices = [(f"party-{p.pk}", p.name) for p in parties if p.pk not in signed]
+    if agreement.mediator_signed_at is None:
+        choices.append(("mediator", str(_("The mediator"))))
+    if agreement.needs_seal and agreement.sealed_at is None:
+        choices.append(("seal", str(_("The committee's seal"))))
+    return choices
 
 
 class SignForm(StyledForm):
-    """Record one signature of the written agreement: a party's, the mediator's or the
-    committee's seal."""
+    """Record one signature of the agreement in force: a party's, the mediator's or the
+    committee's seal. Cleaned as the API's input: the agreement, the signer ("party",
+    "mediator" or "seal") and the party."""
 
     signer = forms.ChoiceField(label=_("Signed by"))
 
-    def __init__(self, *args, choices=(), **kwargs):
+    def __init__(self, *args, agreement=None, parties=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["signer"].choices = list(choices)
+        self.agreement = agreement
+        self.parties = {p.pk: p for p in parties}
+        choices = signer_choices(agreement, self.parties.values()) if agreement else []
+        self.fields["signer"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        signer = data.get("signer", "")
+        party = None
+        if signer.startswith("party-"):
+            party = self.parties[int(signer.removeprefix("party-"))]
+            signer = "party"
+        return {**data, "agreement": self.agreement, "signer": signer, "party": party}
 
 
 class SessionForm(StyledForm):
@@ -218,6 +247,13 @@ class ConfirmationForm(StyledForm):
     on = forms.DateField(label=_("Date"), validators=[validate_past])
     ruling = forms.CharField(label=_("Court's ruling"), max_length=200, required=False)
 
+    def __init__(self, *args, agreement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+
+    def clean(self):
+        return {**super().clean(), "agreement": self.agreement}
+
 
 class FailForm(StyledForm):
     referral = forms.ChoiceField(label=_("Referred to"), choices=Referral.choices)
@@ -232,9 +268,18 @@ class FollowUpForm(StyledForm):
     result = forms.ChoiceField(label=_("Result"), choices=FollowUpResult.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
+    def __init__(self, *args, follow_up=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.follow_up = follow_up
+
+    def clean(self):
+        return {**super().clean(), "follow_up": self.follow_up}
+
 
 class BookForm(StyledForm):
     booked_for = forms.CharField(label=_("Booked for"), max_length=100, required=False)
+    # The dispute's number, looked up in the booker's scope (apps.mediation.actions).
+    dispute = forms.CharField(label=_("Dispute number"), max_length=40, required=False)
 
 
 class MessageForm(StyledForm):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -104,6 +105,9 @@ class Mediator(SameStationMixin, TimeStampedModel):
     """Someone who mediates for the station: a resident people's mediator, a lawyer with a
     weekly sitting, the court's tribunal (警法联调), committee staff or a peacemaker."""
 
+    # Not a column: resolved ÷ concluded, as selectors.mediator_stats derives it.
+    resolution_rate: float | None
+
     station = models.ForeignKey(
         "stations.Station",
         on_delete=models.PROTECT,
@@ -152,12 +156,15 @@ class Mediator(SameStationMixin, TimeStampedModel):
     def __str__(self):
         return f"{self.name}（{self.get_kind_display()}）"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("mediation:mediator_detail", args=[self.pk])
 
 
 class Dispute(SameStationMixin, TimeStampedModel):
     """A dispute (矛盾纠纷) from intake through assessment, mediation and follow-up."""
+
+    # Not a column: what the dispute waits for, as selectors.mediator_work says it.
+    next_step: "str | Promise"
 
     station = models.ForeignKey(
         "stations.Station",
@@ -280,7 +287,7 @@ class Dispute(SameStationMixin, TimeStampedModel):
     def __str__(self):
         return self.number
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("mediation:dispute_detail", args=[self.pk])
 
     @property
@@ -407,6 +414,11 @@ class Agreement(DisputeRecord):
 
     A written agreement takes effect when the last required signature or seal is recorded
     (`effective_at`, set by the services); an oral one when reached (art. 28)."""
+
+    # Not columns: the confirmation window as selectors.mediator_work reckons it.
+    deadline: date
+    days_left: int
+    closing: bool
 
     dispute = models.ForeignKey(
         Dispute, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("dispute")

@@ -1,10 +1,13 @@
 """Read-side queries of the mediation app, all through station scoping."""
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+
+from apps.accounts.models import User
 
 from .choices import CONCLUDING_OUTCOMES, ConfirmationStatus, DisputeStatus, Outcome, SessionMode
 from .models import (
@@ -22,28 +25,30 @@ RESOLVED = Q(disputes__outcome=Outcome.AGREEMENT)
 CONCLUDED = Q(disputes__outcome__in=CONCLUDING_OUTCOMES)
 
 
-def with_stats(mediators):
+def with_stats(mediators: QuerySet[Mediator]) -> QuerySet[Mediator]:
     """Mediators with workload (open disputes), resolved, concluded and resolution_rate
     (resolved ÷ concluded, None before anything is concluded); counted in one query."""
     return mediators.annotate(
         workload=Count("disputes", filter=Q(disputes__status__in=OPEN_STATUSES)),
         resolved=Count("disputes", filter=RESOLVED),
         concluded=Count("disputes", filter=CONCLUDED),
-    ).order_by(*Mediator._meta.ordering, "id")  # an aggregate drops Meta.ordering
+    ).order_by(*(Mediator._meta.ordering or ()), "id")  # an aggregate drops Meta.ordering
 
 
 def resolution_rate(resolved: int, concluded: int) -> float | None:
     return resolved / concluded if concluded else None
 
 
-def mediator_stats(user) -> list[Mediator]:
+def mediator_stats(user: User) -> list[Mediator]:
     rows = list(with_stats(Mediator.objects.restrict(user)).select_related("station"))
     for mediator in rows:
-        mediator.resolution_rate = resolution_rate(mediator.resolved, mediator.concluded)
+        # with_stats' annotations, which its QuerySet[Mediator] does not name.
+        counts = mediator.resolved, mediator.concluded  # type: ignore[attr-defined]
+        mediator.resolution_rate = resolution_rate(*counts)
     return rows
 
 
-def overdue_assessments(user):
+def overdue_assessments(user: User) -> QuerySet[Dispute]:
     """Disputes still waiting for assessment after their deadline, the most late first."""
     return (
         Dispute.objects.restrict(user)
@@ -53,13 +58,15 @@ def overdue_assessments(user):
     )
 
 
-def follow_ups_for(user, *, mine: bool = True):
+def follow_ups_for(user: User, *, mine: bool = True) -> QuerySet[FollowUp]:
     """Follow-up visits still to do: the officer's own, or all the station's."""
     rows = FollowUp.objects.restrict(user).filter(done_at=None).select_related("dispute", "officer")
     return rows.filter(officer=user) if mine else rows
 
 
-def dispute_counts(user, *, since=None, until=None) -> dict:
+def dispute_counts(
+    user: User, *, since: date | None = None, until: date | None = None
+) -> dict[str, Any]:
     """Figures for statistics: received, resolved, concluded, rate, and by source, category
     and mediator."""
     rows = Dispute.objects.restrict(user)
@@ -105,7 +112,7 @@ class MediatorWork:
     windows: list[Agreement]  # each with .deadline, .days_left and .closing
 
 
-def mediator_work(user) -> MediatorWork:
+def mediator_work(user: User) -> MediatorWork:
     """The disputes assigned to the user as mediator whose next step is theirs, the sessions
     planned in the coming week (and, for a lawyer, the booked slots), the follow-up visits
     due within the week or overdue, and the agreements whose judicial-confirmation window
@@ -131,6 +138,7 @@ def mediator_work(user) -> MediatorWork:
             else str(SessionMode.ONLINE.label),
         )
         for d in mine.filter(next_session_at__gte=start_of_today, next_session_at__lt=horizon)
+        if d.next_session_at is not None
     ]
     sessions += [
         PlannedSession(at=slot.starts_at, dispute=slot.dispute, where=slot.place)
@@ -156,6 +164,8 @@ def mediator_work(user) -> MediatorWork:
         .filter(effective_at__gte=now - CONFIRMATION_WINDOW - timedelta(days=1))
         .select_related("dispute")
     ):
+        if agreement.effective_at is None:
+            continue
         agreement.deadline = confirmation_deadline(agreement.effective_at)
         agreement.days_left = (agreement.deadline - today).days
         agreement.closing = agreement.days_left <= CLOSING_DAYS
@@ -167,6 +177,6 @@ def mediator_work(user) -> MediatorWork:
     )
 
 
-def is_mediator(user) -> bool:
+def is_mediator(user: User) -> bool:
     """Whether the user mediates (a mediator's account, or an officer listed as one)."""
     return Mediator.objects.filter(user=user, is_active=True).exists()

@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from .services import invitation_sms_deliver, mediation_remind
+from .services.reminders import mediation_remind
+from .services.thread import invitation_sms_deliver
 
 
 @shared_task(name="mediation.remind")

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views
+from apps.core.actions import action_view
+
+from . import actions, views
 
 app_name = "mediation"
 urlpatterns = [
@@ -11,7 +13,7 @@ urlpatterns = [
     path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("<int:pk>/", views.DisputeDetail.as_view(), name="dispute_detail"),
     path("<int:pk>/thread/", views.thread, name="thread"),
-    path("<int:pk>/<slug:name>/", views.dispute_action, name="dispute_action"),
+    path("<int:pk>/<slug:name>/", action_view(actions.DISPUTE_STEPS), name="dispute_action"),
     path("messages/<int:pk>/file/", views.message_file, name="message_file"),
     path("join/<int:pk>/<str:token>/", views.join, name="join"),
     path("join/<int:pk>/<str:token>/thread/", views.join_thread, name="join_thread"),
@@ -21,5 +23,5 @@ urlpatterns = [
     path("mediators/", views.MediatorList.as_view(), name="mediator_list"),
     path("mediators/<int:pk>/", views.MediatorDetail.as_view(), name="mediator_detail"),
     path("slots/", views.slots, name="slots"),
-    path("slots/<int:pk>/book/", views.slot_book, name="slot_book"),
+    path("slots/<int:pk>/book/", action_view(actions.SLOT_BOOK_PAGE), name="slot_book"),
 ]

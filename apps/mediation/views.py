@@ -9,13 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
-from apps.core.masking import mask_phone
 from apps.core.pagination import NoCountPaginator
 from apps.core.qr import qr_svg
-from apps.core.scoping import CHANGE, VIEW
+from apps.core.rules import permissions_of
+from apps.core.scoping import VIEW
 from apps.core.uploads import private_file_response
 from apps.core.views import ScopedDetailView, ScopedListView, form_errors, require_perm
 
@@ -33,7 +32,6 @@ from .forms import (
     FailForm,
     FlagForm,
     FollowUpForm,
-    InviteForm,
     MessageForm,
     NoteForm,
     PartyForm,
@@ -54,6 +52,11 @@ def _dispute(request, pk, action=VIEW) -> Dispute:
         .get_or_404(pk)
     )
     return dispute
+
+
+def _may(user, service) -> bool:
+    """Whether the user's role allows a step: the service's own rule, read to show its form."""
+    return user.has_perms(permissions_of(service))
 
 
 class DisputeList(ScopedListView):
@@ -120,10 +123,10 @@ class DisputeDetail(ScopedDetailView):
         forms = {"flag": FlagForm(), "party": PartyForm(), "message": MessageForm()}
         context["invitations"] = _invitations(self.request, dispute, parties)
         context["invitation_days"] = services.invitation_days()
-        intake = self.request.user.has_perm("mediation.add_dispute")
-        if status == S.RECEIVED and intake:
+        user = self.request.user
+        if status == S.RECEIVED and _may(user, services.dispute_assess):
             forms["assess"] = AssessForm(initial={"category": dispute.category})
-        if status in (S.ASSESSED, S.ASSIGNED) and intake:
+        if status in (S.ASSESSED, S.ASSIGNED) and _may(user, services.dispute_assign):
             forms["assign"] = AssignForm(station=dispute.station)
         if status in SCHEDULABLE:
             forms["schedule"] = ScheduleForm(
@@ -151,32 +154,20 @@ class DisputeDetail(ScopedDetailView):
         if latest and latest.in_force and latest.in_effect:
             forms["confirmation"] = ConfirmationForm(initial={"on": timezone.localdate()})
         elif latest and latest.in_force and not latest.oral:
-            choices = _signers(latest, parties)
-            if choices:
-                forms["sign"] = SignForm(choices=choices)
+            sign = SignForm(agreement=latest, parties=parties)
+            if sign.fields["signer"].choices:
+                forms["sign"] = sign
         pending = [f for f in context["follow_ups"] if f.done_at is None]
-        if pending and self.request.user.has_perm("mediation.change_followup"):
+        if pending and _may(user, services.follow_up_record):
             context["pending_follow_up"] = pending[0]
             forms["follow_up"] = FollowUpForm()
         context["forms"] = forms
         context["can_open_incident"] = (
             dispute.is_escalated
             and not dispute.escalation_incident_id
-            and self.request.user.has_perm("cases.add_incident")
+            and _may(user, services.dispute_open_incident)
         )
         return context
-
-
-def _signers(agreement, parties) -> list[tuple[str, str]]:
-    """Who may still sign the written agreement: each party who has not, the mediator, the
-    committee's seal (people's mediation only)."""
-    signed = {s.party_id for s in agreement.signatures.all()}
-    choices = [(f"party-{p.pk}", p.name) for p in parties if p.pk not in signed]
-    if agreement.mediator_signed_at is None:
-        choices.append(("mediator", str(_("The mediator"))))
-    if agreement.needs_seal and agreement.sealed_at is None:
-        choices.append(("seal", str(_("The committee's seal"))))
-    return choices
 
 
 def _invitations(request, dispute, parties) -> list[dict]:
@@ -199,140 +190,6 @@ def _invitations(request, dispute, parties) -> list[dict]:
             }
         )
     return rows
-
-
-# Steps that need a permission beyond changing the dispute, checked before the dispute is
-# looked up: without the role, 403 whatever the id.
-STEP_PERMISSIONS = {
-    # Assessment and assignment are the intake staff's, not the mediators'.
-    "assess": "mediation.add_dispute",
-    "assign": "mediation.add_dispute",
-    "session": "mediation.add_mediationsession",
-    "follow_up": "mediation.change_followup",
-    "open_incident": "cases.add_incident",
-}
-
-
-def _act(request, dispute, name):
-    """Run the step `name` with the posted form; returns nothing or raises DomainError."""
-    by, post = request.user, request.POST
-    if name == "assess":
-        form = AssessForm(post)
-        if form.is_valid():
-            return services.dispute_assess(dispute=dispute, by=by, **form.cleaned_data)
-    elif name == "flag":
-        form = FlagForm(post)
-        if form.is_valid():
-            return services.dispute_flag(dispute=dispute, by=by, **form.cleaned_data)
-    elif name == "assign":
-        form = AssignForm(post, station=dispute.station)
-        if form.is_valid():
-            return services.dispute_assign(dispute=dispute, by=by, **form.cleaned_data)
-    elif name == "party":
-        form = PartyForm(post)
-        if form.is_valid():
-            return services.dispute_party_add(dispute=dispute, by=by, **form.cleaned_data)
-    elif name == "session":
-        form = SessionForm(post)
-        if form.is_valid():
-            return services.session_record(dispute=dispute, by=by, **form.cleaned_data)
-    elif name == "schedule":
-        form = ScheduleForm(post)
-        if form.is_valid():
-            return services.session_schedule(dispute=dispute, by=by, **form.cleaned_data)
-    elif name == "invite":
-        form = InviteForm(post)
-        if form.is_valid():
-            party = dispute.parties.get_or_404(form.cleaned_data["party"])
-            invitation = services.invitation_sms(
-                party=party, by=by, site_url=request.build_absolute_uri("/")
-            )
-            messages.success(
-                request,
-                _("Invitation texted to %(name)s (%(phone)s).")
-                % {"name": party.name, "phone": mask_phone(party.phone)},
-            )
-            return invitation
-    elif name == "agreement":
-        form = AgreementForm(post, request.FILES, parties=dispute.parties.all())
-        if form.is_valid():
-            return services.agreement_make(dispute=dispute, by=by, **form.cleaned_data)
-    elif name == "consent":
-        form = ConsentForm(post, parties=dispute.parties.filter(consent=""))
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            party = dispute.parties.get(pk=data.pop("party"))
-            return services.party_consent(party=party, by=by, **data)
-    elif name == "sign":
-        agreement = dispute.agreements.filter(in_force=True).first()
-        if agreement is None:
-            raise DomainError(_("There is no agreement in force."))
-        form = SignForm(post, choices=_signers(agreement, dispute.parties.all()))
-        if form.is_valid():
-            signer = form.cleaned_data["signer"]
-            if signer == "mediator":
-                return services.agreement_mediator_sign(agreement=agreement, by=by)
-            if signer == "seal":
-                return services.agreement_seal(agreement=agreement, by=by)
-            party = dispute.parties.get(pk=int(signer.removeprefix("party-")))
-            return services.agreement_sign(agreement=agreement, party=party, by=by)
-    elif name == "confirmation":
-        form = ConfirmationForm(post)
-        agreement = dispute.agreements.filter(in_force=True).first()
-        if agreement is None:
-            raise DomainError(_("There is no agreement in force."))
-        if form.is_valid():
-            return services.agreement_confirmation(agreement=agreement, by=by, **form.cleaned_data)
-    elif name == "fail":
-        form = FailForm(post)
-        if form.is_valid():
-            return services.dispute_fail(dispute=dispute, by=by, **form.cleaned_data)
-    elif name in ("withdraw", "close", "reopen"):
-        form = NoteForm(post)
-        call = {
-            "withdraw": services.dispute_withdraw,
-            "close": services.dispute_close,
-            "reopen": services.dispute_reopen,
-        }[name]
-        if form.is_valid():
-            return call(dispute=dispute, by=by, **form.cleaned_data)
-    elif name == "follow_up":
-        form = FollowUpForm(post)
-        follow_up = dispute.follow_ups.filter(done_at=None).first()
-        if follow_up is None:
-            raise DomainError(_("No follow-up visit is due."))
-        if form.is_valid():
-            return services.follow_up_record(follow_up=follow_up, by=by, **form.cleaned_data)
-    elif name == "message":
-        form = MessageForm(post, request.FILES)
-        if form.is_valid():
-            return services.thread_post(
-                dispute=dispute,
-                by=by,
-                text=form.cleaned_data["text"],
-                upload=form.cleaned_data["file"],
-            )
-    elif name == "open_incident":
-        incident = services.dispute_open_incident(dispute=dispute, by=by)
-        messages.success(request, _("Incident %(number)s opened.") % {"number": incident})
-        return incident
-    else:
-        raise Http404
-    raise DomainError(form_errors(form))
-
-
-@login_required
-@require_POST
-def dispute_action(request, pk, name):
-    require_perm(request, "mediation.change_dispute")
-    if name in STEP_PERMISSIONS:
-        require_perm(request, STEP_PERMISSIONS[name])
-    dispute = _dispute(request, pk, CHANGE)
-    try:
-        _act(request, dispute, name)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(dispute)
 
 
 @login_required
@@ -419,33 +276,6 @@ def slots(request):
 
 
 @login_required
-@require_POST
-def slot_book(request, pk):
-    require_perm(request, "mediation.change_lawyerslot")
-    slot = LawyerSlot.objects.restrict(request.user, CHANGE).get_or_404(pk)
-    form = BookForm(request.POST)
-    dispute = None
-    if request.POST.get("dispute"):
-        dispute = (
-            Dispute.objects.restrict(request.user, CHANGE)
-            .filter(number=request.POST["dispute"].strip())
-            .first()
-        )
-        if dispute is None:
-            messages.error(request, _("No such dispute."))
-            return redirect("mediation:slots")
-    try:
-        if not form.is_valid():
-            raise DomainError(form_errors(form))
-        services.slot_book(slot=slot, by=request.user, dispute=dispute, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Slot booked."))
-    return redirect("mediation:slots")
-
-
-@login_required
 def board(request):
     """The desk's board: escalating, overdue and new disputes, and the station's figures."""
     require_perm(request, "mediation.view_dispute")
@@ -514,11 +344,8 @@ def join(request, pk, token):
         try:
             if not form.is_valid():
                 raise DomainError(form_errors(form))
-            services.thread_post(
-                dispute=party.dispute,
-                party=party,
-                text=form.cleaned_data["text"],
-                upload=form.cleaned_data["file"],
+            services.thread_post_by_party(
+                party=party, text=form.cleaned_data["text"], upload=form.cleaned_data["file"]
             )
         except DomainError as exc:
             form.add_error(None, exc.message)

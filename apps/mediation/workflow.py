@@ -5,6 +5,7 @@ Conflict (HTTP 409). An agreement is closed only after its follow-up visit; a fo
 finds the agreement not carried out may send the dispute back into mediation.
 """
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from apps.core.workflow import Workflow
@@ -34,7 +35,7 @@ OPEN_STATUSES = (S.RECEIVED, S.ASSESSED, S.ASSIGNED, S.IN_MEDIATION)
 # Statuses in which the next session can be planned.
 SCHEDULABLE = (S.ASSIGNED, S.IN_MEDIATION)
 # What a dispute waits for in each status, as its page and the mediator's home say it.
-NEXT_STEP = {
+NEXT_STEP: dict[str, Promise] = {
     S.RECEIVED: gettext_lazy("Assess the risk"),
     S.ASSESSED: gettext_lazy("Assign a mediator"),
     S.ASSIGNED: gettext_lazy("Invite the parties and hold the first session"),

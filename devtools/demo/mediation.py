@@ -98,7 +98,9 @@ def _seed_mediators_and_disputes() -> int:
     jiulong = Station.objects.filter(code="500107-jiulong").first()
     if xipeng is None or jiulong is None or Mediator.objects.filter(name="杨德明").exists():
         return 0
-    admin = User.objects.get(username="jlp_admin")
+    # Jiulong has no demo desk officer and the bureau admin's role neither assesses nor
+    # assigns nor records sessions: the superuser takes its disputes' steps.
+    admin = User.objects.get(username="admin")
     desk = User.objects.get(username="xipeng_desk")
     township = MediationCommittee.objects.create(
         station=xipeng, name="西彭镇人民调解委员会", kind=CommitteeKind.TOWNSHIP

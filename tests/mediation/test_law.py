@@ -25,6 +25,7 @@ from apps.mediation.admin import CommitteeForm
 from apps.mediation.choices import Consent, MediationKind
 from apps.mediation.models import Dispute, MediationCommittee
 from apps.mediation.pdf import agreement_pdf
+from apps.mediation.services import intake
 from tests.mediation.helpers import consent_all, sign_all
 
 # A valid ID number (GB 11643: 500107 region, born 1980-05-12, odd sequence → male).
@@ -140,7 +141,7 @@ def test_the_party_details_come_from_the_id_number_and_are_masked_on_the_page(
         address="西彭镇迎新村3组",
     )
     with freeze_time("2026-05-11 10:00:00+08:00"):
-        age = services._age(date(1980, 5, 12), timezone.localdate())
+        age = intake._age(date(1980, 5, 12), timezone.localdate())
     assert (party.gender, party.ethnicity, party.id_number) == ("male", "汉族", ID_NUMBER)
     assert age == 45 and party.age is not None
     with pytest.raises(DomainError):

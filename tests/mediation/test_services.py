@@ -26,6 +26,7 @@ from apps.mediation.choices import DisputeStatus as S
 from apps.mediation.choices import FollowUpResult, Outcome
 from apps.mediation.models import Dispute, FollowUp, LawyerSlot
 from apps.mediation.selectors import mediator_stats, overdue_assessments
+from apps.mediation.services import intake
 from apps.mediation.workflow import DISPUTE_TRANSITIONS, DISPUTE_WORKFLOW
 from tests.mediation.helpers import consent_all, sign_all
 
@@ -435,7 +436,7 @@ def test_a_failed_diversion_leaves_the_incident_open(scene, monkeypatch):
     def refuse(*args, **kwargs):
         raise DomainError("no")
 
-    monkeypatch.setattr(services, "_full_clean", refuse)
+    monkeypatch.setattr(intake, "_full_clean", refuse)
     with pytest.raises(DomainError):
         incident_close(incident=incident, by=by, disposition="mediation")
     incident.refresh_from_db()

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
@@ -276,6 +277,18 @@ class SignSerializer(serializers.Serializer):
     )
     party = serializers.IntegerField(required=False)
 
+    def validate(self, data):
+        dispute = self.context["record"]
+        data["agreement"] = agreement_in_force(dispute)
+        data["party"] = None
+        if data["signer"] == "party":
+            data["party"] = dispute.parties.filter(pk=data.get("party")).first()
+            if data["party"] is None:
+                raise serializers.ValidationError(
+                    {"party": [_("Only the dispute's parties can sign.")]}
+                )
+        return data
+
 
 class ConsentInSerializer(serializers.Serializer):
     party = serializers.IntegerField()
@@ -284,11 +297,30 @@ class ConsentInSerializer(serializers.Serializer):
     referral = serializers.ChoiceField(choices=Referral.choices, required=False)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
+    def validate(self, data):
+        data["party"] = self.context["record"].parties.filter(pk=data["party"]).first()
+        if data["party"] is None:
+            raise serializers.ValidationError({"party": [_("Not a party to this dispute.")]})
+        return data
+
 
 class ConfirmationSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=[c for c in ConfirmationStatus.values if c])
     on = serializers.DateField(required=False, validators=[validate_past])
     ruling = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+    def validate(self, data):
+        # The agreement in force of the dispute the step is on (none when checked alone).
+        if "record" in self.context:
+            data["agreement"] = agreement_in_force(self.context["record"])
+        return data
+
+
+def agreement_in_force(dispute: Dispute) -> Agreement:
+    agreement = dispute.agreements.filter(in_force=True).first()
+    if agreement is None:
+        raise serializers.ValidationError({"agreement": [_("There is no agreement in force.")]})
+    return agreement
 
 
 class FailSerializer(serializers.Serializer):

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -7,12 +9,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from apps.core.actions import api_action
 from apps.core.api.pagination import TimeCursorPagination
 from apps.core.api.parsers import JSONParser
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 
-from .. import selectors, services
+from .. import actions, selectors, services
 from ..filters import (
     DisputeFilter,
     FollowUpFilter,
@@ -56,7 +59,8 @@ class DisputeViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             qs = qs.prefetch_related("sessions", "agreements__signatures", "follow_ups")
         return qs
 
-    def _answer(self, dispute, code=status.HTTP_200_OK):
+    def answer(self, dispute, code=status.HTTP_200_OK):
+        """The dispute in detail, as every step answers."""
         dispute = (
             Dispute.objects.select_related("mediator")
             .prefetch_related("parties", "sessions", "agreements__signatures", "follow_ups")
@@ -68,129 +72,32 @@ class DisputeViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def create(self, request, *args, **kwargs):
         data = _valid(s.DisputeReceiveSerializer, request)
         dispute = services.dispute_receive(by=request.user, **data)
-        return self._answer(dispute, status.HTTP_201_CREATED)
+        return self.answer(dispute, status.HTTP_201_CREATED)
 
-    def _intake_only(self, request):
-        """Assessment and assignment are the intake staff's, not the mediators'."""
-        if not request.user.has_perm("mediation.add_dispute"):
-            self.permission_denied(request)
-
-    def _step(self, request, serializer_class, call):
-        dispute = self.get_changeable_object()
-        data = _valid(serializer_class, request) if serializer_class else {}
-        call(dispute=dispute, by=request.user, **data)
-        return self._answer(dispute)
-
-    @extend_schema(request=s.AssessSerializer, responses=s.DisputeDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def assess(self, request, pk=None):
-        self._intake_only(request)
-        return self._step(request, s.AssessSerializer, services.dispute_assess)
-
-    @extend_schema(request=s.FlagSerializer, responses=s.DisputeDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def flag(self, request, pk=None):
-        """Mark signs of escalation or the risk level; the police are alerted at once."""
-        return self._step(request, s.FlagSerializer, services.dispute_flag)
-
-    @extend_schema(request=None, responses=s.DisputeDetailSerializer)
-    @action(detail=True, methods=["post"], url_path="open-incident")
-    def open_incident(self, request, pk=None):
-        """Open an incident for the nearest post (兜底), linked to the dispute."""
-        if not request.user.has_perm("cases.add_incident"):
-            self.permission_denied(request)
-        return self._step(request, None, services.dispute_open_incident)
-
-    @extend_schema(request=s.AssignSerializer, responses=s.DisputeDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
-        self._intake_only(request)
-        return self._step(request, s.AssignSerializer, services.dispute_assign)
-
-    @extend_schema(request=s.PartyInSerializer, responses={201: s.DisputeDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def parties(self, request, pk=None):
-        dispute = self.get_changeable_object()
-        services.dispute_party_add(
-            dispute=dispute, by=request.user, **_valid(s.PartyInSerializer, request)
-        )
-        return self._answer(dispute, status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.AgreementInSerializer, responses={201: s.DisputeDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def agreement(self, request, pk=None):
-        dispute = self.get_changeable_object()
-        services.agreement_make(
-            dispute=dispute, by=request.user, **_valid(s.AgreementInSerializer, request)
-        )
-        return self._answer(dispute, status.HTTP_201_CREATED)
-
-    def _agreement(self, dispute):
-        agreement = dispute.agreements.filter(in_force=True).first()
-        if agreement is None:
-            raise ValidationError({"agreement": [_("There is no agreement in force.")]})
-        return agreement
-
-    @extend_schema(request=s.SignSerializer, responses=s.DisputeDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def sign(self, request, pk=None):
-        """A party signs, the mediator signs, or the committee's seal is affixed; the
-        agreement takes effect with the last one required (人民调解法 art. 29)."""
-        dispute = self.get_changeable_object()
-        data = _valid(s.SignSerializer, request)
-        agreement = self._agreement(dispute)
-        if data["signer"] == "mediator":
-            services.agreement_mediator_sign(agreement=agreement, by=request.user)
-        elif data["signer"] == "seal":
-            services.agreement_seal(agreement=agreement, by=request.user)
-        else:
-            party = dispute.parties.filter(pk=data.get("party")).first()
-            if party is None:
-                raise ValidationError({"party": [_("Only the dispute's parties can sign.")]})
-            services.agreement_sign(agreement=agreement, party=party, by=request.user)
-        return self._answer(dispute)
-
-    @extend_schema(request=s.ConsentInSerializer, responses=s.DisputeDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def consent(self, request, pk=None):
-        """A party's consent to mediation or refusal (人民调解法 arts. 3, 17), before any
-        session; a refusal ends mediation with a referral."""
-        dispute = self.get_changeable_object()
-        data = _valid(s.ConsentInSerializer, request)
-        party = dispute.parties.filter(pk=data.pop("party")).first()
-        if party is None:
-            raise ValidationError({"party": [_("Not a party to this dispute.")]})
-        services.party_consent(party=party, by=request.user, **data)
-        return self._answer(dispute)
-
-    @extend_schema(request=s.ConfirmationSerializer, responses=s.DisputeDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def confirmation(self, request, pk=None):
-        """Judicial confirmation (司法确认): applied within 30 days, then decided."""
-        dispute = self.get_changeable_object()
-        data = _valid(s.ConfirmationSerializer, request)
-        services.agreement_confirmation(agreement=self._agreement(dispute), by=request.user, **data)
-        return self._answer(dispute)
-
-    @extend_schema(request=s.FailSerializer, responses=s.DisputeDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def fail(self, request, pk=None):
-        return self._step(request, s.FailSerializer, services.dispute_fail)
-
-    @extend_schema(request=s.NoteSerializer, responses=s.DisputeDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        return self._step(request, s.NoteSerializer, services.dispute_withdraw)
-
-    @extend_schema(request=s.NoteSerializer, responses=s.DisputeDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        return self._step(request, s.NoteSerializer, services.dispute_reopen)
-
-    @extend_schema(request=s.NoteSerializer, responses=s.DisputeDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return self._step(request, s.NoteSerializer, services.dispute_close)
+    # The steps (apps.mediation.actions), each answering with the dispute in detail.
+    assess = api_action(actions.DISPUTE_ASSESS, responses=s.DisputeDetailSerializer)
+    flag = api_action(actions.DISPUTE_FLAG, responses=s.DisputeDetailSerializer)
+    open_incident = api_action(
+        actions.DISPUTE_OPEN_INCIDENT, url_path="open-incident", responses=s.DisputeDetailSerializer
+    )
+    assign = api_action(actions.DISPUTE_ASSIGN, responses=s.DisputeDetailSerializer)
+    parties = api_action(
+        replace(actions.DISPUTE_PARTY, name="parties"),
+        responses={201: s.DisputeDetailSerializer},
+        code=status.HTTP_201_CREATED,
+    )
+    agreement = api_action(
+        actions.AGREEMENT_MAKE,
+        responses={201: s.DisputeDetailSerializer},
+        code=status.HTTP_201_CREATED,
+    )
+    sign = api_action(actions.AGREEMENT_SIGN, responses=s.DisputeDetailSerializer)
+    consent = api_action(actions.PARTY_CONSENT, responses=s.DisputeDetailSerializer)
+    confirmation = api_action(actions.AGREEMENT_CONFIRMATION, responses=s.DisputeDetailSerializer)
+    fail = api_action(actions.DISPUTE_FAIL, responses=s.DisputeDetailSerializer)
+    withdraw = api_action(actions.DISPUTE_WITHDRAW, responses=s.DisputeDetailSerializer)
+    reopen = api_action(actions.DISPUTE_REOPEN, responses=s.DisputeDetailSerializer)
+    close = api_action(actions.DISPUTE_CLOSE, responses=s.DisputeDetailSerializer)
 
     @extend_schema(
         request=None,
@@ -248,13 +155,7 @@ class FollowUpViewSet(ScopedReadOnlyViewSet):
     permission_classes = [ActionPermissions]
     select_related = ("dispute",)
 
-    @extend_schema(request=s.FollowUpRecordSerializer, responses=s.FollowUpSerializer)
-    @action(detail=True, methods=["post"])
-    def record(self, request, pk=None):
-        follow_up = self.get_changeable_object()
-        data = _valid(s.FollowUpRecordSerializer, request)
-        follow_up = services.follow_up_record(follow_up=follow_up, by=request.user, **data)
-        return Response(s.FollowUpSerializer(follow_up).data)
+    record = api_action(actions.FOLLOW_UP_RECORD)
 
 
 class LawyerSlotViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -273,15 +174,5 @@ class LawyerSlotViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet)
         )
         return Response({"created": created}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.BookSerializer, responses=s.LawyerSlotSerializer)
-    @action(detail=True, methods=["post"])
-    def book(self, request, pk=None):
-        slot = self.get_changeable_object()
-        slot = services.slot_book(slot=slot, by=request.user, **_valid(s.BookSerializer, request))
-        return Response(s.LawyerSlotSerializer(slot).data)
-
-    @extend_schema(request=None, responses=s.LawyerSlotSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        slot = services.slot_cancel(slot=self.get_changeable_object(), by=request.user)
-        return Response(s.LawyerSlotSerializer(slot).data)
+    book = api_action(actions.SLOT_BOOK)
+    cancel = api_action(actions.SLOT_CANCEL)
