@@ -60,8 +60,12 @@ class Action:
     # Shown on the page: a text formatted with the record (`object`), the result and the
     # input, or a function of (record, result) giving the text.
     success: Any = ""
-    # Where the page goes next (default: a safe posted `next`, else the record's page).
+    # Where the page goes next when no safe `next` was posted: a function of (record,
+    # result); the record's page by default.
     redirect: Callable[[Any, Any], Any] | None = None
+    # The answer to an htmx post, a function of (request, record, result): a partial that
+    # replaces part of the page instead of a redirect (the message waits for the next page).
+    htmx: Callable[[HttpRequest, Any, Any], HttpResponse] | None = None
     select_related: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
@@ -112,9 +116,11 @@ def _respond(action: Action, request: HttpRequest, pk: int) -> HttpResponse:
         result = action.submit(request, record)
     except DomainError as exc:
         messages.error(request, exc.message)
-    if action.redirect is not None:
-        return redirect(action.redirect(record, result))
-    return redirect(safe_next(request) or record)
+    if action.htmx is not None and getattr(request, "htmx", False):
+        return action.htmx(request, record, result)
+    if (target := safe_next(request)) or action.redirect is None:
+        return redirect(target or record)
+    return redirect(action.redirect(record, result))
 
 
 def action_view(declared: Action | Mapping[str, Action]) -> Callable[..., HttpResponse]:
@@ -139,9 +145,12 @@ def actions_named(*declared: Action) -> dict[str, Action]:
     return {action.name: action for action in declared}
 
 
-def api_action(declared: Action, *, url_path: str | None = None, responses: Any = None) -> Any:
+def api_action(
+    declared: Action, *, url_path: str | None = None, responses: Any = None, code: int = 200
+) -> Any:
     """The API's endpoint for an action: `POST <list>/<pk>/<url_path>/` on a viewset with
-    `ChangeableObjectMixin`, answering with the record as the viewset serializes it."""
+    `ChangeableObjectMixin`, answering with the record as the viewset serializes it (its
+    `answer`), with `code` (201 for a step that adds a part to the record)."""
 
     def endpoint(self: Any, request: Any, pk: Any = None) -> Response:
         record = self.get_changeable_object()
@@ -152,7 +161,7 @@ def api_action(declared: Action, *, url_path: str | None = None, responses: Any 
             given.is_valid(raise_exception=True)
             data = dict(given.validated_data)
         result = declared.run(record, data, request)
-        return self.answer(result if isinstance(result, declared.model) else record)
+        return self.answer(result if isinstance(result, declared.model) else record, code=code)
 
     endpoint.__name__ = declared.name
     endpoint.__doc__ = declared.service.__doc__
