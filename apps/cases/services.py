@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.geo import haversine_km, in_china
@@ -76,6 +77,9 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
 MAX_ROSTER_BYTES = 5 * 1024 * 1024
 CASE_SERIES = {CaseKind.CRIMINAL: "XS", CaseKind.PUBLIC_SECURITY: "ZA"}
+EXTENSION_DECIDERS = _lazy(
+    "Only the sub-bureau, the superior organ, can approve a deadline extension."
+)
 
 
 # --- numbering and taxonomy ---------------------------------------------------------------
@@ -161,6 +165,7 @@ def _check_place(*, latitude, longitude, community: Community | None):
     return latitude, longitude
 
 
+@requires("cases.add_incident")
 def incident_report(
     *,
     by,
@@ -251,6 +256,7 @@ def incident_report(
     return incident, True
 
 
+@requires("cases.change_incident")
 def incident_dispatch(
     *,
     incident: Incident,
@@ -409,6 +415,7 @@ def _measure(incident: Incident, *, post: Post, by, reason: str, settings) -> No
     )
 
 
+@requires("cases.change_incident")
 def incident_status(
     *,
     incident: Incident,
@@ -449,6 +456,7 @@ def incident_status(
     return incident
 
 
+@requires("cases.change_incident")
 def incident_checklist_tick(
     *, incident: Incident, step: int, done: bool, by, client_id: uuid.UUID | None = None
 ) -> Incident:
@@ -527,7 +535,8 @@ def incident_close(
             raise Conflict(_("This incident is already closed."))
         INCIDENT_WORKFLOW.check(incident.status, IncidentStatus.CLOSED)
         if disposition == Disposition.CASE:
-            case = case_open(
+            # Closing a call as a case opens it as part of the close: the desk's rule.
+            case = _open_case(
                 by=by,
                 station=incident.station,
                 kind=case_kind,
@@ -557,7 +566,7 @@ def _case_event(case: Case, *, by, text: str, status: str = "") -> CaseEvent:
     return CaseEvent.objects.create(case=case, by=by, status=status, text=text[:500])
 
 
-def case_open(
+def _open_case(
     *,
     by,
     kind: str,
@@ -610,6 +619,9 @@ def case_open(
     return case
 
 
+case_open = requires("cases.add_case")(_open_case)
+
+
 def _deadline(case: Case):
     """The time limit running now for `case` (see Case.deadline)."""
     if case.kind == CaseKind.CRIMINAL:
@@ -632,6 +644,7 @@ def _deadline(case: Case):
     return deadline
 
 
+@requires("cases.change_case")
 def case_transition(*, case: Case, to: str, by, outcome: str = "", note: str = "") -> Case:
     """Move a case along its kind's workflow (workflow.CASE_WORKFLOWS); closing needs an
     outcome that fits where the case stands; a refusal to file needs its reasons, which go
@@ -679,14 +692,16 @@ def case_transition(*, case: Case, to: str, by, outcome: str = "", note: str = "
     return case
 
 
+@requires(
+    "cases.propose_extension",
+    message=_lazy("Only a station leader can propose a deadline extension."),
+)
 def case_extension_propose(
     *, case: Case, by, reason: str, kind: str = ExtensionKind.HANDLING, days: int = 30
 ) -> CaseExtension:
     """The station proposes a longer time limit; the sub-bureau decides
     (case_extension_decide). A public-security case may be extended as often as the rule
     of its acceptance day allows; a criminal filing review up to 7 or 30 days."""
-    if not by.has_perm("cases.propose_extension"):
-        raise NotAllowed(_("Only a station leader can propose a deadline extension."))
     if not reason.strip():
         raise DomainError(_("Give the reason for the extension."), code="invalid")
     if kind not in ExtensionKind.values:
@@ -735,15 +750,15 @@ def case_extension_propose(
     return extension
 
 
+@requires("cases.approve_extension", message=EXTENSION_DECIDERS)
 def case_extension_decide(
     *, extension: CaseExtension, by, approve: bool, note: str = ""
 ) -> CaseExtension:
     """The superior organ — for a station, its sub-bureau — approves or refuses a proposed
     extension (治安管理处罚法 2005 第99条 / 2025 第117条; 受案立案意见)."""
-    if not by.has_perm("cases.approve_extension") or by.station_id is not None:
-        raise NotAllowed(
-            _("Only the sub-bureau, the superior organ, can approve a deadline extension.")
-        )
+    if by.station_id is not None:
+        # The permission alone is not enough: the superior organ is a bureau's user.
+        raise NotAllowed(EXTENSION_DECIDERS)
     with transaction.atomic():
         case = Case.objects.lock_for(by, extension.case_id)
         extension = CaseExtension.objects.select_for_update().get(pk=extension.pk)
@@ -772,6 +787,7 @@ def case_extension_decide(
     return extension
 
 
+@requires("cases.change_case")
 def case_suspension_start(
     *, case: Case, by, kind: str, started_at: datetime | None = None, note: str = ""
 ) -> CaseSuspension:
@@ -825,6 +841,7 @@ def _end_suspension(case: Case, period: CaseSuspension, *, by, ended_at: datetim
     )
 
 
+@requires("cases.change_case")
 def case_suspension_end(*, case: Case, by, ended_at: datetime | None = None) -> CaseSuspension:
     """Record the end of the open appraisal or hearing; the deadline moves by its length
     when the rule does not count it."""
@@ -839,6 +856,7 @@ def case_suspension_end(*, case: Case, by, ended_at: datetime | None = None) -> 
     return period
 
 
+@requires("cases.change_case")
 def case_injury_grade(*, case: Case, by, grade: str, at: datetime | None = None) -> Case:
     """Record the injury grade when the appraisal comes back (it ends the open appraisal).
     The case's kind follows it: a light injury or worse makes a public-security case a
@@ -890,6 +908,7 @@ def case_injury_grade(*, case: Case, by, grade: str, at: datetime | None = None)
     return case
 
 
+@requires("cases.change_case")
 def case_reconsideration_request(
     *, case: Case, by, applicant: str, reason: str, requested_at: datetime | None = None
 ) -> Reconsideration:
@@ -924,12 +943,14 @@ def case_reconsideration_request(
     return request
 
 
+@requires(
+    "cases.decide_reconsideration",
+    message=_lazy("Only the sub-bureau's legal affairs unit decides a reconsideration."),
+)
 def case_reconsideration_decide(
     *, reconsideration: Reconsideration, by, overturn: bool, note: str
 ) -> Reconsideration:
     """The organ decides the reconsideration; overturning the refusal files the case."""
-    if not by.has_perm("cases.decide_reconsideration"):
-        raise NotAllowed(_("Only the sub-bureau's legal affairs unit decides a reconsideration."))
     if not note.strip():
         raise DomainError(_("Write the decision."), code="invalid")
     with transaction.atomic():
@@ -959,6 +980,7 @@ def case_reconsideration_decide(
     return reconsideration
 
 
+@requires("cases.change_case")
 def case_party_add(
     *, case: Case, by, role: str, name: str = "", person=None, phone: str = "", note: str = ""
 ) -> CaseParty:
@@ -982,6 +1004,7 @@ def case_party_add(
     return party
 
 
+@requires("cases.change_case")
 def case_evidence_add(*, case: Case, by, upload, kind: str, description: str = "") -> CaseEvidence:
     """Attach an evidence file: checked by content (JPEG, PNG, PDF, MP4), kept privately."""
     checked = check_upload(
@@ -1093,6 +1116,7 @@ class RosterPattern:
     day_end: time = time(17, 30)
 
 
+@requires("cases.add_dutyshift")
 def roster_generate(*, by, pattern: RosterPattern) -> int:
     """Write one week of the pattern; re-running it replaces nothing and adds nothing
     already there (a shift is keyed on person and start). Returns the shifts created."""
@@ -1138,6 +1162,7 @@ def roster_generate(*, by, pattern: RosterPattern) -> int:
     return created
 
 
+@requires("cases.add_dutyshift")
 def roster_import(*, by, station: Station, upload) -> tuple[int, list[dict]]:
     """Shifts from a spreadsheet (姓名, 警务站, 日期, 开始, 结束, 角色): every row is checked
     first; if any is wrong nothing is saved and the rejected rows are returned."""
