@@ -239,9 +239,9 @@ def test_bad_evidence_files_are_refused_and_nothing_is_stored(org, name, content
 
 
 def test_an_oversized_evidence_file_is_refused(org, monkeypatch):
-    from apps.cases import services
+    from apps.cases.services import cases
 
-    monkeypatch.setattr(services, "MAX_EVIDENCE_BYTES", 100)
+    monkeypatch.setattr(cases, "MAX_EVIDENCE_BYTES", 100)
     with pytest.raises(UploadRefused):
         case_evidence_add(
             case=open_case(org),
