@@ -2,14 +2,17 @@
 extensions and pauses, reconsideration, parties and evidence. Keyword-only, one transaction,
 the case's row locked (`lock_for`) before a change, a DomainError otherwise."""
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from apps.accounts.models import User
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.limits import ensure_past
 from apps.core.notifications import notify
@@ -18,6 +21,7 @@ from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.services import next_number
 from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
+from apps.registry.models import Person
 from apps.stations.models import Station
 from apps.stations.numbers import record_number
 
@@ -44,26 +48,26 @@ from ..models import (
 from ..workflow import CASE_WORKFLOWS, closing_outcomes
 
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
-CASE_SERIES = {CaseKind.CRIMINAL: "XS", CaseKind.PUBLIC_SECURITY: "ZA"}
+CASE_SERIES: dict[str, str] = {CaseKind.CRIMINAL: "XS", CaseKind.PUBLIC_SECURITY: "ZA"}
 EXTENSION_DECIDERS = _lazy(
     "Only the sub-bureau, the superior organ, can approve a deadline extension."
 )
 
 
-def _case_event(case: Case, *, by, text: str, status: str = "") -> CaseEvent:
+def _case_event(case: Case, *, by: User, text: str, status: str = "") -> CaseEvent:
     return CaseEvent.objects.create(case=case, by=by, status=status, text=text[:500])
 
 
 def _open_case(
     *,
-    by,
+    by: User,
     kind: str,
     title: str,
     station: Station | None = None,
     summary: str = "",
     category: IncidentCategory | None = None,
-    lead_officer=None,
-    incidents=(),
+    lead_officer: User | None = None,
+    incidents: Iterable[Incident] = (),
     accepted_at: datetime | None = None,
 ) -> Case:
     """Accept a case (受案): numbered per station, series and year without gaps; a
@@ -110,7 +114,7 @@ def _open_case(
 case_open = requires("cases.add_case")(_open_case)
 
 
-def _deadline(case: Case):
+def _deadline(case: Case) -> datetime | None:
     """The time limit running now for `case` (see Case.deadline)."""
     if case.kind == CaseKind.CRIMINAL:
         if case.status != CaseStatus.ACCEPTED:
@@ -125,15 +129,16 @@ def _deadline(case: Case):
     rule = law.public_security_rule(case.accepted_at)
     deadline = case.accepted_at + rule.limit
     if case.pk:
-        approved = case.extensions.filter(kind=ExtensionKind.HANDLING, approved=True).count()
-        deadline += rule.extension * approved
+        granted = case.extensions.filter(kind=ExtensionKind.HANDLING, approved=True).count()
+        deadline += rule.extension * granted
         for period in case.suspensions.filter(kind__in=rule.excluded, ended_at__isnull=False):
+            assert period.ended_at is not None  # the filter's
             deadline += period.ended_at - period.started_at
     return deadline
 
 
 @requires("cases.change_case")
-def case_transition(*, case: Case, to: str, by, outcome: str = "", note: str = "") -> Case:
+def case_transition(*, case: Case, to: str, by: User, outcome: str = "", note: str = "") -> Case:
     """Move a case along its kind's workflow (workflow.CASE_WORKFLOWS); closing needs an
     outcome that fits where the case stands; a refusal to file needs its reasons, which go
     on the 不予立案通知书."""
@@ -160,18 +165,19 @@ def case_transition(*, case: Case, to: str, by, outcome: str = "", note: str = "
                     _("Give the reasons for not filing: they go on the notice."), code="invalid"
                 )
             case.not_filed_reasons = note.strip()
-        stamp = {
+        stamps: dict[str, str] = {
             CaseStatus.FILED: "filed_at",
             CaseStatus.NOT_FILED: "not_filed_at",
             CaseStatus.SOLVED: "solved_at",
             CaseStatus.CLOSED: "closed_at",
-        }.get(to)
+        }
+        stamp = stamps.get(to)
         if stamp:
             setattr(case, stamp, now)
         case.status = to
         case.deadline = _deadline(case)
         case.save()
-        text = CaseStatus(to).label
+        text = str(CaseStatus(to).label)
         if outcome:
             text += f" · {case.get_outcome_display()}"
         if note.strip():
@@ -185,7 +191,7 @@ def case_transition(*, case: Case, to: str, by, outcome: str = "", note: str = "
     message=_lazy("Only a station leader can propose a deadline extension."),
 )
 def case_extension_propose(
-    *, case: Case, by, reason: str, kind: str = ExtensionKind.HANDLING, days: int = 30
+    *, case: Case, by: User, reason: str, kind: str = ExtensionKind.HANDLING, days: int = 30
 ) -> CaseExtension:
     """The station proposes a longer time limit; the sub-bureau decides
     (case_extension_decide). A public-security case may be extended as often as the rule
@@ -240,7 +246,7 @@ def case_extension_propose(
 
 @requires("cases.approve_extension", message=EXTENSION_DECIDERS)
 def case_extension_decide(
-    *, extension: CaseExtension, by, approve: bool, note: str = ""
+    *, extension: CaseExtension, by: User, approve: bool, note: str = ""
 ) -> CaseExtension:
     """The superior organ — for a station, its sub-bureau — approves or refuses a proposed
     extension (治安管理处罚法 2005 第99条 / 2025 第117条; 受案立案意见)."""
@@ -277,7 +283,7 @@ def case_extension_decide(
 
 @requires("cases.change_case")
 def case_suspension_start(
-    *, case: Case, by, kind: str, started_at: datetime | None = None, note: str = ""
+    *, case: Case, by: User, kind: str, started_at: datetime | None = None, note: str = ""
 ) -> CaseSuspension:
     """Record the start of a forensic appraisal (鉴定) or a hearing (听证). While it runs,
     the clock stands still if the case's rule does not count it."""
@@ -313,7 +319,7 @@ def case_suspension_start(
     return period
 
 
-def _end_suspension(case: Case, period: CaseSuspension, *, by, ended_at: datetime) -> None:
+def _end_suspension(case: Case, period: CaseSuspension, *, by: User, ended_at: datetime) -> None:
     if ended_at < period.started_at:
         raise DomainError(_("The period cannot end before it started."), code="invalid")
     period.ended_at = ended_at
@@ -330,14 +336,18 @@ def _end_suspension(case: Case, period: CaseSuspension, *, by, ended_at: datetim
 
 
 @requires("cases.change_case")
-def case_suspension_end(*, case: Case, by, ended_at: datetime | None = None) -> CaseSuspension:
+def case_suspension_end(
+    *, case: Case, by: User, ended_at: datetime | None = None
+) -> CaseSuspension:
     """Record the end of the open appraisal or hearing; the deadline moves by its length
     when the rule does not count it."""
     ended_at = ended_at or timezone.now()
     ensure_past(ended_at, _("The end cannot be in the future."))
     with transaction.atomic():
         case = Case.objects.lock_for(by, case.pk)
-        period = case.suspensions.select_for_update().filter(ended_at__isnull=True).first()
+        period: CaseSuspension | None = (
+            case.suspensions.select_for_update().filter(ended_at__isnull=True).first()
+        )
         if period is None:
             raise Conflict(_("No appraisal or hearing of this case is open."))
         _end_suspension(case, period, by=by, ended_at=ended_at)
@@ -345,7 +355,7 @@ def case_suspension_end(*, case: Case, by, ended_at: datetime | None = None) -> 
 
 
 @requires("cases.change_case")
-def case_injury_grade(*, case: Case, by, grade: str, at: datetime | None = None) -> Case:
+def case_injury_grade(*, case: Case, by: User, grade: str, at: datetime | None = None) -> Case:
     """Record the injury grade when the appraisal comes back (it ends the open appraisal).
     The case's kind follows it: a light injury or worse makes a public-security case a
     criminal matter awaiting its filing decision (renumbered in the criminal series); a
@@ -398,7 +408,7 @@ def case_injury_grade(*, case: Case, by, grade: str, at: datetime | None = None)
 
 @requires("cases.change_case")
 def case_reconsideration_request(
-    *, case: Case, by, applicant: str, reason: str, requested_at: datetime | None = None
+    *, case: Case, by: User, applicant: str, reason: str, requested_at: datetime | None = None
 ) -> Reconsideration:
     """Record the complainant's request for reconsideration (复议) of a refusal to file: due
     within 7 days of the notice (公安机关办理刑事案件程序规定 第180条)."""
@@ -410,6 +420,7 @@ def case_reconsideration_request(
         case = Case.objects.lock_for(by, case.pk)
         if case.kind != CaseKind.CRIMINAL or case.status != CaseStatus.NOT_FILED:
             raise Conflict(_("Only a refusal to file can be reconsidered."))
+        assert case.not_filed_at is not None  # stamped with the refusal (case_transition)
         if requested_at > case.not_filed_at + law.RECONSIDERATION_WITHIN:
             raise DomainError(
                 _("The 7 days for asking a reconsideration have passed."), code="invalid"
@@ -436,7 +447,7 @@ def case_reconsideration_request(
     message=_lazy("Only the sub-bureau's legal affairs unit decides a reconsideration."),
 )
 def case_reconsideration_decide(
-    *, reconsideration: Reconsideration, by, overturn: bool, note: str
+    *, reconsideration: Reconsideration, by: User, overturn: bool, note: str
 ) -> Reconsideration:
     """The organ decides the reconsideration; overturning the refusal files the case."""
     if not note.strip():
@@ -470,7 +481,14 @@ def case_reconsideration_decide(
 
 @requires("cases.change_case")
 def case_party_add(
-    *, case: Case, by, role: str, name: str = "", person=None, phone: str = "", note: str = ""
+    *,
+    case: Case,
+    by: User,
+    role: str,
+    name: str = "",
+    person: Person | None = None,
+    phone: str = "",
+    note: str = "",
 ) -> CaseParty:
     """Add a person involved; a registry person gives the name and phone."""
     with transaction.atomic():
@@ -493,7 +511,9 @@ def case_party_add(
 
 
 @requires("cases.change_case")
-def case_evidence_add(*, case: Case, by, upload, kind: str, description: str = "") -> CaseEvidence:
+def case_evidence_add(
+    *, case: Case, by: User, upload: UploadedFile, kind: str, description: str = ""
+) -> CaseEvidence:
     """Attach an evidence file: checked by content (JPEG, PNG, PDF, MP4), kept privately."""
     checked = check_upload(
         upload, allowed=("jpeg", "png", "pdf", "mp4"), max_bytes=MAX_EVIDENCE_BYTES
@@ -505,7 +525,7 @@ def case_evidence_add(*, case: Case, by, upload, kind: str, description: str = "
             kind=kind,
             description=description.strip(),
             file=store_private(checked, folder="evidence"),
-            file_name=upload.name[:200],
+            file_name=(upload.name or "")[:200],
             content_type=checked.content_type,
             size=len(checked.content),
             sha256=checked.sha256,
@@ -523,7 +543,6 @@ def case_evidence_add(*, case: Case, by, upload, kind: str, description: str = "
 def cases_remind_deadlines(*, within: timedelta = timedelta(days=3)) -> int:
     """Tell each lead officer (or, without one, the station's leaders) about open cases
     due within `within` or overdue; once a day per case, however often the task runs."""
-    from apps.accounts.models import User
     from apps.accounts.roles import STATION_LEADER
 
     today = timezone.localdate()
@@ -548,6 +567,7 @@ def cases_remind_deadlines(*, within: timedelta = timedelta(days=3)) -> int:
                 if case.lead_officer
                 else User.objects.filter(station_id=case.station_id, groups__name=STATION_LEADER)
             )
+            assert case.deadline is not None  # the query's filter
             overdue = case.deadline < timezone.now()
             title = (_("Overdue: %(number)s") if overdue else _("Deadline near: %(number)s")) % {
                 "number": case.number

@@ -11,14 +11,19 @@ answered alike.
 """
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.geo import haversine_km, in_china
 from apps.core.limits import ensure_past
@@ -27,12 +32,13 @@ from apps.core.rules import requires
 from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.services import next_number
 from apps.core.uploads import check_upload, store_private
+from apps.registry.models import Address, Person
 from apps.stations.models import Community, Post, Station
 from apps.stations.numbers import record_number
 
 from .. import diversion
 from ..choices import Disposition, IncidentSource, IncidentStatus, Priority
-from ..models import Incident, IncidentAttachment, IncidentCategory, IncidentEvent
+from ..models import DispatchSettings, Incident, IncidentAttachment, IncidentCategory, IncidentEvent
 from ..selectors import (
     caller_calls,
     dispatch_settings,
@@ -47,7 +53,16 @@ from .cases import _open_case
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
-def _event(incident, *, by, kind, status="", text="", client_id=None, at=None) -> IncidentEvent:
+def _event(
+    incident: Incident,
+    *,
+    by: User,
+    kind: str,
+    status: str = "",
+    text: str = "",
+    client_id: uuid.UUID | None = None,
+    at: datetime | None = None,
+) -> IncidentEvent:
     return IncidentEvent.objects.create(
         incident=incident,
         by=by,
@@ -59,7 +74,7 @@ def _event(incident, *, by, kind, status="", text="", client_id=None, at=None) -
     )
 
 
-def _repeat(client_id) -> Incident | None:
+def _repeat(client_id: uuid.UUID | None) -> Incident | None:
     """The incident a retried tablet submission already acted on, if any."""
     if client_id is None:
         return None
@@ -67,7 +82,7 @@ def _repeat(client_id) -> Incident | None:
     return event.incident if event else None
 
 
-def _checklist_for(category: IncidentCategory | None) -> list[dict]:
+def _checklist_for(category: IncidentCategory | None) -> list[dict[str, Any]]:
     """A snapshot of the category's procedure: later edits of the taxonomy do not rewrite
     what an officer ticked on an old incident."""
     if category is None:
@@ -75,13 +90,15 @@ def _checklist_for(category: IncidentCategory | None) -> list[dict]:
     return [{"step": step.text, "done": False, "at": None} for step in category.steps.all()]
 
 
-def _check_place(*, latitude, longitude, community: Community | None):
+def _check_place(
+    *, latitude: Decimal | None, longitude: Decimal | None, community: Community | None
+) -> tuple[Decimal | None, Decimal | None]:
     """Coordinates as given, or the village's; either both or none, and inside China."""
     if (latitude is None) != (longitude is None):
         raise DomainError(_("Give both latitude and longitude, or neither."), code="invalid")
     if latitude is None and community is not None:
         return community.latitude, community.longitude
-    if latitude is not None and not in_china(latitude, longitude):
+    if latitude is not None and longitude is not None and not in_china(latitude, longitude):
         raise DomainError(
             _("The coordinates are outside China. Check latitude and longitude."), code="invalid"
         )
@@ -91,7 +108,7 @@ def _check_place(*, latitude, longitude, community: Community | None):
 @requires("cases.add_incident")
 def incident_report(
     *,
-    by,
+    by: User,
     source: str,
     place_text: str,
     station: Station | None = None,
@@ -99,11 +116,11 @@ def incident_report(
     priority: int | None = None,
     caller_phone: str = "",
     caller_name: str = "",
-    caller_person=None,
-    latitude=None,
-    longitude=None,
+    caller_person: Person | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
     community: Community | None = None,
-    address=None,
+    address: Address | None = None,
     description: str = "",
     received_at: datetime | None = None,
     client_id: uuid.UUID | None = None,
@@ -184,8 +201,8 @@ def incident_dispatch(
     *,
     incident: Incident,
     post: Post,
-    by,
-    officers=(),
+    by: User,
+    officers: Iterable[User] = (),
     reason: str = "",
     client_id: uuid.UUID | None = None,
 ) -> Incident:
@@ -268,7 +285,7 @@ def incident_dispatch(
     return incident
 
 
-def _take(incident: Incident, *, by, client_id=None) -> None:
+def _take(incident: Incident, *, by: User, client_id: uuid.UUID | None = None) -> None:
     """The officer takes the job their post was sent (incident locked by the caller)."""
     if incident.status != IncidentStatus.ASSIGNED:
         holders = "、".join(o.get_full_name() or str(o) for o in incident.officers.all())
@@ -278,6 +295,7 @@ def _take(incident: Incident, *, by, client_id=None) -> None:
             _("This incident is not waiting to be taken (%(status)s).")
             % {"status": incident.get_status_display()}
         )
+    assert incident.post is not None  # an assigned job has its post (incident_dispatch)
     if not post_takers(post=incident.post).filter(pk=by.pk).exists():
         raise NotAllowed(
             _("Only the officers of %(post)s can take this job.") % {"post": incident.post}
@@ -297,7 +315,7 @@ def _take(incident: Incident, *, by, client_id=None) -> None:
 
 
 @requires("cases.change_incident")
-def incident_take(*, incident: Incident, by, client_id: uuid.UUID | None = None) -> Incident:
+def incident_take(*, incident: Incident, by: User, client_id: uuid.UUID | None = None) -> Incident:
     """接单: one of the post's officers takes the job sent to the post and holds it. Of two
     officers taking at once, one wins and the other gets a Conflict (409): the row is locked
     and its status read again. Taking a job one already holds changes nothing."""
@@ -314,13 +332,17 @@ def incident_take(*, incident: Incident, by, client_id: uuid.UUID | None = None)
     return incident
 
 
-def _measure(incident: Incident, *, post: Post, by, reason: str, settings) -> None:
+def _measure(
+    incident: Incident, *, post: Post, by: User, reason: str, settings: DispatchSettings
+) -> None:
     """Distance and minutes saved of the chosen post; a reason when it is not the suggested
     one (the nearest with an officer on duty)."""
+    latitude, longitude = incident.latitude, incident.longitude
+    assert latitude is not None and longitude is not None  # measured only when placed
     ranking = rank_posts(
         station=incident.station,
-        latitude=incident.latitude,
-        longitude=incident.longitude,
+        latitude=latitude,
+        longitude=longitude,
         user=by,
         limit=1,
     )
@@ -330,7 +352,9 @@ def _measure(incident: Incident, *, post: Post, by, reason: str, settings) -> No
             _("%(post)s is suggested. Give a reason for sending another post.") % {"post": nearest},
             code="invalid",
         )
-    distance = haversine_km(incident.latitude, incident.longitude, post.latitude, post.longitude)
+    distance = haversine_km(
+        float(latitude), float(longitude), float(post.latitude), float(post.longitude)
+    )
     incident.suggested_post = nearest
     incident.distance_km = round(distance, 2)
     incident.minutes_saved = round(
@@ -343,7 +367,7 @@ def incident_status(
     *,
     incident: Incident,
     status: str,
-    by,
+    by: User,
     outcome: str = "",
     client_id: uuid.UUID | None = None,
 ) -> Incident:
@@ -381,7 +405,7 @@ def incident_status(
 
 @requires("cases.change_incident")
 def incident_checklist_tick(
-    *, incident: Incident, step: int, done: bool, by, client_id: uuid.UUID | None = None
+    *, incident: Incident, step: int, done: bool, by: User, client_id: uuid.UUID | None = None
 ) -> Incident:
     """Tick (or untick) one step of the handling procedure, while the incident is open."""
     with transaction.atomic():
@@ -409,7 +433,7 @@ def incident_checklist_tick(
 
 
 @requires("cases.change_incident")
-def incident_note(*, incident: Incident, by, text: str) -> IncidentEvent:
+def incident_note(*, incident: Incident, by: User, text: str) -> IncidentEvent:
     if not text.strip():
         raise DomainError(_("Write the note."), code="invalid")
     with transaction.atomic():
@@ -418,7 +442,7 @@ def incident_note(*, incident: Incident, by, text: str) -> IncidentEvent:
 
 
 @requires("cases.change_incident")
-def incident_attach(*, incident: Incident, by, upload) -> IncidentAttachment:
+def incident_attach(*, incident: Incident, by: User, upload: UploadedFile) -> IncidentAttachment:
     """A scene photo or document: checked by content, kept privately."""
     checked = check_upload(upload, allowed=("jpeg", "png", "pdf"), max_bytes=MAX_ATTACHMENT_BYTES)
     with transaction.atomic():
@@ -426,7 +450,7 @@ def incident_attach(*, incident: Incident, by, upload) -> IncidentAttachment:
         attachment = IncidentAttachment.objects.create(
             incident=incident,
             file=store_private(checked, folder="incidents"),
-            file_name=upload.name[:200],
+            file_name=(upload.name or "")[:200],
             content_type=checked.content_type,
             size=len(checked.content),
             uploaded_by=by,
@@ -440,7 +464,7 @@ def incident_close(
     *,
     incident: Incident,
     disposition: str,
-    by,
+    by: User,
     note: str = "",
     case_kind: str = "",
     case_title: str = "",

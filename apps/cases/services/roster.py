@@ -3,12 +3,15 @@ overlapping shifts of one person."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.core.errors import Conflict, DomainError, OutOfScope
 from apps.core.limits import ensure_plannable
 from apps.core.rules import requires
@@ -23,7 +26,7 @@ from ..models import DutyShift
 MAX_ROSTER_BYTES = 5 * 1024 * 1024
 
 
-def shift_save(*, by, shift: DutyShift) -> DutyShift:
+def shift_save(*, by: User, shift: DutyShift) -> DutyShift:
     """Save one shift (a form's or the API's), in scope and without overlapping another
     shift of the same person."""
     with transaction.atomic():
@@ -55,14 +58,14 @@ class RosterPattern:
     post: Post | None
     station: Station
     monday: date
-    weekday_staff: list
-    weekend_group: list
+    weekday_staff: list[StaffAssignment]
+    weekend_group: list[StaffAssignment]
     day_start: time = time(8, 30)
     day_end: time = time(17, 30)
 
 
 @requires("cases.add_dutyshift")
-def roster_generate(*, by, pattern: RosterPattern) -> int:
+def roster_generate(*, by: User, pattern: RosterPattern) -> int:
     """Write one week of the pattern; re-running it replaces nothing and adds nothing
     already there (a shift is keyed on person and start). Returns the shifts created."""
     if pattern.monday.weekday() != 0:
@@ -108,7 +111,9 @@ def roster_generate(*, by, pattern: RosterPattern) -> int:
 
 
 @requires("cases.add_dutyshift")
-def roster_import(*, by, station: Station, upload) -> tuple[int, list[dict]]:
+def roster_import(
+    *, by: User, station: Station, upload: UploadedFile
+) -> tuple[int, list[dict[str, Any]]]:
     """Shifts from a spreadsheet (姓名, 警务站, 日期, 开始, 结束, 角色): every row is checked
     first; if any is wrong nothing is saved and the rejected rows are returned."""
     from ..roster_import import SHIFT_COLUMNS, parse_shift_row

@@ -2,10 +2,12 @@
 
 from django.db import transaction
 
+from apps.stations.models import Bureau
+
 from ..models import IncidentCategory, ProcedureStep
 
 
-def taxonomy_seed(*, bureau) -> int:
+def taxonomy_seed(*, bureau: Bureau) -> int:
     """Load the standard taxonomy (taxonomy_data) into a bureau; returns the categories
     created. Existing codes are left as the admin edited them."""
     from ..taxonomy_data import MINOR_KINDS, TAXONOMY
