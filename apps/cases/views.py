@@ -2,7 +2,9 @@
 
 The desk takes calls (intake with a live suggestion panel), the command room watches the
 board, the dispatched officer works from the tablet job view, the case team keeps cases,
-and the roster says who is on duty.
+and the roster says who is on duty. The steps posted on one incident or case (dispatch,
+take, status, close, transitions, extensions, ...) are declared in actions.py and served by
+apps.core.actions, not here.
 """
 
 import uuid
@@ -20,7 +22,6 @@ from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
 from apps.core.pagination import NoCountPaginator
-from apps.core.scoping import VIEW
 from apps.core.uploads import private_file_response
 from apps.core.views import (
     ScopedCreateView,
@@ -59,18 +60,18 @@ from .pdf import not_filed_notice_pdf
 from .workflow import CASE_WORKFLOWS
 
 
-def _incident(request, pk, action=VIEW) -> Incident:
+def _incident(request, pk) -> Incident:
     incident = (
-        Incident.objects.restrict(request.user, action)
+        Incident.objects.restrict(request.user)
         .select_related("station", "post", "category", "community", "received_by")
         .get_or_404(pk)
     )
     return incident
 
 
-def _case(request, pk, action=VIEW) -> Case:
+def _case(request, pk) -> Case:
     case = (
-        Case.objects.restrict(request.user, action)
+        Case.objects.restrict(request.user)
         .select_related("station", "lead_officer", "category")
         .get_or_404(pk)
     )
