@@ -92,7 +92,7 @@ class User(AbstractUser):
         at the station but reads only the disputes given to them (Scope.assigned)."""
         return self.kind == UserKind.MEDIATOR
 
-    def get_full_name(self):
+    def get_full_name(self) -> str:
         # Chinese names: family name first, no space.
         return f"{self.last_name}{self.first_name}".strip()
 

@@ -132,6 +132,21 @@ class FieldStatusForm(BootstrapForm):
     client_id = forms.UUIDField(required=False)
 
 
+class ChecklistForm(BootstrapForm):
+    """One tick of the handling procedure (htmx from the checklist)."""
+
+    NO_STEP = _("There is no such step.")
+
+    step = forms.IntegerField(
+        min_value=0,
+        error_messages={"required": NO_STEP, "invalid": NO_STEP, "min_value": NO_STEP},
+    )
+    done = forms.CharField(required=False)
+
+    def clean_done(self):
+        return self.cleaned_data["done"] == "1"
+
+
 class CloseForm(BootstrapForm):
     # Nothing chosen in advance: the desk says how it ended (a case is not the default).
     disposition = forms.ChoiceField(

@@ -325,7 +325,7 @@ class Incident(SameStationMixin, models.Model):
     def __str__(self):
         return self.number
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("cases:incident_detail", args=[self.pk])
 
     @staticmethod
@@ -418,7 +418,7 @@ class IncidentAttachment(models.Model):
     def __str__(self):
         return self.file_name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("cases:attachment_file", args=[self.pk])
 
 
@@ -508,7 +508,7 @@ class Case(SameStationMixin, TimeStampedModel):
     def __str__(self):
         return f"{self.number} {self.title}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("cases:case_detail", args=[self.pk])
 
     @property
@@ -730,7 +730,7 @@ class CaseEvidence(models.Model):
     def __str__(self):
         return self.file_name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("cases:evidence_file", args=[self.pk])
 
 
@@ -810,7 +810,7 @@ class DutyShift(SameStationMixin, models.Model):
     def __str__(self):
         return f"{self.staff.name} · {when(self.starts_at, 'short')}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("cases:shift_update", args=[self.pk])
 
     def clean(self):

@@ -3,9 +3,11 @@ the command board, an officer's jobs, overdue cases and the roster week."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 from django.db import models
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.choices import UserKind
@@ -42,7 +44,7 @@ def travel_minutes(distance_km: float, area: str, settings: DispatchSettings) ->
     return distance_km * float(settings.road_factor) / speed * 60
 
 
-def job_takers(settings: DispatchSettings):
+def job_takers(settings: DispatchSettings) -> QuerySet[User]:
     """The users who may hold a post's job (domain.md): 民警 with a login, and 辅警 where
     the bureau allows it. Joint-force members (网格员, 楼栋长, guards) have no login and go
     along, but never hold the job. The one place of this rule: the suggestion, the offer to
@@ -50,14 +52,15 @@ def job_takers(settings: DispatchSettings):
     kinds = [UserKind.OFFICER]
     if settings.auxiliaries_take_jobs:
         kinds.append(UserKind.AUXILIARY)
-    return User.objects.filter(is_active=True, kind__in=kinds)
+    takers: QuerySet[User] = User.objects.filter(is_active=True, kind__in=kinds)
+    return takers
 
 
-def _on_shift(at: datetime):
+def _on_shift(at: datetime) -> QuerySet[DutyShift]:
     return DutyShift.objects.filter(starts_at__lte=at, ends_at__gt=at)
 
 
-def post_takers(*, post: Post, at: datetime | None = None):
+def post_takers(*, post: Post, at: datetime | None = None) -> QuerySet[User]:
     """Who may take a job sent to `post`: its officers, and whoever the roster puts on duty
     there now (a colleague covering the post's weekend)."""
     settings = station_dispatch_settings(post.station)
@@ -73,8 +76,10 @@ class Suggestion:
     distance_km: float
     travel_minutes: float
     minutes_saved: float  # against sending a car from the station HQ; negative if HQ is nearer
-    on_duty: list = field(default_factory=list)  # shifts now of people who can take the job
-    joint_forces: list = field(default_factory=list)  # shifts now of those who go along
+    on_duty: list[DutyShift] = field(
+        default_factory=list
+    )  # shifts now of people who can take the job
+    joint_forces: list[DutyShift] = field(default_factory=list)  # shifts now of those who go along
     other_station: bool = False  # a neighbouring station's post (cross-station dispatch)
 
 
@@ -86,7 +91,13 @@ class Ranking:
 
 
 def rank_posts(
-    *, station: Station, latitude, longitude, user, limit: int = 5, at: datetime | None = None
+    *,
+    station: Station,
+    latitude: float | Decimal,
+    longitude: float | Decimal,
+    user: User,
+    limit: int = 5,
+    at: datetime | None = None,
 ) -> Ranking:
     """The active posts nearest to a point with the travel estimate, the minutes saved
     against the station HQ and who is on duty there: first the posts where someone who can
@@ -126,13 +137,17 @@ def rank_posts(
             )
         )[:limit]
     )
-    hq_distance = haversine_km(latitude, longitude, station.latitude, station.longitude)
+    hq_distance = haversine_km(
+        float(latitude), float(longitude), float(station.latitude), float(station.longitude)
+    )
     hq_minutes = travel_minutes(hq_distance, station.area, settings)
     suggestions = []
     for post in nearest:
         # The same formula in Python, so the figures shown do not depend on the database's
         # floating point.
-        distance = haversine_km(latitude, longitude, post.latitude, post.longitude)
+        distance = haversine_km(
+            float(latitude), float(longitude), float(post.latitude), float(post.longitude)
+        )
         minutes = travel_minutes(distance, post.area, settings)
         suggestions.append(
             Suggestion(
@@ -148,7 +163,9 @@ def rank_posts(
     return Ranking(suggestions, round(hq_distance, 2), round(hq_minutes, 1))
 
 
-def caller_calls(*, station: Station, phone: str, person_id=None, at=None) -> tuple[int, bool]:
+def caller_calls(
+    *, station: Station, phone: str, person_id: int | None = None, at: datetime | None = None
+) -> tuple[int, bool]:
     """How often this number (or registry person) called the station within the bureau's
     repeat-caller window, and whether that makes a repeat caller. Counts past calls only."""
     settings = dispatch_settings(station.bureau_id)
@@ -167,7 +184,9 @@ def caller_calls(*, station: Station, phone: str, person_id=None, at=None) -> tu
     return calls, calls + 1 >= settings.repeat_caller_calls
 
 
-def repeat_callers(*, user, station: Station, days: int, calls: int):
+def repeat_callers(
+    *, user: User, station: Station, days: int, calls: int
+) -> QuerySet[Incident, dict[str, Any]]:
     """Numbers that called `calls` times or more within `days`, most frequent first."""
     since = timezone.now() - timedelta(days=days)
     return (
@@ -196,7 +215,7 @@ BOARD_COLUMNS = (
 )
 
 
-def board(*, user, limit_per_column: int = 30) -> dict[str, list[Incident]]:
+def board(*, user: User, limit_per_column: int = 30) -> dict[str, list[Incident]]:
     """Open incidents for the command room, by status column, urgent and oldest first.
     Bounded: one query, at most `limit_per_column` cards a column."""
     rows = (
@@ -212,11 +231,12 @@ def board(*, user, limit_per_column: int = 30) -> dict[str, list[Incident]]:
     return columns
 
 
-def my_jobs(*, user):
+def my_jobs(*, user: User) -> QuerySet[Incident]:
     """The tablet's 我的出警任务: the jobs sent to a post this officer may take for (its
     officers, and whoever is on duty there now), waiting to be taken, and then the jobs
     the officer holds and has not finished. Jobs to take come first."""
-    settings = dispatch_settings(user.bureau_id)
+    # A user of no bureau (the superuser) is offered jobs by the default settings.
+    settings = dispatch_settings(user.bureau_id) if user.bureau_id else DispatchSettings()
     offered = Q(pk__in=[])
     if job_takers(settings).filter(pk=user.pk).exists():
         posts = Q(post_id__in=_on_shift(timezone.now()).filter(staff__user=user).values("post_id"))
@@ -238,7 +258,7 @@ def my_jobs(*, user):
     )
 
 
-def overdue_cases(*, user, within: timedelta = timedelta(0)):
+def overdue_cases(*, user: User, within: timedelta = timedelta(0)) -> QuerySet[Case]:
     """Open cases whose deadline has passed (or passes within `within`), soonest first."""
     return (
         Case.objects.restrict(user)
@@ -256,14 +276,14 @@ AWAITING_DECISION = Q(extensions__approved__isnull=True, extensions__isnull=Fals
 )
 
 
-def awaiting_decision(*, user):
+def awaiting_decision(*, user: User) -> QuerySet[Case]:
     """The cases in the user's scope with a decision waiting for the sub-bureau, oldest
     deadline first: the legal unit's home."""
     pks = Case.objects.restrict(user).filter(AWAITING_DECISION).values("pk")
     return Case.objects.filter(pk__in=pks).select_related("station").order_by("deadline", "pk")
 
 
-def roster_week(*, user, station: Station, monday: date):
+def roster_week(*, user: User, station: Station, monday: date) -> QuerySet[DutyShift]:
     """The shifts of one week at a station, with the staff and posts they need."""
     start = timezone.make_aware(datetime.combine(monday, datetime.min.time()))
     return (
@@ -274,7 +294,7 @@ def roster_week(*, user, station: Station, monday: date):
     )
 
 
-def categories_for(*, user, bureau_id: int):
+def categories_for(*, user: User, bureau_id: int) -> QuerySet[IncidentCategory]:
     """Minor categories in use, with their major category, for intake pickers."""
     return (
         IncidentCategory.objects.restrict(user)

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import cases_remind_deadlines
+from .services.cases import cases_remind_deadlines
 
 
 @shared_task(name="cases.remind_deadlines")

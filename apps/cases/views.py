@@ -2,7 +2,9 @@
 
 The desk takes calls (intake with a live suggestion panel), the command room watches the
 board, the dispatched officer works from the tablet job view, the case team keeps cases,
-and the roster says who is on duty.
+and the roster says who is on duty. The steps posted on one incident or case (dispatch,
+take, status, close, transitions, extensions, ...) are declared in actions.py and served by
+apps.core.actions, not here.
 """
 
 import uuid
@@ -10,7 +12,6 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,20 +21,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
-from apps.core.idnumbers import parse_id_number
 from apps.core.pagination import NoCountPaginator
-from apps.core.scoping import CHANGE, VIEW
 from apps.core.uploads import private_file_response
 from apps.core.views import (
     ScopedCreateView,
     ScopedDetailView,
     ScopedListView,
     ScopedUpdateView,
-    form_errors,
     require_perm,
-    safe_next,
 )
-from apps.registry.models import Person
 from apps.stations.models import Community, Post, Station
 from apps.stations.selectors import map_places
 
@@ -44,12 +40,10 @@ from .forms import (
     CaseForm,
     CaseTransitionForm,
     CloseForm,
-    DispatchForm,
     DutyShiftForm,
     EvidenceForm,
     ExtensionDecisionForm,
     ExtensionForm,
-    FieldStatusForm,
     IncidentIntakeForm,
     InjuryGradeForm,
     PartyForm,
@@ -66,18 +60,18 @@ from .pdf import not_filed_notice_pdf
 from .workflow import CASE_WORKFLOWS
 
 
-def _incident(request, pk, action=VIEW) -> Incident:
+def _incident(request, pk) -> Incident:
     incident = (
-        Incident.objects.restrict(request.user, action)
+        Incident.objects.restrict(request.user)
         .select_related("station", "post", "category", "community", "received_by")
         .get_or_404(pk)
     )
     return incident
 
 
-def _case(request, pk, action=VIEW) -> Case:
+def _case(request, pk) -> Case:
     case = (
-        Case.objects.restrict(request.user, action)
+        Case.objects.restrict(request.user)
         .select_related("station", "lead_officer", "category")
         .get_or_404(pk)
     )
@@ -257,85 +251,6 @@ class IncidentDetail(ScopedDetailView):
         return context
 
 
-def _post_action(request, pk, act):
-    """Run one incident action from a form post; a domain error becomes a message."""
-    require_perm(request, "cases.change_incident")
-    incident = _incident(request, pk, CHANGE)
-    try:
-        act(incident)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return incident
-
-
-@login_required
-@require_POST
-def incident_dispatch(request, pk):
-    def act(incident):
-        # The form's choices depend on the incident, found by _post_action after the
-        # permission check: without the role, 403 before any lookup.
-        bureau_id = incident.station.bureau_id
-        form = DispatchForm(request.POST, posts=Post.objects.filter(station__bureau_id=bureau_id))
-        if not form.is_valid():
-            raise DomainError(form_errors(form))
-        services.incident_dispatch(
-            incident=incident,
-            post=form.cleaned_data["post"],
-            reason=form.cleaned_data["reason"],
-            client_id=form.cleaned_data["client_id"],
-            by=request.user,
-        )
-        messages.success(
-            request, _("Dispatched to %(post)s.") % {"post": form.cleaned_data["post"]}
-        )
-
-    incident = _post_action(request, pk, act)
-    return redirect(incident)
-
-
-@login_required
-@require_POST
-def incident_status(request, pk):
-    form = FieldStatusForm(request.POST)
-
-    def act(incident):
-        if not form.is_valid():
-            raise DomainError(form_errors(form))
-        services.incident_status(
-            incident=incident,
-            status=form.cleaned_data["status"],
-            outcome=form.cleaned_data["outcome"],
-            client_id=form.cleaned_data["client_id"],
-            by=request.user,
-        )
-
-    incident = _post_action(request, pk, act)
-    return redirect(safe_next(request) or reverse("cases:job_detail", args=[incident.pk]))
-
-
-@login_required
-@require_POST
-def incident_checklist(request, pk):
-    """htmx: tick or untick one step; answers with the refreshed checklist."""
-
-    def act(incident):
-        step = request.POST.get("step", "")
-        if not step.isdigit():
-            raise DomainError(_("There is no such step."))
-        services.incident_checklist_tick(
-            incident=incident,
-            step=int(step),
-            done=request.POST.get("done") == "1",
-            by=request.user,
-        )
-
-    incident = _post_action(request, pk, act)
-    incident.refresh_from_db()
-    if request.htmx:
-        return render(request, "cases/_checklist.html", {"incident": incident, "can_change": True})
-    return redirect(safe_next(request) or incident.get_absolute_url())
-
-
 @login_required
 def attachment_file(request, pk):
     require_perm(request, "cases.view_incident")
@@ -488,136 +403,6 @@ class CaseDetail(ScopedDetailView):
         return context
 
 
-def _case_action(request, pk, act):
-    require_perm(request, "cases.change_case")
-    case = _case(request, pk, CHANGE)
-    try:
-        act(case)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(case)
-
-
-@login_required
-@require_POST
-def case_transition(request, pk):
-    choices = [(s, s) for s in CaseStatus.values]
-    form = CaseTransitionForm(request.POST, choices=choices)
-
-    def act(case):
-        if not form.is_valid():
-            raise DomainError(form_errors(form))
-        services.case_transition(case=case, by=request.user, **form.cleaned_data)
-
-    return _case_action(request, pk, act)
-
-
-def _case_step(request, pk, perm, form_class, act):
-    """A POSTed form on a case page, for one service call under `perm`."""
-    require_perm(request, perm)
-    case = _case(request, pk, CHANGE)
-    form = form_class(request.POST)
-    try:
-        if not form.is_valid():
-            raise DomainError(form_errors(form))
-        act(case, form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(case)
-
-
-@login_required
-@require_POST
-def case_extend(request, pk):
-    return _case_step(
-        request,
-        pk,
-        "cases.propose_extension",
-        ExtensionForm,
-        lambda case, data: services.case_extension_propose(case=case, by=request.user, **data),
-    )
-
-
-@login_required
-@require_POST
-def case_extension_decide(request, pk):
-    def act(case, data):
-        pending = case.extensions.filter(approved__isnull=True).first()
-        if pending is None:
-            raise DomainError(_("No extension of this case awaits a decision."))
-        services.case_extension_decide(extension=pending, by=request.user, **data)
-
-    return _case_step(request, pk, "cases.approve_extension", ExtensionDecisionForm, act)
-
-
-@login_required
-@require_POST
-def case_suspension(request, pk):
-    return _case_step(
-        request,
-        pk,
-        "cases.change_case",
-        SuspensionForm,
-        lambda case, data: services.case_suspension_start(
-            case=case, by=request.user, kind=data["kind"], started_at=data["at"], note=data["note"]
-        ),
-    )
-
-
-@login_required
-@require_POST
-def case_suspension_end(request, pk):
-    return _case_step(
-        request,
-        pk,
-        "cases.change_case",
-        SuspensionEndForm,
-        lambda case, data: services.case_suspension_end(
-            case=case, by=request.user, ended_at=data["at"]
-        ),
-    )
-
-
-@login_required
-@require_POST
-def case_injury(request, pk):
-    return _case_step(
-        request,
-        pk,
-        "cases.change_case",
-        InjuryGradeForm,
-        lambda case, data: services.case_injury_grade(
-            case=case, by=request.user, grade=data["grade"]
-        ),
-    )
-
-
-@login_required
-@require_POST
-def case_reconsideration(request, pk):
-    return _case_step(
-        request,
-        pk,
-        "cases.change_case",
-        ReconsiderationForm,
-        lambda case, data: services.case_reconsideration_request(
-            case=case, by=request.user, **data
-        ),
-    )
-
-
-@login_required
-@require_POST
-def case_reconsideration_decide(request, pk):
-    def act(case, data):
-        pending = case.reconsiderations.filter(overturned__isnull=True).first()
-        if pending is None:
-            raise DomainError(_("No reconsideration of this case awaits a decision."))
-        services.case_reconsideration_decide(reconsideration=pending, by=request.user, **data)
-
-    return _case_step(request, pk, "cases.decide_reconsideration", ReconsiderationDecisionForm, act)
-
-
 @login_required
 def case_not_filed_notice(request, pk):
     """The 不予立案通知书 as a PDF in Chinese, for the complainant."""
@@ -628,59 +413,6 @@ def case_not_filed_notice(request, pk):
     response = HttpResponse(not_filed_notice_pdf(case), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'
     return response
-
-
-@login_required
-@require_POST
-def case_party(request, pk):
-    form = PartyForm(request.POST)
-
-    def act(case):
-        if not form.is_valid():
-            raise DomainError(form_errors(form))
-        data = form.cleaned_data
-        person = None
-        if data["id_number"]:
-            try:
-                number = parse_id_number(data["id_number"]).value
-            except ValidationError as exc:
-                raise DomainError(" ".join(exc.messages)) from exc
-            person = Person.objects.restrict(request.user).filter(id_number=number).first()
-            if person is None:
-                raise DomainError(_("No registered person has this ID number."))
-        if person is None and not data["name"].strip():
-            raise DomainError(_("Give the name or the ID number of a registered person."))
-        services.case_party_add(
-            case=case,
-            by=request.user,
-            role=data["role"],
-            name=data["name"],
-            person=person,
-            phone=data["phone"],
-            note=data["note"],
-        )
-
-    return _case_action(request, pk, act)
-
-
-@login_required
-@require_POST
-def case_evidence(request, pk):
-    form = EvidenceForm(request.POST, request.FILES)
-
-    def act(case):
-        if not form.is_valid():
-            raise DomainError(form_errors(form))
-        services.case_evidence_add(
-            case=case,
-            by=request.user,
-            upload=form.cleaned_data["file"],
-            kind=form.cleaned_data["kind"],
-            description=form.cleaned_data["description"],
-        )
-        messages.success(request, _("Evidence saved."))
-
-    return _case_action(request, pk, act)
 
 
 @login_required

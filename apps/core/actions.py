@@ -61,8 +61,12 @@ class Action:
     # Shown on the page: a text formatted with the record (`object`), the result and the
     # input, or a function of (record, result) giving the text.
     success: Any = ""
-    # Where the page goes next (default: a safe posted `next`, else the record's page).
+    # Where the page goes next when no safe `next` was posted: a function of (record,
+    # result); the record's page by default.
     redirect: Callable[[Any, Any], Any] | None = None
+    # The answer to an htmx post, a function of (request, record, result): a partial that
+    # replaces part of the page instead of a redirect (the message waits for the next page).
+    htmx: Callable[[HttpRequest, Any, Any], HttpResponse] | None = None
     select_related: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
@@ -113,9 +117,11 @@ def _respond(action: Action, request: HttpRequest, pk: int) -> HttpResponse:
         result = action.submit(request, record)
     except DomainError as exc:
         messages.error(request, exc.message)
-    if action.redirect is not None:
-        return redirect(action.redirect(record, result))
-    return redirect(safe_next(request) or record)
+    if action.htmx is not None and getattr(request, "htmx", False):
+        return action.htmx(request, record, result)
+    if (target := safe_next(request)) or action.redirect is None:
+        return redirect(target or record)
+    return redirect(action.redirect(record, result))
 
 
 def action_view(declared: Action | Mapping[str, Action]) -> Callable[..., HttpResponse]:

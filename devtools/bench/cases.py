@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.cases.models import Incident, IncidentCategory
-from apps.cases.services import taxonomy_seed
+from apps.cases.services.taxonomy import taxonomy_seed
 from apps.stations.models import Community, Station
 from devtools.benchmark import copy_rows, generator, request_scenario
 

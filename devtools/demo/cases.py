@@ -157,6 +157,9 @@ def seed_incidents() -> int:
         return 0
     admin = User.objects.get(username="jlp_admin")
     seed_park_roster(xipeng, by=admin)
+    # The other stations' past calls have no desk officer among the demo logins: the demo
+    # writes that history as the superuser (the sub-bureau's admin takes no calls).
+    history = User.objects.get(username="admin")
     if Incident.objects.filter(client_id=_key("yingxin-fight")).exists():
         return 0
     jiulongpo = xipeng.bureau
@@ -255,7 +258,7 @@ def seed_incidents() -> int:
     for n in range(6):
         start = now - timedelta(days=3 + n * 4, hours=2)
         incident, _ = incident_report(
-            by=admin,
+            by=history,
             source=IncidentSource.CENTRE_110,
             category=dispute,
             place_text=f"马王社区马王场正街{20 + n}号",
@@ -266,7 +269,7 @@ def seed_incidents() -> int:
         )
         incident = _run(
             incident,
-            desk=admin,
+            desk=history,
             post=mawang,
             disposition=Disposition.MEDIATION if n % 3 == 0 else Disposition.SETTLED,
             note="转人民调解员调解" if n % 3 == 0 else "现场劝解，双方达成谅解",
@@ -282,7 +285,7 @@ def seed_incidents() -> int:
     for n in reversed(range(7)):  # oldest first, so that each call counts the earlier ones
         start = (now - timedelta(days=2 + n * 3)).replace(hour=12, minute=40)  # 20:40 local
         incident, _ = incident_report(
-            by=admin,
+            by=history,
             source=IncidentSource.CENTRE_110,
             category=noise,
             place_text="歇台子社区广场",
@@ -294,7 +297,7 @@ def seed_incidents() -> int:
         )
         incident = _run(
             incident,
-            desk=admin,
+            desk=history,
             post=xtz_post,
             disposition=Disposition.SETTLED,
             note="劝导组织者调低音量，21:00前结束",
@@ -350,7 +353,7 @@ def seed_incidents() -> int:
     if complaint is not None:
         shiqiaopu = Station.objects.get(code="500107-shiqiaopu")
         incident, _ = incident_report(
-            by=admin,
+            by=history,
             station=shiqiaopu,
             source=IncidentSource.PHONE,
             category=complaint,
@@ -363,7 +366,7 @@ def seed_incidents() -> int:
         incident_close(
             incident=incident,
             disposition=Disposition.REFERRED,
-            by=admin,
+            by=history,
             note="已报分局督察部门核查，被投诉民警回避",
         )
         created += 1

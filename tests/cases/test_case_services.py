@@ -18,9 +18,9 @@ from apps.cases.services import (
     cases_remind_deadlines,
 )
 from apps.cases.workflow import CASE_TRANSITIONS
-from apps.core.errors import Conflict, DomainError, OutOfScope
+from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.models import Notification
-from apps.core.testing.personas import SHUANGFENG_DESK, XIPENG_CASE, XIPENG_LEADER
+from apps.core.testing.personas import XIPENG_CASE, XIPENG_DESK, XIPENG_LEADER
 from apps.core.uploads import UploadRefused
 from tests.registry.factories import PersonFactory
 
@@ -59,14 +59,21 @@ def test_a_public_security_case_has_thirty_days_and_a_criminal_matter_three_to_f
     assert criminal.deadline is None  # decided: no filing limit runs any more
 
 
-def test_another_station_cannot_open_a_case_at_xipeng(org):
+def test_another_station_cannot_open_a_case_at_shiqiaopu(org):
+    # Xipeng's case officer may open cases, but only at Xipeng.
     with pytest.raises(OutOfScope):
         case_open(
-            by=org.user(SHUANGFENG_DESK),
-            station=org.xipeng,
+            by=org.user(XIPENG_CASE),
+            station=org.shiqiaopu,
             kind=CaseKind.CRIMINAL,
             title="x",
         )
+
+
+def test_a_desk_officer_does_not_open_a_case_by_hand(org):
+    # The desk opens a case only by closing an incident as one (incident_close).
+    with pytest.raises(NotAllowed):
+        case_open(by=org.user(XIPENG_DESK), kind=CaseKind.CRIMINAL, title="x")
 
 
 ALL_STATUSES = list(CaseStatus.values)
@@ -232,9 +239,9 @@ def test_bad_evidence_files_are_refused_and_nothing_is_stored(org, name, content
 
 
 def test_an_oversized_evidence_file_is_refused(org, monkeypatch):
-    from apps.cases import services
+    from apps.cases.services import cases
 
-    monkeypatch.setattr(services, "MAX_EVIDENCE_BYTES", 100)
+    monkeypatch.setattr(cases, "MAX_EVIDENCE_BYTES", 100)
     with pytest.raises(UploadRefused):
         case_evidence_add(
             case=open_case(org),

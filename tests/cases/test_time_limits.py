@@ -34,7 +34,7 @@ from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from apps.core.testing.personas import (
     JLP_ADMIN,
     JLP_LEGAL,
-    SHUANGFENG_DESK,
+    SUPERUSER,
     XIPENG_CASE,
     XIPENG_LEADER,
 )
@@ -99,8 +99,12 @@ def test_the_bureau_admin_is_not_the_superior_organ_either(org):
 
 def test_another_bureaus_case_is_out_of_the_legal_units_reach(org):
     with freeze_time("2026-03-01 09:00"):
+        # 双凤 has no case officer among the personas: the setup opens it as the superuser.
         case = case_open(
-            by=org.user(SHUANGFENG_DESK), kind=CaseKind.PUBLIC_SECURITY, title="双凤斗殴"
+            by=org.user(SUPERUSER),
+            station=org.shuangfeng,
+            kind=CaseKind.PUBLIC_SECURITY,
+            title="双凤斗殴",
         )
     from apps.cases.models import CaseExtension
 

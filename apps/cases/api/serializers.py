@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.accounts.models import User
 from apps.core.api.serializers import MaskedField, ModelSerializer, ScopedRelatedField
 from apps.core.limits import PLACE_MAX_LENGTH, TEXT_MAX_LENGTH, validate_past
 from apps.core.scoping import VIEW
@@ -127,6 +128,12 @@ class DispatchSerializer(serializers.Serializer):
     officers = serializers.ListField(child=serializers.IntegerField(), required=False)
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
     client_id = serializers.UUIDField(required=False)
+
+    def validate_officers(self, value):
+        officers = list(User.objects.filter(pk__in=value))
+        if len(officers) != len(set(value)):
+            raise serializers.ValidationError(_("Unknown officer."))
+        return officers
 
 
 class TakeSerializer(serializers.Serializer):

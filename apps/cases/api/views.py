@@ -6,13 +6,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from apps.accounts.models import User
 from apps.core.actions import api_action
 from apps.core.api.pagination import TimeCursorPagination
 from apps.core.api.parsers import JSONParser
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
-from apps.core.errors import Conflict, OutOfScope
+from apps.core.errors import OutOfScope
 
 from .. import actions, selectors, services
 from ..filters import CaseFilter, DutyShiftFilter, IncidentCategoryFilter, IncidentFilter
@@ -53,16 +52,12 @@ class IncidentViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def get_queryset(self):
         return super().get_queryset().prefetch_related("officers")
 
-    def _answer(self, incident, code=status.HTTP_200_OK):
-        incident = self.get_queryset().get(pk=incident.pk)
-        return Response(s.IncidentSerializer(incident).data, status=code)
-
     @extend_schema(request=s.IncidentReportSerializer, responses={201: s.IncidentSerializer})
     def create(self, request, *args, **kwargs):
         data = s.IncidentReportSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         incident, created = services.incident_report(by=request.user, **data.validated_data)
-        return self._answer(incident, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return self.answer(incident, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(request=None, responses=s.RankingSerializer)
     @action(detail=True, methods=["get"])
@@ -88,52 +83,10 @@ class IncidentViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         )
         return Response(s.RankingSerializer(ranking).data)
 
-    @extend_schema(request=s.DispatchSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"], url_path="dispatch")
-    def dispatch_to_post(self, request, pk=None):
-        """Send a post and its officers; another than the nearest needs a reason."""
-        incident = self.get_changeable_object()
-        data = s.DispatchSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        officers = list(User.objects.filter(pk__in=data.validated_data.get("officers", [])))
-        if len(officers) != len(set(data.validated_data.get("officers", []))):
-            raise ValidationError({"officers": [_("Unknown officer.")]})
-        incident = services.incident_dispatch(
-            incident=incident,
-            post=data.validated_data["post"],
-            officers=officers,
-            reason=data.validated_data.get("reason", ""),
-            client_id=data.validated_data.get("client_id"),
-            by=request.user,
-        )
-        return self._answer(incident)
-
+    dispatch_to_post = api_action(actions.INCIDENT_DISPATCH, url_path="dispatch")
     take = api_action(actions.INCIDENT_TAKE)
-
-    @extend_schema(request=s.StatusSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"], url_path="status")
-    def field_status(self, request, pk=None):
-        """A field report from the tablet: en_route, arrived, handled (with the outcome).
-        On a job still waiting at the post, "en_route" or "arrived" takes it first."""
-        incident = self.get_changeable_object()
-        data = s.StatusSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        incident = services.incident_status(
-            incident=incident, by=request.user, **data.validated_data
-        )
-        return self._answer(incident)
-
-    @extend_schema(request=s.ChecklistSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def checklist(self, request, pk=None):
-        incident = self.get_changeable_object()
-        data = s.ChecklistSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        incident = services.incident_checklist_tick(
-            incident=incident, by=request.user, **data.validated_data
-        )
-        return self._answer(incident)
-
+    field_status = api_action(actions.INCIDENT_STATUS, url_path="status")
+    checklist = api_action(actions.INCIDENT_CHECKLIST)
     close = api_action(actions.INCIDENT_CLOSE)
 
 
@@ -161,11 +114,6 @@ class CaseViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     filterset_class = CaseFilter
     pagination_class = CasePagination
     permission_classes = [ActionPermissions]
-    # The station leader proposes an extension; the sub-bureau (a bureau user) decides.
-    action_permissions = {
-        "extend": ["cases.propose_extension"],
-        "decide_extension": ["cases.approve_extension"],
-    }
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_serializer_class(self):
@@ -177,7 +125,8 @@ class CaseViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             qs = qs.prefetch_related("parties", "evidence", "incidents")
         return qs
 
-    def _answer(self, case, code=status.HTTP_200_OK):
+    def answer(self, case, code=status.HTTP_200_OK):
+        """A step's answer: the case with its parts, as its detail shows it."""
         case = Case.objects.prefetch_related(
             "parties", "evidence", "incidents", "extensions", "suspensions"
         ).get(pk=case.pk)
@@ -188,60 +137,17 @@ class CaseViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         data = s.CaseOpenSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         case = services.case_open(by=request.user, **data.validated_data)
-        return self._answer(case, status.HTTP_201_CREATED)
+        return self.answer(case, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.CaseTransitionSerializer, responses=s.CaseDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
-        case = self.get_changeable_object()
-        data = s.CaseTransitionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        case = services.case_transition(case=case, by=request.user, **data.validated_data)
-        return self._answer(case)
-
-    @extend_schema(request=s.CaseExtendSerializer, responses=s.CaseDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def extend(self, request, pk=None):
-        """Propose a longer time limit (the station leader); the sub-bureau decides."""
-        case = self.get_changeable_object()
-        data = s.CaseExtendSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.case_extension_propose(case=case, by=request.user, **data.validated_data)
-        return self._answer(case)
-
-    @extend_schema(request=s.CaseExtensionDecideSerializer, responses=s.CaseDetailSerializer)
-    @action(detail=True, methods=["post"], url_path="decide-extension")
-    def decide_extension(self, request, pk=None):
-        """Approve or refuse the pending extension (the sub-bureau, the superior organ)."""
-        case = self.get_changeable_object()
-        data = s.CaseExtensionDecideSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        pending = case.extensions.filter(approved__isnull=True).first()
-        if pending is None:
-            raise Conflict(_("No extension of this case awaits a decision."))
-        services.case_extension_decide(extension=pending, by=request.user, **data.validated_data)
-        return self._answer(case)
-
-    @extend_schema(request=s.CasePartyAddSerializer, responses={201: s.CaseDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def parties(self, request, pk=None):
-        case = self.get_changeable_object()
-        data = s.CasePartyAddSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        services.case_party_add(case=case, by=request.user, **data.validated_data)
-        return self._answer(case, status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.CaseEvidenceAddSerializer, responses={201: s.CaseDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def evidence(self, request, pk=None):
-        case = self.get_changeable_object()
-        data = s.CaseEvidenceAddSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.case_evidence_add(
-            case=case,
-            by=request.user,
-            upload=data.validated_data["file"],
-            kind=data.validated_data["kind"],
-            description=data.validated_data.get("description", ""),
-        )
-        return self._answer(case, status.HTTP_201_CREATED)
+    transition = api_action(actions.CASE_TRANSITION, responses=s.CaseDetailSerializer)
+    # The station leader proposes an extension; the sub-bureau (a bureau user) decides.
+    extend = api_action(actions.CASE_EXTEND, responses=s.CaseDetailSerializer)
+    decide_extension = api_action(
+        actions.CASE_DECIDE_EXTENSION, url_path="decide-extension", responses=s.CaseDetailSerializer
+    )
+    parties = api_action(
+        actions.CASE_PARTY, responses={201: s.CaseDetailSerializer}, code=status.HTTP_201_CREATED
+    )
+    evidence = api_action(
+        actions.CASE_EVIDENCE, responses={201: s.CaseDetailSerializer}, code=status.HTTP_201_CREATED
+    )

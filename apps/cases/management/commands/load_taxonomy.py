@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.cases.services import taxonomy_seed
+from apps.cases.services.taxonomy import taxonomy_seed
 from apps.stations.models import Bureau
 
 
