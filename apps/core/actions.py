@@ -36,7 +36,7 @@ from rest_framework.response import Response
 
 from .errors import DomainError
 from .rules import permissions_of
-from .scoping import CHANGE
+from .scoping import CHANGE, scoped_rows
 from .views import form_errors, safe_next
 
 # (record, validated input, request) -> the service's result
@@ -53,7 +53,7 @@ class Action:
     # The service's keyword for the record; the model's name by default ("incident").
     target: str = ""
     form: type[forms.BaseForm] | None = None
-    serializer: type[serializers.BaseSerializer] | None = None
+    serializer: type[serializers.BaseSerializer[Any]] | None = None
     # The form's extra arguments, when its choices depend on the record.
     form_kwargs: Callable[[Any], dict[str, Any]] | None = None
     # When the input does not map one to one onto the service's keywords.
@@ -82,11 +82,11 @@ class Action:
     def run(self, record: Any, data: dict[str, Any], request: Any) -> Any:
         if self.call is not None:
             return self.call(record, data, request)
-        target = self.target or self.model._meta.model_name
+        target = self.target or str(self.model._meta.model_name)
         return self.service(**{target: record}, by=request.user, **data)
 
     def record(self, request: HttpRequest, pk: int) -> Any:
-        queryset = self.model.objects.restrict(request.user, CHANGE)  # type: ignore[attr-defined]
+        queryset = scoped_rows(self.model).restrict(request.user, CHANGE)
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
         return queryset.get_or_404(pk)
@@ -163,7 +163,10 @@ def api_action(
             given.is_valid(raise_exception=True)
             data = dict(given.validated_data)
         result = declared.run(record, data, request)
-        return self.answer(result if isinstance(result, declared.model) else record, code)
+        answer: Response = self.answer(
+            result if isinstance(result, declared.model) else record, code
+        )
+        return answer
 
     endpoint.__name__ = declared.name
     endpoint.__doc__ = declared.service.__doc__
