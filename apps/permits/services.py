@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.choices import UserKind
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
@@ -74,7 +74,7 @@ REMIND_BEFORE = timedelta(days=30)
 APPLY = "permits.add_permitapplication"
 DECIDE = "permits.change_permitapplication"
 KEEP_PERMITS = "permits.change_residencepermit"
-ONLY_OFFICERS = _lazy("Only officers decide on applications.")
+ONLY_OFFICERS = gettext_lazy("Only officers decide on applications.")
 R = TypeVar("R", PermitApplication, ResidencePermit)
 
 
@@ -632,7 +632,7 @@ def permit_application_start(
     return application
 
 
-@requires(KEEP_PERMITS, message=_lazy("Only officers endorse or revoke permits."))
+@requires(KEEP_PERMITS, message=gettext_lazy("Only officers endorse or revoke permits."))
 def permit_endorse(*, permit: ResidencePermit, by: User) -> ResidencePermit:
     """The yearly endorsement (签注): another year from the due date, or from today for a
     lapsed permit (endorsing late restores it)."""
@@ -660,7 +660,7 @@ def permit_endorse(*, permit: ResidencePermit, by: User) -> ResidencePermit:
     return permit
 
 
-@requires(KEEP_PERMITS, message=_lazy("Only officers endorse or revoke permits."))
+@requires(KEEP_PERMITS, message=gettext_lazy("Only officers endorse or revoke permits."))
 def permit_revoke(*, permit: ResidencePermit, by: User, reason: str) -> ResidencePermit:
     if not reason.strip():
         raise _invalid(_("Give the reason for the revocation."))

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
 from apps.core.errors import Conflict, DomainError, NotAllowed, OutOfScope
@@ -49,7 +49,7 @@ from ..workflow import CASE_WORKFLOWS, closing_outcomes
 
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
 CASE_SERIES: dict[str, str] = {CaseKind.CRIMINAL: "XS", CaseKind.PUBLIC_SECURITY: "ZA"}
-EXTENSION_DECIDERS = _lazy(
+EXTENSION_DECIDERS = gettext_lazy(
     "Only the sub-bureau, the superior organ, can approve a deadline extension."
 )
 
@@ -188,7 +188,7 @@ def case_transition(*, case: Case, to: str, by: User, outcome: str = "", note: s
 
 @requires(
     "cases.propose_extension",
-    message=_lazy("Only a station leader can propose a deadline extension."),
+    message=gettext_lazy("Only a station leader can propose a deadline extension."),
 )
 def case_extension_propose(
     *, case: Case, by: User, reason: str, kind: str = ExtensionKind.HANDLING, days: int = 30
@@ -444,7 +444,7 @@ def case_reconsideration_request(
 
 @requires(
     "cases.decide_reconsideration",
-    message=_lazy("Only the sub-bureau's legal affairs unit decides a reconsideration."),
+    message=gettext_lazy("Only the sub-bureau's legal affairs unit decides a reconsideration."),
 )
 def case_reconsideration_decide(
     *, reconsideration: Reconsideration, by: User, overturn: bool, note: str
