@@ -239,3 +239,11 @@ def pytest_sessionfinish(session, exitstatus):
         reporter.write_line("FORBID_SKIPS: no browser journey ran; failing the run.")
         session.exitstatus = 1
 
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile` (make test): whole files, the costliest first (tests/scheduling.py)."""
+    if config.getvalue("dist") == "loadfile":
+        from .scheduling import CostliestFirst
+
+        return CostliestFirst(config, log)
+    return None
