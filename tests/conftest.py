@@ -4,6 +4,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
+from django.test import TransactionTestCase
 from django.utils import translation
 
 from apps.accounts.roles import sync_roles
@@ -14,6 +15,35 @@ from apps.core.testing.personas import build_org
 from apps.stations.models import Bureau
 from devtools.demo.accounts import DEMO_PASSWORD, seed_users
 from devtools.demo.stations import seed_organisation
+
+from .testdb import remember_created_state, restoring_teardown, use_template
+
+TransactionTestCase._fixture_teardown = restoring_teardown(TransactionTestCase._fixture_teardown)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker):
+    """On PostgreSQL each process's test database is a copy of one migrated template
+    (tests/testdb.py) instead of a migration of its own."""
+    with django_db_blocker.unblock():
+        use_template()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """And the rows each database was created with, which a transactional test's teardown
+    copies back (tests/testdb.py) rather than leaving them flushed."""
+    with django_db_blocker.unblock():
+        remember_created_state()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(django_db_setup):
+    """The name of that template (None on SQLite), for a test that needs a migrated
+    database of its own (the load test's driver)."""
+    from django.db import connection
+
+    return connection.settings_dict["TEST"].get("TEMPLATE")
 
 
 @pytest.fixture
@@ -208,3 +238,12 @@ def pytest_sessionfinish(session, exitstatus):
     if not _browser_journeys_passed:
         reporter.write_line("FORBID_SKIPS: no browser journey ran; failing the run.")
         session.exitstatus = 1
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile` (make test): whole files, the costliest first (tests/scheduling.py)."""
+    if config.getvalue("dist") == "loadfile":
+        from .scheduling import CostliestFirst
+
+        return CostliestFirst(config, log)
+    return None

@@ -6,14 +6,13 @@ nobody: no operation answers data. New endpoints are covered as soon as they are
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from apps.accounts.services import device_token_issue
 from apps.core.testing.personas import XIPENG_DESK
-from policestation.wsgi import application
+
+from .conftest import connection_kept
 
 # Endpoints that answer without credentials by design.
 PUBLIC_PATHS = {"/api/v1/auth/token/"}
@@ -30,23 +29,13 @@ FUZZ = settings(
 
 @pytest.fixture(autouse=True)
 def _keep_the_test_connection():
-    """Like Django's test client: the WSGI calls must not close the test's connection (it
-    holds the test transaction; closing it breaks PostgreSQL runs)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    with connection_kept():
+        yield
 
 
 @pytest.fixture
-def api_schema(org):
-    return schemathesis.openapi.from_wsgi("/api/schema/", application)
-
-
-@pytest.fixture
-def desk_token(org):
-    _, secret = device_token_issue(user=org.user(XIPENG_DESK), device="fuzz")
+def desk_token(fuzz_org, db):
+    _, secret = device_token_issue(user=fuzz_org.user(XIPENG_DESK), device="fuzz")
     return secret
 
 

@@ -20,7 +20,6 @@ from apps.core.testing.personas import (
     XIPENG_COMMUNITY,
     XIPENG_LEADER,
 )
-from policestation.wsgi import application
 
 from .test_schema_fuzz import _keep_the_test_connection  # noqa: F401 (an autouse fixture)
 
@@ -36,11 +35,6 @@ FEW = settings(
 )
 
 
-@pytest.fixture
-def api_schema(org):
-    return schemathesis.openapi.from_wsgi("/api/schema/", application)
-
-
 ROLES = {
     "citizen": CITIZEN,
     "mediator": MEDIATOR,
@@ -53,8 +47,8 @@ ROLES = {
 
 
 @pytest.fixture
-def tokens(org):
-    return {p: device_token_issue(user=org.user(p), device="fuzz")[1] for p in ROLES.values()}
+def tokens(fuzz_org, db):
+    return {p: device_token_issue(user=fuzz_org.user(p), device="fuzz")[1] for p in ROLES.values()}
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

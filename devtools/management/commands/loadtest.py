@@ -26,6 +26,10 @@ class Command(BaseCommand):
         parser.add_argument("--spawn-rate", type=float, default=5, help="users started a second")
         parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
         parser.add_argument("--output", default=str(settings.BASE_DIR / "loadtest-results"))
+        parser.add_argument(
+            "--template",
+            help="create the database as a copy of this migrated one (the test's template)",
+        )
 
     def handle(self, *args, **options):
         database = settings.DATABASES["default"]
@@ -49,6 +53,7 @@ class Command(BaseCommand):
             spawn_rate=options["spawn_rate"],
             workers=options["workers"],
             output=Path(options["output"]),
+            template=options["template"],
             say=self.stdout.write,
         )
         self._print(report)
