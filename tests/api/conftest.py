@@ -2,12 +2,18 @@ from contextlib import contextmanager
 
 import pytest
 import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import override_settings
 
 from apps.core.testing.personas import build_org
-from policestation.wsgi import application
+
+
+# Django's handler without the production wrapper's bound on database calls
+# (apps.core.dbtimeout): the test client does not close every response, and an unclosed one
+# would leave the bound on in the worker for the tests after it.
+application = WSGIHandler()
 
 
 @contextmanager
