@@ -9,7 +9,6 @@ from django.test import override_settings
 
 from apps.core.testing.personas import build_org
 
-
 # Django's handler without the production wrapper's bound on database calls
 # (apps.core.dbtimeout): the test client does not close every response, and an unclosed one
 # would leave the bound on in the worker for the tests after it.
