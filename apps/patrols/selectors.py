@@ -4,6 +4,8 @@ vehicle board (each post's vehicles, free or out, and their hours this month).""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Case,
@@ -29,16 +31,21 @@ from apps.stations.models import Community
 from .choices import PatrolStatus
 from .models import Patrol, PatrolSettings, TrackPoint, Vehicle
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def patrol_settings(bureau) -> PatrolSettings:
+    from apps.stations.models import Bureau, Post, Station
+
+
+def patrol_settings(bureau: "Bureau | int") -> PatrolSettings:
     """The bureau's patrol settings, or unsaved defaults when its admin has saved none.
     `bureau` is a Bureau or its id."""
-    bureau_id = getattr(bureau, "pk", bureau)
+    bureau_id = bureau if isinstance(bureau, int) else bureau.pk
     found = PatrolSettings.objects.filter(bureau_id=bureau_id).first()
     return found or PatrolSettings(bureau_id=bureau_id)
 
 
-def patrols_for(user, action="view"):
+def patrols_for(user: User, action: str = "view") -> "QuerySet[Patrol]":
     """The user's patrols with what a list shows, in a fixed number of queries."""
     return (
         Patrol.objects.restrict(user, action)
@@ -51,7 +58,7 @@ def patrols_for(user, action="view"):
     )
 
 
-def track_rows(patrol):
+def track_rows(patrol: Patrol) -> "QuerySet[TrackPoint, tuple[float, float, datetime, int]]":
     """The patrol's track in time order as lean rows (lat, lon, time, flag): no model
     instances, no limit (a four-hour patrol at one fix per 5 s is ~3,000 rows)."""
     return (
@@ -61,7 +68,9 @@ def track_rows(patrol):
     )
 
 
-def community_near(*, station, latitude, longitude) -> Community | None:
+def community_near(
+    *, station: "Station", latitude: float | Decimal, longitude: float | Decimal
+) -> Community | None:
     """The station's village / community nearest to the point, if it lies within the
     bureau's coverage radius (the distance at which a patrol counts as having covered a
     village): one query, the distance computed by the database."""
@@ -78,12 +87,14 @@ def community_near(*, station, latitude, longitude) -> Community | None:
 # --- vehicles --------------------------------------------------------------------------------
 
 
-def vehicles_for_patrol(*, station, post=None):
+def vehicles_for_patrol(
+    *, station: "Station", post: "Post | int | None" = None
+) -> "QuerySet[Vehicle]":
     """The station's vehicles in service a patrol may take, those of the patrol's post
     first, then the station HQ's, then the other posts'; each with `in_use` (out on a patrol
     under way now). One query."""
     post_id = getattr(post, "pk", post)
-    order = [When(post__isnull=True, then=Value(1))]
+    order: list[When] = [When(post__isnull=True, then=Value(1))]
     if post_id:
         order.insert(0, When(post_id=post_id, then=Value(0)))
     return (
@@ -99,13 +110,13 @@ def vehicles_for_patrol(*, station, post=None):
     )
 
 
-def vehicle_choice_label(vehicle) -> str:
+def vehicle_choice_label(vehicle: Vehicle) -> str:
     """How a vehicle reads in a choice list: plate, kind, where it is kept, and whether it is
     out now (the service refuses it then, in words)."""
     from django.utils.translation import gettext as _
     from django.utils.translation import pgettext
 
-    where = vehicle.post.name if vehicle.post_id else _("station HQ")
+    where = vehicle.post.name if vehicle.post is not None else _("station HQ")
     label = f"{vehicle} · {vehicle.get_kind_display()} · {where}"
     if vehicle.has_loudspeaker:
         label += " · " + pgettext("vehicle", "loudspeaker")
@@ -129,19 +140,21 @@ class VehicleRow:
 
 @dataclass
 class VehicleGroup:
-    station: object
-    post: object | None  # None: the station HQ
+    station: "Station"
+    post: "Post | None"  # None: the station HQ
     rows: list[VehicleRow]
 
 
-def vehicle_board(*, user, vehicles=None, now: datetime | None = None) -> list[VehicleGroup]:
+def vehicle_board(
+    *, user: User, vehicles: "QuerySet[Vehicle] | None" = None, now: datetime | None = None
+) -> list[VehicleGroup]:
     """The user's vehicles (or the restricted queryset given, e.g. filtered) grouped by
     station and post, each with the patrol under way that has it and its patrol hours this
     month: the time its patrols were under way within the month (a patrol under way counts
     up to now). Three queries, however many vehicles and patrols."""
     now = now or timezone.now()
     start = month_start(now)
-    vehicles = list(
+    listed = list(
         (vehicles if vehicles is not None else Vehicle.objects.restrict(user))
         .select_related("station", "post")
         .order_by(
@@ -153,9 +166,9 @@ def vehicle_board(*, user, vehicles=None, now: datetime | None = None) -> list[V
             "pk",
         )
     )
-    ids = [v.pk for v in vehicles]
-    out = {}
-    hours = {}
+    ids = [v.pk for v in listed]
+    out: dict[int | None, Patrol] = {}  # by vehicle id (the query wants one)
+    hours: dict[int, float] = {}
     if ids:
         for patrol in (
             Patrol.objects.filter(vehicle_id__in=ids, status=PatrolStatus.ACTIVE)
@@ -186,7 +199,7 @@ def vehicle_board(*, user, vehicles=None, now: datetime | None = None) -> list[V
             seconds = total.total_seconds() if isinstance(total, timedelta) else 0
             hours[vehicle_id] = round(max(seconds, 0) / 3600, 1)
     groups: list[VehicleGroup] = []
-    for vehicle in vehicles:
+    for vehicle in listed:
         key = (vehicle.station_id, vehicle.post_id)
         if not groups or (groups[-1].station.pk, getattr(groups[-1].post, "pk", None)) != key:
             groups.append(VehicleGroup(station=vehicle.station, post=vehicle.post, rows=[]))

@@ -20,10 +20,13 @@ processed one after the other):
   Points outside that window are ignored and counted as such.
 """
 
+import enum
 import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from math import cos, radians
+from typing import TYPE_CHECKING, Any, TypeAlias
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -43,9 +46,25 @@ from apps.core.timefmt import when
 from apps.stations.models import Community, Post, Station
 
 from .choices import MODES_WITHOUT_VEHICLE, ParticipantKind, PatrolMode, PatrolStatus, PointFlag
-from .models import Broadcast, Patrol, PatrolParticipant, TrackBatch, TrackPoint, Vehicle
+from .models import (
+    Broadcast,
+    Patrol,
+    PatrolParticipant,
+    PatrolSettings,
+    TrackBatch,
+    TrackPoint,
+    Vehicle,
+)
 from .selectors import patrol_settings
 from .workflow import WORKFLOW
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# A valid point of a track as the walk keeps it: (latitude, longitude, recorded at).
+_Point = tuple[float, float, datetime]
+# Who a message blames: a text, or a function making it (only called when a check fails).
+_What: TypeAlias = "Callable[[], str] | StrOrPromise"
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 MAX_BATCH = 2000
@@ -65,7 +84,7 @@ def _aware(value: datetime | None, label: str) -> None:
         )
 
 
-def _check_officers(officers, station: Station) -> list[User]:
+def _check_officers(officers: Iterable[User], station: Station) -> list[User]:
     officers = list(officers)
     if not officers:
         raise DomainError(_("Name at least one officer on the patrol."), code="invalid")
@@ -79,7 +98,7 @@ def _check_officers(officers, station: Station) -> list[User]:
     return officers
 
 
-def _check_communities(communities, station: Station) -> list[Community]:
+def _check_communities(communities: Iterable[Community], station: Station) -> list[Community]:
     communities = list(communities)
     for community in communities:
         if community.station_id != station.pk:
@@ -90,8 +109,10 @@ def _check_communities(communities, station: Station) -> list[Community]:
     return communities
 
 
-def _clean_participants(participants) -> list[PatrolParticipant]:
-    rows = []
+def _clean_participants(
+    participants: Iterable[Mapping[str, Any]],
+) -> list[PatrolParticipant]:
+    rows: list[PatrolParticipant] = []
     for i, item in enumerate(participants):
         kind = item.get("kind")
         name = check_name(item.get("name") or "")
@@ -154,7 +175,7 @@ def _take_vehicle(patrol: Patrol) -> None:
         )
 
 
-def _check_plan(mode, planned_start, planned_end) -> None:
+def _check_plan(mode: str, planned_start: datetime | None, planned_end: datetime | None) -> None:
     if mode not in PatrolMode.values:
         raise DomainError(_("Choose the patrol's mode."), code="invalid")
     if planned_start is None:
@@ -169,17 +190,17 @@ def _check_plan(mode, planned_start, planned_end) -> None:
 
 def patrol_create(
     *,
-    by,
+    by: User,
     post: Post | None,
     mode: str,
     planned_start: datetime,
-    officers,
-    communities=(),
+    officers: Iterable[User],
+    communities: Iterable[Community] = (),
     planned_end: datetime | None = None,
     route: str = "",
     loudspeaker: bool = False,
     note: str = "",
-    participants=(),
+    participants: Iterable[Mapping[str, Any]] = (),
     station: Station | None = None,
     vehicle: Vehicle | None = None,
 ) -> Patrol:
@@ -231,7 +252,7 @@ UPDATABLE = {
 }
 
 
-def patrol_update(*, patrol: Patrol, by, **changes) -> Patrol:
+def patrol_update(*, patrol: Patrol, by: User, **changes: Any) -> Patrol:
     """Change a planned or active patrol's plan; `officers`, `communities` and
     `participants`, when given, replace the current ones. A finished or cancelled patrol
     is a record and no longer changes."""
@@ -272,12 +293,16 @@ def patrol_update(*, patrol: Patrol, by, **changes) -> Patrol:
     return patrol
 
 
-KEEP = object()  # patrol_start: keep the vehicle of the plan
+class _Keep(enum.Enum):
+    VEHICLE = 0
+
+
+KEEP = _Keep.VEHICLE  # patrol_start: keep the vehicle of the plan
 
 
 @requires("patrols.change_patrol")
 def patrol_start(
-    *, patrol: Patrol, by, now: datetime | None = None, vehicle: Vehicle | None = KEEP
+    *, patrol: Patrol, by: User, now: datetime | None = None, vehicle: Vehicle | _Keep | None = KEEP
 ) -> Patrol:
     """A planned patrol sets off now, with the vehicle of its plan, or the one given here
     (None: without one). A vehicle out on another patrol under way cannot be taken."""
@@ -285,7 +310,7 @@ def patrol_start(
     with transaction.atomic():
         patrol = Patrol.objects.lock_for(by, patrol.pk)
         WORKFLOW.check(patrol.status, PatrolStatus.ACTIVE)
-        if vehicle is not KEEP:
+        if not isinstance(vehicle, _Keep):  # (KEEP is its one member)
             patrol.vehicle = vehicle
         _take_vehicle(patrol)
         patrol.status, patrol.started_at = PatrolStatus.ACTIVE, now
@@ -294,19 +319,20 @@ def patrol_start(
 
 
 @requires("patrols.change_patrol")
-def patrol_finish(*, patrol: Patrol, by, now: datetime | None = None) -> Patrol:
+def patrol_finish(*, patrol: Patrol, by: User, now: datetime | None = None) -> Patrol:
     """An active patrol ends now; finishing it again is a conflict."""
     now = now or timezone.now()
     with transaction.atomic():
         patrol = Patrol.objects.lock_for(by, patrol.pk)
         WORKFLOW.check(patrol.status, PatrolStatus.FINISHED)
+        assert patrol.started_at is not None  # only an active patrol finishes
         patrol.status, patrol.ended_at = PatrolStatus.FINISHED, max(now, patrol.started_at)
         patrol.save(update_fields=["status", "ended_at", "updated_at"])
     return patrol
 
 
 @requires("patrols.change_patrol")
-def patrol_cancel(*, patrol: Patrol, by, now: datetime | None = None) -> Patrol:
+def patrol_cancel(*, patrol: Patrol, by: User, now: datetime | None = None) -> Patrol:
     """A planned patrol is called off, or one under way is broken off (its track so far
     stays, its end is now)."""
     now = now or timezone.now()
@@ -314,6 +340,7 @@ def patrol_cancel(*, patrol: Patrol, by, now: datetime | None = None) -> Patrol:
         patrol = Patrol.objects.lock_for(by, patrol.pk)
         WORKFLOW.check(patrol.status, PatrolStatus.CANCELLED)
         if patrol.status == PatrolStatus.ACTIVE:
+            assert patrol.started_at is not None  # set when it set off
             patrol.ended_at = max(now, patrol.started_at)
         patrol.status = PatrolStatus.CANCELLED
         patrol.save(update_fields=["status", "ended_at", "updated_at"])
@@ -335,13 +362,13 @@ class TrackResult:
     covered: list[str] = field(default_factory=list)
 
 
-def _label(what) -> str:
+def _label(what: _What) -> str:
     # Messages name their subject only when they are raised: a 2,000-point batch must not
     # translate "Point 1" … "Point 2000" on its way in.
     return str(what()) if callable(what) else str(what)
 
 
-def _as_uuid(value, what) -> uuid.UUID:
+def _as_uuid(value: object, what: _What) -> uuid.UUID:
     if isinstance(value, uuid.UUID):
         return value
     try:
@@ -353,7 +380,7 @@ def _as_uuid(value, what) -> uuid.UUID:
         ) from None
 
 
-def _float(value, what, low: float, high: float, name) -> float:
+def _float(value: Any, what: _What, low: float, high: float, name: "StrOrPromise") -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -371,7 +398,9 @@ def _float(value, what, low: float, high: float, name) -> float:
     return number
 
 
-def _optional(value, what, low, high, name):
+def _optional(
+    value: Any, what: _What, low: float, high: float, name: "StrOrPromise"
+) -> float | None:
     return None if value is None else _float(value, what, low, high, name)
 
 
@@ -379,18 +408,19 @@ LATITUDE, LONGITUDE = gettext_lazy("latitude"), gettext_lazy("longitude")
 ACCURACY, SPEED = gettext_lazy("accuracy"), gettext_lazy("speed")
 
 
-def _clean_points(points, now: datetime) -> list[dict]:
+def _clean_points(points: Sequence[Mapping[str, Any]], now: datetime) -> list[dict[str, Any]]:
     """The batch's points checked (a bad one refuses the batch: nothing is saved), each
     client id once (the first wins)."""
     if not points:
         raise DomainError(_("The batch has no points."), code="invalid")
     if len(points) > MAX_BATCH:
         raise DomainError(_("At most %(n)d points per batch.") % {"n": MAX_BATCH}, code="invalid")
-    cleaned, seen = [], set()
+    cleaned: list[dict[str, Any]] = []
+    seen: set[uuid.UUID] = set()
     latest = now + CLOCK_SKEW
     for i, point in enumerate(points):
 
-        def what(i=i):
+        def what(i: int = i) -> str:
             return _("Point %(i)d") % {"i": i + 1}
 
         client_id = _as_uuid(point.get("client_id"), what)
@@ -423,7 +453,7 @@ def _clean_points(points, now: datetime) -> list[dict]:
 class _Walker:
     """Walks points in time order from the last valid one and flags them."""
 
-    def __init__(self, max_speed_kmh: int, last=None):
+    def __init__(self, max_speed_kmh: int, last: _Point | None = None) -> None:
         self.max_speed = max_speed_kmh
         self.last = last  # (latitude, longitude, recorded_at) of the last valid point
 
@@ -468,10 +498,12 @@ def track_distance_m(patrol_id: int) -> float:
         return float(cursor.fetchone()[0] or 0)
 
 
-def _covered(communities, points, radius_m: float) -> set[int]:
+def _covered(
+    communities: Iterable[Community], points: Sequence[tuple[float, float]], radius_m: float
+) -> set[int]:
     """Ids of the communities (with coordinates) within radius_m of one of the points
     (latitude, longitude): a cheap box test first, the haversine only inside the box."""
-    found = set()
+    found: set[int] = set()
     lat_deg = radius_m / 111_320.0
     for community in communities:
         lat0, lon0 = float(community.latitude), float(community.longitude)
@@ -485,7 +517,9 @@ def _covered(communities, points, radius_m: float) -> set[int]:
     return found
 
 
-def _communities_near(patrol: Patrol, points, radius_m: float) -> list[Community]:
+def _communities_near(
+    patrol: Patrol, points: Sequence[tuple[float, float]], radius_m: float
+) -> list[Community]:
     """The station's communities inside the points' bounding box widened by the radius:
     a walk passes a handful of a station's hundreds of villages."""
     if not points:
@@ -523,7 +557,7 @@ INSERT_SQL = (
 )
 
 
-def _insert_points(patrol: Patrol, points: list[dict]) -> set:
+def _insert_points(patrol: Patrol, points: list[dict[str, Any]]) -> set[uuid.UUID]:
     """Store the points (a stored client id is skipped); returns the client ids stored."""
     if not points:
         return set()
@@ -539,7 +573,12 @@ def _insert_points(patrol: Patrol, points: list[dict]) -> set:
 
 
 def track_ingest(
-    *, patrol: Patrol, by, client_id, points, now: datetime | None = None
+    *,
+    patrol: Patrol,
+    by: User,
+    client_id: object,
+    points: Sequence[Mapping[str, Any]],
+    now: datetime | None = None,
 ) -> TrackResult:
     """Store a batch of GPS points of a patrol (see the module's docstring)."""
     now = now or timezone.now()
@@ -569,7 +608,7 @@ def track_ingest(
         # A point later than every stored one is new; only the others (a retry, an
         # overlap, a late batch) are looked up.
         earlier = [p for p in in_window if latest is not None and p["recorded_at"] <= latest]
-        stored = set()
+        stored: set[uuid.UUID] = set()
         if earlier:
             stored = set(
                 TrackPoint.objects.filter(
@@ -583,9 +622,11 @@ def track_ingest(
         config = patrol_settings(patrol.station.bureau_id)
         in_order = latest is None or not new or new[0]["recorded_at"] > latest
         if in_order:
-            last = None
-            if patrol.last_seen_at is not None:
-                last = (patrol.last_latitude, patrol.last_longitude, patrol.last_seen_at)
+            last: _Point | None = None
+            # (the three are saved together, below)
+            lat, lon, seen_at = patrol.last_latitude, patrol.last_longitude, patrol.last_seen_at
+            if seen_at is not None and lat is not None and lon is not None:
+                last = (lat, lon, seen_at)
             walker = _Walker(config.max_speed_kmh, last)
             for p in new:
                 p["flag"] = walker.flag(p["latitude"], p["longitude"], p["recorded_at"])
@@ -642,14 +683,16 @@ def track_ingest(
     )
 
 
-def _recompute(patrol: Patrol, config, new_ids: set) -> tuple[tuple | None, int]:
+def _recompute(
+    patrol: Patrol, config: PatrolSettings, new_ids: set[uuid.UUID]
+) -> tuple[_Point | None, int]:
     """A late batch landed inside the track: walk the whole track again in time order,
     re-flag speeds, and derive coverage afresh. Returns (the last valid point, how many of
     the new points are flagged)."""
     walker = _Walker(config.max_speed_kmh)
     changed: dict[int, list[int]] = {}
     flagged = 0
-    valid = []
+    valid: list[tuple[float, float]] = []
     rows = (
         TrackPoint.objects.filter(patrol=patrol)
         .order_by("recorded_at", "id")
@@ -690,13 +733,13 @@ def is_quiet(at: datetime, quiet_from: time, quiet_until: time) -> bool:
 def broadcast_log(
     *,
     patrol: Patrol,
-    by,
+    by: User,
     message: str,
     at: datetime | None = None,
     place: str = "",
-    latitude=None,
-    longitude=None,
-    client_id=None,
+    latitude: Any = None,
+    longitude: Any = None,
+    client_id: object = None,
     now: datetime | None = None,
 ) -> tuple[Broadcast, bool]:
     """Log a loudspeaker broadcast of a patrol under way, made now or at most

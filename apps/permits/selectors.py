@@ -84,7 +84,7 @@ def counts_per_post_and_day(*, user: User, start: date, end: date) -> list[dict[
     registered. Counted in SQL, one grouped query per figure."""
     since = timezone.make_aware(datetime.combine(start, time.min))
     until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
-    figures = {
+    figures: dict[str, QuerySet[Any]] = {
         "applications": PermitApplication.objects.restrict(user)
         .filter(submitted_at__gte=since, submitted_at__lt=until)
         .annotate(day=TruncDate("submitted_at")),

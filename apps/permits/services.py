@@ -51,7 +51,7 @@ from .workflow import EDITABLE, WORKFLOW, required_documents
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
-    from django.utils.functional import Promise
+    from django_stubs_ext import StrOrPromise
 
     from apps.accounts.models import User
     from apps.registry.models import Unit
@@ -98,7 +98,7 @@ def _locked(record: R, by: User, *, officers_step: bool = False) -> R:
     return found
 
 
-def _invalid(message: str | Promise) -> DomainError:
+def _invalid(message: StrOrPromise) -> DomainError:
     return DomainError(message, code="invalid")
 
 

@@ -9,7 +9,8 @@ Every query goes through `DailyFact.objects.restrict(user)`; a unit the user may
 OutOfScope (404)."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Count, DateField, Sum
 from django.db.models.functions import Trunc
@@ -31,6 +32,17 @@ from .metrics import (
     SUM,
 )
 from .models import DailyFact, UnitKind
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from apps.accounts.models import User
+
+_K = TypeVar("_K")
+# A figure read from the store (a float column, its sums and distinct counts; None where
+# it has no meaning), and its key in `series`: (unit id, metric, period start, dimension).
+Figure = float | None
+SeriesKey = tuple[int, str, date, str]
 
 # Calendar periods: the pages' period kinds and the API's buckets.
 PERIODS = ("day", "month", "quarter", "year")
@@ -132,7 +144,7 @@ def chart_range(kind: str, start: date) -> tuple[date, date, str]:
 # --- arithmetic ---------------------------------------------------------------------------
 
 
-def change(current, base) -> dict:
+def change(current: Figure, base: Figure) -> dict[str, Figure]:
     """The difference and the relative change in percent; None where it has no meaning (a
     missing value, or a zero base: growth from nothing is not a percentage)."""
     if current is None or base is None:
@@ -142,19 +154,19 @@ def change(current, base) -> dict:
     return {"diff": diff, "percent": percent}
 
 
-def ratio_percent(numerator, denominator):
+def ratio_percent(numerator: Figure, denominator: Figure) -> Figure:
     if not denominator or numerator is None:
         return None
     return round(numerator * 100 / denominator, 1)
 
 
-def ranking(values: dict, *, lower_is_better: bool = False) -> dict:
+def ranking(values: dict[_K, Figure], *, lower_is_better: bool = False) -> dict[_K, int | None]:
     """Competition ranks (1, 2, 2, 4) of the keys by value; keys without a value get None,
     and so does everyone when no value is above zero (nothing happened: nothing to rank)."""
     present = sorted((v for v in values.values() if v is not None), reverse=not lower_is_better)
     if not any(present):
         return dict.fromkeys(values)
-    first_rank = {}
+    first_rank: dict[float, int] = {}
     for index, value in enumerate(present, start=1):
         first_rank.setdefault(value, index)
     return {key: (first_rank[v] if v is not None else None) for key, v in values.items()}
@@ -170,13 +182,13 @@ class Unit:
     name: str
     station_id: int | None = None
     bureau_id: int | None = None
-    children: list = field(default_factory=list)
+    children: list["Unit"] = field(default_factory=list)
 
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.id}"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -190,7 +202,7 @@ def unit_parse(text: str) -> tuple[str, int]:
     return kind, int(pk)
 
 
-def unit_resolve(*, user, kind: str, pk: int) -> Unit:
+def unit_resolve(*, user: "User", kind: str, pk: int) -> Unit:
     """The unit if the user may read its figures, else OutOfScope. Station staff read their
     station and its posts; the bureau's totals are for the bureau (and superusers)."""
     if kind == UnitKind.POST:
@@ -210,7 +222,7 @@ def unit_resolve(*, user, kind: str, pk: int) -> Unit:
     return Unit(kind, bureau.pk, bureau.name, None, bureau.pk)
 
 
-def unit_default(user) -> Unit | None:
+def unit_default(user: "User") -> Unit | None:
     if user.station_id:
         return unit_resolve(user=user, kind=UnitKind.STATION, pk=user.station_id)
     if user.bureau_id:
@@ -219,14 +231,14 @@ def unit_default(user) -> Unit | None:
     return unit_resolve(user=user, kind=UnitKind.BUREAU, pk=bureau.pk) if bureau else None
 
 
-def unit_choices(*, user, unit: Unit | None) -> list[tuple[str, str]]:
+def unit_choices(*, user: "User", unit: Unit | None) -> list[tuple[str, str]]:
     """The units the picker offers: the bureau (for bureau staff), its stations, and the
     posts of the chosen station only (a bureau has thousands of posts)."""
-    choices = []
+    choices: list[tuple[str, str]] = []
     level = scope_level(user)
     if level == "all":
         choices += [(f"bureau:{pk}", name) for pk, name in Bureau.objects.values_list("pk", "name")]
-    elif level == "bureau":
+    elif level == "bureau" and user.bureau_id is not None:  # (without one, none to offer)
         choices += [
             (f"bureau:{pk}", name)
             for pk, name in Bureau.objects.filter(pk=user.bureau_id).values_list("pk", "name")
@@ -242,14 +254,14 @@ def unit_choices(*, user, unit: Unit | None) -> list[tuple[str, str]]:
     return choices
 
 
-def unit_children(*, user, unit: Unit) -> list[Unit]:
+def unit_children(*, user: "User", unit: Unit) -> list[Unit]:
     """What a unit is compared across: a bureau's stations, a station's posts."""
     if unit.kind == UnitKind.BUREAU:
         rows = Station.objects.restrict(user).filter(bureau_id=unit.id).order_by("code")
         return [Unit(UnitKind.STATION, s.pk, s.name, s.pk, s.bureau_id) for s in rows]
     if unit.kind == UnitKind.STATION:
-        rows = Post.objects.restrict(user).filter(station_id=unit.id).order_by("name")
-        return [Unit(UnitKind.POST, p.pk, p.name, unit.id, unit.bureau_id) for p in rows]
+        posts = Post.objects.restrict(user).filter(station_id=unit.id).order_by("name")
+        return [Unit(UnitKind.POST, p.pk, p.name, unit.id, unit.bureau_id) for p in posts]
     return []
 
 
@@ -266,7 +278,9 @@ def metrics_parse(text: str) -> list[str]:
     return names
 
 
-def _facts(user, unit_kind, unit_ids, first_day, last_day):
+def _facts(
+    user: "User", unit_kind: str, unit_ids: list[int], first_day: date, last_day: date
+) -> "QuerySet[DailyFact]":
     return DailyFact.objects.restrict(user).filter(
         unit_kind=unit_kind, unit_id__in=unit_ids, day__gte=first_day, day__lte=last_day
     )
@@ -274,7 +288,7 @@ def _facts(user, unit_kind, unit_ids, first_day, last_day):
 
 def series(
     *,
-    user,
+    user: "User",
     unit_kind: str,
     unit_ids: list[int],
     metrics: list[str],
@@ -282,7 +296,7 @@ def series(
     first_day: date,
     last_day: date,
     by_dimension: bool = False,
-) -> dict:
+) -> dict[SeriesKey, Figure]:
     """{(unit_id, metric, period_start, dimension): value} for the units, metrics and the
     periods of the range (RANGE: the range as one period, keyed by its first day);
     dimension is "" unless `by_dimension`. One query for the summed metrics, one for the
@@ -308,7 +322,7 @@ def series(
     if period == "day":
         summed += percentile  # a day's percentile is its row
         percentile = []
-    out: dict = {}
+    out: dict[SeriesKey, Figure] = {}
     keys = ["unit_id", "metric"] + (["dimension"] if by_dimension else [])
     # Two statements: a COUNT(DISTINCT) in the same one would force every group through a
     # sort (three times slower on a station's five years).
@@ -345,12 +359,20 @@ def series(
         for (unit_id, start), days in _days_with_figures(
             user, unit_kind, unit_ids, period, first_day, last_day
         ).items():
-            saved = out.get((unit_id, "minutes_saved", start, ""), 0)
+            # A stored sum is never None; `or 0` only tells the types so.
+            saved = out.get((unit_id, "minutes_saved", start, "")) or 0
             out[(unit_id, MINUTES_SAVED_PER_DAY, start, "")] = round(saved / days, 1)
     return out
 
 
-def _days_with_figures(user, unit_kind, unit_ids, period, first_day, last_day) -> dict:
+def _days_with_figures(
+    user: "User",
+    unit_kind: str,
+    unit_ids: list[int],
+    period: str,
+    first_day: date,
+    last_day: date,
+) -> dict[tuple[int, date], int]:
     """{(unit id, period start): the number of days the unit has any stored figure for}."""
     rows = _facts(user, unit_kind, unit_ids, first_day, last_day)
     keys = ["unit_id"]
@@ -383,7 +405,7 @@ def metric_unit(name: str) -> str:
 def table_metrics() -> list[str]:
     """Every metric of the catalogue (posts, stations and bureaus have them all), with the
     resolution rate after the disputes and the minutes saved per day after the minutes."""
-    names = []
+    names: list[str] = []
     for metric in METRICS:
         names.append(metric.name)
         if metric.name == "disputes_resolved":
@@ -393,13 +415,13 @@ def table_metrics() -> list[str]:
     return names
 
 
-def dimension_names(unit: Unit, pairs: set) -> dict:
+def dimension_names(unit: Unit, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """{(metric, dimension): what to call it}: a category's name (one query), a source's or
     a case kind's label; anything else as stored."""
     from apps.cases.choices import CaseKind, IncidentSource
     from apps.cases.models import IncidentCategory
 
-    names = {}
+    names: dict[tuple[str, str], str] = {}
     codes = {dim for metric, dim in pairs if metric == "incidents_by_category"}
     if codes and unit.bureau_id:
         categories = dict(
@@ -445,13 +467,14 @@ class Dashboard:
     period: str
     start: date
     end: date
-    rows: list  # one dict per metric: value, previous, year_before, pop, yoy
+    rows: list[dict[str, Any]]  # one dict per metric: value, previous, year_before, pop, yoy
     chart_step: str  # the period kind of the chart's points: day, month or quarter
-    chart_starts: list  # the first day of each point
+    chart_starts: list[date]  # the first day of each point
     newest: date  # the newest day the nightly computation has done: later points are None
-    chart_labels: list
-    charts: dict  # metric -> values along chart_starts
-    breakdowns: list  # (metric, label, [(dimension, value)]) for the current period
+    chart_labels: list[str]
+    charts: dict[str, list[Figure]]  # metric -> values along chart_starts
+    # (metric, label, [(dimension, value)]) for the current period
+    breakdowns: list[tuple[str, str, list[tuple[str, Figure]]]]
     # The minutes saved per day computed from the records for the period, and the seed's
     # estimate beside it where it applies (西彭派出所 and its posts, apps.stats.estimates).
     saved_per_day: float | None = None
@@ -463,7 +486,7 @@ def _chart_label(step: str, start: date) -> str:
     return f"{start:%m-%d}" if step == "day" else period_label(step, start)
 
 
-def dashboard(*, user, unit: Unit, period: str, at: date) -> Dashboard:
+def dashboard(*, user: "User", unit: Unit, period: str, at: date) -> Dashboard:
     """The table of every metric for the period containing `at`, with the previous period
     and the same period a year before, and the chart series inside or around it (a year's
     months, a month's days): a constant number of queries (each compared period read as
@@ -474,10 +497,10 @@ def dashboard(*, user, unit: Unit, period: str, at: date) -> Dashboard:
     last_year = year_before(period, start)
     chart_first, chart_last, step = chart_range(period, start)
     names = table_metrics()
-    common = dict(user=user, unit_kind=unit.kind, unit_ids=[unit.id])
+    common: dict[str, Any] = dict(user=user, unit_kind=unit.kind, unit_ids=[unit.id])
     # A day's percentiles are its stored rows; a longer period's are recomputed as a whole.
     whole = "day" if period == "day" else RANGE
-    compared = {}
+    compared: dict[date, dict[str, Figure]] = {}
     for begin in {start, previous, last_year}:
         found = series(
             **common,
@@ -491,12 +514,12 @@ def dashboard(*, user, unit: Unit, period: str, at: date) -> Dashboard:
         **common, metrics=list(CHARTED), period=step, first_day=chart_first, last_day=chart_last
     )
 
-    def figure(name, value):
+    def figure(name: str, value: Figure) -> Figure:
         if value is None and name not in DERIVED and BY_NAME[name].rollup != PERCENTILE:
             return 0  # no row: nothing happened
         return value
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in names:
         current, prev, before = (
             figure(name, compared[begin].get(name)) for begin in (start, previous, last_year)
@@ -534,7 +557,7 @@ def dashboard(*, user, unit: Unit, period: str, at: date) -> Dashboard:
         by_dimension=True,
     )
     names_of = dimension_names(unit, {(m, dim) for (_u, m, _p, dim) in split})
-    breakdowns = []
+    breakdowns: list[tuple[str, str, list[tuple[str, Figure]]]] = []
     for name in dimensional:
         parts = sorted(
             (
@@ -542,7 +565,7 @@ def dashboard(*, user, unit: Unit, period: str, at: date) -> Dashboard:
                 for (_u, m, _p, dim), v in split.items()
                 if m == name
             ),
-            key=lambda item: (-item[1], item[0]),
+            key=lambda item: (-(item[1] or 0), item[0]),  # sums: never None
         )
         breakdowns.append((name, metric_label(name), parts))
     return Dashboard(
@@ -568,13 +591,13 @@ class Comparison:
     period: str
     start: date
     end: date
-    metrics: list  # (name, label, unit)
+    metrics: list[tuple[str, str, str]]  # (name, label, unit)
     # One dict per child unit: unit, values and ranks in the order of metrics, by_metric and
     # rank_of by name, has_figures (any figure in the range).
-    rows: list
+    rows: list[dict[str, Any]]
 
 
-def comparison(*, user, unit: Unit, period: str, at: date) -> Comparison:
+def comparison(*, user: "User", unit: Unit, period: str, at: date) -> Comparison:
     """The unit's children (a bureau's stations, a station's posts) side by side over one
     period, each metric ranked."""
     start = period_start(period, at)
@@ -588,7 +611,7 @@ def comparison(*, user, unit: Unit, period: str, at: date) -> Comparison:
 
 
 def comparison_range(
-    *, user, unit: Unit, period: str, first_day: date, last_day: date
+    *, user: "User", unit: Unit, period: str, first_day: date, last_day: date
 ) -> Comparison:
     """The children side by side over a range (a period, or a half-year): one query for
     the stored metrics, one for every child's percentiles. A child without a single figure
@@ -599,7 +622,7 @@ def comparison_range(
     children = unit_children(user=user, unit=unit)
     child_kind = children[0].kind if children else UnitKind.STATION
     names = table_metrics()
-    values = {}
+    values: dict[SeriesKey, Figure] = {}
     if children:
         values = series(
             user=user,
@@ -611,9 +634,9 @@ def comparison_range(
             last_day=end,
         )
     with_figures = {unit_id for (unit_id, _m, _p, _d) in values}
-    table = {}
+    table: dict[int, dict[str, Figure]] = {}
     for child in children:
-        row = {}
+        row: dict[str, Figure] = {}
         for name in names:
             value = values.get((child.id, name, start, ""))
             counted = name not in DERIVED and BY_NAME[name].rollup != PERCENTILE
@@ -649,14 +672,14 @@ def comparison_range(
     )
 
 
-def rank_order(row: dict, name: str) -> tuple:
+def rank_order(row: dict[str, Any], name: str) -> tuple[bool, int, bool, str]:
     """Sort key of a comparison's rows by their rank in a metric: the ranked first, by
     rank, then the unranked with figures, then those without; by name within."""
     rank = row["rank_of"][name]
     return (rank is None, rank or 0, not row["has_figures"], row["unit"].name)
 
 
-def home_counters(*, user, now=None) -> dict:
+def home_counters(*, user: "User", now: datetime | None = None) -> dict[str, int]:
     """The desk's counters of today, live from the records (the store is filled nightly):
     incidents received today, open (as the command board counts them), dispatched and
     under way, consultations at the window."""

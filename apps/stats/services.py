@@ -10,7 +10,9 @@ STATS_STALL_MINUTES and queues them again; a failed run can be restarted from it
 
 import logging
 import time
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -27,6 +29,9 @@ from apps.stations.models import Bureau
 from . import compute
 from .models import StatsRun
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 MAX_RANGE_DAYS = 3 * 366 + 1
@@ -42,7 +47,7 @@ def progress_key(run: StatsRun | int) -> str:
 
 
 @requires("stats.add_statsrun", message=_("You may not recompute statistics."))
-def recompute_start(*, by, bureau: Bureau, first_day: date, last_day: date) -> StatsRun:
+def recompute_start(*, by: "User", bureau: Bureau, first_day: date, last_day: date) -> StatsRun:
     """Queue the recomputation of a range of days for a bureau; the page polls
     `get_progress(progress_key(run))`. Bureau staff (and superusers) with `add_statsrun`."""
     if not Bureau.objects.restrict(by, CHANGE).filter(pk=bureau.pk).exists():
@@ -57,7 +62,14 @@ def recompute_start(*, by, bureau: Bureau, first_day: date, last_day: date) -> S
         return _queue(bureau_id=bureau.pk, first_day=first_day, last_day=last_day)
 
 
-def _queue(*, bureau_id, first_day, last_day, restart_of=None, attempt=1) -> StatsRun:
+def _queue(
+    *,
+    bureau_id: int,
+    first_day: date,
+    last_day: date,
+    restart_of: StatsRun | None = None,
+    attempt: int = 1,
+) -> StatsRun:
     """A new on-demand run and its task, in the caller's transaction."""
     run = StatsRun.objects.create(
         bureau_id=bureau_id,
@@ -73,7 +85,7 @@ def _queue(*, bureau_id, first_day, last_day, restart_of=None, attempt=1) -> Sta
 
 
 @requires("stats.add_statsrun", message=_("You may not recompute statistics."))
-def run_restart(*, by, run: StatsRun) -> StatsRun:
+def run_restart(*, by: "User", run: StatsRun) -> StatsRun:
     """Compute a failed run's days again, as a new on-demand run linked to it. Whoever may
     recompute the run's bureau; once per failed run (its restart, failing, has its own)."""
     if not Bureau.objects.restrict(by, CHANGE).filter(pk=run.bureau_id).exists():
@@ -94,7 +106,7 @@ def run_restart(*, by, run: StatsRun) -> StatsRun:
         )
 
 
-def runs_recover(*, now=None) -> list[StatsRun]:
+def runs_recover(*, now: datetime | None = None) -> list[StatsRun]:
     """The beat job: every running run whose heartbeat is older than STATS_STALL_MINUTES
     lost its worker. It is marked failed with the reason and, for an on-demand run short
     of AUTO_ATTEMPTS, queued again as a new run (a nightly run's days are the next
@@ -103,7 +115,7 @@ def runs_recover(*, now=None) -> list[StatsRun]:
     now = now or timezone.now()
     limit = now - timedelta(minutes=settings.STATS_STALL_MINUTES)
     stalled = StatsRun.objects.filter(status=StatsRun.Status.RUNNING, heartbeat_at__lt=limit)
-    queued = []
+    queued: list[StatsRun] = []
     for pk in stalled.order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():
             run = stalled.select_for_update(skip_locked=True).filter(pk=pk).first()
@@ -136,7 +148,7 @@ def runs_recover(*, now=None) -> list[StatsRun]:
     return queued
 
 
-def _heartbeat(run_id: int):
+def _heartbeat(run_id: int) -> Callable[[int, int], None]:
     """A progress callback that also writes the run's heartbeat, at most every
     HEARTBEAT_SECONDS."""
     key, last = progress_key(run_id), time.monotonic()
@@ -184,7 +196,7 @@ def _fail(run: StatsRun, exc: Exception) -> None:
     )
 
 
-def nightly_bureau(*, bureau: Bureau, now=None, task_id: str = "") -> StatsRun:
+def nightly_bureau(*, bureau: Bureau, now: datetime | None = None, task_id: str = "") -> StatsRun:
     """Yesterday, the days marked dirty (a record deleted, or its day moved: compute's
     dirty_mark), and every day whose source records changed since the last incremental
     run's watermark, up to yesterday. The watermark and id marks are taken before
@@ -201,6 +213,7 @@ def nightly_bureau(*, bureau: Bureau, now=None, task_id: str = "") -> StatsRun:
     yesterday = compute.yesterday(now)
     days = {yesterday} | compute.dirty_days(bureau.pk)
     if previous is not None:
+        assert previous.watermark is not None  # excluded from the query
         days |= compute.changed_days(bureau, previous.watermark, previous.marks)
     # Today is not over: its figures (and its marks, which stay) wait for tomorrow night's
     # run, as the pages say, rather than showing half a day in the month's totals.
@@ -232,7 +245,7 @@ def nightly_bureau(*, bureau: Bureau, now=None, task_id: str = "") -> StatsRun:
     return run
 
 
-def nightly(*, now=None, task_id: str = "") -> list[StatsRun]:
+def nightly(*, now: datetime | None = None, task_id: str = "") -> list[StatsRun]:
     return [
         nightly_bureau(bureau=bureau, now=now, task_id=task_id)
         for bureau in Bureau.objects.order_by("pk")

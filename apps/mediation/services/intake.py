@@ -398,7 +398,8 @@ def dispute_open_incident(*, dispute: Dispute, by: User) -> Incident:
             priority=1,
         )
         post = dispute.post
-        if incident.latitude is not None:
+        # A point needs both coordinates: the posts cannot be ranked on half of one.
+        if incident.latitude is not None and incident.longitude is not None:
             ranking = rank_posts(
                 station=incident.station,
                 latitude=incident.latitude,

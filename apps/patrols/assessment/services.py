@@ -46,9 +46,11 @@ rank the totals within the bureau the same way.
 """
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -61,6 +63,9 @@ from apps.core.progress import set_progress
 
 from ..choices import AssessmentSubject, FindingStatus, PatrolStatus
 from ..models import AssessmentScore, PatrolSettings
+
+if TYPE_CHECKING:
+    from apps.stations.models import Bureau
 
 NIGHT_ENDS_MINUTE = 6 * 60
 MEASURES = (
@@ -94,23 +99,27 @@ def previous_month(today: date) -> date:
     return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
-def patrol_settings(bureau) -> PatrolSettings:
+def patrol_settings(bureau: "Bureau") -> PatrolSettings:
     return PatrolSettings.objects.filter(bureau=bureau).first() or PatrolSettings(bureau=bureau)
 
 
 # --- SQL ---------------------------------------------------------------------------------
 
 
-def _local_start_sql(start: datetime) -> tuple[str, list]:
+def _local_start_sql(start: datetime) -> tuple[str, list[str]]:
     """SQL for a patrol's start in local time, on PostgreSQL and SQLite."""
     if connection.vendor == "postgresql":
         return "(p.started_at AT TIME ZONE %s)", [settings.TIME_ZONE]
     # SQLite keeps UTC text; the zone's offset at the month's start (China has no DST).
-    minutes = int(start.utcoffset().total_seconds() // 60)
+    offset = start.utcoffset()
+    assert offset is not None  # month_bounds gives aware times
+    minutes = int(offset.total_seconds() // 60)
     return f"datetime(p.started_at, '{minutes:+d} minutes')", []
 
 
-def _patrols_cte(bureau_id: int, start: datetime, end: datetime, night_minute: int):
+def _patrols_cte(
+    bureau_id: int, start: datetime, end: datetime, night_minute: int
+) -> tuple[str, list[Any]]:
     """The counted patrols of the month: id, seconds, night (0/1) and local day."""
     local, local_params = _local_start_sql(start)
     if connection.vendor == "postgresql":
@@ -149,7 +158,7 @@ def _patrols_cte(bureau_id: int, start: datetime, end: datetime, night_minute: i
     return sql, params
 
 
-def measures_sql(bureau_id: int, month: date, night_minute: int):
+def measures_sql(bureau_id: int, month: date, night_minute: int) -> tuple[str, list[Any]]:
     """One statement: every community and every active officer of the bureau with the
     month's measures (subject, sid, station_id, seconds, patrols, night, covered, total,
     raised, handled, incidents)."""
@@ -274,13 +283,13 @@ def measures_sql(bureau_id: int, month: date, night_minute: int):
 def competition_ranks(scores: list[Decimal]) -> list[int]:
     """1, 2, 2, 4: the rank of each score (in the given order) among all of them."""
     ordered = sorted(scores, reverse=True)
-    first = {}
+    first: dict[Decimal, int] = {}
     for index, value in enumerate(ordered, start=1):
         first.setdefault(value, index)
     return [first[value] for value in scores]
 
 
-def _adapt(params: list) -> list:
+def _adapt(params: list[Any]) -> list[Any]:
     # Raw SQL gets no field conversion: datetimes and dates go in as the backend stores
     # them (UTC text on SQLite).
     ops = connection.ops
@@ -294,7 +303,9 @@ def _adapt(params: list) -> list:
     ]
 
 
-def _insert_scores_sql(measures: tuple[str, list], month: date, weights, now):
+def _insert_scores_sql(
+    measures: tuple[str, list[Any]], month: date, weights: PatrolSettings, now: datetime
+) -> tuple[str, list[Any]]:
     """INSERT … SELECT: the measures, their score (rounded half-up to cents, as numeric on
     PostgreSQL) and their rank in the bureau per subject, written in one statement."""
     sql, params = measures
@@ -346,7 +357,7 @@ def progress_key(bureau_id: int, month: date) -> str:
     return f"patrols-assessment-{bureau_id}-{month:%Y-%m}"
 
 
-def assessment_compute(*, bureau, month: date) -> int:
+def assessment_compute(*, bureau: "Bureau", month: date) -> int:
     """Compute the month's scores of every community and officer of the bureau, replacing
     the month's rows in one transaction; returns how many rows were written."""
     month = month_start(month)
@@ -369,7 +380,7 @@ def assessment_compute(*, bureau, month: date) -> int:
         )
         set_progress(key, 1, 2)
         cursor.execute(sql, _adapt(params))
-        written = cursor.rowcount
+        written: int = cursor.rowcount
     set_progress(key, 2, 2)
     return written
 
@@ -383,16 +394,18 @@ class PeriodTable:
     only, with the bureau's ranks)."""
 
     months: list[date]
-    communities: list[dict]
-    officers: list[dict]
-    stations: list[dict]
+    communities: list[dict[str, Any]]
+    officers: list[dict[str, Any]]
+    stations: list[dict[str, Any]]
 
 
 def period_months(year: int, first_month: int, count: int) -> list[date]:
     return [date(year, first_month + i, 1) for i in range(count)]
 
 
-def _period_rows(bureau, months, subject, visible_station_ids):
+def _period_rows(
+    bureau: "Bureau", months: list[date], subject: str, visible_station_ids: set[int]
+) -> list[dict[str, Any]]:
     names = (
         {"name": F("community__name")}
         if subject == AssessmentSubject.COMMUNITY
@@ -403,7 +416,7 @@ def _period_rows(bureau, months, subject, visible_station_ids):
         }
     )
     key = "community_id" if subject == AssessmentSubject.COMMUNITY else "officer_id"
-    rows = list(
+    rows: list[dict[str, Any]] = list(
         AssessmentScore.objects.filter(station__bureau=bureau, month__in=months, subject=subject)
         .values(key, "station_id", station_name=F("station__name"), **names)
         .annotate(
@@ -412,7 +425,7 @@ def _period_rows(bureau, months, subject, visible_station_ids):
         )
         .order_by(key)
     )
-    per_month = {}
+    per_month: dict[int, dict[date, Decimal]] = {}
     for key_id, month, score in AssessmentScore.objects.filter(
         station__bureau=bureau, month__in=months, subject=subject
     ).values_list(key, "month", "score"):
@@ -431,8 +444,10 @@ def _period_rows(bureau, months, subject, visible_station_ids):
     return rows
 
 
-def _station_rows(bureau, months, visible_station_ids):
-    rows = list(
+def _station_rows(
+    bureau: "Bureau", months: list[date], visible_station_ids: set[int]
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = list(
         AssessmentScore.objects.filter(
             station__bureau=bureau,
             month__in=months,
@@ -446,7 +461,9 @@ def _station_rows(bureau, months, visible_station_ids):
     return rows
 
 
-def period_table(bureau, months: list[date], *, visible_station_ids) -> PeriodTable:
+def period_table(
+    bureau: "Bureau", months: list[date], *, visible_station_ids: Iterable[int]
+) -> PeriodTable:
     visible = set(visible_station_ids)
     return PeriodTable(
         months=months,
@@ -456,14 +473,18 @@ def period_table(bureau, months: list[date], *, visible_station_ids) -> PeriodTa
     )
 
 
-def quarter_bulletin(bureau, year: int, quarter: int, *, visible_station_ids) -> PeriodTable:
+def quarter_bulletin(
+    bureau: "Bureau", year: int, quarter: int, *, visible_station_ids: Iterable[int]
+) -> PeriodTable:
     """The quarter's totals per community, officer and station, ranked within the bureau."""
     return period_table(
         bureau, period_months(year, 3 * quarter - 2, 3), visible_station_ids=visible_station_ids
     )
 
 
-def half_year_ranking(bureau, year: int, half: int, *, visible_station_ids) -> PeriodTable:
+def half_year_ranking(
+    bureau: "Bureau", year: int, half: int, *, visible_station_ids: Iterable[int]
+) -> PeriodTable:
     """The half-year's totals with each month's score, ranked within the bureau."""
     return period_table(
         bureau, period_months(year, 6 * half - 5, 6), visible_station_ids=visible_station_ids

@@ -23,7 +23,9 @@ dispute (纠纷). Rules decided here:
 """
 
 import uuid
+from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -48,6 +50,16 @@ from ..choices import FindingKind, FindingStatus, PatrolStatus, VideoPatrolKind
 from ..models import Finding, Patrol, VideoPatrol
 from ..selectors import community_near
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import QuerySet
+
+    from apps.accounts.models import User
+    from apps.cases.models import Incident, IncidentCategory
+    from apps.mediation.models import Dispute
+    from apps.registry.models import Unit
+    from apps.stations.models import Community
+
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 # Conversions get a client id derived from the finding's, so a retried conversion that
 # reached incident_report before failing finds the same incident.
@@ -60,7 +72,7 @@ NOTHING_FOUND = Q(trouble=False)
 LIST_JOINS = ("community", "unit", "incident", "dispute", "found_by")
 
 
-def findings_of_patrol(*, patrol, user):
+def findings_of_patrol(*, patrol: Patrol, user: "User") -> "QuerySet[Finding]":
     """A patrol's findings for its page (the `findings` of patrols/_findings.html), newest
     first, joined for the list: one query whatever their number."""
     return (
@@ -71,7 +83,7 @@ def findings_of_patrol(*, patrol, user):
     )
 
 
-def enterprises_visited(*, patrol, user):
+def enterprises_visited(*, patrol: Patrol, user: "User") -> "QuerySet[Finding, dict[str, Any]]":
     """The enterprises (registry units) a patrol's findings name, each with its findings
     and how many of them found trouble (0: visited, nothing found), by name: one query."""
     return (
@@ -83,16 +95,16 @@ def enterprises_visited(*, patrol, user):
     )
 
 
-def _clean_place(latitude, longitude):
+def _clean_place(latitude: float | None, longitude: float | None) -> None:
     if (latitude is None) != (longitude is None):
         raise DomainError(_("Give both latitude and longitude, or neither."), code="invalid")
-    if latitude is not None and not in_china(latitude, longitude):
+    if latitude is not None and longitude is not None and not in_china(latitude, longitude):
         raise DomainError(
             _("The coordinates are outside China. Check latitude and longitude."), code="invalid"
         )
 
 
-def _repeat(client_id, by) -> Finding | None:
+def _repeat(client_id: uuid.UUID | None, by: "User") -> Finding | None:
     if client_id is None:
         return None
     existing = Finding.objects.filter(client_id=client_id).first()
@@ -104,18 +116,18 @@ def _repeat(client_id, by) -> Finding | None:
 
 def _new_finding(
     *,
-    by,
-    kind,
-    description,
-    found_at,
-    patrol,
-    place,
-    latitude,
-    longitude,
-    community,
-    unit,
-    client_id,
-    station=None,
+    by: "User",
+    kind: str,
+    description: str,
+    found_at: datetime | None,
+    patrol: Patrol | None,
+    place: str,
+    latitude: float | None,
+    longitude: float | None,
+    community: "Community | None",
+    unit: "Unit | None",
+    client_id: uuid.UUID | None,
+    station: Station | None = None,
 ) -> Finding:
     """An unsaved, checked finding (shared by finding_report and video_patrol_log)."""
     if kind not in FindingKind.values:
@@ -134,7 +146,8 @@ def _new_finding(
     if not Station.objects.restrict(by, CHANGE).filter(pk=station.pk).exists():
         raise OutOfScope(_("Not found."))
     _clean_place(latitude, longitude)
-    if community is None and latitude is not None:
+    # (_clean_place has made sure the coordinates come as a pair)
+    if community is None and latitude is not None and longitude is not None:
         community = community_near(station=station, latitude=latitude, longitude=longitude)
     found_at = found_at or timezone.now()
     ensure_past(found_at, _("The time of the finding cannot be in the future."))
@@ -161,19 +174,19 @@ def _new_finding(
 
 def finding_report(
     *,
-    by,
-    kind="",
-    description="",
-    found_at=None,
-    patrol=None,
-    place="",
-    latitude=None,
-    longitude=None,
-    community=None,
-    unit=None,
-    photo=None,
-    client_id=None,
-    nothing_found=False,
+    by: "User",
+    kind: str = "",
+    description: str = "",
+    found_at: datetime | None = None,
+    patrol: Patrol | None = None,
+    place: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    community: "Community | None" = None,
+    unit: "Unit | None" = None,
+    photo: "UploadedFile | None" = None,
+    client_id: uuid.UUID | None = None,
+    nothing_found: bool = False,
 ) -> tuple[Finding, bool]:
     """Record a finding; returns (finding, created). A resent client id returns the finding
     already saved. `nothing_found` records an enterprise visit without trouble (see the
@@ -223,7 +236,7 @@ def finding_report(
     return finding, True
 
 
-def _locked_open(finding: Finding, by) -> Finding:
+def _locked_open(finding: Finding, by: "User") -> Finding:
     locked = Finding.objects.lock_for(by, finding.pk)
     if locked.incident_id:
         raise Conflict(_("This finding has already been turned into an incident."))
@@ -234,7 +247,9 @@ def _locked_open(finding: Finding, by) -> Finding:
     return locked
 
 
-def _mark_handled(finding: Finding, by, *, note="", **links) -> None:
+def _mark_handled(
+    finding: Finding, by: "User", *, note: str = "", **links: "Incident | Dispute"
+) -> None:
     finding.status = FindingStatus.HANDLED
     finding.handled_at = timezone.now()
     finding.handled_by = by
@@ -266,7 +281,7 @@ def _place_text(finding: Finding) -> str:
     return " ".join(parts) or _("Patrol finding")
 
 
-def _decimal(value):
+def _decimal(value: float | None) -> Decimal | None:
     """A float coordinate as the incident's six-decimal field takes it (about 0.1 m)."""
     return None if value is None else Decimal(f"{value:.6f}")
 
@@ -282,7 +297,13 @@ def _description(finding: Finding) -> str:
 @requires(
     "patrols.change_finding", "cases.add_incident", message=_("Your role cannot open incidents.")
 )
-def finding_to_incident(*, finding: Finding, by, category=None, priority=None):
+def finding_to_incident(
+    *,
+    finding: Finding,
+    by: "User",
+    category: "IncidentCategory | None" = None,
+    priority: int | None = None,
+) -> "Incident":
     """Open an incident (source: patrol) from the finding, at its place, and link both
     ways. The finding counts as handled from now on."""
     with transaction.atomic():
@@ -311,7 +332,7 @@ def finding_to_incident(*, finding: Finding, by, category=None, priority=None):
     "mediation.add_dispute",
     message=_("Your role cannot take disputes in."),
 )
-def finding_to_dispute(*, finding: Finding, by, category):
+def finding_to_dispute(*, finding: Finding, by: "User", category: str) -> "Dispute":
     """Take a dispute in (source: patrol) from the finding and link both ways. The finding
     counts as handled from now on."""
     with transaction.atomic():
@@ -331,7 +352,7 @@ def finding_to_dispute(*, finding: Finding, by, category):
 
 
 @requires("patrols.change_finding")
-def finding_handle(*, finding: Finding, by, note: str) -> Finding:
+def finding_handle(*, finding: Finding, by: "User", note: str) -> Finding:
     """Mark a finding handled on the spot, saying how."""
     if not (note or "").strip():
         raise DomainError(_("Say how the finding was handled."), code="invalid")
@@ -343,13 +364,13 @@ def finding_handle(*, finding: Finding, by, note: str) -> Finding:
 
 def video_patrol_log(
     *,
-    by,
-    kind,
-    camera,
-    checked_at,
-    observation,
-    finding_kind=None,
-    finding_description="",
+    by: "User",
+    kind: str,
+    camera: str,
+    checked_at: datetime | None,
+    observation: str,
+    finding_kind: str | None = None,
+    finding_description: str = "",
 ) -> VideoPatrol:
     """Log a camera check from the command room; with `finding_kind`, raise a finding (at
     the camera, at the time of the check) in the same transaction."""

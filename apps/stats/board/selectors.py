@@ -13,6 +13,8 @@ received) puts it in a band — `new`, `waiting`, `late` while nobody has arrive
 
 import statistics
 from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, overload
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -27,6 +29,11 @@ from apps.patrols.choices import PatrolMode, PatrolStatus
 from apps.patrols.models import Patrol
 from apps.stations.models import Post
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from apps.accounts.models import User
+
 # An open incident is one not yet closed, handled ones included: what the board shows and
 # counts, and what the desk's home counters count (selectors.home_counters).
 OPEN_STATUSES = (
@@ -39,7 +46,7 @@ OPEN_STATUSES = (
 )
 # Nobody on the scene yet: the age of these is what the command room watches.
 AWAITING_ARRIVAL = OPEN_STATUSES[:4]
-STATUS_COLORS = {
+STATUS_COLORS: dict[str, str] = {
     IncidentStatus.RECEIVED: "#dc3545",  # red: nobody has it yet
     IncidentStatus.ASSIGNED: "#fd7e14",  # orange: a post has it
     IncidentStatus.DISPATCHED: "#ffc107",  # yellow: officers sent
@@ -67,15 +74,19 @@ def age_band(status: str, minutes: float) -> str:
     return "new"
 
 
-def _float(value):
+def _float(value: float | Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+@overload
+def _minutes(since: datetime, now: datetime) -> int: ...
+@overload
+def _minutes(since: None, now: datetime) -> None: ...
 def _minutes(since: datetime | None, now: datetime) -> int | None:
     return None if since is None else max(0, int((now - since).total_seconds() // 60))
 
 
-def _person(user) -> str:
+def _person(user: "User") -> str:
     return user.get_full_name() or user.username
 
 
@@ -90,7 +101,7 @@ class _Median(Aggregate):
     output_field = FloatField()
 
 
-def _response_minutes(today, counts) -> float | None:
+def _response_minutes(today: "QuerySet[Incident]", counts: dict[str, Any]) -> float | None:
     """Median of arrival − receipt over today's arrived incidents, in minutes: PostgreSQL's
     percentile_cont rode along in the counters' query (it skips the NULLs of those not
     arrived); elsewhere the durations are fetched and the median taken here (one query)."""
@@ -98,12 +109,14 @@ def _response_minutes(today, counts) -> float | None:
         seconds = counts["median"]
     else:
         pairs = today.filter(arrived_at__isnull=False).values_list("received_at", "arrived_at")
-        durations = [(done - start).total_seconds() for start, done in pairs]
+        durations = [
+            (done - start).total_seconds() for start, done in pairs if done is not None
+        ]  # (`done` is never None here: the filter; the test tells the types)
         seconds = statistics.median(durations) if durations else None
     return None if seconds is None else round(seconds / 60, 1)
 
 
-def _posts(user, known_version: str | None):
+def _posts(user: "User", known_version: str | None) -> tuple[str, list[dict[str, Any]] | None]:
     """The posts and their version (how many, last changed). Posts rarely change while the
     wall screen polls: a caller that names the current version gets None instead of the
     list (a bureau has hundreds of posts)."""
@@ -127,9 +140,9 @@ def _posts(user, known_version: str | None):
     ]
 
 
-def _incidents(user, now):
+def _incidents(user: "User", now: datetime) -> list[dict[str, Any]]:
     # Labels once per call: a model's get_FOO_display() hashes its lazy choices every time.
-    labels = {value: str(label) for value, label in IncidentStatus.choices}
+    labels: dict[str, str] = {value: str(label) for value, label in IncidentStatus.choices}
     rows = (
         Incident.objects.restrict(user)
         .filter(status__in=OPEN_STATUSES)
@@ -149,7 +162,7 @@ def _incidents(user, now):
         )
         .order_by("priority", "received_at", "pk")[:INCIDENTS_LIMIT]
     )
-    incidents = []
+    incidents: list[dict[str, Any]] = []
     for incident in rows:
         minutes = _minutes(incident.received_at, now)
         lat, lon = incident.latitude, incident.longitude
@@ -178,7 +191,7 @@ def _incidents(user, now):
     return incidents
 
 
-def _patrols(user):
+def _patrols(user: "User") -> tuple[int, list[dict[str, Any]]]:
     modes = {value: str(label) for value, label in PatrolMode.choices}
     officers = Prefetch(
         "officers",
@@ -218,7 +231,7 @@ def _patrols(user):
     ]
 
 
-def _noise_events(user, now):
+def _noise_events(user: "User", now: datetime) -> tuple[int, list[dict[str, Any]]]:
     rows = list(
         NoiseEvent.objects.restrict(user)
         .filter(closed_at__isnull=True)
@@ -259,7 +272,9 @@ def today_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def board_data(*, user, now: datetime | None = None, posts_version: str | None = None) -> dict:
+def board_data(
+    *, user: "User", now: datetime | None = None, posts_version: str | None = None
+) -> dict[str, Any]:
     """The live board for `user` (whose role may view incidents): posts, open incidents,
     patrols under way, open noise events and today's counters. With the `posts_version` of
     an earlier answer, `posts` is None while they have not changed."""
@@ -268,7 +283,7 @@ def board_data(*, user, now: datetime | None = None, posts_version: str | None =
     incidents = Incident.objects.restrict(user)
     today = incidents.filter(received_at__gte=day_start, received_at__lt=day_end)
     invalid = Q(disposition=Disposition.INVALID) | Q(category__kind=CategoryKind.INVALID)
-    aggregates = {
+    aggregates: dict[str, Aggregate] = {
         "incidents": Count("pk"),
         "dispatched": Count("pk", filter=Q(dispatched_at__isnull=False)),
         "arrived": Count("pk", filter=Q(arrived_at__isnull=False)),
@@ -285,7 +300,7 @@ def board_data(*, user, now: datetime | None = None, posts_version: str | None =
         .values_list("status", "n")
     )
     open_by_status = {status.value: by_status.get(status, 0) for status in OPEN_STATUSES}
-    counters = {
+    counters: dict[str, Any] = {
         "incidents_today": counts["incidents"],
         "open": sum(open_by_status.values()),
         "open_by_status": open_by_status,
@@ -297,7 +312,7 @@ def board_data(*, user, now: datetime | None = None, posts_version: str | None =
         "noise_open": None,
     }
     version, posts = _posts(user, posts_version)
-    data = {
+    data: dict[str, Any] = {
         "at": iso(now),
         "posts_version": version,
         "posts": posts,
