@@ -141,7 +141,7 @@ class ChecklistForm(BootstrapForm):
         min_value=0,
         error_messages={"required": NO_STEP, "invalid": NO_STEP, "min_value": NO_STEP},
     )
-    done = forms.CharField(required=False)
+    done = forms.CharField(required=False, max_length=1)  # "1" ticks, "0" unticks
 
     def clean_done(self):
         return self.cleaned_data["done"] == "1"
