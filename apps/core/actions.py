@@ -35,7 +35,7 @@ from rest_framework.fields import empty
 from rest_framework.response import Response
 
 from .errors import DomainError
-from .rules import permissions_of
+from .rules import may, permissions_of
 from .scoping import CHANGE, scoped_rows
 from .views import form_errors, safe_next
 
@@ -109,7 +109,7 @@ class Action:
 
 
 def _respond(action: Action, request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perms(action.permissions):
+    if not may(request.user, action.service):
         raise PermissionDenied
     record = action.record(request, pk)
     result = None

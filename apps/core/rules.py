@@ -40,3 +40,9 @@ def requires(*permissions: str, message: Any = None) -> Callable[[F], F]:
 def permissions_of(service: Callable[..., Any]) -> tuple[str, ...]:
     """The permissions a service declared with `@requires`; () if it declared none."""
     return tuple(getattr(service, "permissions", ()))
+
+
+def may(user: Any, service: Callable[..., Any]) -> bool:
+    """Whether the user's role allows the service's step: to answer 403 before a lookup, or
+    to show the step's form only to those who may take it."""
+    return bool(user.has_perms(permissions_of(service)))

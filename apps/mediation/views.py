@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from apps.core.errors import DomainError
 from apps.core.pagination import NoCountPaginator
 from apps.core.qr import qr_svg
-from apps.core.rules import permissions_of
+from apps.core.rules import may
 from apps.core.scoping import VIEW
 from apps.core.uploads import private_file_response
 from apps.core.views import ScopedDetailView, ScopedListView, form_errors, require_perm
@@ -52,11 +52,6 @@ def _dispute(request, pk, action=VIEW) -> Dispute:
         .get_or_404(pk)
     )
     return dispute
-
-
-def _may(user, service) -> bool:
-    """Whether the user's role allows a step: the service's own rule, read to show its form."""
-    return user.has_perms(permissions_of(service))
 
 
 class DisputeList(ScopedListView):
@@ -124,9 +119,9 @@ class DisputeDetail(ScopedDetailView):
         context["invitations"] = _invitations(self.request, dispute, parties)
         context["invitation_days"] = services.invitation_days()
         user = self.request.user
-        if status == S.RECEIVED and _may(user, services.dispute_assess):
+        if status == S.RECEIVED and may(user, services.dispute_assess):
             forms["assess"] = AssessForm(initial={"category": dispute.category})
-        if status in (S.ASSESSED, S.ASSIGNED) and _may(user, services.dispute_assign):
+        if status in (S.ASSESSED, S.ASSIGNED) and may(user, services.dispute_assign):
             forms["assign"] = AssignForm(station=dispute.station)
         if status in SCHEDULABLE:
             forms["schedule"] = ScheduleForm(
@@ -158,14 +153,14 @@ class DisputeDetail(ScopedDetailView):
             if sign.fields["signer"].choices:
                 forms["sign"] = sign
         pending = [f for f in context["follow_ups"] if f.done_at is None]
-        if pending and _may(user, services.follow_up_record):
+        if pending and may(user, services.follow_up_record):
             context["pending_follow_up"] = pending[0]
             forms["follow_up"] = FollowUpForm()
         context["forms"] = forms
         context["can_open_incident"] = (
             dispute.is_escalated
             and not dispute.escalation_incident_id
-            and _may(user, services.dispute_open_incident)
+            and may(user, services.dispute_open_incident)
         )
         return context
 

@@ -18,7 +18,7 @@ from apps.accounts.portal import portal_login_required
 from apps.core.actions import Action
 from apps.core.errors import DomainError
 from apps.core.pagination import NoCountPaginator
-from apps.core.rules import permissions_of
+from apps.core.rules import may
 from apps.core.views import require_perm
 from apps.registry.models import Address
 from apps.stations.models import Community
@@ -165,7 +165,7 @@ def submit(request, pk):
 @require_POST
 def permit_start(request, pk):
     """The permit application from a certificate: everything prefilled, documents reused."""
-    if not request.user.has_perms(permissions_of(services.permit_application_start)):
+    if not may(request.user, services.permit_application_start):
         raise PermissionDenied
     certificate = (
         ResidenceCertificate.objects.restrict(request.user)
