@@ -403,7 +403,9 @@ PERMITS_HOME_REGION = env_str("PERMITS_HOME_REGION") or "500000"
 # --- Static files ------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic's output; the load test collects into its own results folder, so that a run
+# of it leaves the checkout as it was.
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

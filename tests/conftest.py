@@ -11,11 +11,18 @@ from apps.accounts.roles import sync_roles
 from apps.cases.services import taxonomy_seed
 from apps.core.masking import redact
 from apps.core.testing.factories import PASSWORD
-from apps.core.testing.personas import build_org
 from apps.stations.models import Bureau
 from devtools.demo.accounts import DEMO_PASSWORD, seed_users
 from devtools.demo.stations import seed_organisation
 
+from .scenes import (  # noqa: F401 (fixtures)
+    _module_demo,
+    _module_org,
+    celery_in_process,
+    demo_seeded,
+    mark_sharing_modules,
+    org,
+)
 from .testdb import remember_created_state, restoring_teardown, use_template
 
 TransactionTestCase._fixture_teardown = restoring_teardown(TransactionTestCase._fixture_teardown)
@@ -44,12 +51,6 @@ def migrated_template(django_db_setup):
     from django.db import connection
 
     return connection.settings_dict["TEST"].get("TEMPLATE")
-
-
-@pytest.fixture
-def org(db):
-    """The small organisation of apps.core.testing.personas, with every persona."""
-    return build_org()
 
 
 @pytest.fixture
@@ -86,6 +87,17 @@ def _demo_without_the_park_year(settings):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _no_collected_static(tmp_path_factory):
+    """Tests never read a collectstatic output that a checkout may hold (a production build,
+    `make loadtest`): WhiteNoise reads the whole of it (500 files) again for every test
+    client, 0.15 s each."""
+    from django.test import override_settings
+
+    with override_settings(STATIC_ROOT=tmp_path_factory.getbasetemp() / "no-collectstatic"):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _own_redis_database(worker_id):
     """Under pytest-xdist each process gets its own Redis database for the cache, as
     pytest-django gives it its own SQL database: `_fresh_cache` flushes the cache before
@@ -113,14 +125,8 @@ def _fresh_cache():
 
 @pytest.fixture(autouse=True)
 def _celery_in_process():
-    """Tasks run in the test's process even when REDIS_URL names a broker (CI): the tests
-    check what a task does, not that a worker is listening."""
-    from policestation.celery import app
-
-    eager, propagates = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = eager, propagates
+    with celery_in_process():
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -207,7 +213,8 @@ _browser_journeys_passed = 0
 
 def pytest_collection_modifyitems(config, items):
     """A permission matrix (apps.core.testing.matrix) runs only the tests that apply to its
-    resource: deselected, not skipped and not passed by returning early."""
+    resource: deselected, not skipped and not passed by returning early. Then the modules
+    that share one organisation among their tests are known (tests/scenes.py)."""
     kept, dropped = [], []
     for item in items:
         cls = getattr(item, "cls", None)
@@ -216,6 +223,7 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+    mark_sharing_modules(config, items)
 
 
 def pytest_runtest_logreport(report):

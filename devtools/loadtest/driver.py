@@ -182,13 +182,14 @@ def run(
         setup = scenario.prepare(users=users, minutes=minutes)
         (output / "setup.json").write_text(json.dumps(setup, ensure_ascii=False))
         step("prepared; collecting static files")
-        with override_settings(STORAGES=MANIFEST_ONLY):
+        with override_settings(STORAGES=MANIFEST_ONLY, STATIC_ROOT=output / "static"):
             call_command("collectstatic", interactive=False, verbosity=0)
     since = timezone.now()
     env = stack.production_env(
         database_url=os.environ["DATABASE_URL"],
         redis_url=settings.REDIS_URL,
         PRIVATE_MEDIA_ROOT=str(output / "private"),
+        STATIC_ROOT=str(output / "static"),
     )
     report = Report()
     with (

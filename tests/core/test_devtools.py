@@ -8,6 +8,10 @@ import os
 import subprocess
 import sys
 
+import pytest
+from django.core.management import CommandError, call_command
+
+from apps.accounts.models import User
 from tests.core.test_settings import INHERITED_NOT, ROOT, STRONG_KEY, run_django
 
 PRODUCTION = {"DEBUG": "false", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "jingwu.example.cn"}
@@ -99,3 +103,10 @@ def test_no_demo_bench_or_load_test_module_is_left_in_the_product():
         or path.stem in ("seed_demo", "benchmark")
     ]
     assert left == []
+
+
+def test_seed_demo_refuses_to_set_the_demo_password_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not User.objects.exists()

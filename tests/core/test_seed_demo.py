@@ -2,8 +2,7 @@ import math
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.urls import reverse
 
 from apps.accounts.models import User
@@ -29,12 +28,6 @@ def haversine_km(a, b):
     return 6371 * 2 * math.asin(math.sqrt(h))
 
 
-@pytest.fixture
-def seeded(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo")
-
-
 def counts():
     models = (
         Bureau,
@@ -53,13 +46,13 @@ def counts():
     return [m.objects.count() for m in models]
 
 
-def test_running_it_twice_creates_nothing_new(seeded):
+def test_running_it_twice_creates_nothing_new(demo_seeded):
     before = counts()
     call_command("seed_demo")
     assert counts() == before
 
 
-def test_it_loads_the_organisation_of_the_seeds(seeded):
+def test_it_loads_the_organisation_of_the_seeds(demo_seeded):
     jiulongpo = Bureau.objects.get(name="九龙坡区分局")
     assert jiulongpo.stations.count() == 14
     assert Station.objects.filter(name="双凤派出所", bureau__name="渝北区分局").exists()
@@ -76,13 +69,13 @@ def test_it_loads_the_organisation_of_the_seeds(seeded):
         assert Community.objects.filter(station__name="西彭派出所", name=village).exists()
 
 
-def test_the_park_post_is_nearer_to_yingxin_than_the_station(seeded):
+def test_the_park_post_is_nearer_to_yingxin_than_the_station(demo_seeded):
     yingxin = Community.objects.get(name="迎新村")
     park = Post.objects.get(name="西彭园区警务站")
     assert haversine_km(yingxin, park) < haversine_km(yingxin, park.station)
 
 
-def test_every_demo_login_has_its_role_and_place(seeded):
+def test_every_demo_login_has_its_role_and_place(demo_seeded):
     expected = {
         "jlp_admin": ("分局管理员", None, None),
         "xipeng_desk": ("值班民警", "西彭派出所", None),
@@ -102,14 +95,7 @@ def test_every_demo_login_has_its_role_and_place(seeded):
     assert User.objects.get(username="admin").is_superuser
 
 
-def test_it_refuses_to_set_the_demo_password_when_debug_is_off(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG"):
-        call_command("seed_demo")
-    assert not User.objects.exists()
-
-
-def test_it_loads_residents_with_valid_id_numbers_for_xipeng_and_xietaizi(seeded):
+def test_it_loads_residents_with_valid_id_numbers_for_xipeng_and_xietaizi(demo_seeded):
     for station, at_least in (("西彭派出所", 150), ("歇台子派出所", 100)):
         persons = Person.objects.filter(station__name=station)
         assert persons.count() >= at_least
@@ -123,7 +109,7 @@ def test_it_loads_residents_with_valid_id_numbers_for_xipeng_and_xietaizi(seeded
     assert {r.responsible_officer.username for r in focus} == {"xipeng_community"}
 
 
-def test_it_replays_the_yingxin_call_answered_from_the_park_post(seeded):
+def test_it_replays_the_yingxin_call_answered_from_the_park_post(demo_seeded):
     fight = Incident.objects.get(community__name="迎新村", category__name="打架斗殴")
     assert fight.post.name == "西彭园区警务站"
     assert fight.caller_recent_calls == 5 and fight.is_repeat_caller
@@ -141,13 +127,13 @@ def test_it_replays_the_yingxin_call_answered_from_the_park_post(seeded):
     assert User.objects.get(username="jlp_legal").groups.get().name == "分局法制大队"
 
 
-def test_it_hands_one_in_three_mawang_disputes_to_mediation(seeded):
+def test_it_hands_one_in_three_mawang_disputes_to_mediation(demo_seeded):
     disputes = Incident.objects.filter(post__name="马王警务站")
     assert disputes.count() == 6
     assert disputes.filter(disposition="mediation").count() == 2
 
 
-def test_the_xietaizi_noise_shows_a_repeat_caller_and_the_board_has_work(seeded):
+def test_the_xietaizi_noise_shows_a_repeat_caller_and_the_board_has_work(demo_seeded):
     noise = Incident.objects.filter(station__name="歇台子派出所", category__name="广场舞噪声")
     assert noise.filter(is_repeat_caller=True, caller_phone="13594660007").count() == 3
     open_now = Incident.objects.filter(station__name="西彭派出所").exclude(status="closed")
@@ -156,7 +142,7 @@ def test_the_xietaizi_noise_shows_a_repeat_caller_and_the_board_has_work(seeded)
     assert Case.objects.filter(station__name="西彭派出所", status="investigating").exists()
 
 
-def test_xipeng_covers_its_87_5_km2_with_25_villages_and_3_committees(seeded):
+def test_xipeng_covers_its_87_5_km2_with_25_villages_and_3_committees(demo_seeded):
     """西彭占地87.5平方公里 … 其中包括25个村，3个居委会 (seed 004)."""
     xipeng = Station.objects.get(name="西彭派出所")
     assert xipeng.area_km2 == Decimal("87.50")
@@ -182,7 +168,7 @@ def test_xipeng_covers_its_87_5_km2_with_25_villages_and_3_committees(seeded):
     assert set(without_post) == {"铝城居委会", "城南居委会", "红岩村", "联合村"}
 
 
-def test_xipeng_appointed_28_party_member_officers_to_its_28_villages(seeded, client):
+def test_xipeng_appointed_28_party_member_officers_to_its_28_villages(demo_seeded, client):
     """2019年9月，西彭派出所在辖区28个村和居委会，派驻28名优秀党员民警兼任党支部副书记."""
     appointments = CommunityAppointment.objects.filter(station__name="西彭派出所")
     assert appointments.count() == 28

@@ -3,7 +3,6 @@ with 西彭法庭 and the lawyer's Thursday sitting, and adds nothing on a secon
 
 from datetime import timedelta
 
-import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -14,17 +13,11 @@ from apps.mediation.models import Dispute, FollowUp, LawyerSlot, Mediator
 from apps.mediation.selectors import mediator_work
 
 
-@pytest.fixture
-def seeded(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
-
-
 def counts():
     return [m.objects.count() for m in (Dispute, Mediator, LawyerSlot, FollowUp, Incident)]
 
 
-def test_the_diverted_mawang_incidents_are_disputes_and_a_second_run_adds_nothing(seeded):
+def test_the_diverted_mawang_incidents_are_disputes_and_a_second_run_adds_nothing(demo_seeded):
     diverted = Dispute.objects.filter(station__name="九龙派出所", source="incident")
     assert diverted.count() == 2
     assert {d.status for d in diverted} == {"agreement", "assessed"}
@@ -39,7 +32,7 @@ def test_the_diverted_mawang_incidents_are_disputes_and_a_second_run_adds_nothin
     assert counts() == before
 
 
-def test_the_demo_mediators_home_has_a_dispute_a_session_a_follow_up_and_a_window(seeded):
+def test_the_demo_mediators_home_has_a_dispute_a_session_a_follow_up_and_a_window(demo_seeded):
     work = mediator_work(User.objects.get(username="mediator_xipeng"))
     assert [d.status for d in work.disputes] == ["assigned"]
     assert work.disputes[0].next_session_at is not None
@@ -50,7 +43,7 @@ def test_the_demo_mediators_home_has_a_dispute_a_session_a_follow_up_and_a_windo
     assert window.days_left == 17 and not window.closing
 
 
-def test_xipeng_mediates_jointly_with_the_tribunal(seeded, client):
+def test_xipeng_mediates_jointly_with_the_tribunal(demo_seeded, client):
     """西彭派出所还和九龙坡区人民法院西彭法庭联动 … 警法联调机制 (seed 004)."""
     joint = Dispute.objects.get(station__name="西彭派出所", mediator__kind="court")
     assert joint.mediator.name == "西彭法庭"
@@ -67,7 +60,7 @@ def test_xipeng_mediates_jointly_with_the_tribunal(seeded, client):
 
 
 def test_the_lawyer_sits_every_thursday_and_the_factory_dispute_has_his_next_sitting(
-    seeded, client
+    demo_seeded, client
 ):
     """邀请律师于每周四到派出所调解室"坐镇" … 立即向派出所合作律师咨询 (seed 004)."""
     slots = LawyerSlot.objects.filter(mediator__name="陈律师", station__name="西彭派出所")

@@ -18,12 +18,6 @@ from apps.stats.models import DailyFact, StatsRun
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded(settings):
-    settings.DEBUG = True  # the demo users' well-known password
-    call_command("seed_demo", verbosity=0)
-
-
 def stored(metric, unit_kind, unit_id):
     return dict(
         DailyFact.objects.filter(metric=metric, unit_kind=unit_kind, unit_id=unit_id)
@@ -32,7 +26,7 @@ def stored(metric, unit_kind, unit_id):
     )
 
 
-def test_every_day_of_the_demo_up_to_yesterday_is_computed(seeded):
+def test_every_day_of_the_demo_up_to_yesterday_is_computed(demo_seeded):
     yesterday = compute.yesterday()
     xipeng = Station.objects.get(name="西彭派出所")
     counted = dict(
@@ -49,7 +43,7 @@ def test_every_day_of_the_demo_up_to_yesterday_is_computed(seeded):
     assert not DailyFact.objects.filter(day__gt=yesterday).exists()
 
 
-def test_the_nightly_job_takes_over_from_the_seed(seeded):
+def test_the_nightly_job_takes_over_from_the_seed(demo_seeded):
     for bureau in Bureau.objects.all():
         [run] = StatsRun.objects.filter(bureau=bureau)
         assert run.incremental and run.status == StatsRun.Status.DONE and run.watermark
@@ -62,7 +56,7 @@ def test_the_nightly_job_takes_over_from_the_seed(seeded):
     assert services.nightly_bureau(bureau=bureau).days == 1
 
 
-def test_the_leader_sees_the_demo_on_first_opening(seeded, client):
+def test_the_leader_sees_the_demo_on_first_opening(demo_seeded, client):
     leader = User.objects.get(username="xipeng_leader")
     client.force_login(leader)
     xipeng = Station.objects.get(name="西彭派出所")
