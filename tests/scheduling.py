@@ -23,10 +23,12 @@ SHARED_SCENES = {
 
 # Files (or groups) far costlier than their count of tests says.
 COSTS = {
-    "tests/api/test_schema_fuzz.py": 170,
-    "tests/api/test_schema_fuzz_personas.py": 130,
-    "tests/load/test_loadtest.py": 120,
-    "tests/audit/site.py": 130,
+    "tests/security/test_access_matrix.py": 400,
+    "tests/api/test_schema_fuzz.py": 390,
+    "tests/api/test_schema_fuzz_personas.py": 175,
+    "tests/load/test_loadtest.py": 150,
+    "tests/audit/site.py": 145,
+    "tests/security/test_chinese.py": 130,
 }
 # A browser journey drives Chromium against a live server and commits.
 FOLDER_COST_PER_TEST = {"tests/browser/": 8.0}
