@@ -16,6 +16,7 @@ from devtools.demo.accounts import DEMO_PASSWORD, seed_users
 from devtools.demo.stations import seed_organisation
 
 from .scenes import (  # noqa: F401 (fixtures)
+    FAST_PASSWORDS,
     _module_demo,
     _module_org,
     celery_in_process,
@@ -146,8 +147,7 @@ def _private_files(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    # Real hashing is deliberately slow; eleven personas per test would take minutes.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORDS
 
 
 class LogGuard:
@@ -214,7 +214,7 @@ _browser_journeys_passed = 0
 def pytest_collection_modifyitems(config, items):
     """A permission matrix (apps.core.testing.matrix) runs only the tests that apply to its
     resource: deselected, not skipped and not passed by returning early. Then the modules
-    that share one organisation among their tests are known (tests/scenes.py)."""
+    that share a scene among their tests are known (tests/scenes.py)."""
     kept, dropped = [], []
     for item in items:
         cls = getattr(item, "cls", None)

@@ -32,10 +32,9 @@ from apps.core.testing.personas import Org, build_org
 SHARING = pytest.StashKey[dict[str, set[str]]]()
 # What the suite's function-scoped fixtures set for every test (tests/conftest.py), which a
 # module's scene is built before.
-SCENE_SETTINGS = {
-    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
-    "DEMO_PARK_YEAR": False,
-}
+# Real hashing is deliberately slow; eleven personas per test would take minutes.
+FAST_PASSWORDS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SCENE_SETTINGS = {"PASSWORD_HASHERS": FAST_PASSWORDS, "DEMO_PARK_YEAR": False}
 
 
 @contextmanager

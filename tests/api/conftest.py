@@ -8,6 +8,7 @@ from django.db import close_old_connections, transaction
 from django.test import override_settings
 
 from apps.core.testing.personas import build_org
+from tests.scenes import FAST_PASSWORDS
 
 # Django's handler without the production wrapper's bound on database calls
 # (apps.core.dbtimeout): the test client does not close every response, and an unclosed one
@@ -33,10 +34,9 @@ def fuzz_org(django_db_setup, django_db_blocker):
     """The organisation, built once for the module's fuzz tests inside a transaction rolled
     back at its end: each test (pytest-django's `db`) runs in a savepoint of it, so what one
     test's requests wrote is gone for the next, as with a scene of its own."""
-    fast_passwords = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with (
         django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=fast_passwords),
+        override_settings(PASSWORD_HASHERS=FAST_PASSWORDS),
         transaction.atomic(),
     ):
         yield build_org()

@@ -34,6 +34,7 @@ from apps.accounts import roles
 from apps.accounts.choices import UserKind
 from apps.accounts.models import PhoneCode, User
 from apps.core.models import AccessLog
+from tests.scenes import SCENE_SETTINGS, celery_in_process
 
 from .walk import Page, Walk, routes, start_pages
 
@@ -45,25 +46,15 @@ def demo_database(tmp_dir):
     """The demo's records, loaded once for a whole module (seeding takes seconds) inside a
     transaction that is rolled back at the end, as Django's setUpTestData does: each test
     still runs in its own savepoint, and nothing stays for the modules after."""
-    from policestation.celery import app
-
-    eager = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    try:
-        with (
-            override_settings(
-                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-                PRIVATE_MEDIA_ROOT=tmp_dir,
-                DEMO_PARK_YEAR=False,
-            ),
-            transaction.atomic(),
-        ):
-            with override_settings(DEBUG=True):  # seed_demo sets the demo passwords only then
-                call_command("seed_demo", verbosity=0)
-            yield
-            transaction.set_rollback(True)
-    finally:
-        app.conf.task_always_eager, app.conf.task_eager_propagates = eager
+    with (
+        celery_in_process(),
+        override_settings(**SCENE_SETTINGS, PRIVATE_MEDIA_ROOT=tmp_dir),
+        transaction.atomic(),
+    ):
+        with override_settings(DEBUG=True):  # seed_demo sets the demo passwords only then
+            call_command("seed_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
 
 
 def officer_of_every_role(username: str, *, station, personal_data: bool) -> User:

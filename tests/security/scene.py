@@ -65,6 +65,7 @@ from tests.registry.factories import (
     PersonFactory,
     UnitFactory,
 )
+from tests.scenes import FAST_PASSWORDS
 
 
 @dataclass
@@ -387,9 +388,8 @@ def build_scene(org: Org) -> Scene:
 def scene_in_transaction(media):
     """The scene and the personas' logins, inside a transaction rolled back when the block
     ends (tests/security/conftest.py builds it once per module)."""
-    fast_passwords = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with (
-        override_settings(PRIVATE_MEDIA_ROOT=media, PASSWORD_HASHERS=fast_passwords),
+        override_settings(PRIVATE_MEDIA_ROOT=media, PASSWORD_HASHERS=FAST_PASSWORDS),
         transaction.atomic(),
     ):
         built = build_scene(build_org())
