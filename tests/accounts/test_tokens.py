@@ -3,7 +3,9 @@ from datetime import timedelta
 from django.urls import reverse
 from freezegun import freeze_time
 
+from apps.accounts.auth import DeviceTokenAuthentication
 from apps.accounts.models import DeviceToken
+from apps.accounts.services import device_token_issue
 from apps.core.testing.factories import PASSWORD
 from apps.core.testing.personas import SHUANGFENG_DESK, XIPENG_COMMUNITY
 
@@ -113,3 +115,22 @@ def test_the_token_endpoint_locks_out_after_repeated_failures(client, org, setti
     response = issue(client)
     assert response.status_code == 429
     assert response.json()["error"]["code"] == "locked_out"
+
+
+def test_a_call_with_a_token_reads_it_in_one_query(org, rf, django_assert_num_queries):
+    _, secret = device_token_issue(user=org.user(XIPENG_COMMUNITY), device="平板-01")
+    request = rf.get("/api/v1/auth/me/", HTTP_AUTHORIZATION=f"Token {secret}")
+    with django_assert_num_queries(1):
+        user, token = DeviceTokenAuthentication().authenticate(request)
+    assert user == org.user(XIPENG_COMMUNITY) and token.device == "平板-01"
+
+
+def test_an_expired_token_is_deleted_when_shown_and_the_rest_when_a_new_one_is_issued(client, org):
+    with freeze_time() as frozen:
+        shown = issue(client, device="平板-01").json()["token"]
+        issue(client, device="手机")
+        frozen.tick(timedelta(days=31))
+        assert client.get(reverse("auth-me"), **as_token(shown)).status_code == 401
+        assert list(DeviceToken.objects.values_list("device", flat=True)) == ["手机"]
+        assert issue(client, device="新平板").status_code == 201
+    assert list(DeviceToken.objects.values_list("device", flat=True)) == ["新平板"]

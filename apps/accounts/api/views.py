@@ -2,7 +2,6 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from knox.auth import TokenAuthentication
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import exceptions, mixins, permissions, viewsets
 from rest_framework.response import Response
@@ -10,6 +9,7 @@ from rest_framework.views import APIView
 
 from apps.core.api.throttling import ClientScopedRateThrottle
 
+from ..auth import DeviceTokenAuthentication
 from ..models import DeviceToken
 from ..services import device_token_issue, device_token_revoke
 from .serializers import (
@@ -53,7 +53,7 @@ class TokenCreateView(APIView):
 class TokenLogoutView(KnoxLogoutView):
     """POST with the token: that token stops working at once."""
 
-    authentication_classes = [TokenAuthentication]
+    authentication_classes = [DeviceTokenAuthentication]
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):
