@@ -70,6 +70,17 @@ def test_a_page_size_that_is_no_whole_number_is_refused(client, org):
     assert client.get(reverse("post-list") + "?page_size=200").status_code == 200
 
 
+def test_a_page_that_is_no_whole_number_is_refused_and_one_past_the_last_is_not_found(client, org):
+    client.force_login(org.user(XIPENG_DESK))
+    for bad in ("", "abc", "0", "-1", "1.5"):
+        response = client.get(reverse("post-list") + f"?page={bad}")
+        assert response.status_code == 400, bad
+        assert "page" in error(response)["fields"]
+    for good in ("1", "last"):
+        assert client.get(reverse("post-list") + f"?page={good}").status_code == 200, good
+    assert client.get(reverse("post-list") + "?page=99").status_code == 404
+
+
 def test_an_empty_typed_filter_is_refused_not_ignored(client, org):
     client.force_login(org.user(XIPENG_DESK))
     response = client.get(reverse("address-list"), {"station": ""}, HTTP_ACCEPT_LANGUAGE="zh-hans")

@@ -30,7 +30,18 @@ class StrictPageSizeMixin:
 
 
 class PageNumberPagination(StrictPageSizeMixin, pagination.PageNumberPagination):
-    pass
+    def get_page_number(self, request: "Request", paginator) -> int:
+        """A page that is not a whole number from 1 is a 400 (DRF reads an empty one as the
+        first page); a page past the last stays DRF's 404."""
+        name = self.page_query_param
+        raw = request.query_params.get(name)
+        if raw is None:
+            return 1
+        if raw in self.last_page_strings:
+            return paginator.num_pages
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+            raise ValidationError({name: [_("Give a whole number of 1 or more.")]})
+        return int(raw)
 
 
 class TimeCursorPagination(StrictPageSizeMixin, pagination.CursorPagination):
