@@ -27,6 +27,11 @@ FUZZ = settings(
 )
 
 
+# pytest-django sets up the test database for the tests that ask for it, and schemathesis'
+# generated tests do not show it their fixtures: alone, this file would read the real one.
+pytestmark = pytest.mark.django_db
+
+
 @pytest.fixture(autouse=True)
 def _keep_the_test_connection():
     with connection_kept():

@@ -35,6 +35,11 @@ FEW = settings(
 )
 
 
+# pytest-django sets up the test database for the tests that ask for it, and schemathesis'
+# generated tests do not show it their fixtures: alone, this file would read the real one.
+pytestmark = pytest.mark.django_db
+
+
 ROLES = {
     "citizen": CITIZEN,
     "mediator": MEDIATOR,
