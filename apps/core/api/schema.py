@@ -1,6 +1,12 @@
-"""OpenAPI additions: every operation documents the one error shape and its statuses."""
+"""OpenAPI additions: every operation documents the one error shape and its statuses; the
+schema is built once per language a process serves."""
 
 from typing import Any
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.translation import get_language
+from drf_spectacular.generators import SchemaGenerator
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -48,3 +54,27 @@ def add_error_responses(
             for status, description in ERROR_STATUSES.items():
                 responses.setdefault(status, {"description": description, "content": reference})
     return result
+
+
+_built: dict[tuple, dict[str, Any]] = {}
+
+
+class CachedSchemaGenerator(SchemaGenerator):
+    """drf-spectacular's generator, remembering its result: /api/schema/ took a second or two
+    per request to build the same document again. The schema is served public (the same for
+    every caller) and depends only on the code, the settings and the language of its texts;
+    a schema filtered by the caller's permissions (not public) is never kept."""
+
+    def get_schema(self, request: Any = None, public: bool = False) -> dict[str, Any]:
+        if not public:
+            return super().get_schema(request=request, public=public)
+        key = (get_language(), self.api_version, id(self.urlconf), id(self.patterns))
+        if key not in _built:
+            _built[key] = super().get_schema(request=request, public=public)
+        return _built[key]
+
+
+@receiver(setting_changed)
+def _forget_schema(*, setting: str, **kwargs: Any) -> None:
+    if setting in {"REST_FRAMEWORK", "SPECTACULAR_SETTINGS", "ROOT_URLCONF", "INSTALLED_APPS"}:
+        _built.clear()
