@@ -336,6 +336,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "policestation API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "DEFAULT_GENERATOR_CLASS": "apps.core.api.schema.CachedSchemaGenerator",
     # Police networks are closed: the docs page loads its assets from our own static files.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -522,3 +523,17 @@ LOGGING = {
 
 # The role names, for templates and checks; the permissions live in apps.accounts.roles.
 SITE_TITLE = _("Police station workbench")
+
+# How often each page that shows live work asks the server again, in seconds: the one place
+# for these (templates read them as `refresh.<page>`; the browser tests ask every second).
+LIVE_REFRESH_SECONDS = {
+    "incident_board": 10,  # the desk's board of open incidents
+    "jobs": 15,  # the jobs list on a community officer's tablet
+    "noise": 10,  # the noise page's levels and open events
+    "thread": 10,  # a dispute's online thread, on the mediator's page
+    "join_thread": 5,  # the same thread, on a party's phone
+    "patrol_track": 10,  # a patrol under way, on its page
+    "patrols_live": 5,  # the map of patrols under way
+    "wall": 5,  # the command room's wall screen
+    "tablet_sync": 5,  # a patrol tablet sending its points and findings
+}

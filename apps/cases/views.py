@@ -264,7 +264,8 @@ def attachment_file(request, pk):
 
 @login_required
 def board(request):
-    """The command room's board: open incidents by status; htmx refreshes it every 10 s."""
+    """The command room's board: open incidents by status; htmx refreshes it
+    (settings.LIVE_REFRESH_SECONDS)."""
     require_perm(request, "cases.view_incident")
     columns = selectors.board(user=request.user)
     context = {

@@ -7,8 +7,9 @@ from .tiles import map_config
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """The site title and the unread-message count for every page; the menu itself is built
-    from `perms` in base.html. The count is lazy: a page that does not show it pays nothing."""
+    """The site title, the unread-message count and how often live pages refresh, for every
+    page; the menu itself is built from `perms` in base.html. The count is lazy: a page that
+    does not show it pays nothing."""
     user = getattr(request, "user", None)
 
     def unread() -> int:
@@ -21,4 +22,5 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "unread_notifications": SimpleLazyObject(unread),
         # Every map's base layer (_map_assets.html); called only by a page with a map.
         "map_config": map_config,
+        "refresh": settings.LIVE_REFRESH_SECONDS,
     }

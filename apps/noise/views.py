@@ -1,6 +1,6 @@
-"""The noise page: live levels against the limit, open events (refreshed by htmx every
-10 s) and the day's curve per sensor; an event's page; and the one-click conversion of an
-event that qualifies for an incident (selectors.incident_grounds)."""
+"""The noise page: live levels against the limit, open events (refreshed by htmx,
+settings.LIVE_REFRESH_SECONDS) and the day's curve per sensor; an event's page; and the
+one-click conversion of an event that qualifies for an incident (selectors.incident_grounds)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render

@@ -20,7 +20,7 @@
   var statusKey = "ps-patrol-" + patrol + "-status";
   var known = localStorage.getItem(statusKey);
   if (known && RANK[known] > RANK[status]) status = known;
-  var BATCH = 500, EVERY = 5000, MAX_PAUSE = 60000;
+  var BATCH = 500, EVERY = (Number(root.dataset.syncEvery) || 5) * 1000, MAX_PAUSE = 60000;
   var recordedKey = "ps-patrol-" + patrol + "-recorded";
   var recorded = Number(localStorage.getItem(recordedKey)) || 0;
   var lastSync = null, lastPosition = null, watchId = null;

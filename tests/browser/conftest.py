@@ -60,6 +60,13 @@ def browser():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+@pytest.fixture(autouse=True)
+def _live_pages_refresh_every_second(settings):
+    """A journey waits for a live page's next refresh (a new call on the board, a message in
+    the thread): every second here, rather than the 5 to 15 s officers' pages take."""
+    settings.LIVE_REFRESH_SECONDS = dict.fromkeys(settings.LIVE_REFRESH_SECONDS, 1)
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     report = yield

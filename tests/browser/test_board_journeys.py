@@ -14,7 +14,7 @@ from apps.core.testing.personas import XIPENG_COMMUNITY, XIPENG_LEADER
 from tests.browser.conftest import ARTIFACTS, WALL
 from tests.stats.board_scene import incident, noise_event, patrol, sensor
 
-# A round of the board is 5 s; an expectation waits for up to two.
+# A round of the board is a second in the tests (conftest); an expectation waits for more.
 ROUND = 12_000
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

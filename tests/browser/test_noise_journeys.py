@@ -53,7 +53,7 @@ def test_the_noise_page_shows_an_event_as_it_opens(page, log_in, snap, live_serv
     assert loud.ok and loud.json()["play_warning"] is True
     event = NoiseEvent.objects.get()
     card = page.locator(f'[data-event="{event.pk}"]')
-    expect(card).to_be_visible(timeout=15_000)  # the htmx refresh, every 10 s
+    expect(card).to_be_visible(timeout=15_000)  # the htmx refresh
     expect(sensor_row).to_contain_text("100.0")
     snap("event")
 

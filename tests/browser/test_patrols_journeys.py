@@ -292,7 +292,7 @@ def test_the_command_room_watches_the_patrol_move(page, log_in, snap, org):
     Patrol.objects.filter(pk=patrol.pk).update(
         last_latitude=START["latitude"] + 0.002, last_seen_at=timezone.now()
     )
-    # The next refresh (every 5 s) moves the marker; the page is not reloaded.
+    # The next refresh moves the marker; the page is not reloaded.
     page.evaluate("window.notReloaded = true")
     expect(marker).not_to_have_attribute("d", where, timeout=12_000)
     assert page.evaluate("window.notReloaded") is True

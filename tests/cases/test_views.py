@@ -237,6 +237,14 @@ def test_the_board_refreshes_as_a_fragment_with_constant_queries(
     assert "<html" not in fragment.content.decode()
 
 
+def test_live_pages_refresh_as_the_setting_says_and_say_so(desk, scene, settings):
+    page = desk.get(reverse("cases:board")).content.decode()
+    assert 'hx-trigger="every 10s"' in page and "每10秒自动刷新" in page
+    settings.LIVE_REFRESH_SECONDS = {**settings.LIVE_REFRESH_SECONDS, "incident_board": 30}
+    page = desk.get(reverse("cases:board")).content.decode()
+    assert 'hx-trigger="every 30s"' in page and "每30秒自动刷新" in page
+
+
 def test_the_repeat_callers_page_masks_the_numbers(desk, scene):
     for _ in range(3):
         incident_report(

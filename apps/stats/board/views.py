@@ -13,8 +13,6 @@ from apps.core.views import require_perm
 from ..api.board import BOARD_PERMISSION
 from .selectors import AWAITING_ARRIVAL, LATE_AFTER, OPEN_STATUSES, STATUS_COLORS, WAITING_AFTER
 
-REFRESH_SECONDS = 5
-
 
 def _texts():
     """What board.js says, translated here (the script has no catalogue of its own)."""
@@ -52,7 +50,6 @@ def board(request):
     ]
     context = {
         "statuses": statuses,
-        "refresh_seconds": REFRESH_SECONDS,
         "show_patrols": request.user.has_perm("patrols.view_patrol"),
         "show_noise": request.user.has_perm("noise.view_noiseevent"),
         "texts": _texts(),
