@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -339,24 +338,3 @@ def test_journey_an_officer_takes_the_car_out_and_brings_it_back(client, org):
     client.force_login(org.user(XIPENG_DESK))
     page = client.get(board).content.decode()
     assert f'data-vehicle="{car.pk}" data-state="free"' in page
-
-
-def test_the_demo_has_the_four_electric_patrol_cars_and_patrols_that_used_them(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
-    cars = Vehicle.objects.filter(station__name="西彭派出所", kind=VehicleKind.E_CAR)
-    assert cars.count() == 4 and all(c.has_loudspeaker for c in cars)
-    assert {c.post.name if c.post else None for c in cars} == {
-        None,
-        "西彭园区警务站",
-        "大石堡警务站",
-        "城西家园警务站",
-    }
-    used = Patrol.objects.filter(vehicle__in=cars)
-    assert used.filter(status="finished").exists()
-    assert used.filter(status="active").count() == 1
-    dusk = Patrol.objects.get(loudspeaker=True, note__contains="种子故事")
-    assert dusk.vehicle.has_loudspeaker
-    before = (Vehicle.objects.count(), Patrol.objects.count())
-    call_command("seed_demo", verbosity=0)
-    assert (Vehicle.objects.count(), Patrol.objects.count()) == before
