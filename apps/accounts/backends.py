@@ -15,7 +15,7 @@ GENERATION_KEY = "permissions:generation"
 PERMISSIONS_TIMEOUT = 5 * 60  # seconds
 
 
-def _user_key(user) -> str:
+def user_key(user) -> str:
     return f"permissions:user:{user.pk}"
 
 
@@ -24,16 +24,16 @@ class CachedModelBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            found = cache.get_many([GENERATION_KEY, _user_key(user_obj)])
+            found = cache.get_many([GENERATION_KEY, user_key(user_obj)])
             generation = found.get(GENERATION_KEY, 0)
             # A superuser holds every permission: the flag is part of what the set was for.
             stamp = (generation, user_obj.is_superuser)
-            stored = found.get(_user_key(user_obj))
+            stored = found.get(user_key(user_obj))
             if stored is not None and stored[0] == stamp:
                 user_obj._perm_cache = stored[1]
             else:
                 user_obj._perm_cache = super().get_all_permissions(user_obj)
-                cache.set(_user_key(user_obj), (stamp, user_obj._perm_cache), PERMISSIONS_TIMEOUT)
+                cache.set(user_key(user_obj), (stamp, user_obj._perm_cache), PERMISSIONS_TIMEOUT)
         return user_obj._perm_cache
 
 

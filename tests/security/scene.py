@@ -77,6 +77,8 @@ class Scene:
     # Per persona: a logged-in session's key and a device token (tests/security/conftest.py).
     sessions: dict = field(default_factory=dict)
     tokens: dict = field(default_factory=dict)
+    # The personas' permission sets as the cache holds them (probe.clean_cache).
+    permission_sets: dict = field(default_factory=dict)
 
     def __getitem__(self, key):
         return self.objects[key]

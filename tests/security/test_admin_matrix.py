@@ -6,13 +6,12 @@ another bureau's record is a 404, never a redirect that says it exists."""
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from apps.core.testing.personas import PERSONAS
 
 from .access import ADMIN_SCENE, FORBIDDEN, LOGIN, NOT_FOUND, OK, expected_in_admin
-from .probe import client_for
+from .probe import clean_cache, client_for
 from .routes import admin_models
 
 MODELS = admin_models()
@@ -37,7 +36,7 @@ def test_it_opens_admin_pages_only_to_admins_with_the_permission_and_in_scope(mo
         user = scene.org.user(persona)
         client = client_for(scene, persona, api=False)
         for page, url in pages.items():
-            cache.clear()
+            clean_cache(scene)
             want = expected_in_admin(page, persona, user, model, sees)
             response = client.get(url)
             got = _outcome(response)
