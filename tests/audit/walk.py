@@ -8,6 +8,7 @@ walks' `by_route` is what no walk reached: the tests compare it with a short lis
 reasons, so that nothing is added without being walked.
 """
 
+import functools
 import io
 import json
 import re
@@ -72,6 +73,7 @@ def routes() -> dict[str, str]:
     return found
 
 
+@functools.cache  # a link is found on many pages; resolving it is slow
 def route_of(path: str) -> str | None:
     try:
         return resolve(urlsplit(path).path).route
@@ -132,8 +134,10 @@ class Walk:
         queue, seen, starts = deque(start), set(), set(start)
         while queue:
             path = queue.popleft()
+            if path in seen or path.startswith(NOT_FOLLOWED):
+                continue
             route = route_of(path)
-            if path in seen or path.startswith(NOT_FOLLOWED) or route is None:
+            if route is None:
                 continue
             if NOT_FOLLOWED_ROUTES.match(route):
                 continue
