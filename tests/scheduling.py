@@ -23,12 +23,14 @@ SHARED_SCENES = {
 
 # Files (or groups) far costlier than their count of tests says.
 COSTS = {
-    "tests/security/test_access_matrix.py": 400,
-    "tests/api/test_schema_fuzz.py": 390,
-    "tests/api/test_schema_fuzz_personas.py": 175,
-    "tests/load/test_loadtest.py": 150,
-    "tests/audit/site.py": 145,
-    "tests/security/test_chinese.py": 130,
+    "tests/api/test_schema_fuzz.py": 260,
+    "tests/api/test_schema_fuzz_personas.py": 165,
+    "tests/security/test_access_matrix.py": 150,
+    "tests/load/test_loadtest.py": 100,
+    "tests/audit/site.py": 80,
+    "tests/security/test_chinese.py": 55,
+    "tests/core/test_faults.py": 55,
+    "tests/security/test_admin_matrix.py": 40,
 }
 # A browser journey drives Chromium against a live server and commits.
 FOLDER_COST_PER_TEST = {"tests/browser/": 8.0}
