@@ -1,10 +1,11 @@
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
 if TYPE_CHECKING:
+    from django.core.paginator import Paginator
     from rest_framework.request import Request
 
 
@@ -30,7 +31,7 @@ class StrictPageSizeMixin:
 
 
 class PageNumberPagination(StrictPageSizeMixin, pagination.PageNumberPagination):
-    def get_page_number(self, request: "Request", paginator) -> int:
+    def get_page_number(self, request: "Request", paginator: "Paginator[Any]") -> int:
         """A page that is not a whole number from 1 is a 400 (DRF reads an empty one as the
         first page); a page past the last stays DRF's 404."""
         name = self.page_query_param
@@ -38,7 +39,7 @@ class PageNumberPagination(StrictPageSizeMixin, pagination.PageNumberPagination)
         if raw is None:
             return 1
         if raw in self.last_page_strings:
-            return paginator.num_pages
+            return int(paginator.num_pages)
         if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
             raise ValidationError({name: [_("Give a whole number of 1 or more.")]})
         return int(raw)
