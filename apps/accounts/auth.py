@@ -11,7 +11,6 @@ their number can grow.
 import binascii
 from hmac import compare_digest
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication
@@ -38,7 +37,7 @@ class DeviceTokenAuthentication(TokenAuthentication):
         for auth_token in candidates:
             if not compare_digest(digest, auth_token.digest):
                 continue
-            if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            if auth_token.expired:
                 auth_token.delete()
                 raise refused
             return self.validate_user(auth_token)

@@ -125,6 +125,9 @@ class DeviceTokenQuerySet(ScopedQuerySet):
     def live(self):
         return self.filter(models.Q(expiry__isnull=True) | models.Q(expiry__gt=timezone.now()))
 
+    def expired(self):
+        return self.filter(expiry__lte=timezone.now())
+
 
 class DeviceToken(AbstractAuthToken):
     """An API token for one tablet or phone: stored hashed (knox), expiring, revocable."""
@@ -141,6 +144,11 @@ class DeviceToken(AbstractAuthToken):
 
     def __str__(self):
         return f"{self.user} · {self.device or self.token_key}"
+
+    @property
+    def expired(self) -> bool:
+        """The row's side of the querysets' live() / expired()."""
+        return self.expiry is not None and self.expiry <= timezone.now()
 
 
 class PhoneCode(models.Model):

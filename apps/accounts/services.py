@@ -1,5 +1,4 @@
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -16,7 +15,7 @@ def device_token_issue(*, user: User, device: str) -> tuple[DeviceToken, str]:
     """A new expiring token for one device; returns the row and the secret, shown once.
     The user's expired tokens go here (requests do not look at them: apps/accounts/auth.py)."""
     limit = knox_settings.TOKEN_LIMIT_PER_USER
-    DeviceToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
+    DeviceToken.objects.filter(user=user).expired().delete()
     live = DeviceToken.objects.select_for_update().filter(user=user).live()
     if limit is not None and live.count() >= limit:
         raise DomainError(
