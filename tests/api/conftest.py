@@ -4,11 +4,10 @@ import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
-from django.test import override_settings
+from django.db import close_old_connections
 
 from apps.core.testing.personas import build_org
-from tests.scenes import FAST_PASSWORDS
+from tests.scenes import built_once
 
 # Django's handler without the production wrapper's bound on database calls
 # (apps.core.dbtimeout): the test client does not close every response, and an unclosed one
@@ -30,17 +29,11 @@ def connection_kept():
 
 
 @pytest.fixture(scope="module")
-def fuzz_org(django_db_setup, django_db_blocker):
-    """The organisation, built once for the module's fuzz tests inside a transaction rolled
-    back at its end: each test (pytest-django's `db`) runs in a savepoint of it, so what one
-    test's requests wrote is gone for the next, as with a scene of its own."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_PASSWORDS),
-        transaction.atomic(),
-    ):
-        yield build_org()
-        transaction.set_rollback(True)
+def fuzz_org(request):
+    """The organisation, built once for the module's fuzz tests (tests/scenes.built_once):
+    each test (pytest-django's `db`) runs in a savepoint of the module's transaction, so what
+    one test's requests wrote is gone for the next, as with a scene of its own."""
+    yield from built_once(request, build_org)
 
 
 @pytest.fixture(scope="module")

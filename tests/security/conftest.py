@@ -11,8 +11,9 @@ what the next one meets.
 import pytest
 
 from apps.core.testing.mbtiles import make_mbtiles
+from tests.scenes import built_once
 
-from .scene import scene_in_transaction
+from .scene import build_with_logins
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +39,5 @@ def _tile_package(settings, _scene_media):
 
 
 @pytest.fixture(scope="module")
-def scene(django_db_setup, django_db_blocker, _scene_media):
-    with django_db_blocker.unblock(), scene_in_transaction(_scene_media) as built:
-        yield built
+def scene(request, _scene_media):
+    yield from built_once(request, build_with_logins, PRIVATE_MEDIA_ROOT=_scene_media)

@@ -8,14 +8,12 @@ with a session, an agreement (scanned) and its follow-up, the patrol under way.
 """
 
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 
 from apps.accounts.models import PhoneCode
@@ -65,7 +63,6 @@ from tests.registry.factories import (
     PersonFactory,
     UnitFactory,
 )
-from tests.scenes import FAST_PASSWORDS
 
 
 @dataclass
@@ -386,18 +383,12 @@ def build_scene(org: Org) -> Scene:
     return scene
 
 
-@contextmanager
-def scene_in_transaction(media):
-    """The scene and the personas' logins, inside a transaction rolled back when the block
-    ends (tests/security/conftest.py builds it once per module)."""
-    with (
-        override_settings(PRIVATE_MEDIA_ROOT=media, PASSWORD_HASHERS=FAST_PASSWORDS),
-        transaction.atomic(),
-    ):
-        built = build_scene(build_org())
-        built.sessions, built.tokens = _logins(built.org)
-        yield built
-        transaction.set_rollback(True)
+def build_with_logins() -> Scene:
+    """The scene and the personas' logins (tests/security/conftest.py builds it once per
+    module, tests/scenes.built_once)."""
+    built = build_scene(build_org())
+    built.sessions, built.tokens = _logins(built.org)
+    return built
 
 
 def _logins(org) -> tuple[dict[str, str], dict[str, str]]:

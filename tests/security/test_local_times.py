@@ -29,12 +29,13 @@ from apps.core.testing.personas import (
     XIPENG_LEADER,
 )
 from apps.core.timefmt import when
+from tests.scenes import built_once
 
 from .access import ADMIN_SCENE, OK, ROUTES, expected
 from .probe import client_for
 from .reading import answer_text, get
 from .routes import admin_models
-from .scene import scene_in_transaction
+from .scene import build_with_logins
 
 pytestmark = pytest.mark.django_db
 
@@ -107,14 +108,10 @@ ADMIN_LISTS = {
 
 
 @pytest.fixture(scope="module")
-def scene(django_db_setup, django_db_blocker, _scene_media):
+def scene(request, _scene_media):
     """The access matrix's scene, built and read with the clock stopped at the moment."""
-    with (
-        freeze_time(MOMENT),
-        django_db_blocker.unblock(),
-        scene_in_transaction(_scene_media) as built,
-    ):
-        yield built
+    with freeze_time(MOMENT):
+        yield from built_once(request, build_with_logins, PRIVATE_MEDIA_ROOT=_scene_media)
 
 
 @pytest.fixture(scope="module")
