@@ -13,6 +13,7 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from freezegun import freeze_time
 from openpyxl import load_workbook
@@ -109,8 +110,9 @@ ADMIN_LISTS = {
 
 @pytest.fixture(scope="module")
 def scene(request, _scene_media):
-    """The access matrix's scene, built and read with the clock stopped at the moment."""
-    with freeze_time(MOMENT):
+    """The access matrix's scene, built and read with the clock stopped at the moment (and
+    read from its files: the module's readings come before any test's settings)."""
+    with freeze_time(MOMENT), override_settings(PRIVATE_MEDIA_ROOT=_scene_media):
         yield from built_once(request, build_with_logins, PRIVATE_MEDIA_ROOT=_scene_media)
 
 
