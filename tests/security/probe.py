@@ -115,17 +115,16 @@ def _send(client, route: Route, url: str, scene, api: bool):
     return call(url, data)  # a form, multipart as a browser sends one with a file field
 
 
-def clean_cache(scene) -> None:
+def clean_cache(scene, *, after_a_read: bool) -> None:
     """A cache with no throttle counted and no lockout for the next request (the token
     endpoint allows ten a minute from one address, and every persona's request comes from
     the test client's), but with the personas' permission sets that earlier requests cached,
     kept on the scene across tests: reading them again for every request took a fifth of
-    the matrix's time. Each request's writes are rolled back, so the scene's roles are the
-    same for every request; a set is kept only if cached before any role changed
-    (apps.accounts.backends: generation 0)."""
-    keys = [user_key(user) for user in scene.org.users.values()]
-    found = cache.get_many(keys)
-    scene.permission_sets.update({k: v for k, v in found.items() if v[0][0] == 0})
+    the matrix's time. They are taken only after a request that reads: a write may change
+    roles, and the sets cached after it would not hold once it is rolled back."""
+    if after_a_read:
+        keys = [user_key(user) for user in scene.org.users.values()]
+        scene.permission_sets.update(cache.get_many(keys))
     cache.clear()
     cache.set_many(scene.permission_sets, PERMISSIONS_TIMEOUT)
 
@@ -139,7 +138,7 @@ def probe(route: Route, scene) -> list[str]:
     for persona in PERSONAS:
         user = scene.org.user(persona)
         want = wanted(route, persona, user, api)
-        clean_cache(scene)
+        clean_cache(scene, after_a_read=not write)
         with transaction.atomic():
             before = snapshot(route, scene) if write else None
             response = _send(client_for(scene, persona, api), route, url, scene, api)
