@@ -536,4 +536,7 @@ LIVE_REFRESH_SECONDS = {
     "patrols_live": 5,  # the map of patrols under way
     "wall": 5,  # the command room's wall screen
     "tablet_sync": 5,  # a patrol tablet sending its points and findings
+    # The live QR code of an e-permit (permits.verify: good for two minutes from when it
+    # was made, so the page must make a new one well within that).
+    "permit_code": 60,
 }

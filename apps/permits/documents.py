@@ -78,7 +78,7 @@ def document_pdf(document, *, verify_url: str) -> bytes:
         qr_size,
     )
     pdf.setFontSize(7)
-    pdf.drawString(width - qr_size - 8 * mm, 5 * mm, _("Scan to verify"))
+    pdf.drawString(width - qr_size - 8 * mm, 5 * mm, _("Printout: scan to verify its state"))
     if is_permit and document.photo:
         with private_storage().open(document.photo.name, "rb") as photo:
             pdf.drawImage(

@@ -406,7 +406,8 @@ class IssuedDocument(models.Model):
 
     @property
     def verify_token(self) -> str:
-        """Signed (HMAC with SECRET_KEY) and carrying a random nonce: not guessable, not
+        """The printed document's static code (the page shows a live one: permits.verify).
+        Signed (HMAC with SECRET_KEY) and carrying a random nonce: not guessable, not
         forgeable, and it names no number or person in the clear."""
         return signing.dumps([self.verify_kind, self.pk, self.verify_nonce], salt=VERIFY_SALT)
 

@@ -32,9 +32,11 @@ urlpatterns = [
     path("permits/certificates/", views.CertificateList.as_view(), name="certificate_list"),
     path("permits/certificates/<int:pk>/", views.certificate_detail, name="certificate_detail"),
     path("permits/certificates/<int:pk>/pdf/", views.certificate_pdf, name="certificate_pdf"),
+    path("permits/certificates/<int:pk>/code/", views.certificate_code, name="certificate_code"),
     path("permits/permits/", views.PermitList.as_view(), name="permit_list"),
     path("permits/permits/<int:pk>/", views.permit_detail, name="permit_detail"),
     path("permits/permits/<int:pk>/pdf/", views.permit_pdf, name="permit_pdf"),
+    path("permits/permits/<int:pk>/code/", views.permit_code, name="permit_code"),
     path("permits/permits/<int:pk>/photo/", views.permit_photo, name="permit_photo"),
     path(
         "permits/permits/<int:pk>/endorse/",

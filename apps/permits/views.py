@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -215,14 +216,24 @@ class PermitList(ScopedListView):
     ]
 
 
+def _live_code_context(request, document) -> dict:
+    code = verify.live_code(document)
+    url = request.build_absolute_uri(code.path)
+    kind = "permit" if isinstance(document, ResidencePermit) else "certificate"
+    return {
+        "live_code": code,
+        "verify_url": url,
+        "qr_svg": qr_svg(url),
+        "live_code_url": reverse(f"permits:{kind}_code", args=[document.pk]),
+    }
+
+
 def _document_page(request, document):
-    verify_url = request.build_absolute_uri(document.get_verify_url())
     context = {
         "document": document,
         "is_permit": isinstance(document, ResidencePermit),
-        "verify_url": verify_url,
-        "qr_svg": qr_svg(verify_url),
         "is_holder": document.holder_id == request.user.pk,
+        **_live_code_context(request, document),
     }
     if context["is_permit"]:
         context["endorsements"] = document.endorsements.select_related("by")
@@ -233,7 +244,15 @@ def _document_page(request, document):
     return render(request, "permits/document.html", context)
 
 
+def _live_code(request, document):
+    """The page's live code, fetched again every minute (never cached: it carries its time)."""
+    response = render(request, "permits/_live_code.html", _live_code_context(request, document))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _document_pdf(request, document):
+    # Paper cannot refresh a code: the PDF carries the static one, which says so when scanned.
     verify_url = request.build_absolute_uri(document.get_verify_url())
     response = HttpResponse(
         documents.document_pdf(document, verify_url=verify_url), content_type="application/pdf"
@@ -254,6 +273,11 @@ def certificate_pdf(request, pk):
 
 
 @login_required
+def certificate_code(request, pk):
+    return _live_code(request, _issued(request, ResidenceCertificate, pk))
+
+
+@login_required
 def permit_detail(request, pk):
     return _document_page(request, _issued(request, ResidencePermit, pk))
 
@@ -261,6 +285,11 @@ def permit_detail(request, pk):
 @login_required
 def permit_pdf(request, pk):
     return _document_pdf(request, _issued(request, ResidencePermit, pk))
+
+
+@login_required
+def permit_code(request, pk):
+    return _live_code(request, _issued(request, ResidencePermit, pk))
 
 
 @login_required
@@ -328,21 +357,29 @@ def enterprise_batch(request, pk):
 
 def verify_document(request, token):
     """What the QR code opens, for anyone: genuine or not, and for a genuine document its
-    number, its state (valid / lapsed / revoked), the masked name and the validity. A link
-    that is not one says why the check failed (never the staff's "not found" page)."""
+    number, its state (valid / lapsed / revoked), the masked name and the validity, and
+    which code was scanned (the page's live one, or a printout's). A link that is not one
+    says why the check failed (never the staff's "not found" page); an expired live code
+    (410) says when it was made, and nothing of the document."""
     ip = client_address(request)
     if verify.over_limit(ip):
         logger.warning("verification throttled for %s", ip)
         return render(request, "permits/verify.html", {"throttled": True}, status=429)
-    document, failure = verify.resolve(token)
+    check = verify.resolve(token)
+    document = check.document
+    context = {"code": check.code, "made_at": check.made_at, "lifetime": verify.LIVE_CODE_LIFETIME}
     if document is None:
-        logger.warning("verification failed (%s) from %s", failure, ip)
-        response = render(request, "permits/verify.html", {"failure": failure}, status=404)
+        logger.warning("verification failed (%s) from %s", check.failure, ip)
+        status = 410 if check.failure == verify.EXPIRED else 404
+        response = render(
+            request, "permits/verify.html", {**context, "failure": check.failure}, status=status
+        )
     else:
         response = render(
             request,
             "permits/verify.html",
             {
+                **context,
                 "document": document,
                 "state": document.state,
                 "state_label": PermitState(document.state).label,

@@ -128,6 +128,10 @@ def test_a_citizen_on_a_phone_from_sign_up_to_the_verified_certificate(
     expect(page.locator(".e-document .qr svg")).to_be_visible()
     expect(page.locator(".e-document")).to_contain_text(certificate.number)
     shot(page, "11-certificate")
+    shown = page.locator("#verify-link").get_attribute("href")
+    expect(page.locator("#live-code-caption")).to_have_text("实时码 · 扫码核验")
+    # The live code renews itself without a reload (every second here, every minute in use).
+    expect(page.locator("#verify-link")).not_to_have_attribute("href", shown, timeout=15_000)
     verify_url = page.locator("#verify-link").get_attribute("href")
 
     # --- whoever scans it: verified with the number; a tampered link fails with its reason ----
@@ -137,6 +141,7 @@ def test_a_citizen_on_a_phone_from_sign_up_to_the_verified_certificate(
     expect(check.locator("#verify-result")).to_have_text("核验通过")
     expect(check.locator("#verify-number")).to_have_text(certificate.number)
     expect(check.locator("#verify-name")).to_have_text("王**")
+    expect(check.locator("#verify-code")).to_have_attribute("data-code", "live")
     expect(check.locator("#portal-brand")).to_have_attribute("href", "/apply/")
     shot(check, "12-verified")
     tampered = verify_url[:-4] + ("AAAA" if not verify_url.endswith("AAAA") else "BBBB")

@@ -513,6 +513,7 @@ ROUTES: list[Route] = [
         perm("permits.view_residencecertificate", also=OWN_RECORDS),
         at("permits:certificate_detail", "certificate"),
         at("permits:certificate_pdf", "certificate"),
+        at("permits:certificate_code", "certificate"),
         sees=SEES_OWN_AND_XIPENG,
     ),
     *group(perm("permits.view_residencepermit"), at("permits:permit_list")),
@@ -520,6 +521,7 @@ ROUTES: list[Route] = [
         perm("permits.view_residencepermit", also=OWN_RECORDS),
         at("permits:permit_detail", "permit"),
         at("permits:permit_pdf", "permit"),
+        at("permits:permit_code", "permit"),
         at("permits:permit_photo", "permit"),
         sees=SEES_OWN_AND_XIPENG,
     ),
@@ -562,11 +564,13 @@ ROUTES: list[Route] = [
         perm("permits.view_residencecertificate", also=OWN_RECORDS),
         at("residencecertificate-list"),
         at("residencecertificate-detail", "certificate", sees=SEES_OWN_AND_XIPENG),
+        at("residencecertificate-live-code", "certificate", sees=SEES_OWN_AND_XIPENG),
     ),
     *group(
         perm("permits.view_residencepermit", also=OWN_RECORDS),
         at("residencepermit-list"),
         at("residencepermit-detail", "permit", sees=SEES_OWN_AND_XIPENG),
+        at("residencepermit-live-code", "permit", sees=SEES_OWN_AND_XIPENG),
     ),
     # Enterprise lists: the window, and the enterprise's own contact person.
     *group(

@@ -200,7 +200,11 @@ class RevokeSerializer(serializers.Serializer):
 
 class ResidenceCertificateSerializer(OfficersOnlyFields, serializers.ModelSerializer):
     id_number = MaskedField("id_number", read_only=True)
-    verify_url = serializers.CharField(source="get_verify_url", read_only=True)
+    verify_url = serializers.CharField(
+        source="get_verify_url",
+        read_only=True,
+        help_text="The printout's static code: it verifies the document's state only.",
+    )
 
     class Meta:
         model = ResidenceCertificate
@@ -219,6 +223,13 @@ class ResidenceCertificateSerializer(OfficersOnlyFields, serializers.ModelSerial
             "verify_url",
         ]
         read_only_fields = fields
+
+
+class LiveCodeSerializer(serializers.Serializer):
+    verify_url = serializers.CharField(help_text="The verification page of this live code.")
+    made_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    refresh_seconds = serializers.IntegerField(help_text="When to ask for a new code.")
 
 
 class EndorsementSerializer(serializers.ModelSerializer):

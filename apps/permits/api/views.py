@@ -6,6 +6,7 @@ Citizens use the same endpoints for their own records (the portal's app): they r
 `restrict()` gives them (their applications, certificates and permits), file, upload and
 submit with the add permission of their role, and every officer's action stays a 403."""
 
+from django.conf import settings
 from django.db.models import F, Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,7 +25,7 @@ from apps.core.errors import OutOfScope
 from apps.core.rules import permissions_of
 from apps.core.uploads import private_file_response
 
-from .. import actions, enterprise, services
+from .. import actions, enterprise, services, verify
 from ..choices import ApplicationKind
 from ..filters import PermitApplicationFilter, ResidenceCertificateFilter, ResidencePermitFilter
 from ..models import (
@@ -119,7 +120,28 @@ class PermitApplicationViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyV
         )
 
 
-class ResidenceCertificateViewSet(ScopedReadOnlyViewSet):
+class LiveCodeMixin:
+    """The live QR code of a certificate or permit, for an app that shows the document."""
+
+    @extend_schema(responses=s.LiveCodeSerializer)
+    @action(detail=True, methods=["get"], url_path="live-code")
+    def live_code(self, request, pk=None):
+        """A new live code: the verification link to show as a QR code, when it was made and
+        when it expires (two minutes on). Ask again every `refresh_seconds`; `verify_url`
+        of the document itself is the printout's static code."""
+        code = verify.live_code(self.get_object())  # type: ignore[attr-defined]
+        data = s.LiveCodeSerializer(
+            {
+                "verify_url": code.path,
+                "made_at": code.made_at,
+                "expires_at": code.expires_at,
+                "refresh_seconds": settings.LIVE_REFRESH_SECONDS["permit_code"],
+            }
+        ).data
+        return Response(data, headers={"Cache-Control": "no-store"})
+
+
+class ResidenceCertificateViewSet(LiveCodeMixin, ScopedReadOnlyViewSet):
     queryset = ResidenceCertificate.objects.all()
     serializer_class = s.ResidenceCertificateSerializer
     filterset_class = ResidenceCertificateFilter
@@ -151,7 +173,7 @@ class ResidenceCertificateViewSet(ScopedReadOnlyViewSet):
         )
 
 
-class ResidencePermitViewSet(ScopedReadOnlyViewSet):
+class ResidencePermitViewSet(LiveCodeMixin, ScopedReadOnlyViewSet):
     queryset = ResidencePermit.objects.all()
     serializer_class = s.ResidencePermitSerializer
     filterset_class = ResidencePermitFilter
