@@ -44,6 +44,7 @@ SCALES = {
         "noise_readings": 200_000,
         "track_points": 500_000,
         "disputes": 2_000,
+        "place_addresses": 20_000,
     },
     "full": {
         "posts": 10_000,
@@ -56,6 +57,7 @@ SCALES = {
         "noise_readings": 5_000_000,
         "track_points": 10_000_000,
         "disputes": 100_000,
+        "place_addresses": 1_000_000,  # standard addresses of one station (issue 20, item 6)
     },
 }
 

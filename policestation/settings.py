@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "apps.noise",
     "apps.patrols",
     "apps.stats",
+    "apps.places",
 ]
 
 # The development tools (devtools/: the demo data of `seed_demo`, `bench`, `loadtest`) are a

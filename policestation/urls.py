@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("apps.noise.api.urls")),
     path("", include("apps.patrols.api.urls")),
     path("", include("apps.stats.api.urls")),
+    path("", include("apps.places.urls")),
 ]
 
 urlpatterns = [

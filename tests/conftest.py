@@ -120,7 +120,12 @@ def _own_redis_database(worker_id):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Throttle counters and lockouts live in the cache (Redis in CI): no test inherits them.
+    # Nor the stations' gazetteers a process keeps (apps.places), built from places that an
+    # earlier test's rollback has taken away since.
+    from apps.places import gazetteer
+
     cache.clear()
+    gazetteer.forget()
     yield
 
 

@@ -30,6 +30,7 @@ from apps.core.views import (
     ScopedUpdateView,
     require_perm,
 )
+from apps.places.matcher import match_place
 from apps.stations.models import Community, Post, Station
 from apps.stations.selectors import map_places
 
@@ -165,26 +166,29 @@ def _dispatch_suggested(request, incident) -> Post | None:
 
 
 def _place_from_request(request, station):
-    """Coordinates for the suggestion panel: typed or picked, else the village chosen or
-    named in the place text."""
+    """Coordinates for the suggestion panel: typed or picked by the desk, else the village
+    chosen, else the place recognised in the words (apps.places), which the page then fills
+    into the form for the desk to confirm or move. Values the page filled from an earlier
+    recognition (place_source=match) give way to the words as they are now."""
+    matched = request.POST.get("place_source") == "match"
     lat, lon = request.POST.get("latitude"), request.POST.get("longitude")
     try:
-        if lat and lon:
-            return float(lat), float(lon), None
+        if lat and lon and not matched:
+            return float(lat), float(lon), None, None
     except ValueError:
         pass
     communities = Community.objects.restrict(request.user).filter(station=station)
     chosen = request.POST.get("community")
-    if chosen and chosen.isdigit():
+    if chosen and chosen.isdigit() and not matched:
         community = communities.filter(pk=chosen).first()
         if community:
-            return float(community.latitude), float(community.longitude), community
-    text = request.POST.get("place_text", "")
-    if text:
-        for community in communities.only("name", "latitude", "longitude"):
-            if community.name in text:
-                return float(community.latitude), float(community.longitude), community
-    return None, None, None
+            return float(community.latitude), float(community.longitude), community, None
+    for words in (request.POST.get("place_text", ""), request.POST.get("description", "")):
+        match = match_place(station=station, text=words) if words.strip() else None
+        if match is not None:
+            community = communities.filter(pk=match.community_id).first()
+            return match.latitude, match.longitude, community, match
+    return None, None, None, None
 
 
 @login_required
@@ -195,8 +199,8 @@ def incident_suggest(request):
     which access logs and browser histories keep."""
     require_perm(request, "cases.add_incident")
     station = _user_station(request)
-    lat, lon, community = _place_from_request(request, station)
-    context = {"station": station, "community": community}
+    lat, lon, community, match = _place_from_request(request, station)
+    context = {"station": station, "community": community, "match": match}
     if lat is not None:
         from apps.core.geo import in_china
 

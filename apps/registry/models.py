@@ -82,7 +82,11 @@ class Address(SameStationMixin, TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["station", "text"], name="registry_address_unique"),
         ]
-        indexes = [models.Index(fields=["community", "building", "unit", "room"])]
+        indexes = [
+            models.Index(fields=["community", "building", "unit", "room"]),
+            # The place matcher's look-up below a village's group: number and building.
+            models.Index(fields=["community", "number", "building"]),
+        ]
 
     def __str__(self):
         return self.text

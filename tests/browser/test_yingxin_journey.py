@@ -24,7 +24,8 @@ from tests.cases.conftest import scene  # noqa: F401  (the fixture, at its real 
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PLACE = "迎新村5组老年活动室门口"
+# As the caller says it (issue 20, item 8): the words give the village and the point.
+PLACE = "迎新村5组，两个老人下棋打起来了"
 
 
 @pytest.fixture
@@ -96,8 +97,13 @@ def test_the_yingxin_call_reaches_the_park_posts_officer_and_back(
     category.select_option(value=str(yingxin.fight.pk))
     snap("1-category-found-by-typing")
 
-    page.fill("#id_place_text", PLACE)
-    page.select_option("#id_community", label="迎新村")
+    # No click on the map and no village picked: the words are enough.
+    page.locator("#id_place_text").press_sequentially(PLACE)
+    expect(page.locator("#place-match-name")).to_have_text("迎新村")
+    expect(page.locator("#place-match-score")).to_have_text("匹配度 100%")
+    expect(page.locator("#id_community option:checked")).to_have_text("迎新村")
+    expect(page.locator("#id_latitude")).to_have_value(f"{yingxin.org.yingxin.latitude:.6f}")
+    expect(page.locator("#place-source")).to_have_value("match")
     page.locator("#id_caller_phone").press_sequentially("13983460088")
     page.fill("#id_caller_name", "王大爷")
     page.fill("#id_description", "两位老人下象棋起争执，互相推搡，围观村民劝不开。")
@@ -119,6 +125,8 @@ def test_the_yingxin_call_reaches_the_park_posts_officer_and_back(
     expect(page.locator(".alert-success")).to_contain_text("已登记并派往西彭园区警务站")
     snap("3-dispatched-waiting-for-the-post")
     incident = Incident.objects.get(place_text=PLACE)
+    assert incident.community == yingxin.org.yingxin
+    assert incident.latitude == yingxin.org.yingxin.latitude
 
     # --- the park post's officer, on the tablet ------------------------------------------
     tablet.goto("/accounts/login/")

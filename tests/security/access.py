@@ -401,6 +401,7 @@ ROUTES: list[Route] = [
         perm("cases.add_incident"),
         at("cases:incident_create", methods="GET POST"),
         at("cases:incident_suggest", methods="POST", data={"place": "迎新村"}),
+        at("place-match", query="text=迎新村3组"),
         at("incident-list", methods="POST", data={"source": "110", "place_text": "迎新村3组"}),
     ),
     *group(
