@@ -540,4 +540,6 @@ LIVE_REFRESH_SECONDS = {
     # The live QR code of an e-permit (permits.verify: good for two minutes from when it
     # was made, so the page must make a new one well within that).
     "permit_code": 60,
+    # A desk officer's pages asking whether a call rings at their desk (cases:ringing).
+    "ringing": 3,
 }

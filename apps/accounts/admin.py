@@ -82,7 +82,7 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
             _("Person"),
             {"fields": ["last_name", "first_name", "kind", "badge_number", "phone", "email"]},
         ),
-        (_("Where"), {"fields": ["bureau", "station", "post"]}),
+        (_("Where"), {"fields": ["bureau", "station", "post", "desk_extension"]}),
         (
             _("Roles"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

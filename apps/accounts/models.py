@@ -29,6 +29,16 @@ class User(AbstractUser):
     kind = models.CharField(_("kind"), max_length=20, choices=UserKind, default=UserKind.OFFICER)
     badge_number = models.CharField(_("badge number"), max_length=20, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Where the telephone system reports a ringing call (apps.cases calls): the desk
+    # officer whose extension it is sees the intake form open with the caller's history.
+    desk_extension = models.CharField(
+        _("desk phone extension"),
+        max_length=10,
+        blank=True,
+        help_text=_(
+            "The extension of this officer's desk phone, as the telephone system reports it."
+        ),
+    )
     bureau = models.ForeignKey(
         "stations.Bureau",
         on_delete=models.PROTECT,

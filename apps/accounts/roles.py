@@ -19,6 +19,7 @@ LEGAL_AFFAIRS = "分局法制大队"
 MEDIATOR = "调解员"
 CITIZEN = "群众"
 AUDITOR = "审计员"
+TELEPHONE_SYSTEM = "电话系统"  # the PBX bridge's account: it reports ringing calls, nothing else
 
 
 def _crud(app_label: str, model: str, *actions: str) -> list[str]:
@@ -101,7 +102,9 @@ STATS_VIEW = ["stats.view_dailyfact", "stats.view_statsrun"]
 STATS_KEEP = [*STATS_VIEW, "stats.add_statsrun"]
 
 ROLES: dict[str, list[str]] = {
+    TELEPHONE_SYSTEM: ["cases.add_incomingcall"],
     DESK_OFFICER: [
+        "cases.view_incomingcall",
         *ORGANISATION_VIEW,
         *PERSONAL_DATA,
         *REGISTRY_VIEW,

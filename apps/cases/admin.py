@@ -24,6 +24,7 @@ from .models import (
     IncidentAttachment,
     IncidentCategory,
     IncidentEvent,
+    IncomingCall,
     ProcedureStep,
 )
 
@@ -202,3 +203,34 @@ class CaseAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # cases are accepted through the workflow, which numbers them
+
+
+@admin.register(IncomingCall)
+class IncomingCallAdmin(ScopedAdmin):
+    """The calls the telephone system reported, read only: who rang where, and whether the
+    desk opened them and recorded an incident."""
+
+    list_display = [
+        "rang_at",
+        "station",
+        "desk",
+        "extension",
+        "masked_phone",
+        "opened_at",
+        "incident",
+    ]
+    list_filter = ["station"]
+    list_select_related = ["station", "desk", "incident"]
+    fields = ["station", "desk", "extension", "phone", "rang_at", "opened_at", "incident"]
+    readonly_fields = fields
+    personal_data_fields = ("phone",)
+
+    @admin.display(description=_("caller's phone"))
+    def masked_phone(self, call):
+        return mask_phone(call.phone)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

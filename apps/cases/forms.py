@@ -21,7 +21,7 @@ from .choices import (
     Priority,
     SuspensionKind,
 )
-from .models import Case, DutyShift, IncidentCategory
+from .models import Case, DutyShift, IncidentCategory, IncomingCall
 
 
 class BootstrapForm(forms.Form):
@@ -77,6 +77,11 @@ class IncidentIntakeForm(BootstrapForm):
         max_digits=9, decimal_places=6, required=False, label=_("Longitude")
     )
     client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    # A call the telephone system reported at this desk: its number, never sent to the page
+    # in full, is the caller's when none is typed.
+    call = forms.ModelChoiceField(
+        queryset=IncomingCall.objects.none(), required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, user, categories, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,6 +99,7 @@ class IncidentIntakeForm(BootstrapForm):
             communities = communities.filter(station_id=user.station_id)
         self.fields["community"].queryset = communities
         self.fields["caller_person"].queryset = Person.objects.restrict(user)
+        self.fields["call"].queryset = IncomingCall.objects.restrict(user).filter(desk=user)
         self.fields["place_text"].widget.attrs["autofocus"] = True
 
 

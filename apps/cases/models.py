@@ -824,3 +824,46 @@ class DutyShift(SameStationMixin, models.Model):
         return starts.hour == starts.minute == 0 and self.ends_at - self.starts_at == timedelta(
             days=1
         )
+
+
+class IncomingCall(models.Model):
+    """A call ringing at a desk, as the telephone system reported it (its webhook): the desk
+    officer's page opens the intake form with the caller's history, the number masked until
+    revealed (logged)."""
+
+    station = models.ForeignKey(
+        "stations.Station",
+        on_delete=models.PROTECT,
+        related_name="incoming_calls",
+        verbose_name=_("station"),
+    )
+    desk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="incoming_calls",
+        verbose_name=_("desk officer"),
+    )
+    extension = models.CharField(_("extension"), max_length=10)
+    phone = models.CharField(_("caller's phone"), max_length=20)
+    rang_at = models.DateTimeField(_("rang at"), default=timezone.now)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incoming_calls",
+        verbose_name=_("incident"),
+    )
+
+    objects = ScopedManager()
+    scope = STATION_SCOPE
+
+    class Meta:
+        verbose_name = _("incoming call")
+        verbose_name_plural = _("incoming calls")
+        ordering = ["-rang_at", "-id"]
+        indexes = [models.Index(fields=["desk", "-rang_at"])]
+
+    def __str__(self):
+        return f"{self.extension} · {when(self.rang_at, 'short')}"

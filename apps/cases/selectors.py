@@ -17,7 +17,7 @@ from apps.stations.choices import AreaKind
 from apps.stations.models import Bureau, Post, Station
 
 from .choices import CaseStatus, IncidentStatus
-from .models import Case, DispatchSettings, DutyShift, Incident, IncidentCategory
+from .models import Case, DispatchSettings, DutyShift, Incident, IncidentCategory, IncomingCall
 
 
 def dispatch_settings(bureau_id: int) -> DispatchSettings:
@@ -182,6 +182,69 @@ def caller_calls(
         match, station=station, received_at__gte=since, received_at__lte=at
     ).count()
     return calls, calls + 1 >= settings.repeat_caller_calls
+
+
+# Calls closed as invalid or nuisance (Disposition.INVALID) within the repeat-caller window
+# from which the desk is warned of a nuisance caller.
+NUISANCE_CALLS = 2
+RINGING_FOR = timedelta(minutes=2)  # a call the desk's page has not opened, still news
+
+
+@dataclass
+class CallerHistory:
+    calls: int  # within the bureau's repeat-caller window
+    repeat: bool
+    nuisance: int  # of those, closed as invalid or nuisance calls
+    window: int  # days
+    recent: list[Incident]
+    persons: list[Any]
+    disputes: list[Any]
+
+    @property
+    def is_nuisance(self) -> bool:
+        return self.nuisance >= NUISANCE_CALLS
+
+
+def caller_history(*, user: User, station: Station, phone: str) -> CallerHistory:
+    """What the desk should know the moment a number calls: its earlier calls to the
+    station, the registry's persons and the open disputes whose party has that number, and
+    whether it is a repeat or a nuisance caller. Each list is what the user may see."""
+    from apps.mediation.models import Dispute
+    from apps.mediation.workflow import OPEN_STATUSES
+    from apps.registry.models import Person
+
+    from .choices import Disposition
+
+    settings = dispatch_settings(station.bureau_id)
+    calls, repeat = caller_calls(station=station, phone=phone)
+    since = timezone.now() - timedelta(days=settings.repeat_caller_days)
+    from_number = Incident.objects.restrict(user).filter(station=station, caller_phone=phone)
+    return CallerHistory(
+        calls=calls,
+        repeat=repeat,
+        nuisance=from_number.filter(
+            received_at__gte=since, disposition=Disposition.INVALID
+        ).count(),
+        window=settings.repeat_caller_days,
+        recent=list(from_number.select_related("category").order_by("-received_at")[:5]),
+        persons=list(Person.objects.restrict(user).filter(phone=phone).order_by("name")[:5]),
+        disputes=list(
+            Dispute.objects.restrict(user)
+            .filter(parties__phone=phone, status__in=OPEN_STATUSES)
+            .distinct()
+            .order_by("-id")[:5]
+        ),
+    )
+
+
+def ringing_call(user: User) -> IncomingCall | None:
+    """The newest call ringing at the user's desk that their page has not opened yet."""
+    return (
+        IncomingCall.objects.restrict(user)
+        .filter(desk=user, opened_at=None, rang_at__gte=timezone.now() - RINGING_FOR)
+        .order_by("-rang_at")
+        .first()
+    )
 
 
 def repeat_callers(

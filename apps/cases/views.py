@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +21,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
+from apps.core.masking import mask_phone
 from apps.core.pagination import NoCountPaginator
 from apps.core.uploads import private_file_response
 from apps.core.views import (
+    RevealPersonalDataView,
     ScopedCreateView,
     ScopedDetailView,
     ScopedListView,
@@ -56,7 +58,7 @@ from .forms import (
     UploadForm,
 )
 from .law import public_security_rule
-from .models import Case, CaseEvidence, DutyShift, Incident, IncidentAttachment
+from .models import Case, CaseEvidence, DutyShift, Incident, IncidentAttachment, IncomingCall
 from .pdf import not_filed_notice_pdf
 from .workflow import CASE_WORKFLOWS
 
@@ -119,7 +121,13 @@ def incident_create(request):
     require_perm(request, "cases.add_incident")
     station = _user_station(request)
     categories = selectors.categories_for(user=request.user, bureau_id=station.bureau_id)
-    form = IncidentIntakeForm(request.POST or None, user=request.user, categories=categories)
+    call = _ringing(request)
+    form = IncidentIntakeForm(
+        request.POST or None,
+        initial={"call": call},
+        user=request.user,
+        categories=categories,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -139,11 +147,24 @@ def incident_create(request):
             return redirect(incident)
     # The map beside the form (static/js/placemap.js): the station's posts and villages.
     places = map_places(user=request.user, station_id=station.pk)
-    return render(
-        request,
-        "cases/incident_intake.html",
-        {"form": form, "station": station, "places": places, "opts": Incident._meta},
-    )
+    context = {"form": form, "station": station, "places": places, "opts": Incident._meta}
+    if call is not None:  # the panel opens with what is known of the caller
+        context |= {"call": call, **_caller_context(request, station, call.phone)}
+    return render(request, "cases/incident_intake.html", context)
+
+
+def _ringing(request) -> IncomingCall | None:
+    """The call the telephone system reported at this desk that the page was opened for
+    (?call=, or the form's hidden field), marked opened."""
+    chosen = request.GET.get("call") or request.POST.get("call") or ""
+    if not chosen.isdigit():
+        return None
+    call = IncomingCall.objects.restrict(request.user).filter(desk=request.user).get_or_404(chosen)
+    return services.call_open(by=request.user, call=call)
+
+
+def _caller_context(request, station, phone: str) -> dict:
+    return {"history": selectors.caller_history(user=request.user, station=station, phone=phone)}
 
 
 def _dispatch_suggested(request, incident) -> Post | None:
@@ -213,11 +234,30 @@ def incident_suggest(request):
                 "The coordinates are outside China. Check latitude and longitude."
             )
     phone = "".join(request.POST.get("caller_phone", "").split())
+    call = _ringing(request)
+    if call is not None and not phone:
+        phone = call.phone
     if len(phone) >= 7:
-        calls, repeat = selectors.caller_calls(station=station, phone=phone)
-        settings = selectors.dispatch_settings(station.bureau_id)
-        context.update(calls=calls, repeat=repeat, window=settings.repeat_caller_days)
+        context |= _caller_context(request, station, phone)
     return render(request, "cases/_suggestions.html", context)
+
+
+@login_required
+def ringing(request):
+    """Polled by a desk officer's pages (static/js/ringing.js): the intake form to open for
+    a call ringing at their desk, or 204. The number stays on the server."""
+    call = selectors.ringing_call(request.user)
+    if call is None:
+        return HttpResponse(status=204)
+    url = f"{reverse('cases:incident_create')}?call={call.pk}"
+    return JsonResponse({"url": url, "masked": mask_phone(call.phone)})
+
+
+class CallReveal(RevealPersonalDataView):
+    """The number of a call that rang at a desk, in full; logged."""
+
+    model = IncomingCall
+    fields = ("phone",)
 
 
 class IncidentDetail(ScopedDetailView):

@@ -297,4 +297,29 @@ def seed_users() -> int:
             },
         )
     seed_zhangping_forces()
-    return created
+    return created + _seed_telephone()
+
+
+DESK_EXTENSION = "8001"  # 陈晓东's desk phone
+PBX_USER = "xipeng_pbx"  # the station's telephone system (manage.py ring, README)
+
+
+def _seed_telephone() -> int:
+    """陈晓东's desk phone and the account the station's telephone system reports calls with."""
+    desk = User.objects.get(username="xipeng_desk")
+    if desk.desk_extension != DESK_EXTENSION:
+        desk.desk_extension = DESK_EXTENSION
+        desk.save(update_fields=["desk_extension"])
+    pbx, was_created = User.objects.get_or_create(
+        username=PBX_USER,
+        defaults={
+            "last_name": "西彭派出所电话系统",
+            "station": desk.station,
+            "bureau": desk.bureau,
+        },
+    )
+    if was_created:
+        pbx.set_password(DEMO_PASSWORD)
+        pbx.save()
+    pbx.groups.set([Group.objects.get(name=roles.TELEPHONE_SYSTEM)])
+    return int(was_created)

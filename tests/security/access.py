@@ -191,6 +191,7 @@ ROUTES: list[Route] = [
         at("device-token-list"),
         at("notification-list"),
         at("notification-read-all", methods="POST"),
+        at("cases:ringing"),  # a call ringing at one's own desk (none here: 204)
     ),
     # The desk officer's tablet token and message: theirs alone, whoever else asks.
     *group(
@@ -402,7 +403,17 @@ ROUTES: list[Route] = [
         at("cases:incident_create", methods="GET POST"),
         at("cases:incident_suggest", methods="POST", data={"place": "迎新村"}),
         at("place-match", query="text=迎新村3组"),
+        at("incident-caller-history", methods="POST", data={"phone": "13983001234"}),
         at("incident-list", methods="POST", data={"source": "110", "place_text": "迎新村3组"}),
+    ),
+    # The telephone system's account alone reports ringing calls; no persona has its role.
+    *group(
+        perm("cases.add_incomingcall"),
+        at("incoming-call", methods="POST", data={"extension": "8001", "phone": "13983001234"}),
+    ),
+    *group(
+        perm("cases.view_incomingcall", "core.view_personal_data"),
+        at("cases:call_reveal", "call", "POST", kwargs=(("field", "phone"),)),
     ),
     *group(
         perm("cases.change_incident"),
@@ -927,6 +938,7 @@ ADMIN_SCENE: dict[str, tuple[str | None, frozenset]] = {
     "cases.DispatchSettings": ("dispatchsettings", SEES_IN_ADMIN),
     "cases.IncidentCategory": ("category", SEES_IN_ADMIN),
     "cases.Incident": ("incident", SEES_IN_ADMIN),
+    "cases.IncomingCall": ("call", SEES_IN_ADMIN),
     "cases.Case": ("case", SEES_IN_ADMIN),
     "cases.DutyShift": ("shift", SEES_IN_ADMIN),
     "permits.PermitApplication": ("application", SEES_IN_ADMIN),
@@ -972,6 +984,7 @@ ADMIN_ADDS_NONE = frozenset(
         "axes.AccessLog",
         "cases.Case",
         "cases.Incident",
+        "cases.IncomingCall",
         "core.AccessLog",
         "core.Notification",
         "core.QueuedTask",

@@ -19,7 +19,13 @@ from django.utils import timezone
 from apps.accounts.models import PhoneCode
 from apps.accounts.services import device_token_issue
 from apps.cases import services as cases
-from apps.cases.models import DispatchSettings, DutyShift, IncidentCategory, ProcedureStep
+from apps.cases.models import (
+    DispatchSettings,
+    DutyShift,
+    IncidentCategory,
+    IncomingCall,
+    ProcedureStep,
+)
 from apps.core.idnumbers import FEMALE, make_id_number
 from apps.core.models import AccessLog
 from apps.core.notifications import notify
@@ -157,6 +163,9 @@ def build_scene(org: Org) -> Scene:
         incident=incident, post=org.park_post, officers=[community], by=desk
     )
     o["attachment"] = cases.incident_attach(incident=incident, by=desk, upload=jpeg())
+    o["call"] = IncomingCall.objects.create(
+        station=org.xipeng, desk=desk, extension="8001", phone="13983001234"
+    )
     o["case"] = cases.case_open(by=case_officer, kind="criminal", title="入室盗窃")
     o["refused_case"] = cases.case_transition(
         case=cases.case_open(by=case_officer, kind="criminal", title="电动车丢失"),

@@ -355,3 +355,29 @@ class CaseEvidenceAddSerializer(serializers.Serializer):
     file = serializers.FileField()
     kind = serializers.ChoiceField(choices=EvidenceKind.choices)
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class IncomingCallSerializer(serializers.Serializer):
+    extension = serializers.CharField(max_length=10, help_text="The desk phone that rings.")
+    phone = serializers.CharField(max_length=30, help_text="The caller's number.")
+
+
+class IncomingCallAnswerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    desk = serializers.IntegerField(source="desk_id")
+    rang_at = serializers.DateTimeField()
+
+
+class CallerPhoneSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=30)
+
+
+class CallerHistorySerializer(serializers.Serializer):
+    calls = serializers.IntegerField(help_text="Calls to the station within the window.")
+    window = serializers.IntegerField(help_text="The bureau's repeat-caller window, in days.")
+    repeat = serializers.BooleanField()
+    nuisance = serializers.IntegerField(help_text="Of those, closed as invalid or nuisance.")
+    is_nuisance = serializers.BooleanField()
+    recent = serializers.ListField(child=serializers.DictField())
+    persons = serializers.ListField(child=serializers.DictField())
+    disputes = serializers.ListField(child=serializers.DictField())

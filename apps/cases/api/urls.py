@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import views
@@ -8,4 +9,7 @@ router.register("incidents", views.IncidentViewSet)
 router.register("duty-shifts", views.DutyShiftViewSet)
 router.register("cases", views.CaseViewSet)
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("incoming-calls/", views.IncomingCallView.as_view(), name="incoming-call"),
+    *router.urls,
+]

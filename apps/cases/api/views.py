@@ -4,7 +4,9 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from apps.core.actions import api_action
 from apps.core.api.pagination import TimeCursorPagination
@@ -12,6 +14,8 @@ from apps.core.api.parsers import JSONParser
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from apps.core.errors import OutOfScope
+from apps.core.masking import mask_id_number, mask_name
+from apps.stations.models import Station
 
 from .. import actions, selectors, services
 from ..filters import CaseFilter, DutyShiftFilter, IncidentCategoryFilter, IncidentFilter
@@ -52,6 +56,52 @@ class IncidentViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def get_queryset(self):
         return super().get_queryset().prefetch_related("officers")
 
+    # The caller's history is read at intake: whoever takes calls may ask it.
+    action_permissions = {"caller_history": ("cases.add_incident",)}
+
+    @extend_schema(request=s.CallerPhoneSerializer, responses=s.CallerHistorySerializer)
+    @action(detail=False, methods=["post"], url_path="caller-history")
+    def caller_history(self, request):
+        """What is known of a calling number at the user's station: earlier calls, the
+        persons and open disputes with that number, repeat and nuisance flags. A POST: the
+        number must not stand in a URL. Names and ID numbers come masked."""
+        data = s.CallerPhoneSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        # The user's station, or the first of a bureau admin's scope (as the intake page).
+        stations = Station.objects.restrict(request.user)
+        station = stations.filter(pk=request.user.station_id).first() or stations.first()
+        if station is None:
+            raise ValidationError({"phone": [_("Only a station's desk takes calls.")]})
+        phone = services.caller_number(data.validated_data["phone"])
+        history = selectors.caller_history(user=request.user, station=station, phone=phone)
+        return Response(
+            s.CallerHistorySerializer(
+                {
+                    **vars(history),
+                    "is_nuisance": history.is_nuisance,
+                    "recent": [
+                        {
+                            "id": i.pk,
+                            "number": i.number,
+                            "received_at": i.received_at,
+                            "status": i.status,
+                            "disposition": i.disposition,
+                        }
+                        for i in history.recent
+                    ],
+                    "persons": [
+                        {
+                            "id": p.pk,
+                            "name": mask_name(p.name),
+                            "id_number": mask_id_number(p.id_number),
+                        }
+                        for p in history.persons
+                    ],
+                    "disputes": [{"id": d.pk, "status": d.status} for d in history.disputes],
+                }
+            ).data
+        )
+
     @extend_schema(request=s.IncidentReportSerializer, responses={201: s.IncidentSerializer})
     def create(self, request, *args, **kwargs):
         data = s.IncidentReportSerializer(data=request.data, context={"request": request})
@@ -88,6 +138,23 @@ class IncidentViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     field_status = api_action(actions.INCIDENT_STATUS, url_path="status")
     checklist = api_action(actions.INCIDENT_CHECKLIST)
     close = api_action(actions.INCIDENT_CLOSE)
+
+
+class IncomingCallView(APIView):
+    """`POST /api/v1/incoming-calls/`: the telephone system reports a call ringing at a
+    desk's extension (README, "The telephone hook"). It signs in as its own account (role
+    电话系统, a device token); that desk's pages open the intake form for the call."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=s.IncomingCallSerializer, responses={201: s.IncomingCallAnswerSerializer}
+    )
+    def post(self, request):
+        data = s.IncomingCallSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        call = services.call_ring(by=request.user, **data.validated_data)
+        return Response(s.IncomingCallAnswerSerializer(call).data, status=status.HTTP_201_CREATED)
 
 
 class DutyShiftViewSet(ScopedModelViewSet):

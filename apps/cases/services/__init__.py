@@ -3,6 +3,7 @@ the duty roster and the taxonomy. Callers may import from here or from the subje
 module; a test that changes a limit patches the subject's module
 (`services.cases.MAX_EVIDENCE_BYTES`)."""
 
+from .calls import call_open, call_ring, caller_number
 from .cases import (
     case_evidence_add,
     case_extension_decide,
@@ -32,6 +33,9 @@ from .taxonomy import taxonomy_seed
 
 __all__ = [
     "RosterPattern",
+    "call_open",
+    "call_ring",
+    "caller_number",
     "case_evidence_add",
     "case_extension_decide",
     "case_extension_propose",

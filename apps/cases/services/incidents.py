@@ -38,7 +38,14 @@ from apps.stations.numbers import record_number
 
 from .. import diversion
 from ..choices import Disposition, IncidentSource, IncidentStatus, Priority
-from ..models import DispatchSettings, Incident, IncidentAttachment, IncidentCategory, IncidentEvent
+from ..models import (
+    DispatchSettings,
+    Incident,
+    IncidentAttachment,
+    IncidentCategory,
+    IncidentEvent,
+    IncomingCall,
+)
 from ..selectors import (
     caller_calls,
     dispatch_settings,
@@ -124,9 +131,12 @@ def incident_report(
     description: str = "",
     received_at: datetime | None = None,
     client_id: uuid.UUID | None = None,
+    call: IncomingCall | None = None,
 ) -> tuple[Incident, bool]:
     """Take an incident in (a call, a walk-in, a patrol finding, a sensor alert); returns
-    (incident, created). The caller's history is counted and a repeat caller flagged."""
+    (incident, created). The caller's history is counted and a repeat caller flagged. A
+    call the telephone system reported (`call`) gives the caller's number when none was
+    typed, and is linked to the incident."""
     if client_id is not None:
         existing = Incident.objects.filter(client_id=client_id).first()
         if existing is not None:
@@ -148,7 +158,9 @@ def incident_report(
     now = timezone.now()
     received_at = received_at or now
     ensure_past(received_at, _("The time of receipt cannot be in the future."), now=now)
-    phone = "".join(caller_phone.split())
+    if call is not None and call.desk_id != by.pk:
+        raise DomainError(_("This call rang at another desk."), code="other_desk")
+    phone = "".join(caller_phone.split()) or (call.phone if call else "")
     calls, repeat = caller_calls(
         station=station,
         phone=phone,
@@ -187,6 +199,8 @@ def incident_report(
                 raise DomainError(" ".join(exc.messages), code="invalid") from exc
             incident.save()
             _event(incident, by=by, kind=IncidentEvent.Kind.RECEIVED, status=incident.status)
+            if call is not None:
+                IncomingCall.objects.filter(pk=call.pk).update(incident=incident)
     except IntegrityError:
         # The same client id arrived twice at once: the other request saved it first.
         existing = Incident.objects.filter(client_id=incident.client_id).first()
