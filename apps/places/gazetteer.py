@@ -69,6 +69,7 @@ def prefixes_of(station) -> tuple[str, ...]:
 def build(station) -> Gazetteer:
     from apps.cases.models import Incident
     from apps.registry.models import Address, Unit
+    from apps.stations import boundaries
     from apps.stations.models import Community, Post
 
     prefixes = prefixes_of(station)
@@ -116,9 +117,36 @@ def build(station) -> Gazetteer:
         # match (the name lies within).
         turned = parse(f"{road['road']}{community.name}", prefixes=prefixes).name
         add(f"{community.name}{road['road']}", "road", lat, lon, community, turned)
+
+    def village_at(latitude, longitude):
+        """The village or community whose boundary holds the point (a post's, the
+        station's), so that a match on it fills the village too."""
+        if latitude is None or longitude is None:
+            return None
+        return next(
+            (
+                c
+                for c in communities.values()
+                if c.boundary and boundaries.contains(c.boundary, latitude, longitude)
+            ),
+            None,
+        )
+
     for post in Post.objects.filter(station=station):
-        add(post.name, "post", post.latitude, post.longitude)
-    add(station.name, "station", station.latitude, station.longitude)
+        add(
+            post.name,
+            "post",
+            post.latitude,
+            post.longitude,
+            village_at(post.latitude, post.longitude),
+        )
+    add(
+        station.name,
+        "station",
+        station.latitude,
+        station.longitude,
+        village_at(station.latitude, station.longitude),
+    )
     units = Unit.objects.filter(station=station).select_related("address__community")
     for unit in units:
         address = unit.address

@@ -101,6 +101,31 @@ def normalised(geometry: dict) -> dict:
     return {"type": geometry["type"], "coordinates": coordinates}
 
 
+def _in_ring(ring: list, latitude: float, longitude: float) -> bool:
+    inside = False
+    for (lon1, lat1, *_height1), (lon2, lat2, *_height2) in zip(
+        ring, ring[1:] + ring[:1], strict=True
+    ):
+        if (lat1 > latitude) != (lat2 > latitude):
+            crossing = lon1 + (latitude - lat1) * (lon2 - lon1) / (lat2 - lat1)
+            if longitude < crossing:
+                inside = not inside
+    return inside
+
+
+def contains(geometry: dict, latitude, longitude) -> bool:
+    """Whether the point lies inside the boundary (outside its holes): the rule of the
+    maps' inBoundary (static/js/map.js), for the server."""
+    lat, lon = float(latitude), float(longitude)
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    return any(
+        _in_ring(rings[0], lat, lon) and not any(_in_ring(hole, lat, lon) for hole in rings[1:])
+        for rings in polygons
+    )
+
+
 def distance_km(geometry: dict, latitude, longitude) -> float:
     """How far a point lies from the boundary's bounding box (0 inside it)."""
     lons, lats = zip(*(p[:2] for r in _rings(geometry) for p in r), strict=True)

@@ -15,6 +15,7 @@ from apps.core.testing.personas import CITIZEN, SHUANGFENG_DESK, XIPENG_DESK
 from apps.places import gazetteer
 from apps.places.matcher import match_place
 from apps.places.normalize import chinese_number, parse
+from apps.stations import boundaries
 from apps.stations.models import Station
 from tests.cases.conftest import scene  # noqa: F401  (the fixture, at its real coordinates)
 
@@ -172,3 +173,20 @@ def test_the_api_matches_words_for_the_desk_of_the_station_only(client, scene): 
     assert answer.status_code == 200 and answer.json()["match"] is None
     client.force_login(scene.org.user(CITIZEN))
     assert client.get(url, {"text": "迎新村"}).status_code == 403
+
+
+def test_a_post_inside_a_villages_boundary_fills_that_village(org):
+    """A post has no village of its own: the one whose boundary holds it (as the map's click
+    chooses it) is filled in with the post's point."""
+    ring = [[106.30, 29.35], [106.33, 29.35], [106.33, 29.37], [106.30, 29.37], [106.30, 29.35]]
+    hole = [[106.31, 29.355], [106.32, 29.355], [106.32, 29.36], [106.31, 29.36], [106.31, 29.355]]
+    org.yingxin.boundary = {"type": "Polygon", "coordinates": [ring, hole]}
+    org.yingxin.save()
+    assert boundaries.contains(org.yingxin.boundary, 29.365, 106.305)
+    assert not boundaries.contains(org.yingxin.boundary, 29.357, 106.315)  # in the hole
+    assert not boundaries.contains(org.yingxin.boundary, 29.40, 106.305)
+    org.park_post.latitude, org.park_post.longitude = Decimal("29.365"), Decimal("106.305")
+    org.park_post.save()
+    match = match_place(station=org.xipeng, text="园区警务站门口有人打架")
+    assert match is not None and match.name == "西彭园区警务站"
+    assert (match.kind, match.community_id) == ("post", org.yingxin.pk)
