@@ -13,6 +13,7 @@ parts come out as a mapping, so their order in the text does not matter.
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pypinyin import lazy_pinyin
 
@@ -48,7 +49,12 @@ def chinese_number(text: str) -> int | None:
 class Parsed:
     name: str  # the words, numbered parts taken out
     parts: dict[str, int] = field(default_factory=dict)  # 组/号/栋/单元/室 → number
-    sound: str = ""  # the name's pinyin without tones: 连合 and 联合 sound alike (lianhe)
+
+    @cached_property
+    def sound(self) -> str:
+        """The name's pinyin without tones: 连合 and 联合 sound alike (lianhe). Asked for
+        only where sounds are compared: the registry's roads below a group never are."""
+        return "".join(lazy_pinyin(self.name))
 
 
 def parse(text: str, *, prefixes: tuple[str, ...] = ()) -> Parsed:
@@ -72,4 +78,4 @@ def parse(text: str, *, prefixes: tuple[str, ...] = ()) -> Parsed:
 
     name = _PART.sub(take, text)
     name = _GENERIC.sub("", name).replace(" ", "")
-    return Parsed(name=name, parts=parts, sound="".join(lazy_pinyin(name)))
+    return Parsed(name=name, parts=parts)
