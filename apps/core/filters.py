@@ -13,7 +13,7 @@ from drf_spectacular.drainage import set_override
 from .forms import style_field
 from .idnumbers import upgrade_15
 from .models import AccessLog
-from .phones import SEARCHED_PHONE
+from .phones import whole_phone
 from .services import personal_data_lookup
 
 # A search that is a number (digits, with the separators and masks people type): an ID or
@@ -41,8 +41,8 @@ def whole_number(text: str) -> tuple[str, str] | None:
         return "id_number", upgrade_15(value)
     if _ID_NUMBER.fullmatch(value):
         return "id_number", value
-    if phone := SEARCHED_PHONE.fullmatch(value):
-        return "phone", phone.group(1)
+    if phone := whole_phone(value):
+        return "phone", phone
     return None
 
 

@@ -17,6 +17,13 @@ MOBILE = re.compile(rf"^{MOBILE_DIGITS}$")
 SEARCHED_PHONE = re.compile(r"(?:\+86|0086)?(\d{7,12})")
 
 
+def whole_phone(text: str) -> str | None:
+    """The number of a whole phone number as people write it (spaces, dashes, +86 or 0086
+    before it), or None: what a search or a telephone system's report gives."""
+    found = SEARCHED_PHONE.fullmatch(re.sub(r"[\s-]", "", text or ""))
+    return found.group(1) if found else None
+
+
 def normalise_phone(raw: str) -> str:
     """The 11 digits without spaces or dashes, or a DomainError in the user's words."""
     value = re.sub(r"[\s-]", "", raw or "")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.errors import DomainError
-from apps.core.phones import SEARCHED_PHONE
+from apps.core.phones import whole_phone
 from apps.core.rules import requires
 
 from ..models import IncomingCall
@@ -16,10 +16,10 @@ from ..models import IncomingCall
 def caller_number(raw: str) -> str:
     """A caller's number as the telephone system or the desk writes it: a mobile or a
     landline with its area code, +86 or 0086 before it, spaces and dashes between."""
-    found = SEARCHED_PHONE.fullmatch("".join(raw.replace("-", " ").split()))
-    if found is None:
+    number = whole_phone(raw)
+    if number is None:
         raise DomainError(_("Not a telephone number."), code="invalid_phone")
-    return found[1]
+    return number
 
 
 @requires("cases.add_incomingcall")
