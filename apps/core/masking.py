@@ -51,7 +51,12 @@ def mask_name(name: str | None) -> str:
     return f"{name[:1]}{'*' * (len(name) - 1)}" if name else ""
 
 
-MASKS = {"phone": mask_phone, "id_number": mask_id_number, "birth_date": mask_birth_date}
+MASKS = {
+    "phone": mask_phone,
+    "id_number": mask_id_number,
+    "birth_date": mask_birth_date,
+    "name": mask_name,
+}
 
 
 def mask_personal(value: str | None) -> str:

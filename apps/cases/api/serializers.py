@@ -372,12 +372,33 @@ class CallerPhoneSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=30)
 
 
+class CallerCallSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Incident
+        fields = ["id", "number", "received_at", "status", "disposition"]
+        read_only_fields = fields
+
+
+class CallerPersonSerializer(serializers.ModelSerializer):
+    name = MaskedField("name", read_only=True)
+    id_number = MaskedField("id_number", read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "name", "id_number"]
+
+
+class CallerDisputeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+
+
 class CallerHistorySerializer(serializers.Serializer):
     calls = serializers.IntegerField(help_text="Calls to the station within the window.")
     window = serializers.IntegerField(help_text="The bureau's repeat-caller window, in days.")
     repeat = serializers.BooleanField()
     nuisance = serializers.IntegerField(help_text="Of those, closed as invalid or nuisance.")
     is_nuisance = serializers.BooleanField()
-    recent = serializers.ListField(child=serializers.DictField())
-    persons = serializers.ListField(child=serializers.DictField())
-    disputes = serializers.ListField(child=serializers.DictField())
+    recent = CallerCallSerializer(many=True)
+    persons = CallerPersonSerializer(many=True)
+    disputes = CallerDisputeSerializer(many=True)
