@@ -34,7 +34,7 @@ from apps.core.views import (
 )
 from apps.places.matcher import match_place
 from apps.stations.models import Community, Post, Station
-from apps.stations.selectors import map_places
+from apps.stations.selectors import map_places, working_station
 
 from . import selectors, services
 from .choices import CaseStatus, IncidentStatus
@@ -84,11 +84,7 @@ def _case(request, pk) -> Case:
 def _user_station(request) -> Station:
     """The station a page works on: the user's own, or the one chosen (bureau admins)."""
     chosen = request.GET.get("station") or request.POST.get("station")
-    stations = Station.objects.restrict(request.user)
-    if chosen and str(chosen).isdigit():
-        station = stations.filter(pk=chosen).first()
-    else:
-        station = stations.filter(pk=request.user.station_id).first() or stations.first()
+    station = working_station(request.user, chosen)
     if station is None:
         raise Http404
     return station

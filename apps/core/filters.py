@@ -50,6 +50,12 @@ def whole_number(text: str) -> tuple[str, str] | None:
 LARGEST_ID = 2**63 - 1
 
 
+def record_id(text: object) -> int | None:
+    """A record's id typed in a URL or form (digits the database can hold), else None."""
+    value = str(text)
+    return int(value) if value.isascii() and value.isdigit() and int(value) <= LARGEST_ID else None
+
+
 class IdFilter(django_filters.NumberFilter):  # type: ignore[misc]  # django-filter: no types
     """A record's id typed as a number: a whole number the database can hold, else invalid
     (400) — 2.5 or 1e30 would otherwise reach the query and fail there."""

@@ -22,6 +22,7 @@ from apps.core.views import (
     require_perm,
 )
 from apps.stations.models import Station
+from apps.stations.selectors import working_station
 
 from . import selectors, services
 from .choices import PatrolStatus
@@ -46,11 +47,7 @@ class PatrolList(ScopedListView):
 def _station(request) -> Station:
     """The station a new patrol belongs to: the user's own, or the one chosen."""
     chosen = request.GET.get("station") or request.POST.get("station")
-    stations = Station.objects.restrict(request.user, CHANGE)
-    if chosen and str(chosen).isdigit():
-        station = stations.filter(pk=chosen).first()
-    else:
-        station = stations.filter(pk=request.user.station_id).first() or stations.first()
+    station = working_station(request.user, chosen, CHANGE)
     if station is None:
         raise Http404
     return station

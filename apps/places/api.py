@@ -9,8 +9,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.filters import LARGEST_ID
-from apps.stations.models import Station
+from apps.core.filters import record_id
+from apps.stations.selectors import working_station
 
 from .matcher import match_place
 
@@ -60,14 +60,10 @@ class PlaceMatchView(APIView):
                 }
             )
         chosen = request.query_params.get("station") or ""
-        if chosen and not (chosen.isascii() and chosen.isdigit() and int(chosen) <= LARGEST_ID):
+        if chosen and record_id(chosen) is None:
             raise ValidationError({"station": [_("A station's number.")]})
-        stations = Station.objects.restrict(request.user).select_related("bureau")
-        if chosen:
-            station = stations.get_or_404(int(chosen))
-        else:  # the user's own, or the first of a bureau admin's scope (as the intake page)
-            station = stations.filter(pk=request.user.station_id).first() or stations.first()
-            if station is None:
-                raise NotFound
+        station = working_station(request.user, chosen)
+        if station is None:
+            raise NotFound
         match = match_place(station=station, text=text)
         return Response(MatchAnswerSerializer({"match": match}).data)

@@ -9,7 +9,8 @@ from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Quer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.core.scoping import scoped_rows
+from apps.core.filters import record_id
+from apps.core.scoping import VIEW, scoped_rows
 
 from .choices import ServiceKind, StaffKind
 from .models import (
@@ -26,6 +27,17 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
     from apps.accounts.models import User
+
+
+def working_station(user: "User", chosen: object = None, action: str = VIEW) -> Station | None:
+    """The station a page or call works on: the one chosen (`?station=`, in scope), else
+    the user's own, else the first of a bureau admin's scope; None when there is none."""
+    stations = Station.objects.restrict(user, action).select_related("bureau")
+    if chosen:
+        pk = record_id(chosen)
+        return None if pk is None else stations.filter(pk=pk).first()
+    own = stations.filter(pk=user.station_id).first() if user.station_id else None
+    return own or stations.first()
 
 
 def service_counters_today(*, user: "User") -> dict[str, object]:

@@ -14,8 +14,7 @@ from apps.core.api.parsers import JSONParser
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from apps.core.errors import OutOfScope
-from apps.core.masking import mask_id_number, mask_name
-from apps.stations.models import Station
+from apps.stations.selectors import working_station
 
 from .. import actions, selectors, services
 from ..filters import CaseFilter, DutyShiftFilter, IncidentCategoryFilter, IncidentFilter
@@ -67,40 +66,12 @@ class IncidentViewSet(viewsets.mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         number must not stand in a URL. Names and ID numbers come masked."""
         data = s.CallerPhoneSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        # The user's station, or the first of a bureau admin's scope (as the intake page).
-        stations = Station.objects.restrict(request.user)
-        station = stations.filter(pk=request.user.station_id).first() or stations.first()
+        station = working_station(request.user)
         if station is None:
             raise ValidationError({"phone": [_("Only a station's desk takes calls.")]})
         phone = services.caller_number(data.validated_data["phone"])
         history = selectors.caller_history(user=request.user, station=station, phone=phone)
-        return Response(
-            s.CallerHistorySerializer(
-                {
-                    **vars(history),
-                    "is_nuisance": history.is_nuisance,
-                    "recent": [
-                        {
-                            "id": i.pk,
-                            "number": i.number,
-                            "received_at": i.received_at,
-                            "status": i.status,
-                            "disposition": i.disposition,
-                        }
-                        for i in history.recent
-                    ],
-                    "persons": [
-                        {
-                            "id": p.pk,
-                            "name": mask_name(p.name),
-                            "id_number": mask_id_number(p.id_number),
-                        }
-                        for p in history.persons
-                    ],
-                    "disputes": [{"id": d.pk, "status": d.status} for d in history.disputes],
-                }
-            ).data
-        )
+        return Response(s.CallerHistorySerializer(history).data)
 
     @extend_schema(request=s.IncidentReportSerializer, responses={201: s.IncidentSerializer})
     def create(self, request, *args, **kwargs):

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from apps.core.api.pagination import TimeCursorPagination
 from apps.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
-from apps.core.filters import LARGEST_ID
+from apps.core.filters import record_id
 from apps.core.scoping import CHANGE
 
 from .. import filters
@@ -122,11 +122,10 @@ class PlacesView(APIView):
         if not request.user.has_perm("stations.view_community"):
             raise PermissionDenied
         station = request.query_params.get("station") or None
-        if station is not None and not (
-            station.isascii() and station.isdigit() and int(station) <= LARGEST_ID
-        ):
+        station_id = record_id(station) if station is not None else None
+        if station is not None and station_id is None:
             raise ValidationError({"station": [_("A station's number.")]})
-        data = map_places(user=request.user, station_id=int(station) if station else None)
+        data = map_places(user=request.user, station_id=station_id)
         if station is not None and not data["stations"]:
             raise NotFound
         response = Response(data)
