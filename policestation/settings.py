@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "apps.patrols",
     "apps.stats",
     "apps.places",
+    "apps.live",
 ]
 
 # The development tools (devtools/: the demo data of `seed_demo`, `bench`, `loadtest`) are a
@@ -192,8 +193,22 @@ if REDIS_URL:
         "socket_timeout": 5,
     }
     CELERY_BROKER_CONNECTION_TIMEOUT = 2
+    # Live events (apps/live) between the processes: web, Celery workers, the socket
+    # server. Redis down or silent: a publish gives up within seconds (apps.live.events),
+    # and the pages poll instead. No socket timeout: the socket server's reads block.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1}],
+                "prefix": env_str("CACHE_KEY_PREFIX", "policestation") + ".live",
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One process (make demo's uvicorn) serves every page and socket: events stay in it.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
@@ -522,13 +537,19 @@ LOGGING = {
     },
 }
 
+ASGI_APPLICATION = "policestation.asgi.application"
+
 # The role names, for templates and checks; the permissions live in apps.accounts.roles.
 SITE_TITLE = _("Police station workbench")
 
-# How often each page that shows live work asks the server again, in seconds: the one place
-# for these (templates read them as `refresh.<page>`; the browser tests ask every second).
+# How often each page that shows live work asks the server again when its live socket is
+# down (apps/live; with the socket, changes arrive as they happen), in seconds: the one
+# place for these (templates read them as `refresh.<page>`; the browser tests ask every
+# second).
 LIVE_REFRESH_SECONDS = {
     "incident_board": 10,  # the desk's board of open incidents
+    "incident_page": 10,  # an incident's page: its status, facts, timeline, dispatch
+    "lists": 15,  # a list of records that change under the desk's eyes (incidents)
     "jobs": 15,  # the jobs list on a community officer's tablet
     "noise": 10,  # the noise page's levels and open events
     "thread": 10,  # a dispute's online thread, on the mediator's page

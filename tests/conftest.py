@@ -100,7 +100,8 @@ def _no_collected_static(tmp_path_factory):
 
 @pytest.fixture(autouse=True, scope="session")
 def _own_redis_database(worker_id):
-    """Under pytest-xdist each process gets its own Redis database for the cache, as
+    """Under pytest-xdist each process gets its own Redis database for the cache (and its
+    own prefix for the live events' channel layer), as
     pytest-django gives it its own SQL database: `_fresh_cache` flushes the cache before
     every test, which must not wipe the other process's lockouts and throttles."""
     from django.conf import settings
@@ -113,7 +114,10 @@ def _own_redis_database(worker_id):
     location = urlsplit(default["LOCATION"])
     number = (int(location.path.strip("/") or 0) - 1 - int(worker_id.removeprefix("gw"))) % 16
     own = {**default, "LOCATION": urlunsplit(location._replace(path=f"/{number}"))}
-    with override_settings(CACHES={"default": own}):
+    # The live events' groups too: one process's sockets must not hear the other's events.
+    layer = settings.CHANNEL_LAYERS["default"]
+    own_layer = {**layer, "CONFIG": {**layer["CONFIG"], "prefix": f"test.live.{worker_id}"}}
+    with override_settings(CACHES={"default": own}, CHANNEL_LAYERS={"default": own_layer}):
         yield
 
 
@@ -260,3 +264,31 @@ def pytest_xdist_make_scheduler(config, log):
 
         return CostliestFirst(config, log)
     return None
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    """The whole site on a real ASGI server (uvicorn), HTTP and the live socket."""
+    from apps.core.testing.asgi import AsgiServer
+
+    server = AsgiServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_socket(asgi_server):
+    """live_socket(user) or live_socket(token=…): a WebSocket client on the live socket,
+    closed after the test."""
+    from contextlib import ExitStack
+
+    from apps.core.testing.asgi import open_socket, session_cookie
+
+    with ExitStack() as stack:
+
+        def open_one(user=None, **kwargs):
+            if user is not None:
+                kwargs["cookie"] = session_cookie(user)
+            return stack.enter_context(open_socket(asgi_server, **kwargs))
+
+        yield open_one

@@ -109,6 +109,7 @@ class IncidentList(ScopedListView):
         ("disposition", gettext_lazy("Disposition")),
     ]
     create_url_name = "cases:incident_create"
+    live_topic = "incident"
 
 
 @login_required

@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from apps.live import events as live
 
 from .masking import MASKS
 from .models import Notification
@@ -67,6 +70,7 @@ def notify(
             Notification(recipient=user, title=title, body=body, url=url, external=external)
         )
     created = Notification.objects.bulk_create(rows)
+    unread_changed(seen)
     if external:
         for notification in created:
             enqueue("core.notification_send", notification.pk)
@@ -98,4 +102,24 @@ def notifications_mark_read(*, user: "User", ids: Iterable[int | str] | None = N
     rows = Notification.objects.restrict(user).filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
-    return rows.update(read_at=timezone.now())
+    marked = rows.update(read_at=timezone.now())
+    if marked:
+        unread_changed([user.pk])
+    return marked
+
+
+def unread_counts(user_ids: Iterable[int]) -> dict[int, int]:
+    """Each user's number of unread messages, in one query."""
+    ids = list(user_ids)
+    counts = dict.fromkeys(ids, 0)
+    rows = Notification.objects.filter(recipient_id__in=ids, read_at__isnull=True)
+    for recipient_id, n in rows.values_list("recipient_id").annotate(n=Count("pk")).order_by():
+        counts[recipient_id] = n
+    return counts
+
+
+def unread_changed(user_ids: Iterable[int]) -> None:
+    """The badge of these users' open pages shows their new unread count, once committed."""
+    ids = list(user_ids)
+    if ids:
+        transaction.on_commit(lambda: live.send_each(unread_counts(ids)))

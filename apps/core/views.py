@@ -126,6 +126,8 @@ class ScopedListView(ScopedMixin, FilterView):  # type: ignore[misc]  # django-f
     template_name = "core/list.html"
     columns: list[tuple[str, str]] = []
     create_url_name: str | None = None
+    # The topic (apps.live.events.TOPICS) whose events refresh the rows in place, if any.
+    live_topic: str | None = None
 
     def get_filterset(self, filterset_class: type[ScopedFilterSet]) -> ScopedFilterSet:
         filterset: ScopedFilterSet = super().get_filterset(filterset_class)
@@ -135,6 +137,7 @@ class ScopedListView(ScopedMixin, FilterView):  # type: ignore[misc]  # django-f
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["columns"] = self.columns
+        context["live_topic"] = self.live_topic
         opts = self.model._meta
         if self.create_url_name and self.request.user.has_perm(
             f"{opts.app_label}.add_{opts.model_name}"

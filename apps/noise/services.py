@@ -56,6 +56,7 @@ from apps.core.notifications import notify
 from apps.core.rules import requires
 from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.timefmt import when
+from apps.live import events as live
 
 from .choices import EventTrigger, Period
 from .complaints import NOISE_CATEGORY_MARK
@@ -567,6 +568,15 @@ def readings_ingest(*, sensor: NoiseSensor, readings: Sequence[Mapping[str, Any]
         )
         for opened_event in opened:
             _notify_contacts(sensor, opened_event)
+            live.publish(
+                "noise",
+                opened_event,
+                toast="noise",
+                place=sensor.name,
+                url=opened_event.get_absolute_url(),
+            )
+        if new or opened or closed:
+            live.publish("noise", sensor)  # the dashboard's levels
         if config.auto_incident_on_duration or config.auto_incident_on_repeat:
             touched = {e.pk: e for e in (*opened, *closed, event) if e is not None}
             for candidate in touched.values():

@@ -32,6 +32,7 @@ from apps.core.scoping import CHANGE, VIEW, is_in_scope, owner_or_permitted, own
 from apps.core.services import next_number
 from apps.core.timefmt import when
 from apps.core.uploads import check_upload, store_private
+from apps.live import events as live
 from apps.registry.models import Address, Person
 from apps.stations.numbers import record_number
 
@@ -321,6 +322,13 @@ def application_submit(*, application: PermitApplication, by: User) -> PermitApp
         if to == S.SUBMITTED:
             stamps["submitted_at"] = now
         _set_status(application, to, by=by, **stamps)
+        live.publish(
+            "application",
+            application,
+            status=to,
+            toast="application",
+            url=application.get_absolute_url(),
+        )
     return application
 
 

@@ -1,11 +1,12 @@
-// A desk officer's pages ask cases:ringing every few seconds (data-every) whether the
-// telephone system reported a call at their desk. If so, the intake form opens for it,
-// unless the officer is writing in a form on this page: then a notice offers to open it.
+// A desk officer's pages ask cases:ringing whether the telephone system reported a call at
+// their desk: at once when the live socket brings the call, or at each poll while it is
+// down (static/js/live.js sends the box its "live" event either way). If a call rings, the
+// intake form opens for it, unless the officer is writing in a form on this page: then a
+// notice offers to open it.
 (function () {
   "use strict";
   var box = document.getElementById("ringing");
   if (!box) return;
-  var every = parseInt(box.dataset.every, 10) * 1000 || 3000;
   var writing = false;
   document.addEventListener("input", function (event) {
     if (event.target.form) writing = true;
@@ -26,8 +27,7 @@
         document.getElementById("ringing-open").href = call.url;
         box.classList.remove("d-none");
       })
-      .catch(function () { /* offline for a moment: ask again at the next turn */ })
-      .then(function () { window.setTimeout(ask, every); });
+      .catch(function () { /* offline for a moment: the next event or poll asks again */ });
   }
-  window.setTimeout(ask, every);
+  box.addEventListener("live", ask);
 })();

@@ -9,6 +9,7 @@ from apps.accounts.models import User
 from apps.core.errors import DomainError
 from apps.core.phones import whole_phone
 from apps.core.rules import requires
+from apps.live import events as live
 
 from ..models import IncomingCall
 
@@ -37,12 +38,15 @@ def call_ring(*, by: User, extension: str, phone: str) -> IncomingCall:
             _("No desk of this station has extension %(extension)s.") % {"extension": extension},
             code="unknown_extension",
         )
-    return IncomingCall.objects.create(
+    call = IncomingCall.objects.create(
         station_id=desk.station_id,
         desk=desk,
         extension=desk.desk_extension,
         phone=caller_number(phone),
     )
+    # The desk's pages ask cases:ringing at once (the number stays on the server).
+    live.tell([desk.pk], "call", id=call.pk)
+    return call
 
 
 @requires("cases.add_incident")

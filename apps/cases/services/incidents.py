@@ -32,6 +32,7 @@ from apps.core.rules import requires
 from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.services import next_number
 from apps.core.uploads import check_upload, store_private
+from apps.live import events as live
 from apps.registry.models import Address, Person
 from apps.stations.models import Community, Post, Station
 from apps.stations.numbers import record_number
@@ -70,6 +71,9 @@ def _event(
     client_id: uuid.UUID | None = None,
     at: datetime | None = None,
 ) -> IncidentEvent:
+    """One step on the incident's timeline; the pages showing the incident hear of it
+    (the board, the desk's list, its page, the tablets of its station)."""
+    live.publish("incident", incident, status=incident.status, number=incident.number)
     return IncidentEvent.objects.create(
         incident=incident,
         by=by,
@@ -290,10 +294,18 @@ def incident_dispatch(
             text=f"{text.strip()} · {reason}" if reason else text.strip(),
             client_id=client_id,
         )
-        notify(
+        told = notify(
             recipients=officers or post_takers(post=post),
             title=_("New job: %(number)s") % {"number": incident.number},
             body=f"{incident.category or ''} · {incident.place_text}",
+            url=reverse("cases:job_detail", args=[incident.pk]),
+        )
+        live.tell(
+            (n.recipient_id for n in told),
+            "job",
+            id=incident.pk,
+            number=incident.number,
+            toast="job",
             url=reverse("cases:job_detail", args=[incident.pk]),
         )
     return incident

@@ -26,6 +26,7 @@ from apps.core.notifications import notify
 from apps.core.rules import requires
 from apps.core.scoping import CHANGE
 from apps.core.services import next_number
+from apps.live import events as live
 from apps.registry.choices import Gender
 from apps.registry.models import Person
 from apps.stations.models import Community, Post, Station
@@ -301,6 +302,9 @@ def _alert(dispute: Dispute, *, by: User) -> None:
         body=" · ".join(p for p in (signs, dispute.place_text) if p),
         url=dispute.get_absolute_url(),
         external=True,
+    )
+    live.publish(
+        "dispute", dispute, number=dispute.number, toast="dispute", url=dispute.get_absolute_url()
     )
     _event(
         dispute, by=by, text=_("Escalation: post and desk alerted. %(signs)s") % {"signs": signs}
