@@ -33,6 +33,7 @@ demo-setup: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 
+# One uvicorn serves the pages, the static files and the live socket (apps/live).
 demo: demo-setup
 	@echo ""
 	@echo "  Workbench:  http://$(HOST):$(PORT)/    admin: http://$(HOST):$(PORT)/admin/"
@@ -42,7 +43,8 @@ demo: demo-setup
 	@echo "          xietaizi_community"
 	@echo "  Citizen portal: http://$(HOST):$(PORT)/apply/  login 13983461234"
 	@echo ""
-	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(BIN)/uvicorn policestation.asgi:application --host $(HOST) --port $(PORT) \
+		--ws websockets-sansio --no-access-log
 
 # The suite runs in TEST_WORKERS processes (pytest-xdist), one file per process at a time.
 TEST_WORKERS ?= 2

@@ -230,19 +230,21 @@ def test_the_board_refreshes_as_a_fragment_with_constant_queries(
 
     add(2)
     page = desk.get(reverse("cases:board")).content.decode()
-    assert 'hx-trigger="every 10s"' in page and "迎新村" in page
+    assert 'data-live="incident" data-live-every="10"' in page and "迎新村" in page
     add(20)
     with django_assert_max_num_queries(8):
         fragment = desk.get(reverse("cases:board"), HTTP_HX_REQUEST="true")
     assert "<html" not in fragment.content.decode()
 
 
-def test_live_pages_refresh_as_the_setting_says_and_say_so(desk, scene, settings):
+def test_live_pages_poll_as_the_setting_says_when_the_socket_is_down_and_say_so(
+    desk, scene, settings
+):
     page = desk.get(reverse("cases:board")).content.decode()
-    assert 'hx-trigger="every 10s"' in page and "每10秒自动刷新" in page
+    assert 'data-live-every="10"' in page and "实时连接中断时每 10 秒刷新" in page
     settings.LIVE_REFRESH_SECONDS = {**settings.LIVE_REFRESH_SECONDS, "incident_board": 30}
     page = desk.get(reverse("cases:board")).content.decode()
-    assert 'hx-trigger="every 30s"' in page and "每30秒自动刷新" in page
+    assert 'data-live-every="30"' in page and "实时连接中断时每 30 秒刷新" in page
 
 
 def test_the_repeat_callers_page_masks_the_numbers(desk, scene):

@@ -52,7 +52,7 @@ def test_the_page_shows_levels_events_and_todays_curve(client, noise):
     assert curve["hours"][0][3] is True  # the hour's loudest is over its limit
     html = response.content.decode()
     assert f'id="{curve["ids"]["values"]}"' in html and "data-noise-curve" in html
-    assert 'hx-trigger="every 10s"' in html
+    assert 'data-live="noise" data-live-every="10"' in html
     assert reverse("noise:event_to_incident", args=[event.pk]) in html
 
 

@@ -17,13 +17,15 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import uvicorn
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 
 T = TypeVar("T")
 
 
 class AsgiServer:
     def __init__(self) -> None:
+        from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
         from policestation.asgi import application
 
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -33,7 +35,13 @@ class AsgiServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
         config = uvicorn.Config(
-            application, lifespan="off", loop="asyncio", ws="websockets-sansio", log_level="warning"
+            # The static files too, as pytest-django's live_server serves them (the tests
+            # run with DEBUG off, which asgi.py reads).
+            ASGIStaticFilesHandler(application),
+            lifespan="off",
+            loop="asyncio",
+            ws="websockets-sansio",
+            log_level="warning",
         )
         self.server = uvicorn.Server(config)
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -45,6 +53,12 @@ class AsgiServer:
         self.loop.run_until_complete(self.server.serve(sockets=[self.socket]))
 
     def start(self) -> "AsgiServer":
+        from django.db import connections
+
+        # The server's threads close their database connections after each request and
+        # socket step, as a test's database must have none left when it is dropped.
+        self.kept = connections.settings["default"]["CONN_MAX_AGE"]
+        connections.settings["default"]["CONN_MAX_AGE"] = 0
         self.thread.start()
         deadline = time.monotonic() + 10
         while not self.server.started:
@@ -60,10 +74,11 @@ class AsgiServer:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.socket.close()
+        connections.settings["default"]["CONN_MAX_AGE"] = self.kept
 
     def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         assert self.loop is not None
-        call = sync_to_async(fn)(*args, **kwargs)
+        call = database_sync_to_async(fn)(*args, **kwargs)
         return asyncio.run_coroutine_threadsafe(call, self.loop).result(timeout=30)
 
 
