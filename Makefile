@@ -75,8 +75,11 @@ clean:
 # for some apps only; see README "Quality".
 BENCH_SCALE ?= small
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/policestation_bench
+# Redis carries the live events between the socket server and the services (devtools/bench/live.py).
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/12
 bench: install-dev
-	$(DEMO_ENV) DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench --scale $(BENCH_SCALE)
+	$(DEMO_ENV) DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
+		$(BIN)/python manage.py bench --scale $(BENCH_SCALE)
 
 # Load test (README "Load test"): 50 desk and tablet users for LOADTEST_MINUTES against
 # gunicorn, PostgreSQL, Redis and a Celery worker on 127.0.0.1. It re-creates the database

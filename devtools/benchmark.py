@@ -15,6 +15,11 @@ ingestion job declares how many items one run takes in, and the harness reports 
     @batch_scenario("noise: ingest 10,000 readings", sql=insert_sql, items=10_000,
                     unit="readings")
 
+A delivery scenario times what happens outside the test client, end to end, and returns
+its samples (e.g. from a service's commit to the event on 500 real WebSocket clients):
+
+    @delivery_scenario("live: a burst of 100 status changes to 500 sockets")
+
 Data generators (`@generator`) fill PostgreSQL in bulk to the chosen scale.
 """
 
@@ -93,10 +98,21 @@ class BatchScenario:
 
 
 @dataclass
+class DeliveryScenario:
+    """Something timed end to end outside Django's test client (e.g. a service's commit to
+    the message on real WebSocket clients): `run()` returns the samples in seconds and what
+    else the report should say of the run (clients, messages, the polling it replaces)."""
+
+    name: str
+    run: Callable[[], tuple[list[float], dict]]
+
+
+@dataclass
 class Registry:
     generators: list[Callable] = field(default_factory=list)
     requests: list[RequestScenario] = field(default_factory=list)
     batches: list[BatchScenario] = field(default_factory=list)
+    deliveries: list[DeliveryScenario] = field(default_factory=list)
 
     def keep_only(self, apps: set[str]) -> None:
         """Drop the generators and scenarios of every app not in `apps` (labels: "cases")."""
@@ -107,6 +123,7 @@ class Registry:
         self.generators = [g for g in self.generators if kept(g)]
         self.requests = [r for r in self.requests if kept(r.url)]
         self.batches = [b for b in self.batches if kept(b.run)]
+        self.deliveries = [d for d in self.deliveries if kept(d.run)]
 
 
 registry = Registry()
@@ -131,6 +148,14 @@ def batch_scenario(
 ):
     def register(run):
         registry.batches.append(BatchScenario(name, run, sql, setup, sql_setup, items, unit))
+        return run
+
+    return register
+
+
+def delivery_scenario(name: str):
+    def register(run):
+        registry.deliveries.append(DeliveryScenario(name, run))
         return run
 
     return register

@@ -194,11 +194,14 @@ if REDIS_URL:
     }
     CELERY_BROKER_CONNECTION_TIMEOUT = 2
     # Live events (apps/live) between the processes: web, Celery workers, the socket
-    # server. Redis down or silent: a publish gives up within seconds (apps.live.events),
-    # and the pages poll instead. No socket timeout: the socket server's reads block.
+    # server. Redis's publish/subscribe: an event is published once per group and each
+    # socket server hands it to its own sockets (one message to Redis, not one per socket;
+    # events are not kept for a socket that is not there, the page catches up on
+    # reconnecting). Redis down or silent: a publish gives up within seconds
+    # (apps.live.events) and the pages poll instead. No socket timeout: a subscriber waits.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1}],
                 "prefix": env_str("CACHE_KEY_PREFIX", "policestation") + ".live",

@@ -186,8 +186,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if content == "ping":
             await self.send_json("pong")
 
-    async def live_event(self, message: dict[str, Any]) -> None:
-        await self.send_json(message["event"])
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # An event only passes through, without the database: Channels' own dispatch would
+        # first close stale database connections, a hop to a thread for every message of
+        # every socket (a third of the socket server's time in make bench).
+        if message["type"] == "live.event":
+            await self.send(text_data=message["text"])
+        else:
+            await super().dispatch(message)
 
     async def live_end(self, message: dict[str, Any]) -> None:
         await self.close(code=ENDED)

@@ -4,7 +4,8 @@ Celery worker. The shared servers of the machine are never touched.
 
 - PostgreSQL stopped: pages, the API and /healthz answer 503 within seconds, with a short
   message, and the same app process answers 200 again once the cluster is back.
-- A database or Redis that accepts connections but never answers: given up within seconds.
+- A database or Redis that accepts connections but never answers: given up within seconds
+  (the cache, the broker, a live event).
 - PostgreSQL frozen (its processes stopped with SIGSTOP: connections stay open and the
   kernel still acknowledges every packet): a request on the app's open connection answers
   503 within DB_QUERY_TIMEOUT (apps.core.dbtimeout), pages, the API and /healthz alike, and
@@ -454,8 +455,13 @@ with transaction.atomic():
     row = enqueue("core.notification_send", 0)
 send_seconds = time.monotonic() - started
 row.refresh_from_db()
+from apps.live.events import send
+started = time.monotonic()
+send(["incident.all"], {"topic": "incident", "id": 1})
+live_seconds = time.monotonic() - started
 print(json.dumps({"value": value, "cache": cache_seconds, "send": send_seconds,
-                  "sent": row.sent_at is not None, "error": row.last_error}))
+                  "sent": row.sent_at is not None, "error": row.last_error,
+                  "live": live_seconds}))
 row.delete()
 """
 
@@ -486,6 +492,7 @@ def test_a_silent_database_or_redis_is_given_up_within_seconds(postgres, tmp_pat
         assert probe["value"] == "miss" and probe["cache"] < 2  # SOCKET_TIMEOUT=1
         assert not probe["sent"] and "OperationalError" in probe["error"]
         assert probe["send"] < 8  # the broker's socket timeouts: 2 s to connect, 5 s to read
+        assert 1.5 < probe["live"] < 4  # a live event gives up after SEND_TIMEOUT (2 s)
     finally:
         silent.close()
 

@@ -57,6 +57,7 @@ class Command(BaseCommand):
 
         results = [self._request(s, repeat) for s in benchmark.registry.requests]
         results += [self._batch(s) for s in benchmark.registry.batches]
+        results += [self._delivery(s) for s in benchmark.registry.deliveries]
         self._print(results)
         report = {
             "scale": scale,
@@ -118,6 +119,15 @@ class Command(BaseCommand):
             result["unit"] = scenario.unit
             result["per_s"] = benchmark.per_second(scenario.items, result["p50_ms"])
         return result
+
+    def _delivery(self, scenario):
+        samples, details = scenario.run()
+        return {
+            "scenario": scenario.name,
+            "kind": "delivery",
+            **benchmark.summarise(samples),
+            **details,
+        }
 
     def _print(self, results):
         header = (
