@@ -7,5 +7,5 @@ class LiveConfig(AppConfig):
     label = "live"
     verbose_name = _("Live updates")
 
-    def ready(self):
+    def ready(self) -> None:
         from . import signals  # noqa: F401  (a logout, a revoked token or a locked account ends its sockets)

@@ -63,7 +63,7 @@ def _header(scope: dict[str, Any], name: bytes) -> str:
 def caller_of(scope: dict[str, Any]) -> Caller | None:
     """Who opens this socket, or None to refuse it."""
     authorization = _header(scope, b"authorization")
-    prefix = settings.REST_KNOX["AUTH_HEADER_PREFIX"] + " "
+    prefix = f"{settings.REST_KNOX['AUTH_HEADER_PREFIX']} "
     if authorization.startswith(prefix):
         return _token_caller(authorization[len(prefix) :].strip())
     origin = urlsplit(_header(scope, b"origin"))
@@ -90,7 +90,7 @@ def _session_user(session: SessionBase) -> User | None:
     """The session's user if the session still stands, as Django's own get_user checks it:
     same account, active, and the password hash it was opened with."""
     try:
-        user = User.objects.select_related("station").get(pk=session[SESSION_KEY])
+        user: User = User.objects.select_related("station").get(pk=session[SESSION_KEY])
     except (KeyError, User.DoesNotExist, ValueError):
         return None
     if not user.is_active:
@@ -145,7 +145,7 @@ def _next_check(caller: Caller) -> float:
     return max(0.0, min(every, caller.until - time.time()))
 
 
-class LiveConsumer(AsyncJsonWebsocketConsumer):
+class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # Channels has no types
     caller: Caller | None = None
     check: asyncio.TimerHandle | None = None
 

@@ -573,7 +573,7 @@ def readings_ingest(*, sensor: NoiseSensor, readings: Sequence[Mapping[str, Any]
                 opened_event,
                 toast="noise",
                 place=sensor.name,
-                url=opened_event.get_absolute_url(),
+                url=reverse("noise:event_detail", args=[opened_event.pk]),
             )
         if new or opened or closed:
             live.publish("noise", sensor)  # the dashboard's levels

@@ -17,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -327,7 +328,7 @@ def application_submit(*, application: PermitApplication, by: User) -> PermitApp
             application,
             status=to,
             toast="application",
-            url=application.get_absolute_url(),
+            url=reverse("permits:application_detail", args=[application.pk]),
         )
     return application
 

@@ -46,7 +46,7 @@
   }
 
   // Poll mode: each element when its own interval has passed. The elements are looked up
-  // at every tick, as a refresh may have replaced them (hx-swap="outerHTML").
+  // at every tick, as a refresh may have replaced them (an htmx swap of the element itself).
   window.setInterval(function () {
     if (state !== "poll") return;
     var now = Date.now();

@@ -79,7 +79,8 @@ class AsgiServer:
     def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         assert self.loop is not None
         call = database_sync_to_async(fn)(*args, **kwargs)
-        return asyncio.run_coroutine_threadsafe(call, self.loop).result(timeout=30)
+        result: T = asyncio.run_coroutine_threadsafe(call, self.loop).result(timeout=30)
+        return result
 
 
 def session_cookie(user: Any) -> str:
