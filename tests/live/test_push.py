@@ -100,34 +100,10 @@ def test_status_changes_reach_the_desk_in_order_and_a_rollback_tells_nobody(
 def test_a_noise_alarm_an_escalation_and_a_new_application_reach_the_desk(
     asgi_server, live_socket, org
 ):
-    desk, leader = org.user(XIPENG_DESK), org.user("xipeng_leader")
-    sensor, _ = sensor_create(
-        by=leader,
-        station=org.xipeng,
-        community=org.yingxin,
-        name="歇台子广场",
-        latitude=Decimal("29.378150"),
-        longitude=Decimal("106.292470"),
-        zone_class="1",
-    )
-    dispute = mediation.dispute_receive(
-        by=desk,
-        source="walk_in",
-        category="neighbour",
-        description="邻居噪音纠纷",
-        community=org.yingxin,
-        parties=[{"role": "applicant", "name": "张三", "phone": "13983001234"}],
-    )
-    application = permits.application_create(
-        by=org.user("citizen"),
-        kind="registration",
-        community=org.yingxin,
-        name="王小红",
-        id_number=WANG_XIAOHONG,
-        phone="13912345678",
-        basis="employment",
-        address_text="迎新村3组12号",
-    )
+    desk = org.user(XIPENG_DESK)
+    sensor = _sensor(org, "歇台子广场")
+    dispute = _dispute(org, "邻居噪音纠纷", "张三", "13983001234")
+    application = _application(org)
     for kind in ("id_front", "id_back", "lease_or_property", "portrait"):
         permits.document_add(
             application=application, by=org.user("citizen"), upload=jpeg(), kind=kind
@@ -170,68 +146,68 @@ def test_a_ringing_call_reaches_that_desk_only(asgi_server, live_socket, org):
 # --- every topic × every persona -------------------------------------------------------------
 
 
-def _records(org):
-    """One record of each topic at 西彭, the mediator's dispute, and one at 双凤."""
-    desk = org.user(XIPENG_DESK)
+def _sensor(org, name):
     sensor, _ = sensor_create(
         by=org.user("xipeng_leader"),
         station=org.xipeng,
         community=org.yingxin,
-        name="迎新村广场",
+        name=name,
         latitude=Decimal("29.378150"),
         longitude=Decimal("106.292470"),
         zone_class="1",
     )
-    dispute = mediation.dispute_receive(
-        by=desk,
+    return sensor
+
+
+def _dispute(org, description, party, phone):
+    return mediation.dispute_receive(
+        by=org.user(XIPENG_DESK),
         source="walk_in",
         category="neighbour",
-        description="邻居纠纷",
+        description=description,
         community=org.yingxin,
-        parties=[{"role": "applicant", "name": "张三", "phone": "13983001234"}],
+        parties=[{"role": "applicant", "name": party, "phone": phone}],
     )
-    given = mediation.dispute_receive(
-        by=desk,
-        source="walk_in",
-        category="neighbour",
-        description="交给调解员的纠纷",
+
+
+def _application(org):
+    """The citizen's registration at 迎新村, a draft."""
+    return permits.application_create(
+        by=org.user("citizen"),
+        kind="registration",
         community=org.yingxin,
-        parties=[{"role": "applicant", "name": "李四", "phone": "13983005678"}],
+        name="王小红",
+        id_number=WANG_XIAOHONG,
+        phone="13912345678",
+        basis="employment",
+        address_text="迎新村3组12号",
     )
+
+
+def _records(org):
+    """One record of each topic at 西彭, the mediator's dispute, and one at 双凤."""
+    desk = org.user(XIPENG_DESK)
+    given = _dispute(org, "交给调解员的纠纷", "李四", "13983005678")
     mediation.dispute_assess(dispute=given, by=desk, risk_level="low")
     mediator = Mediator.objects.create(
         station=org.xipeng, name="王调解", kind="peoples", user=org.user(MEDIATOR)
     )
     mediation.dispute_assign(dispute=given, mediator=mediator, by=desk)
+    alarm = NoiseEvent.objects.create(
+        sensor=_sensor(org, "迎新村广场"),
+        opened_at=timezone.now(),
+        peak=Decimal("72"),
+        limit=55,
+        period="day",
+    )
     return {
         "incident": [
             incident_report(by=desk, source="110", place_text="迎新村")[0],
-            incident_report(
-                by=org.user(SHUANGFENG_DESK), source="110", place_text="双凤", station=None
-            )[0],
+            incident_report(by=org.user(SHUANGFENG_DESK), source="110", place_text="双凤")[0],
         ],
-        "noise": [
-            NoiseEvent.objects.create(
-                sensor=sensor,
-                opened_at=timezone.now(),
-                peak=Decimal("72"),
-                limit=55,
-                period="day",
-            )
-        ],
-        "dispute": [dispute, given],
-        "application": [
-            permits.application_create(
-                by=org.user("citizen"),
-                kind="registration",
-                community=org.yingxin,
-                name="王小红",
-                id_number=WANG_XIAOHONG,
-                phone="13912345678",
-                basis="employment",
-                address_text="迎新村3组12号",
-            )
-        ],
+        "noise": [alarm],
+        "dispute": [_dispute(org, "邻居纠纷", "张三", "13983001234"), given],
+        "application": [_application(org)],
     }
 
 
