@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Which database this request reads: a replica for read-only pages (apps.core.replicas).
+    "apps.core.replicas.ReplicaMiddleware",
     # Axes must be last: it turns a lockout raised further in into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -146,6 +148,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "tcp_user_timeout": 60_000,  # ms of data sent and not acknowledged
         }
     )
+# Read replicas (streaming replicas of the primary): DATABASE_REPLICA_URLS, comma-separated.
+# The pages and API lists that only read, and that can bear being a few seconds behind
+# (statistics, the board, exports, lists), read from a replica; everything else, and
+# everything a user reads within DATABASE_REPLICA_MAX_LAG seconds of a write of theirs,
+# from the primary (apps.core.replicas). A replica that is down or lags more is skipped.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS")
+REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG", 10)
+for _n, _url in enumerate(DATABASE_REPLICA_URLS):
+    DATABASES[f"replica{_n}"] = {
+        **dj_database_url.parse(
+            _url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        ),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        # The test runner makes no database of its own for it: a replica has the primary's.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["apps.core.replicas.ReplicaRouter"] if DATABASE_REPLICA_URLS else []
+
 # Seconds a database call of the web process may wait for an answer before the request
 # answers 503 (apps.core.dbtimeout; below gunicorn's 30 s timeout). 0: no bound. Celery
 # workers and management commands are never bounded.

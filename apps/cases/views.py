@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from apps.core.errors import DomainError
 from apps.core.masking import mask_phone
 from apps.core.pagination import NoCountPaginator
+from apps.core.replicas import reads_replica
 from apps.core.uploads import private_file_response
 from apps.core.views import (
     RevealPersonalDataView,
@@ -303,6 +304,7 @@ def attachment_file(request, pk):
     )
 
 
+@reads_replica
 @login_required
 def board(request):
     """The command room's board: open incidents by status; htmx refreshes it

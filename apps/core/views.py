@@ -128,6 +128,7 @@ class ScopedListView(ScopedMixin, FilterView):  # type: ignore[misc]  # django-f
     create_url_name: str | None = None
     # The topic (apps.live.events.TOPICS) whose events refresh the rows in place, if any.
     live_topic: str | None = None
+    reads_replica = True  # a list may be a few seconds behind (core.replicas)
 
     def get_filterset(self, filterset_class: type[ScopedFilterSet]) -> ScopedFilterSet:
         filterset: ScopedFilterSet = super().get_filterset(filterset_class)

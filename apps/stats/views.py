@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError, OutOfScope
 from apps.core.progress import get_progress
+from apps.core.replicas import reads_replica
 from apps.core.scoping import CHANGE, is_in_scope
 from apps.core.views import form_errors, require_perm
 from apps.stations.models import Bureau
@@ -67,6 +68,7 @@ def _query(unit, period, at) -> str:
     return f"unit={unit.key}&period={period}&at={at.isoformat()}"
 
 
+@reads_replica
 @login_required
 def dashboard(request):
     require_perm(request, VIEW)
@@ -117,6 +119,7 @@ def dashboard(request):
     return render(request, "stats/dashboard.html", context)
 
 
+@reads_replica
 @login_required
 def compare(request):
     require_perm(request, VIEW)
@@ -162,6 +165,7 @@ def _quarter(request):
     return unit, form.cleaned_data["year"], form.cleaned_data["quarter"]
 
 
+@reads_replica
 @login_required
 def bulletin(request):
     """The quarterly bulletin (季通报) of a station or the bureau as a PDF, with the
@@ -179,6 +183,7 @@ def bulletin(request):
     return response
 
 
+@reads_replica
 @login_required
 def bulletin_ranking(request):
     """The bulletin's half-year ranking table as XLSX."""

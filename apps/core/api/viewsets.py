@@ -1,11 +1,13 @@
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext as _
 from rest_framework import generics, permissions, status, viewsets
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from .. import replicas
 from ..errors import OutOfScope
 from ..scoping import CHANGE, VIEW, ScopedQuerySet, scoped_rows
 from ..services import save_in_scope
@@ -27,6 +29,15 @@ def _model_of(view: "generics.GenericAPIView[models.Model]") -> type[models.Mode
 class ChangeableObjectMixin(_ViewBase):
     """For action endpoints (POST on a read-only viewset): the URL's record, if the user may
     also change it. A record one may see but not change is 404, like any out-of-scope one."""
+
+    # A list (GET) may read a replica (core.replicas); False keeps one on the primary.
+    reads_replica = True
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        listing = getattr(self, "action", None) == "list"  # a viewset's, set by its router
+        if self.reads_replica and request.method == "GET" and listing:
+            replicas.allow(request.user)
 
     def get_changeable_object(self) -> models.Model:
         obj = self.get_object()

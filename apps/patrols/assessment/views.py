@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.outbox import enqueue
 from apps.core.progress import get_progress, set_progress
+from apps.core.replicas import reads_replica
 from apps.core.views import require_perm
 from apps.stations.models import Bureau, Station
 
@@ -104,6 +105,7 @@ def assessment_month(request):
     return render(request, "patrols/assessment.html", context)
 
 
+@reads_replica
 @login_required
 def assessment_month_xlsx(request):
     require_perm(request, READ)
@@ -160,6 +162,7 @@ def assessment_quarter_pdf(request):
     return response
 
 
+@reads_replica
 @login_required
 def assessment_quarter_xlsx(request):
     bureau, year, quarter, table = _quarter(request)

@@ -8,6 +8,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core import replicas
+
 from ..board.selectors import board_data
 from .serializers import BoardSerializer
 
@@ -30,6 +32,7 @@ class BoardView(APIView):
     def get(self, request):
         if not request.user.has_perm(BOARD_PERMISSION):
             raise PermissionDenied
+        replicas.allow(request.user)  # a wall screen's view, seconds behind at most
         known = request.query_params.get("posts_version") or None
         response = Response(board_data(user=request.user, posts_version=known))
         response["Cache-Control"] = "no-store"

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from apps.cases.choices import IncidentStatus
+from apps.core.replicas import reads_replica
 from apps.core.views import require_perm
 
 from ..api.board import BOARD_PERMISSION
@@ -36,6 +37,7 @@ def _texts():
     }
 
 
+@reads_replica
 @login_required
 def board(request):
     require_perm(request, BOARD_PERMISSION)
