@@ -249,12 +249,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A statistics run whose heartbeat is older than this is taken for dead (its worker was
 # killed) by the stats-recover-stalled job: failed, and queued again.
 STATS_STALL_MINUTES = env_int("STATS_STALL_MINUTES", 5)
+# The time-partitioned streams (apps.core.partitions): monthly partitions made this many
+# months ahead, and each table's months kept, this one included (None: all). The access
+# log keeps at least 183 days whatever is set here; its rows are purged by the auditor
+# (ACCESS_LOG_RETENTION_DAYS) as before.
+PARTITION_MONTHS_AHEAD = env_int("PARTITION_MONTHS_AHEAD", 3)
+PARTITION_RETENTION_MONTHS: dict[str, int | None] = {
+    "patrols_trackpoint": env_int("TRACK_POINTS_KEEP_MONTHS", 24),
+    "noise_noisereading": env_int("NOISE_READINGS_KEEP_MONTHS", 24),
+    "core_accesslog": None,
+    "cases_incidentevent": None,  # an incident's timeline is part of its record
+}
+
 # Periodic jobs of `celery beat`, in CELERY_TIMEZONE. Beat keeps its schedule in the
 # database (django-celery-beat, editable in admin); the entries below are written there
 # (and reset to these values) each time beat starts. The nightly statistics job is created
 # by a migration (stats 0002) instead, so that its time edited in admin stays.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    "core-partitions": {
+        "task": "core.partitions_maintain",
+        "schedule": crontab(hour=3, minute=10),  # the months ahead made, the expired dropped
+    },
     "core-flush-queued-tasks": {
         "task": "core.queued_tasks_flush",
         "schedule": 60.0,  # tasks the broker could not take when they were queued

@@ -367,7 +367,10 @@ class IncidentEvent(TimelineEntry):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
     status = models.CharField(_("status"), max_length=12, choices=IncidentStatus, blank=True)
     text = models.CharField(_("text"), max_length=500, blank=True)
-    client_id = models.UUIDField(_("client id"), null=True, blank=True, unique=True)
+    # A retried submission finds its first entry by this id (services.incidents._repeat,
+    # under the incident's row lock); unique with the time, as the table is partitioned by
+    # it (apps.core.partitions).
+    client_id = models.UUIDField(_("client id"), null=True, blank=True)
 
     objects = ScopedManager()
     scope = Scope(station="incident__station_id", bureau="incident__station__bureau_id")
@@ -376,6 +379,10 @@ class IncidentEvent(TimelineEntry):
         verbose_name = _("incident event")
         verbose_name_plural = _("incident events")
         ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["client_id", "at"], name="cases_event_unique_client")
+        ]
+        indexes = [models.Index(fields=["client_id"], name="cases_event_client_id")]
 
     def __str__(self):
         return f"{self.incident} · {self.get_kind_display()}"

@@ -58,10 +58,13 @@ def _pg_environment(params: Mapping[str, Any], name: str | None = None) -> dict[
     return env
 
 
-def _run(command: list[str], env: Mapping[str, str]) -> None:
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+def _run(command: list[str], env: Mapping[str, str], stdin: str | None = None) -> str:
+    done = subprocess.run(
+        command, env=env, input=stdin, capture_output=True, text=True, check=False
+    )
     if done.returncode:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()[-2000:]}")
+    return done.stdout
 
 
 def fingerprints(cursor: _Cursor, vendor: str) -> dict[str, list[Any]]:
@@ -150,8 +153,13 @@ def restore(
     params = connection.settings_dict
     if manifest["vendor"] == "postgresql":
         env = _pg_environment(params, database)
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-              f"--dbname={env['PGDATABASE']}", str(source / DUMP)], env)  # fmt: skip
+        # The schema emptied and the dump's script run, in one transaction: a failed restore
+        # leaves the database as it was. Not pg_restore --clean, which drops a partitioned
+        # table's constraints partition by partition, and PostgreSQL refuses that.
+        script = _run(["pg_restore", "--no-owner", "--file=-", str(source / DUMP)], env)
+        _run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",
+              "-c", "DROP SCHEMA public CASCADE", "-c", "CREATE SCHEMA public",
+              "-f", "-"], env, stdin=script)  # fmt: skip
         with psycopg.connect(**_psycopg_params(env)) as restored, restored.cursor() as cursor:
             found = fingerprints(cursor, "postgresql")
     else:

@@ -13,6 +13,7 @@ from celery import shared_task
 
 from .notifications import notification_deliver
 from .outbox import queued_tasks_flush
+from .partitions import maintain
 
 
 @shared_task(
@@ -26,3 +27,9 @@ def notification_send_task(notification_id: int) -> None:
 def queued_tasks_flush_task() -> int:
     """Send the tasks the broker could not take when they were queued (apps.core.outbox)."""
     return queued_tasks_flush()
+
+
+@shared_task(name="core.partitions_maintain")
+def partitions_maintain_task() -> dict[str, dict[str, list[str]]]:
+    """The streams' months ahead made and expired months dropped (apps.core.partitions)."""
+    return maintain()

@@ -361,8 +361,10 @@ class TrackPoint(models.Model):
         verbose_name_plural = _("track points")
         ordering = ["recorded_at", "id"]
         constraints = [
+            # With the time: the table is partitioned by it (apps.core.partitions), and a
+            # tablet's retried point carries its time as well as its id.
             models.UniqueConstraint(
-                fields=["patrol", "client_id"], name="patrols_point_unique_client"
+                fields=["patrol", "client_id", "recorded_at"], name="patrols_point_unique_client"
             )
         ]
         indexes = [models.Index(fields=["patrol", "recorded_at"])]

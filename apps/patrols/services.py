@@ -5,7 +5,7 @@ Track ingestion, per batch, under a lock on the patrol (so two batches of one pa
 processed one after the other):
 - a batch already received (same client id) is answered again without writing anything;
 - points already stored (same point client id, e.g. an overlapping retry) are skipped by the
-  database (ON CONFLICT DO NOTHING on (patrol, client_id));
+  database (ON CONFLICT DO NOTHING on (patrol, client_id, recorded_at));
 - a point is flagged OUTSIDE_CHINA outside China's bounding box, IMPOSSIBLE_SPEED when the
   speed from the previous valid point (in recorded time order) is above the bureau's
   limit; flagged points are kept but not used for distance, coverage or the last position;
@@ -553,7 +553,7 @@ INSERT_SQL = (
     "accuracy_m, speed_kmh, flag) "
     "SELECT %s, * FROM UNNEST(%s::uuid[], %s::timestamptz[], %s::float8[], %s::float8[], "
     "%s::float8[], %s::float8[], %s::smallint[]) "
-    "ON CONFLICT (patrol_id, client_id) DO NOTHING RETURNING client_id"
+    "ON CONFLICT (patrol_id, client_id, recorded_at) DO NOTHING RETURNING client_id"
 )
 
 
