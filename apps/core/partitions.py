@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
+from django.db.migrations import RunPython
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,14 @@ def convert(using: BaseDatabaseWrapper, table: str) -> None:
     triggers (a migration's step; PostgreSQL only, and only once)."""
     if using.vendor == "postgresql" and not is_partitioned(table, using):
         _rebuild(using, table, partitioned=True)
+
+
+def migration(table: str) -> RunPython:
+    """A stream's migration step: partitioned on the way up, plain again on the way down."""
+    return RunPython(
+        lambda apps, schema_editor: convert(schema_editor.connection, table),
+        lambda apps, schema_editor: unconvert(schema_editor.connection, table),
+    )
 
 
 def unconvert(using: BaseDatabaseWrapper, table: str) -> None:

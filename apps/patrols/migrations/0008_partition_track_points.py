@@ -3,22 +3,10 @@ the table as it is. Undone, the plain table comes back with the same rows."""
 
 from django.db import migrations
 
-TABLE = "patrols_trackpoint"
-
-
-def partition(apps, schema_editor):
-    from apps.core.partitions import convert
-
-    convert(schema_editor.connection, TABLE)
-
-
-def unpartition(apps, schema_editor):
-    from apps.core.partitions import unconvert
-
-    unconvert(schema_editor.connection, TABLE)
+from apps.core.partitions import migration
 
 
 class Migration(migrations.Migration):
     dependencies = [("patrols", "0007_partitioned_by_time")]
 
-    operations = [migrations.RunPython(partition, unpartition)]
+    operations = [migration("patrols_trackpoint")]
