@@ -126,3 +126,12 @@ def log_in(page):
         page.get_by_role("button", name="登录").click()
 
     return submit
+
+
+def wait_for_charts(page):
+    """Until Chart.js has drawn every chart of the page: its script comes after the tables,
+    which may show before it has run."""
+    page.wait_for_function(
+        "() => window.Chart && [...document.querySelectorAll('canvas[data-chart]')]"
+        ".every(c => Chart.getChart(c))"
+    )

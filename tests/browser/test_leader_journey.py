@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from apps.stations.models import Post
 from devtools.demo.accounts import DEMO_PASSWORD
-from tests.browser.conftest import ARTIFACTS, WALL
+from tests.browser.conftest import ARTIFACTS, WALL, wait_for_charts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,6 +34,7 @@ def demo(settings):
 
 def drawn(page) -> dict:
     """Every chart's data as Chart.js holds it, by its canvas' test id."""
+    wait_for_charts(page)
     return page.evaluate(
         "() => Object.fromEntries([...document.querySelectorAll('canvas[data-testid]')]"
         ".map(c => [c.dataset.testid, Chart.getChart(c)?.data]))"
@@ -41,6 +42,7 @@ def drawn(page) -> dict:
 
 
 def settle(page):
+    wait_for_charts(page)
     # The charts' final state at once for the screenshot (they animate for a second).
     page.evaluate(
         "() => document.querySelectorAll('canvas[data-chart]').forEach(c => {"

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from apps.core.testing.personas import XIPENG_DESK, XIPENG_LEADER, build_org
 from apps.stats.selectors import CHARTED
+from tests.browser.conftest import wait_for_charts
 from tests.stats.dash_data import fact
 from tests.stats.engine_data import at, incident
 
@@ -48,6 +49,7 @@ def test_the_leaders_dashboard(page, log_in, snap):
     expect(page.locator('[data-testid="value-dispute_resolution_rate"]')).to_have_text("75")
     expect(page.locator('[data-testid="yoy-consultations"]')).to_have_text("—")
     expect(page.locator('[data-testid="value-response_median"]')).to_have_text("10")
+    wait_for_charts(page)
     drawn = page.evaluate(
         "() => Object.fromEntries([...document.querySelectorAll('canvas[data-testid]')]"
         ".map(c => [c.dataset.testid, Chart.getChart(c)?.data.datasets[0].data]))"
