@@ -34,6 +34,8 @@ from django.db.backends.utils import CursorWrapper
 from django.db.migrations import RunPython
 from django.utils import timezone
 
+from .months import month_bounds, month_start
+
 logger = logging.getLogger(__name__)
 
 # The access log is kept at least this long (apps.core.logs): a month is dropped only when
@@ -54,12 +56,6 @@ STREAMS = [
     Stream("cases_incidentevent", "at"),
 ]
 BY_TABLE = {stream.table: stream for stream in STREAMS}
-
-
-def month_start(day: date, months: int = 0) -> date:
-    """The first day of the month `months` after (or before) the one holding `day`."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def partition_name(table: str, month: date) -> str:
@@ -155,12 +151,6 @@ def _last_ahead() -> date:
     return month_start(timezone.localdate(), settings.PARTITION_MONTHS_AHEAD)
 
 
-def _bounds(month: date) -> tuple[str, str]:
-    """A month's bounds as local midnights (Asia/Shanghai): a month is the officers' month."""
-    zone = settings.TIME_ZONE
-    return f"{month.isoformat()} 00:00 {zone}", f"{month_start(month, 1).isoformat()} 00:00 {zone}"
-
-
 def _make_months(cursor: CursorWrapper, table: str, first: date, last: date) -> list[str]:
     """The monthly partitions from `first` to `last` that are missing, each made with the
     rows of its month taken out of the default partition (there are none, mostly)."""
@@ -171,7 +161,7 @@ def _make_months(cursor: CursorWrapper, table: str, first: date, last: date) -> 
         name = partition_name(table, month)
         cursor.execute("SELECT to_regclass(%s)", [name])
         if cursor.fetchone()[0] is None:
-            start, end = _bounds(month)
+            start, end = month_bounds(month)
             cursor.execute(
                 f'CREATE TABLE "{name}" (LIKE "{table}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS)'
             )

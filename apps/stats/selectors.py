@@ -17,6 +17,7 @@ from django.db.models.functions import Trunc
 from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError, OutOfScope
+from apps.core.months import month_start
 from apps.core.scoping import scope_level
 from apps.stations.models import Bureau, Post, Station
 
@@ -74,20 +75,15 @@ def period_start(kind: str, day: date) -> date:
     if kind == "quarter":
         return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
     if kind == TWELVE_MONTHS:
-        return _add_months(day.replace(day=1), -11)
+        return month_start(day.replace(day=1), -11)
     return date(day.year, 1, 1)
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def period_shift(kind: str, start: date, n: int) -> date:
     """The start of the period `n` periods after (before, if negative) the one at `start`."""
     if kind == "day":
         return start + timedelta(days=n)
-    return _add_months(start, PERIOD_MONTHS[kind] * n)
+    return month_start(start, PERIOD_MONTHS[kind] * n)
 
 
 def period_end(kind: str, start: date) -> date:
@@ -100,7 +96,7 @@ def year_before(kind: str, start: date) -> date:
             return start.replace(year=start.year - 1)
         except ValueError:  # 29 February
             return start.replace(year=start.year - 1, day=28)
-    return _add_months(start, -12)
+    return month_start(start, -12)
 
 
 def range_label(first: str, last: str) -> str:

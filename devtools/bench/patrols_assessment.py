@@ -13,7 +13,8 @@ from django.db import connection
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.patrols.assessment.services import assessment_compute, month_bounds, patrol_settings
+from apps.core.months import month_bounds
+from apps.patrols.assessment.services import assessment_compute, patrol_settings
 from apps.patrols.models import Patrol
 from apps.stations.models import Bureau, Community, Station
 from devtools.benchmark import batch_scenario, copy_rows, generator

@@ -10,7 +10,8 @@ from django.db import connection
 from django.utils import timezone
 
 from apps.core import partitions
-from apps.core.partitions import STREAMS, month_start, partition_name
+from apps.core.months import month_start
+from apps.core.partitions import STREAMS, partition_name
 from apps.noise.models import NoiseReading
 from tests.noise.conftest import make_sensor
 

@@ -51,7 +51,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -59,6 +58,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from apps.accounts.choices import UserKind
+from apps.core.months import month_bounds, month_start
 from apps.core.progress import set_progress
 
 from ..choices import AssessmentSubject, FindingStatus, PatrolStatus
@@ -78,21 +78,6 @@ MEASURES = (
     "findings_handled",
     "incidents",
 )
-
-
-def month_start(value: date) -> date:
-    return value.replace(day=1)
-
-
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    """The month's first and the next month's first instant, local time."""
-    zone = ZoneInfo(settings.TIME_ZONE)
-    first = month_start(month)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return (
-        datetime(first.year, first.month, 1, tzinfo=zone),
-        datetime(following.year, following.month, 1, tzinfo=zone),
-    )
 
 
 def previous_month(today: date) -> date:
