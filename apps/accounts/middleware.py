@@ -11,6 +11,13 @@ SESSION_LAST_SEEN = "auth_last_seen_at"
 _TOUCH_EVERY_SECONDS = 60
 
 
+def session_ends_at(session) -> float:
+    """When a session ends whatever its user does: SESSION_ABSOLUTE_TIMEOUT after login (a
+    page's request and a live socket both end by it)."""
+    started = session.get(SESSION_STARTED, time.time())
+    return started + settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+
+
 class SessionExpiryMiddleware:
     """Ends a browser session after SESSION_IDLE_TIMEOUT without a request, or
     SESSION_ABSOLUTE_TIMEOUT after login, whatever the user does."""
@@ -18,14 +25,13 @@ class SessionExpiryMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
-        self.absolute = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
 
     def __call__(self, request):
         if request.user.is_authenticated and hasattr(request, "session"):
             now = time.time()
             started = request.session.get(SESSION_STARTED, now)
             last_seen = request.session.get(SESSION_LAST_SEEN, now)
-            if now - last_seen > self.idle or now - started > self.absolute:
+            if now - last_seen > self.idle or now > session_ends_at(request.session):
                 logout(request)
                 messages.info(request, _("Your session has expired. Please log in again."))
             else:

@@ -27,7 +27,7 @@ from django.utils.module_loading import import_string
 from rest_framework import exceptions
 
 from apps.accounts.auth import DeviceTokenAuthentication
-from apps.accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
+from apps.accounts.middleware import SESSION_LAST_SEEN, session_ends_at
 from apps.accounts.models import User
 
 from .events import groups_of
@@ -97,8 +97,7 @@ def _session_user(session: SessionBase) -> User | None:
         return None
     if not constant_time_compare(session.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash()):
         return None
-    started = session.get(SESSION_STARTED, time.time())
-    if time.time() - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds():
+    if time.time() > session_ends_at(session):
         return None
     return user
 
@@ -107,11 +106,8 @@ def _session_caller(session: SessionBase) -> Caller | None:
     user = _session_user(session)
     if user is None:
         return None
-    started = session.get(SESSION_STARTED, time.time())
     caller = Caller(
-        user=user,
-        session_key=session.session_key or "",
-        until=started + settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds(),
+        user=user, session_key=session.session_key or "", until=session_ends_at(session)
     )
     caller.groups = [*groups_of(user), session_group(caller.session_key)]
     return caller
