@@ -2,7 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from .models import Notification
+from .notifications import unread_counts
 from .tiles import map_config
 
 
@@ -15,7 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     def unread() -> int:
         if user is None or not user.is_authenticated:
             return 0
-        return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        return unread_counts([user.pk])[user.pk]
 
     return {
         "site_title": settings.SITE_TITLE,
