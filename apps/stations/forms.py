@@ -84,7 +84,8 @@ class ServiceLogForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["post"].queryset = Post.objects.restrict(user, "change").filter(is_active=True)
+        posts = Post.objects.restrict(user, "change").filter(is_active=True)
+        self.fields["post"].queryset = posts.only("id", "name")  # a dropdown's need
         if user.post_id:
             self.fields["post"].initial = user.post_id
         # A fresh id per rendered form: a double click records the service once.

@@ -690,10 +690,18 @@ def home_counters(*, user: "User", now: datetime | None = None) -> dict[str, int
 
     start, end = today_bounds(now)
     moving = [IncidentStatus.DISPATCHED, IncidentStatus.EN_ROUTE, IncidentStatus.ARRIVED]
-    incidents = Incident.objects.restrict(user).aggregate(
-        today=Count("id", filter=Q(received_at__gte=start, received_at__lt=end)),
-        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        dispatched=Count("id", filter=Q(status__in=moving)),
+    received_today = Q(received_at__gte=start, received_at__lt=end)
+    is_open = Q(status__in=OPEN_STATUSES)
+    # Only the rows some counter counts: the station's (status, time) indexes find them,
+    # where the counters' filters alone made it read every incident the station ever had.
+    incidents = (
+        Incident.objects.restrict(user)
+        .filter(received_today | is_open)
+        .aggregate(
+            today=Count("id", filter=received_today),
+            open=Count("id", filter=is_open),
+            dispatched=Count("id", filter=Q(status__in=moving)),
+        )
     )
     consultations = (
         ServiceLog.objects.restrict(user)

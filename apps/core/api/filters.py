@@ -33,6 +33,18 @@ TYPED_FIELDS = (
 
 
 class StrictFilterBackend(DjangoFilterBackend):  # type: ignore[misc]  # django-filter: no types
+    def filter_queryset(self, request: "Request", queryset: QuerySet[Any], view: "APIView") -> Any:
+        """A request that names none of the filters is not filtered: building the FilterSet
+        and its form, only for every filter to pass an empty value by, cost a list a third of
+        its time (issue 21, item 4)."""
+        filterset_class = self.get_filterset_class(view, queryset)
+        if (
+            filterset_class is None
+            or not request.query_params.keys() & filterset_class.base_filters
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
     def get_filterset(
         self, request: "Request", queryset: QuerySet[Any], view: "APIView"
     ) -> ScopedFilterSet | None:

@@ -12,6 +12,7 @@ from ..errors import OutOfScope
 from ..scoping import CHANGE, VIEW, ScopedQuerySet, scoped_rows
 from ..services import save_in_scope
 from ..views import signed_in
+from .lean import lean_list
 
 if TYPE_CHECKING:
     # The mixin is only ever mixed into viewsets: these are the methods it calls.
@@ -38,6 +39,20 @@ class ChangeableObjectMixin(_ViewBase):
         listing = getattr(self, "action", None) == "list"  # a viewset's, set by its router
         if self.reads_replica and request.method == "GET" and listing:
             replicas.allow(request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The list through the lean read path (core.api.lean) when its serializer allows."""
+        plan = lean_list(self.get_serializer_class())
+        if plan is None:
+            return super().list(request, *args, **kwargs)  # type: ignore[misc]
+        ordering = getattr(self.paginator, "ordering", None) or ()
+        if isinstance(ordering, str):
+            ordering = (ordering,)
+        rows = plan.rows(self.filter_queryset(self.get_queryset()), ordering)
+        page = self.paginate_queryset(rows)
+        if page is None:
+            return Response(plan.render(rows, rows.db))
+        return self.get_paginated_response(plan.render(page, rows.db))
 
     def get_changeable_object(self) -> models.Model:
         obj = self.get_object()

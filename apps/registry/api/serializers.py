@@ -43,7 +43,8 @@ class PersonSerializer(ModelSerializer):
 
     id_number = MaskedField("id_number", max_length=18)
     phone = MaskedField("phone", max_length=20, required=False, allow_blank=True)
-    birth_year = serializers.SerializerMethodField()
+    # The year only, read from the date in the database (the list's lean path reads it too).
+    birth_year = serializers.IntegerField(source="birth_date.year", read_only=True, allow_null=True)
 
     class Meta:
         model = Person
@@ -67,9 +68,6 @@ class PersonSerializer(ModelSerializer):
             "gender": {"required": False},
             "birth_date": {"required": False, "write_only": True},
         }
-
-    def get_birth_year(self, person) -> int | None:
-        return person.birth_date.year if person.birth_date else None
 
     def validate_id_number(self, value):
         if self.instance is not None:
