@@ -125,14 +125,20 @@ def suggestion():
     return reverse("incident-suggestions", args=[_xipeng_incident().pk])
 
 
-def incidents_page_sql():
+def incidents_page_sql(where: str = "", params: tuple = ()):
     return (
         "SELECT json_agg(t) FROM (SELECT i.id, i.number, i.station_id, i.source, i.category_id, "
         "c.name AS category_name, i.priority, i.status, i.caller_phone, i.place_text, "
         "i.latitude, i.longitude, i.received_at, i.post_id, i.disposition "
         "FROM cases_incident i LEFT JOIN cases_incidentcategory c ON c.id = i.category_id "
-        "WHERE i.station_id = %s ORDER BY i.received_at DESC, i.id DESC LIMIT 50) t",
-        [Station.objects.get(code=XIPENG).pk],
+        f"WHERE i.station_id = %s {where} ORDER BY i.received_at DESC, i.id DESC LIMIT 50) t",
+        [Station.objects.get(code=XIPENG).pk, *params],
+    )
+
+
+def incidents_filtered_sql():
+    return incidents_page_sql(
+        "AND i.status = 'closed' AND i.category_id = %s", (_xipeng_incident().category_id,)
     )
 
 
@@ -141,7 +147,11 @@ def incidents_api():
     return reverse("incident-list")
 
 
-@request_scenario("incidents: API list, open ones of a category", persona="xipeng_desk")
+@request_scenario(
+    "incidents: API list, closed ones of a category",
+    persona="xipeng_desk",
+    sql=incidents_filtered_sql,
+)
 def incidents_api_filtered():
     category = _xipeng_incident().category_id
     return reverse("incident-list") + f"?status=closed&category={category}"

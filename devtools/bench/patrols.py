@@ -236,7 +236,38 @@ batch_scenario(
 )(_ingest)
 
 
-@request_scenario("patrols: API list", persona="jlp_admin")
+def patrols_page_sql():
+    """The first page of the bureau's patrols as the API gives them: names, plate, officers,
+    joint-force participants, the communities planned and covered."""
+    return (
+        "SELECT json_agg(t) FROM (SELECT p.id, p.station_id AS station, st.name AS station_name, "
+        "p.post_id AS post, po.name AS post_name, p.vehicle_id AS vehicle, "
+        "v.plate AS vehicle_plate, p.mode, p.status, "
+        "(SELECT json_agg(json_build_object('id', u.id, 'username', u.username, "
+        "  'name', u.first_name || ' ' || u.last_name)) FROM patrols_patrol_officers o "
+        "  JOIN accounts_user u ON u.id = o.user_id WHERE o.patrol_id = p.id) AS officers, "
+        "(SELECT json_agg(json_build_object('kind', pp.kind, 'name', pp.name, "
+        "  'phone', pp.phone)) FROM patrols_patrolparticipant pp WHERE pp.patrol_id = p.id) "
+        "  AS participants, "
+        "(SELECT json_agg(c.id) FROM patrols_patrol_communities pc JOIN stations_community c "
+        "  ON c.id = pc.community_id WHERE pc.patrol_id = p.id) AS communities, "
+        "(SELECT json_agg(c.name) FROM patrols_patrol_communities pc JOIN stations_community c "
+        "  ON c.id = pc.community_id WHERE pc.patrol_id = p.id) AS community_names, "
+        "p.route, p.planned_start, p.planned_end, p.started_at, p.ended_at, "
+        "extract(epoch FROM coalesce(p.ended_at, now()) - p.started_at)::int AS duration, "
+        "p.loudspeaker, p.note, p.distance_m, "
+        "(SELECT json_agg(c.name) FROM patrols_patrol_covered pc JOIN stations_community c "
+        "  ON c.id = pc.community_id WHERE pc.patrol_id = p.id) AS covered, "
+        "p.last_latitude, p.last_longitude, p.last_seen_at "
+        "FROM patrols_patrol p JOIN stations_station st ON st.id = p.station_id "
+        "LEFT JOIN stations_post po ON po.id = p.post_id "
+        "LEFT JOIN patrols_vehicle v ON v.id = p.vehicle_id "
+        "WHERE st.bureau_id = %s ORDER BY p.planned_start DESC, p.id DESC LIMIT 50) t",
+        [Station.objects.get(code=XIPENG).bureau_id],
+    )
+
+
+@request_scenario("patrols: API list", persona="jlp_admin", sql=patrols_page_sql)
 def patrols_api():
     return reverse("patrol-list")
 

@@ -143,12 +143,29 @@ def _bureau_id() -> int:
     return Bureau.objects.get(code="500107").pk
 
 
-def posts_page_sql():
+def posts_page_sql(offset: int = 0):
     return (
         "SELECT json_agg(t) FROM (SELECT p.id, p.station_id AS station, p.name, p.kind, "
         "p.address, p.phone, p.latitude, p.longitude, p.opened_on, p.is_active "
         "FROM stations_post p JOIN stations_station s ON s.id = p.station_id "
-        "WHERE s.bureau_id = %s ORDER BY p.station_id, p.name LIMIT 50) t",
+        "WHERE s.bureau_id = %s ORDER BY p.station_id, p.name LIMIT 50 OFFSET %s) t",
+        [_bureau_id(), offset],
+    )
+
+
+def _middle_page() -> int:
+    return max(1, Post.objects.count() // 100)
+
+
+def posts_middle_page_sql():
+    return posts_page_sql(offset=(_middle_page() - 1) * 50)
+
+
+def stations_page_sql():
+    return (
+        "SELECT json_agg(t) FROM (SELECT id, bureau_id AS bureau, name, code, organ_code, "
+        "address, phone, latitude, longitude, area, area_km2 FROM stations_station "
+        "WHERE bureau_id = %s ORDER BY bureau_id, code LIMIT 50) t",
         [_bureau_id()],
     )
 
@@ -178,7 +195,7 @@ def stations_page():
     return reverse("stations:station_list")
 
 
-@request_scenario("stations: API list", persona="jlp_admin")
+@request_scenario("stations: API list", persona="jlp_admin", sql=stations_page_sql)
 def stations_api():
     return reverse("station-list")
 
@@ -193,10 +210,10 @@ def posts_api():
     return reverse("post-list")
 
 
-@request_scenario("posts: API list, middle page", persona="jlp_admin")
+@request_scenario("posts: API list, middle page", persona="jlp_admin", sql=posts_middle_page_sql)
 def posts_api_deep():
     # Offset pagination at its worst reasonable depth: the middle of the bureau's posts.
-    return reverse("post-list") + f"?page={max(1, Post.objects.count() // 100)}"
+    return reverse("post-list") + f"?page={_middle_page()}"
 
 
 @request_scenario("communities: list page", persona="jlp_admin")
