@@ -198,3 +198,21 @@ def test_the_page_lists_the_weeks_closed_events_with_their_pages(client, noise):
     table = response.content.decode().split('data-testid="past-week"')[1].split("</table>")[0]
     assert table.count("<tr>") == 3  # the head and the two events
     assert reverse("noise:event_detail", args=[recent.pk]) in table
+
+
+def test_the_curve_steps_by_five_local_minutes_each_at_its_loudest(noise):
+    """20:21–20:33 Beijing time: the loudest minute of each 5-minute step, labelled with
+    the step's local start, the night's limit after 22:00 not yet in force."""
+    from apps.noise.selectors import day_curves, sensors_live
+
+    start = timezone.now().astimezone(LOCAL).replace(hour=20, minute=21, second=0)
+    readings = []
+    for minute, level in ((0, 60), (2, 81), (4, 70), (9, 65), (12, 58)):
+        readings += series(start + timedelta(minutes=minute), 1, level)
+    readings_ingest(sensor=noise.sensor, readings=readings)
+    [sensor] = sensors_live(user=noise.org.user("xipeng_desk"))
+    curve = day_curves(sensors=[sensor])[sensor.pk]
+    assert curve["labels"] == ["20:20", "20:25", "20:30"]
+    assert curve["values"] == [81.0, 70.0, 65.0]  # 20:25 begins a step, 20:33 is quieter
+    assert curve["limits"] == [55, 55, 55]
+    assert curve["hours"] == [("20:00", 81.0, 55, True)]
