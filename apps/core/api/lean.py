@@ -10,25 +10,24 @@ A many-to-many of ids costs one query on its through table, as the prefetch did.
 The plan is made once per serializer class from its fields. A serializer that does more
 than map model columns (a method field, a nested serializer, a property, its own
 `to_representation`) gets no plan and lists through DRF as before.
-`tests/core/test_lean_lists.py` compares both paths on every API list.
+`tests/api/test_lean_lists.py` compares both paths on every API list.
 """
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
 from django.utils import timezone
-from rest_framework import fields, relations, serializers
+from rest_framework import ISO_8601, fields, relations, serializers
 from rest_framework.settings import api_settings
 
 from .serializers import MaskedField
 
 # Serializer fields whose JSON is the value the database gives for a matching model field.
-_STORED_AS_JSON: dict[type[fields.Field], tuple[type[models.Field], ...]] = {
+_STORED_AS_JSON: dict[type[Any], tuple[type[Any], ...]] = {
     fields.CharField: (models.CharField, models.TextField),
     fields.IntegerField: (models.IntegerField, models.AutoField),
     fields.BooleanField: (models.BooleanField,),
@@ -61,8 +60,8 @@ def _local_time(value: Any, zone: Any) -> str:
 class _Column:
     name: str  # the output key
     column: str  # the values() path
-    # None: the stored value as it is; _local_time: a time in the request's zone.
-    convert: Callable[[Any], Any] | None
+    convert: Callable[[Any], Any] | None  # None: the stored value as it is
+    local_time: bool = False  # a time, in the request's zone (_local_time)
 
 
 @dataclass(frozen=True)
@@ -92,15 +91,15 @@ class LeanList:
         zone = timezone.get_current_timezone()
         out = []
         for row in rows:
-            item = {}
+            item: dict[str, Any] = {}
             for column in self.columns:
                 value, convert = row[column.column], column.convert
-                if value is None or convert is None:
-                    item[column.name] = value
-                elif convert is _local_time:
+                if value is None:
+                    item[column.name] = None
+                elif column.local_time:
                     item[column.name] = _local_time(value, zone)
                 else:
-                    item[column.name] = convert(value)
+                    item[column.name] = value if convert is None else convert(value)
             for name, ids in many.items():
                 item[name] = ids.get(row["pk"], [])
             out.append({name: item[name] for name in self.names})
@@ -113,13 +112,14 @@ class LeanList:
         found: dict[Any, list[Any]] = defaultdict(list)
         if not pks:
             return found
-        meta = many.through._meta
-        source = meta.get_field(many.source).column
-        target = meta.get_field(many.target).column
+        meta: Any = many.through._meta
+        quote = connections[using].ops.quote_name
+        source = quote(meta.get_field(many.source).column)
+        target = quote(meta.get_field(many.target).column)
         marks = ", ".join(["%s"] * len(pks))
         sql = (
-            f"SELECT {source}, {target} FROM {meta.db_table} "
-            f"WHERE {source} IN ({marks}) ORDER BY {meta.pk.column}"
+            f"SELECT {source}, {target} FROM {quote(meta.db_table)} "
+            f"WHERE {source} IN ({marks}) ORDER BY {quote(meta.pk.column)}"
         )
         with connections[using].cursor() as cursor:
             cursor.execute(sql, pks)
@@ -131,6 +131,7 @@ class LeanList:
 def _model_field(model: type[models.Model], path: list[str]) -> Any:
     """The concrete model field at the end of a dotted source through foreign keys, or the
     output field of a transform the database computes (`birth_date.year`)."""
+    field: Any = None
     for index, part in enumerate(path):
         try:
             field = model._meta.get_field(part)
@@ -145,19 +146,22 @@ def _model_field(model: type[models.Model], path: list[str]) -> Any:
             if not (field.many_to_one or field.one_to_one):
                 return None
             model = field.related_model
-    return field  # type: ignore[return-value]
+    return field
 
 
-def _converter(field: fields.Field, model_field: models.Field) -> Callable[[Any], Any] | None:
+def _converter(field: Any, model_field: Any) -> Callable[[Any], Any] | None:
     for kind, stored in _STORED_AS_JSON.items():
         if type(field) is kind and isinstance(model_field, stored):
             return None
-    iso = getattr(field, "format", api_settings.DATETIME_FORMAT) == fields.ISO_8601
-    if type(field) is fields.DateTimeField and iso and not hasattr(field, "timezone"):
-        return _local_time
     if isinstance(field, _CONVERTED):
         return field.to_representation
     raise LookupError(field)
+
+
+def _is_local_time(field: Any) -> bool:
+    """A DateTimeField as DRF writes it by default: ISO 8601 in the request's zone."""
+    iso = getattr(field, "format", api_settings.DATETIME_FORMAT) == ISO_8601
+    return type(field) is fields.DateTimeField and iso and not hasattr(field, "timezone")
 
 
 def _many_ids(model: type[models.Model], name: str, field: Any) -> _ManyIds:
@@ -165,15 +169,15 @@ def _many_ids(model: type[models.Model], name: str, field: Any) -> _ManyIds:
         raise LookupError(field)
     if field.child_relation.pk_field is not None:
         raise LookupError(field)
-    m2m = model._meta.get_field(field.source)
+    m2m: Any = model._meta.get_field(field.source)
     if not m2m.many_to_many or not m2m.concrete:
         raise LookupError(field)
     through = m2m.remote_field.through
     return _ManyIds(name, through, m2m.m2m_field_name(), m2m.m2m_reverse_field_name())
 
 
-def _column(model: type[models.Model], name: str, field: fields.Field) -> _Column:
-    path = field.source.split(".")
+def _column(model: type[models.Model], name: str, field: Any) -> _Column:
+    path = str(field.source).split(".")
     model_field = _model_field(model, path)
     if model_field is None:
         raise LookupError(field)
@@ -184,12 +188,23 @@ def _column(model: type[models.Model], name: str, field: fields.Field) -> _Colum
         return _Column(name, column, None)  # values() gives the foreign key's id
     if model_field.is_relation:
         raise LookupError(field)
+    if _is_local_time(field):
+        return _Column(name, column, None, local_time=True)
     return _Column(name, column, _converter(field, model_field))
 
 
-@cache
-def lean_list(serializer_class: type[serializers.BaseSerializer[Any]]) -> LeanList | None:
-    """The plan for listing through `serializer_class`, or None when it needs DRF."""
+_PLANS: dict[type[Any], LeanList | None] = {}
+
+
+def lean_list(serializer_class: type[Any]) -> LeanList | None:
+    """The plan for listing through `serializer_class` (made once per class), or None when
+    it needs DRF."""
+    if serializer_class not in _PLANS:
+        _PLANS[serializer_class] = _plan(serializer_class)
+    return _PLANS[serializer_class]
+
+
+def _plan(serializer_class: type[Any]) -> LeanList | None:
     if not issubclass(serializer_class, serializers.ModelSerializer):
         return None
     own = ("to_representation", "get_fields", "__init__", "data")

@@ -44,7 +44,7 @@ class ChangeableObjectMixin(_ViewBase):
         """The list through the lean read path (core.api.lean) when its serializer allows."""
         plan = lean_list(self.get_serializer_class())
         if plan is None:
-            return super().list(request, *args, **kwargs)  # type: ignore[misc]
+            return super().list(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
         ordering = getattr(self.paginator, "ordering", None) or ()
         if isinstance(ordering, str):
             ordering = (ordering,)
