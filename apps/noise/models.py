@@ -316,6 +316,32 @@ class NoiseReading(models.Model):
         return f"{self.sensor_id} {when(self.at, 'seconds')} {self.db_a}"
 
 
+class NoiseStep(models.Model):
+    """The loudest reading of a sensor in each 5 minutes, kept by the ingest as it stores
+    readings: what the day's curve draws, 288 rows a sensor a day, where reading the day's
+    readings themselves (86,400 a sensor at one a second) made every view of the noise page
+    aggregate them again (issue 21, item 4)."""
+
+    sensor = models.ForeignKey(
+        NoiseSensor, on_delete=models.CASCADE, related_name="steps", verbose_name=_("sensor")
+    )
+    at = models.DateTimeField(_("step from"))
+    level = models.DecimalField(_("loudest, dB(A)"), max_digits=4, decimal_places=1)
+
+    objects = ScopedManager()
+    scope = SENSOR_SCOPE
+
+    class Meta:
+        verbose_name = _("noise step")
+        verbose_name_plural = _("noise steps")
+        constraints = [
+            models.UniqueConstraint(fields=["sensor", "at"], name="noise_step_unique_time")
+        ]
+
+    def __str__(self):
+        return f"{self.sensor_id} {when(self.at, 'minutes')} {self.level}"
+
+
 class NoiseEvent(models.Model):
     """A stretch of time a sensor stayed over its limit; open while `closed_at` is empty."""
 

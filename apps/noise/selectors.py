@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Func, IntegerField, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -21,7 +21,9 @@ from .models import (
     NoiseReading,
     NoiseSensor,
     NoiseSettings,
+    NoiseStep,
 )
+from .steps import STEP_SECONDS, EpochSeconds
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -190,27 +192,6 @@ def past_week_events(*, user: "User", limit: int = 50) -> QuerySet[NoiseEvent]:
     ).order_by("-opened_at")[:limit]
 
 
-# The day's curve in steps of 5 minutes, each its loudest minute: a 24-hour line a few
-# hundred pixels wide shows no more (1,440 minutes are more points than it has pixels), and
-# it is a fifth of the points to read, draw and send (issue 21, item 4). No peak is lost.
-CURVE_STEP_SECONDS = 5 * 60
-
-
-class EpochSeconds(Func):
-    """Seconds since 1970 of a time, as a whole number. Beijing time is UTC+8 all year, a
-    whole number of curve steps, so a step counted from the epoch is a step of the local
-    clock, and the database need not convert each reading to local time (a third of the
-    query's time)."""
-
-    output_field = IntegerField()
-    template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS bigint)"
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS integer)"
-        )
-
-
 def day_curves(
     *, sensors: Sequence[NoiseSensor], day: date | None = None
 ) -> dict[int, dict[str, Any]]:
@@ -219,22 +200,22 @@ def day_curves(
     first minute, and the hourly maxima for the table."""
     day = day or timezone.localtime(timezone.now(), LOCAL).date()
     start = datetime.combine(day, time.min, tzinfo=LOCAL)
-    # The sensors come from a scoped query: filtering by their ids keeps the scope without
-    # joining each of a day's readings to its station and bureau again.
+    # The sensors come from a scoped query: filtering by their ids keeps the scope. The
+    # steps are kept by the ingest (apps/noise/steps.py); their times as epoch seconds cost
+    # nothing to decode.
     rows = (
-        NoiseReading.objects.filter(
+        NoiseStep.objects.filter(
             sensor__in=[s.pk for s in sensors], at__gte=start, at__lt=start + timedelta(days=1)
         )
-        .annotate(step=EpochSeconds("at") / CURVE_STEP_SECONDS)
-        .values_list("sensor_id", "step")
-        .annotate(level=Max("db_a"))
-        .order_by()
+        .annotate(epoch=EpochSeconds("at"))
+        .values_list("sensor_id", "epoch", "level")
     )
-    first_step = int(start.timestamp()) // CURVE_STEP_SECONDS
+    first_step = int(start.timestamp()) // STEP_SECONDS
     loudest: dict[int, dict[int, float]] = defaultdict(dict)
-    for sensor_id, step, level in rows:
-        loudest[sensor_id][step - first_step] = float(level)
+    for sensor_id, epoch, db in rows:
+        loudest[sensor_id][epoch // STEP_SECONDS - first_step] = float(db)
     table, configs = limits(), BureauSettings()
+    periods: dict[tuple[int, int], str] = {}
     curves: dict[int, dict[str, Any]] = {}
     for sensor in sensors:
         steps = loudest.get(sensor.pk)
@@ -243,11 +224,14 @@ def day_curves(
         limit, config = table.get(sensor.zone_class), configs[sensor.station.bureau_id]
         curve = curves[sensor.pk] = {"labels": [], "values": [], "limits": [], "hours": {}}
         for step in sorted(steps):
-            hour, minute = divmod(step * CURVE_STEP_SECONDS // 60, 60)
+            hour, minute = divmod(step * STEP_SECONDS // 60, 60)
             level, limit_then = steps[step], None
             if limit is not None:
-                moment = start.replace(hour=hour, minute=minute)
-                limit_then = limit.for_period(period_at(moment, config))
+                # A bureau's sensors share its day and night: each step's period once.
+                key = (sensor.station.bureau_id, step)
+                if key not in periods:
+                    periods[key] = period_at(start.replace(hour=hour, minute=minute), config)
+                limit_then = limit.for_period(periods[key])
             curve["labels"].append(f"{hour:02d}:{minute:02d}")
             curve["values"].append(level)
             curve["limits"].append(limit_then)

@@ -79,6 +79,7 @@ from .selectors import (
     noise_settings,
     repeats_in_week,
 )
+from .steps import store_steps
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -531,6 +532,7 @@ def readings_ingest(*, sensor: NoiseSensor, readings: Sequence[Mapping[str, Any]
             .get(pk=sensor.pk, is_active=True)
         )
         _store(sensor, batch)
+        store_steps(sensor, batch)
         newest = sensor.last_reading_at
         new = sorted((at, db) for at, db in batch.items() if newest is None or at > newest)
         late = sorted(at for at in batch if newest is not None and at <= newest)
