@@ -339,7 +339,7 @@ class NoiseStep(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.sensor_id} {when(self.at, 'minutes')} {self.level}"
+        return f"{self.sensor_id} {when(self.at, 'datetime')} {self.level}"
 
 
 class NoiseEvent(models.Model):
