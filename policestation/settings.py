@@ -15,6 +15,7 @@ from csp.constants import SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
+from kombu import Queue
 
 from .env import env_bool, env_int, env_list, env_str, secret_key
 
@@ -237,6 +238,24 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Queues by kind of work (README "Scaling"): a worker started without -Q takes every queue
+# named here (one machine: docker-compose's worker); a city bureau runs a pool per queue,
+# so that a year's recompute or a 100,000-row import never holds up a login code.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "messages", "stats", "imports")]
+CELERY_TASK_ROUTES = {
+    # what a person waits for on a phone: codes, invitations, notifications
+    "accounts.phone_code_send": {"queue": "messages"},
+    "core.notification_send": {"queue": "messages"},
+    "mediation.invitation_sms_send": {"queue": "messages"},
+    # long reads over a bureau's months
+    "stats.compute_range": {"queue": "stats"},
+    "stats.nightly": {"queue": "stats"},
+    "patrols.assessment_*": {"queue": "stats"},
+    # uploaded files checked and applied row by row
+    "registry.import_*": {"queue": "imports"},
+    "permits.enterprise_register": {"queue": "imports"},
+}
 # Nobody reads a task's return value (tasks write their results to the database). Asking
 # for none also keeps a send independent of the result store: with results, a send first
 # subscribes to Redis and, Redis down, retries for ~20 s before failing.
