@@ -65,6 +65,19 @@ SCALES = {
         "place_addresses": 1_000_000,  # standard addresses of one station (issue 20, item 6)
     },
 }
+# A city bureau (issue 21, item 3): the small scale's tables, and the city's streams and
+# registry written by PostgreSQL itself (devtools/bench/stations_city.py).
+SCALES["city"] = {
+    **SCALES["small"],
+    "city": {
+        "bureaus": 10,
+        "stations": 100,
+        "persons": 30_000_000,
+        "incidents": 20_000_000,
+        "track_points": 200_000_000,
+        "noise_readings": 50_000_000,
+    },
+}
 
 
 @dataclass
@@ -119,6 +132,18 @@ class Registry:
 
         def kept(func) -> bool:
             return app_of(func.__module__) in apps
+
+        self.generators = [g for g in self.generators if kept(g)]
+        self.requests = [r for r in self.requests if kept(r.url)]
+        self.batches = [b for b in self.batches if kept(b.run)]
+        self.deliveries = [d for d in self.deliveries if kept(d.run)]
+
+    def keep_scale(self, scale: str) -> None:
+        """Drop what only the city scale runs (the `<app>_city` modules: a month of track
+        points dropped, the whole city's night) at the other scales."""
+
+        def kept(func) -> bool:
+            return scale == "city" or not func.__module__.endswith("_city")
 
         self.generators = [g for g in self.generators if kept(g)]
         self.requests = [r for r in self.requests if kept(r.url)]

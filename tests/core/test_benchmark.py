@@ -9,6 +9,7 @@ from devtools.management.commands.bench import Command
 def test_the_bench_keeps_only_the_named_apps():
     benchmark.autodiscover()
     registry = copy.deepcopy(benchmark.registry)
+    registry.keep_scale("full")
     registry.keep_only({"stations", "cases"})
     assert {g.__name__ for g in registry.generators} == {
         "organisation_at_scale",
@@ -21,6 +22,26 @@ def test_the_bench_keeps_only_the_named_apps():
     assert kept == {"devtools.bench.stations", "devtools.bench.cases"}
     # The run of every app is untouched.
     assert len(benchmark.registry.generators) > len(registry.generators)
+
+
+def test_what_only_the_city_scale_runs_stays_out_of_the_others():
+    benchmark.autodiscover()
+    city, full = copy.deepcopy(benchmark.registry), copy.deepcopy(benchmark.registry)
+    city.keep_scale("city")
+    full.keep_scale("full")
+    city_only = {"city_stations", "persons_of_the_city", "incidents_of_the_city"}
+    city_only |= {"tracks_of_the_city", "readings_of_the_city"}
+    assert city_only <= {g.__name__ for g in city.generators}
+    assert not city_only & {g.__name__ for g in full.generators}
+    assert "patrols: drop the oldest month of city track points" in {
+        d.name for d in city.deliveries
+    }
+    assert not {d.name for d in full.deliveries if "city" in d.name}
+    assert "stats: nightly, one day, the whole city" in {b.name for b in city.batches}
+    assert not {b.name for b in full.batches if "city" in b.name}
+    # The city scale is the small one's tables with the city's rows on top.
+    assert benchmark.SCALES["city"]["persons"] == benchmark.SCALES["small"]["persons"]
+    assert benchmark.SCALES["city"]["city"]["track_points"] == 200_000_000
 
 
 def test_a_batch_scenarios_setup_runs_before_each_run_outside_the_timing(db):

@@ -46,6 +46,7 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         call_command("seed_demo", verbosity=0)
         benchmark.autodiscover()
+        benchmark.registry.keep_scale(scale)
         if only:
             # A full-scale run of every app takes an hour: one issue's numbers need its apps.
             benchmark.registry.keep_only({app.strip() for app in only.split(",")})
