@@ -138,6 +138,16 @@ class Registry:
         self.batches = [b for b in self.batches if kept(b.run)]
         self.deliveries = [d for d in self.deliveries if kept(d.run)]
 
+    def keep_matching(self, parts: list[str]) -> None:
+        """Keep the scenarios whose name holds one of `parts` (the generators all stay)."""
+
+        def kept(name: str) -> bool:
+            return any(part in name for part in parts)
+
+        self.requests = [r for r in self.requests if kept(r.name)]
+        self.batches = [b for b in self.batches if kept(b.name)]
+        self.deliveries = [d for d in self.deliveries if kept(d.name)]
+
     def keep_scale(self, scale: str) -> None:
         """Drop what only the city scale runs (the `<app>_city` modules: a month of track
         points dropped, the whole city's night) at the other scales."""

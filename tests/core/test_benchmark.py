@@ -44,6 +44,17 @@ def test_what_only_the_city_scale_runs_stays_out_of_the_others():
     assert benchmark.SCALES["city"]["city"]["track_points"] == 200_000_000
 
 
+def test_the_bench_runs_only_the_scenarios_whose_name_matches():
+    benchmark.autodiscover()
+    registry = copy.deepcopy(benchmark.registry)
+    registry.keep_matching(["API list", "ingest"])
+    names = [s.name for s in registry.requests + registry.batches + registry.deliveries]
+    assert names and all("API list" in n or "ingest" in n for n in names)
+    assert "patrols: ingest 10,000 points (20×500)" in names
+    assert "incidents: list page" not in names
+    assert registry.generators == benchmark.registry.generators
+
+
 def test_a_batch_scenarios_setup_runs_before_each_run_outside_the_timing(db):
     calls = []
 

@@ -35,8 +35,14 @@ class Command(BaseCommand):
             help="comma-separated apps (e.g. stations,cases) whose data and scenarios run; "
             "name the apps a scenario's data stands on too. Default: every app.",
         )
+        parser.add_argument(
+            "--match",
+            default=os.environ.get("BENCH_MATCH", ""),
+            help="comma-separated parts of scenario names: only the scenarios whose name "
+            "holds one of them run (the data of every app named by --only is still made).",
+        )
 
-    def handle(self, *args, scale, repeat, output, only, **options):
+    def handle(self, *args, scale, repeat, output, only, match, **options):
         if connection.vendor != "postgresql":
             raise CommandError(
                 "The benchmark runs on PostgreSQL: set DATABASE_URL to a "
@@ -50,6 +56,8 @@ class Command(BaseCommand):
         if only:
             # A full-scale run of every app takes an hour: one issue's numbers need its apps.
             benchmark.registry.keep_only({app.strip() for app in only.split(",")})
+        if match:
+            benchmark.registry.keep_matching([part.strip() for part in match.split(",")])
         sizes = benchmark.SCALES[scale]
         for generate in benchmark.registry.generators:
             generate(sizes, progress=lambda **kw: tqdm(unit="rows", **kw))
@@ -64,6 +72,7 @@ class Command(BaseCommand):
             "scale": scale,
             "sizes": sizes,
             "only": only,
+            "match": match,
             "repeat": repeat,
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": self._machine(),
