@@ -154,7 +154,8 @@ def posts_page_sql(offset: int = 0):
 
 
 def _middle_page() -> int:
-    return max(1, Post.objects.count() // 100)
+    # The middle of the bureau's pages of 50 (at the city scale most posts are elsewhere).
+    return max(1, Post.objects.filter(station__bureau_id=_bureau_id()).count() // 100)
 
 
 def posts_middle_page_sql():
