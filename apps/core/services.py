@@ -95,9 +95,12 @@ def personal_data_lookup(
     from .models import AccessLog
 
     page = getattr(request, "path", "")
-    AccessLog.objects.bulk_create(
-        _access_entry(by, obj, f"{LOOKUP}{field}", request, page) for obj in objects
-    )
+    entries = [_access_entry(by, obj, f"{LOOKUP}{field}", request, page) for obj in objects]
+    if len(entries) == 1:
+        # A lookup's one entry: one INSERT, without bulk_create's BEGIN and COMMIT round trips.
+        entries[0].save()
+    else:
+        AccessLog.objects.bulk_create(entries)
 
 
 def access_log_purge(*, by: "User") -> int:
