@@ -129,36 +129,28 @@ class Registry:
 
     def keep_only(self, apps: set[str]) -> None:
         """Drop the generators and scenarios of every app not in `apps` (labels: "cases")."""
-
-        def kept(func) -> bool:
-            return app_of(func.__module__) in apps
-
-        self.generators = [g for g in self.generators if kept(g)]
-        self.requests = [r for r in self.requests if kept(r.url)]
-        self.batches = [b for b in self.batches if kept(b.run)]
-        self.deliveries = [d for d in self.deliveries if kept(d.run)]
+        self._keep(lambda func: app_of(func.__module__) in apps)
 
     def keep_matching(self, parts: list[str]) -> None:
         """Keep the scenarios whose name holds one of `parts` (the generators all stay)."""
-
-        def kept(name: str) -> bool:
-            return any(part in name for part in parts)
-
-        self.requests = [r for r in self.requests if kept(r.name)]
-        self.batches = [b for b in self.batches if kept(b.name)]
-        self.deliveries = [d for d in self.deliveries if kept(d.name)]
+        self._keep(name=lambda name: any(part in name for part in parts))
 
     def keep_scale(self, scale: str) -> None:
         """Drop what only the city scale runs (the `<app>_city` modules: a month of track
         points dropped, the whole city's night) at the other scales."""
+        self._keep(lambda func: scale == "city" or not func.__module__.endswith("_city"))
 
-        def kept(func) -> bool:
-            return scale == "city" or not func.__module__.endswith("_city")
-
-        self.generators = [g for g in self.generators if kept(g)]
-        self.requests = [r for r in self.requests if kept(r.url)]
-        self.batches = [b for b in self.batches if kept(b.run)]
-        self.deliveries = [d for d in self.deliveries if kept(d.run)]
+    def _keep(
+        self,
+        func: Callable[[Callable], bool] = lambda func: True,
+        name: Callable[[str], bool] = lambda name: True,
+    ) -> None:
+        """Keep the generators whose function passes `func`, and the scenarios whose
+        function passes `func` and whose name passes `name`."""
+        self.generators = [g for g in self.generators if func(g)]
+        self.requests = [r for r in self.requests if func(r.url) and name(r.name)]
+        self.batches = [b for b in self.batches if func(b.run) and name(b.name)]
+        self.deliveries = [d for d in self.deliveries if func(d.run) and name(d.name)]
 
 
 registry = Registry()
