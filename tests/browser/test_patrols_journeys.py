@@ -127,7 +127,10 @@ def test_a_patrol_on_a_tablet_loses_the_network_and_loses_nothing(page, log_in, 
     last = START["latitude"] + 6 * STEP
     walk(page, context, 6)
     expect(page.get_by_test_id("position")).to_contain_text(f"{last:.5f}")
-    assert int(waiting.get_attribute("data-points")) >= 6
+    # The fix is shown before it is queued (IndexedDB answers later): wait for the count.
+    page.wait_for_function(
+        "() => Number(document.querySelector('[data-testid=waiting]').dataset.points) >= 6"
+    )
 
     context.set_offline(False)
     expect(page.get_by_test_id("network")).to_have_attribute("data-online", "true")
