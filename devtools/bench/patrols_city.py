@@ -90,12 +90,11 @@ def drop_a_month():
     times: each run drops the oldest month there is, and says how many points went."""
     samples, dropped = [], []
     for _ in range(5):
-        oldest = partitions.months(TABLE)[0]
-        name = partitions.partition_name(TABLE, oldest)
+        months = partitions.months(TABLE)
+        name = partitions.partition_name(TABLE, months[0])
         with connection.cursor() as cursor:
             cursor.execute(f'SELECT count(*) FROM "{name}"')
             dropped.append(cursor.fetchone()[0])
-        months = partitions.months(TABLE)
         keep = len([m for m in months if m <= timezone.localdate()]) - 1
         with override_settings(PARTITION_RETENTION_MONTHS={TABLE: keep}):
             started = time.perf_counter()
