@@ -190,6 +190,8 @@ def test_a_finding_the_server_refuses_is_set_aside_and_the_next_one_still_goes(p
         files=[{"name": "cover.jpg", "mimeType": "image/jpeg", "buffer": b"not a picture"}]
     )
     page.locator("[data-form=finding] button[type=submit]").click()
+    # Stored (the form is emptied once IndexedDB answers) before the next one is written.
+    expect(waiting).to_have_attribute("data-findings", "1")
     page.locator("#finding-kind").select_option("other")
     page.locator("#finding-description").fill("路灯不亮")
     page.locator("#finding-photo").set_input_files(files=[])
