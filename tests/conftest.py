@@ -1,5 +1,6 @@
 import logging
 import os
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -187,10 +188,19 @@ class LogGuard:
                 continue
             written = redact(f"{message}\n{text}")
             own = name == "apps" or name.startswith("apps.")
-            if (own and redact(message) != message) or any(s in written for s in secrets):
+            if (own and redact(message) != message) or any(_holds(written, s) for s in secrets):
                 found.append(f"{name}: {message}")
         self.checked = len(self.records)
         return found
+
+
+def _holds(text: str, secret: str) -> bool:
+    """Whether the text holds the secret. A numeric code counts only as a number of its own:
+    "123456" inside a task's run time "0.0412345678s" is not a leaked code (a CI run once
+    failed on such a coincidence)."""
+    if secret.isdigit():
+        return re.search(rf"(?<!\d){secret}(?!\d)", text) is not None
+    return secret in text
 
 
 @pytest.fixture(autouse=True, scope="session")
