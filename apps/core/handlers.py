@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -94,6 +95,10 @@ class RequestSizeMiddleware:
                 raise RequestDataTooBig
         except TOO_LARGE:
             return too_large(request)
+        except MultiPartParserError:
+            # A body that is no form (a broken boundary): its view refuses it, after the
+            # login it needs, so that an anonymous caller learns 401 and nothing about it.
+            pass
         return self.get_response(request)
 
 

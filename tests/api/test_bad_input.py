@@ -11,9 +11,10 @@ from django.db import IntegrityError
 from django.urls import reverse
 
 from apps.core.idnumbers import MALE, make_id_number
-from apps.core.testing.personas import XIPENG_DESK
+from apps.core.testing.personas import XIPENG_DESK, XIPENG_LEADER
 from apps.registry.api import serializers as person_serializers
 from apps.registry.models import Person
+from apps.stations.models import PoliceDistrict
 from tests.registry.factories import PersonFactory
 
 from .test_errors import error
@@ -168,3 +169,18 @@ def test_no_number_or_date_filter_answers_a_500_at_its_edges(desk):
             checked += 1
     assert failed == []
     assert checked > 100  # the sweep reached the schema's filters
+
+
+# --- a body that is no form ------------------------------------------------------------------
+
+
+def test_a_broken_multipart_body_is_401_for_anonymous_and_400_after_login(client, org):
+    """The schema fuzz once drew a multipart body without a boundary: parsed before the login
+    was checked, it told an anonymous caller 400 instead of 401."""
+    url, broken = reverse("policedistrict-list"), "multipart/form-data"
+    assert client.generic("POST", url, b"name=x", content_type=broken).status_code == 401
+    client.force_login(org.user(XIPENG_LEADER))
+    response = client.generic("POST", url, b"name=x", content_type=broken)
+    assert response.status_code == 400
+    assert error(response)["message"] == "无法读取请求体：请发送格式正确的 JSON 或表单。"
+    assert not PoliceDistrict.objects.filter(name="x").exists()

@@ -14,6 +14,10 @@ from ..errors import DomainError
 from ..handlers import DATABASE_DOWN, RETRY_AFTER_SECONDS, UNAVAILABLE, log_unavailable
 
 
+class BodyRefused(exceptions.ParseError):
+    """A body that cannot be read, with its reason in the request's language."""
+
+
 def _error(
     code: str,
     message: object,
@@ -64,6 +68,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound(_("Not found."))
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, exceptions.ParseError) and not isinstance(exc, BodyRefused):
+        # DRF's parsers say what Python's json or Django's multipart parser said, in English.
+        exc = BodyRefused(_("The request body cannot be read: send well-formed JSON or a form."))
     drf_response = drf_exception_handler(exc, context)
     if drf_response is None:
         return None

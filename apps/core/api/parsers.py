@@ -6,7 +6,8 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 from rest_framework import parsers
-from rest_framework.exceptions import ParseError
+
+from .errors import BodyRefused
 
 
 class JSONParser(parsers.JSONParser):
@@ -19,4 +20,4 @@ class JSONParser(parsers.JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
-            raise ParseError(_("The JSON body is nested too deeply.")) from exc
+            raise BodyRefused(_("The JSON body is nested too deeply.")) from exc
