@@ -340,6 +340,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env_int("SESSION_ABSOLUTE_HOURS", 12))
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+# A session is read from the cache (Redis; the demo's process memory) and written through
+# to the database, which stays the record: a request no longer waits on a query for it.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Django admin needs the permission accounts.use_admin (the sub-bureau admin role) and, with
 # ADMIN_REQUIRE_OTP, a one-time code from the user's authenticator app in this session.

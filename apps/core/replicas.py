@@ -73,8 +73,8 @@ def allow(user: Any) -> None:
     """This request may read a replica from here on (a marked view, its user known), unless
     it wrote already or its user wrote within REPLICA_MAX_LAG_SECONDS."""
     state = _current.get()
-    if state is None or state.wrote:
-        return
+    if state is None or state.wrote or not _aliases():
+        return  # no replica: no need to ask the cache whether the user wrote
     if user.is_authenticated and cache.get(_pin_key(user.pk)):
         return
     state.replica = True
@@ -109,9 +109,13 @@ class ReplicaMiddleware:
             allow(request.user)
 
 
+def _aliases() -> list[str]:
+    return [alias for alias in settings.DATABASES if alias.startswith("replica")]
+
+
 def replica() -> str | None:
     """A usable replica's alias, at random among those that are (None: none is)."""
-    aliases = [alias for alias in settings.DATABASES if alias.startswith("replica")]
+    aliases = _aliases()
     random.shuffle(aliases)
     return next((alias for alias in aliases if _usable(alias)), None)
 

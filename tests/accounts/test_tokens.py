@@ -63,6 +63,7 @@ def test_it_rejects_a_token_after_it_expires(client, org):
 
 def test_a_revoked_token_stops_working_at_once(client, org):
     token = issue(client).json()["token"]
+    assert client.get(reverse("auth-me"), **as_token(token)).status_code == 200  # now cached
     key = DeviceToken.objects.get().token_key
     client.force_login(org.user(XIPENG_COMMUNITY))
     assert client.delete(reverse("device-token-detail", args=[key])).status_code == 204

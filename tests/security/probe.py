@@ -123,7 +123,7 @@ def clean_cache(scene, *, after_a_read: bool) -> None:
     the matrix's time. They are taken only after a request that reads: a write may change
     roles, and the sets cached after it would not hold once it is rolled back."""
     if after_a_read:
-        keys = [user_key(user) for user in scene.org.users.values()]
+        keys = [user_key(user.pk) for user in scene.org.users.values()]
         scene.permission_sets.update(cache.get_many(keys))
     cache.clear()
     cache.set_many(scene.permission_sets, PERMISSIONS_TIMEOUT)

@@ -1,10 +1,11 @@
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rest_framework import permissions
 
 from ..scoping import scope_level
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
@@ -18,6 +19,12 @@ class ModelPermissions(permissions.DjangoModelPermissions):
         "HEAD": ["%(app_label)s.view_%(model_name)s"],
         "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
     }
+
+    def _queryset(self, view: "APIView") -> "QuerySet[Any]":
+        # The check reads only the model: the class's queryset names it, where DRF would
+        # build the scoped queryset once more (the list builds its own).
+        queryset = getattr(view, "queryset", None)
+        return queryset if queryset is not None else super()._queryset(view)
 
     def has_permission(self, request: "Request", view: "APIView") -> bool:
         # A method the endpoint does not offer is a 405 for any logged-in user, not a 403
@@ -56,8 +63,7 @@ class ActionPermissions(ModelPermissions):
             named = getattr(view, "action_permissions", {}).get(action)
             if named is not None:
                 return request.user.has_perms(named)
-            # A view with actions is a viewset: it has a queryset.
-            model = view.get_queryset().model  # type: ignore[attr-defined]
+            model = self._queryset(view).model
             opts = model._meta
             return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
         return super().has_permission(request, view)
