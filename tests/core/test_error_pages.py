@@ -57,10 +57,13 @@ DOWN = OperationalError('connection to server at "10.1.2.3", port 5432 failed: r
 
 @pytest.fixture
 def database_down_under_the_session(lenient_client, org):
-    """Logged in; then every session load fails as with the server stopped: the error
-    arises in the middleware (the user is loaded before any view runs)."""
+    """Logged in; then every session load fails as with the server stopped and the session
+    not in the cache (cached_db then reads the database): the error arises in the
+    middleware (the user is loaded before any view runs)."""
     lenient_client.force_login(org.user(XIPENG_DESK))
-    with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=DOWN):
+    with mock.patch(
+        "django.contrib.sessions.backends.cached_db.SessionStore.load", side_effect=DOWN
+    ):
         yield lenient_client
 
 
@@ -119,7 +122,9 @@ def test_a_503_is_logged_as_one_line_without_the_traceback(lenient_client, org, 
     lenient_client.force_login(org.user(XIPENG_DESK))
     caplog.clear()
     with (
-        mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=down),
+        mock.patch(
+            "django.contrib.sessions.backends.cached_db.SessionStore.load", side_effect=down
+        ),
         caplog.at_level("INFO"),
     ):
         response = lenient_client.get(path)
