@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.cases.models import Case, Incident
@@ -95,6 +96,25 @@ def test_response_percentiles(built):
     # 5, 7, 10, 20, 30
     assert period["response_median"] == 10
     assert period["response_p90"] == pytest.approx(26)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans (CI runs it)")
+@pytest.mark.parametrize("unit_kind", ["station", "post"])
+def test_response_percentiles_read_the_arrival_index_alone(built, unit_kind):
+    """A station-year's statistics page spent most of its time reading every incident of
+    the year for their arrival times; the partial index cases_arrived_<unit> holds them."""
+    org, _ = built
+    unit = org.xipeng if unit_kind == "station" else org.park_post
+    with CaptureQueriesContext(connection) as captured:
+        compute.response_percentiles(
+            unit_kind=unit_kind, unit_ids=[unit.pk], first_day=DAY1, last_day=DAY2
+        )
+    [query] = captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is a page or two
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"Index Only Scan using cases_arrived_{unit_kind}" in plan, plan
 
 
 def test_window_documents_cases_disputes(built):
