@@ -260,7 +260,7 @@ def time_request(client, url, repeat: int, warmup: int = 10, body=None) -> tuple
     for _ in range(warmup):
         call(*prepare())
     with CaptureQueriesContext(connection) as captured:  # counted once, outside the timing
-        response = call(*prepare())
+        call(*prepare())
     queries = len(captured)
     samples = []
     with as_deployed():
