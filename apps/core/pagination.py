@@ -10,6 +10,11 @@ else:
     _Paginator = Paginator
 
 
+# Past any table, and past what the database takes as an OFFSET (a bigint): a page number
+# beyond it reads nothing, rather than failing in the database.
+LARGEST_OFFSET = 2**63 - 1
+
+
 class NoCountPaginator(_Paginator):
     """Paginates an ever-growing table without COUNT(*): it reads one row more than a page
     to know whether a next page exists, and never knows the total."""
@@ -34,6 +39,8 @@ class NoCountPaginator(_Paginator):
     def page(self, number: str | float | None) -> "NoCountPage":
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
+        if bottom + self.per_page + 1 > LARGEST_OFFSET:
+            return NoCountPage([], number, self, has_more=False)
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         return NoCountPage(rows[: self.per_page], number, self, has_more=len(rows) > self.per_page)
 
@@ -50,3 +57,19 @@ class NoCountPage(Page[Any]):
 
     def has_other_pages(self) -> bool:
         return self._has_more or self.number > 1
+
+
+class LastPageCountsPaginator(_Paginator):
+    """Django's paginator, except that it reads the first page before it counts: a first
+    page holding fewer rows than a page's worth is the whole list and tells the count
+    itself. A list that fits on one page (a bureau's stations, a post's officers) then
+    costs one query, not a COUNT(*) and the page (issue 21, item 4). Any other page counts
+    first, as Django's does, to refuse a page past the end before reading it."""
+
+    def page(self, number: int | str) -> Page[Any]:
+        if number != 1 or self.orphans:
+            return super().page(number)
+        rows = list(self.object_list[: self.per_page])
+        if len(rows) < self.per_page:
+            self.count = len(rows)  # fills the cached_property
+        return Page(rows, self.validate_number(1), self)

@@ -8,7 +8,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from apps.core.api.pagination import TimeCursorPagination
+from apps.core.api.pagination import TimeCursorPagination, UncountedPageNumberPagination
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import ScopedModelViewSet
 from apps.core.idnumbers import parse_id_number
@@ -58,6 +58,7 @@ class PersonViewSet(ScopedModelViewSet):
     queryset = Person.objects.all()
     serializer_class = serializers.PersonSerializer
     filterset_class = filters.PersonFilter
+    pagination_class = UncountedPageNumberPagination
     permission_classes = [ActionPermissions]
     # The lookup is a read, posted only to keep the ID number out of the URL.
     action_permissions = {"lookup": ["registry.view_person"]}
