@@ -93,7 +93,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # Who changed a record, for django-auditlog (without its per-request signal connect).
+    "apps.core.auditing.RequestAuditMiddleware",
     # Which database this request reads: a replica for read-only pages (apps.core.replicas).
     "apps.core.replicas.ReplicaMiddleware",
     # Axes must be last: it turns a lockout raised further in into its response.

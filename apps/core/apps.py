@@ -8,7 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import tiles  # noqa: F401  (registers the check of the maps' base layer)
+        from . import (
+            auditing,
+            tiles,  # noqa: F401  (registers the check of the maps' base layer)
+        )
         from .library_texts import name_library_records
 
         name_library_records()
+        auditing.connect()

@@ -152,6 +152,7 @@ def test_editing_a_post_is_recorded_in_the_audit_log_with_its_author(client, org
     )
     entry = LogEntry.objects.get_for_object(post).get(action=LogEntry.Action.UPDATE)
     assert entry.actor == org.user(XIPENG_LEADER)
+    assert entry.remote_addr == "127.0.0.1"
     assert entry.changes_dict["phone"] == ["", "023-1234"]
 
 
