@@ -282,9 +282,15 @@ class Patrol(SameStationMixin, TimeStampedModel):
     @property
     def duration(self):
         """How long the patrol was (or has been) under way; None before it starts."""
-        if not self.started_at:
-            return None
-        return (self.ended_at or timezone.now()) - self.started_at
+        return under_way(self.started_at, self.ended_at, timezone.now())
+
+
+def under_way(started_at, ended_at, now):
+    """How long a patrol that started at `started_at` was under way by its end, or by `now`
+    while it goes on; None before it starts."""
+    if not started_at:
+        return None
+    return (ended_at or now) - started_at
 
 
 class PatrolParticipant(models.Model):

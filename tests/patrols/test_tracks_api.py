@@ -1,10 +1,12 @@
 """/api/v1/patrols/: the list, plan and state changes, the track and the broadcasts, as the
 tablet page uses them."""
 
+import json
 import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -15,9 +17,12 @@ from apps.core.testing.personas import (
     XIPENG_COMMUNITY,
     XIPENG_DESK,
 )
+from apps.patrols import selectors
+from apps.patrols.api import serializers as s
 from apps.patrols.models import Broadcast, TrackPoint
 from apps.patrols.services import patrol_finish, track_ingest
 
+from .test_vehicles import make_vehicle
 from .tracks_helpers import START, as_json, path_m, planned_patrol, walk
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -76,6 +81,45 @@ class TestPatrolList:
         assert row["participants"] == [
             {"kind": "volunteer", "name": "志愿者", "phone": "138****5678"}
         ]
+
+    def test_the_list_is_the_serializers_json_key_for_key(self, client, org):
+        """The list's lean path (patrols.api.listing) against PatrolSerializer: a patrol
+        under way with a vehicle, joint-force members, two officers and covered villages;
+        one planned without any; one finished on a bicycle (no plate)."""
+        second = org.user(XIPENG_DESK)
+        second.first_name, second.last_name = "德华", "刘"
+        second.save()
+        walking = planned_patrol(
+            org,
+            officers=[org.user(XIPENG_COMMUNITY), second],
+            mode="e_car",
+            vehicle=make_vehicle(org),
+            participants=[
+                {"kind": "volunteer", "name": "志愿者", "phone": "13812345678"},
+                {"kind": "security_guard", "name": "保安"},
+            ],
+        )
+        track_ingest(
+            patrol=walking, by=org.user(XIPENG_COMMUNITY), client_id=uuid.uuid4(), points=walk(9)
+        )
+        planned_patrol(org, start=False, at=START + timedelta(days=2), communities=[])
+        bicycle = make_vehicle(org, plate="", kind="bicycle", note="蓝色，车筐里有喇叭")
+        done = planned_patrol(
+            org, at=START - timedelta(days=1), mode="night_village", vehicle=bicycle
+        )
+        patrol_finish(patrol=done, by=org.user(XIPENG_COMMUNITY), now=START - timedelta(hours=20))
+        login(client, org)
+
+        with freeze_time(START + timedelta(hours=1)):
+            listed = client.get(reverse("patrol-list")).json()["results"]
+            found = selectors.patrols_for(org.user(XIPENG_COMMUNITY)).prefetch_related(
+                "participants"
+            )
+            serialized = s.PatrolSerializer(found, many=True).data
+        assert len(listed) == 3
+        assert listed == json.loads(json.dumps(serialized, cls=DjangoJSONEncoder))
+        assert listed[1]["vehicle_plate"] and listed[2]["vehicle_plate"].startswith("自行车")
+        assert "刘德华" in [officer["name"] for officer in listed[1]["officers"]]
 
     def test_the_list_costs_the_same_queries_for_many_patrols(
         self, client, org, django_assert_max_num_queries

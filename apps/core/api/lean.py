@@ -49,7 +49,7 @@ _CONVERTED = (
 )
 
 
-def _local_time(value: Any, zone: Any) -> str:
+def local_time(value: Any, zone: Any) -> str:
     """DRF's ISO 8601 of an aware time in the request's zone (DateTimeField), with the zone
     looked up once per page rather than once per value."""
     text: str = value.astimezone(zone).isoformat()
@@ -61,7 +61,7 @@ class _Column:
     name: str  # the output key
     column: str  # the values() path
     convert: Callable[[Any], Any] | None  # None: the stored value as it is
-    local_time: bool = False  # a time, in the request's zone (_local_time)
+    local_time: bool = False  # a time, in the request's zone (local_time)
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class LeanList:
                 if value is None:
                     item[column.name] = None
                 elif column.local_time:
-                    item[column.name] = _local_time(value, zone)
+                    item[column.name] = local_time(value, zone)
                 else:
                     item[column.name] = value if convert is None else convert(value)
             for name, ids in many.items():

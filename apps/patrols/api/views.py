@@ -20,6 +20,7 @@ from .. import actions, selectors, services
 from ..choices import PatrolStatus
 from ..filters import PatrolFilter, VehicleFilter
 from ..models import Broadcast, Patrol, Vehicle
+from . import listing
 from . import serializers as s
 
 
@@ -77,6 +78,12 @@ class PatrolViewSet(ScopedModelViewSet):
     def get_queryset(self):
         action_ = VIEW if self.request.method in ("GET", "HEAD", "OPTIONS") else CHANGE
         return selectors.patrols_for(self.request.user, action_).prefetch_related("participants")
+
+    def list(self, request, *args, **kwargs):
+        """The page through values() and one query per list of its patrols (listing)."""
+        rows = self.filter_queryset(Patrol.objects.restrict(request.user, VIEW))
+        page = self.paginate_queryset(rows.values(*listing.COLUMNS))
+        return self.get_paginated_response(listing.render(page))
 
     def answer(self, patrol, code=status.HTTP_200_OK):
         found = selectors.patrols_for(self.request.user).prefetch_related("participants")
