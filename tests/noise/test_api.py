@@ -213,6 +213,24 @@ class TestEventsApi:
         response = client.post(reverse("noiseevent-to-incident", args=[rows[0]["id"]]))
         assert response.status_code == 201, response.content
 
+    def test_each_listed_event_is_its_detail_key_for_key(self, client, noise):
+        """The list's own writer (noise.api.listing) against the serializer of the detail:
+        closed events, one made an incident, and one still open."""
+        for start in ("19:30", "20:00"):
+            post(client, batch(start=f"{start}:00"), noise.key)
+            quiet = (local(DAY, f"{start}:00") + timedelta(seconds=70)).strftime("%H:%M:%S")
+            post(client, batch(start=quiet, seconds=1200, level=40), noise.key)
+        post(client, batch(start="20:40:00", seconds=660), noise.key)  # open, 11 minutes
+        client.force_login(noise.org.user("xipeng_desk"))
+        rows = client.get(reverse("noiseevent-list")).json()["results"]
+        made = client.post(reverse("noiseevent-to-incident", args=[rows[0]["id"]]))
+        assert made.status_code == 201, made.content
+
+        rows = client.get(reverse("noiseevent-list")).json()["results"]
+        assert len(rows) == 3 and rows[0]["closed_at"] is None and rows[0]["incident_number"]
+        for row in rows:
+            assert row == client.get(reverse("noiseevent-detail", args=[row["id"]])).json()
+
     def test_without_the_incident_right_it_is_403(self, client, noise):
         post(client, batch(), noise.key)
         event = NoiseEvent.objects.get()

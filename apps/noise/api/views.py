@@ -15,6 +15,7 @@ from apps.core.services import save_in_scope
 from .. import actions, services
 from ..models import NoiseEvent, NoiseSensor
 from ..selectors import with_repeats
+from . import listing
 from . import serializers as s
 from .auth import IsSensor, SensorKeyAuthentication
 
@@ -97,6 +98,11 @@ class NoiseEventViewSet(ScopedReadOnlyViewSet):
 
     def get_queryset(self):
         return with_repeats(super().get_queryset())
+
+    def list(self, request, *args, **kwargs):
+        """The page written without DRF's fields (listing), as NoiseEventSerializer would."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(listing.render(page))
 
     # Opens an incident (source: sensor) for the event and links it; 409 (code
     # not_qualified) when the event has neither lasted long enough nor repeated often
