@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.core.testing.factories import PostFactory
-from apps.core.testing.personas import JLP_ADMIN
+from apps.core.testing.personas import JLP_ADMIN, XIPENG_DESK
 from apps.registry.models import Person
 from apps.stations.models import Post
 from tests.registry.factories import PersonFactory
@@ -91,3 +91,12 @@ def test_the_persons_list_pages_without_a_total(client, org):
     response = client.get(url, {"page": "last"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 400
     assert "page" in response.json()["error"]["fields"]
+
+
+def test_a_page_number_past_any_table_is_an_empty_page_not_an_error(client, org):
+    """The HTML lists page without a count (NoCountPaginator): a page number beyond the
+    largest offset the database takes reads nothing instead of failing in it."""
+    client.force_login(org.user(XIPENG_DESK))
+    for name in ("stations:servicelog_list", "cases:incident_list"):
+        response = client.get(reverse(name), {"page": 10**20})
+        assert response.status_code == 200, name
