@@ -3,7 +3,7 @@
 Through `PatrolSerializer` a page of 50 patrols built a related manager and a queryset for
 every patrol's officers and villages, and asked some 30 fields of each row for its value:
 most of the request. Here the page is `values()` and each of its lists one query over the
-page's patrols. The JSON is PatrolSerializer's, key for key (tests/patrols/test_api.py
+page's patrols. The JSON is PatrolSerializer's, key for key (tests/patrols/test_tracks_api.py
 compares the two); the serializer stays the one for a single patrol and the schema.
 """
 
